@@ -1,0 +1,132 @@
+# Tessera: build, run and test.  GNU make only.
+#
+#   make          build the kernel and user programs under build/
+#   make run      boot the demo in QEMU (serial on this terminal), power off
+#   make test     host unit tests, then the QEMU test suites
+#   make debug    like run, stopped at the first instruction for gdb
+#   make bench    microbenchmarks under QEMU -icount (guest instructions)
+#
+# Missing tools are installed with apt-get on first use (see `deps`).
+
+BUILD := build
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+QEMU := qemu-system-x86_64
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
+	-nostdinc -isystem $(GCC_INC) -MMD -MP
+KCFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-Ikernel -Iinclude -I.
+UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
+
+# ---------------------------------------------------------------- kernel
+KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
+	-T kernel/arch/x86_64/kernel.ld
+KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c
+KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
+
+# Two builds of the same sources: `kernel` for run and bench, `kcheck`
+# (TESS_CHECK) for the test suites: kernel invariants checked after every
+# system call.
+define kernel_build
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(KSRC_C)) \
+	$$(patsubst %.S,$(BUILD)/$(1)/%.o,$(KSRC_S))
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$(Q)$(CC) $(KCFLAGS) $(2) -c $$< -o $$@
+$(BUILD)/$(1)/%.o: %.S
+	@mkdir -p $$(@D)
+	$(Q)$(CC) $(KCFLAGS) $(2) -D__ASSEMBLER__ -c $$< -o $$@
+$(BUILD)/$(1).elf: $$($(1)_OBJ) kernel/arch/x86_64/kernel.ld
+	$(Q)$(LD) $(KLDFLAGS) -o $$@ $$($(1)_OBJ)
+$(BUILD)/$(1).bin: $(BUILD)/$(1).elf
+	$(Q)$(OBJCOPY) -O binary $$< $$@
+-include $$($(1)_OBJ:.o=.d)
+endef
+$(eval $(call kernel_build,kernel,))
+$(eval $(call kernel_build,kcheck,-DTESS_CHECK))
+
+# ---------------------------------------------------------------- user
+LIBC_SRC := $(wildcard user/lib/libc/*.c) lib/format.c
+LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
+
+$(BUILD)/user/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+$(BUILD)/user/%.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/user/libc.a: $(LIBC_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# prog name, objects
+define user_prog
+$(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a user/user.ld
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+		$(BUILD)/user/user/lib/crt0.o $(2) $(BUILD)/user/libc.a
+USER_PROGS += $(BUILD)/user/$(1).elf
+endef
+$(eval $(call user_prog,hello,$(BUILD)/user/user/demos/hello/main.o))
+$(eval $(call user_prog,ktest,$(BUILD)/user/user/ktest/main.o))
+$(eval $(call user_prog,faulter,$(BUILD)/user/user/ktest/faulter.o))
+
+-include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
+-include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- targets
+.PHONY: all run debug test test-host test-qemu bench deps clean format
+all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS)
+
+QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# Install what is missing (Debian).  A stamp file keeps this to one check.
+deps: $(BUILD)/.deps
+$(BUILD)/.deps:
+	@mkdir -p $(BUILD)
+	@command -v $(QEMU) >/dev/null 2>&1 || { \
+		echo "installing qemu-system-x86 (apt-get)"; \
+		apt-get install -y --no-install-recommends qemu-system-x86 || \
+		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
+	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@touch $@
+
+run: all deps
+	@status=0; $(QEMU) $(QEMU_BASE) -nographic -kernel $(BUILD)/kernel.bin \
+		-initrd $(BUILD)/user/hello.elf || status=$$?; \
+	if [ $$status -eq 1 ]; then echo "(QEMU exited: the system powered off cleanly)"; \
+	else echo "(QEMU exited with status $$status)"; exit 1; fi
+
+debug: all deps
+	@echo "QEMU waits for gdb on :1234.  In another terminal:"
+	@echo "    gdb -x .gdbinit      (loads build/kernel.elf, connects, breaks at kmain)"
+	$(QEMU) $(QEMU_BASE) -nographic -s -S -kernel $(BUILD)/kernel.bin \
+		-initrd $(BUILD)/user/hello.elf
+
+test:
+	@rm -rf $(BUILD)/test
+	@$(MAKE) --no-print-directory test-host test-qemu
+	@tools/summary.sh $(BUILD)/test
+
+test-host:
+	@mkdir -p $(BUILD)/test
+	@$(MAKE) --no-print-directory -f tests/host/host.mk BUILD=$(BUILD) run
+
+test-qemu: all deps
+	@mkdir -p $(BUILD)/test
+	@tools/run-suite.sh ktest 60 -kernel $(BUILD)/kcheck.bin \
+		-initrd $(BUILD)/user/ktest.elf
+	@tools/fault-suite.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,0 +1,57 @@
+/*
+ * The x86_64 layer's interface to the rest of the kernel: devices, boot
+ * memory, traps.  kernel/core includes only "arch/hooks.h" (the portable
+ * contract); this header is for the x86_64 files themselves.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include "core/kernel.h"
+
+/* serial.c */
+void serial_init(void);
+void serial_putc(char c);
+
+/* vga.c */
+struct vga_window {
+	int top, height, left, width;
+	int row, col;
+	u8 attr;
+};
+void vga_init(void);
+void vga_window_init(struct vga_window *w, int top, int height, int left,
+		     int width, u8 attr);
+void vga_window_putc(struct vga_window *w, char ch);
+void vga_window_cls(struct vga_window *w);
+void vga_put_at(int row, int col, char ch, u8 attr);
+void vga_spin(u64 ticks);
+
+/* console.c: the kernel log (serial + a VGA window) */
+void console_init(void);
+void console_putc(char c);
+
+/* gdt.c */
+void gdt_init(void);
+void tss_set_rsp0(u64 rsp0);
+
+/* idt.c, trap.c */
+void idt_init(void);
+struct trapframe;
+void trap_dispatch(struct trapframe *tf);
+void dump_trapframe(const struct trapframe *tf);
+
+/* timer.c */
+void timer_init(void);
+extern u64 tsc_hz;
+extern volatile u64 timer_ticks;
+#define TIMER_HZ 100
+u64 tsc_to_us(u64 tsc);
+
+/* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
+void cpu_init(void);
+bool arch_has_nx(void);
+
+/* exit QEMU (isa-debug-exit) or power off; never returns */
+void machine_exit(int status) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
+ * the syscall MSRs, the FPU/SSE state for user threads, and the thread
+ * context operations (switch, start, resume to user).
+ */
+#include "cpu.h"
+#include "arch.h"
+#include "regs.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "arch/hooks.h"
+
+/* Per-CPU block; offsets are in regs.h (CPU_*). */
+struct cpu {
+	u64 scratch;     /* user rsp during syscall entry */
+	u64 kstack_top;  /* current thread's kernel stack top */
+	struct thread *current;
+	u64 cr3;         /* the page-table root now loaded */
+};
+
+_Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
+_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
+_Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "tf layout");
+_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "tf layout");
+_Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "tf layout");
+_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "tf layout");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
+_Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
+
+static struct cpu cpu0;
+static u8 fpu_initial[512] __attribute__((aligned(16)));
+
+extern void syscall_entry(void);
+extern void ret_to_user(void);
+extern void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
+extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
+
+struct thread *arch_current(void)
+{
+	struct thread *t;
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_CURRENT));
+	return t;
+}
+
+void arch_set_current(struct thread *t)
+{
+	cpu0.current = t;
+}
+
+void cpu_init(void)
+{
+	u32 a, b, c, d;
+
+	wrmsr(MSR_GS_BASE, (u64)&cpu0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+
+	/* syscall/sysret */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, ((u64)0x10 << 48) | ((u64)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	/* Mask IF, TF, DF, AC, NT on entry. */
+	wrmsr(MSR_FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+
+	/* No-execute, if the CPU has it. */
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	if (d & (1u << 20))
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+
+	/* FPU and SSE for user code: the kernel itself never uses them. */
+	write_cr0((read_cr0() & ~(CR0_TS | (1ull << 2))) | (1ull << 1) | (1ull << 5));
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE);
+	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
+	/* Default MXCSR: all exceptions masked. */
+	*(u32 *)&fpu_initial[24] = 0x1f80;
+}
+
+bool arch_has_nx(void)
+{
+	return rdmsr(MSR_EFER) & EFER_NXE;
+}
+
+struct trapframe *arch_thread_tf(struct thread *t)
+{
+	return (struct trapframe *)(thread_kstack_top(t) - sizeof(struct trapframe));
+}
+
+/*
+ * Give `t` a saved kernel context that "returns" into ret_to_user with rsp
+ * at its trapframe: six callee-saved slots, then the return address.
+ */
+void arch_thread_resume_to_user(struct thread *t)
+{
+	u64 *sp = (u64 *)arch_thread_tf(t);
+	*--sp = (u64)ret_to_user;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->arch.kernel_rsp = (u64)sp;
+}
+
+void arch_thread_init(struct thread *t)
+{
+	struct trapframe *tf = arch_thread_tf(t);
+	memset(tf, 0, sizeof(*tf));
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = RFLAGS_IF | 0x2;
+	tf->vector = VEC_RESUME;
+	memcpy(t->arch.fpu, fpu_initial, sizeof(fpu_initial));
+	t->arch.fs_base = t->arch.gs_base = 0;
+	*thread_stack_canary(t) = THREAD_STACK_CANARY;
+	arch_thread_resume_to_user(t);
+}
+
+/* Load what the CPU needs to run `next` in user mode later. */
+static void load_thread_state(struct thread *prev, struct thread *next)
+{
+	u64 top = thread_kstack_top(next);
+	cpu0.kstack_top = top;
+	cpu0.current = next;
+	tss_set_rsp0(top);
+	if (next->space && next->space->arch.pml4_phys != cpu0.cr3) {
+		cpu0.cr3 = next->space->arch.pml4_phys;
+		write_cr3(cpu0.cr3);
+	}
+	if (prev->arch.fs_base != next->arch.fs_base)
+		wrmsr(MSR_FS_BASE, next->arch.fs_base);
+	if (prev->arch.gs_base != next->arch.gs_base)
+		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
+}
+
+void arch_switch(struct thread *prev, struct thread *next)
+{
+	if (*thread_stack_canary(prev) != THREAD_STACK_CANARY)
+		panic("kernel stack overflow in thread %x", prev->tid);
+	__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
+	__asm__ volatile("fxrstor %0" : : "m"(next->arch.fpu));
+	load_thread_state(prev, next);
+	arch_switch_stack(&prev->arch.kernel_rsp, next->arch.kernel_rsp);
+}
+
+/* Leave the kernel for `t`, abandoning the current kernel stack. */
+void arch_enter_user(struct thread *t)
+{
+	struct thread *prev = arch_current();
+	if (prev != t) {
+		__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
+		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+		load_thread_state(prev, t);
+	}
+	arch_return_to_user(arch_thread_tf(t));
+}
+
+void arch_idle_wait(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void arch_interrupts_off(void)
+{
+	cli();
+}
+
+void arch_console_putc(char c)
+{
+	console_putc(c);
+}
+
+void arch_machine_exit(int status)
+{
+	machine_exit(status);
+}

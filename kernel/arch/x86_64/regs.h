@@ -1,0 +1,66 @@
+/*
+ * The trap frame: a thread's user registers, saved at the top of its kernel
+ * stack on every entry to the kernel (syscall, exception, interrupt).
+ *
+ * The layout is shared with entry.S.  The six message registers come first
+ * and contiguous (r8, r9, r10, r12, r13, r14) so that IPC moves them with a
+ * single copy.  The hardware part (rip..ss) is the iretq frame; the syscall
+ * entry builds the same shape by hand.
+ */
+#ifndef ARCH_REGS_H
+#define ARCH_REGS_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define TF_MRS 6
+
+struct trapframe {
+	uint64_t mr[TF_MRS]; /* r8, r9, r10, r12, r13, r14 */
+	uint64_t r15, rbx, rbp, r11, rcx;
+	uint64_t rdi, rsi, rdx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+#endif
+
+/* Offsets for entry.S (checked by static asserts in cpu.c). */
+#define TF_R8 0
+#define TF_R9 8
+#define TF_R10 16
+#define TF_R12 24
+#define TF_R13 32
+#define TF_R14 40
+#define TF_R15 48
+#define TF_RBX 56
+#define TF_RBP 64
+#define TF_R11 72
+#define TF_RCX 80
+#define TF_RDI 88
+#define TF_RSI 96
+#define TF_RDX 104
+#define TF_RAX 112
+#define TF_VECTOR 120
+#define TF_ERROR 128
+#define TF_RIP 136
+#define TF_CS 144
+#define TF_RFLAGS 152
+#define TF_RSP 160
+#define TF_SS 168
+#define TF_SIZE 176
+
+/*
+ * tf->vector of a frame made by the syscall instruction.  Only such a frame,
+ * unmodified, returns with sysretq; anything else (exceptions, interrupts,
+ * frames rewritten by exchange_registers or a fault reply) returns with
+ * iretq, which tolerates any user rip and rflags.
+ */
+#define VEC_SYSCALL 0x100
+#define VEC_RESUME 0x101
+
+/* Per-CPU block offsets (struct cpu in cpu.c), reached through %gs. */
+#define CPU_SCRATCH 0
+#define CPU_KSTACK_TOP 8
+#define CPU_CURRENT 16
+
+#endif

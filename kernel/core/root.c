@@ -1,0 +1,17 @@
+/*
+ * The root task's end.  The system lives as long as the root task's first
+ * thread: when it exits (or is killed) the kernel reports the status and
+ * powers off, so `make run` and the test suites end on their own.
+ */
+#include "root.h"
+#include "thread.h"
+#include "arch/hooks.h"
+
+struct thread *root_thread;
+
+void root_task_exited(int status)
+{
+	kprintf("tessera: root task exited with status %d; powering off\n",
+		status);
+	arch_machine_exit(status == 0 ? 0 : 1);
+}

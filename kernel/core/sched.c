@@ -1,0 +1,139 @@
+/*
+ * The scheduler: 256 priorities, round robin within a priority, an O(1)
+ * choice of the next thread (a bitmap of non-empty queues), timer
+ * preemption after THREAD_TIMESLICE ticks, and an idle thread that runs
+ * when nothing else can.
+ *
+ * Invariant: a thread is in run queue `prio` iff its state is TS_RUNNABLE
+ * and it is not the running thread.  The running thread is in no queue.
+ */
+#include "thread.h"
+#include "arch/hooks.h"
+
+static struct thread *rq_head[NPRIO];
+static u64 rq_bitmap[NPRIO / 64];
+static struct thread *idle_thread;
+bool need_resched;
+
+struct thread *sched_idle_thread(void)
+{
+	return idle_thread;
+}
+
+void sched_init(struct thread *idle)
+{
+	idle_thread = idle;
+}
+
+static void rq_append(struct thread *t)
+{
+	struct thread **head = &rq_head[t->prio];
+	if (!*head) {
+		*head = t;
+		t->rq_next = t->rq_prev = t;
+		rq_bitmap[t->prio / 64] |= BIT(t->prio % 64);
+	} else {
+		struct thread *last = (*head)->rq_prev;
+		t->rq_next = *head;
+		t->rq_prev = last;
+		last->rq_next = t;
+		(*head)->rq_prev = t;
+	}
+}
+
+static void rq_unlink(struct thread *t)
+{
+	struct thread **head = &rq_head[t->prio];
+	if (t->rq_next == t) {
+		*head = NULL;
+		rq_bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
+	} else {
+		t->rq_prev->rq_next = t->rq_next;
+		t->rq_next->rq_prev = t->rq_prev;
+		if (*head == t)
+			*head = t->rq_next;
+	}
+	t->rq_next = t->rq_prev = NULL;
+}
+
+static int highest_prio(void)
+{
+	for (int w = NPRIO / 64 - 1; w >= 0; w--)
+		if (rq_bitmap[w])
+			return w * 64 + 63 - __builtin_clzll(rq_bitmap[w]);
+	return -1;
+}
+
+/* Make `t` runnable; preempt the current thread if `t` is more urgent. */
+void sched_make_runnable(struct thread *t)
+{
+	struct thread *cur = arch_current();
+	t->state = TS_RUNNABLE;
+	if (t == cur || t == idle_thread || t->rq_next)
+		return;
+	rq_append(t);
+	if (cur == idle_thread || t->prio > cur->prio)
+		need_resched = true;
+}
+
+/* Take `t` out of the run queue (it blocks, stops or dies). */
+void sched_remove(struct thread *t)
+{
+	if (t->rq_next)
+		rq_unlink(t);
+}
+
+/*
+ * Switch to the most urgent runnable thread.  The current thread, if still
+ * runnable, goes to the back of its queue.  Returns when the current thread
+ * is next chosen.
+ */
+void schedule(void)
+{
+	struct thread *cur = arch_current(), *next;
+	int p;
+
+	need_resched = false;
+	if (cur != idle_thread && cur->state == TS_RUNNABLE && !cur->rq_next)
+		rq_append(cur);
+	p = highest_prio();
+	if (p < 0) {
+		next = idle_thread;
+	} else {
+		next = rq_head[p];
+		rq_unlink(next);
+	}
+	if (next->timeslice == 0)
+		next->timeslice = THREAD_TIMESLICE;
+	if (next != cur)
+		arch_switch(cur, next);
+}
+
+void sched_yield(void)
+{
+	struct thread *cur = arch_current();
+	cur->timeslice = 0;
+	schedule();
+}
+
+/* Timer tick: charge the running thread; round robin when its slice ends. */
+void sched_tick(void)
+{
+	struct thread *cur = arch_current();
+	if (cur == idle_thread) {
+		if (highest_prio() >= 0)
+			need_resched = true;
+		return;
+	}
+	if (cur->timeslice > 0)
+		cur->timeslice--;
+	if (cur->timeslice == 0)
+		need_resched = true;
+}
+
+/* Called on the way out of the kernel. */
+void sched_check_preempt(void)
+{
+	if (need_resched)
+		schedule();
+}
