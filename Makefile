@@ -54,7 +54,7 @@ $(eval $(call kernel_build,kernel,))
 $(eval $(call kernel_build,kcheck,-DTESS_CHECK))
 
 # ---------------------------------------------------------------- user
-LIBC_SRC := $(wildcard user/lib/libc/*.c) lib/format.c
+LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
 
 $(BUILD)/user/%.o: %.c
@@ -74,7 +74,8 @@ $(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a user/user.ld
 USER_PROGS += $(BUILD)/user/$(1).elf
 endef
 $(eval $(call user_prog,hello,$(BUILD)/user/user/demos/hello/main.o))
-$(eval $(call user_prog,ktest,$(BUILD)/user/user/ktest/main.o))
+KTEST_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(filter-out user/ktest/faulter.c,$(wildcard user/ktest/*.c)))
+$(eval $(call user_prog,ktest,$(KTEST_OBJ)))
 $(eval $(call user_prog,faulter,$(BUILD)/user/user/ktest/faulter.o))
 
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
@@ -119,9 +120,11 @@ test-host:
 	@mkdir -p $(BUILD)/test
 	@$(MAKE) --no-print-directory -f tests/host/host.mk BUILD=$(BUILD) run
 
+export TEST_OUT := $(BUILD)/test
+
 test-qemu: all deps
 	@mkdir -p $(BUILD)/test
-	@tools/run-suite.sh ktest 60 -kernel $(BUILD)/kcheck.bin \
+	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
 

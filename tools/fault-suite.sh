@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# User-fault suite: boot a root task that takes one exception, and check
+# User-fault suite: boot a root task (which has no pager) that takes one
+# exception, and check
 # that the kernel reports it in one log line, stops only that program, and
 # shuts down cleanly (the root task's end powers the system off).
 #
@@ -29,16 +30,16 @@ check() { # fault-name expected-regex description
 	fi
 }
 
-check pf '^fault: thread [0-9a-f]+ \(root\): #PF page fault at address 10 \(write, not mapped\), rip [0-9a-f]+: thread stopped$' \
+check pf '^fault: thread [0-9a-f]+ \(root\): #PF page fault at address 10 \(write, not mapped\), rip [0-9a-f]+: no pager, thread stopped$' \
 	"user #PF is reported in one line and the kernel survives"
-check ud '^fault: thread [0-9a-f]+ \(root\): #UD invalid opcode, rip [0-9a-f]+: thread stopped$' \
+check ud '^fault: thread [0-9a-f]+ \(root\): #UD invalid opcode, rip [0-9a-f]+: no pager, thread stopped$' \
 	"user #UD is reported in one line and the kernel survives"
-check gp '^fault: thread [0-9a-f]+ \(root\): #GP general protection, rip [0-9a-f]+: thread stopped$' \
+check gp '^fault: thread [0-9a-f]+ \(root\): #GP general protection, rip [0-9a-f]+: no pager, thread stopped$' \
 	"user #GP is reported in one line and the kernel survives"
-check de '^fault: thread [0-9a-f]+ \(root\): #DE divide error, rip [0-9a-f]+: thread stopped$' \
+check de '^fault: thread [0-9a-f]+ \(root\): #DE divide error, rip [0-9a-f]+: no pager, thread stopped$' \
 	"user #DE is reported in one line and the kernel survives"
-check bp '^fault: thread [0-9a-f]+ \(root\): #BP breakpoint, rip [0-9a-f]+: thread stopped$' \
+check bp '^fault: thread [0-9a-f]+ \(root\): #BP breakpoint, rip [0-9a-f]+: no pager, thread stopped$' \
 	"user int3 is reported in one line and the kernel survives"
-check sys '^fault: thread [0-9a-f]+ \(root\): unknown system call 27 at rip [0-9a-f]+: thread stopped$' \
+check sys '^fault: thread [0-9a-f]+ \(root\): unknown system call 27 at rip [0-9a-f]+: no pager, thread stopped$' \
 	"an unknown system call number is reported and the kernel survives"
 cat "$tap"

@@ -14,6 +14,14 @@ struct trapframe;
 
 /* Console and stopping. */
 void arch_console_putc(char c);
+/* One character to the console in a colour (attr 0: the default). */
+void arch_console_putc_attr(char c, u8 attr);
+
+/* The screen's windows (boot devices, named by Window capabilities). */
+#define NUM_WINDOWS 3
+void arch_window_putc(unsigned w, char c);
+void arch_window_cls(unsigned w);
+void arch_window_set_attr(unsigned w, u8 attr);
 void arch_interrupts_off(void);
 void arch_panic_stop(void) __attribute__((noreturn));
 
@@ -46,6 +54,25 @@ struct trapframe *arch_thread_tf(struct thread *t);
 
 /* Interrupts on and halt until one arrives (the idle loop). */
 void arch_idle_wait(void);
+/* Let pending interrupts in for a moment (preemption points). */
+void arch_poll_interrupts(void);
+
+/* Memory: the kernel's address for physical memory, and back. */
+u64 arch_phys_to_kernel(paddr_t p);
+paddr_t arch_kernel_to_phys(u64 kaddr);
+bool arch_has_nx(void);
+void arch_flush_tlb(void);
+
+/* User registers: sanitize flags set by exchange_registers; set TLS bases. */
+u64 arch_user_rflags(u64 requested);
+void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base);
+/* Physical address of user address `va` in `s` (writable if `write`);
+ * 0 or -E_FAULT. */
+int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);
+
+/* Spaces: set up a new root table (kernel half shared); stop using one. */
+void arch_space_init(struct space *s, void *root_table);
+void arch_space_unload(struct space *s);
 
 /*
  * User memory, reached through the space's page tables, never by touching

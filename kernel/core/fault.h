@@ -14,6 +14,7 @@ struct fault_info {
 };
 
 void fault_user_exception(struct thread *t, const struct fault_info *fi);
+void fault_unknown_syscall(struct thread *t);
 const char *exception_name(unsigned vec);
 
 #endif

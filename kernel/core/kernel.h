@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tessera/errors.h"
+#include "tessera/syscall.h"
 
 typedef uint8_t u8;
 typedef uint16_t u16;

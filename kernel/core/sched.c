@@ -137,3 +137,47 @@ void sched_check_preempt(void)
 	if (need_resched)
 		schedule();
 }
+
+bool sched_queued(const struct thread *t)
+{
+	return t->rq_next != NULL;
+}
+
+/* Run `t` (runnable, queued) next, ahead of its queue; the caller stays
+ * runnable at the back of its own. */
+void sched_run_next(struct thread *t)
+{
+	struct thread *cur = arch_current();
+	rq_unlink(t);
+	if (cur != idle_thread && cur->state == TS_RUNNABLE)
+		rq_append(cur);
+	if (!t->timeslice)
+		t->timeslice = THREAD_TIMESLICE;
+	arch_switch(cur, t);
+}
+
+/* Invariant checks (test builds): queues hold exactly the runnable,
+ * not-running threads, and the bitmap matches the queues. */
+void sched_check_invariants(void)
+{
+	struct thread *cur = arch_current();
+	for (int p = 0; p < NPRIO; p++) {
+		bool bit = rq_bitmap[p / 64] & BIT(p % 64);
+		if (bit != (rq_head[p] != NULL))
+			panic("invariant: run-queue bitmap wrong at priority %d", p);
+		struct thread *t = rq_head[p];
+		u32 n = 0;
+		while (t) {
+			if (t->state != TS_RUNNABLE || t->prio != p || t == cur)
+				panic("invariant: thread %x in run queue %d is state %d",
+				      t->tid, p, t->state);
+			if (t->rq_next->rq_prev != t || ++n > MAX_THREADS)
+				panic("invariant: run queue %d links broken", p);
+			t = t->rq_next;
+			if (t == rq_head[p])
+				break;
+		}
+	}
+	if (cur != idle_thread && cur->rq_next)
+		panic("invariant: the running thread is queued");
+}

@@ -1,17 +1,50 @@
 /*
- * Spaces (address spaces).  A Space object holds the root page table (the
- * PML4 on x86_64) and the bookkeeping the kernel keeps for the space.
+ * Spaces (address spaces).  A Space object is 2^SPACE_BITS bytes: the root
+ * page table (the PML4 on x86_64) in the first page, struct space in the
+ * second.  The space holds its root CSpace (in slot 0 of its slot array)
+ * and two capability lists: its own, and the one it shares with the spaces
+ * it pages (CAP_SHARE_CHILD).  Every space has an id (spid) from a kernel
+ * table; the id with a generation number names the space in the mapping
+ * records of Page and table capabilities.
  */
 #ifndef CORE_SPACE_H
 #define CORE_SPACE_H
 
 #include "kernel.h"
+#include "cap.h"
 #include "arch/x86_64/space_arch.h"
+
+#define SPACE_OBJ_SIZE (1ull << SPACE_BITS)
+#define SPACE_LIST_SLOTS 28
+#define SPACE_SLOT_CSPACE 0
+#define SPACE_SLOT_LIST 1
+#define SPACE_SLOT_CHILD (1 + SPACE_LIST_SLOTS)
+#define SPACE_SLOTS (1 + 2 * SPACE_LIST_SLOTS)
+#define MAX_SPACES 4096
+
+struct thread;
 
 struct space {
 	struct arch_space arch;
 	u32 spid;
+	u32 gen;
+	u32 cid;       /* container, set when the first thread is bound */
 	u32 nthreads;
+	struct thread *threads; /* list through thread->space_next */
+	struct cap slots[SPACE_SLOTS];
 };
+
+static inline struct cap *space_root_cspace(struct space *s)
+{
+	return &s->slots[SPACE_SLOT_CSPACE];
+}
+
+/* space.c */
+void space_table_init(void);
+bool space_id_available(unsigned n);
+void space_object_init(struct space *s, void *root_table);
+void space_object_destroy(struct space *s);
+struct space *space_lookup(u32 spid, u32 gen);
+struct space *space_by_id(u32 spid);
 
 #endif

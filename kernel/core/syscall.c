@@ -1,16 +1,27 @@
 /*
  * System call dispatch: the table from number to handler.
  *
- * Each handler takes the six argument registers and returns the value for
- * rax (>= 0, or -E_*).  A handler that blocks or switches threads arranges
- * its own return value in the trapframe (see ipc.c) and does not return
- * through here with a stale one.  Unknown numbers become faults for the
- * thread's pager.
+ * A handler takes the six argument registers and returns the value for rax
+ * (>= 0, or -E_*).  ipc works on the trapframe itself (message registers).
+ * A handler whose thread blocks with a user-mode continuation never
+ * returns here; one preempted in a long operation returns -E_RESTART and
+ * the call is made again from the start.  Numbers outside the table are
+ * faults for the thread's pager (fault.c).
  */
 #include "kernel.h"
 #include "syscall.h"
-#include "thread.h"
+#include "capctrl.h"
+#include "container.h"
+#include "cspace.h"
+#include "devices.h"
+#include "fault.h"
+#include "invariants.h"
+#include "ipc.h"
+#include "mutex.h"
 #include "space.h"
+#include "sys_memory.h"
+#include "tctrl.h"
+#include "thread.h"
 #include "arch/hooks.h"
 #include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
@@ -21,60 +32,125 @@ static long sys_null(const u64 *a)
 	return 0;
 }
 
-#define DEBUG_PUTSTR_MAX 4096
-
-/* debug_putstr(ptr, len): the whole range must be readable, or nothing
- * is printed. */
-static long sys_debug_putstr(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	vaddr_t ptr = a[0];
-	u64 len = a[1];
-	char buf[128];
-
-	if (len > DEBUG_PUTSTR_MAX)
-		return -E_TOOBIG;
-	/* Check every page first so that a bad tail prints nothing. */
-	for (u64 off = 0; off < len; off += sizeof(buf)) {
-		u64 n = MIN(sizeof(buf), len - off);
-		if (arch_copy_from_user(cur->space, buf, ptr + off, n, NULL))
-			return -E_FAULT;
-	}
-	for (u64 off = 0; off < len; off += sizeof(buf)) {
-		u64 n = MIN(sizeof(buf), len - off);
-		arch_copy_from_user(cur->space, buf, ptr + off, n, NULL);
-		for (u64 i = 0; i < n; i++)
-			arch_console_putc(buf[i]);
-	}
-	return (long)len;
-}
-
 static long sys_exit(const u64 *a)
 {
 	thread_exit(arch_current(), (int)a[0]);
 	return 0; /* not reached */
 }
 
+static long sys_getid(const u64 *a)
+{
+	struct thread *cur = arch_current();
+	struct task_ids ids = { cur->tid, cur->space ? cur->space->spid : 0,
+				cur->tgid, 0 };
+	if (arch_copy_to_user(cur->space, a[0], &ids, sizeof(ids), NULL))
+		return -E_FAULT;
+	return 0;
+}
+
+static long sys_time(const u64 *a)
+{
+	struct thread *cur = arch_current();
+	u64 us = arch_time_us();
+	struct tess_timeval tv = { (long)(us / 1000000), (long)(us % 1000000) };
+	if (arch_copy_to_user(cur->space, a[0], &tv, sizeof(tv), NULL))
+		return -E_FAULT;
+	return 0;
+}
+
+/* thread_switch(tid): yield; or, naming a runnable thread, run it next. */
+static long sys_thread_switch(const u64 *a)
+{
+	u32 tid = (u32)a[0];
+	if (tid != TID_NIL) {
+		struct thread *t = thread_lookup(tid);
+		if (!t)
+			return -E_NOTHREAD;
+		if (t != arch_current() && t->state == TS_RUNNABLE &&
+		    sched_queued(t) && t->prio >= arch_current()->prio) {
+			arch_current()->timeslice = 0;
+			sched_run_next(t);
+			return 0;
+		}
+	}
+	sched_yield();
+	return 0;
+}
+
+static long sys_container_control(const u64 *a)
+{
+	struct cap *c;
+	int r;
+	if (a[0] != CONTAINER_CONFIGURE)
+		return -E_INVAL;
+	r = cap_lookup_type(a[1], CAP_CONTAINER, &c);
+	if (r)
+		return r;
+	return container_configure((struct container *)c->obj, (u32)a[2]);
+}
+
 typedef long (*syscall_fn)(const u64 *args);
 
 static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_null] = sys_null,
-	[SYS_debug_putstr] = sys_debug_putstr,
+	[SYS_console_write] = sys_console_write,
 	[SYS_exit] = sys_exit,
+	[SYS_thread_switch] = sys_thread_switch,
+	[SYS_thread_control] = sys_thread_control,
+	[SYS_exchange_registers] = sys_exchange_registers,
+	[SYS_getid] = sys_getid,
+	[SYS_capability_control] = sys_capability_control,
+	[SYS_mutex_control] = sys_mutex_control,
+	[SYS_time] = sys_time,
+	[SYS_container_control] = sys_container_control,
+	[SYS_retype] = sys_retype,
+	[SYS_remaining] = sys_remaining,
+	[SYS_cap_copy] = sys_cap_copy,
+	[SYS_cap_mint] = sys_cap_mint,
+	[SYS_cap_move] = sys_cap_move,
+	[SYS_cap_delete] = sys_cap_delete,
+	[SYS_cap_revoke] = sys_cap_revoke,
+	[SYS_cap_info] = sys_cap_info,
+	[SYS_map] = sys_map,
+	[SYS_unmap] = sys_unmap,
+	[SYS_console_putc] = sys_console_putc,
+	[SYS_window_putc] = sys_window_putc,
+	[SYS_window_cls] = sys_window_cls,
+	[SYS_window_set_attr] = sys_window_set_attr,
+	[SYS_timer_ticks] = sys_timer_ticks,
+	[SYS_alloc_buffer] = sys_alloc_buffer,
+	[SYS_print_buffer] = sys_print_buffer,
+	[SYS_print_string] = sys_print_string,
+	[SYS_debug_dump] = sys_debug_dump,
+	[SYS_page_copy] = sys_page_copy,
 };
 
 void syscall_dispatch(struct trapframe *tf)
 {
+	struct thread *cur = arch_current();
 	u64 nr = tf->rax - TESS_SYS_BASE;
-	u64 args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->mr[2], tf->mr[0], tf->mr[1] };
+	long r;
 
-	if (likely(nr < SYS_COUNT && syscall_table[nr])) {
-		tf->rax = (u64)syscall_table[nr](args);
+	if (likely(nr == SYS_ipc)) {
+		r = sys_ipc(tf);
+	} else if (likely(nr < SYS_COUNT)) {
+		u64 args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->mr[2], tf->mr[0], tf->mr[1] };
+		r = syscall_table[nr](args);
 	} else {
-		struct thread *cur = arch_current();
-		kprintf("fault: thread %x (%s): unknown system call %lx at rip %lx: "
-			"thread stopped\n", cur->tid, cur->name, tf->rax, tf->rip);
-		thread_exit(cur, -1);
+		fault_unknown_syscall(cur);
+		goto out;
 	}
+	if (unlikely(r == -E_RESTART)) {
+		tf->rip -= 2; /* the syscall instruction, again */
+		need_resched = true;
+	} else {
+		tf->rax = (u64)r;
+	}
+out:
+#ifdef TESS_CHECK
+	invariants_check();
+#endif
+	if (cur->state != TS_RUNNABLE)
+		schedule(); /* it stopped itself, or was stopped */
 	sched_check_preempt();
 }

@@ -10,9 +10,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 HOST_OUT := $(BUILD)/host
 
 # kernel/core files the host tests link against (no arch, no asm).
-HOST_CORE := $(filter-out kernel/core/string.c kernel/core/kprintf.c \
-	kernel/core/syscall.c kernel/core/sched.c kernel/core/thread.c \
-	kernel/core/fault.c kernel/core/root.c, $(wildcard kernel/core/*.c)) lib/format.c
+HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))
 
 $(HOST_OUT)/%: tests/host/%.c tests/host/harness.c tests/host/harness.h $(HOST_CORE) $(wildcard kernel/core/*.h)

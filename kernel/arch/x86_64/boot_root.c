@@ -1,29 +1,46 @@
 /*
- * Building the root task at boot: its space, its thread, its image (the
- * first boot module, an ELF64 file), its stack, the boot-info page and the
- * other modules mapped read-only.  Everything here comes from boot memory;
- * what is left afterwards becomes Untyped memory for the root task.
+ * Building the root task at boot: its CSpace, Space, Thread and container
+ * 0 (kernel objects like any other, but carved from boot memory), its
+ * image (the first boot module, an ELF64 file), its stack, the boot-info
+ * page and the other modules mapped read-only, and its capabilities:
+ * devices, its own objects, system-wide scope capabilities, and one Untyped
+ * capability for each block of the memory left when boot is done.
+ *
+ * The page tables and pages of the image, stack and boot info have no
+ * capabilities: the root task cannot unmap them.
  */
 #include "cpu.h"
 #include "arch.h"
 #include "paging.h"
 #include "multiboot.h"
+#include "regs.h"
 #include "core/bootmem.h"
+#include "core/capctrl.h"
+#include "core/container.h"
+#include "core/cspace.h"
+#include "core/devices.h"
 #include "core/elf.h"
 #include "core/root.h"
 #include "core/space.h"
 #include "core/thread.h"
-#include "tessera/bootinfo.h"
-#include "regs.h"
+#include "core/untyped.h"
 #include "arch/hooks.h"
+#include "tessera/bootinfo.h"
 
 static struct bootinfo *bootinfo;
+static struct cap *root_slots;
+static struct space *root_space;
 
 static paddr_t alloc_zeroed(u64 size, u64 align)
 {
 	paddr_t p = bootmem_alloc(size, align);
 	memset(phys_to_virt(p), 0, size);
 	return p;
+}
+
+static void *alloc_object(u32 bits)
+{
+	return phys_to_virt(alloc_zeroed(1ull << bits, 1ull << bits));
 }
 
 static void load_elf(struct space *s, const u8 *img, u64 size, u64 *entry)
@@ -61,53 +78,90 @@ static void load_elf(struct space *s, const u8 *img, u64 size, u64 *entry)
 	*entry = eh->entry;
 }
 
+/* A boot object's capability in root slot `slot`. */
+static struct cap *boot_cap(unsigned slot, u8 type, u64 obj)
+{
+	struct cap *c = &root_slots[slot];
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->obj = obj;
+	cdt_insert_child(&cdt_anchor, c);
+	return c;
+}
+
 /* Create the root task from module 0 and make its thread runnable. */
 struct thread *root_task_create(struct boot_params *bp)
 {
-	struct space *s;
+	struct container *c0;
 	struct thread *t;
+	struct cap *cs;
 	u64 entry;
 
 	if (bp->nmodules == 0)
 		panic("no boot modules: the root task must be the first module");
 
-	/* The space: a PML4 page and a page for its bookkeeping. */
-	s = phys_to_virt(alloc_zeroed(PAGE_SIZE, PAGE_SIZE));
-	space_arch_init(s, phys_to_virt(alloc_zeroed(PAGE_SIZE, PAGE_SIZE)));
-	s->spid = 0;
+	/* Container 0, the root CSpace, the Space, the Thread. */
+	c0 = alloc_object(CONTAINER_BITS);
+	container_object_init(c0);
+	container_configure(c0, 0);
+	root_slots = alloc_object(BOOT_CSPACE_BITS + CAP_SLOT_BITS);
+	u8 *sobj = alloc_object(SPACE_BITS);
+	root_space = (struct space *)(sobj + PAGE_SIZE);
+	space_object_init(root_space, sobj);
+	t = alloc_object(THREAD_BITS);
+	thread_object_init(t);
 
+	cs = boot_cap(BOOT_SLOT_CSPACE, CAP_CSPACE, (u64)root_slots);
+	cs->data[0] = BOOT_CSPACE_BITS;
+	cspace_copy(cs, space_root_cspace(root_space));
+	device_make_boot_caps(&root_slots[BOOT_SLOT_CONSOLE],
+			      &root_slots[BOOT_SLOT_WINDOW0],
+			      &root_slots[BOOT_SLOT_TIMER], &root_slots[BOOT_SLOT_DEBUG]);
+	boot_cap(BOOT_SLOT_THREAD, CAP_THREAD, (u64)t);
+	boot_cap(BOOT_SLOT_SPACE, CAP_SPACE, (u64)root_space);
+	boot_cap(BOOT_SLOT_CONTAINER, CAP_CONTAINER, (u64)c0);
+
+	/* System-wide scope capabilities in the root space's list. */
+	static const struct { u8 type; u32 ops; } scope[] = {
+		{ CAP_IPC, CAP_IPC_ALL },       { CAP_TCTRL, CAP_TCTRL_ALL },
+		{ CAP_EXREGS, CAP_EXREGS_ALL }, { CAP_CAPCTRL, CAP_CAPCTRL_ALL },
+		{ CAP_MUTEX, CAP_MUTEX_ALL },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(scope); i++) {
+		struct cap *sc = &root_space->slots[SPACE_SLOT_LIST + i];
+		scope_cap_init(sc, scope[i].type, scope[i].ops | CAP_GENERIC_ALL,
+			       SCOPE_SYSTEM, 0, root_space->spid);
+		cdt_insert_child(&cdt_anchor, sc);
+	}
+
+	/* The image, the stack, the boot info, the modules. */
 	struct boot_module *m0 = &bp->modules[0];
-	load_elf(s, phys_to_virt(m0->start), m0->end - m0->start, &entry);
-
+	load_elf(root_space, phys_to_virt(m0->start), m0->end - m0->start, &entry);
 	for (u64 i = 0; i < ROOT_STACK_PAGES; i++)
-		boot_map_user_page(s, ROOT_STACK_TOP - (i + 1) * PAGE_SIZE,
+		boot_map_user_page(root_space, ROOT_STACK_TOP - (i + 1) * PAGE_SIZE,
 				   alloc_zeroed(PAGE_SIZE, PAGE_SIZE),
 				   PTE_W | (arch_has_nx() ? PTE_NX : 0));
-
 	paddr_t bi = alloc_zeroed(PAGE_SIZE, PAGE_SIZE);
 	bootinfo = phys_to_virt(bi);
-	boot_map_user_page(s, BOOTINFO_ADDR, bi, arch_has_nx() ? PTE_NX : 0);
-
-	/* Modules 1.. are mapped read-only, one after another. */
+	boot_map_user_page(root_space, BOOTINFO_ADDR, bi, arch_has_nx() ? PTE_NX : 0);
 	vaddr_t va = MODULE_AREA;
 	for (unsigned i = 1; i < bp->nmodules && i <= BOOTINFO_MAX_MODULES; i++) {
 		struct boot_module *m = &bp->modules[i];
 		struct bootinfo_module *bm = &bootinfo->modules[bootinfo->n_modules++];
-		bm->vaddr = va;
+		bm->vaddr = va + (m->start & (PAGE_SIZE - 1));
 		bm->size = m->end - m->start;
 		memcpy(bm->name, m->name, sizeof(bm->name) - 1);
 		for (paddr_t p = ALIGN_DOWN(m->start, PAGE_SIZE); p < m->end;
 		     p += PAGE_SIZE, va += PAGE_SIZE)
-			boot_map_user_page(s, va, p, arch_has_nx() ? PTE_NX : 0);
+			boot_map_user_page(root_space, va, p, arch_has_nx() ? PTE_NX : 0);
 		va += PAGE_SIZE; /* a guard page between modules */
 	}
 
-	t = phys_to_virt(alloc_zeroed(THREAD_OBJ_SIZE, THREAD_OBJ_SIZE));
-	arch_thread_init(t);
-	t->tid = 1;
-	t->prio = 100;
-	t->space = s;
-	s->nthreads = 1;
+	thread_bind(t, 0);
+	thread_set_space(t, root_space);
+	t->prio = 200;
+	t->flags = THREAD_F_ROOT;
+	t->tgid = t->tid;
 	memcpy(t->name, "root", 5);
 	struct trapframe *tf = arch_thread_tf(t);
 	tf->rip = entry;
@@ -116,6 +170,7 @@ struct thread *root_task_create(struct boot_params *bp)
 	root_thread = t;
 
 	bootinfo->magic = BOOTINFO_MAGIC;
+	bootinfo->root_tid = t->tid;
 	memcpy(bootinfo->cmdline, bp->cmdline, sizeof(bootinfo->cmdline) - 1);
 	return t;
 }
@@ -125,6 +180,7 @@ void root_task_finish(struct boot_params *bp, u64 boot_tsc)
 {
 	struct phys_range r[BOOTMEM_MAX_RANGES];
 	unsigned nr = bootmem_ranges(r, BOOTMEM_MAX_RANGES);
+	unsigned slot = BOOT_SLOT_UNTYPED;
 
 	bootmem_finish();
 	bootinfo->tsc_hz = tsc_hz;
@@ -140,7 +196,10 @@ void root_task_finish(struct boot_params *bp, u64 boot_tsc)
 				&bootinfo->untyped[bootinfo->n_untyped++];
 			u->phys = b[j].phys;
 			u->bits = b[j].bits;
+			u->cptr = slot;
+			untyped_make_boot_cap(&root_slots[slot++], b[j].phys, b[j].bits);
 		}
 	}
+	bootinfo->first_free_slot = slot;
 	bootinfo->user_tsc = rdtsc();
 }

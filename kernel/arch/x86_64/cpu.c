@@ -9,6 +9,7 @@
 #include "core/thread.h"
 #include "core/space.h"
 #include "arch/hooks.h"
+#include "paging.h"
 
 /* Per-CPU block; offsets are in regs.h (CPU_*). */
 struct cpu {
@@ -136,6 +137,12 @@ void arch_switch(struct thread *prev, struct thread *next)
 	__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
 	__asm__ volatile("fxrstor %0" : : "m"(next->arch.fpu));
 	load_thread_state(prev, next);
+	/* A thread blocked with a user-mode continuation kept nothing on its
+	 * kernel stack: resume it by returning to user from its trapframe. */
+	if (next->flags & THREAD_F_USER_CONT) {
+		next->flags &= ~THREAD_F_USER_CONT;
+		arch_thread_resume_to_user(next);
+	}
 	arch_switch_stack(&prev->arch.kernel_rsp, next->arch.kernel_rsp);
 }
 
@@ -143,12 +150,27 @@ void arch_switch(struct thread *prev, struct thread *next)
 void arch_enter_user(struct thread *t)
 {
 	struct thread *prev = arch_current();
+	t->flags &= ~THREAD_F_USER_CONT;
 	if (prev != t) {
 		__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
 		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
 		load_thread_state(prev, t);
 	}
 	arch_return_to_user(arch_thread_tf(t));
+}
+
+void arch_poll_interrupts(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+/* The space's tables are going away: if loaded, load the kernel's. */
+void arch_space_unload(struct space *s)
+{
+	if (cpu0.cr3 == s->arch.pml4_phys) {
+		cpu0.cr3 = kernel_pml4_phys();
+		write_cr3(cpu0.cr3);
+	}
 }
 
 void arch_idle_wait(void)
@@ -169,4 +191,22 @@ void arch_console_putc(char c)
 void arch_machine_exit(int status)
 {
 	machine_exit(status);
+}
+
+/* exchange_registers may set the arithmetic flags, DF, TF and AC; the
+ * kernel keeps IF on and IOPL, NT, VM and the rest clear. */
+u64 arch_user_rflags(u64 requested)
+{
+	const u64 user_bits = 0xcd5 | (1ull << 8) | (1ull << 10) | (1ull << 18);
+	return (requested & user_bits) | RFLAGS_IF | 0x2;
+}
+
+void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
+{
+	t->arch.fs_base = fs_base;
+	t->arch.gs_base = gs_base;
+	if (t == cpu0.current) {
+		wrmsr(MSR_FS_BASE, fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
+	}
 }

@@ -9,6 +9,9 @@
 #include "paging.h"
 #include "core/bootmem.h"
 #include "core/thread.h"
+#include "core/cap.h"
+#include "core/space.h"
+#include "core/container.h"
 #include "arch/hooks.h"
 
 struct thread *root_task_create(struct boot_params *bp);
@@ -36,6 +39,10 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	kprintf("memory: %lu MiB usable; TSC %lu MHz; timer %d Hz\n",
 		boot_params.mem_total >> 20, tsc_hz / 1000000, TIMER_HZ);
 
+	cdt_init();
+	thread_table_init();
+	space_table_init();
+	container_table_init();
 	idle->tid = 0;
 	memcpy(idle->name, "idle", 5);
 	*thread_stack_canary(idle) = THREAD_STACK_CANARY;

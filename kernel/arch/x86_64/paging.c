@@ -69,12 +69,28 @@ void paging_init(u64 mem_top)
 }
 
 /* A new space's PML4: empty user half, the shared kernel half. */
-void space_arch_init(struct space *s, u64 *pml4)
+void arch_space_init(struct space *s, void *root_table)
 {
+	u64 *pml4 = root_table;
 	memset(pml4, 0, 256 * sizeof(u64));
 	memcpy(pml4 + 256, kpml4 + 256, 256 * sizeof(u64));
 	s->arch.pml4 = pml4;
 	s->arch.pml4_phys = virt_to_phys(pml4);
+}
+
+u64 arch_phys_to_kernel(paddr_t p)
+{
+	return (u64)phys_to_virt(p);
+}
+
+paddr_t arch_kernel_to_phys(u64 kaddr)
+{
+	return virt_to_phys((const void *)kaddr);
+}
+
+void arch_flush_tlb(void)
+{
+	write_cr3(read_cr3());
 }
 
 static u64 *next_level(u64 *table, unsigned idx)
@@ -164,4 +180,11 @@ int arch_copy_to_user(struct space *s, vaddr_t dst, const void *src, size_t n,
 		      vaddr_t *fault_addr)
 {
 	return user_copy(s, dst, (void *)src, n, true, fault_addr);
+}
+
+int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa)
+{
+	bool ok;
+	*pa = user_translate(s, va, write, &ok);
+	return ok ? 0 : -E_FAULT;
 }

@@ -3,6 +3,7 @@
 #define ARCH_PAGING_H
 
 #include "core/kernel.h"
+#include "tessera/syscall.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -19,7 +20,7 @@
 /* User addresses are [0, USER_TOP).  The last page below the canonical
  * hole is never mappable, so a syscall instruction cannot sit at its end
  * and make sysret return to a non-canonical address. */
-#define USER_TOP 0x00007ffffffff000ull
+#define USER_TOP USER_ADDR_TOP
 
 #define PML4_INDEX(va) (((va) >> 39) & 511)
 #define PDPT_INDEX(va) (((va) >> 30) & 511)
@@ -31,7 +32,6 @@ struct space;
 void paging_init(u64 mem_top);
 u64 *kernel_pml4(void);
 paddr_t kernel_pml4_phys(void);
-void space_arch_init(struct space *s, u64 *pml4);
 
 /* Boot only: map one user page, taking missing tables from bootmem. */
 void boot_map_user_page(struct space *s, vaddr_t va, paddr_t pa, u64 flags);

@@ -6,19 +6,43 @@
 #include <tess.h>
 #include "lib/format.h"
 
-static void debug_sink(const char *s, size_t n)
+/* Output goes to a Console capability (by default root slot 1, where the
+ * root task has the boot console) or to a Window capability. */
+static cptr_t out_cap = BOOT_SLOT_CONSOLE;
+static int out_is_window;
+
+static void cap_sink(const char *s, size_t n)
 {
-	tess_debug_putstr(s, n);
+	if (!out_is_window) {
+		tess_console_write(out_cap, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		tess_window_putc(out_cap, s[i]);
 }
 
-static stdio_sink_fn sink = debug_sink;
+void tess_use_console(cptr_t ccap)
+{
+	fflush_stdout();
+	out_cap = ccap;
+	out_is_window = 0;
+}
+
+void tess_use_window(cptr_t wcap)
+{
+	fflush_stdout();
+	out_cap = wcap;
+	out_is_window = 1;
+}
+
+static stdio_sink_fn sink = cap_sink;
 static char outbuf[256];
 static size_t outlen;
 
 void stdio_set_sink(stdio_sink_fn fn)
 {
 	fflush_stdout();
-	sink = fn ? fn : debug_sink;
+	sink = fn ? fn : cap_sink;
 }
 
 void fflush_stdout(void)

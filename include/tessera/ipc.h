@@ -1,0 +1,69 @@
+/*
+ * IPC: flags, the UTCB, and the fault protocol between the kernel and
+ * pagers.
+ *
+ * ipc(to, from, flags): send to `to` (unless TID_NIL), then receive from
+ * `from` (TID_ANY for anyone, TID_NIL for no receive).  Registers:
+ *   in:  rdi = to, rsi = from, rdx = flags,
+ *        r8, r9, r10, r12, r13, r14 = message registers MR0..MR5,
+ *        r15 = the extended buffer (IPC_EXTENDED)
+ *   out: rax = 0 or -E_*, rsi = the sender's tid (from the kernel),
+ *        rdx = what arrived (its type | size << IPC_SIZE_SHIFT),
+ *        r8..r14 = the received MR0..MR5.
+ * A short message is MR0..MR5; a full message adds utcb->mr[6..63]; an
+ * extended message adds up to IPC_EXTENDED_MAX bytes copied from the
+ * sender's buffer to the receiver's (each names its buffer in r15 and its
+ * size in the flags: bytes to send, or room to receive).
+ */
+#ifndef TESSERA_IPC_H
+#define TESSERA_IPC_H
+
+#include <stdint.h>
+
+#define IPC_SHORT 0u
+#define IPC_FULL 1u
+#define IPC_EXTENDED 2u
+#define IPC_TYPE_MASK 3u
+#define IPC_NONBLOCK (1u << 2) /* fail with E_WOULDBLOCK rather than wait */
+#define IPC_SIZE_SHIFT 16
+#define IPC_SIZE_MASK (0xfffu << IPC_SIZE_SHIFT)
+#define IPC_EXTENDED_MAX 2048
+#define IPC_FLAGS_MASK (IPC_TYPE_MASK | IPC_NONBLOCK | IPC_SIZE_MASK)
+#define IPC_SIZE(bytes) ((uint32_t)(bytes) << IPC_SIZE_SHIFT)
+
+#define IPC_SHORT_MRS 6
+#define UTCB_MRS 64
+
+/* The UTCB: the thread's IPC buffer page (4 KiB, page aligned). */
+struct utcb {
+	uint64_t mr[UTCB_MRS]; /* mr[0..5] travel in registers */
+	uint64_t user[32];     /* free for the user library (TLS, ...) */
+};
+
+/*
+ * Faults: the kernel sends the faulting thread's pager a message in the
+ * thread's name (the pager sees the thread's tid as sender) and waits for
+ * the reply.  MR0 is the tag.
+ *   IPC_TAG_PAGEFAULT  MR1 address, MR2 access (FAULT_*), MR3 rip, MR4 rsp
+ *   IPC_TAG_EXCEPTION  MR1 vector, MR2 error code, MR3 rip, MR4 rsp
+ *   IPC_TAG_SYSCALL    MR1 rax (the number), MR2 rdi, MR3 rsi, MR4 rdx,
+ *                      MR5 rip after the syscall instruction
+ * The reply's MR0 decides: FAULT_RESUME (retry the instruction; for
+ * IPC_TAG_SYSCALL, continue after it with rax = MR1), or FAULT_KILL.
+ * The pager may change the thread's registers with exchange_registers
+ * before replying.  Replying needs no capability: only the faulting
+ * thread's pager can answer it.
+ */
+#define IPC_TAG_PAGEFAULT 0xFFFF0001ull
+#define IPC_TAG_EXCEPTION 0xFFFF0002ull
+#define IPC_TAG_SYSCALL 0xFFFF0003ull
+
+#define FAULT_WRITE (1u << 0)
+#define FAULT_EXEC (1u << 1)
+#define FAULT_PROTECTION (1u << 2) /* the page was present */
+#define FAULT_KERNEL (1u << 3)     /* the kernel touched a user buffer */
+
+#define FAULT_RESUME 0
+#define FAULT_KILL 1
+
+#endif

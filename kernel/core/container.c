@@ -1,0 +1,57 @@
+/*
+ * Containers: the id table and the life of Container objects.
+ */
+#include "container.h"
+#include "thread.h"
+
+static struct container *container_table[MAX_CONTAINERS];
+
+void container_table_init(void)
+{
+	memset(container_table, 0, sizeof(container_table));
+}
+
+struct container *container_lookup(u32 cid)
+{
+	return cid < MAX_CONTAINERS ? container_table[cid] : NULL;
+}
+
+void container_object_init(struct container *c)
+{
+	c->configured = false;
+}
+
+/* Give a Container object its id.  The caller checked the arguments. */
+int container_configure(struct container *c, u32 cid)
+{
+	if (c->configured)
+		return -E_BUSY;
+	if (cid > CID_MAX)
+		return -E_RANGE;
+	if (container_table[cid])
+		return -E_EXISTS;
+	c->cid = cid;
+	c->configured = true;
+	container_table[cid] = c;
+	return 0;
+}
+
+/*
+ * The last capability to the container is going: every thread in it is
+ * stopped and loses its id, so the id can never name a stranger's thread
+ * later.  Its capability list is emptied by the caller (delete.c).
+ */
+void container_object_destroy(struct container *c)
+{
+	if (!c->configured)
+		return;
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *t = thread_by_index(i);
+		if (t && t->container == c) {
+			thread_stop(t);
+			thread_unbind(t);
+		}
+	}
+	container_table[c->cid] = NULL;
+	c->configured = false;
+}

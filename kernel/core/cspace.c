@@ -1,0 +1,168 @@
+/*
+ * CSpaces: resolving capability addresses, and copying, minting and moving
+ * capabilities between slots.  (Deleting and revoking are in delete.c.)
+ */
+#include "cspace.h"
+#include "thread.h"
+#include "space.h"
+#include "arch/hooks.h"
+
+/* Resolve `cptr` from the CSpace capability `root` (see tessera/caps.h). */
+int cspace_lookup(struct cap *root, cptr_t cptr, struct cap **out)
+{
+	int digit = cptr ? (63 - __builtin_clzll(cptr)) / CPTR_DIGIT_BITS : 0;
+	struct cap *cs = root;
+
+	for (;; digit--) {
+		if (!cs || cs->type != CAP_CSPACE)
+			return -E_BADCAP;
+		u64 idx = (cptr >> (digit * CPTR_DIGIT_BITS)) & 0xffff;
+		if (idx >= (1ull << cs->data[0]))
+			return -E_BADCAP;
+		struct cap *slot = (struct cap *)cs->obj + idx;
+		if (digit == 0) {
+			*out = slot;
+			return 0;
+		}
+		cs = slot;
+	}
+}
+
+int cap_lookup(cptr_t cptr, struct cap **out)
+{
+	struct thread *cur = arch_current();
+	if (!cur->space)
+		return -E_BADCAP;
+	return cspace_lookup(space_root_cspace(cur->space), cptr, out);
+}
+
+int cap_lookup_type(cptr_t cptr, u8 type, struct cap **out)
+{
+	int r = cap_lookup(cptr, out);
+	if (r)
+		return r;
+	if (cap_is_null(*out))
+		return -E_EMPTY;
+	if ((*out)->type != type)
+		return -E_CAPTYPE;
+	return 0;
+}
+
+int cap_lookup_range(cptr_t cptr, u64 count, struct cap **first)
+{
+	struct thread *cur = arch_current();
+	struct cap *root;
+	int r;
+
+	if (!cur->space)
+		return -E_BADCAP;
+	root = space_root_cspace(cur->space);
+	r = cspace_lookup(root, cptr, first);
+	if (r)
+		return r;
+	/* The CSpace holding the slot: resolve the address minus its last digit. */
+	struct cap *cs = root;
+	if (cptr >> CPTR_DIGIT_BITS) {
+		r = cspace_lookup(root, cptr >> CPTR_DIGIT_BITS, &cs);
+		if (r)
+			return r;
+	}
+	u64 idx = cptr & 0xffff;
+	if (count > (1ull << cs->data[0]) - idx)
+		return -E_RANGE;
+	return 0;
+}
+
+/* Checks shared by copy and mint: a live source, an empty destination. */
+static int check_derive(const struct cap *src, const struct cap *dst)
+{
+	if (cap_is_null(src))
+		return -E_EMPTY;
+	if (src->type == CAP_ZOMBIE)
+		return -E_BUSY;
+	if (src->type == CAP_UNTYPED)
+		return -E_CAPTYPE; /* two holders could allocate the same memory */
+	if (!cap_is_null(dst))
+		return -E_OCCUPIED;
+	return 0;
+}
+
+/* Make `dst` a child of `src` naming the same thing, not mapped anywhere. */
+static void derive(struct cap *src, struct cap *dst)
+{
+	*dst = *src;
+	if (cap_is_frame(src->type) || cap_is_table(src->type))
+		dst->data[0] = dst->data[1] = 0;
+	cdt_insert_child(src, dst);
+}
+
+int cspace_copy(struct cap *src, struct cap *dst)
+{
+	int r = check_derive(src, dst);
+	if (r)
+		return r;
+	derive(src, dst);
+	return 0;
+}
+
+/*
+ * Mint: a copy with rights reduced to `rights` and, for the types that have
+ * one, a badge.  Badge 0 keeps the source's.  A console colour is set once;
+ * a window's maximum message length can only shrink; a timer's hidden low
+ * bits can only grow.
+ */
+int cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
+{
+	int r = check_derive(src, dst);
+	u64 nb = src->data[0];
+
+	if (r)
+		return r;
+	if (badge) {
+		switch (src->type) {
+		case CAP_CONSOLE:
+			if (badge > 0xff)
+				return -E_RANGE;
+			if (src->data[0] && badge != src->data[0])
+				return -E_PERM;
+			nb = badge;
+			break;
+		case CAP_WINDOW:
+			if (badge > 0xffffffff)
+				return -E_RANGE;
+			if (src->data[0] && badge > src->data[0])
+				return -E_PERM;
+			nb = badge;
+			break;
+		case CAP_TIMER:
+			if (badge > 63)
+				return -E_RANGE;
+			if (badge < src->data[0])
+				return -E_PERM;
+			nb = badge;
+			break;
+		default:
+			return -E_INVAL; /* no badge on this type */
+		}
+	}
+	derive(src, dst);
+	dst->rights = src->rights & rights;
+	if (src->type == CAP_CONSOLE || src->type == CAP_WINDOW ||
+	    src->type == CAP_TIMER)
+		dst->data[0] = nb;
+	return 0;
+}
+
+int cspace_move(struct cap *src, struct cap *dst)
+{
+	if (cap_is_null(src))
+		return -E_EMPTY;
+	if (src->type == CAP_ZOMBIE)
+		return -E_BUSY;
+	if (src == dst)
+		return 0;
+	if (!cap_is_null(dst))
+		return -E_OCCUPIED;
+	cdt_move(src, dst);
+	return 0;
+}

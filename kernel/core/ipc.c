@@ -1,0 +1,570 @@
+/*
+ * IPC: synchronous rendezvous between threads.
+ *
+ * ipc(to, from, flags) sends to `to`, then receives from `from`; either may
+ * be TID_NIL.  A sender whose receiver is not waiting for it queues in the
+ * receiver's send queue; a receiver with nobody queued blocks.  The
+ * message moves when the second party arrives, done by that party.
+ *
+ * Continuations.  A thread blocked in a send or receive keeps nothing on
+ * its kernel stack: whoever completes its IPC writes the results into its
+ * trapframe, and it resumes by returning to user mode (THREAD_F_USER_CONT).
+ * Only the slow cases keep a kernel stack: a thread waiting for a fault
+ * reply, or copying an extended message and waiting for a fault on either
+ * side to be served.
+ *
+ * The short round trip has a fast path (ipc_fast): one capability check
+ * from a cache, six registers copied, and a direct switch to the receiver.
+ */
+#include "ipc.h"
+#include "thread.h"
+#include "space.h"
+#include "cspace.h"
+#include "arch/hooks.h"
+#include "arch/x86_64/regs.h"
+#include "tessera/thread.h"
+#include "tessera/ipc.h"
+
+#define MSG_CHUNK 256
+
+/* A message on its way: where its words come from. */
+struct msg {
+	u64 mr[IPC_SHORT_MRS];
+	u32 type;
+	u32 size;     /* extended: bytes */
+	vaddr_t xbuf; /* extended: the sender's buffer */
+};
+
+static u32 ipc_type(u32 flags)
+{
+	return flags & IPC_TYPE_MASK;
+}
+
+static u32 ipc_size(u32 flags)
+{
+	return (flags & IPC_SIZE_MASK) >> IPC_SIZE_SHIFT;
+}
+
+static bool is_fault_sender(const struct thread *s)
+{
+	return s->flags & THREAD_F_FAULTING;
+}
+
+/* ------------------------------------------------------------ queues */
+
+static void sendq_append(struct thread *r, struct thread *s)
+{
+	s->sendq_next = NULL;
+	s->ipc_partner = r;
+	if (!r->sendq_head) {
+		s->sendq_prev = s; /* the head's prev is the tail */
+		r->sendq_head = s;
+	} else {
+		struct thread *tail = r->sendq_head->sendq_prev;
+		tail->sendq_next = s;
+		s->sendq_prev = tail;
+		r->sendq_head->sendq_prev = s;
+	}
+}
+
+static void sendq_remove(struct thread *r, struct thread *s)
+{
+	struct thread *head = r->sendq_head;
+	if (s == head) {
+		r->sendq_head = s->sendq_next;
+		if (r->sendq_head)
+			r->sendq_head->sendq_prev = s->sendq_prev;
+	} else {
+		s->sendq_prev->sendq_next = s->sendq_next;
+		if (s->sendq_next)
+			s->sendq_next->sendq_prev = s->sendq_prev;
+		else
+			head->sendq_prev = s->sendq_prev;
+	}
+	s->sendq_next = s->sendq_prev = NULL;
+	s->ipc_partner = NULL;
+}
+
+static bool in_sendq(const struct thread *s)
+{
+	return s->sendq_prev != NULL;
+}
+
+/* The first queued sender `r` will accept (from == TID_ANY: anyone). */
+static struct thread *sendq_find(struct thread *r, u32 from)
+{
+	for (struct thread *s = r->sendq_head; s; s = s->sendq_next)
+		if (from == TID_ANY || s->tid == from)
+			return s;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ blocking */
+
+static void block(struct thread *t, u8 wait, bool user_cont)
+{
+	t->state = TS_BLOCKED;
+	t->wait = wait;
+	if (user_cont)
+		t->flags |= THREAD_F_USER_CONT;
+	sched_remove(t);
+}
+
+static void wake(struct thread *t)
+{
+	t->wait = WAIT_NONE;
+	sched_make_runnable(t);
+}
+
+/* Finish a user-continuation IPC of `t` with `status` (if `t` was taken
+ * out of IPC meanwhile, it keeps the status and stays stopped). */
+static void wake_with(struct thread *t, long status)
+{
+	arch_thread_tf(t)->rax = (u64)status;
+	if (t->state == TS_BLOCKED)
+		wake(t);
+}
+
+/* ------------------------------------------------------------ transfer */
+
+static void msg_from_sender(struct thread *s, struct msg *m)
+{
+	if (is_fault_sender(s)) {
+		memcpy(m->mr, s->fault_msg, sizeof(m->mr));
+		m->type = IPC_SHORT;
+		m->size = 0;
+		return;
+	}
+	struct trapframe *tf = arch_thread_tf(s);
+	memcpy(m->mr, tf->mr, sizeof(m->mr));
+	m->type = ipc_type(s->ipc_flags);
+	m->size = m->type == IPC_EXTENDED ? ipc_size(s->ipc_flags) : 0;
+	m->xbuf = tf->r15;
+}
+
+/* Can receiver `r` take message `m`?  0 or the sender's error. */
+static int check_fits(const struct thread *r, const struct msg *m)
+{
+	if (r->wait == WAIT_FAULT_REPLY || (r->flags & THREAD_F_FAULT_DELIVERED))
+		return 0; /* a fault reply: only MR0, MR1 are read */
+	if (m->type == IPC_FULL && (!r->utcb))
+		return -E_NOBUF;
+	if (m->type == IPC_EXTENDED &&
+	    (ipc_type(r->ipc_flags) != IPC_EXTENDED || ipc_size(r->ipc_flags) < m->size))
+		return -E_TOOBIG;
+	return 0;
+}
+
+/* Copy the UTCB message registers 6..63 from `s` to `r`. */
+static int copy_full(struct thread *s, struct thread *r)
+{
+	u64 words[UTCB_MRS - IPC_SHORT_MRS];
+	if (!s->utcb)
+		return -E_NOBUF;
+	if (arch_copy_from_user(s->space, words, s->utcb + IPC_SHORT_MRS * 8,
+				sizeof(words), NULL))
+		return -E_FAULT;
+	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, words,
+			      sizeof(words), NULL))
+		return -E_FAULT;
+	return 0;
+}
+
+static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
+{
+	struct trapframe *tf = arch_thread_tf(t);
+	u64 msg[6] = { IPC_TAG_PAGEFAULT, addr,
+		       FAULT_KERNEL | (write ? FAULT_WRITE : 0), tf->rip, tf->rsp, 0 };
+	return fault_ipc(t, msg, NULL);
+}
+
+/*
+ * Copy an extended message from `s`'s buffer to `r`'s, faulting pages in
+ * through the owner's pager as needed.  Runs on the current thread (one of
+ * the two), which may block; the other is parked in WAIT_COPY.
+ */
+static int copy_extended(struct thread *s, vaddr_t src, struct thread *r,
+			 vaddr_t dst, u32 size)
+{
+	struct thread *cur = arch_current();
+	u8 buf[MSG_CHUNK];
+	u32 off = 0;
+
+	while (off < size) {
+		vaddr_t fa;
+		u32 n = MIN(size - off, MSG_CHUNK);
+		if (arch_copy_from_user(s->space, buf, src + off, n, &fa)) {
+			if (page_fault_for(s, fa, false) != FAULT_RESUME)
+				return -E_ABORTED;
+		} else if (arch_copy_to_user(r->space, dst + off, buf, n, &fa)) {
+			if (page_fault_for(r, fa, true) != FAULT_RESUME)
+				return -E_ABORTED;
+		} else {
+			off += n;
+		}
+		/* The partner may have gone while we waited. */
+		if (cur->flags & THREAD_F_COPY_ABORTED)
+			return -E_ABORTED;
+	}
+	return 0;
+}
+
+/*
+ * Deliver the message of `s` to `r`, both known ready.  On success `r`'s
+ * registers hold the message and `r` is runnable (or, for a fault reply,
+ * its waiter is); `s` is left for the caller to continue.  On failure
+ * nothing reached `r` and the error is the sender's.
+ */
+static int transfer(struct thread *s, struct thread *r)
+{
+	struct msg m;
+	int err;
+
+	msg_from_sender(s, &m);
+	err = check_fits(r, &m);
+	if (err)
+		return err;
+
+	if (r->flags & THREAD_F_FAULT_DELIVERED) {
+		/* The pager answers r's fault. */
+		r->fault_reply[0] = m.mr[0];
+		r->fault_reply[1] = m.mr[1];
+		r->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
+		struct thread *w = r->fault_waiter;
+		r->fault_waiter = NULL;
+		if (w && w->state == TS_BLOCKED) {
+			w->fault_result = 0;
+			wake(w);
+		}
+		return 0;
+	}
+
+	if (m.type == IPC_FULL) {
+		err = copy_full(s, r);
+		if (err)
+			return err;
+	} else if (m.type == IPC_EXTENDED && m.size) {
+		/* Park whichever of the two is not doing the copy. */
+		struct thread *cur = arch_current();
+		u8 s_wait = s->wait, r_wait = r->wait;
+		if (cur != s) {
+			s->wait = WAIT_COPY;
+			s->ipc_partner = cur;
+		}
+		if (cur != r) {
+			r->wait = WAIT_COPY;
+			r->ipc_partner = cur;
+		}
+		cur->flags &= ~THREAD_F_COPY_ABORTED;
+		err = copy_extended(s, m.xbuf, r, arch_thread_tf(r)->r15, m.size);
+		bool aborted = cur->flags & THREAD_F_COPY_ABORTED;
+		cur->flags &= ~THREAD_F_COPY_ABORTED;
+		/* Whoever is still parked goes back to what it was doing; one
+		 * that went away meanwhile was taken out by ipc_cancel. */
+		if (cur != s && s->wait == WAIT_COPY && s->ipc_partner == cur) {
+			s->wait = s_wait;
+			s->ipc_partner = NULL;
+		}
+		if (cur != r && r->wait == WAIT_COPY && r->ipc_partner == cur) {
+			r->wait = r_wait;
+			r->ipc_partner = NULL;
+		}
+		if (aborted)
+			return -E_ABORTED;
+		if (err)
+			return err;
+	}
+
+	struct trapframe *rtf = arch_thread_tf(r);
+	memcpy(rtf->mr, m.mr, sizeof(m.mr));
+	rtf->rsi = s->tid;
+	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT);
+	rtf->rax = 0;
+	if (r != arch_current())
+		wake(r);
+	return 0;
+}
+
+/* After its message went, `s` goes on: to its receive phase, or done. */
+static void sender_done(struct thread *s)
+{
+	if (is_fault_sender(s)) {
+		s->flags |= THREAD_F_FAULT_DELIVERED; /* now wait for the reply */
+		return;
+	}
+	if (s->ipc_from != TID_NIL) {
+		s->wait = WAIT_RECV;
+		/* A sender may have queued for it meanwhile. */
+		struct thread *q = sendq_find(s, s->ipc_from);
+		if (q) {
+			sendq_remove(s, q);
+			int err = transfer(q, s);
+			if (err)
+				wake_with(q, err);
+			else
+				sender_done(q);
+		}
+		return;
+	}
+	wake_with(s, 0);
+}
+
+/* ------------------------------------------------------------ phases */
+
+static bool ready_to_receive(const struct thread *r, const struct thread *s)
+{
+	if (r->state != TS_BLOCKED)
+		return false;
+	if (r->flags & THREAD_F_FAULT_DELIVERED)
+		return s->tid == r->pager && !is_fault_sender(s);
+	return r->wait == WAIT_RECV && (r->ipc_from == TID_ANY || r->ipc_from == s->tid);
+}
+
+/* Check that `cur` may send to `dst` with `flags`. */
+static int check_send(struct thread *cur, struct thread *dst, u32 flags)
+{
+	static const u32 type_right[3] = { CAP_IPC_SHORT, CAP_IPC_FULL,
+					   CAP_IPC_EXTENDED };
+	if (dst == cur)
+		return -E_SELF;
+	if (!dst->space || dst->state == TS_DEAD)
+		return -E_NOTHREAD;
+	/* A pager's reply to a fault message needs no capability. */
+	if ((dst->flags & THREAD_F_FAULT_DELIVERED) && dst->pager == cur->tid)
+		return 0;
+	if (!scope_authorized(cur, CAP_IPC, dst, CAP_IPC_SEND | type_right[ipc_type(flags)]))
+		return -E_NOCAP;
+	return 0;
+}
+
+/* The receive phase of `cur`: take a queued sender or block. */
+static long receive_phase(struct thread *cur, u32 from, u32 flags)
+{
+	for (;;) {
+		struct thread *s = sendq_find(cur, from);
+		if (!s)
+			break;
+		sendq_remove(cur, s);
+		cur->wait = WAIT_RECV;
+		int err = transfer(s, cur);
+		cur->wait = WAIT_NONE;
+		if (err == 0) {
+			sender_done(s);
+			return 0;
+		}
+		wake_with(s, err); /* did not fit: fail that sender, look again */
+	}
+	if (flags & IPC_NONBLOCK)
+		return -E_WOULDBLOCK;
+	cur->ipc_from = from;
+	block(cur, WAIT_RECV, true);
+	schedule();
+	return 0; /* not reached: resumes in user mode */
+}
+
+static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
+{
+	cur->ipc_flags = flags;
+	cur->ipc_from = from;
+
+	if (from != TID_NIL && from != TID_ANY) {
+		struct thread *f = thread_lookup(from);
+		if (f == cur)
+			return -E_SELF;
+		if (!f)
+			return -E_NOTHREAD;
+	}
+
+	if (to != TID_NIL) {
+		struct thread *dst = thread_lookup(to);
+		int err;
+		if (!dst)
+			return -E_NOTHREAD;
+		err = check_send(cur, dst, flags);
+		if (err)
+			return err;
+		if (ready_to_receive(dst, cur)) {
+			err = transfer(cur, dst);
+			if (err)
+				return err;
+		} else {
+			if (flags & IPC_NONBLOCK)
+				return -E_WOULDBLOCK;
+			sendq_append(dst, cur);
+			block(cur, WAIT_SEND, true);
+			schedule();
+			return 0; /* not reached */
+		}
+	}
+	if (from == TID_NIL)
+		return 0;
+	return receive_phase(cur, from, flags);
+}
+
+/*
+ * The fast path: a short send to a thread already waiting for us, with a
+ * receive phase, permission cached.  The receiver runs next, directly.
+ */
+static bool ipc_fast(struct thread *cur, struct trapframe *tf, u32 to, u32 from)
+{
+	struct thread *dst = thread_lookup(to);
+
+	if (unlikely(!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
+		     (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
+		     dst->prio < cur->prio || dst->flags & THREAD_F_FAULT_DELIVERED))
+		return false;
+	if (unlikely(cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
+		     (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
+			     (CAP_IPC_SEND | CAP_IPC_SHORT)))
+		return false;
+	/* Nobody we would take instead is queued for us. */
+	if (unlikely(cur->sendq_head && sendq_find(cur, from)))
+		return false;
+
+	struct trapframe *dtf = arch_thread_tf(dst);
+	memcpy(dtf->mr, tf->mr, sizeof(tf->mr));
+	dtf->rsi = cur->tid;
+	dtf->rdx = IPC_SHORT;
+	dtf->rax = 0;
+
+	cur->ipc_flags = IPC_SHORT;
+	cur->ipc_from = from;
+	cur->state = TS_BLOCKED;
+	cur->wait = WAIT_RECV;
+	cur->flags |= THREAD_F_USER_CONT;
+	dst->state = TS_RUNNABLE;
+	dst->wait = WAIT_NONE;
+	if (!dst->timeslice)
+		dst->timeslice = THREAD_TIMESLICE;
+	arch_enter_user(dst);
+}
+
+long sys_ipc(struct trapframe *tf)
+{
+	struct thread *cur = arch_current();
+	u32 to = (u32)tf->rdi, from = (u32)tf->rsi;
+	u64 flags = tf->rdx;
+
+	if (flags & ~(u64)IPC_FLAGS_MASK || ipc_type((u32)flags) > IPC_EXTENDED ||
+	    ipc_size((u32)flags) > IPC_EXTENDED_MAX)
+		return -E_INVAL;
+	if (flags == IPC_SHORT && to != TID_NIL && from != TID_NIL &&
+	    (from == to || from == TID_ANY))
+		ipc_fast(cur, tf, to, from); /* returns only if it does not apply */
+	return ipc_slow(cur, to, from, (u32)flags);
+}
+
+/* ------------------------------------------------------------ faults */
+
+long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
+{
+	struct thread *cur = arch_current();
+	struct thread *pager = thread_lookup(victim->pager);
+
+	if (!pager || pager == victim || !pager->space) {
+		thread_kill(victim, pager == victim ? "faulted while its own pager"
+						    : "fault with no pager");
+		return -E_ABORTED;
+	}
+	memcpy(victim->fault_msg, msg, sizeof(victim->fault_msg));
+	victim->flags |= THREAD_F_FAULTING;
+	victim->fault_waiter = cur;
+	cur->fault_result = -E_ABORTED;
+
+	if (ready_to_receive(pager, victim)) {
+		if (transfer(victim, pager) == 0)
+			victim->flags |= THREAD_F_FAULT_DELIVERED;
+	} else {
+		sendq_append(pager, victim);
+	}
+	block(cur, cur == victim ? WAIT_FAULT_REPLY : WAIT_COPY, false);
+	schedule();
+	/* Woken by the reply (fault_result 0) or by an abort. */
+	if (cur->fault_result)
+		return cur->fault_result;
+	if (reply1)
+		*reply1 = victim->fault_reply[1];
+	return (long)victim->fault_reply[0];
+}
+
+/* ------------------------------------------------------------ cancel */
+
+/* A fault message of `t` that will never be answered. */
+static void abort_fault(struct thread *t)
+{
+	struct thread *w = t->fault_waiter;
+	if (in_sendq(t) && t->ipc_partner)
+		sendq_remove(t->ipc_partner, t);
+	t->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
+	t->fault_waiter = NULL;
+	if (w && w != t && w->state == TS_BLOCKED) {
+		w->fault_result = -E_ABORTED;
+		wake(w);
+	}
+}
+
+void ipc_cancel(struct thread *t, bool dying)
+{
+	if (t->flags & THREAD_F_FAULTING)
+		abort_fault(t);
+	if (t->state == TS_BLOCKED) {
+		switch (t->wait) {
+		case WAIT_SEND:
+			if (t->ipc_partner)
+				sendq_remove(t->ipc_partner, t);
+			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			break;
+		case WAIT_RECV:
+			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			break;
+		case WAIT_COPY:
+			/* Parked while a partner copies (or waits for our fault):
+			 * the partner must give up. */
+			if (t->ipc_partner)
+				t->ipc_partner->flags |= THREAD_F_COPY_ABORTED;
+			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			break;
+		default:
+			break;
+		}
+		/* A kernel continuation resumes and sees the abort. */
+		t->fault_result = -E_ABORTED;
+	}
+	t->ipc_partner = NULL;
+	if (dying) {
+		/* Senders queued for t fail; faults t was to answer fail. */
+		while (t->sendq_head) {
+			struct thread *s = t->sendq_head;
+			sendq_remove(t, s);
+			if (is_fault_sender(s)) {
+				s->flags &= ~THREAD_F_FAULTING;
+				if (s->fault_waiter) {
+					struct thread *w = s->fault_waiter;
+					s->fault_waiter = NULL;
+					w->fault_result = -E_ABORTED;
+					wake(w);
+				}
+			} else {
+				wake_with(s, -E_ABORTED);
+			}
+		}
+		for (u32 i = 0; i < thread_count(); i++) {
+			struct thread *v = thread_by_index(i);
+			if (!v)
+				continue;
+			if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
+				abort_fault(v);
+			if (v->fault_waiter == t)
+				v->fault_waiter = NULL; /* nobody waits for that answer now */
+		}
+		/* Anyone copying to or from t must stop. */
+		for (u32 i = 0; i < thread_count(); i++) {
+			struct thread *v = thread_by_index(i);
+			if (v && v->state == TS_BLOCKED && v->wait == WAIT_COPY &&
+			    v->ipc_partner == t) {
+				v->ipc_partner = NULL;
+				wake_with(v, -E_ABORTED);
+			}
+		}
+	}
+}

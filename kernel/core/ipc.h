@@ -1,0 +1,31 @@
+/* IPC between threads, and kernel-made fault messages to pagers. */
+#ifndef CORE_IPC_H
+#define CORE_IPC_H
+
+#include "kernel.h"
+
+struct thread;
+struct trapframe;
+
+long sys_ipc(struct trapframe *tf);
+
+/*
+ * Send a fault message in `victim`'s name to its pager and wait (the
+ * calling thread waits, which may be `victim` itself or a thread copying
+ * an extended message for it) for the reply.  Returns the reply's MR0
+ * (FAULT_RESUME, FAULT_KILL) or -E_ABORTED if the fault could not be
+ * answered (no pager, the pager or the victim went away).  *reply1 gets
+ * the reply's MR1.
+ */
+long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1);
+
+/* Take `t` out of IPC: queues, pending copies, fault messages.  If `dying`
+ * the threads waiting to send to it are failed with E_ABORTED too. */
+void ipc_cancel(struct thread *t, bool dying);
+
+/* Authorization cache: has `t` a scope capability of `type` covering
+ * `target` with all of `need`?  (capctrl.c) */
+bool scope_authorized(struct thread *t, u8 type, const struct thread *target,
+		      u32 need);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * Space ids and the life of Space objects.
+ *
+ * The space table maps a space id to its struct space.  Each id carries a
+ * generation, bumped when the id is given to a new space, so a Page or
+ * table capability's mapping record (id, generation) goes stale by itself
+ * when its space dies: no capability has to be found and updated.
+ */
+#include "space.h"
+#include "thread.h"
+#include "vspace.h"
+#include "arch/hooks.h"
+
+static struct space *space_table[MAX_SPACES];
+static u32 space_gen[MAX_SPACES];
+static u32 space_free = MAX_SPACES - 1; /* id 0 is never used */
+static u32 space_next = 1;
+
+void space_table_init(void)
+{
+	memset(space_table, 0, sizeof(space_table));
+	space_free = MAX_SPACES - 1;
+	space_next = 1;
+}
+
+bool space_id_available(unsigned n)
+{
+	return n <= space_free;
+}
+
+/* Set up a zeroed Space object; takes a space id (one must be free). */
+void space_object_init(struct space *s, void *root_table)
+{
+	u32 id = space_next;
+	while (space_table[id])
+		id = id + 1 < MAX_SPACES ? id + 1 : 1;
+	space_next = id + 1 < MAX_SPACES ? id + 1 : 1;
+	space_free--;
+	space_table[id] = s;
+	s->spid = id;
+	s->gen = ++space_gen[id];
+	s->cid = 0;
+	arch_space_init(s, root_table);
+}
+
+/*
+ * The last capability to the space is going.  Its threads stop and lose
+ * it; its id is released (every mapping record naming it is now stale);
+ * if its page tables are loaded, the kernel's own are loaded instead so
+ * the memory can be reused.  Its slots are emptied by the caller (delete.c).
+ */
+void space_object_destroy(struct space *s)
+{
+	while (s->threads) {
+		struct thread *t = s->threads;
+		thread_stop(t);
+		thread_set_space(t, NULL);
+	}
+	arch_space_unload(s);
+	space_table[s->spid] = NULL;
+	space_free++;
+}
+
+struct space *space_lookup(u32 spid, u32 gen)
+{
+	if (spid == 0 || spid >= MAX_SPACES)
+		return NULL;
+	struct space *s = space_table[spid];
+	return s && s->gen == gen ? s : NULL;
+}
+
+struct space *space_by_id(u32 spid)
+{
+	return spid && spid < MAX_SPACES ? space_table[spid] : NULL;
+}

@@ -1,0 +1,13 @@
+/* thread_control and exchange_registers. */
+#ifndef CORE_TCTRL_H
+#define CORE_TCTRL_H
+
+#include "kernel.h"
+
+struct thread;
+
+long sys_thread_control(const u64 *a);
+long sys_exchange_registers(const u64 *a);
+void thread_wait_wakeup(struct thread *parent);
+
+#endif

@@ -1,0 +1,22 @@
+/* Untyped memory: retype and remaining. */
+#ifndef CORE_UNTYPED_H
+#define CORE_UNTYPED_H
+
+#include "kernel.h"
+#include "cap.h"
+
+u64 untyped_size(const struct cap *u);
+u64 untyped_used(const struct cap *u);
+u64 untyped_remaining(const struct cap *u);
+paddr_t untyped_phys(const struct cap *u);
+/* Check a retype of `num` objects into the slots from `dest`; 0 or -E_*.
+ * On success *offset is where the first object goes. */
+int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
+			 u64 *offset, u32 *size_bits);
+/* Make the objects (cannot fail once checked). */
+void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
+		    struct cap *dest, u64 num);
+/* A boot Untyped capability for [phys, phys + 2^bits). */
+void untyped_make_boot_cap(struct cap *slot, paddr_t phys, u32 bits);
+
+#endif

@@ -1,0 +1,6 @@
+/* ktest: capctrl (to be written). */
+#include "ktest.h"
+
+void test_capctrl(void)
+{
+}

@@ -1,0 +1,6 @@
+/* ktest: caps (to be written). */
+#include "ktest.h"
+
+void test_caps(void)
+{
+}

@@ -1,0 +1,6 @@
+/* ktest: devices (to be written). */
+#include "ktest.h"
+
+void test_devices(void)
+{
+}

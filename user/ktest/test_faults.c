@@ -1,0 +1,6 @@
+/* ktest: faults (to be written). */
+#include "ktest.h"
+
+void test_faults(void)
+{
+}

@@ -1,0 +1,6 @@
+/* ktest: memory (to be written). */
+#include "ktest.h"
+
+void test_memory(void)
+{
+}

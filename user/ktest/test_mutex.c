@@ -1,0 +1,6 @@
+/* ktest: mutex (to be written). */
+#include "ktest.h"
+
+void test_mutex(void)
+{
+}

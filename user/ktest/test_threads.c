@@ -1,0 +1,6 @@
+/* ktest: threads (to be written). */
+#include "ktest.h"
+
+void test_threads(void)
+{
+}

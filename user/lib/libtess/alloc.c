@@ -1,0 +1,109 @@
+/* User-level allocation over capabilities (see tess_alloc.h). */
+#include <tess_alloc.h>
+
+void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first, cptr_t end)
+{
+	a->untyped = untyped;
+	a->next_slot = first;
+	a->end_slot = end;
+}
+
+struct tess_alloc *tess_alloc_default(void)
+{
+	static struct tess_alloc def;
+	static int ready;
+	const struct bootinfo *bi = tess_bootinfo;
+	if (!ready && bi) {
+		unsigned best = 0;
+		for (unsigned i = 1; i < bi->n_untyped; i++)
+			if (bi->untyped[i].bits > bi->untyped[best].bits)
+				best = i;
+		tess_alloc_init(&def, bi->untyped[best].cptr, bi->first_free_slot, 0x0c00);
+		ready = 1;
+	}
+	return ready ? &def : 0;
+}
+
+cptr_t tess_slot(struct tess_alloc *a)
+{
+	if (a->next_slot >= a->end_slot)
+		return 0;
+	return a->next_slot++;
+}
+
+long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out)
+{
+	cptr_t s = tess_slot(a);
+	long r;
+	if (!s)
+		return -E_LIMIT;
+	r = tess_retype(a->untyped, type, bits, s, 1);
+	if (r) {
+		a->next_slot--; /* give the slot back */
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
+static const uintptr_t table_align[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
+
+long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va)
+{
+	cptr_t made[3] = { 0, 0, 0 };
+	int level = 0;
+	long r;
+
+	/* Bottom up: find the lowest level whose table can be mapped, then
+	 * map back down. */
+	for (;;) {
+		if (!made[level]) {
+			r = tess_new(a, table_types[level], 0, &made[level]);
+			if (r)
+				return r;
+		}
+		r = tess_map(made[level], space, va & ~(table_align[level] - 1), 0);
+		if (r == -E_MAPPED) {
+			tess_cap_delete(made[level]); /* it was there already */
+			made[level] = 0;
+			if (level == 0)
+				return 0;
+			level--;
+			continue;
+		}
+		if (r == -E_NOTMAPPED && level < 2) {
+			level++;
+			continue;
+		}
+		if (r)
+			return r;
+		if (level == 0)
+			return 0;
+		level--;
+	}
+}
+
+long tess_map_page(struct tess_alloc *a, cptr_t page, cptr_t space,
+		   uintptr_t va, unsigned rights)
+{
+	long r = tess_map(page, space, va, rights);
+	if (r != -E_NOTMAPPED)
+		return r;
+	r = tess_ensure_tables(a, space, va);
+	if (r)
+		return r;
+	return tess_map(page, space, va, rights);
+}
+
+long tess_new_page_at(struct tess_alloc *a, cptr_t space, uintptr_t va,
+		      cptr_t *page)
+{
+	long r = tess_new(a, CAP_PAGE, 0, page);
+	if (r)
+		return r;
+	r = tess_map_page(a, *page, space, va, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	if (r)
+		tess_cap_delete(*page);
+	return r;
+}
