@@ -3,7 +3,8 @@
 #
 #   tools/run-suite.sh NAME TIMEOUT_SECONDS QEMU_ARGS...
 #
-# The guest prints "ok N - name" / "not ok N - name" lines and a plan
+# The guest prints "ok N - name" / "not ok N - name" lines, "# expect: TEXT"
+# lines (see below) and a plan
 # "1..N".  This script adds a failure for a kernel panic or exception, a
 # triple fault (QEMU exits without the debug-exit device), a timeout, an
 # exit status other than success, or fewer results than the plan.  Results
@@ -30,6 +31,17 @@ fail() { echo "not ok - $name: $*" >>"$tap"; }
 grep -E '^(not )?ok [0-9]+ - ' "$log" | sed -E "s/^(not )?ok [0-9]+ - /\1ok - $name: /" >>"$tap"
 results=$(grep -cE '^(not )?ok [0-9]+ - ' "$log")
 plan=$(grep -E '^1\.\.[0-9]+$' "$log" | tail -n 1 | cut -d. -f3)
+
+# "# expect: TEXT" in the log asks the runner to check that a line reading
+# exactly TEXT appears too (window output mirrored on serial, kernel log
+# lines): output a test cannot read back itself.
+grep '^# expect: ' "$log" | sed 's/^# expect: //' | while IFS= read -r want; do
+	if grep -qxF -- "$want" "$log"; then
+		echo "ok - $name: output: $want" >>"$tap"
+	else
+		echo "not ok - $name: output missing: $want" >>"$tap"
+	fi
+done
 
 if grep -q 'KERNEL PANIC\|KERNEL EXCEPTION' "$log"; then
 	fail "kernel panic or exception (see $log)"

@@ -9,10 +9,14 @@
 
 #include <tess.h>
 
+#define TESS_ALLOC_MAX_SLOTS 4096
+
 struct tess_alloc {
-	cptr_t untyped;   /* where objects come from */
-	cptr_t next_slot; /* next free slot (root CSpace, one-level address) */
-	cptr_t end_slot;  /* one past the last slot we may use */
+	cptr_t untyped;    /* where objects come from */
+	cptr_t first_slot; /* the slot range we own: [first_slot, end_slot) */
+	cptr_t end_slot;
+	cptr_t next_slot;  /* where the search for a free slot starts */
+	uint64_t used[TESS_ALLOC_MAX_SLOTS / 64]; /* bit i: first_slot + i in use */
 };
 
 /* Use `untyped` and root slots [first, end) (first free after boot:
@@ -24,6 +28,10 @@ struct tess_alloc *tess_alloc_default(void);
 
 /* A free slot (0 if none left). */
 cptr_t tess_slot(struct tess_alloc *a);
+/* Give a slot back (its capability must already be deleted or moved). */
+void tess_slot_free(struct tess_alloc *a, cptr_t slot);
+/* Delete the capability in `slot` and give the slot back. */
+long tess_delete(struct tess_alloc *a, cptr_t slot);
 /* A new object of `type` (`bits` for CSpace/Untyped) in a fresh slot. */
 long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out);
 /* Map the Page `page` at `va` in `space` (SPACE_SELF: own), making any

@@ -1,11 +1,14 @@
 /* User-level allocation over capabilities (see tess_alloc.h). */
+#include <string.h>
 #include <tess_alloc.h>
 
 void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first, cptr_t end)
 {
+	memset(a, 0, sizeof(*a));
 	a->untyped = untyped;
+	a->first_slot = first;
 	a->next_slot = first;
-	a->end_slot = end;
+	a->end_slot = end - first > TESS_ALLOC_MAX_SLOTS ? first + TESS_ALLOC_MAX_SLOTS : end;
 }
 
 struct tess_alloc *tess_alloc_default(void)
@@ -26,9 +29,35 @@ struct tess_alloc *tess_alloc_default(void)
 
 cptr_t tess_slot(struct tess_alloc *a)
 {
-	if (a->next_slot >= a->end_slot)
-		return 0;
-	return a->next_slot++;
+	cptr_t n = a->end_slot - a->first_slot;
+	for (cptr_t k = 0; k < n; k++) {
+		cptr_t s = a->next_slot + k;
+		if (s >= a->end_slot)
+			s -= n;
+		cptr_t i = s - a->first_slot;
+		if (!(a->used[i / 64] & (1ull << (i % 64)))) {
+			a->used[i / 64] |= 1ull << (i % 64);
+			a->next_slot = s + 1 < a->end_slot ? s + 1 : a->first_slot;
+			return s;
+		}
+	}
+	return 0;
+}
+
+void tess_slot_free(struct tess_alloc *a, cptr_t slot)
+{
+	if (slot < a->first_slot || slot >= a->end_slot)
+		return;
+	cptr_t i = slot - a->first_slot;
+	a->used[i / 64] &= ~(1ull << (i % 64));
+}
+
+long tess_delete(struct tess_alloc *a, cptr_t slot)
+{
+	long r = tess_cap_delete(slot);
+	if (r == 0 || r == -E_EMPTY)
+		tess_slot_free(a, slot);
+	return r;
 }
 
 long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out)
@@ -39,7 +68,7 @@ long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out)
 		return -E_LIMIT;
 	r = tess_retype(a->untyped, type, bits, s, 1);
 	if (r) {
-		a->next_slot--; /* give the slot back */
+		tess_slot_free(a, s);
 		return r;
 	}
 	*out = s;
@@ -65,7 +94,7 @@ long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va)
 		}
 		r = tess_map(made[level], space, va & ~(table_align[level] - 1), 0);
 		if (r == -E_MAPPED) {
-			tess_cap_delete(made[level]); /* it was there already */
+			tess_delete(a, made[level]); /* it was there already */
 			made[level] = 0;
 			if (level == 0)
 				return 0;
@@ -104,6 +133,6 @@ long tess_new_page_at(struct tess_alloc *a, cptr_t space, uintptr_t va,
 		return r;
 	r = tess_map_page(a, *page, space, va, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	if (r)
-		tess_cap_delete(*page);
+		tess_delete(a, *page);
 	return r;
 }
