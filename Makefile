@@ -77,6 +77,7 @@ $(eval $(call user_prog,hello,$(BUILD)/user/user/demos/hello/main.o))
 KTEST_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(filter-out user/ktest/faulter.c,$(wildcard user/ktest/*.c)))
 $(eval $(call user_prog,ktest,$(KTEST_OBJ)))
 $(eval $(call user_prog,faulter,$(BUILD)/user/user/ktest/faulter.o))
+$(eval $(call user_prog,bench,$(BUILD)/user/user/bench/main.o))
 
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
@@ -127,6 +128,9 @@ test-qemu: all deps
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
+
+bench: all deps
+	@tools/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

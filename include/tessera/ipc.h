@@ -5,11 +5,11 @@
  * ipc(to, from, flags): send to `to` (unless TID_NIL), then receive from
  * `from` (TID_ANY for anyone, TID_NIL for no receive).  Registers:
  *   in:  rdi = to, rsi = from, rdx = flags,
- *        r8, r9, r10, r12, r13, r14 = message registers MR0..MR5,
+ *        r10, r8, r9, r12, r13, r14 = message registers MR0..MR5,
  *        r15 = the extended buffer (IPC_EXTENDED)
  *   out: rax = 0 or -E_*, rsi = the sender's tid (from the kernel),
  *        rdx = what arrived (its type | size << IPC_SIZE_SHIFT),
- *        r8..r14 = the received MR0..MR5.
+ *        r10, r8, r9, r12, r13, r14 = the received MR0..MR5.
  * A short message is MR0..MR5; a full message adds utcb->mr[6..63]; an
  * extended message adds up to IPC_EXTENDED_MAX bytes copied from the
  * sender's buffer to the receiver's (each names its buffer in r15 and its
@@ -49,7 +49,9 @@ struct utcb {
  *   IPC_TAG_SYSCALL    MR1 rax (the number), MR2 rdi, MR3 rsi, MR4 rdx,
  *                      MR5 rip after the syscall instruction
  * The reply's MR0 decides: FAULT_RESUME (retry the instruction; for
- * IPC_TAG_SYSCALL, continue after it with rax = MR1), or FAULT_KILL.
+ * IPC_TAG_SYSCALL, continue after it with rax = MR1), FAULT_RESUME_AT
+ * (continue at the user address in MR1; for IPC_TAG_SYSCALL, rax is
+ * unchanged), or FAULT_KILL (any other value kills too).
  * The pager may change the thread's registers with exchange_registers
  * before replying.  Replying needs no capability: only the faulting
  * thread's pager can answer it.
@@ -65,5 +67,6 @@ struct utcb {
 
 #define FAULT_RESUME 0
 #define FAULT_KILL 1
+#define FAULT_RESUME_AT 2
 
 #endif

@@ -28,8 +28,17 @@ void arch_panic_stop(void) __attribute__((noreturn));
 /* Leave the machine with a status (QEMU exit code (status << 1) | 1). */
 void arch_machine_exit(int status) __attribute__((noreturn));
 
-/* The running thread (per CPU). */
+/* The running thread (per CPU): %gs:16 in the kernel on x86_64. */
+#ifdef HOST_TEST
 struct thread *arch_current(void);
+#else
+static inline struct thread *arch_current(void)
+{
+	struct thread *t;
+	__asm__ volatile("movq %%gs:16, %0" : "=r"(t));
+	return t;
+}
+#endif
 void arch_set_current(struct thread *t);
 
 /* Time. */
@@ -50,7 +59,14 @@ void arch_thread_init(struct thread *t);
 void arch_switch(struct thread *prev, struct thread *next);
 void arch_thread_resume_to_user(struct thread *t);
 void arch_enter_user(struct thread *t) __attribute__((noreturn));
+
+/* The saved user registers: at the very top of the thread's kernel stack. */
+#ifdef HOST_TEST
 struct trapframe *arch_thread_tf(struct thread *t);
+#else
+#define arch_thread_tf(t) \
+	((struct trapframe *)((u64)(t) + (1ull << THREAD_BITS) - sizeof(struct trapframe)))
+#endif
 
 /* Interrupts on and halt until one arrives (the idle loop). */
 void arch_idle_wait(void);

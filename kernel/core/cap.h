@@ -90,6 +90,10 @@ void cdt_remove(struct cap *c);
 void cdt_move(struct cap *from, struct cap *to);
 bool cap_same_object(const struct cap *a, const struct cap *b);
 bool cap_is_final(const struct cap *c);
+/* Does `pred(k, c)` hold for some capability k != c naming c's object?
+ * (The run of such capabilities is found by contiguity.) */
+bool cdt_run_any(const struct cap *c,
+		 bool (*pred)(const struct cap *k, const struct cap *c));
 u32 cdt_count_children(const struct cap *c);
 
 /* The slot array inside the object `c` names (CSpace, Thread, Space,

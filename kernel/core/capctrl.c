@@ -145,18 +145,24 @@ bool scope_authorized_container(struct thread *t, u8 type, u32 cid, u32 need)
 /* ------------------------------------------------------------ the calls */
 
 /* A capability the caller owns, by capid: in its space's own list, the
- * list it shares with its children, or its container's list. */
+ * list it shares with its children, its container's list, or the list its
+ * pager shares (where CAP_SHARE_SIBLINGS put it). */
 static struct cap *find_owned(struct thread *cur, u32 capid)
 {
-	struct cap *lists[3] = { NULL, NULL, NULL };
-	u32 sizes[3] = { SPACE_LIST_SLOTS, SPACE_LIST_SLOTS, CONTAINER_LIST_SLOTS };
+	struct cap *lists[4] = { NULL, NULL, NULL, NULL };
+	u32 sizes[4] = { SPACE_LIST_SLOTS, SPACE_LIST_SLOTS, CONTAINER_LIST_SLOTS,
+			 SPACE_LIST_SLOTS };
+	struct thread *p;
 	if (!cur->space || capid == 0)
 		return NULL;
 	lists[0] = &cur->space->slots[SPACE_SLOT_LIST];
 	lists[1] = &cur->space->slots[SPACE_SLOT_CHILD];
 	if (cur->container)
 		lists[2] = cur->container->slots;
-	for (int i = 0; i < 3; i++)
+	p = thread_lookup(cur->pager);
+	if (p && p->space && p->space != cur->space)
+		lists[3] = &p->space->slots[SPACE_SLOT_CHILD];
+	for (int i = 0; i < 4; i++)
 		for (u32 j = 0; lists[i] && j < sizes[i]; j++) {
 			struct cap *c = &lists[i][j];
 			if (cap_is_scope(c->type) && cap_capid(c) == capid &&
@@ -240,7 +246,9 @@ static int check_narrower(const struct cap *c, u32 scope, u32 resid)
 		struct space *s = space_by_id(resid);
 		if (!s)
 			return -E_NOTHREAD;
-		if (old == SCOPE_CONTAINER && s->cid != cap_resid(c))
+		/* A space with no thread is in no container yet: its first
+		 * thread may be made in any. */
+		if (old == SCOPE_CONTAINER && (!s->nthreads || s->cid != cap_resid(c)))
 			return -E_PERM;
 		return 0;
 	}

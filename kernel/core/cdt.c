@@ -86,27 +86,46 @@ static bool slot_inside(const struct cap *slot, const struct cap *obj_cap)
 	return slots && slot >= slots && slot < slots + n;
 }
 
-/* Any capability to c's object in the subtree below k (k included) that is
- * not inside the object itself? */
-static bool other_in_subtree(const struct cap *k, const struct cap *c)
+/* Does `pred` hold for a capability in the subtree below k (k included)
+ * other than `c`? */
+static bool any_in_subtree(const struct cap *k, const struct cap *c,
+			   bool (*pred)(const struct cap *, const struct cap *))
 {
-	const struct cap *stop = k->next;
 	const struct cap *n = k;
-	while (n && n != stop) {
-		if (n != c && cap_same_object(n, c) && !slot_inside(n, c))
+	for (;;) {
+		if (n != c && pred(n, c))
 			return true;
 		/* pre-order walk of k's subtree */
 		if (n->child) {
 			n = n->child;
-		} else {
-			while (n != k && !n->next)
-				n = n->parent;
-			if (n == k)
-				break;
-			n = n->next;
+			continue;
 		}
+		while (n != k && !n->next)
+			n = n->parent;
+		if (n == k)
+			return false;
+		n = n->next;
 	}
+}
+
+bool cdt_run_any(const struct cap *c,
+		 bool (*pred)(const struct cap *k, const struct cap *c))
+{
+	/* Climb to the top of the run, go to its first sibling, scan. */
+	const struct cap *top = c;
+	while (top->parent && cap_same_object(top->parent, c))
+		top = top->parent;
+	while (top->prev && cap_same_object(top->prev, c))
+		top = top->prev;
+	for (const struct cap *s = top; s && cap_same_object(s, c); s = s->next)
+		if (any_in_subtree(s, c, pred))
+			return true;
 	return false;
+}
+
+static bool outside_object(const struct cap *k, const struct cap *c)
+{
+	return cap_same_object(k, c) && !slot_inside(k, c);
 }
 
 /*
@@ -126,19 +145,7 @@ bool cap_is_final(const struct cap *c)
 			 (c->next && cap_same_object(c->next, c)) ||
 			 (c->child && cap_same_object(c->child, c)));
 	}
-	/* Climb to the top of the run, then scan the run's subtrees. */
-	const struct cap *top = c;
-	while (top->parent && cap_same_object(top->parent, c))
-		top = top->parent;
-	if (top != c && !slot_inside(top, c))
-		return false;
-	const struct cap *first = top;
-	while (first->prev && cap_same_object(first->prev, c))
-		first = first->prev;
-	for (const struct cap *s = first; s && cap_same_object(s, c); s = s->next)
-		if (other_in_subtree(s, c))
-			return false;
-	return true;
+	return !cdt_run_any(c, outside_object);
 }
 
 u32 cdt_count_children(const struct cap *c)

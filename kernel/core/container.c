@@ -2,6 +2,7 @@
  * Containers: the id table and the life of Container objects.
  */
 #include "container.h"
+#include "ipc.h"
 #include "thread.h"
 
 static struct container *container_table[MAX_CONTAINERS];
@@ -49,6 +50,7 @@ void container_object_destroy(struct container *c)
 		struct thread *t = thread_by_index(i);
 		if (t && t->container == c) {
 			thread_stop(t);
+			ipc_cancel(t, true); /* senders waiting for it fail */
 			thread_unbind(t);
 		}
 	}

@@ -4,7 +4,9 @@
  *
  * Destroying an object with slots (a CSpace, a Space, a Thread, a
  * Container) means deleting every capability in them, which may destroy
- * further objects, nested without limit.  The kernel stack cannot hold that
+ * further objects, nested without limit.  Deleting an Untyped means
+ * deleting everything made from it first (its children in the tree): it is
+ * walked the same way, its "slots" being its children.  The kernel stack cannot hold that
  * recursion, so the capability being deleted is turned into a zombie in
  * its own slot: the zombie remembers the object, how far its slots have
  * been emptied (a cursor) and the zombie it was reached from (data[0]).
@@ -57,6 +59,40 @@ static struct cap *zombie_up(struct cap *z)
 	return (struct cap *)z->data[0];
 }
 
+static bool active_zombie(const struct cap *c)
+{
+	return c->type == CAP_ZOMBIE && (c->spare & ZOMBIE_ACTIVE);
+}
+
+/* The next capability a zombie must delete, or NULL when it is empty.
+ * Zombies on the current walk are skipped: they are its ancestors. */
+static struct cap *zombie_next(struct cap *z)
+{
+	if (z->flags == CAP_UNTYPED) {
+		struct cap *k = z->child;
+		while (k && active_zombie(k))
+			k = k->next;
+		return k;
+	}
+	u32 count, cursor = (u32)z->data[1];
+	struct cap *slots = cap_object_slots(z, &count);
+	while (cursor < count &&
+	       (cap_is_null(&slots[cursor]) || active_zombie(&slots[cursor])))
+		cursor++;
+	z->data[1] = cursor | ((u64)count << 32);
+	return cursor < count ? &slots[cursor] : NULL;
+}
+
+/* Must deleting `c` first delete what it holds (its slots, or what was
+ * made from it)?  Then it becomes a zombie. */
+static bool needs_zombie(struct cap *c, bool final)
+{
+	u32 count = 0;
+	if (c->type == CAP_UNTYPED)
+		return c->child != NULL;
+	return final && cap_object_slots(c, &count) && count;
+}
+
 /* Abandon the walk (preempted): zombies stay, marks come off. */
 static void unmark_chain(struct cap *z)
 {
@@ -71,17 +107,10 @@ int cap_delete(struct cap *top)
 
 	for (;;) {
 		if (cur->type == CAP_ZOMBIE) {
-			u32 count, cursor = (u32)cur->data[1];
-			struct cap *slots = cap_object_slots(cur, &count);
 			cur->data[0] = (u64)up;
 			cur->spare |= ZOMBIE_ACTIVE;
-			while (cursor < count &&
-			       (cap_is_null(&slots[cursor]) ||
-				(slots[cursor].type == CAP_ZOMBIE &&
-				 (slots[cursor].spare & ZOMBIE_ACTIVE))))
-				cursor++;
-			cur->data[1] = cursor | ((u64)count << 32);
-			if (cursor == count) {
+			struct cap *next = zombie_next(cur);
+			if (!next) {
 				/* Emptied: the zombie itself goes. */
 				struct cap *parent = zombie_up(cur);
 				clear_slot(cur);
@@ -91,23 +120,25 @@ int cap_delete(struct cap *top)
 				up = zombie_up(cur);
 			} else {
 				up = cur;
-				cur = &slots[cursor];
+				cur = next;
+				continue; /* going down is not progress: no preemption */
 			}
 		} else if (cap_is_null(cur)) {
 			return 0; /* only the top slot can be empty here */
 		} else {
 			before_delete(cur);
-			u32 count = 0;
 			bool final = cap_is_final(cur);
 			if (final)
 				object_finalize(cur);
-			if (final && cap_object_slots(cur, &count) && count) {
+			if (needs_zombie(cur, final)) {
+				u32 count = 0;
+				cap_object_slots(cur, &count); /* before it is a zombie */
 				cur->flags = cur->type;
 				cur->type = CAP_ZOMBIE;
 				cur->data[0] = (u64)up;
 				cur->data[1] = (u64)count << 32;
 				cur->rights = 0;
-				continue; /* empty its slots next */
+				continue; /* empty it next */
 			}
 			clear_slot(cur);
 			if (cur == top)

@@ -8,6 +8,7 @@
  */
 #include "tctrl.h"
 #include "capctrl.h"
+#include "cspace.h"
 #include "ipc.h"
 #include "thread.h"
 #include "space.h"
@@ -28,13 +29,13 @@ static void read_regs(struct thread *t, struct exregs *x)
 	x->rdi = tf->rdi;
 	x->rbp = tf->rbp;
 	x->rsp = tf->rsp;
-	x->r8 = tf->mr[0];
-	x->r9 = tf->mr[1];
-	x->r10 = tf->mr[2];
+	x->r8 = tf->r8;
+	x->r9 = tf->r9;
+	x->r10 = tf->r10;
 	x->r11 = tf->r11;
-	x->r12 = tf->mr[3];
-	x->r13 = tf->mr[4];
-	x->r14 = tf->mr[5];
+	x->r12 = tf->r12;
+	x->r13 = tf->r13;
+	x->r14 = tf->r14;
 	x->r15 = tf->r15;
 	x->rip = tf->rip;
 	x->rflags = tf->rflags;
@@ -100,13 +101,13 @@ long sys_exchange_registers(const u64 *a)
 		tf->rsi = x.rsi;
 		tf->rdi = x.rdi;
 		tf->rbp = x.rbp;
-		tf->mr[0] = x.r8;
-		tf->mr[1] = x.r9;
-		tf->mr[2] = x.r10;
+		tf->r8 = x.r8;
+		tf->r9 = x.r9;
+		tf->r10 = x.r10;
 		tf->r11 = x.r11;
-		tf->mr[3] = x.r12;
-		tf->mr[4] = x.r13;
-		tf->mr[5] = x.r14;
+		tf->r12 = x.r12;
+		tf->r13 = x.r13;
+		tf->r14 = x.r14;
 		tf->r15 = x.r15;
 		tf->rflags = arch_user_rflags(x.rflags);
 		arch_set_tls(t, x.fs_base, x.gs_base);
@@ -117,8 +118,10 @@ long sys_exchange_registers(const u64 *a)
 		tf->rip = x.rip;
 	if (x.valid & (EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC))
 		tf->vector = VEC_RESUME; /* return with iretq: any rip, rflags */
-	if (x.valid & EXREGS_SET_PAGER)
+	if (x.valid & EXREGS_SET_PAGER) {
 		t->pager = x.pager;
+		cap_epoch++; /* t sees another pager's shared list now */
+	}
 	if (x.valid & EXREGS_SET_UTCB)
 		t->utcb = x.utcb;
 	if (x.flags & EXREGS_READ) {

@@ -12,72 +12,96 @@
 #include "arch/x86_64/regs.h"
 #include "tessera/ipc.h"
 
-/* No one to tell: stop the thread with one line of log. */
-static bool no_pager(struct thread *t, const char *what)
+#define CANONICAL_LOW 0x0000800000000000ull
+
+/* One line saying what the fault was (only built when it is logged). */
+static void describe(const u64 msg[6], char *buf, size_t size)
 {
-	struct thread *p = thread_lookup(t->pager);
-	if (p && p != t && p->space)
-		return false;
-	kprintf("fault: thread %x (%s): %s: %s, thread stopped\n", t->tid, t->name,
-		what, p == t ? "faulted while its own pager" : "no pager");
-	thread_exit(t, -1);
-	return true;
+	switch (msg[0]) {
+	case IPC_TAG_PAGEFAULT:
+		ksnprintf(buf, size, "#PF page fault at address %lx (%s, %s), rip %lx",
+			  msg[1], msg[2] & FAULT_WRITE ? "write" : "read",
+			  msg[2] & FAULT_PROTECTION ? "protection" : "not mapped", msg[3]);
+		break;
+	case IPC_TAG_EXCEPTION:
+		ksnprintf(buf, size, "%s, rip %lx", exception_name((unsigned)msg[1]),
+			  msg[3]);
+		break;
+	default:
+		ksnprintf(buf, size, "unknown system call %lx at rip %lx", msg[1], msg[5]);
+		break;
+	}
 }
 
-/* Send the fault and act on the reply; returns only if the thread goes on. */
-static void fault_to_pager(struct thread *t, const u64 msg[6], const char *what,
-			   u64 *reply1)
+static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
 {
-	if (no_pager(t, what))
-		return;
-	long r = fault_ipc(t, msg, reply1);
-	if (r == FAULT_RESUME)
-		return;
-	if (r == -E_ABORTED && t->state == TS_DEAD)
-		return; /* already gone */
-	kprintf("fault: thread %x (%s): %s: killed by its pager\n", t->tid,
-		t->name, what);
+	char what[96];
+	describe(msg, what, sizeof(what));
+	kprintf("fault: thread %x (%s): %s: %s\n", t->tid, t->name, what, outcome);
+}
+
+/*
+ * Send the fault to the pager and act on the reply: returns FAULT_RESUME
+ * or FAULT_RESUME_AT if the thread goes on; otherwise the thread is dead
+ * (and this returns only if it is not the running thread).
+ */
+static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
+{
+	struct thread *p = thread_lookup(t->pager);
+	u64 r1 = 0;
+
+	if (!p || p == t || !p->space) {
+		log_fault(t, msg, p == t ? "faulted while its own pager, thread stopped"
+					 : "no pager, thread stopped");
+		thread_exit(t, -1);
+		return FAULT_KILL;
+	}
+	long r = fault_ipc(t, msg, &r1);
+	if (r == FAULT_RESUME_AT && r1 < CANONICAL_LOW) {
+		arch_thread_tf(t)->rip = r1;
+		return r;
+	}
+	if (r == FAULT_RESUME) {
+		if (reply1)
+			*reply1 = r1;
+		return r;
+	}
+	if (t->state == TS_DEAD)
+		return FAULT_KILL; /* already gone */
+	log_fault(t, msg, "killed by its pager");
 	thread_exit(t, -1);
+	return FAULT_KILL;
 }
 
 void fault_user_exception(struct thread *t, const struct fault_info *fi)
 {
 	struct trapframe *tf = arch_thread_tf(t);
-	char what[96];
 	u64 msg[6];
 
 	if (fi->vector == 14) {
-		u32 access = (fi->error & 2 ? FAULT_WRITE : 0) |
-			     (fi->error & 16 ? FAULT_EXEC : 0) |
-			     (fi->error & 1 ? FAULT_PROTECTION : 0);
-		ksnprintf(what, sizeof(what),
-			  "#PF page fault at address %lx (%s, %s), rip %lx", fi->addr,
-			  fi->error & 2 ? "write" : "read",
-			  fi->error & 1 ? "protection" : "not mapped", fi->ip);
-		u64 m[6] = { IPC_TAG_PAGEFAULT, fi->addr, access, fi->ip, tf->rsp, 0 };
-		memcpy(msg, m, sizeof(msg));
+		msg[0] = IPC_TAG_PAGEFAULT;
+		msg[1] = fi->addr;
+		msg[2] = (fi->error & 2 ? FAULT_WRITE : 0) |
+			 (fi->error & 16 ? FAULT_EXEC : 0) |
+			 (fi->error & 1 ? FAULT_PROTECTION : 0);
 	} else {
-		ksnprintf(what, sizeof(what), "%s, rip %lx",
-			  exception_name(fi->vector), fi->ip);
-		u64 m[6] = { IPC_TAG_EXCEPTION, fi->vector, fi->error, fi->ip, tf->rsp, 0 };
-		memcpy(msg, m, sizeof(msg));
+		msg[0] = IPC_TAG_EXCEPTION;
+		msg[1] = fi->vector;
+		msg[2] = fi->error;
 	}
-	/* The faulting frame returns with iretq, whatever the pager does. */
-	tf->vector = VEC_RESUME;
-	fault_to_pager(t, msg, what, NULL);
+	msg[3] = fi->ip;
+	msg[4] = tf->rsp;
+	msg[5] = 0;
+	fault_to_pager(t, msg, NULL);
 }
 
 /* An unknown system call: the pager may emulate it and give rax. */
 void fault_unknown_syscall(struct thread *t)
 {
 	struct trapframe *tf = arch_thread_tf(t);
-	char what[64];
-	u64 rax = tf->rax, reply1 = (u64)-E_NOSYS;
-	u64 msg[6] = { IPC_TAG_SYSCALL, rax, tf->rdi, tf->rsi, tf->rdx, tf->rip };
+	u64 reply1 = (u64)-E_NOSYS;
+	u64 msg[6] = { IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi, tf->rdx, tf->rip };
 
-	ksnprintf(what, sizeof(what), "unknown system call %lx at rip %lx", rax,
-		  tf->rip);
-	fault_to_pager(t, msg, what, &reply1);
-	if (t->state != TS_DEAD)
+	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME)
 		tf->rax = reply1;
 }

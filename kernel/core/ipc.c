@@ -136,7 +136,7 @@ static void msg_from_sender(struct thread *s, struct msg *m)
 		return;
 	}
 	struct trapframe *tf = arch_thread_tf(s);
-	memcpy(m->mr, tf->mr, sizeof(m->mr));
+	memcpy(m->mr, tf_mrs(tf), sizeof(m->mr));
 	m->type = ipc_type(s->ipc_flags);
 	m->size = m->type == IPC_EXTENDED ? ipc_size(s->ipc_flags) : 0;
 	m->xbuf = tf->r15;
@@ -276,7 +276,7 @@ static int transfer(struct thread *s, struct thread *r)
 	}
 
 	struct trapframe *rtf = arch_thread_tf(r);
-	memcpy(rtf->mr, m.mr, sizeof(m.mr));
+	memcpy(tf_mrs(rtf), m.mr, sizeof(m.mr));
 	rtf->rsi = s->tid;
 	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT);
 	rtf->rax = 0;
@@ -403,26 +403,40 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
 
 /*
  * The fast path: a short send to a thread already waiting for us, with a
- * receive phase, permission cached.  The receiver runs next, directly.
+ * receive phase (a call, or a reply and wait), permission cached, nobody
+ * queued that the receive phase should take first, and the receiver at
+ * least as urgent as the caller.  Six registers move and the receiver runs
+ * next, directly; the caller waits in its receive phase.  Returns only if
+ * the fast path does not apply.
  */
-static bool ipc_fast(struct thread *cur, struct trapframe *tf, u32 to, u32 from)
+void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 {
-	struct thread *dst = thread_lookup(to);
+	u32 to = (u32)tf->rdi, from = (u32)tf->rsi;
+	struct thread *dst;
 
-	if (unlikely(!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
-		     (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
-		     dst->prio < cur->prio || dst->flags & THREAD_F_FAULT_DELIVERED))
-		return false;
-	if (unlikely(cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
-		     (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
-			     (CAP_IPC_SEND | CAP_IPC_SHORT)))
-		return false;
-	/* Nobody we would take instead is queued for us. */
-	if (unlikely(cur->sendq_head && sendq_find(cur, from)))
-		return false;
+	if (tf->rdx != IPC_SHORT || (from != to && from != TID_ANY) ||
+	    unlikely(tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull))
+		return;
+	if (cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
+	    (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
+		    (CAP_IPC_SEND | CAP_IPC_SHORT))
+		return;
+	dst = thread_lookup(to);
+	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
+	    (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
+	    dst->prio < cur->prio || (dst->flags & THREAD_F_FAULT_DELIVERED))
+		return;
+	if (cur->sendq_head && sendq_find(cur, from))
+		return;
 
 	struct trapframe *dtf = arch_thread_tf(dst);
-	memcpy(dtf->mr, tf->mr, sizeof(tf->mr));
+	u64 *d = tf_mrs(dtf), *m = tf_mrs(tf);
+	d[0] = m[0];
+	d[1] = m[1];
+	d[2] = m[2];
+	d[3] = m[3];
+	d[4] = m[4];
+	d[5] = m[5];
 	dtf->rsi = cur->tid;
 	dtf->rdx = IPC_SHORT;
 	dtf->rax = 0;
@@ -442,16 +456,14 @@ static bool ipc_fast(struct thread *cur, struct trapframe *tf, u32 to, u32 from)
 long sys_ipc(struct trapframe *tf)
 {
 	struct thread *cur = arch_current();
-	u32 to = (u32)tf->rdi, from = (u32)tf->rsi;
 	u64 flags = tf->rdx;
 
+	if (tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull)
+		return -E_NOTHREAD;
 	if (flags & ~(u64)IPC_FLAGS_MASK || ipc_type((u32)flags) > IPC_EXTENDED ||
 	    ipc_size((u32)flags) > IPC_EXTENDED_MAX)
 		return -E_INVAL;
-	if (flags == IPC_SHORT && to != TID_NIL && from != TID_NIL &&
-	    (from == to || from == TID_ANY))
-		ipc_fast(cur, tf, to, from); /* returns only if it does not apply */
-	return ipc_slow(cur, to, from, (u32)flags);
+	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags);
 }
 
 /* ------------------------------------------------------------ faults */
@@ -489,15 +501,17 @@ long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
 
 /* ------------------------------------------------------------ cancel */
 
-/* A fault message of `t` that will never be answered. */
-static void abort_fault(struct thread *t)
+/* A fault message of `t` that will never be answered.  Its waiter sees
+ * E_ABORTED; `t` itself is woken only if `wake_self` (it is not the one
+ * being stopped). */
+static void abort_fault(struct thread *t, bool wake_self)
 {
 	struct thread *w = t->fault_waiter;
 	if (in_sendq(t) && t->ipc_partner)
 		sendq_remove(t->ipc_partner, t);
 	t->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
 	t->fault_waiter = NULL;
-	if (w && w != t && w->state == TS_BLOCKED) {
+	if (w && (w != t || wake_self) && w->state == TS_BLOCKED) {
 		w->fault_result = -E_ABORTED;
 		wake(w);
 	}
@@ -506,7 +520,7 @@ static void abort_fault(struct thread *t)
 void ipc_cancel(struct thread *t, bool dying)
 {
 	if (t->flags & THREAD_F_FAULTING)
-		abort_fault(t);
+		abort_fault(t, false);
 	if (t->state == TS_BLOCKED) {
 		switch (t->wait) {
 		case WAIT_SEND:
@@ -553,16 +567,27 @@ void ipc_cancel(struct thread *t, bool dying)
 			if (!v)
 				continue;
 			if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
-				abort_fault(v);
-			if (v->fault_waiter == t)
-				v->fault_waiter = NULL; /* nobody waits for that answer now */
+				abort_fault(v, true); /* its pager is gone */
+			if (v->fault_waiter == t) {
+				/* v is parked in t's copy and its fault is at its
+				 * pager (which reused v->ipc_partner): withdraw the
+				 * fault, end v's IPC. */
+				v->fault_waiter = NULL;
+				abort_fault(v, false);
+				if (v->state == TS_BLOCKED && v->wait == WAIT_COPY)
+					wake_with(v, -E_ABORTED);
+			}
 		}
-		/* Anyone copying to or from t must stop. */
+		/* Anyone copying to or from t must stop; anyone receiving from
+		 * t alone (a call waiting for t's answer) would wait forever. */
 		for (u32 i = 0; i < thread_count(); i++) {
 			struct thread *v = thread_by_index(i);
-			if (v && v->state == TS_BLOCKED && v->wait == WAIT_COPY &&
-			    v->ipc_partner == t) {
+			if (!v || v->state != TS_BLOCKED)
+				continue;
+			if (v->wait == WAIT_COPY && v->ipc_partner == t) {
 				v->ipc_partner = NULL;
+				wake_with(v, -E_ABORTED);
+			} else if (v->wait == WAIT_RECV && v->ipc_from == t->tid) {
 				wake_with(v, -E_ABORTED);
 			}
 		}

@@ -8,6 +8,8 @@ struct thread;
 struct trapframe;
 
 long sys_ipc(struct trapframe *tf);
+/* The short-IPC fast path: returns only if it does not apply. */
+void ipc_fastpath(struct trapframe *tf, struct thread *cur);
 
 /*
  * Send a fault message in `victim`'s name to its pager and wait (the

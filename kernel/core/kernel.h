@@ -65,4 +65,13 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strncmp(const char *a, const char *b, size_t n);
 
+/* Let the compiler inline copies of known small sizes (a freestanding
+ * build otherwise calls the functions for every one). */
+#if !defined(KERNEL_STRING_IMPL) && !defined(HOST_TEST)
+#define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define memset(d, c, n) __builtin_memset((d), (c), (n))
+#define memmove(d, s, n) __builtin_memmove((d), (s), (n))
+#define memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
+#endif
+
 #endif

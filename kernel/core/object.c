@@ -133,9 +133,13 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 	case CAP_UNTYPED:
 		*size = 1ull << c->data[0];
 		break;
-	case CAP_CSPACE:
-		*size = 1ull << (c->data[0] + CAP_SLOT_BITS);
+	case CAP_CSPACE: {
+		/* A zombie's data[0] is a link: its slot count is kept in data[1]. */
+		u32 n;
+		cap_object_slots(c, &n);
+		*size = (u64)n << CAP_SLOT_BITS;
 		break;
+	}
 	case CAP_SPACE:
 		*start = c->obj - PAGE_SIZE;
 		*size = 1ull << SPACE_BITS;

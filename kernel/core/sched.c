@@ -131,12 +131,6 @@ void sched_tick(void)
 		need_resched = true;
 }
 
-/* Called on the way out of the kernel. */
-void sched_check_preempt(void)
-{
-	if (need_resched)
-		schedule();
-}
 
 bool sched_queued(const struct thread *t)
 {

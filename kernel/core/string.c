@@ -2,22 +2,27 @@
  * Memory and string primitives.  GCC may emit calls to memset/memcpy even
  * in freestanding code, so these exist under their standard names.
  */
+#define KERNEL_STRING_IMPL
 #include "kernel.h"
 
+/* Eight bytes at a time with the string instructions, then the tail. */
 void *memset(void *dst, int c, size_t n)
 {
-	u8 *d = dst;
-	while (n--)
-		*d++ = (u8)c;
+	u64 v = 0x0101010101010101ull * (u8)c;
+	void *d = dst;
+	size_t q = n / 8, r = n % 8;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
-	while (n--)
-		*d++ = *s++;
+	void *d = dst;
+	const void *s = src;
+	size_t q = n / 8, r = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
 	return dst;
 }
 

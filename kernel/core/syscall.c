@@ -132,10 +132,10 @@ void syscall_dispatch(struct trapframe *tf)
 	long r;
 
 	if (likely(nr == SYS_ipc)) {
+		ipc_fastpath(tf, cur);
 		r = sys_ipc(tf);
 	} else if (likely(nr < SYS_COUNT)) {
-		u64 args[6] = { tf->rdi, tf->rsi, tf->rdx, tf->mr[2], tf->mr[0], tf->mr[1] };
-		r = syscall_table[nr](args);
+		r = syscall_table[nr](tf_args(tf));
 	} else {
 		fault_unknown_syscall(cur);
 		goto out;

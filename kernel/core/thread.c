@@ -8,16 +8,14 @@
 #include "thread.h"
 #include "space.h"
 #include "container.h"
+#include "cspace.h"
 #include "ipc.h"
 #include "mutex.h"
 #include "root.h"
 #include "tctrl.h"
 #include "arch/hooks.h"
 
-#define TID_INDEX_BITS 12
-#define TID_INDEX(tid) ((tid) & ((1u << TID_INDEX_BITS) - 1))
-
-static struct thread *tid_table[MAX_THREADS];
+struct thread *tid_table[MAX_THREADS];
 static u16 tid_gen[MAX_THREADS];
 static u32 tid_next = 1;
 static u32 tid_used;
@@ -44,14 +42,6 @@ struct thread *thread_by_index(u32 i)
 	return i < MAX_THREADS ? tid_table[i] : NULL;
 }
 
-struct thread *thread_lookup(u32 tid)
-{
-	if (TID_CID(tid) > CID_MAX)
-		return NULL;
-	struct thread *t = tid_table[TID_INDEX(tid)];
-	return t && t->tid == tid ? t : NULL;
-}
-
 /* Give `t` an id in container `cid`.  -E_LIMIT if the table is full. */
 int thread_bind(struct thread *t, u32 cid)
 {
@@ -72,16 +62,20 @@ int thread_bind(struct thread *t, u32 cid)
 	return 0;
 }
 
+static void notify_parent(struct thread *t);
+
 void thread_unbind(struct thread *t)
 {
 	if (!t->tid)
 		return;
+	notify_parent(t); /* a parent waiting for it must look again */
 	tid_table[TID_INDEX(t->tid)] = NULL;
 	tid_used--;
 	if (t->container)
 		t->container->nthreads--;
 	t->container = NULL;
 	t->tid = 0;
+	cap_epoch++; /* threads it paged no longer see its space's shared list */
 }
 
 void thread_set_space(struct thread *t, struct space *s)

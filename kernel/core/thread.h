@@ -110,16 +110,32 @@ void sched_remove(struct thread *t);
 void schedule(void);
 void sched_yield(void);
 void sched_tick(void);
-void sched_check_preempt(void);
 bool sched_queued(const struct thread *t);
 void sched_run_next(struct thread *t);
 struct thread *sched_idle_thread(void);
 void sched_check_invariants(void);
 extern bool need_resched;
 
+/* On the way out of the kernel: switch if the scheduler asked for it. */
+static inline void sched_check_preempt(void)
+{
+	if (unlikely(need_resched))
+		schedule();
+}
+
 /* thread.c */
+#define TID_INDEX_BITS 12
+#define TID_INDEX(tid) ((tid) & ((1u << TID_INDEX_BITS) - 1))
+extern struct thread *tid_table[MAX_THREADS];
+
+/* The live thread with id `tid`, or NULL (special ids find nothing). */
+static inline struct thread *thread_lookup(u32 tid)
+{
+	struct thread *t = tid_table[TID_INDEX(tid)];
+	return t && t->tid == tid ? t : NULL;
+}
+
 void thread_table_init(void);
-struct thread *thread_lookup(u32 tid);
 int thread_bind(struct thread *t, u32 cid);
 bool thread_id_available(void);
 void thread_unbind(struct thread *t);

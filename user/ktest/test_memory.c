@@ -1,6 +1,878 @@
-/* ktest: memory (to be written). */
+/*
+ * Untyped memory and paging objects through real system calls: retype of
+ * every object type and each of its errors, remaining() and the untyped's
+ * watermark, revoke resetting an untyped, memory zeroed on reuse; then the
+ * LLP sequence allocPage/allocPageTable/mapPage with x86_64's PD and PDPT
+ * levels, every map/unmap error, mapping into another space, what deleting
+ * a page, a table or a space undoes, large pages and page_copy.
+ *
+ * Everything comes from a private Untyped carved from the shared
+ * allocator's; every root slot the suite takes is recorded and given back
+ * after that untyped is revoked.  Mappings stay in KT_VA_MEMORY.
+ */
 #include "ktest.h"
+#include <llp.h>
+
+#define MEM_UNTYPED_BITS 24
+#define VA0 KT_VA_MEMORY	   /* the LLP sequence's tables; pages PG(n) */
+#define VA_PT2 (VA0 + (2ul << 20)) /* a second PT, unmapped and remapped */
+#define VA_LARGE (VA0 + (4ul << 20))  /* a large page */
+#define VA_COPYPT (VA0 + (6ul << 20)) /* a table copied from a dead space */
+#define VA_OLDPT (VA0 + (8ul << 20))  /* the same table's first capability */
+#define VA_CUTPT (VA0 + (10ul << 20)) /* a table copied after its PD went */
+#define VA_GB1 (VA0 + (1ul << 30))    /* a second PD's range */
+#define PG(n) (VA0 + (uintptr_t)(n)*4096)
+#define RW (RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)
+
+static cptr_t um;	    /* the suite's private untyped */
+static cptr_t pdpt, pd, pt; /* the tables for VA0 in the root space */
+static cptr_t seq_page;	    /* the page they map at VA0 */
+static cptr_t probe;	    /* the slot va_free() uses */
+static uint32_t root_spid;
+static cptr_t taken[512]; /* every root slot the suite took */
+static int ntaken;
+
+static cptr_t mslot(void)
+{
+	cptr_t s = tess_slot(ka);
+	if (s && ntaken < (int)(sizeof(taken) / sizeof(taken[0])))
+		taken[ntaken++] = s;
+	return s;
+}
+
+/* A new object from `ut` in a new slot.  If that fails the slot stays
+ * empty (never 0: a later delete of slot 0 would hit the root CSpace). */
+static cptr_t new_obj(cptr_t ut, unsigned type, unsigned bits)
+{
+	cptr_t s = mslot();
+	long r = tess_retype(ut, type, bits, s, 1);
+	if (r)
+		tap_diag("retype of type %u (bits %u) failed: %s", type, bits,
+			 tess_strerror(r));
+	return s;
+}
+
+static cptr_t addr2_of(cptr_t cs, unsigned slot)
+{
+	return (cs << CPTR_DIGIT_BITS) | slot;
+}
+
+static cptr_t new_untyped(unsigned bits)
+{
+	return new_obj(um, CAP_UNTYPED, bits);
+}
+
+static struct cap_info info_of(cptr_t c)
+{
+	struct cap_info i;
+	if (tess_cap_info(c, &i))
+		memset(&i, 0xff, sizeof(i));
+	return i;
+}
+
+static uint32_t cap_type(cptr_t c)
+{
+	return info_of(c).type;
+}
+
+/* Is `va` free in `space`: can a page be mapped there?  0 if so, else the
+ * error of the probing map. */
+static long va_free(cptr_t space, uintptr_t va)
+{
+	long r = tess_retype(um, CAP_PAGE, 0, probe, 1);
+	if (r)
+		return r;
+	r = tess_map(probe, space, va, RIGHT_PAGE_READ);
+	tess_cap_delete(probe); /* unmaps it */
+	return r;
+}
+
+static long used_of(cptr_t ut)
+{
+	return (1l << info_of(ut).bits) - tess_remaining(ut);
+}
+
+static long align_up(long x, long a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* ------------------------------------------------------------ untyped */
+
+static void untyped_accounting(void)
+{
+	cptr_t ut = new_untyped(16), p1, cs, t;
+
+	tap_eq(tess_remaining(ut), 65536,
+	       "remaining() of a fresh 64 KiB untyped is 65536");
+	p1 = new_obj(ut, CAP_PAGE, 0);
+	tap_eq(tess_remaining(ut), 65536 - 4096, "a page takes 4096 bytes");
+	cs = new_obj(ut, CAP_CSPACE, 4);
+	tap_eq(tess_remaining(ut), 65536 - 4096 - 1024,
+	       "a CSpace of 16 slots takes 1024 bytes");
+	t = new_obj(ut, CAP_PT, 0);
+	tap_eq(tess_remaining(ut), 65536 - 3 * 4096,
+	       "a page table is aligned to its size (the padding is skipped)");
+	tap_eq(info_of(t).paddr, info_of(ut).paddr + 2 * 4096,
+	       "the table starts at the next 4 KiB boundary");
+	tess_cap_delete(p1);
+	tap_eq(tess_remaining(ut), 65536 - 3 * 4096,
+	       "deleting one child does not lower the watermark while others "
+	       "live");
+	tess_cap_delete(t);
+	tess_cap_delete(cs);
+	tap_eq(tess_remaining(ut), 65536,
+	       "deleting every child frees all the memory");
+	tap_eq(info_of(ut).children, 0, "the untyped has no children left");
+	tess_cap_delete(ut);
+}
+
+struct type_case {
+	unsigned type, bits, size_bits, info_bits;
+	const char *name;
+};
+
+static void retype_every_type(void)
+{
+	static const struct type_case cases[] = {
+	    {CAP_CSPACE, 1, 7, 1, "a CSpace of 2 slots"},
+	    {CAP_CSPACE, 12, 18, 12, "a CSpace of 4096 slots"},
+	    {CAP_UNTYPED, 12, 12, 12, "an Untyped of 4 KiB"},
+	    {CAP_UNTYPED, 14, 14, 14, "an Untyped of 16 KiB"},
+	    {CAP_THREAD, 0, THREAD_BITS, THREAD_BITS, "a Thread"},
+	    {CAP_SPACE, 0, SPACE_BITS, SPACE_BITS, "a Space"},
+	    {CAP_PDPT, 0, 12, 12, "a PDPT"},
+	    {CAP_PD, 0, 12, 12, "a PD"},
+	    {CAP_PT, 0, 12, 12, "a PT"},
+	    {CAP_PAGE, 0, 12, 12, "a Page"},
+	    {CAP_CONTAINER, 0, CONTAINER_BITS, CONTAINER_BITS, "a Container"},
+	    {CAP_LARGE_PAGE, 0, 21, 21, "a Large page"},
+	};
+	cptr_t ut = new_untyped(22);
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct type_case *c = &cases[i];
+		long used = used_of(ut);
+		long want =
+		    align_up(used, 1l << c->size_bits) + (1l << c->size_bits);
+		cptr_t s = mslot();
+		if (!tap_eq(tess_retype(ut, c->type, c->bits, s, 1), 0,
+			    "retype %s", c->name))
+			continue;
+		struct cap_info in = info_of(s);
+		tap_ok(in.type == c->type && in.bits == c->info_bits,
+		       "cap_info of %s: type %u, bits %u", c->name, in.type,
+		       in.bits);
+		tap_eq(used_of(ut), want, "%s takes 2^%u bytes, aligned",
+		       c->name, c->size_bits);
+	}
+	tess_cap_revoke(ut);
+	tap_eq(tess_remaining(ut), 1l << 22,
+	       "revoke gives back the memory of every type");
+}
+
+static void retype_many(void)
+{
+	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 3);
+	int ok = 1;
+
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 2), 4), 0,
+	       "retype of 4 pages in one call");
+	for (int i = 0; i < 4; i++) {
+		struct cap_info in = info_of(addr2_of(cs, 2 + i));
+		if (in.type != CAP_PAGE ||
+		    in.paddr != info_of(ut).paddr + 4096ul * i)
+			ok = 0;
+	}
+	tap_ok(ok, "the 4 pages fill 4 consecutive slots, in address order");
+	tap_ok(cap_type(addr2_of(cs, 1)) == CAP_NULL &&
+		   cap_type(addr2_of(cs, 6)) == CAP_NULL,
+	       "and not the slots around them");
+	tap_eq(tess_remaining(ut), 65536 - 4 * 4096, "and take 16 KiB");
+	tess_cap_revoke(ut);
+	tess_cap_delete(cs);
+}
+
+static void retype_errors(void)
+{
+	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 4),
+	       s = mslot();
+	cptr_t e = mslot();
+	long rem;
+
+	tess_retype(ut, CAP_PAGE, 0, s, 1); /* room for 15 more pages */
+	rem = tess_remaining(ut);
+
+	tap_eq(tess_retype(ut, CAP_NULL, 0, e, 1), -E_INVAL,
+	       "retype to the null type is E_INVAL");
+	tap_eq(tess_retype(ut, CAP_CONSOLE, 0, e, 1), -E_INVAL,
+	       "retype to a Console is E_INVAL");
+	tap_eq(tess_retype(ut, CAP_IPC, 0, e, 1), -E_INVAL,
+	       "retype to a scope capability is E_INVAL");
+	tap_eq(tess_retype(ut, 99, 0, e, 1), -E_INVAL,
+	       "retype to type 99 is E_INVAL");
+	tap_eq(tess_retype(ut, CAP_CSPACE, 0, e, 1), -E_RANGE,
+	       "a CSpace of 2^0 slots is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_CSPACE, CSPACE_MAX_BITS + 1, e, 1), -E_RANGE,
+	       "a CSpace of 2^13 slots is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_UNTYPED, 11, e, 1), -E_RANGE,
+	       "an Untyped of 2^11 bytes is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_UNTYPED, UNTYPED_MAX_BITS + 1, e, 1),
+	       -E_RANGE, "an Untyped of 2^48 bytes is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, e, 0), -E_RANGE,
+	       "retype of 0 objects is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, e, RETYPE_MAX_NUM + 1), -E_RANGE,
+	       "retype of 4097 objects is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_UNTYPED, 17, e, 1), -E_NOMEM,
+	       "an Untyped larger than its parent is E_NOMEM");
+	tap_eq(tess_retype(ut, CAP_LARGE_PAGE, 0, e, 1), -E_NOMEM,
+	       "a Large page from a 64 KiB untyped is E_NOMEM");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 0), 16), -E_NOMEM,
+	       "16 pages from an untyped with room for 15 is E_NOMEM");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 14), 3), -E_RANGE,
+	       "a destination range past the nested CSpace's end is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, 0xffe, 3), -E_RANGE,
+	       "a destination range past the root CSpace's end is E_RANGE");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, 0x1000, 1), -E_BADCAP,
+	       "a destination beyond the CSpace is E_BADCAP");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(BOOT_SLOT_TIMER, 0), 1),
+	       -E_BADCAP,
+	       "a destination through a non-CSpace capability is E_BADCAP");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, s, 1), -E_OCCUPIED,
+	       "an occupied destination is E_OCCUPIED");
+	tap_eq(tess_retype(BOOT_SLOT_WINDOW0, CAP_PAGE, 0, e, 1), -E_CAPTYPE,
+	       "retype from a Window capability is E_CAPTYPE");
+	tap_eq(tess_retype(s, CAP_PAGE, 0, e, 1), -E_CAPTYPE,
+	       "retype from a Page capability is E_CAPTYPE");
+	tap_eq(tess_retype(e, CAP_PAGE, 0, e, 1), -E_EMPTY,
+	       "retype from an empty slot is E_EMPTY");
+	tap_eq(tess_retype(0x1000, CAP_PAGE, 0, e, 1), -E_BADCAP,
+	       "retype from a bad address is E_BADCAP");
+	tap_eq(tess_remaining(ut), rem, "no refused retype took any memory");
+	tap_eq(cap_type(e), CAP_NULL,
+	       "no refused retype filled the destination");
+	tap_eq(info_of(cs).children, 0,
+	       "no refused retype made anything in the nested CSpace");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 14), 2), 0,
+	       "the last two slots of the nested CSpace can be filled");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 0), 13), 0,
+	       "the untyped can be filled to the last byte");
+	tap_eq(tess_remaining(ut), 0, "remaining() of a full untyped is 0");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, e, 1), -E_NOMEM,
+	       "retype from a full untyped is E_NOMEM");
+
+	tap_eq(tess_remaining(BOOT_SLOT_WINDOW0), -E_CAPTYPE,
+	       "remaining() of a Window is E_CAPTYPE");
+	tap_eq(tess_remaining(e), -E_EMPTY,
+	       "remaining() of an empty slot is E_EMPTY");
+	tap_eq(tess_remaining(0x1000), -E_BADCAP,
+	       "remaining() of a bad address is E_BADCAP");
+	tess_cap_revoke(ut);
+	tess_cap_delete(cs);
+}
+
+/* Space ids are a kernel table: a retype of more Spaces than there are
+ * free ids is refused before anything is made (an untyped's memory is not
+ * touched by retype into Untyped, so 32 MiB for this costs nothing). */
+static void retype_space_limit(void)
+{
+	cptr_t big = mslot(), e = mslot();
+	long rem;
+
+	if (!tap_eq(tess_retype(ka->untyped, CAP_UNTYPED, 25, big, 1), 0,
+		    "a 32 MiB untyped, room for 4096 Spaces"))
+		return;
+	rem = tess_remaining(big);
+	tap_eq(
+	    tess_retype(big, CAP_SPACE, 0, e, RETYPE_MAX_NUM), -E_LIMIT,
+	    "retype of 4096 Spaces, more than there are space ids, is E_LIMIT");
+	tap_ok(tess_remaining(big) == rem && cap_type(e) == CAP_NULL,
+	       "the refused retype made nothing");
+	tess_cap_delete(big);
+}
+
+static void retype_last_slot_occupied(void)
+{
+	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 4);
+	long rem;
+	int empty = 1;
+
+	tess_cap_copy(BOOT_SLOT_TIMER, addr2_of(cs, 5));
+	rem = tess_remaining(ut);
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 2), 4), -E_OCCUPIED,
+	       "retype of 4 objects whose last slot is occupied is E_OCCUPIED");
+	tap_eq(tess_remaining(ut), rem,
+	       "retype with the last slot occupied takes no memory");
+	for (unsigned i = 0; i < 16; i++)
+		if (i != 5 && cap_type(addr2_of(cs, i)) != CAP_NULL)
+			empty = 0;
+	tap_ok(empty, "retype with the last slot occupied fills no slot "
+		      "before, in or after the range");
+	tap_eq(cap_type(addr2_of(cs, 5)), CAP_TIMER,
+	       "the occupying capability is untouched");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 1), 4), 0,
+	       "the same retype one slot lower succeeds");
+	tap_ok(cap_type(addr2_of(cs, 1)) == CAP_PAGE &&
+		   cap_type(addr2_of(cs, 4)) == CAP_PAGE &&
+		   cap_type(addr2_of(cs, 0)) == CAP_NULL &&
+		   cap_type(addr2_of(cs, 5)) == CAP_TIMER,
+	       "it fills exactly slots 1..4");
+	tess_cap_delete(cs); /* its timer copy and pages go with it */
+	tap_eq(tess_remaining(ut), 65536,
+	       "destroying the CSpace deleted the pages in it");
+}
+
+static void revoke_resets_untyped(void)
+{
+	cptr_t ut = new_untyped(16), a, b, c;
+	long first = tess_remaining(ut);
+
+	a = new_obj(ut, CAP_PAGE, 0);
+	b = new_obj(ut, CAP_CSPACE, 2);
+	c = new_obj(ut, CAP_UNTYPED, 13);
+	tess_retype(c, CAP_PAGE, 0, addr2_of(b, 1), 1); /* a grandchild */
+	tap_ok(tess_remaining(ut) < first, "retype lowers remaining()");
+	tap_eq(tess_cap_revoke(ut), 0, "revoke of an untyped");
+	tap_eq(tess_remaining(ut), first,
+	       "revoke of an untyped returns remaining() to its first value");
+	tap_ok(cap_type(a) == CAP_NULL && cap_type(b) == CAP_NULL &&
+		   cap_type(c) == CAP_NULL,
+	       "revoke of an untyped deletes every object made from it");
+	tap_eq(cap_type(ut), CAP_UNTYPED, "the revoked untyped stays");
+	tap_eq(tess_retype(ut, CAP_UNTYPED, 16, a, 1), 0,
+	       "the whole untyped can be retyped again");
+	tess_cap_revoke(ut);
+}
+
+/* Deleting an untyped destroys what was made from it first (DESIGN.md,
+ * section 3): nothing may outlive the capability to its memory. */
+static void untyped_delete_children(void)
+{
+	cptr_t ut = new_untyped(16), child = new_obj(ut, CAP_UNTYPED, 14), p;
+
+	p = new_obj(child, CAP_PAGE, 0);
+	tap_eq(cap_type(p), CAP_PAGE, "a page made from a child untyped");
+	tap_eq(tess_cap_delete(child), 0, "delete the child untyped");
+	tap_eq(cap_type(p), CAP_NULL,
+	       "deleting an untyped deleted the page made from it");
+	tess_cap_delete(p);
+	tap_eq(tess_remaining(ut), 65536,
+	       "and the parent untyped is whole again");
+
+	/* The same when the untyped goes with a CSpace that holds it. */
+	cptr_t cs = new_obj(ut, CAP_CSPACE, 2);
+	child = new_obj(ut, CAP_UNTYPED, 14);
+	p = new_obj(child, CAP_PAGE, 0);
+	tap_eq(tess_cap_move(child, addr2_of(cs, 1)), 0,
+	       "move a child untyped with a page into a CSpace");
+	tap_eq(tess_cap_delete(cs), 0, "delete the CSpace holding the untyped");
+	tap_eq(cap_type(p), CAP_NULL,
+	       "destroying the CSpace deleted the page made from the untyped "
+	       "in it");
+	tess_cap_delete(p);
+	tess_cap_delete(ut);
+}
+
+static void zeroed_on_reuse(void)
+{
+	cptr_t ut = new_untyped(16), p = mslot();
+	volatile uint64_t *v = (volatile uint64_t *)PG(1);
+	uint64_t paddr;
+	int zero = 1;
+
+	if (!tap_eq(tess_retype(ut, CAP_PAGE, 0, p, 1), 0, "a page to dirty") ||
+	    !tap_eq(tess_map(p, SPACE_SELF, PG(1), RW), 0,
+		    "map the page to dirty"))
+		return;
+	paddr = info_of(p).paddr;
+	for (int i = 0; i < 512; i++)
+		v[i] = 0xdeadbeefcafef00dull ^ (uint64_t)i;
+	tap_eq(v[511], 0xdeadbeefcafef00dull ^ 511,
+	       "the page holds what was written");
+	tap_eq(tess_cap_revoke(ut), 0, "revoke its untyped (the page goes)");
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, p, 1), 0, "retype a page again");
+	tap_eq(info_of(p).paddr, paddr, "the new page is the same frame");
+	tap_eq(tess_map(p, SPACE_SELF, PG(1), RW), 0, "map the new page");
+	for (int i = 0; i < 512; i++)
+		if (v[i])
+			zero = 0;
+	tap_ok(zero, "memory is zeroed on reuse");
+	tess_cap_revoke(ut);
+}
+
+/* ------------------------------------------------------------ paging */
+
+static void paging_sequence(void)
+{
+	cptr_t page = seq_page = mslot();
+	volatile uint64_t *v = (volatile uint64_t *)VA0;
+	struct cap_info in;
+
+	pt = mslot();
+	pd = mslot();
+	pdpt = mslot();
+	tap_eq(allocPage(um, page), 0, "allocPage");
+	tap_eq(allocPageTable(um, pt), 0, "allocPageTable");
+	tap_eq(allocPageDirectory(um, pd), 0, "allocPageDirectory");
+	tap_eq(allocPDPT(um, pdpt), 0, "allocPDPT");
+	tap_eq(mapPage(page, VA0), -E_NOTMAPPED,
+	       "mapPage with no page table there is E_NOTMAPPED");
+	tap_eq(mapPageTable(pt, VA0), -E_NOTMAPPED,
+	       "mapPageTable with no PD there is E_NOTMAPPED");
+	tap_eq(mapPageTable(pd, VA0), -E_NOTMAPPED,
+	       "mapping a PD with no PDPT there is E_NOTMAPPED");
+	tap_eq(mapPageTable(pdpt, VA0), 0, "map the PDPT");
+	tap_eq(mapPageTable(pd, VA0), 0, "map the PD");
+	tap_eq(mapPageTable(pt, VA0), 0, "map the PT");
+	tap_eq(mapPage(page, VA0), 0, "mapPage once the tables are there");
+	v[0] = 0x1234567890abcdefull;
+	v[511] = 42;
+	tap_ok(v[0] == 0x1234567890abcdefull && v[511] == 42,
+	       "the mapped page is readable and writable");
+	in = info_of(page);
+	tap_ok(in.mapped == 1 && in.vaddr == VA0 && in.spid == root_spid,
+	       "cap_info of the page: mapped at %lx in space %u",
+	       (unsigned long)in.vaddr, in.spid);
+	in = info_of(pt);
+	tap_ok(in.mapped == 1 && in.vaddr == VA0 && in.bits == 12,
+	       "cap_info of the page table: mapped at %lx",
+	       (unsigned long)in.vaddr);
+	tap_eq(info_of(pdpt).mapped, 1, "cap_info of the PDPT: mapped");
+}
+
+static void map_errors(void)
+{
+	cptr_t page = seq_page;
+	cptr_t q = new_obj(um, CAP_PAGE, 0), t2 = new_obj(um, CAP_PT, 0);
+	cptr_t d2 = new_obj(um, CAP_PD, 0), p2 = new_obj(um, CAP_PDPT, 0);
+	cptr_t large = new_obj(um, CAP_LARGE_PAGE, 0),
+	       cs = new_obj(um, CAP_CSPACE, 1);
+	cptr_t ro = mslot(), e = mslot();
+	volatile uint64_t *v = (volatile uint64_t *)PG(3);
+
+	tap_eq(tess_map(q, SPACE_SELF, VA0, RW), -E_MAPPED,
+	       "mapping a page where one is is E_MAPPED");
+	tap_eq(tess_map(t2, SPACE_SELF, VA0, 0), -E_MAPPED,
+	       "mapping a PT where one is is E_MAPPED");
+	tap_eq(tess_map(d2, SPACE_SELF, VA0, 0), -E_MAPPED,
+	       "mapping a PD where one is is E_MAPPED");
+	tap_eq(tess_map(p2, SPACE_SELF, VA0, 0), -E_MAPPED,
+	       "mapping a PDPT where one is is E_MAPPED");
+	tap_eq(tess_map(page, SPACE_SELF, PG(3), RW), -E_MAPPED,
+	       "mapping an already mapped page capability again is E_MAPPED");
+	tap_eq(tess_map(pt, SPACE_SELF, VA_PT2, 0), -E_MAPPED,
+	       "mapping an already mapped table capability again is E_MAPPED");
+
+	tap_eq(tess_map(q, SPACE_SELF, 0xffff800000000000ul, RW), -E_RANGE,
+	       "mapping a page in the kernel half is E_RANGE");
+	tap_eq(tess_map(q, SPACE_SELF, 0xffffffff80000000ul, RW), -E_RANGE,
+	       "mapping a page over the kernel image is E_RANGE");
+	tap_eq(tess_map(q, SPACE_SELF, 0x0000800000000000ul, RW), -E_RANGE,
+	       "mapping a page at a non-canonical address is E_RANGE");
+	tap_eq(tess_map(q, SPACE_SELF, USER_ADDR_TOP, RW), -E_RANGE,
+	       "mapping a page at USER_ADDR_TOP is E_RANGE");
+	tap_eq(
+	    tess_map(q, SPACE_SELF, 0xfffffffffffff000ul, RW), -E_RANGE,
+	    "mapping a page at the last page of the address space is E_RANGE");
+	tap_eq(tess_map(t2, SPACE_SELF, 0x0000800000000000ul, 0), -E_RANGE,
+	       "mapping a PT at a non-canonical address is E_RANGE");
+	tap_eq(tess_map(p2, SPACE_SELF, 0xffff800000000000ul, 0), -E_RANGE,
+	       "mapping a PDPT in the kernel half is E_RANGE");
+
+	tap_eq(tess_map(q, SPACE_SELF, PG(3) + 8, RW), -E_ALIGN,
+	       "mapping a page at an unaligned address is E_ALIGN");
+	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2 + 4096, 0), -E_ALIGN,
+	       "mapping a PT at an address not 2 MiB aligned is E_ALIGN");
+	tap_eq(tess_map(d2, SPACE_SELF, VA0 + (1ul << 30) + (2ul << 20), 0),
+	       -E_ALIGN,
+	       "mapping a PD at an address not 1 GiB aligned is E_ALIGN");
+	tap_eq(tess_map(p2, SPACE_SELF, VA0 + (1ul << 30), 0), -E_ALIGN,
+	       "mapping a PDPT at an address not 512 GiB aligned is E_ALIGN");
+	tap_eq(
+	    tess_map(large, SPACE_SELF, VA_LARGE + 4096, RW), -E_ALIGN,
+	    "mapping a large page at an address not 2 MiB aligned is E_ALIGN");
+
+	tap_eq(tess_map(q, SPACE_SELF, PG(3), 0), -E_INVAL,
+	       "mapping a page with no rights is E_INVAL");
+	tap_eq(tess_map(q, SPACE_SELF, PG(3), RIGHT_PAGE_WRITE), -E_INVAL,
+	       "mapping a page writable but not readable is E_INVAL");
+	tap_eq(tess_map(q, SPACE_SELF, PG(3), RW | 8), -E_INVAL,
+	       "mapping a page with an unknown right is E_INVAL");
+	tap_eq(tess_syscall4(SYS_map, (long)q, (long)SPACE_SELF, (long)PG(3),
+			     (1l << 32) | RW),
+	       -E_INVAL, "mapping a page with rights above 32 bits is E_INVAL");
+
+	tap_eq(tess_cap_mint(page, ro, RIGHT_PAGE_READ, 0), 0,
+	       "mint a read-only capability to the mapped page");
+	tap_eq(tess_map(ro, SPACE_SELF, PG(3), RW), -E_RIGHTS,
+	       "mapping a read-only page capability writable is E_RIGHTS");
+	tap_eq(
+	    tess_map(ro, SPACE_SELF, PG(3), RIGHT_PAGE_READ | RIGHT_PAGE_EXEC),
+	    -E_RIGHTS,
+	    "mapping a read-only page capability executable is E_RIGHTS");
+	tap_eq(tess_map(ro, SPACE_SELF, PG(3), RIGHT_PAGE_READ), 0,
+	       "mapping it read-only succeeds");
+	tap_eq(v[0], 0x1234567890abcdefull,
+	       "the read-only mapping shows the same frame");
+	tap_eq(tess_unmap(ro), 0, "unmap the read-only mapping");
+
+	tap_eq(tess_map(BOOT_SLOT_WINDOW0, SPACE_SELF, PG(3), RW), -E_CAPTYPE,
+	       "mapping a Window capability is E_CAPTYPE");
+	tap_eq(tess_map(cs, SPACE_SELF, PG(3), RW), -E_CAPTYPE,
+	       "mapping a CSpace capability is E_CAPTYPE");
+	tap_eq(tess_map(um, SPACE_SELF, PG(3), RW), -E_CAPTYPE,
+	       "mapping an Untyped capability is E_CAPTYPE");
+	tap_eq(tess_map(q, BOOT_SLOT_TIMER, PG(3), RW), -E_CAPTYPE,
+	       "mapping into a space named by a Timer capability is E_CAPTYPE");
+	tap_eq(tess_map(q, e, PG(3), RW), -E_EMPTY,
+	       "mapping into a space named by an empty slot is E_EMPTY");
+	tap_eq(tess_map(q, 0x1000, PG(3), RW), -E_BADCAP,
+	       "mapping into a space at a bad address is E_BADCAP");
+	tap_eq(tess_map(e, SPACE_SELF, PG(3), RW), -E_EMPTY,
+	       "mapping an empty slot is E_EMPTY");
+	tap_eq(tess_map(0x1000, SPACE_SELF, PG(3), RW), -E_BADCAP,
+	       "mapping a bad address is E_BADCAP");
+	tap_ok(!info_of(q).mapped && !info_of(t2).mapped &&
+		   !info_of(d2).mapped && !info_of(p2).mapped &&
+		   !info_of(large).mapped,
+	       "no refused map mapped anything");
+	tap_eq(tess_map(q, SPACE_SELF, PG(3), RW), 0,
+	       "the page refused everywhere maps at a free address");
+	tess_cap_delete(q);
+	tess_cap_delete(t2);
+	tess_cap_delete(d2);
+	tess_cap_delete(p2);
+	tess_cap_delete(large);
+	tess_cap_delete(cs);
+	tess_cap_delete(ro);
+}
+
+static void unmap_ops(void)
+{
+	cptr_t q = new_obj(um, CAP_PAGE, 0), fresh = new_obj(um, CAP_PAGE, 0),
+	       e = mslot();
+
+	tess_map(q, SPACE_SELF, PG(4), RW);
+	tap_eq(tess_unmap(q), 0, "unmap a mapped page");
+	tap_eq(info_of(q).mapped, 0, "cap_info: the page is no longer mapped");
+	tap_eq(tess_unmap(q), -E_NOTMAPPED,
+	       "unmapping it again is E_NOTMAPPED");
+	tap_eq(tess_unmap(fresh), -E_NOTMAPPED,
+	       "unmapping a page never mapped is E_NOTMAPPED");
+	tap_eq(tess_unmap(BOOT_SLOT_WINDOW0), -E_CAPTYPE,
+	       "unmapping a Window capability is E_CAPTYPE");
+	tap_eq(tess_unmap(e), -E_EMPTY, "unmapping an empty slot is E_EMPTY");
+	tap_eq(tess_unmap(0x1000), -E_BADCAP,
+	       "unmapping a bad address is E_BADCAP");
+	tap_eq(tess_map(fresh, SPACE_SELF, PG(4), RW), 0,
+	       "the unmapped address can be mapped again");
+	tap_eq(tess_map(q, SPACE_SELF, PG(5), RW), 0,
+	       "the unmapped page can be mapped elsewhere");
+	tap_eq(tess_cap_move(q, e), 0, "move the mapped page capability");
+	tap_ok(info_of(e).mapped && info_of(e).vaddr == PG(5),
+	       "a moved page capability keeps its mapping");
+	tap_eq(tess_unmap(e), 0, "and can unmap it from its new slot");
+	tess_cap_delete(e);
+	tess_cap_delete(fresh);
+}
+
+static void delete_unmaps(void)
+{
+	cptr_t p = new_obj(um, CAP_PAGE, 0), c = mslot();
+	volatile uint64_t *a = (volatile uint64_t *)PG(6),
+			  *b = (volatile uint64_t *)PG(7);
+
+	tess_map(p, SPACE_SELF, PG(6), RW);
+	a[0] = 77;
+	tap_eq(tess_cap_copy(p, c), 0, "copy a mapped page capability");
+	tap_eq(info_of(c).mapped, 0,
+	       "the copy of a mapped page capability is not mapped");
+	tap_eq(tess_map(c, SPACE_SELF, PG(7), RW), 0,
+	       "map the copy at a second address");
+	tap_eq(b[0], 77, "both addresses show the same frame");
+	tap_eq(tess_cap_delete(p), 0, "delete the first capability");
+	tap_eq(va_free(SPACE_SELF, PG(6)), 0,
+	       "deleting a capability undoes its mapping");
+	tap_ok(info_of(c).mapped && b[0] == 77,
+	       "the other capability's mapping stays");
+	tap_eq(tess_cap_delete(c), 0, "delete the last capability to the page");
+	tap_eq(va_free(SPACE_SELF, PG(7)), 0,
+	       "deleting the last capability unmaps the page");
+}
+
+static void table_unmap_clears(void)
+{
+	cptr_t t2 = new_obj(um, CAP_PT, 0), r = new_obj(um, CAP_PAGE, 0);
+
+	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2, 0), 0,
+	       "map a second page table");
+	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), 0, "map a page through it");
+	tap_eq(tess_unmap(t2), 0, "unmap the page table");
+	tap_eq(info_of(r).mapped, 0,
+	       "unmapping a table unmaps the page below it");
+	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), -E_NOTMAPPED,
+	       "with the table gone the page cannot be mapped there");
+	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2, 0), 0, "map the table again");
+	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), 0,
+	       "the remapped table is empty: the page maps again");
+	tap_eq(tess_cap_delete(t2), 0, "delete the mapped page table");
+	tap_eq(info_of(r).mapped, 0,
+	       "deleting a table unmaps the page below it");
+	t2 = new_obj(um, CAP_PT, 0);
+	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2, 0), 0,
+	       "the deleted table's place is free");
+	tess_cap_delete(r);
+	tess_cap_delete(t2);
+}
+
+static void large_page(void)
+{
+	cptr_t l = new_obj(um, CAP_LARGE_PAGE, 0), t2 = new_obj(um, CAP_PT, 0);
+	volatile uint64_t *v = (volatile uint64_t *)VA_LARGE;
+	struct cap_info in;
+
+	tap_eq(tess_map(l, SPACE_SELF, VA_LARGE, RW), 0,
+	       "map a large page at a 2 MiB boundary");
+	v[0] = 5;
+	v[(2 << 20) / 8 - 1] = 6;
+	tap_ok(v[0] == 5 && v[(2 << 20) / 8 - 1] == 6,
+	       "both ends of the large page are usable");
+	in = info_of(l);
+	tap_ok(in.type == CAP_LARGE_PAGE && in.bits == 21 && in.mapped &&
+		   in.vaddr == VA_LARGE,
+	       "cap_info of the large page: 2^21 bytes, mapped at %lx",
+	       (unsigned long)in.vaddr);
+	tap_eq(tess_map(t2, SPACE_SELF, VA_LARGE, 0), -E_MAPPED,
+	       "mapping a page table over a large page is E_MAPPED");
+	tap_eq(va_free(SPACE_SELF, VA_LARGE + 0x5000), -E_MAPPED,
+	       "mapping a 4 KiB page inside a large page is E_MAPPED");
+	tap_eq(tess_unmap(l), 0, "unmap the large page");
+	tap_eq(tess_map(t2, SPACE_SELF, VA_LARGE, 0), 0,
+	       "a page table fits where the large page was");
+	tap_eq(tess_map(l, SPACE_SELF, VA_LARGE, RW), -E_MAPPED,
+	       "mapping a large page over a page table is E_MAPPED");
+	tess_cap_delete(t2);
+	tess_cap_delete(l);
+}
+
+/* A second space: its own tables, a page mapped in both spaces, and what
+ * deleting page capabilities and the space itself undoes. */
+static void other_space(void)
+{
+	cptr_t s2 = new_obj(um, CAP_SPACE, 0);
+	cptr_t bpdpt = new_obj(um, CAP_PDPT, 0), bpd = new_obj(um, CAP_PD, 0);
+	cptr_t bpt = new_obj(um, CAP_PT, 0);
+	cptr_t pa = new_obj(um, CAP_PAGE, 0), pb = mslot();
+	cptr_t pc = new_obj(um, CAP_PAGE, 0), pdup = mslot();
+	cptr_t y = new_obj(um, CAP_PAGE, 0), z = new_obj(um, CAP_PAGE, 0);
+	cptr_t tcopy = mslot();
+	struct cap_info in;
+	uint32_t spid2;
+
+	spid2 = info_of(s2).spid;
+	tap_ok(spid2 != 0 && spid2 != root_spid,
+	       "a new Space has its own id (%u)", spid2);
+	tap_eq(tess_map(bpt, s2, VA0, 0), -E_NOTMAPPED,
+	       "a new space has no tables: mapping a PT is E_NOTMAPPED");
+	tap_eq(tess_map(bpdpt, s2, VA0, 0), 0,
+	       "map a PDPT into the other space");
+	tap_eq(tess_map(bpd, s2, VA0, 0), 0, "map a PD into the other space");
+	tap_eq(tess_map(bpt, s2, VA0, 0), 0, "map a PT into the other space");
+	in = info_of(bpt);
+	tap_ok(in.mapped && in.spid == spid2,
+	       "cap_info: the PT is mapped in the other space");
+
+	/* One page, a capability mapped in each space. */
+	tess_cap_copy(pa, pb);
+	tap_eq(tess_map(pa, SPACE_SELF, PG(8), RW), 0,
+	       "map a page in the own space");
+	tap_eq(tess_map(pb, s2, PG(8), RW), 0,
+	       "map a copy of it in the other space");
+	tap_ok(info_of(pa).mapped && info_of(pa).spid == root_spid &&
+		   info_of(pb).mapped && info_of(pb).spid == spid2,
+	       "cap_info: one capability mapped in each space");
+	tap_eq(va_free(s2, PG(8)), -E_MAPPED,
+	       "the other space's address is taken");
+	tap_eq(tess_cap_delete(pa), 0, "delete the own space's capability");
+	tap_eq(va_free(SPACE_SELF, PG(8)), 0,
+	       "the own space's address is free");
+	tap_eq(info_of(pb).mapped, 1,
+	       "the other space's mapping stays while a capability lives");
+	tap_eq(tess_cap_delete(pb), 0,
+	       "delete the last capability to the page");
+	tap_eq(va_free(s2, PG(8)), 0,
+	       "the page is unmapped from the other space too");
+
+	/* Revoke takes the copies' mappings in other spaces with them. */
+	tess_cap_copy(pc, pdup);
+	tess_map(pc, SPACE_SELF, PG(9), RW);
+	tess_map(pdup, s2, PG(9), RW);
+	tap_eq(tess_cap_revoke(pc), 0, "revoke a page mapped in two spaces");
+	tap_eq(cap_type(pdup), CAP_NULL, "the copy is gone");
+	tap_eq(va_free(s2, PG(9)), 0,
+	       "and so is its mapping in the other space");
+	tap_eq(info_of(pc).mapped, 1,
+	       "the revoked capability's own mapping stays");
+	tess_cap_delete(pc);
+	tap_eq(va_free(SPACE_SELF, PG(9)), 0,
+	       "deleting it frees the own address");
+
+	/* The space dies: its mappings go stale, and none comes back. */
+	tess_map(y, s2, PG(10), RW);
+	tess_map(z, s2, PG(11), RW);
+	tap_ok(info_of(y).mapped && info_of(z).mapped,
+	       "two pages mapped in the other space");
+	tap_eq(tess_cap_delete(s2), 0,
+	       "delete the other space's last capability");
+	tap_ok(!info_of(y).mapped && !info_of(bpt).mapped,
+	       "deleting a space leaves its pages and tables unmapped");
+	tap_eq(tess_map(y, SPACE_SELF, PG(10), RW), 0,
+	       "a page of the dead space can be mapped again");
+	tap_eq(tess_cap_delete(z), 0,
+	       "delete a page that was mapped in the dead space");
+	tap_eq(tess_cap_copy(bpt, tcopy), 0,
+	       "copy the dead space's page table");
+	tap_eq(tess_map(tcopy, SPACE_SELF, VA_COPYPT, 0), 0,
+	       "map the copy in the own space");
+	tap_eq(va_free(SPACE_SELF, VA_COPYPT + 11 * 4096), 0,
+	       "the copied table holds no stale entry for the deleted page");
+	tap_eq(tess_map(bpt, SPACE_SELF, VA_OLDPT, 0), -E_MAPPED,
+	       "a table is mapped at one place at most: not through a second "
+	       "capability while the copy's mapping lives");
+	tap_eq(tess_unmap(tcopy), 0, "unmap the copy");
+	tap_eq(tess_map(bpt, SPACE_SELF, VA_OLDPT, 0), 0,
+	       "map the dead space's table by its own capability");
+	tap_eq(va_free(SPACE_SELF, VA_OLDPT + 11 * 4096), 0,
+	       "the table mapped again by its own capability holds no stale "
+	       "entry");
+	tess_cap_delete(tcopy);
+	tess_cap_delete(bpt);
+	tess_cap_delete(bpd);
+	tess_cap_delete(bpdpt);
+	tess_cap_delete(y);
+}
+
+/* A page table cut off from its space by unmapping the PD above it keeps
+ * its entries; a page deleted meanwhile must still not come back when a
+ * copy of that table is mapped. */
+static void cut_off_table(void)
+{
+	cptr_t pd2 = new_obj(um, CAP_PD, 0), t3 = new_obj(um, CAP_PT, 0);
+	cptr_t p3 = new_obj(um, CAP_PAGE, 0), t3c = mslot();
+
+	tap_eq(tess_map(pd2, SPACE_SELF, VA_GB1, 0), 0, "map a second PD");
+	tap_eq(tess_map(t3, SPACE_SELF, VA_GB1, 0), 0, "map a PT below it");
+	tap_eq(tess_map(p3, SPACE_SELF, VA_GB1 + 3 * 4096, RW), 0,
+	       "map a page in that PT");
+	tap_eq(tess_cap_copy(t3, t3c), 0, "copy the PT capability");
+	tap_eq(tess_unmap(pd2), 0, "unmap the PD above the PT");
+	tap_eq(info_of(p3).mapped, 0, "the page is no longer mapped");
+	tap_eq(tess_cap_delete(p3), 0, "delete the page");
+	tap_eq(tess_map(t3c, SPACE_SELF, VA_CUTPT, 0), 0,
+	       "map the copy of the cut-off PT");
+	tap_eq(va_free(SPACE_SELF, VA_CUTPT + 3 * 4096), 0,
+	       "the cut-off table holds no stale entry for the deleted page");
+	tess_cap_delete(t3c);
+	tess_cap_delete(t3);
+	tess_cap_delete(pd2);
+}
+
+static void page_copy(void)
+{
+	cptr_t p1 = new_obj(um, CAP_PAGE, 0), p2 = new_obj(um, CAP_PAGE, 0);
+	cptr_t t2 = new_obj(um, CAP_PT, 0), l = new_obj(um, CAP_LARGE_PAGE, 0);
+	cptr_t wo = mslot(), ro = mslot(), e = mslot();
+	volatile uint8_t *a = (volatile uint8_t *)PG(12),
+			 *b = (volatile uint8_t *)PG(13);
+	int same = 1;
+
+	tess_map(p1, SPACE_SELF, PG(12), RW);
+	for (int i = 0; i < 4096; i++)
+		a[i] = (uint8_t)(i * 7 + 1);
+	tap_eq(tess_page_copy(p1, p2), 0, "page_copy");
+	tess_map(p2, SPACE_SELF, PG(13), RW);
+	for (int i = 0; i < 4096; i++)
+		if (b[i] != (uint8_t)(i * 7 + 1))
+			same = 0;
+	tap_ok(same, "page_copy copied all 4096 bytes");
+	tap_eq(tess_page_copy(p1, p1), 0, "page_copy of a page onto itself");
+	tap_eq(a[4095], (uint8_t)(4095 * 7 + 1), "leaves it as it was");
+
+	for (int i = 0; i < 4096; i++)
+		a[i] = 0xee;
+	tess_cap_mint(p1, wo, RIGHT_PAGE_WRITE, 0);
+	tess_cap_mint(p2, ro, RIGHT_PAGE_READ, 0);
+	tap_eq(tess_page_copy(wo, p2), -E_RIGHTS,
+	       "page_copy from a capability without read is E_RIGHTS");
+	tap_eq(tess_page_copy(p1, ro), -E_RIGHTS,
+	       "page_copy to a capability without write is E_RIGHTS");
+	tap_eq(tess_page_copy(p1, t2), -E_CAPTYPE,
+	       "page_copy to a page table is E_CAPTYPE");
+	tap_eq(tess_page_copy(t2, p2), -E_CAPTYPE,
+	       "page_copy from a page table is E_CAPTYPE");
+	tap_eq(tess_page_copy(p1, l), -E_CAPTYPE,
+	       "page_copy from a page to a large page is E_CAPTYPE");
+	tap_eq(tess_page_copy(BOOT_SLOT_WINDOW0, p2), -E_CAPTYPE,
+	       "page_copy from a Window is E_CAPTYPE");
+	tap_eq(tess_page_copy(e, p2), -E_EMPTY,
+	       "page_copy from an empty slot is E_EMPTY");
+	tap_eq(tess_page_copy(p1, e), -E_EMPTY,
+	       "page_copy to an empty slot is E_EMPTY");
+	tap_eq(tess_page_copy(0x1000, p2), -E_BADCAP,
+	       "page_copy from a bad address is E_BADCAP");
+	tap_eq(tess_page_copy(p1, 0x1000), -E_BADCAP,
+	       "page_copy to a bad address is E_BADCAP");
+	tap_eq(b[100], (uint8_t)(100 * 7 + 1),
+	       "no refused page_copy changed the destination");
+	tess_cap_delete(wo);
+	tess_cap_delete(ro);
+	tess_cap_delete(l);
+	tess_cap_delete(t2);
+	tess_cap_delete(p2);
+	tess_cap_delete(p1);
+}
 
 void test_memory(void)
 {
+	struct task_ids ids;
+
+	tess_getid(&ids);
+	root_spid = ids.spid;
+	um = mslot();
+	probe = mslot();
+	if (!tap_eq(
+		tess_retype(ka->untyped, CAP_UNTYPED, MEM_UNTYPED_BITS, um, 1),
+		0, "memory: a private untyped of 2^%d bytes", MEM_UNTYPED_BITS))
+		return;
+
+	untyped_accounting();
+	retype_every_type();
+	retype_many();
+	retype_errors();
+	retype_space_limit();
+	retype_last_slot_occupied();
+	revoke_resets_untyped();
+	untyped_delete_children();
+	paging_sequence();
+	zeroed_on_reuse();
+	map_errors();
+	unmap_ops();
+	delete_unmaps();
+	table_unmap_clears();
+	large_page();
+	other_space();
+	cut_off_table();
+	page_copy();
+
+	/* Everything made here came from um: revoking it unmaps and deletes
+	 * it all; then every slot taken is given back. */
+	tap_eq(tess_cap_revoke(um), 0, "memory: revoke the private untyped");
+	tap_eq(va_free(SPACE_SELF, VA0), -E_NOTMAPPED,
+	       "memory: the suite's tables are gone");
+	tess_cap_revoke(um);
+	tap_eq(tess_remaining(um), 1l << MEM_UNTYPED_BITS,
+	       "memory: the private untyped is whole again");
+	for (int i = 0; i < ntaken; i++)
+		tess_delete(ka, taken[i]);
+	ntaken = 0;
 }

@@ -31,6 +31,16 @@ void console_init(void);
 void console_putc(char c);
 
 /* gdt.c */
+struct tss {
+	u32 reserved0;
+	u64 rsp[3]; /* rsp[0]: the stack for interrupts from user mode */
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __attribute__((packed));
+extern struct tss tss;
 void gdt_init(void);
 void tss_set_rsp0(u64 rsp0);
 

@@ -22,6 +22,7 @@ struct cpu {
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
 _Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
+_Static_assert(CPU_CURRENT == 16, "arch_current in hooks.h reads %gs:16");
 _Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "tf layout");
 _Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "tf layout");
 _Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "tf layout");
@@ -36,13 +37,6 @@ extern void syscall_entry(void);
 extern void ret_to_user(void);
 extern void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
 extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
-
-struct thread *arch_current(void)
-{
-	struct thread *t;
-	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_CURRENT));
-	return t;
-}
 
 void arch_set_current(struct thread *t)
 {
@@ -81,11 +75,6 @@ bool arch_has_nx(void)
 	return rdmsr(MSR_EFER) & EFER_NXE;
 }
 
-struct trapframe *arch_thread_tf(struct thread *t)
-{
-	return (struct trapframe *)(thread_kstack_top(t) - sizeof(struct trapframe));
-}
-
 /*
  * Give `t` a saved kernel context that "returns" into ret_to_user with rsp
  * at its trapframe: six callee-saved slots, then the return address.
@@ -114,12 +103,13 @@ void arch_thread_init(struct thread *t)
 }
 
 /* Load what the CPU needs to run `next` in user mode later. */
-static void load_thread_state(struct thread *prev, struct thread *next)
+static inline __attribute__((always_inline)) void
+load_thread_state(struct thread *prev, struct thread *next)
 {
 	u64 top = thread_kstack_top(next);
 	cpu0.kstack_top = top;
 	cpu0.current = next;
-	tss_set_rsp0(top);
+	tss.rsp[0] = top;
 	if (next->space && next->space->arch.pml4_phys != cpu0.cr3) {
 		cpu0.cr3 = next->space->arch.pml4_phys;
 		write_cr3(cpu0.cr3);

@@ -10,12 +10,9 @@
 #include "asm.h"
 #include "regs.h"
 
-/* Push the general registers in trapframe order (mr[0] ends lowest). */
+/* Push the general registers in trapframe order (rdi ends lowest). */
 .macro SAVE_GPRS
 	pushq %rax
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
 	pushq %rcx
 	pushq %r11
 	pushq %rbp
@@ -24,15 +21,21 @@
 	pushq %r14
 	pushq %r13
 	pushq %r12
-	pushq %r10
 	pushq %r9
 	pushq %r8
+	pushq %r10
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
 .endm
 
 .macro RESTORE_GPRS
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
 	popq %r8
 	popq %r9
-	popq %r10
 	popq %r12
 	popq %r13
 	popq %r14
@@ -41,9 +44,6 @@
 	popq %rbp
 	popq %r11
 	popq %rcx
-	popq %rdi
-	popq %rsi
-	popq %rdx
 	popq %rax
 .endm
 

@@ -11,17 +11,7 @@
 #include "cpu.h"
 #include "arch.h"
 
-struct tss {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} __attribute__((packed));
-
-static struct tss tss;
+struct tss tss;
 static u64 gdt[7];
 static u8 df_stack[4096] __attribute__((aligned(16)));
 

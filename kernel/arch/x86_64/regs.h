@@ -2,10 +2,12 @@
  * The trap frame: a thread's user registers, saved at the top of its kernel
  * stack on every entry to the kernel (syscall, exception, interrupt).
  *
- * The layout is shared with entry.S.  The six message registers come first
- * and contiguous (r8, r9, r10, r12, r13, r14) so that IPC moves them with a
- * single copy.  The hardware part (rip..ss) is the iretq frame; the syscall
- * entry builds the same shape by hand.
+ * The layout is shared with entry.S.  The six system call arguments (rdi,
+ * rsi, rdx, r10, r8, r9) come first and contiguous, so the dispatcher hands
+ * the handler a pointer, and the six message registers (r10, r8, r9, r12,
+ * r13, r14: MR0..MR5) overlap their tail, contiguous too, so IPC moves them
+ * with one copy.  The hardware part (rip..ss) is the iretq frame; the
+ * syscall entry builds the same shape by hand.
  */
 #ifndef ARCH_REGS_H
 #define ARCH_REGS_H
@@ -16,29 +18,38 @@
 #define TF_MRS 6
 
 struct trapframe {
-	uint64_t mr[TF_MRS]; /* r8, r9, r10, r12, r13, r14 */
-	uint64_t r15, rbx, rbp, r11, rcx;
-	uint64_t rdi, rsi, rdx, rax;
+	uint64_t rdi, rsi, rdx, r10, r8, r9, r12, r13, r14;
+	uint64_t r15, rbx, rbp, r11, rcx, rax;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
+
+/* The system call arguments and the message registers, in order. */
+static inline uint64_t *tf_args(struct trapframe *tf)
+{
+	return &tf->rdi;
+}
+static inline uint64_t *tf_mrs(struct trapframe *tf)
+{
+	return &tf->r10;
+}
 #endif
 
 /* Offsets for entry.S (checked by static asserts in cpu.c). */
-#define TF_R8 0
-#define TF_R9 8
-#define TF_R10 16
-#define TF_R12 24
-#define TF_R13 32
-#define TF_R14 40
-#define TF_R15 48
-#define TF_RBX 56
-#define TF_RBP 64
-#define TF_R11 72
-#define TF_RCX 80
-#define TF_RDI 88
-#define TF_RSI 96
-#define TF_RDX 104
+#define TF_RDI 0
+#define TF_RSI 8
+#define TF_RDX 16
+#define TF_R10 24
+#define TF_R8 32
+#define TF_R9 40
+#define TF_R12 48
+#define TF_R13 56
+#define TF_R14 64
+#define TF_R15 72
+#define TF_RBX 80
+#define TF_RBP 88
+#define TF_R11 96
+#define TF_RCX 104
 #define TF_RAX 112
 #define TF_VECTOR 120
 #define TF_ERROR 128

@@ -39,10 +39,10 @@ void dump_trapframe(const struct trapframe *tf)
 	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n",
 		tf->rax, tf->rbx, tf->rcx, tf->rdx);
 	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n",
-		tf->rsi, tf->rdi, tf->rbp, tf->mr[0]);
+		tf->rsi, tf->rdi, tf->rbp, tf->r8);
 	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n",
-		tf->mr[1], tf->mr[2], tf->r11, tf->mr[3]);
-	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", tf->mr[4], tf->mr[5],
+		tf->r9, tf->r10, tf->r11, tf->r12);
+	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", tf->r13, tf->r14,
 		tf->r15);
 	kprintf("  cr2=%016lx cr3=%016lx vector=%lu error=%lx\n", read_cr2(),
 		read_cr3(), tf->vector, tf->error);

@@ -4,12 +4,16 @@
  * pages).  The kernel never allocates a table: mapping a page fails with
  * E_NOTMAPPED if a table on the way is missing.
  *
- * Two rules keep stale state harmless.  A table being unmapped is cleared,
- * and a table whose capability carries a stale record is cleared before it
- * is mapped again, so a table that is not reachable from a space never
- * brings old entries back into one.  And every unmap flushes the TLB: a
- * table may be mapped at several places, so the kernel cannot know every
- * address a page was reachable at.
+ * Rules that keep stale state harmless:
+ *  - a table object is mapped at one place at most: mapping it is refused
+ *    while any capability to it has a live mapping;
+ *  - a table is cleared when it is mapped and when it is unmapped, so a
+ *    table that is not reachable from a space (its space died, or a table
+ *    above it was unmapped) never brings old entries, which may name
+ *    frames since freed, back into a space;
+ *  - a mapping belongs to one capability: mapping an object wipes any
+ *    stale record of the same place in the other capabilities to it;
+ *  - every unmap flushes the TLB.
  */
 #include "paging.h"
 #include "core/vspace.h"
@@ -67,6 +71,21 @@ static u64 *walk_to(struct space *s, int level, vaddr_t va)
 		t = table_at(e);
 	}
 	return t;
+}
+
+/* Is `va` inside a large page mapped by an entry above `level` in `s`? */
+static bool in_large_page(struct space *s, int level, vaddr_t va)
+{
+	u64 *t = s->arch.pml4;
+	for (int l = 0; l < level; l++) {
+		u64 e = t[level_index(l, va)];
+		if (!(e & PTE_P))
+			return false;
+		if (e & PTE_PS)
+			return true;
+		t = table_at(e);
+	}
+	return false;
 }
 
 paddr_t vspace_object_phys(const struct cap *c)
@@ -128,11 +147,29 @@ int vspace_map_check(u8 type, struct space *s, vaddr_t va)
 	if (va >= top || span > top - va)
 		return -E_RANGE;
 	u64 *t = walk_to(s, level, va);
-	if (!t)
-		return -E_NOTMAPPED;
+	if (!t) /* a missing table, or a large page already covering va */
+		return in_large_page(s, level, va) ? -E_MAPPED : -E_NOTMAPPED;
 	if (t[level_index(level, va)] & PTE_P)
 		return -E_MAPPED;
 	return 0;
+}
+
+static bool live_mapped(const struct cap *k, const struct cap *c)
+{
+	(void)c;
+	return live_entry(k, NULL, NULL) != NULL;
+}
+
+/* A stale record in another capability to the same object that names the
+ * place `c` now maps it at would look live again: wipe it, so that only
+ * `c` owns the mapping. */
+static bool forget_same_record(const struct cap *k, const struct cap *c)
+{
+	if (k->data[0] == c->data[0] && k->data[1] == c->data[1]) {
+		struct cap *w = (struct cap *)k;
+		w->data[0] = w->data[1] = 0;
+	}
+	return false;
 }
 
 int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
@@ -147,6 +184,8 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 		return -E_ALIGN;
 	if (live_entry(c, NULL, NULL))
 		return -E_MAPPED;
+	if (cap_is_table(c->type) && cdt_run_any(c, live_mapped))
+		return -E_MAPPED; /* the table is mapped through another capability */
 	if (cap_is_frame(c->type)) {
 		if (rights & ~RIGHT_PAGE_ALL || !(rights & RIGHT_PAGE_READ))
 			return -E_INVAL;
@@ -159,8 +198,7 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 
 	/* Checked: now change things. */
 	if (cap_is_table(c->type)) {
-		if (c->data[0])
-			memset((void *)c->obj, 0, PAGE_SIZE); /* stale entries */
+		memset((void *)c->obj, 0, PAGE_SIZE); /* no stale entry survives */
 		flags = PTE_P | PTE_W | PTE_U;
 	} else {
 		flags = PTE_P | PTE_U;
@@ -174,6 +212,7 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	walk_to(s, level, va)[level_index(level, va)] = vspace_object_phys(c) | flags;
 	c->data[0] = va | MAPPING_VALID;
 	c->data[1] = s->spid | ((u64)s->gen << 32);
+	cdt_run_any(c, forget_same_record);
 	return 0;
 }
 

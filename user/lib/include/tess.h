@@ -280,9 +280,9 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 			    struct tess_msg *m, void *xbuf)
 {
 	long ret;
-	register uint64_t r8 __asm__("r8") = m->mr[0];
-	register uint64_t r9 __asm__("r9") = m->mr[1];
-	register uint64_t r10 __asm__("r10") = m->mr[2];
+	register uint64_t r10 __asm__("r10") = m->mr[0];
+	register uint64_t r8 __asm__("r8") = m->mr[1];
+	register uint64_t r9 __asm__("r9") = m->mr[2];
 	register uint64_t r12 __asm__("r12") = m->mr[3];
 	register uint64_t r13 __asm__("r13") = m->mr[4];
 	register uint64_t r14 __asm__("r14") = m->mr[5];
@@ -293,9 +293,9 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
 			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"((uint64_t)to), "r"(r15)
 			 : "rcx", "r11", "memory");
-	m->mr[0] = r8;
-	m->mr[1] = r9;
-	m->mr[2] = r10;
+	m->mr[0] = r10;
+	m->mr[1] = r8;
+	m->mr[2] = r9;
 	m->mr[3] = r12;
 	m->mr[4] = r13;
 	m->mr[5] = r14;
@@ -368,6 +368,12 @@ extern const struct bootinfo *tess_bootinfo;
 
 /* A name for each E_* code, for messages. */
 const char *tess_strerror(long err);
+
+/* The first scope capability of `type` the caller sees (READ order). */
+long tess_cap_find(uint32_t type, struct capability *out);
+/* Replicate the caller's capability of `type` and share the replica
+ * (CAP_SHARE_CHILD, _SIBLINGS or _CONTAINER); *capid gets its id. */
+long tess_cap_share_copy(uint32_t type, unsigned share_to, uint32_t *capid);
 
 /* Where printf goes: a Console capability (colour from its badge) or a
  * Window capability.  Programs start with output on the boot console if
