@@ -34,7 +34,11 @@
 #define IPC_SHORT_MRS 6
 #define UTCB_MRS 64
 
-/* The UTCB: the thread's IPC buffer page (4 KiB, page aligned). */
+/* The UTCB: the thread's IPC buffer, at an 8-byte aligned user address
+ * (usually a page of its own).  The kernel reads and writes it through the
+ * thread's page tables: full IPC to or from a thread whose UTCB is not
+ * mapped fails with E_FAULT (it is not paged in, unlike an extended
+ * buffer). */
 struct utcb {
 	uint64_t mr[UTCB_MRS]; /* mr[0..5] travel in registers */
 	uint64_t user[32];     /* free for the user library (TLS, ...) */

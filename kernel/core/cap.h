@@ -52,6 +52,7 @@ _Static_assert(sizeof(struct cap) == 1u << CAP_SLOT_BITS, "cap size");
  *   scope caps  data[0] = scope | resid << 32, data[1] = capid | owner
  *               space id << 32
  *   zombie      data[0] = parent zombie slot, data[1] = cursor | count << 32
+ *               (an Untyped's zombie: size bits << 32)
  */
 #define MAPPING_VALID 1ull
 

@@ -192,11 +192,17 @@ static void to_user_record(const struct cap *c, u32 kind, struct capability *r)
 	r->spare = 0;
 }
 
+/* READ and NCAPS: the three lists the caller sees, in search order, then
+ * the list it shares with the spaces it pages (it owns those, though it
+ * does not use them itself). */
 static long cap_read(struct thread *cur, u64 flags, vaddr_t buf, bool count_only)
 {
-	struct list l[3];
+	struct list l[4];
 	unsigned nl = visible_lists(cur, l);
 	u64 n = 0;
+
+	l[nl++] = (struct list){ &cur->space->slots[SPACE_SLOT_CHILD], SPACE_LIST_SLOTS,
+				 CAP_LIST_CHILD };
 
 	/* Validate the whole buffer first: nothing is written on error. */
 	if (!count_only) {

@@ -4,6 +4,7 @@
 #include "container.h"
 #include "ipc.h"
 #include "thread.h"
+#include "root.h"
 
 static struct container *container_table[MAX_CONTAINERS];
 
@@ -49,6 +50,8 @@ void container_object_destroy(struct container *c)
 	for (u32 i = 0; i < thread_count(); i++) {
 		struct thread *t = thread_by_index(i);
 		if (t && t->container == c) {
+			if (t->flags & THREAD_F_ROOT)
+				root_task_exited(-1);
 			thread_stop(t);
 			ipc_cancel(t, true); /* senders waiting for it fail */
 			thread_unbind(t);

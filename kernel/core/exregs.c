@@ -56,7 +56,7 @@ long sys_exchange_registers(const u64 *a)
 	if (arch_copy_from_user(cur->space, &x, ptr, sizeof(x), NULL) ||
 	    arch_copy_to_user(cur->space, ptr, &x, sizeof(x), NULL))
 		return -E_FAULT;
-	t = thread_lookup((u32)a[1]);
+	t = a[1] >> 32 ? NULL : thread_lookup((u32)a[1]);
 	if (!t)
 		return -E_NOTHREAD;
 	if (x.valid & ~EXREGS_VALID_MASK || x.flags & ~EXREGS_READ)

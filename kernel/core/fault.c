@@ -57,6 +57,15 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 		return FAULT_KILL;
 	}
 	long r = fault_ipc(t, msg, &r1);
+	if (r == -E_ABORTED && t->state != TS_DEAD) {
+		/* The wait was cut short: the thread was suspended, or its
+		 * pager went away.  When it runs again it takes the fault
+		 * again (a syscall fault re-executes the instruction), and
+		 * then finds a pager, or dies for want of one. */
+		if (msg[0] == IPC_TAG_SYSCALL && arch_thread_tf(t)->rip == msg[5])
+			arch_thread_tf(t)->rip -= 2;
+		return FAULT_RESUME;
+	}
 	if (r == FAULT_RESUME_AT && r1 < CANONICAL_LOW) {
 		arch_thread_tf(t)->rip = r1;
 		return r;
@@ -102,6 +111,7 @@ void fault_unknown_syscall(struct thread *t)
 	u64 reply1 = (u64)-E_NOSYS;
 	u64 msg[6] = { IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi, tf->rdx, tf->rip };
 
-	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME)
+	u64 rip = tf->rip;
+	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME && tf->rip == rip)
 		tf->rax = reply1;
 }

@@ -1,13 +1,35 @@
 /*
  * Invariant checks for test builds.  After every system call the kernel
  * walks the whole capability derivation tree from its anchor and checks:
- *  - links agree (child->parent, next->prev, first child has no prev),
- *    and the walk ends (no cycle: bounded by the number of slots that can
- *    exist);
- *  - every object capability lies inside the used part of its nearest
- *    Untyped ancestor, and every Untyped's children fit in it;
- *  - the run queues and the thread table are consistent.
+ *  - shape: links agree (child->parent, next->prev, a first child has no
+ *    prev, siblings share their parent) and every capability is reached
+ *    exactly once, so a cycle or a node linked twice is caught the moment
+ *    the walk comes round to it again;
+ *  - form: a known type, sizes in range, a zombie's cursor inside its
+ *    object;
+ *  - derivation: a capability naming an object has the anchor, an Untyped
+ *    (or an Untyped's zombie) or a capability to the same object as its
+ *    parent; any other
+ *    capability has the anchor or one of its own type; an Untyped's
+ *    children all name objects;
+ *  - untyped accounting: an Untyped's children lie in the used part of it
+ *    (naturally aligned), at strictly decreasing addresses in sibling
+ *    order (retype allocates above the watermark and inserts at the head;
+ *    removal keeps the order), except that the capabilities of one object
+ *    (never an Untyped: those are never copied) may sit side by side; so
+ *    no two objects overlap and the used part covers them all;
+ *  - homes: every capability in a slot of a live object (CSpace, Thread,
+ *    Space, Container) is in the tree, and every capability in the tree
+ *    lives in such a slot, except zombies (a zombie may be left in the
+ *    memory of an object destroyed under it while a cycle was taken apart;
+ *    it still holds its Untyped's memory and is reached from the tree);
+ *  - Space and Thread objects are in the id tables that name them; the
+ *    tid table and the run queues are consistent.
  * A failure panics, which the test runner reports.
+ *
+ * The walk marks capabilities with two bits of `spare` (delete.c uses bit
+ * 0) and clears them before returning, so the check is linear in the
+ * number of capabilities plus the slots of live objects.
  */
 #include "invariants.h"
 #include "cap.h"
@@ -16,18 +38,24 @@
 #include "thread.h"
 #include "space.h"
 
-#define WALK_LIMIT (1u << 26)
+#define INV_SEEN (1u << 15)  /* reached by the tree walk */
+#define INV_HOMED (1u << 14) /* found in a slot of a live object */
 
-static const struct cap *untyped_ancestor(const struct cap *c)
+/* The capability after `n` in a pre-order walk (the tree's shape checked). */
+static struct cap *walk_next(struct cap *n)
 {
-	for (const struct cap *p = c->parent; p; p = p->parent)
-		if (p->type == CAP_UNTYPED)
-			return p;
-	return NULL;
+	if (n->child)
+		return n->child;
+	while (n != &cdt_anchor && !n->next)
+		n = n->parent;
+	return n == &cdt_anchor ? NULL : n->next;
 }
 
-static void check_cap(const struct cap *c)
+static void check_links(struct cap *c)
 {
+	if (c->spare & INV_SEEN)
+		panic("invariant: cap %p reached twice (a cycle in the tree)", c);
+	c->spare |= INV_SEEN;
 	if (c->child && c->child->parent != c)
 		panic("invariant: cap %p: first child's parent is %p", c, c->child->parent);
 	if (c->child && c->child->prev)
@@ -38,39 +66,169 @@ static void check_cap(const struct cap *c)
 		panic("invariant: cap %p: sibling with another parent", c);
 	if (c->type == CAP_NULL && c != &cdt_anchor)
 		panic("invariant: empty slot %p linked in the tree", c);
+}
 
-	u8 t = cap_object_type(c);
-	if (!c->obj || !object_type_retypeable(t))
+static bool has_slots(u8 type)
+{
+	return type == CAP_CSPACE || type == CAP_THREAD || type == CAP_SPACE ||
+	       type == CAP_CONTAINER;
+}
+
+/* An Untyped, or the zombie of one being emptied of what was made from it. */
+static bool is_untyped(const struct cap *c)
+{
+	return cap_object_type(c) == CAP_UNTYPED;
+}
+
+static void check_form(const struct cap *c)
+{
+	u8 t = c->type;
+
+	if (t == CAP_ZOMBIE) {
+		u32 n;
+		if (!(has_slots(c->flags) || c->flags == CAP_UNTYPED) || !c->obj)
+			panic("invariant: zombie %p of type %d", c, c->flags);
+		if (c->flags == CAP_UNTYPED)
+			return;
+		cap_object_slots(c, &n);
+		if ((u32)c->data[1] > n)
+			panic("invariant: zombie %p: cursor %u past its %u slots", c,
+			      (u32)c->data[1], n);
 		return;
-	const struct cap *u = untyped_ancestor(c);
-	if (!u)
-		return; /* a boot object, not from untyped memory */
-	u64 start, size;
-	object_extent(c, &start, &size);
-	if (start < u->obj || start + size > u->obj + untyped_used(u))
-		panic("invariant: object %p (type %d) outside its untyped's used range",
-		      (void *)start, t);
+	}
+	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
+		panic("invariant: cap %p has type %d", c, t);
+	if (t == CAP_UNTYPED &&
+	    (c->data[0] < UNTYPED_MIN_BITS || c->data[0] > UNTYPED_MAX_BITS ||
+	     c->data[1] > untyped_size(c)))
+		panic("invariant: untyped %p: %llu bits, %llu used", c,
+		      (unsigned long long)c->data[0], (unsigned long long)c->data[1]);
+	if (t == CAP_CSPACE && (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
+		panic("invariant: cspace %p of %llu bits", c, (unsigned long long)c->data[0]);
+	if (object_type_retypeable(t) && !c->obj)
+		panic("invariant: cap %p of type %d names no object", c, t);
+}
+
+static void check_derivation(const struct cap *c)
+{
+	const struct cap *p = c->parent;
+
+	if (p == &cdt_anchor)
+		return;
+	if (c->obj) {
+		if (!is_untyped(p) && !cap_same_object(p, c))
+			panic("invariant: cap %p (type %d) derived from cap %p (type %d) "
+			      "of another object",
+			      c, cap_object_type(c), p, cap_object_type(p));
+	} else if (p->type != c->type) {
+		panic("invariant: cap %p (type %d) derived from cap %p (type %d)", c,
+		      c->type, p, p->type);
+	}
+}
+
+/* An Untyped's children: inside its used part (a zombie's: inside it),
+ * ordered, not overlapping. */
+static void check_untyped(const struct cap *u)
+{
+	u64 lo, hi;
+	object_extent(u, &lo, &hi);
+	hi = u->type == CAP_ZOMBIE ? lo + hi : lo + untyped_used(u);
+	const struct cap *prev = NULL;
+	u64 prev_start = 0;
+
+	for (const struct cap *k = u->child; k; k = k->next) {
+		u64 start, size;
+		u8 t = cap_object_type(k);
+		if (!k->obj || !object_type_retypeable(t))
+			panic("invariant: untyped %p has a child %p of type %d", u, k, k->type);
+		object_extent(k, &start, &size);
+		if (start < lo || size > hi - start || hi < lo)
+			panic("invariant: object %p (type %d) outside its untyped's used "
+			      "range [%p, %p)",
+			      (void *)start, t, (void *)lo, (void *)hi);
+		if (!IS_ALIGNED(start, size))
+			panic("invariant: object %p (type %d) not aligned to its size %llu",
+			      (void *)start, t, (unsigned long long)size);
+		if (prev && !(t != CAP_UNTYPED && cap_same_object(prev, k)) &&
+		    start + size > prev_start)
+			panic("invariant: untyped %p: objects %p and %p (type %d) overlap "
+			      "or are out of order",
+			      u, (void *)prev_start, (void *)start, t);
+		prev = k;
+		prev_start = start;
+	}
+}
+
+/* The first capability of its object met by the walk: the object's slots
+ * and tables are checked once per object. */
+static bool run_start(const struct cap *c)
+{
+	return !(c->parent && cap_same_object(c->parent, c)) &&
+	       !(c->prev && cap_same_object(c->prev, c));
+}
+
+static void check_object(const struct cap *c)
+{
+	u32 n = 0;
+	struct cap *slots = cap_object_slots(c, &n);
+
+	for (u32 i = 0; slots && i < n; i++) {
+		if (cap_is_null(&slots[i]))
+			continue;
+		if (!(slots[i].spare & INV_SEEN))
+			panic("invariant: slot %p (%u of object %p) holds a cap of type %d "
+			      "that is not in the derivation tree",
+			      &slots[i], i, (void *)c->obj, slots[i].type);
+		slots[i].spare |= INV_HOMED;
+	}
+	if (c->type == CAP_SPACE) {
+		struct space *s = (struct space *)c->obj;
+		u32 k = 0;
+		if (space_by_id(s->spid) != s)
+			panic("invariant: space %p has id %u, which names %p", s, s->spid,
+			      space_by_id(s->spid));
+		for (struct thread *t = s->threads; t; t = t->space_next, k++)
+			if (t->space != s || k > MAX_THREADS)
+				panic("invariant: space %u's thread list is broken", s->spid);
+		if (k != s->nthreads)
+			panic("invariant: space %u counts %u threads, has %u", s->spid,
+			      s->nthreads, k);
+	}
+	if (c->type == CAP_THREAD) {
+		struct thread *t = (struct thread *)c->obj;
+		if (t->tid && thread_lookup(t->tid) != t)
+			panic("invariant: thread %p has id %x, which names another", t, t->tid);
+	}
 }
 
 void invariants_check(void)
 {
-	const struct cap *n = &cdt_anchor;
-	u32 count = 0;
+	struct cap *n;
 
-	/* Pre-order walk of the whole tree. */
-	for (;;) {
-		check_cap(n);
-		if (++count > WALK_LIMIT)
-			panic("invariant: derivation tree walk does not end (cycle?)");
-		if (n->child) {
-			n = n->child;
-			continue;
-		}
-		while (n != &cdt_anchor && !n->next)
-			n = n->parent;
-		if (n == &cdt_anchor)
-			break;
-		n = n->next;
+	if (cdt_anchor.parent || cdt_anchor.next || cdt_anchor.prev)
+		panic("invariant: the anchor has a parent or siblings");
+
+	/* 1. The shape, and a mark on every capability in the tree. */
+	for (n = &cdt_anchor; n; n = walk_next(n))
+		check_links(n);
+
+	/* 2. Each capability, each Untyped's children, each object's slots. */
+	for (n = cdt_anchor.child; n; n = walk_next(n)) {
+		check_form(n);
+		check_derivation(n);
+		if (is_untyped(n))
+			check_untyped(n);
+		if (run_start(n))
+			check_object(n);
+	}
+
+	/* 3. Every capability has a home; the marks come off. */
+	cdt_anchor.spare &= ~INV_SEEN;
+	for (n = cdt_anchor.child; n; n = walk_next(n)) {
+		if (!(n->spare & INV_HOMED) && n->type != CAP_ZOMBIE)
+			panic("invariant: cap %p (type %d) is in no live object's slot", n,
+			      n->type);
+		n->spare &= ~(INV_SEEN | INV_HOMED);
 	}
 
 	for (u32 i = 0; i < thread_count(); i++) {

@@ -170,9 +170,15 @@ static int copy_full(struct thread *s, struct thread *r)
 	return 0;
 }
 
-static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
+static long page_fault_for(struct thread *t, vaddr_t addr, bool write,
+			   struct thread *s, struct thread *r)
 {
 	struct trapframe *tf = arch_thread_tf(t);
+	/* The pager cannot serve a fault of a copy it takes part in (it is
+	 * busy in this very IPC): that would wait forever. */
+	struct thread *p = thread_lookup(t->pager);
+	if (p && (p == s || p == r))
+		return -E_FAULT;
 	u64 msg[6] = { IPC_TAG_PAGEFAULT, addr,
 		       FAULT_KERNEL | (write ? FAULT_WRITE : 0), tf->rip, tf->rsp, 0 };
 	return fault_ipc(t, msg, NULL);
@@ -194,11 +200,13 @@ static int copy_extended(struct thread *s, vaddr_t src, struct thread *r,
 		vaddr_t fa;
 		u32 n = MIN(size - off, MSG_CHUNK);
 		if (arch_copy_from_user(s->space, buf, src + off, n, &fa)) {
-			if (page_fault_for(s, fa, false) != FAULT_RESUME)
-				return -E_ABORTED;
+			long f = page_fault_for(s, fa, false, s, r);
+			if (f != FAULT_RESUME)
+				return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
 		} else if (arch_copy_to_user(r->space, dst + off, buf, n, &fa)) {
-			if (page_fault_for(r, fa, true) != FAULT_RESUME)
-				return -E_ABORTED;
+			long f = page_fault_for(r, fa, true, s, r);
+			if (f != FAULT_RESUME)
+				return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
 		} else {
 			off += n;
 		}
@@ -288,25 +296,31 @@ static int transfer(struct thread *s, struct thread *r)
 /* After its message went, `s` goes on: to its receive phase, or done. */
 static void sender_done(struct thread *s)
 {
-	if (is_fault_sender(s)) {
-		s->flags |= THREAD_F_FAULT_DELIVERED; /* now wait for the reply */
-		return;
-	}
-	if (s->ipc_from != TID_NIL) {
+	/* A loop, not recursion: a chain of threads each queued to send to
+	 * the next, each with a receive phase, completes one by one here,
+	 * however long it is, on a bounded kernel stack. */
+	while (s) {
+		struct thread *next = NULL, *q;
+		if (is_fault_sender(s)) {
+			s->flags |= THREAD_F_FAULT_DELIVERED; /* now wait for the reply */
+			return;
+		}
+		if (s->ipc_from == TID_NIL) {
+			wake_with(s, 0);
+			return;
+		}
 		s->wait = WAIT_RECV;
 		/* A sender may have queued for it meanwhile. */
-		struct thread *q = sendq_find(s, s->ipc_from);
-		if (q) {
+		while (!next && (q = sendq_find(s, s->ipc_from))) {
 			sendq_remove(s, q);
 			int err = transfer(q, s);
 			if (err)
-				wake_with(q, err);
+				wake_with(q, err); /* did not fit: fail it, try the next */
 			else
-				sender_done(q);
+				next = q;
 		}
-		return;
+		s = next;
 	}
-	wake_with(s, 0);
 }
 
 /* ------------------------------------------------------------ phases */

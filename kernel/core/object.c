@@ -131,7 +131,8 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 	*start = c->obj;
 	switch (t) {
 	case CAP_UNTYPED:
-		*size = 1ull << c->data[0];
+		/* A zombie's data[0] is a link: it keeps its size bits in data[1]. */
+		*size = 1ull << (c->type == CAP_ZOMBIE ? c->data[1] >> 32 : c->data[0]);
 		break;
 	case CAP_CSPACE: {
 		/* A zombie's data[0] is a link: its slot count is kept in data[1]. */

@@ -23,6 +23,8 @@ long sys_retype(const u64 *a)
 
 	if (r)
 		return r;
+	if (a[1] >> 32)
+		return -E_INVAL;
 	r = untyped_check_retype(u, (u32)a[1], a[2], a[4], &offset, &sb);
 	if (r)
 		return r;

@@ -62,6 +62,8 @@ static long sys_time(const u64 *a)
 static long sys_thread_switch(const u64 *a)
 {
 	u32 tid = (u32)a[0];
+	if (a[0] >> 32)
+		return -E_NOTHREAD;
 	if (tid != TID_NIL) {
 		struct thread *t = thread_lookup(tid);
 		if (!t)
@@ -86,6 +88,8 @@ static long sys_container_control(const u64 *a)
 	r = cap_lookup_type(a[1], CAP_CONTAINER, &c);
 	if (r)
 		return r;
+	if (a[2] > CID_MAX)
+		return -E_RANGE;
 	return container_configure((struct container *)c->obj, (u32)a[2]);
 }
 

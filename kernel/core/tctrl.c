@@ -151,9 +151,19 @@ static void do_create(struct thread *cur, const struct create_plan *p,
 
 	if (p->space_cap) {
 		p->space->cid = p->cid;
-		if (p->cspace_cap)
-			cspace_copy(p->cspace_cap, space_root_cspace(p->space));
+		if (p->cspace_cap) {
+			struct cap *root = space_root_cspace(p->space);
+			cspace_copy(p->cspace_cap, root);
+			/* Slot 0 of every root CSpace names it (if still free), so
+			 * one- and two-level addresses agree. */
+			struct cap *slot0 = (struct cap *)root->obj;
+			if (cap_is_null(slot0))
+				cspace_copy(root, slot0);
+		}
 	}
+	/* A buffer page left from the object's earlier life goes. */
+	if (!cap_is_null(&t->slots[0]))
+		cap_delete(&t->slots[0]);
 	if (p->untyped)
 		tc->copied = (u32)vspace_copy(p->ref->space, p->space, p->untyped,
 					      p->dest);
@@ -249,13 +259,9 @@ long sys_thread_control(const u64 *a)
 	if (flags)
 		return -E_INVAL;
 	if (action == THREAD_WAIT) {
-		if (ids.tid != TID_ANY) {
-			t = thread_lookup(ids.tid);
-			if (!t)
-				return -E_NOTHREAD;
-			if (!scope_authorized(cur, CAP_TCTRL, t, CAP_TCTRL_WAIT))
-				return -E_NOCAP;
-		}
+		/* No capability: a thread waits only for its own children. */
+		if (ids.tid != TID_ANY && !thread_lookup(ids.tid))
+			return -E_NOTHREAD;
 		r = wait_child(cur, ids.tid, &ids);
 		if (r == 0)
 			arch_copy_to_user(cur->space, ids_ptr, &ids, sizeof(ids), NULL);
@@ -294,7 +300,7 @@ long sys_thread_control(const u64 *a)
 		thread_set_space(t, NULL);
 		thread_unbind(t);
 		if (t->flags & THREAD_F_ROOT)
-			thread_exit(t, 0);
+			thread_exit(t, -1);
 		return 0;
 	case THREAD_RECYCLE:
 		if (t == cur)

@@ -534,7 +534,8 @@ static void program_main(void)
 		}
 		if (ci.type == CAP_WINDOW)
 			windows++;
-		else if (ci.type != CAP_NULL)
+		else if (ci.type != CAP_NULL &&
+			 !(i == 0 && ci.type == CAP_CSPACE)) /* its self-capability */
 			st |= PROG_STRANGER;
 	}
 	if (windows != 1)

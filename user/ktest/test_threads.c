@@ -1864,8 +1864,9 @@ static void test_exregs_rights(void)
 	       "E_NOCAP");
 	tap_eq((long)m.mr[1], -E_NOCAP,
 	       "SUSPEND without a thread-control capability is E_NOCAP");
-	tap_eq((long)m.mr[2], -E_NOCAP,
-	       "WAIT for a tid without one is E_NOCAP");
+	tap_eq((long)m.mr[2], -E_NOCHILD,
+	       "WAIT needs no capability, but only for its own children: "
+	       "E_NOCHILD");
 	tap_eq((long)m.mr[3], -E_NOCAP, "CREATE without one is E_NOCAP");
 	kt_read(target.tid, &x);
 	tap_ok(x.rip == newpc && x.rsp == 0 && x.pager == me,

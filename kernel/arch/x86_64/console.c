@@ -16,7 +16,7 @@ static bool console_ready;
  */
 struct window {
 	struct vga_window vga;
-	char line[80];
+	char line[240];
 	unsigned len;
 };
 static struct window windows[NUM_WINDOWS];

@@ -145,11 +145,31 @@ paddr_t user_translate(struct space *s, vaddr_t va, bool write, bool *ok)
 	return (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
 }
 
-/* Copy between kernel memory and user memory of `s`, page by page. */
+/*
+ * Copy between kernel memory and user memory of `s`, page by page.  A
+ * write checks every page before it writes any, so a failed copy changes
+ * nothing (reads need no such care).
+ */
 static int user_copy(struct space *s, vaddr_t uva, void *kbuf, size_t n,
 		     bool to_user, vaddr_t *fault_addr)
 {
 	u8 *k = kbuf;
+	if (to_user && n) {
+		vaddr_t last = uva + n - 1;
+		if (last < uva)
+			return -E_FAULT;
+		for (vaddr_t a = uva;; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE) {
+			bool ok;
+			user_translate(s, a, true, &ok);
+			if (!ok) {
+				if (fault_addr)
+					*fault_addr = a;
+				return -E_FAULT;
+			}
+			if (ALIGN_DOWN(a, PAGE_SIZE) == ALIGN_DOWN(last, PAGE_SIZE))
+				break;
+		}
+	}
 	while (n > 0) {
 		bool ok;
 		paddr_t pa = user_translate(s, uva, to_user, &ok);
