@@ -79,12 +79,57 @@ $(eval $(call user_prog,ktest,$(KTEST_OBJ)))
 $(eval $(call user_prog,faulter,$(BUILD)/user/user/ktest/faulter.o))
 $(eval $(call user_prog,bench,$(BUILD)/user/user/bench/main.o))
 
+# Native programs with a directory of their own: every .c and .S in it.
+objs_of = $(patsubst %.c,$(BUILD)/user/%.o,$(wildcard $(1)/*.c)) \
+	$(patsubst %.S,$(BUILD)/user/%.o,$(wildcard $(1)/*.S))
+define native_dir
+$(if $(wildcard $(2)/*.c),$(eval $(call user_prog,$(1),$(call objs_of,$(2)))))
+endef
+$(call native_dir,root,user/root)
+$(call native_dir,mm0,user/mm0)
+$(call native_dir,demo,user/demos/demo)
+
+# POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
+# and the libc.  They run in the POSIX container, served by mm0.
+LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
+LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
+$(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))
+define posix_prog
+$(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user/lib/posix/crt0.o \
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a user/user.ld
+	@mkdir -p $$(@D)
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
+POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
+endef
+$(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
+
+# The initrd: every POSIX program as /bin/NAME, and the tree under
+# user/initrd/ as it is (tools/mkinitrd writes a cpio "newc" archive).
+$(BUILD)/tools/mkinitrd: tools/mkinitrd.c
+	@mkdir -p $(@D)
+	$(Q)gcc -O2 -Wall -Werror -o $@ $<
+INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
+	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
+		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
+
+# The whole system: the root task, its manifest, the pagers, the initrd.
+SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+SYSTEM_FILES = $(BUILD)/user/root.elf user/root/manifest.txt $(BUILD)/user/mm0.elf \
+	$(BUILD)/user/demo.elf $(BUILD)/initrd.cpio
+
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- targets
 .PHONY: all run debug test test-host test-qemu bench deps clean format
-all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS)
+all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
+	$(BUILD)/initrd.cpio
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -100,17 +145,19 @@ $(BUILD)/.deps:
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
 	@touch $@
 
+# The whole system: the root task reads its manifest and starts the POSIX
+# container (mm0 running test0) and the native demo container.
 run: all deps
 	@status=0; $(QEMU) $(QEMU_BASE) -nographic -kernel $(BUILD)/kernel.bin \
-		-initrd $(BUILD)/user/hello.elf || status=$$?; \
+		-initrd "$(SYSTEM_MODULES)" || status=$$?; \
 	if [ $$status -eq 1 ]; then echo "(QEMU exited: the system powered off cleanly)"; \
-	else echo "(QEMU exited with status $$status)"; exit 1; fi
+	else echo "(QEMU exited with status $$status: see the log above)"; exit 1; fi
 
 debug: all deps
 	@echo "QEMU waits for gdb on :1234.  In another terminal:"
 	@echo "    gdb -x .gdbinit      (loads build/kernel.elf, connects, breaks at kmain)"
 	$(QEMU) $(QEMU_BASE) -nographic -s -S -kernel $(BUILD)/kernel.bin \
-		-initrd $(BUILD)/user/hello.elf
+		-initrd "$(SYSTEM_MODULES)"
 
 test:
 	@rm -rf $(BUILD)/test
@@ -128,6 +175,7 @@ test-qemu: all deps
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
+	@tools/root-suite.sh $(BUILD)
 
 bench: all deps
 	@tools/bench.sh $(BUILD)

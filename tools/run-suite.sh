@@ -25,17 +25,20 @@ timeout -k 5 "$timeout_s" "$QEMU" "${QEMU_MACHINE[@]}" -display none \
 status=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+# Results may come through a window, mirrored on serial as "[wN] text".
+results_log=$out/$name.results
+sed -E 's/^\[w[0-9]\] //' "$log" >"$results_log"
 
 : >"$tap"
 fail() { echo "not ok - $name: $*" >>"$tap"; }
-grep -E '^(not )?ok [0-9]+ - ' "$log" | sed -E "s/^(not )?ok [0-9]+ - /\1ok - $name: /" >>"$tap"
-results=$(grep -cE '^(not )?ok [0-9]+ - ' "$log")
-plan=$(grep -E '^1\.\.[0-9]+$' "$log" | tail -n 1 | cut -d. -f3)
+grep -E '^(not )?ok [0-9]+ - ' "$results_log" | sed -E "s/^(not )?ok [0-9]+ - /\1ok - $name: /" >>"$tap"
+results=$(grep -cE '^(not )?ok [0-9]+ - ' "$results_log")
+plan=$(grep -E '^1\.\.[0-9]+$' "$results_log" | tail -n 1 | cut -d. -f3)
 
 # "# expect: TEXT" in the log asks the runner to check that a line reading
 # exactly TEXT appears too (window output mirrored on serial, kernel log
 # lines): output a test cannot read back itself.
-grep '^# expect: ' "$log" | sed 's/^# expect: //' | while IFS= read -r want; do
+grep '^# expect: ' "$results_log" | sed 's/^# expect: //' | while IFS= read -r want; do
 	if grep -qxF -- "$want" "$log"; then
 		echo "ok - $name: output: $want" >>"$tap"
 	else
@@ -50,7 +53,7 @@ case $status in
 1) ;;                                   # debug-exit with status 0: success
 124|137) fail "timed out after ${timeout_s}s (hang?)" ;;
 0) fail "QEMU exited without a status: triple fault or reset" ;;
-3) grep -q ' failed$' "$log" || fail "guest exited with failure status" ;;
+3) grep -q ' failed$' "$results_log" || fail "guest exited with failure status" ;;
 *) fail "QEMU exit status $status" ;;
 esac
 if [ -z "$plan" ]; then

@@ -39,7 +39,7 @@
 
 #define BOOTINFO_MAX_UNTYPED 64
 #define BOOTINFO_MAX_MODULES 16
-#define BOOTINFO_NAME_LEN 48
+#define BOOTINFO_NAME_LEN 112
 #define BOOTINFO_CMDLINE_LEN 256
 
 /* One block of free physical memory, naturally aligned, 2^bits bytes. */

@@ -34,7 +34,7 @@ struct mb_module {
 
 struct boot_module {
 	paddr_t start, end;
-	char name[48];
+	char name[112];
 };
 
 /* What the rest of boot needs from the Multiboot information. */

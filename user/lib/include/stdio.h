@@ -22,4 +22,7 @@ int puts(const char *s);
 int putchar(int c);
 void fflush_stdout(void);
 
+/* POSIX programs only (libposix): prints "s: <what errno means>". */
+void perror(const char *s);
+
 #endif

@@ -1,0 +1,12 @@
+/* System V IPC keys and flags (Linux values, from tessera/posix.h). */
+#ifndef _SYS_IPC_H
+#define _SYS_IPC_H
+
+#include <sys/types.h>
+#include <tessera/posix.h>
+
+#define IPC_CREAT PX_IPC_CREAT
+#define IPC_EXCL PX_IPC_EXCL
+#define IPC_PRIVATE ((key_t)PX_IPC_PRIVATE)
+
+#endif

@@ -1,0 +1,394 @@
+/*
+ * mm0: start-up and the request loop.
+ *
+ * mm0 reads what the root task gave it (tessera/pager.h), sets up its
+ * memory, unpacks the initrd into its file system, shares the
+ * capabilities its processes need, starts the first program (the
+ * manifest's args line) and then serves: page faults and exceptions from
+ * its processes (the kernel sends them in the faulting thread's name) and
+ * POSIX requests (tessera/posix.h), one at a time.  A request is answered
+ * by the reply of the next receive, unless it blocks (wait), ends the
+ * caller (exit) or changes its program (execve).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm0.h"
+
+struct mm0_state mm0;
+
+#define NO_REPLY 1 /* handler result: do not answer now */
+#define IO_CHUNK 4096
+
+void mm0_log(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tess_console_write(PAGER_SLOT_CONSOLE, "mm0: ", 5);
+	tess_console_write(PAGER_SLOT_CONSOLE, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	tess_console_write(PAGER_SLOT_CONSOLE, "\n", 1);
+}
+
+/* /dev/console: the container's window (or the console if it has none). */
+static void console_out(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tess_window_putc(PAGER_SLOT_WINDOW, s[i]) < 0) {
+			tess_console_write(PAGER_SLOT_CONSOLE, s + i, n - i);
+			return;
+		}
+}
+
+void mm0_reply(uint32_t tid, long r)
+{
+	struct tess_msg m;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = (uint64_t)r;
+	tess_ipc(tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+}
+
+/* ------------------------------------------------------------ faults */
+
+static int exception_status(uint64_t vector)
+{
+	switch (vector) {
+	case 6:
+		return PX_STATUS_ILL;
+	case 0:
+		return PX_STATUS_FPE;
+	default:
+		return PX_STATUS_SEGV;
+	}
+}
+
+/* A fault of one of our threads: serve it (0: reply resume) or end it. */
+static long handle_fault(struct task *t, struct tess_msg *m)
+{
+	char why[96];
+
+	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
+		if (mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
+			m->mr[0] = FAULT_RESUME;
+			return 0;
+		}
+		snprintf(why, sizeof(why), "touched %lx outside its memory (rip %lx)",
+			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
+		task_kill(t, PX_STATUS_SEGV, why);
+		return NO_REPLY;
+	}
+	if (m->mr[0] == IPC_TAG_SYSCALL) {
+		/* Not a Tessera call: no Linux emulation yet. */
+		m->mr[0] = FAULT_RESUME;
+		m->mr[1] = (uint64_t)-ENOSYS;
+		return 0;
+	}
+	snprintf(why, sizeof(why), "took exception %lu at rip %lx",
+		 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
+	task_kill(t, exception_status(m->mr[1]), why);
+	return NO_REPLY;
+}
+
+/* ------------------------------------------------------------ files */
+
+static long path_in(struct task *t, uint64_t uaddr, char *buf)
+{
+	long r = mm_copy_string(t->proc->mm, buf, uaddr, PX_PATH_MAX);
+	return r < 0 ? r : 0;
+}
+
+static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
+{
+	char *chunk = malloc(IO_CHUNK);
+	long done = 0;
+	if (!chunk)
+		return -ENOMEM;
+	while ((uint64_t)done < n) {
+		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
+		long got = fs_read(&t->proc->fs, fd, chunk, want);
+		if (got < 0) {
+			done = done ? done : got;
+			break;
+		}
+		if (got && mm_copy_out(t->proc->mm, buf + done, chunk, got)) {
+			done = done ? done : -EFAULT;
+			break;
+		}
+		done += got;
+		if ((size_t)got < want)
+			break;
+	}
+	free(chunk);
+	return done;
+}
+
+static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
+{
+	char *chunk = malloc(IO_CHUNK);
+	long done = 0;
+	if (!chunk)
+		return -ENOMEM;
+	while ((uint64_t)done < n) {
+		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
+		if (mm_copy_in(t->proc->mm, chunk, buf + done, want)) {
+			done = done ? done : -EFAULT;
+			break;
+		}
+		long put = fs_write(&t->proc->fs, fd, chunk, want);
+		if (put < 0) {
+			done = done ? done : put;
+			break;
+		}
+		done += put;
+		if ((size_t)put < want)
+			break;
+	}
+	free(chunk);
+	return done;
+}
+
+static long do_stat(struct task *t, const uint64_t *a, bool by_fd)
+{
+	struct px_stat st;
+	char path[PX_PATH_MAX];
+	long r;
+	if (by_fd) {
+		r = fs_fstat(&t->proc->fs, (int)a[1], &st);
+	} else {
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		r = fs_stat(&t->proc->fs, path, &st);
+	}
+	if (r < 0)
+		return r;
+	return mm_copy_out(t->proc->mm, a[2], &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long do_readdir(struct task *t, int fd, uint64_t buf, uint64_t count)
+{
+	struct px_dirent ents[8];
+	long total = 0;
+	if (count > 4096)
+		count = 4096;
+	while ((uint64_t)total < count) {
+		size_t want = count - total < 8 ? count - total : 8;
+		long n = fs_readdir(&t->proc->fs, fd, ents, want);
+		if (n < 0)
+			return total ? total : n;
+		if (n && mm_copy_out(t->proc->mm, buf + total * sizeof(ents[0]), ents,
+				     n * sizeof(ents[0])))
+			return total ? total : -EFAULT;
+		total += n;
+		if ((size_t)n < want)
+			break;
+	}
+	return total;
+}
+
+static long do_getcwd(struct task *t, uint64_t buf, uint64_t size)
+{
+	char cwd[PX_PATH_MAX];
+	long r = fs_getcwd(&t->proc->fs, cwd, sizeof(cwd));
+	if (r < 0)
+		return r;
+	if ((uint64_t)r + 1 > size)
+		return -ERANGE;
+	return mm_copy_out(t->proc->mm, buf, cwd, r + 1) ? -EFAULT : r;
+}
+
+static long do_stats(struct task *t, uint64_t buf)
+{
+	mm0.stats.untyped_remaining = (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
+	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats)) ? -EFAULT : 0;
+}
+
+/* ------------------------------------------------------------ requests */
+
+static long handle_request(struct task *t, struct tess_msg *m)
+{
+	const uint64_t *a = m->mr;
+	struct fs_ctx *fs = &t->proc->fs;
+	char path[PX_PATH_MAX];
+	bool replied;
+	long r;
+
+	switch (a[0]) {
+	case PX_SYNC:
+		return 0;
+	case PX_GETPID:
+		return t->proc->pid;
+	case PX_GETPPID:
+		return t->proc->ppid;
+	case PX_EXIT:
+		task_exit(t, (int)a[1]);
+		return NO_REPLY;
+	case PX_WAIT:
+		r = task_wait(t, (int32_t)a[1], a[2], &replied);
+		return replied ? r : NO_REPLY;
+	case PX_FORK: {
+		uint32_t pid;
+		r = task_fork(t, &pid);
+		return r ? r : pid;
+	}
+	case PX_CLONE: {
+		uint32_t tid;
+		r = task_clone(t, a[1], a[2], &tid);
+		return r ? r : tid;
+	}
+	case PX_EXECVE:
+		r = task_execve(t, a[1], a[2], a[3]);
+		return r == 1 ? NO_REPLY : r;
+	case PX_BRK:
+		return sys_brk(t, a[1]);
+	case PX_MMAP:
+		return sys_mmap(t, a[1], a[2], (uint32_t)a[3], (uint32_t)(a[3] >> 32),
+				(int)a[4], a[5]);
+	case PX_MUNMAP:
+		return sys_munmap(t, a[1], a[2]);
+	case PX_MSYNC:
+		return sys_msync(t, a[1], a[2], (int)a[3]);
+	case PX_SHMGET:
+		return sys_shmget(t, (long)a[1], a[2], (int)a[3]);
+	case PX_SHMAT:
+		return sys_shmat(t, (long)a[1], a[2], (int)a[3]);
+	case PX_SHMDT:
+		return sys_shmdt(t, a[1]);
+	case PX_OPEN:
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		return fs_open(fs, path, (int)a[2], (int)a[3]);
+	case PX_CLOSE:
+		return fs_close(fs, (int)a[1]);
+	case PX_READ:
+		return do_read(t, (int)a[1], a[2], a[3]);
+	case PX_WRITE:
+		return do_write(t, (int)a[1], a[2], a[3]);
+	case PX_LSEEK:
+		return fs_lseek(fs, (int)a[1], (long)a[2], (int)a[3]);
+	case PX_STAT:
+		return do_stat(t, a, false);
+	case PX_FSTAT:
+		return do_stat(t, a, true);
+	case PX_MKDIR:
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		return fs_mkdir(fs, path, (int)a[2]);
+	case PX_CHDIR:
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		return fs_chdir(fs, path);
+	case PX_GETCWD:
+		return do_getcwd(t, a[1], a[2]);
+	case PX_READDIR:
+		return do_readdir(t, (int)a[1], a[2], a[3]);
+	case PX_UNLINK:
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		return fs_unlink(fs, path);
+	case PX_RMDIR:
+		if ((r = path_in(t, a[1], path)))
+			return r;
+		return fs_rmdir(fs, path);
+	case PX_DUP:
+		return fs_dup(fs, (int)a[1]);
+	case PX_FSYNC:
+		return fs_fsync(fs, (int)a[1]);
+	case PX_KILL: {
+		struct process *p = process_find((uint32_t)a[1]);
+		if (!p || p->zombie)
+			return -ESRCH;
+		if (a[2] != 9)
+			return -EINVAL;
+		bool self = p == t->proc;
+		process_exit(p, PX_STATUS_KILL);
+		return self ? NO_REPLY : 0;
+	}
+	case PX_REQUEST_CAPABILITY:
+		return cap_request(t, (uint32_t)a[1]);
+	case PX_STATS:
+		return do_stats(t, a[1]);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* ------------------------------------------------------------ start */
+
+static long init(void)
+{
+	struct pager_bootinfo *b = (struct pager_bootinfo *)PAGER_BOOTINFO_ADDR;
+	if (b->magic != PAGER_BOOTINFO_MAGIC)
+		return -EINVAL;
+	mm0.boot = b;
+	mm0.tid = b->tid;
+	mm0.cid = b->cid;
+	mm0.untyped_size = 1ull << b->untyped_bits;
+	tess_use_console(PAGER_SLOT_CONSOLE);
+	slots_init();
+	frames_init();
+	if (fs_init() < 0)
+		return -ENOMEM;
+	fs_set_console(console_out);
+	for (uint32_t i = 0; i < b->n_modules; i++) {
+		if (strcmp(b->modules[i].name, "initrd"))
+			continue;
+		int n = fs_load_cpio((const void *)b->modules[i].vaddr, b->modules[i].size);
+		if (n < 0)
+			mm0_log("the initrd is malformed (%d)", n);
+		else
+			mm0_log("initrd: %d files", n);
+	}
+	return caps_setup();
+}
+
+int main(long arg)
+{
+	struct tess_msg m;
+	uint32_t reply_to = TID_NIL;
+	(void)arg;
+
+	long r = init();
+	if (r) {
+		mm0_log("cannot start: %ld", r);
+		return 1;
+	}
+	const char *prog = mm0.boot->args[0] ? mm0.boot->args : "/bin/init";
+	mm0_log("ready: container %u, %lu KiB of memory, starting %s", mm0.cid,
+		(unsigned long)(mm0.untyped_size >> 10), prog);
+	r = task_start_init(prog);
+	if (r) {
+		mm0_log("cannot start %s: %ld", prog, r);
+		return 1;
+	}
+	memset(&m, 0, sizeof(m));
+	for (;;) {
+		r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+		reply_to = TID_NIL;
+		if (r) {
+			/* The one we answered is gone, or a bad message: go on. */
+			memset(&m, 0, sizeof(m));
+			continue;
+		}
+		struct task *t = task_find(m.sender);
+		if (!t)
+			continue; /* not one of ours: ignore */
+		long res;
+		if (m.mr[0] >= IPC_TAG_PAGEFAULT && m.mr[0] <= IPC_TAG_SYSCALL) {
+			res = handle_fault(t, &m);
+			if (res == NO_REPLY)
+				continue;
+		} else {
+			res = handle_request(t, &m);
+			if (res == NO_REPLY)
+				continue;
+			memset(&m, 0, sizeof(m));
+			m.mr[0] = (uint64_t)res;
+		}
+		reply_to = t->tid;
+	}
+}

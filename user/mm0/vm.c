@@ -1,0 +1,694 @@
+/*
+ * Address spaces of POSIX processes: areas (VMAs), the pages in them, page
+ * faults, copy-on-write, and copying to and from process memory.
+ *
+ * A process's pages are a hash table from page address to a frame.  A
+ * page is mapped in the process lazily, on its first fault: an untouched
+ * anonymous page reads as the shared zero page, mapped read-only; the
+ * first write gets a frame of its own.  After fork both processes share
+ * every private page copy-on-write: mapped read-only, copied on the first
+ * write by either (or just made writable again when the other copy has
+ * gone).  mm0 itself reads and writes process memory through the same
+ * fault logic, so the protections hold for it too: it never writes into
+ * the zero page or into a page the process may only read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm0.h"
+
+/* ------------------------------------------------------------ shared objects */
+
+struct vm_object {
+	uint32_t refs;
+	uint64_t npages;
+	frame_t *frames;     /* NO_FRAME until touched */
+	struct inode *ino;   /* a file's shared pages, or NULL (shm, anonymous) */
+	struct vm_object *next_file;
+};
+
+static struct vm_object *file_objects; /* one per file mapped shared */
+
+struct vm_object *vmo_new(uint64_t size, struct inode *ino)
+{
+	if (ino) {
+		for (struct vm_object *o = file_objects; o; o = o->next_file)
+			if (o->ino == ino) {
+				if (PAGE_UP(size) / PAGE > o->npages) {
+					uint64_t n = PAGE_UP(size) / PAGE;
+					frame_t *f = realloc(o->frames, n * sizeof(frame_t));
+					if (!f)
+						return NULL;
+					for (uint64_t i = o->npages; i < n; i++)
+						f[i] = NO_FRAME;
+					o->frames = f;
+					o->npages = n;
+				}
+				o->refs++;
+				return o;
+			}
+	}
+	struct vm_object *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->npages = PAGE_UP(size) / PAGE;
+	o->frames = malloc((o->npages ? o->npages : 1) * sizeof(frame_t));
+	if (!o->frames) {
+		free(o);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < o->npages; i++)
+		o->frames[i] = NO_FRAME;
+	o->refs = 1;
+	o->ino = ino;
+	if (ino) {
+		fs_inode_get(ino);
+		o->next_file = file_objects;
+		file_objects = o;
+	}
+	return o;
+}
+
+void vmo_get(struct vm_object *o)
+{
+	o->refs++;
+}
+
+/* Write a file object's pages back to the file (msync, last unmap). */
+static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
+{
+	if (!o->ino)
+		return;
+	uint64_t size = fs_inode_size(o->ino);
+	for (uint64_t i = first; i < last && i < o->npages; i++) {
+		if (o->frames[i] == NO_FRAME || i * PAGE >= size)
+			continue;
+		uint64_t n = size - i * PAGE < PAGE ? size - i * PAGE : PAGE;
+		fs_inode_write(o->ino, i * PAGE, frame_va(o->frames[i]), n);
+	}
+}
+
+void vmo_put(struct vm_object *o)
+{
+	if (--o->refs)
+		return;
+	vmo_writeback(o, 0, o->npages);
+	for (uint64_t i = 0; i < o->npages; i++)
+		frame_put(o->frames[i]);
+	if (o->ino) {
+		struct vm_object **pp = &file_objects;
+		while (*pp != o)
+			pp = &(*pp)->next_file;
+		*pp = o->next_file;
+		fs_inode_put(o->ino);
+	}
+	free(o->frames);
+	free(o);
+}
+
+/* The frame for page `i` of `o`, made (zeroed or read from the file) if
+ * it was never touched. */
+static long vmo_page(struct vm_object *o, uint64_t i, frame_t *out)
+{
+	if (i >= o->npages)
+		return -EFAULT;
+	if (o->frames[i] == NO_FRAME) {
+		frame_t f;
+		long r = frame_alloc(true, &f);
+		if (r)
+			return -ENOMEM;
+		if (o->ino)
+			fs_inode_read(o->ino, i * PAGE, frame_va(f), PAGE);
+		o->frames[i] = f;
+	}
+	*out = o->frames[i];
+	return 0;
+}
+
+/* ------------------------------------------------------------ page table */
+
+static uint32_t hash_page(uint64_t page, uint32_t nslots)
+{
+	return (uint32_t)((page * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+static struct page_entry *pe_lookup(struct mm *mm, uint64_t page)
+{
+	if (!mm->npages_slots)
+		return NULL;
+	for (uint32_t i = hash_page(page, mm->npages_slots);;
+	     i = (i + 1) & (mm->npages_slots - 1)) {
+		struct page_entry *e = &mm->pages[i];
+		if (e->page == page)
+			return e;
+		if (!e->page)
+			return NULL;
+	}
+}
+
+static long pe_grow(struct mm *mm)
+{
+	uint32_t n = mm->npages_slots ? mm->npages_slots * 2 : 64;
+	struct page_entry *old = mm->pages, *t = calloc(n, sizeof(*t));
+	uint32_t old_n = mm->npages_slots;
+	if (!t)
+		return -ENOMEM;
+	mm->pages = t;
+	mm->npages_slots = n;
+	for (uint32_t i = 0; i < old_n; i++)
+		if (old[i].page) {
+			uint32_t j = hash_page(old[i].page, n);
+			while (t[j].page)
+				j = (j + 1) & (n - 1);
+			t[j] = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+static struct page_entry *pe_insert(struct mm *mm, uint64_t page, frame_t f,
+				    uint16_t flags)
+{
+	if ((mm->npages + 1) * 4 > mm->npages_slots * 3 && pe_grow(mm))
+		return NULL;
+	uint32_t i = hash_page(page, mm->npages_slots);
+	while (mm->pages[i].page)
+		i = (i + 1) & (mm->npages_slots - 1);
+	struct page_entry *e = &mm->pages[i];
+	e->page = page;
+	e->frame = f;
+	e->flags = flags;
+	e->cap = 0;
+	mm->npages++;
+	return e;
+}
+
+/* Remove an entry, keeping every probe chain whole (backward shift). */
+static void pe_erase(struct mm *mm, struct page_entry *e)
+{
+	uint32_t n = mm->npages_slots, i = (uint32_t)(e - mm->pages), j = i;
+	mm->pages[i].page = 0;
+	mm->npages--;
+	for (;;) {
+		j = (j + 1) & (n - 1);
+		if (!mm->pages[j].page)
+			return;
+		uint32_t home = hash_page(mm->pages[j].page, n);
+		/* Can the entry at j move back to the hole at i? */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			mm->pages[i] = mm->pages[j];
+			mm->pages[j].page = 0;
+			i = j;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ mapping */
+
+static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
+static const uint64_t table_span[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
+
+static long table_record(struct mm *mm, cptr_t cap, unsigned type)
+{
+	if (mm->ntables == mm->tables_cap) {
+		uint32_t n = mm->tables_cap ? mm->tables_cap * 2 : 16;
+		struct table_rec *t = realloc(mm->tables, n * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		mm->tables = t;
+		mm->tables_cap = n;
+	}
+	mm->tables[mm->ntables].cap = cap;
+	mm->tables[mm->ntables].type = type;
+	mm->ntables++;
+	return 0;
+}
+
+/* Map `cap` at `va` in the process, making the page tables it lacks. */
+static long map_in(struct mm *mm, cptr_t cap, uint64_t va, unsigned rights)
+{
+	long r = tess_map(cap, mm->space, va, rights);
+	if (r != -E_NOTMAPPED)
+		return r;
+	cptr_t made[3] = { 0, 0, 0 };
+	int level = 0;
+	for (;;) {
+		if (!made[level]) {
+			r = pool_take(table_types[level], &made[level]);
+			if (r)
+				return r;
+		}
+		r = tess_map(made[level], mm->space, va & ~(table_span[level] - 1), 0);
+		if (r == -E_NOTMAPPED && level < 2) {
+			level++;
+			continue;
+		}
+		if (r) {
+			for (int l = 0; l < 3; l++)
+				if (made[l])
+					pool_give(table_types[l], made[l]);
+			return r;
+		}
+		table_record(mm, made[level], table_types[level]);
+		made[level] = 0;
+		if (level == 0)
+			break;
+		level--;
+	}
+	return tess_map(cap, mm->space, va, rights);
+}
+
+static void pe_unmap(struct page_entry *e)
+{
+	if (e->cap) {
+		tess_cap_delete(e->cap);
+		slot_free(e->cap);
+		e->cap = 0;
+	}
+	e->flags &= ~PE_MAPPED_RW;
+}
+
+/* Map the entry's frame in the process, writable or not. */
+static long pe_map(struct mm *mm, struct page_entry *e, bool writable, bool exec)
+{
+	unsigned rights = RIGHT_PAGE_READ | (writable ? RIGHT_PAGE_WRITE : 0) |
+			  (exec ? RIGHT_PAGE_EXEC : 0);
+	long r;
+
+	if (e->cap) {
+		if (writable == !!(e->flags & PE_MAPPED_RW))
+			return 0;
+		tess_unmap(e->cap);
+	} else {
+		e->cap = slot_alloc();
+		if (!e->cap)
+			return -ENOMEM;
+		r = tess_cap_copy(frame_cap(e->frame), e->cap);
+		if (r) {
+			slot_free(e->cap);
+			e->cap = 0;
+			return -ENOMEM;
+		}
+	}
+	r = map_in(mm, e->cap, e->page << 12, rights);
+	if (r) {
+		pe_unmap(e);
+		return r == -E_NOMEM || r == -E_LIMIT ? -ENOMEM : -EFAULT;
+	}
+	if (writable)
+		e->flags |= PE_MAPPED_RW;
+	else
+		e->flags &= ~PE_MAPPED_RW;
+	return 0;
+}
+
+static void pe_drop(struct mm *mm, struct page_entry *e)
+{
+	pe_unmap(e);
+	frame_put(e->frame);
+	pe_erase(mm, e);
+}
+
+/* ------------------------------------------------------------ areas */
+
+struct vma *vma_find(struct mm *mm, uint64_t addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start < end && start < v->end)
+			return false;
+	return true;
+}
+
+long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+	     uint32_t flags, enum vma_kind kind)
+{
+	struct vma *v = calloc(1, sizeof(*v)), **pp = &mm->vmas;
+	if (!v)
+		return -ENOMEM;
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	v->flags = flags;
+	v->kind = kind;
+	while (*pp && (*pp)->start < start)
+		pp = &(*pp)->next;
+	v->next = *pp;
+	*pp = v;
+	return 0;
+}
+
+static void vma_release(struct vma *v)
+{
+	if (v->ino)
+		fs_inode_put(v->ino);
+	if (v->obj)
+		vmo_put(v->obj);
+	free(v);
+}
+
+/* Drop the pages of [start, end) (page aligned). */
+static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	if ((end - start) / PAGE > mm->npages) {
+		for (uint32_t i = 0; i < mm->npages_slots; i++) {
+			struct page_entry *e = &mm->pages[i];
+			if (e->page && e->page << 12 >= start && e->page << 12 < end) {
+				pe_drop(mm, e);
+				i--; /* the backward shift may have moved one here */
+			}
+		}
+		return;
+	}
+	for (uint64_t a = start; a < end; a += PAGE) {
+		struct page_entry *e = pe_lookup(mm, a >> 12);
+		if (e)
+			pe_drop(mm, e);
+	}
+}
+
+void vma_remove(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma **pp = &mm->vmas;
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->end <= start || v->start >= end) {
+			pp = &v->next;
+			continue;
+		}
+		if (v->start < start && v->end > end) {
+			/* Split in three: keep both ends. */
+			struct vma *tail = malloc(sizeof(*tail));
+			if (!tail)
+				return;
+			*tail = *v;
+			tail->start = end;
+			if (tail->kind == VMA_FILE)
+				tail->offset += end - v->start;
+			if (tail->kind == VMA_SHARED)
+				tail->obj_offset += end - v->start;
+			if (tail->ino)
+				fs_inode_get(tail->ino);
+			if (tail->obj)
+				vmo_get(tail->obj);
+			v->end = start;
+			v->next = tail;
+			pp = &tail->next;
+			continue;
+		}
+		if (v->start < start) {
+			v->end = start;
+			pp = &v->next;
+		} else if (v->end > end) {
+			if (v->kind == VMA_FILE)
+				v->offset += end - v->start;
+			if (v->kind == VMA_SHARED)
+				v->obj_offset += end - v->start;
+			v->start = end;
+			pp = &v->next;
+		} else {
+			*pp = v->next;
+			vma_release(v);
+		}
+	}
+	drop_pages(mm, start, end);
+}
+
+/* ------------------------------------------------------------ mm life */
+
+long mm_new(struct mm **out)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+	long r;
+	if (!mm)
+		return -ENOMEM;
+	r = pool_take(CAP_SPACE, &mm->space);
+	if (r) {
+		free(mm);
+		return -ENOMEM;
+	}
+	struct cap_info info;
+	tess_cap_info(mm->space, &info);
+	mm->spid = info.spid;
+	mm->refs = 1;
+	mm->mmap_next = TASK_MMAP_BASE;
+	*out = mm;
+	return 0;
+}
+
+void mm_clear(struct mm *mm)
+{
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		vma_release(v);
+	}
+	for (uint32_t i = 0; i < mm->npages_slots; i++) {
+		struct page_entry *e = &mm->pages[i];
+		if (e->page) {
+			pe_unmap(e);
+			frame_put(e->frame);
+		}
+	}
+	free(mm->pages);
+	mm->pages = NULL;
+	mm->npages = mm->npages_slots = 0;
+	/* Tables from the top down; a table cut off above is cleared by the
+	 * kernel when it is next mapped. */
+	for (uint32_t i = mm->ntables; i-- > 0;) {
+		tess_unmap(mm->tables[i].cap);
+		pool_give(mm->tables[i].type, mm->tables[i].cap);
+	}
+	mm->ntables = 0;
+	mm->brk = mm->brk_start = 0;
+	mm->mmap_next = TASK_MMAP_BASE;
+	mm->utcb_used = 0;
+}
+
+void mm_put(struct mm *mm)
+{
+	if (--mm->refs)
+		return;
+	mm_clear(mm);
+	free(mm->tables);
+	pool_give(CAP_SPACE, mm->space);
+	free(mm);
+}
+
+long mm_clone(struct mm *parent, struct mm **out)
+{
+	struct mm *mm;
+	long r = mm_new(&mm);
+	if (r)
+		return r;
+	for (struct vma *v = parent->vmas; v; v = v->next) {
+		struct vma *c = malloc(sizeof(*c)), **pp = &mm->vmas;
+		if (!c) {
+			mm_put(mm);
+			return -ENOMEM;
+		}
+		*c = *v;
+		c->next = NULL;
+		if (c->ino)
+			fs_inode_get(c->ino);
+		if (c->obj)
+			vmo_get(c->obj);
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = c;
+	}
+	for (uint32_t i = 0; i < parent->npages_slots; i++) {
+		struct page_entry *e = &parent->pages[i];
+		if (!e->page)
+			continue;
+		uint16_t flags = e->flags & PE_SHARED;
+		if (!(e->flags & PE_SHARED)) {
+			/* Private: both share it read-only until one writes. */
+			flags |= PE_COW;
+			e->flags |= PE_COW;
+			if (e->flags & PE_MAPPED_RW) {
+				struct vma *v = vma_find(parent, e->page << 12);
+				pe_map(parent, e, false, v && (v->prot & PX_PROT_EXEC));
+			}
+		}
+		frame_get(e->frame);
+		if (!pe_insert(mm, e->page, e->frame, flags)) {
+			frame_put(e->frame);
+			mm_put(mm);
+			return -ENOMEM;
+		}
+	}
+	mm->brk_start = parent->brk_start;
+	mm->brk = parent->brk;
+	mm->mmap_next = parent->mmap_next;
+	mm->utcb_used = parent->utcb_used;
+	*out = mm;
+	return 0;
+}
+
+/* ------------------------------------------------------------ faults */
+
+/* A new frame holding the file's bytes for `page` of area `v`. */
+static long file_page(struct vma *v, uint64_t page, frame_t *out)
+{
+	long r = frame_alloc(true, out);
+	if (r)
+		return -ENOMEM;
+	if (page < v->file_end) {
+		uint64_t n = v->file_end - page < PAGE ? v->file_end - page : PAGE;
+		fs_inode_read(v->ino, v->offset + (page - v->start), frame_va(*out), n);
+	}
+	return 0;
+}
+
+long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
+{
+	struct vma *v = vma_find(mm, addr);
+	bool write = access & FAULT_WRITE;
+	uint64_t page = PAGE_DOWN(addr);
+	struct page_entry *e;
+	long r;
+
+	if (!v)
+		return -EFAULT;
+	if ((write && !(v->prot & PX_PROT_WRITE)) ||
+	    ((access & FAULT_EXEC) && !(v->prot & PX_PROT_EXEC)) ||
+	    !(v->prot & (PX_PROT_READ | PX_PROT_WRITE | PX_PROT_EXEC)))
+		return -EFAULT;
+	bool exec = v->prot & PX_PROT_EXEC;
+	bool may_write = v->prot & PX_PROT_WRITE;
+	mm0.stats.faults++;
+
+	e = pe_lookup(mm, page >> 12);
+	if (!e) {
+		frame_t f;
+		uint16_t flags = 0;
+		if (v->kind == VMA_SHARED) {
+			r = vmo_page(v->obj, (v->obj_offset + page - v->start) / PAGE, &f);
+			if (r)
+				return r;
+			frame_get(f);
+			flags = PE_SHARED;
+		} else if (v->kind == VMA_FILE) {
+			r = file_page(v, page, &f);
+			if (r)
+				return r;
+		} else if (!write) {
+			f = zero_frame;
+			frame_get(f);
+			flags = PE_COW;
+			mm0.stats.zero_page_maps++;
+		} else {
+			if (frame_alloc(true, &f))
+				return -ENOMEM;
+		}
+		e = pe_insert(mm, page >> 12, f, flags);
+		if (!e) {
+			frame_put(f);
+			return -ENOMEM;
+		}
+	} else if (write && (e->flags & PE_COW)) {
+		if (e->frame != zero_frame && frame_refs(e->frame) == 1) {
+			e->flags &= ~PE_COW; /* the other copy is gone */
+		} else {
+			frame_t f;
+			if (frame_alloc(false, &f))
+				return -ENOMEM;
+			memcpy(frame_va(f), frame_va(e->frame), PAGE);
+			mm0.stats.page_copies++;
+			pe_unmap(e);
+			frame_put(e->frame);
+			e->frame = f;
+			e->flags &= ~PE_COW;
+		}
+	}
+	return pe_map(mm, e, may_write && !(e->flags & PE_COW), exec);
+}
+
+/* ------------------------------------------------------------ copying */
+
+/* The frame address for `addr`, made present for reading or writing. */
+static void *touch(struct mm *mm, uint64_t addr, bool write)
+{
+	struct page_entry *e = pe_lookup(mm, addr >> 12);
+	if (!e || (write && (e->flags & PE_COW)) ||
+	    (write && !(e->flags & PE_SHARED) && !(e->flags & PE_MAPPED_RW))) {
+		if (mm_fault(mm, addr, write ? FAULT_WRITE : 0))
+			return NULL;
+		e = pe_lookup(mm, addr >> 12);
+	}
+	if (!e)
+		return NULL;
+	if (write) {
+		struct vma *v = vma_find(mm, addr);
+		if (!v || !(v->prot & PX_PROT_WRITE))
+			return NULL;
+	}
+	return (char *)frame_va(e->frame) + (addr & (PAGE - 1));
+}
+
+static long copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n, bool out)
+{
+	char *k = kbuf;
+	if (uaddr + n < uaddr || uaddr + n > TASK_USER_END)
+		return -EFAULT;
+	while (n) {
+		size_t chunk = PAGE - (uaddr & (PAGE - 1));
+		if (chunk > n)
+			chunk = n;
+		void *p = touch(mm, uaddr, out);
+		if (!p)
+			return -EFAULT;
+		if (out)
+			memcpy(p, k, chunk);
+		else
+			memcpy(k, p, chunk);
+		k += chunk;
+		uaddr += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n)
+{
+	return copy(mm, src, dst, n, false);
+}
+
+long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n)
+{
+	return copy(mm, dst, (void *)src, n, true);
+}
+
+long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		const char *p = touch(mm, src + i, false);
+		if (!p)
+			return -EFAULT;
+		dst[i] = *p;
+		if (!*p)
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+void mm_sync(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->kind != VMA_SHARED || !v->obj->ino || v->end <= start || v->start >= end)
+			continue;
+		uint64_t a = v->start > start ? v->start : start;
+		uint64_t b = v->end < end ? v->end : end;
+		vmo_writeback(v->obj, (v->obj_offset + a - v->start) / PAGE,
+			      (v->obj_offset + b - v->start + PAGE - 1) / PAGE);
+	}
+}

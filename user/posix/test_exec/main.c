@@ -1,0 +1,63 @@
+/*
+ * The program test0's exec test runs: it checks that execve passed it
+ * the arguments and environment test0 gave, prints the verdict, and exits
+ * 0 if they are right, 1 if not.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const want_argv[] = {
+    "/bin/test_exec", "FIRST ARG", "SECOND ARG", "THIRD ARG", "FOURTH ARG",
+};
+#define WANT_ARGC (int)(sizeof(want_argv) / sizeof(want_argv[0]))
+
+static int check_args(int argc, char **argv)
+{
+	int ok = 1;
+	if (argc != WANT_ARGC) {
+		printf("test_exec: argc is %d, want %d\n", argc, WANT_ARGC);
+		ok = 0;
+	}
+	for (int i = 0; i < argc && i < WANT_ARGC; i++) {
+		if (!argv[i] || strcmp(argv[i], want_argv[i])) {
+			printf("test_exec: argv[%d] is \"%s\", want \"%s\"\n",
+			       i, argv[i] ? argv[i] : "(null)", want_argv[i]);
+			ok = 0;
+		}
+	}
+	if (argc >= 0 && argv[argc]) {
+		printf("test_exec: argv[%d] is not NULL\n", argc);
+		ok = 0;
+	}
+	return ok;
+}
+
+static int check_env(char **envp)
+{
+	int parent = 0, pager = 0;
+	for (char **e = envp; e && *e; e++) {
+		if (!strcmp(*e, "parent_of_all=yes"))
+			parent = 1;
+		else if (!strncmp(*e, "pagerid=", 8))
+			pager = 1;
+	}
+	if (!parent)
+		printf(
+		    "test_exec: no \"parent_of_all=yes\" in the environment\n");
+	if (!pager)
+		printf("test_exec: no \"pagerid=...\" in the environment\n");
+	if (envp != environ) {
+		printf("test_exec: environ is not main's envp\n");
+		return 0;
+	}
+	return parent && pager;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	int ok = check_args(argc, argv);
+	ok &= check_env(envp);
+	printf("EXECVE TEST -- %s --\n", ok ? "PASSED" : "FAILED");
+	return ok ? 0 : 1;
+}
