@@ -19,5 +19,6 @@ int main(long arg)
 	test_faults();
 	test_capctrl();
 	test_mutex();
+	test_fuzz();
 	return tap_finish();
 }

@@ -9,39 +9,6 @@
  */
 #include "ktest.h"
 
-/* Thread helpers, defined in test_threads.c. */
-struct kt_thread {
-	cptr_t cap;
-	uint32_t tid;
-};
-struct kt_child {
-	struct kt_thread t;
-	cptr_t space, cnode;
-	uint32_t spid, copied;
-};
-typedef void (*kt_entry)(uint64_t a0, uint64_t a1, uint64_t a2);
-uint32_t kt_self(void);
-uint64_t kt_now_us(void);
-long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
-	       uint64_t utcb);
-long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
-	      uint64_t a1, uint64_t a2);
-long kt_spawn(struct kt_thread *t, kt_entry fn, void *stack, size_t size,
-	      uint64_t a0, uint64_t a1, uint64_t a2);
-void kt_destroy(struct kt_thread *t);
-long kt_read(uint32_t tid, struct exregs *x);
-long kt_state(uint32_t tid);
-long kt_wait_state(uint32_t tid, long state);
-long kt_reap(uint32_t tid, int *status);
-long kt_recv(uint32_t from, struct tess_msg *m);
-long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
-		   uint32_t cid);
-void kt_child_destroy(struct kt_child *c);
-long kt_tables_make(uintptr_t va, cptr_t tab[3]);
-void kt_tables_free(cptr_t tab[3]);
-long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
-	      uint32_t ops);
-
 #define STACK_SIZE 8192
 #define NSTACKS 6
 static char stacks[NSTACKS][STACK_SIZE] __attribute__((aligned(16)));

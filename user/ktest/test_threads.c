@@ -16,21 +16,6 @@
 
 /* ================================================================ helpers */
 
-struct kt_thread {
-	cptr_t cap; /* the Thread object (0: none) */
-	uint32_t tid;
-};
-
-struct kt_child {
-	struct kt_thread t; /* the first thread of the copied space */
-	cptr_t space;	    /* its Space object */
-	cptr_t cnode;	    /* a CSpace holding the copied tables and pages */
-	uint32_t spid;
-	uint32_t copied; /* thread_create.copied */
-};
-
-typedef void (*kt_entry)(uint64_t a0, uint64_t a1, uint64_t a2);
-
 #define KT_COPY_CNODE_BITS 10 /* room for the copied objects of one space */
 #define KT_TIMEOUT_US 5000000ull
 
