@@ -413,7 +413,7 @@ long sys_capability_control(const u64 *a)
 			return -E_PERM;
 		return cap_delete(c);
 	case CAP_CONTROL_REVOKE:
-		return cap_revoke(c);
+		return cap_revoke(c, NULL);
 	}
 	return -E_INVAL;
 }

@@ -7,15 +7,21 @@
 #include "space.h"
 #include "arch/hooks.h"
 
-/* Resolve `cptr` from the CSpace capability `root` (see tessera/caps.h). */
-int cspace_lookup(struct cap *root, cptr_t cptr, struct cap **out)
+/* Resolve `cptr` from the CSpace capability `root` (see tessera/caps.h);
+ * if `path` is given, it gets the CSpace capabilities passed through. */
+int cspace_lookup_path(struct cap *root, cptr_t cptr, struct cap **out,
+		       struct cap_path *path)
 {
 	int digit = cptr ? (63 - __builtin_clzll(cptr)) / CPTR_DIGIT_BITS : 0;
 	struct cap *cs = root;
 
+	if (path)
+		path->n = 0;
 	for (;; digit--) {
 		if (!cs || cs->type != CAP_CSPACE)
 			return -E_BADCAP;
+		if (path)
+			path->slot[path->n++] = cs;
 		u64 idx = (cptr >> (digit * CPTR_DIGIT_BITS)) & 0xffff;
 		if (idx >= (1ull << cs->data[0]))
 			return -E_BADCAP;
@@ -28,12 +34,22 @@ int cspace_lookup(struct cap *root, cptr_t cptr, struct cap **out)
 	}
 }
 
+int cspace_lookup(struct cap *root, cptr_t cptr, struct cap **out)
+{
+	return cspace_lookup_path(root, cptr, out, NULL);
+}
+
 int cap_lookup(cptr_t cptr, struct cap **out)
+{
+	return cap_lookup_path(cptr, out, NULL);
+}
+
+int cap_lookup_path(cptr_t cptr, struct cap **out, struct cap_path *path)
 {
 	struct thread *cur = arch_current();
 	if (!cur->space)
 		return -E_BADCAP;
-	return cspace_lookup(space_root_cspace(cur->space), cptr, out);
+	return cspace_lookup_path(space_root_cspace(cur->space), cptr, out, path);
 }
 
 int cap_lookup_type(cptr_t cptr, u8 type, struct cap **out)

@@ -17,7 +17,11 @@
  *
  * Long walks are preemptible: every so often pending interrupts are let in,
  * and if the scheduler wants the CPU the call returns -E_RESTART, which
- * re-runs the system call from the start; the work done stays done.
+ * re-runs the system call from the start; the work done stays done.  The
+ * unfinished zombie is first moved into the calling thread's own pending
+ * slot (in its Thread object): the restarted call finishes it before
+ * anything else, so it does not depend on the capability's address, which
+ * the work itself may have destroyed (a CSpace on the path).
  */
 #include "cspace.h"
 #include "object.h"
@@ -150,16 +154,42 @@ int cap_delete(struct cap *top)
 		}
 		if (preempt_check()) {
 			unmark_chain(cur->type == CAP_ZOMBIE ? cur : up);
+			/* Not into a thread this very call destroyed: it will not
+			 * run again, and its slots may be gone already; the zombie
+			 * stays where it is for a later delete or revoke. */
+			struct thread *me = arch_current();
+			struct cap *pending = &me->slots[THREAD_SLOT_PENDING];
+			if (top != pending && top->type == CAP_ZOMBIE && me->tid &&
+			    me->state != TS_DEAD && cap_is_null(pending))
+				cdt_move(top, pending);
 			return -E_RESTART;
 		}
 	}
 }
 
-/* Delete every descendant of `c`; `c` stays. */
-int cap_revoke(struct cap *c)
+int cap_finish_pending(void)
+{
+	struct cap *pending = &arch_current()->slots[THREAD_SLOT_PENDING];
+	return cap_is_null(pending) ? 0 : cap_delete(pending);
+}
+
+static bool on_path(const struct cap *k, const struct cap_path *path)
+{
+	for (unsigned i = 0; path && i < path->n; i++)
+		if (path->slot[i] == k)
+			return true;
+	return false;
+}
+
+/* Delete every descendant of `c`; `c` stays.  Deleting a child splices its
+ * own children in, so taking children until none is left takes them all. */
+int cap_revoke(struct cap *c, const struct cap_path *path)
 {
 	while (c->child) {
-		int r = cap_delete(c->child);
+		struct cap *k = c->child;
+		while (k && on_path(k, path))
+			k = k->next;
+		int r = cap_delete(k ? k : c->child);
 		if (r)
 			return r;
 		if (preempt_check())

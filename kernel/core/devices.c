@@ -120,7 +120,7 @@ long sys_timer_ticks(const u64 *a)
 long sys_alloc_buffer(const u64 *a)
 {
 	struct thread *cur = arch_current();
-	struct cap *u, *slot = &cur->slots[0];
+	struct cap *u, *slot = &cur->slots[THREAD_SLOT_BUFFER];
 	vaddr_t addr = a[1];
 	u64 offset;
 	u32 sb;

@@ -114,8 +114,10 @@ long sys_exchange_registers(const u64 *a)
 	}
 	if (x.valid & EXREGS_SET_SP)
 		tf->rsp = x.rsp;
-	if (x.valid & EXREGS_SET_PC)
+	if (x.valid & EXREGS_SET_PC) {
 		tf->rip = x.rip;
+		t->restart_nr = 0; /* not at the preempted call any more */
+	}
 	if (x.valid & (EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC))
 		tf->vector = VEC_RESUME; /* return with iretq: any rip, rflags */
 	if (x.valid & EXREGS_SET_PAGER) {

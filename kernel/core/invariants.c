@@ -2,33 +2,31 @@
  * Invariant checks for test builds.  After every system call the kernel
  * walks the whole capability derivation tree from its anchor and checks:
  *  - shape: links agree (child->parent, next->prev, a first child has no
- *    prev, siblings share their parent) and every capability is reached
- *    exactly once, so a cycle or a node linked twice is caught the moment
- *    the walk comes round to it again;
- *  - form: a known type, sizes in range, a zombie's cursor inside its
- *    object;
- *  - derivation: a capability naming an object has the anchor, an Untyped
- *    (or an Untyped's zombie) or a capability to the same object as its
- *    parent; any other
- *    capability has the anchor or one of its own type; an Untyped's
+ *    prev, siblings share their parent), and every capability is reached
+ *    once (a cycle or a node linked twice would come round again);
+ *  - form: a known type, sizes in range, a zombie's cursor in its object;
+ *  - derivation: a capability naming an object hangs below the anchor, an
+ *    Untyped (or an Untyped's zombie) or a capability to the same object;
+ *    any other below the anchor or one of its own type; an Untyped's
  *    children all name objects;
- *  - untyped accounting: an Untyped's children lie in the used part of it
- *    (naturally aligned), at strictly decreasing addresses in sibling
- *    order (retype allocates above the watermark and inserts at the head;
- *    removal keeps the order), except that the capabilities of one object
- *    (never an Untyped: those are never copied) may sit side by side; so
- *    no two objects overlap and the used part covers them all;
+ *  - untyped accounting: an Untyped's children lie in its used part (a
+ *    zombie's: in its block), naturally aligned, at strictly decreasing
+ *    addresses in sibling order (retype allocates above the watermark and
+ *    inserts at the head; removal keeps the order), except that the
+ *    capabilities of one object (never an Untyped: those are not copied)
+ *    sit side by side.  So no two objects overlap and the used part
+ *    covers them all;
  *  - homes: every capability in a slot of a live object (CSpace, Thread,
  *    Space, Container) is in the tree, and every capability in the tree
- *    lives in such a slot, except zombies (a zombie may be left in the
- *    memory of an object destroyed under it while a cycle was taken apart;
- *    it still holds its Untyped's memory and is reached from the tree);
- *  - Space and Thread objects are in the id tables that name them; the
- *    tid table and the run queues are consistent.
+ *    lives in such a slot, except zombies (one may be left in the memory
+ *    of an object destroyed under it while a loop was taken apart: it
+ *    still holds its Untyped's memory and the tree still reaches it);
+ *  - Space and Thread objects are where the id tables say; the tid table
+ *    and the run queues are consistent.
  * A failure panics, which the test runner reports.
  *
- * The walk marks capabilities with two bits of `spare` (delete.c uses bit
- * 0) and clears them before returning, so the check is linear in the
+ * The walks mark capabilities with two bits of `spare` (delete.c uses
+ * bit 0) and clear them before returning: the check is linear in the
  * number of capabilities plus the slots of live objects.
  */
 #include "invariants.h"
@@ -54,10 +52,11 @@ static struct cap *walk_next(struct cap *n)
 static void check_links(struct cap *c)
 {
 	if (c->spare & INV_SEEN)
-		panic("invariant: cap %p reached twice (a cycle in the tree)", c);
+		panic("invariant: cap %p reached twice (a cycle)", c);
 	c->spare |= INV_SEEN;
 	if (c->child && c->child->parent != c)
-		panic("invariant: cap %p: first child's parent is %p", c, c->child->parent);
+		panic("invariant: cap %p: first child's parent is %p", c,
+		      c->child->parent);
 	if (c->child && c->child->prev)
 		panic("invariant: cap %p: first child has a prev", c);
 	if (c->next && c->next->prev != c)
@@ -86,14 +85,15 @@ static void check_form(const struct cap *c)
 
 	if (t == CAP_ZOMBIE) {
 		u32 n;
-		if (!(has_slots(c->flags) || c->flags == CAP_UNTYPED) || !c->obj)
+		bool ut = c->flags == CAP_UNTYPED;
+		if (!(has_slots(c->flags) || ut) || !c->obj)
 			panic("invariant: zombie %p of type %d", c, c->flags);
-		if (c->flags == CAP_UNTYPED)
+		if (ut)
 			return;
 		cap_object_slots(c, &n);
 		if ((u32)c->data[1] > n)
-			panic("invariant: zombie %p: cursor %u past its %u slots", c,
-			      (u32)c->data[1], n);
+			panic("invariant: zombie %p: cursor %u past %u slots",
+			      c, (u32)c->data[1], n);
 		return;
 	}
 	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
@@ -102,9 +102,12 @@ static void check_form(const struct cap *c)
 	    (c->data[0] < UNTYPED_MIN_BITS || c->data[0] > UNTYPED_MAX_BITS ||
 	     c->data[1] > untyped_size(c)))
 		panic("invariant: untyped %p: %llu bits, %llu used", c,
-		      (unsigned long long)c->data[0], (unsigned long long)c->data[1]);
-	if (t == CAP_CSPACE && (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
-		panic("invariant: cspace %p of %llu bits", c, (unsigned long long)c->data[0]);
+		      (unsigned long long)c->data[0],
+		      (unsigned long long)c->data[1]);
+	if (t == CAP_CSPACE &&
+	    (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
+		panic("invariant: cspace %p of %llu bits", c,
+		      (unsigned long long)c->data[0]);
 	if (object_type_retypeable(t) && !c->obj)
 		panic("invariant: cap %p of type %d names no object", c, t);
 }
@@ -117,12 +120,13 @@ static void check_derivation(const struct cap *c)
 		return;
 	if (c->obj) {
 		if (!is_untyped(p) && !cap_same_object(p, c))
-			panic("invariant: cap %p (type %d) derived from cap %p (type %d) "
-			      "of another object",
+			panic("invariant: cap %p (type %d) derived from cap %p "
+			      "(type %d) of another object",
 			      c, cap_object_type(c), p, cap_object_type(p));
 	} else if (p->type != c->type) {
-		panic("invariant: cap %p (type %d) derived from cap %p (type %d)", c,
-		      c->type, p, p->type);
+		panic("invariant: cap %p (type %d) derived from cap %p "
+		      "(type %d)",
+		      c, c->type, p, p->type);
 	}
 }
 
@@ -130,29 +134,31 @@ static void check_derivation(const struct cap *c)
  * ordered, not overlapping. */
 static void check_untyped(const struct cap *u)
 {
-	u64 lo, hi;
+	const struct cap *prev = NULL;
+	u64 lo, hi, prev_start = 0;
+
 	object_extent(u, &lo, &hi);
 	hi = u->type == CAP_ZOMBIE ? lo + hi : lo + untyped_used(u);
-	const struct cap *prev = NULL;
-	u64 prev_start = 0;
 
 	for (const struct cap *k = u->child; k; k = k->next) {
 		u64 start, size;
 		u8 t = cap_object_type(k);
 		if (!k->obj || !object_type_retypeable(t))
-			panic("invariant: untyped %p has a child %p of type %d", u, k, k->type);
+			panic("invariant: untyped %p has a child %p of type %d",
+			      u, k, k->type);
 		object_extent(k, &start, &size);
 		if (start < lo || size > hi - start || hi < lo)
-			panic("invariant: object %p (type %d) outside its untyped's used "
-			      "range [%p, %p)",
+			panic("invariant: object %p (type %d) outside its "
+			      "untyped's used range [%p, %p)",
 			      (void *)start, t, (void *)lo, (void *)hi);
 		if (!IS_ALIGNED(start, size))
-			panic("invariant: object %p (type %d) not aligned to its size %llu",
+			panic("invariant: object %p (type %d) not aligned to "
+			      "its size %llu",
 			      (void *)start, t, (unsigned long long)size);
 		if (prev && !(t != CAP_UNTYPED && cap_same_object(prev, k)) &&
 		    start + size > prev_start)
-			panic("invariant: untyped %p: objects %p and %p (type %d) overlap "
-			      "or are out of order",
+			panic("invariant: untyped %p: objects %p and %p "
+			      "(type %d) overlap or are out of order",
 			      u, (void *)prev_start, (void *)start, t);
 		prev = k;
 		prev_start = start;
@@ -176,8 +182,8 @@ static void check_object(const struct cap *c)
 		if (cap_is_null(&slots[i]))
 			continue;
 		if (!(slots[i].spare & INV_SEEN))
-			panic("invariant: slot %p (%u of object %p) holds a cap of type %d "
-			      "that is not in the derivation tree",
+			panic("invariant: slot %p (%u of object %p) holds a "
+			      "cap of type %d not in the derivation tree",
 			      &slots[i], i, (void *)c->obj, slots[i].type);
 		slots[i].spare |= INV_HOMED;
 	}
@@ -185,19 +191,21 @@ static void check_object(const struct cap *c)
 		struct space *s = (struct space *)c->obj;
 		u32 k = 0;
 		if (space_by_id(s->spid) != s)
-			panic("invariant: space %p has id %u, which names %p", s, s->spid,
-			      space_by_id(s->spid));
+			panic("invariant: space %p has id %u, which names %p",
+			      s, s->spid, space_by_id(s->spid));
 		for (struct thread *t = s->threads; t; t = t->space_next, k++)
 			if (t->space != s || k > MAX_THREADS)
-				panic("invariant: space %u's thread list is broken", s->spid);
+				panic("invariant: space %u: thread list broken",
+				      s->spid);
 		if (k != s->nthreads)
-			panic("invariant: space %u counts %u threads, has %u", s->spid,
-			      s->nthreads, k);
+			panic("invariant: space %u counts %u threads, has %u",
+			      s->spid, s->nthreads, k);
 	}
 	if (c->type == CAP_THREAD) {
 		struct thread *t = (struct thread *)c->obj;
 		if (t->tid && thread_lookup(t->tid) != t)
-			panic("invariant: thread %p has id %x, which names another", t, t->tid);
+			panic("invariant: thread %p: its id %x names another",
+			      t, t->tid);
 	}
 }
 
@@ -226,8 +234,9 @@ void invariants_check(void)
 	cdt_anchor.spare &= ~INV_SEEN;
 	for (n = cdt_anchor.child; n; n = walk_next(n)) {
 		if (!(n->spare & INV_HOMED) && n->type != CAP_ZOMBIE)
-			panic("invariant: cap %p (type %d) is in no live object's slot", n,
-			      n->type);
+			panic("invariant: cap %p (type %d) is in no live "
+			      "object's slot",
+			      n, n->type);
 		n->spare &= ~(INV_SEEN | INV_HOMED);
 	}
 
@@ -236,9 +245,11 @@ void invariants_check(void)
 		if (!t)
 			continue;
 		if (!t->tid || thread_lookup(t->tid) != t)
-			panic("invariant: tid table entry %u names thread %x", i, t->tid);
+			panic("invariant: tid table entry %u names thread %x",
+			      i, t->tid);
 		if (t->space && t->space->nthreads == 0)
-			panic("invariant: thread %x in a space with no threads", t->tid);
+			panic("invariant: thread %x in a space with no threads",
+			      t->tid);
 	}
 	sched_check_invariants();
 }

@@ -13,6 +13,7 @@
 #include "thread.h"
 #include "space.h"
 #include "arch/hooks.h"
+#include "tessera/syscall.h"
 
 long sys_retype(const u64 *a)
 {
@@ -80,10 +81,36 @@ long sys_cap_move(const u64 *a)
 	return r ? r : cspace_move(s, d);
 }
 
-long sys_cap_delete(const u64 *a)
+/*
+ * Deletion and revoke may be preempted (-E_RESTART) and made again.  The
+ * thread remembers which call it left, so that the repeat, having
+ * finished the pending work, knows it is a repeat: the capability's own
+ * address may be gone by then (the work deleted a CSpace on it).
+ */
+static bool resuming(unsigned nr, const u64 *a)
+{
+	struct thread *cur = arch_current();
+	return cur->restart_nr == nr && cur->restart_arg == a[0];
+}
+
+static long restartable(unsigned nr, const u64 *a, long r)
+{
+	struct thread *cur = arch_current();
+	cur->restart_nr = r == -E_RESTART ? nr : 0;
+	cur->restart_arg = a[0];
+	return r;
+}
+
+static long cap_delete_call(const u64 *a)
 {
 	struct cap *c;
-	int r = cap_lookup(a[0], &c);
+	bool again = resuming(SYS_cap_delete, a);
+	int r = cap_finish_pending();
+	if (r)
+		return r;
+	if (again)
+		return 0; /* what was left was the capability's own deletion */
+	r = cap_lookup(a[0], &c);
 	if (r)
 		return r;
 	if (cap_is_null(c))
@@ -91,15 +118,32 @@ long sys_cap_delete(const u64 *a)
 	return cap_delete(c);
 }
 
-long sys_cap_revoke(const u64 *a)
+static long cap_revoke_call(const u64 *a)
 {
+	struct cap_path path;
 	struct cap *c;
-	int r = cap_lookup(a[0], &c);
+	bool again = resuming(SYS_cap_revoke, a);
+	int r = cap_finish_pending();
 	if (r)
 		return r;
+	r = cap_lookup_path(a[0], &c, &path);
+	/* The capabilities on the address are revoked last: if one of them
+	 * went in a preempted earlier run, the revoke was complete. */
+	if (r)
+		return again ? 0 : r;
 	if (cap_is_null(c))
-		return -E_EMPTY;
-	return cap_revoke(c);
+		return again ? 0 : -E_EMPTY;
+	return cap_revoke(c, &path);
+}
+
+long sys_cap_delete(const u64 *a)
+{
+	return restartable(SYS_cap_delete, a, cap_delete_call(a));
+}
+
+long sys_cap_revoke(const u64 *a)
+{
+	return restartable(SYS_cap_revoke, a, cap_revoke_call(a));
 }
 
 long sys_cap_info(const u64 *a)

@@ -162,12 +162,13 @@ static void do_create(struct thread *cur, const struct create_plan *p,
 		}
 	}
 	/* A buffer page left from the object's earlier life goes. */
-	if (!cap_is_null(&t->slots[0]))
-		cap_delete(&t->slots[0]);
+	if (!cap_is_null(&t->slots[THREAD_SLOT_BUFFER]))
+		cap_delete(&t->slots[THREAD_SLOT_BUFFER]);
 	if (p->untyped)
 		tc->copied = (u32)vspace_copy(p->ref->space, p->space, p->untyped,
 					      p->dest);
 	arch_thread_init(t);
+	t->restart_nr = 0;
 	thread_bind(t, p->cid);
 	thread_set_space(t, p->space);
 	t->state = TS_INACTIVE;
@@ -310,6 +311,7 @@ long sys_thread_control(const u64 *a)
 		t->state = TS_INACTIVE;
 		t->flags &= THREAD_F_ROOT;
 		arch_thread_init(t);
+		t->restart_nr = 0;
 		return 0;
 	}
 	return -E_INVAL;

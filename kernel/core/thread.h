@@ -39,7 +39,9 @@ enum thread_wait {
 	WAIT_MUTEX,       /* in a user mutex's queue */
 };
 
-#define THREAD_SLOTS 1 /* the IPC buffer page made by alloc_buffer */
+#define THREAD_SLOTS 2
+#define THREAD_SLOT_BUFFER 0  /* the IPC buffer page made by alloc_buffer */
+#define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (delete.c) */
 
 struct space;
 struct container;
@@ -75,6 +77,10 @@ struct thread {
 	u64 fault_reply[2];           /* MR0, MR1 of the pager's reply */
 	struct thread *fault_waiter;  /* thread resumed when our fault is answered */
 	long fault_result;            /* 0 when a fault we wait for was answered */
+
+	/* A system call preempted and to be restarted (syscall.c). */
+	u32 restart_nr;
+	u64 restart_arg;
 
 	/* WAIT_MUTEX */
 	u64 mutex_key;

@@ -5,9 +5,11 @@
 
 #include "harness.h"
 #include "core/kernel.h"
+#include "lib/format.h"
 
 int t_passed, t_failed;
 jmp_buf *panic_jmp;
+char panic_message[256];
 
 void t_ok(int cond, const char *fmt, ...)
 {
@@ -39,13 +41,27 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return format_buf(buf, size, fmt, ap);
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = format_buf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
-	printf("# panic: ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(panic_message, sizeof(panic_message), fmt, ap);
 	va_end(ap);
+	printf("# panic: %s", panic_message);
 	printf("\n");
 	fflush(stdout);
 	if (panic_jmp)

@@ -11,6 +11,7 @@
 
 extern int t_passed, t_failed;
 extern jmp_buf *panic_jmp; /* if set, panic() longjmps here instead of aborting */
+extern char panic_message[256]; /* what the last panic() said */
 
 void t_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int t_finish(void);

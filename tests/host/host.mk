@@ -6,16 +6,50 @@ BUILD ?= build
 HOSTCC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -DHOST_TEST -Ikernel -Iinclude -I. -Itests/host
+	-fno-omit-frame-pointer -pthread -DHOST_TEST -Ikernel -Iinclude -I. -Itests/host
 HOST_OUT := $(BUILD)/host
+Q := $(if $(V),,@)
 
-# kernel/core files the host tests link against (no arch, no asm).
-HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c
+# The kernel files the host tests link against: the portable core (all of
+# the capability machinery, with the thread, scheduler and IPC files it
+# calls into) and the x86_64 page-table code, which is plain C over tables
+# in memory.  tests/host/arch_host.c stands in for the rest of the
+# architecture layer.
+HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c \
+	kernel/core/cdt.c kernel/core/cspace.c kernel/core/delete.c \
+	kernel/core/untyped.c kernel/core/object.c kernel/core/space.c \
+	kernel/core/thread.c kernel/core/container.c kernel/core/capctrl.c \
+	kernel/core/invariants.c kernel/core/sys_memory.c kernel/core/sched.c \
+	kernel/core/ipc.c kernel/core/mutex.c kernel/core/tctrl.c \
+	kernel/core/root.c kernel/arch/x86_64/vspace.c
+HOST_SUPPORT := tests/host/harness.c tests/host/arch_host.c tests/host/kworld.c
+HOST_OBJ := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE) $(HOST_SUPPORT))
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))
 
-$(HOST_OUT)/%: tests/host/%.c tests/host/harness.c tests/host/harness.h $(HOST_CORE) $(wildcard kernel/core/*.h)
+# The kernel's sched_yield would interpose on the C library's (which the
+# sanitizer runtime calls): inside the kernel files it gets another name.
+$(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE)): HOST_DEFS := -Dsched_yield=kernel_sched_yield
+
+# test_malloc links the libc's allocator, renamed so that it does not
+# replace the host C library's (which the sanitizers use).
+$(HOST_OUT)/obj/user/lib/libc/malloc.o: HOST_DEFS := -Dmalloc=libc_malloc -Dfree=libc_free \
+	-Dcalloc=libc_calloc -Drealloc=libc_realloc -Dmalloc_stats=libc_malloc_stats
+$(HOST_OUT)/test_malloc: $(HOST_OUT)/obj/user/lib/libc/malloc.o
+
+$(HOST_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/host/harness.c $(HOST_CORE)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_DEFS) -MMD -MP -c $< -o $@
+
+$(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+# mm0's file system, tested on the host against the C library.
+$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
+
+# The objects are shared by every test program: keep them.
+.SECONDARY:
+
+-include $(wildcard $(HOST_OUT)/obj/*/*.d $(HOST_OUT)/obj/*/*/*.d $(HOST_OUT)/obj/*/*/*/*.d)
 
 .PHONY: run
 run: $(HOST_TESTS)
