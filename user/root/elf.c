@@ -10,28 +10,9 @@
  */
 #include <string.h>
 #include "root.h"
+#include "lib/elf64.h"
 
 #define ELF_MAX_SEGMENT_PAGES 4096 /* 16 MiB: more than a pager needs */
-
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define ET_EXEC 2
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
 
 static uint64_t page_down(uint64_t a)
 {
