@@ -176,6 +176,8 @@ test-qemu: all deps
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
+	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(SYSTEM_MODULES)"
 
 bench: all deps
 	@tools/bench.sh $(BUILD)

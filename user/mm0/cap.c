@@ -10,7 +10,9 @@
  * its processes, replicates a wide IPC capability of its own, deduces the
  * copy to exactly the target thread, and grants it, immutable, to the
  * asker; if a deduce fails it destroys the copy and tries its next
- * suitable capability.
+ * suitable capability.  A granted capability lives in the asker's space
+ * list, owned by that space, until the space is deleted when the process
+ * ends (vm.c mm_put): it is never handed on with a reused space.
  */
 #include <errno.h>
 #include <string.h>
@@ -102,8 +104,10 @@ long cap_request(struct task *t, uint32_t target)
 		g.capid = id;
 		g.owner = t->tid;
 		if (tess_capability_control(CAP_CONTROL_GRANT,
-					    CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE, &g) == 0)
+					    CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE, &g) == 0) {
+			t->proc->mm->has_grants = true; /* see mm_put */
 			return 0;
+		}
 		tess_capability_control(CAP_CONTROL_DESTROY, 0, &g);
 	}
 	return -ENOSPC;

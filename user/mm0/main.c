@@ -20,7 +20,9 @@
 
 struct mm0_state mm0;
 
-#define NO_REPLY 1 /* handler result: do not answer now */
+/* Handler result: do not answer now.  Not a possible answer: those are
+ * >= 0 (counts, ids, addresses below 2^47) or a negated errno value. */
+#define NO_REPLY (-0x7fffffffffffffffl - 1)
 #define IO_CHUNK 4096
 
 void mm0_log(const char *fmt, ...)
@@ -102,12 +104,35 @@ static long path_in(struct task *t, uint64_t uaddr, char *buf)
 	return r < 0 ? r : 0;
 }
 
+/* A descriptor argument: a register value that is not an int is no
+ * descriptor (-1), rather than its low 32 bits. */
+static int fd_arg(uint64_t v)
+{
+	return v <= 0x7fffffff ? (int)v : -1;
+}
+
+/* Whether [buf, buf + n) can be user memory at all: a length that runs
+ * past the user half is -EFAULT before any byte moves (Linux's
+ * access_ok), not a partial transfer. */
+static bool user_range(uint64_t buf, uint64_t n)
+{
+	return buf + n >= buf && buf + n <= TASK_USER_END;
+}
+
+/* Read in chunks through mm0.  A chunk that cannot be copied out is given
+ * back to the file (the offset moves back over it), so a failed read
+ * consumes nothing. */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	if (!user_range(buf, n))
+		return -EFAULT;
+	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
 	if (!chunk)
 		return -ENOMEM;
+	if (ino)
+		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
 		long got = fs_read(&t->proc->fs, fd, chunk, want);
@@ -116,6 +141,7 @@ static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 			break;
 		}
 		if (got && mm_copy_out(t->proc->mm, buf + done, chunk, got)) {
+			fs_lseek(&t->proc->fs, fd, -got, PX_SEEK_CUR);
 			done = done ? done : -EFAULT;
 			break;
 		}
@@ -129,6 +155,8 @@ static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	if (!user_range(buf, n))
+		return -EFAULT;
 	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
 	if (!chunk)
@@ -144,6 +172,10 @@ static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 			done = done ? done : put;
 			break;
 		}
+		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
+		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
+		if (ino && end >= put)
+			vmo_file_update(ino, (uint64_t)(end - put), chunk, (size_t)put);
 		done += put;
 		if ((size_t)put < want)
 			break;
@@ -158,7 +190,7 @@ static long do_stat(struct task *t, const uint64_t *a, bool by_fd)
 	char path[PX_PATH_MAX];
 	long r;
 	if (by_fd) {
-		r = fs_fstat(&t->proc->fs, (int)a[1], &st);
+		r = fs_fstat(&t->proc->fs, fd_arg(a[1]), &st);
 	} else {
 		if ((r = path_in(t, a[1], path)))
 			return r;
@@ -169,20 +201,29 @@ static long do_stat(struct task *t, const uint64_t *a, bool by_fd)
 	return mm_copy_out(t->proc->mm, a[2], &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* Entries in batches.  The descriptor is checked even for count 0; a
+ * batch that cannot be copied out is given back (the directory offset
+ * moves back), so no entry is lost. */
 static long do_readdir(struct task *t, int fd, uint64_t buf, uint64_t count)
 {
 	struct px_dirent ents[8];
 	long total = 0;
+	long r = fs_readdir(&t->proc->fs, fd, ents, 0);
+	if (r < 0)
+		return r;
 	if (count > 4096)
 		count = 4096;
 	while ((uint64_t)total < count) {
 		size_t want = count - total < 8 ? count - total : 8;
+		long pos = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		long n = fs_readdir(&t->proc->fs, fd, ents, want);
 		if (n < 0)
 			return total ? total : n;
 		if (n && mm_copy_out(t->proc->mm, buf + total * sizeof(ents[0]), ents,
-				     n * sizeof(ents[0])))
+				     n * sizeof(ents[0]))) {
+			fs_lseek(&t->proc->fs, fd, pos, PX_SEEK_SET);
 			return total ? total : -EFAULT;
+		}
 		total += n;
 		if ((size_t)n < want)
 			break;
@@ -247,7 +288,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return sys_brk(t, a[1]);
 	case PX_MMAP:
 		return sys_mmap(t, a[1], a[2], (uint32_t)a[3], (uint32_t)(a[3] >> 32),
-				(int)a[4], a[5]);
+				fd_arg(a[4]), a[5]);
 	case PX_MUNMAP:
 		return sys_munmap(t, a[1], a[2]);
 	case PX_MSYNC:
@@ -263,13 +304,13 @@ static long handle_request(struct task *t, struct tess_msg *m)
 			return r;
 		return fs_open(fs, path, (int)a[2], (int)a[3]);
 	case PX_CLOSE:
-		return fs_close(fs, (int)a[1]);
+		return fs_close(fs, fd_arg(a[1]));
 	case PX_READ:
-		return do_read(t, (int)a[1], a[2], a[3]);
+		return do_read(t, fd_arg(a[1]), a[2], a[3]);
 	case PX_WRITE:
-		return do_write(t, (int)a[1], a[2], a[3]);
+		return do_write(t, fd_arg(a[1]), a[2], a[3]);
 	case PX_LSEEK:
-		return fs_lseek(fs, (int)a[1], (long)a[2], (int)a[3]);
+		return fs_lseek(fs, fd_arg(a[1]), (long)a[2], (int)a[3]);
 	case PX_STAT:
 		return do_stat(t, a, false);
 	case PX_FSTAT:
@@ -285,7 +326,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 	case PX_GETCWD:
 		return do_getcwd(t, a[1], a[2]);
 	case PX_READDIR:
-		return do_readdir(t, (int)a[1], a[2], a[3]);
+		return do_readdir(t, fd_arg(a[1]), a[2], a[3]);
 	case PX_UNLINK:
 		if ((r = path_in(t, a[1], path)))
 			return r;
@@ -295,9 +336,9 @@ static long handle_request(struct task *t, struct tess_msg *m)
 			return r;
 		return fs_rmdir(fs, path);
 	case PX_DUP:
-		return fs_dup(fs, (int)a[1]);
+		return fs_dup(fs, fd_arg(a[1]));
 	case PX_FSYNC:
-		return fs_fsync(fs, (int)a[1]);
+		return fs_fsync(fs, fd_arg(a[1]));
 	case PX_KILL: {
 		struct process *p = process_find((uint32_t)a[1]);
 		if (!p || p->zombie)

@@ -34,6 +34,7 @@
 #define TASK_STACK_TOP 0x00007fff00000000ul
 #define TASK_STACK_SIZE (8ul << 20)
 #define TASK_UTCB_BASE 0x00007fff40000000ul /* one page per thread */
+#define TASK_UTCB_PAGES 64                    /* threads per process, at most */
 #define TASK_MMAP_BASE 0x0000400000000000ul /* mmap picks addresses from here */
 #define TASK_USER_END 0x00007fff00000000ul
 
@@ -108,7 +109,8 @@ struct vma {
 /* One page of a process: which frame, whether it is shared copy-on-write,
  * and the capability that maps it there now (0: not mapped yet). */
 struct page_entry {
-	uint64_t page; /* address >> 12; 0 marks an empty slot */
+	uint64_t page; /* address >> 12; 0 marks an empty slot (the NULL
+			  page is never mapped) */
 	frame_t frame;
 	uint16_t flags;
 	uint16_t spare;
@@ -137,15 +139,22 @@ struct mm {
 	uint64_t brk_start, brk;
 	uint64_t mmap_next;
 	uint64_t utcb_used;  /* bit i: UTCB page i taken */
+	bool has_grants;     /* PX_REQUEST_CAPABILITY put capabilities in the
+				space's list: see mm_put */
 };
 
 struct task;
 
 long mm_new(struct mm **out);
-/* Drop a reference; the last one unmaps everything and pools the space. */
+/* Drop a reference; the last one unmaps everything and pools the space
+ * (or deletes it, if it holds granted capabilities). */
 void mm_put(struct mm *mm);
-/* fork: a copy that shares every page copy-on-write. */
-long mm_clone(struct mm *parent, struct mm **out);
+/* fork: a copy that shares every page copy-on-write, except the UTCB
+ * pages: the kernel reads and writes a UTCB only while it is mapped (it
+ * never asks a pager), so they are never copy-on-write.  The parent keeps
+ * its UTCBs writable; the child gets a copy of the forking thread's UTCB
+ * (at `utcb`), mapped, and no other. */
+long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out);
 /* Empty the address space (exec): all areas, pages and tables go. */
 void mm_clear(struct mm *mm);
 
@@ -171,6 +180,17 @@ void mm_sync(struct mm *mm, uint64_t start, uint64_t end);
 struct vm_object *vmo_new(uint64_t size, struct inode *ino);
 void vmo_get(struct vm_object *o);
 void vmo_put(struct vm_object *o);
+/*
+ * read() and write() of a file mapped shared go through the file's bytes
+ * in the inode, while the mappings use the object's frames: these keep
+ * the two one.  Before a read, vmo_file_flush writes the frames back (a
+ * store through a mapping is visible to read() at once); after a write,
+ * vmo_file_update puts the bytes written into the frames too (mappings
+ * see them, and a later writeback does not undo them).  No-ops for a
+ * file nobody maps shared.
+ */
+void vmo_file_flush(struct inode *ino);
+void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n);
 
 /* ------------------------------------------------------------ task.c */
 

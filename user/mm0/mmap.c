@@ -24,28 +24,37 @@ struct shm_seg {
 
 static struct shm_seg segs[SHM_MAX];
 
-/* A free range of `len` bytes: the hint if it is free, else the next
- * free range above the mmap base. */
-static uint64_t pick_range(struct mm *mm, uint64_t hint, uint64_t len)
+/* The first free range of `len` bytes in [from, TASK_USER_END), or 0. */
+static uint64_t find_free(struct mm *mm, uint64_t from, uint64_t len)
 {
-	if (hint && !(hint & (PAGE - 1)) && hint >= PAGE && hint + len > hint &&
-	    hint + len <= TASK_MMAP_BASE * 2 && vma_range_free(mm, hint, hint + len))
-		return hint;
-	uint64_t a = mm->mmap_next;
-	while (a + len <= TASK_UTCB_BASE) {
-		if (vma_range_free(mm, a, a + len)) {
-			mm->mmap_next = a + len;
+	uint64_t a = from;
+	while (a + len > a && a + len <= TASK_USER_END) {
+		if (vma_range_free(mm, a, a + len))
 			return a;
-		}
-		struct vma *v = vma_find(mm, a);
-		if (!v) {
-			/* Some area overlaps further on: step past it. */
-			for (v = mm->vmas; v && v->end <= a; v = v->next)
-				;
-		}
+		/* Step past the first area that overlaps [a, a + len). */
+		struct vma *v = mm->vmas;
+		while (v && v->end <= a)
+			v = v->next;
 		a = v ? v->end : a + PAGE;
 	}
 	return 0;
+}
+
+/* A free range of `len` bytes (a multiple of PAGE): the hint if it is
+ * free user memory, else the next free range after the last one picked,
+ * else the first one above the mmap base (so ranges given back by munmap
+ * are used again). */
+static uint64_t pick_range(struct mm *mm, uint64_t hint, uint64_t len)
+{
+	if (hint && !(hint & (PAGE - 1)) && hint + len > hint && hint + len <= TASK_USER_END &&
+	    vma_range_free(mm, hint, hint + len))
+		return hint;
+	uint64_t a = find_free(mm, mm->mmap_next, len);
+	if (!a && mm->mmap_next != TASK_MMAP_BASE)
+		a = find_free(mm, TASK_MMAP_BASE, len);
+	if (a)
+		mm->mmap_next = a + len;
+	return a;
 }
 
 long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
@@ -80,7 +89,7 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 	}
 	if (flags & PX_MAP_FIXED) {
 		if (addr & (PAGE - 1) || addr < PAGE || addr + len < addr ||
-		    addr + len > TASK_UTCB_BASE)
+		    addr + len > TASK_USER_END)
 			return -EINVAL;
 		vma_remove(mm, addr, addr + len);
 	} else {
@@ -129,13 +138,21 @@ long sys_munmap(struct task *t, uint64_t addr, uint64_t len)
 
 long sys_msync(struct task *t, uint64_t addr, uint64_t len, int flags)
 {
+	uint64_t end = addr + PAGE_UP(len);
 	(void)flags;
-	if (addr & (PAGE - 1) || addr + len < addr)
+	if (addr & (PAGE - 1) || end < addr)
 		return -EINVAL;
-	for (uint64_t a = addr; a < addr + len; a += PAGE)
-		if (!vma_find(t->proc->mm, a))
+	if (end > TASK_USER_END)
+		return -ENOMEM;
+	/* Every page of the range must be mapped: walk the areas, not the
+	 * pages (the range may be huge). */
+	for (uint64_t a = addr; a < end;) {
+		struct vma *v = vma_find(t->proc->mm, a);
+		if (!v)
 			return -ENOMEM;
-	mm_sync(t->proc->mm, addr, addr + PAGE_UP(len));
+		a = v->end;
+	}
+	mm_sync(t->proc->mm, addr, end);
 	return 0;
 }
 
@@ -196,7 +213,7 @@ long sys_shmat(struct task *t, long id, uint64_t addr, int flags)
 		return -EINVAL;
 	uint64_t len = segs[id].size;
 	if (addr) {
-		if (addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_UTCB_BASE ||
+		if (addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END ||
 		    !vma_range_free(mm, addr, addr + len))
 			return -EINVAL;
 	} else {

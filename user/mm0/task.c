@@ -16,8 +16,6 @@
 
 #include "mm0.h"
 
-#define UTCB_PAGES 64
-
 static struct task *tasks;
 static struct process *procs;
 static uint32_t init_pid;
@@ -44,7 +42,7 @@ struct process *process_find(uint32_t pid)
  * and writes it only when it is mapped). */
 static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 {
-	for (uint32_t i = 0; i < UTCB_PAGES; i++)
+	for (uint32_t i = 0; i < TASK_UTCB_PAGES; i++)
 		if (!(mm->utcb_used & (1ull << i))) {
 			uint64_t a = TASK_UTCB_BASE + i * PAGE;
 			long r = mm_fault(mm, a, FAULT_WRITE);
@@ -61,7 +59,7 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 /* The areas every address space has: the UTCB pages. */
 static long mm_base_areas(struct mm *mm)
 {
-	return vma_add(mm, TASK_UTCB_BASE, TASK_UTCB_BASE + UTCB_PAGES * PAGE,
+	return vma_add(mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
 		       PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE, VMA_ANON);
 }
 
@@ -181,7 +179,8 @@ static long elf_read(struct inode *ino, struct elf_ehdr *eh, struct elf_phdr *ph
 			continue;
 		if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
 		    ph[i].filesz > size - ph[i].offset ||
-		    ph[i].vaddr >= TASK_MMAP_BASE || ph[i].memsz > TASK_MMAP_BASE - ph[i].vaddr ||
+		    ph[i].vaddr < PAGE || ph[i].vaddr >= TASK_MMAP_BASE ||
+		    ph[i].memsz > TASK_MMAP_BASE - ph[i].vaddr ||
 		    (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1)))
 			return -ENOEXEC;
 	}
@@ -422,7 +421,7 @@ long task_fork(struct task *t, uint32_t *child_pid)
 	p = process_new(parent->pid);
 	if (!p)
 		return -ENOMEM;
-	if ((r = mm_clone(parent->mm, &p->mm))) {
+	if ((r = mm_clone(parent->mm, t->utcb, &p->mm))) {
 		process_free(p);
 		return r;
 	}

@@ -8,7 +8,8 @@
  * first write gets a frame of its own.  After fork both processes share
  * every private page copy-on-write: mapped read-only, copied on the first
  * write by either (or just made writable again when the other copy has
- * gone).  mm0 itself reads and writes process memory through the same
+ * gone).  UTCB pages are the exception: the kernel uses a UTCB only while
+ * it is mapped, so they are never shared or left unmapped (mm_clone).  mm0 itself reads and writes process memory through the same
  * fault logic, so the protections hold for it too: it never writes into
  * the zero page or into a page the process may only read.
  */
@@ -30,26 +31,33 @@ struct vm_object {
 
 static struct vm_object *file_objects; /* one per file mapped shared */
 
+/* The shared object of file `ino`, if it is mapped shared anywhere. */
+static struct vm_object *file_object(struct inode *ino)
+{
+	for (struct vm_object *o = file_objects; o; o = o->next_file)
+		if (o->ino == ino)
+			return o;
+	return NULL;
+}
+
 struct vm_object *vmo_new(uint64_t size, struct inode *ino)
 {
-	if (ino) {
-		for (struct vm_object *o = file_objects; o; o = o->next_file)
-			if (o->ino == ino) {
-				if (PAGE_UP(size) / PAGE > o->npages) {
-					uint64_t n = PAGE_UP(size) / PAGE;
-					frame_t *f = realloc(o->frames, n * sizeof(frame_t));
-					if (!f)
-						return NULL;
-					for (uint64_t i = o->npages; i < n; i++)
-						f[i] = NO_FRAME;
-					o->frames = f;
-					o->npages = n;
-				}
-				o->refs++;
-				return o;
-			}
+	struct vm_object *o = ino ? file_object(ino) : NULL;
+	if (o) {
+		if (PAGE_UP(size) / PAGE > o->npages) {
+			uint64_t n = PAGE_UP(size) / PAGE;
+			frame_t *f = realloc(o->frames, n * sizeof(frame_t));
+			if (!f)
+				return NULL;
+			for (uint64_t i = o->npages; i < n; i++)
+				f[i] = NO_FRAME;
+			o->frames = f;
+			o->npages = n;
+		}
+		o->refs++;
+		return o;
 	}
-	struct vm_object *o = calloc(1, sizeof(*o));
+	o = calloc(1, sizeof(*o));
 	if (!o)
 		return NULL;
 	o->npages = PAGE_UP(size) / PAGE;
@@ -86,6 +94,30 @@ static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
 			continue;
 		uint64_t n = size - i * PAGE < PAGE ? size - i * PAGE : PAGE;
 		fs_inode_write(o->ino, i * PAGE, frame_va(o->frames[i]), n);
+	}
+}
+
+void vmo_file_flush(struct inode *ino)
+{
+	struct vm_object *o = file_object(ino);
+	if (o)
+		vmo_writeback(o, 0, o->npages);
+}
+
+void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
+{
+	struct vm_object *o = file_object(ino);
+	const char *b = buf;
+	while (o && n) {
+		uint64_t i = off / PAGE, in = off % PAGE;
+		size_t chunk = PAGE - in < n ? PAGE - in : n;
+		if (i >= o->npages)
+			return;
+		if (o->frames[i] != NO_FRAME)
+			memcpy((char *)frame_va(o->frames[i]) + in, b, chunk);
+		off += chunk;
+		b += chunk;
+		n -= chunk;
 	}
 }
 
@@ -135,7 +167,9 @@ static uint32_t hash_page(uint64_t page, uint32_t nslots)
 
 static struct page_entry *pe_lookup(struct mm *mm, uint64_t page)
 {
-	if (!mm->npages_slots)
+	/* Page 0 marks an empty slot: it is never a process's page (the
+	 * NULL page is never mapped, see mm_fault). */
+	if (!mm->npages_slots || !page)
 		return NULL;
 	for (uint32_t i = hash_page(page, mm->npages_slots);;
 	     i = (i + 1) & (mm->npages_slots - 1)) {
@@ -473,17 +507,50 @@ void mm_clear(struct mm *mm)
 	mm->utcb_used = 0;
 }
 
+/*
+ * A Space whose list received granted capabilities (cap.c) is deleted, not
+ * pooled: the grants are owned by that space, not by mm0, so mm0 cannot
+ * destroy them one by one, and a process given the space next would
+ * inherit them.  Deleting the Space empties its lists; its memory is not
+ * reused until the untyped is reset, a cost only such processes pay.
+ */
 void mm_put(struct mm *mm)
 {
 	if (--mm->refs)
 		return;
 	mm_clear(mm);
 	free(mm->tables);
-	pool_give(CAP_SPACE, mm->space);
+	if (mm->has_grants) {
+		tess_cap_delete(mm->space);
+		slot_free(mm->space);
+	} else {
+		pool_give(CAP_SPACE, mm->space);
+	}
 	free(mm);
 }
 
-long mm_clone(struct mm *parent, struct mm **out)
+static bool is_utcb_page(uint64_t page)
+{
+	return page >= TASK_UTCB_BASE >> 12 && page < (TASK_UTCB_BASE >> 12) + TASK_UTCB_PAGES;
+}
+
+/* The child's copy of the forking thread's UTCB page `e`: a frame of its
+ * own, mapped writable at once. */
+static long utcb_copy(struct mm *mm, const struct page_entry *e)
+{
+	frame_t f;
+	if (frame_alloc(false, &f))
+		return -ENOMEM;
+	memcpy(frame_va(f), frame_va(e->frame), PAGE);
+	struct page_entry *c = pe_insert(mm, e->page, f, 0);
+	if (!c) {
+		frame_put(f);
+		return -ENOMEM;
+	}
+	return pe_map(mm, c, true, false);
+}
+
+long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 {
 	struct mm *mm;
 	long r = mm_new(&mm);
@@ -509,6 +576,13 @@ long mm_clone(struct mm *parent, struct mm **out)
 		struct page_entry *e = &parent->pages[i];
 		if (!e->page)
 			continue;
+		if (is_utcb_page(e->page)) {
+			if (e->page == utcb >> 12 && (r = utcb_copy(mm, e))) {
+				mm_put(mm);
+				return r;
+			}
+			continue;
+		}
 		uint16_t flags = e->flags & PE_SHARED;
 		if (!(e->flags & PE_SHARED)) {
 			/* Private: both share it read-only until one writes. */
@@ -529,7 +603,7 @@ long mm_clone(struct mm *parent, struct mm **out)
 	mm->brk_start = parent->brk_start;
 	mm->brk = parent->brk;
 	mm->mmap_next = parent->mmap_next;
-	mm->utcb_used = parent->utcb_used;
+	mm->utcb_used = 1ull << ((utcb - TASK_UTCB_BASE) / PAGE);
 	*out = mm;
 	return 0;
 }
@@ -557,7 +631,7 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 	struct page_entry *e;
 	long r;
 
-	if (!v)
+	if (!v || page == 0)
 		return -EFAULT;
 	if ((write && !(v->prot & PX_PROT_WRITE)) ||
 	    ((access & FAULT_EXEC) && !(v->prot & PX_PROT_EXEC)) ||
@@ -599,11 +673,16 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 		if (e->frame != zero_frame && frame_refs(e->frame) == 1) {
 			e->flags &= ~PE_COW; /* the other copy is gone */
 		} else {
+			/* A copy of the zero page is just a new zeroed frame:
+			 * nothing is copied, and page_copies does not count it. */
+			bool zero = e->frame == zero_frame;
 			frame_t f;
-			if (frame_alloc(false, &f))
+			if (frame_alloc(zero, &f))
 				return -ENOMEM;
-			memcpy(frame_va(f), frame_va(e->frame), PAGE);
-			mm0.stats.page_copies++;
+			if (!zero) {
+				memcpy(frame_va(f), frame_va(e->frame), PAGE);
+				mm0.stats.page_copies++;
+			}
 			pe_unmap(e);
 			frame_put(e->frame);
 			e->frame = f;

@@ -1,0 +1,188 @@
+/*
+ * clone: Codezero's clonetest.  Twenty threads made with
+ * clone(CLONE_VM|CLONE_THREAD|CLONE_FS|CLONE_FILES) run on stacks from
+ * mmap (MAP_GROWSDOWN); each adds one to its own slot of a shared array
+ * and checks that its stack and its process id (asked of mm0) are right.
+ * All of them finish, every slot is exactly 1, and the threads are gone
+ * afterwards (mm0's task count is back where it was).  And a process
+ * that exits while its threads run ends whole.
+ */
+#include <sched.h>
+#include <sys/mman.h>
+
+#include "test0.h"
+
+#define NTHREADS 20
+#define STACK_PAGES 4
+#define SPIN_LIMIT 200000
+
+static volatile int slot[NTHREADS];
+static volatile int finished;
+static volatile int bad_stack;
+static volatile int bad_pid;
+static pid_t process_pid;
+static unsigned char *stacks;
+
+static int thread_main(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	unsigned char *mine = stacks + (size_t)i * STACK_PAGES * PAGE_SIZE;
+	unsigned char here;
+
+	if (&here < mine || &here >= mine + STACK_PAGES * PAGE_SIZE)
+		__atomic_fetch_add(&bad_stack, 1, __ATOMIC_SEQ_CST);
+	if (getpid() != process_pid) /* a request to mm0 from each thread */
+		__atomic_fetch_add(&bad_pid, 1, __ATOMIC_SEQ_CST);
+	slot[i]++;
+	__atomic_fetch_add(&finished, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Yield until `*v` reaches `want` or the patience runs out. */
+static int wait_for(volatile int *v, int want)
+{
+	for (int i = 0; i < SPIN_LIMIT && *v < want; i++)
+		tess_thread_switch(TID_NIL);
+	return *v >= want;
+}
+
+/* Yield until mm0 counts `tasks` tasks again; whether it did. */
+static int tasks_back_to(uint64_t tasks)
+{
+	struct px_stats now;
+	for (int i = 0; i < SPIN_LIMIT; i++) {
+		posix_stats(&now);
+		if (now.tasks == tasks)
+			return 1;
+		tess_thread_switch(TID_NIL);
+	}
+	return 0;
+}
+
+static int spin(void *arg)
+{
+	(void)arg;
+	for (;;)
+		tess_thread_switch(TID_NIL);
+	return 0;
+}
+
+/* A process whose main thread exits while another thread runs ends
+ * whole: the parent's wait returns, no thread is left. */
+static void exit_with_threads(void)
+{
+	struct px_stats before, now;
+	posix_stats(&before);
+	pid_t pid = fork();
+	if (pid == 0) {
+		unsigned char *st = mmap(NULL, 2 * STACK_PAGES * PAGE_SIZE,
+					 PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int made = 0;
+		for (int i = 0; i < 2 && st != MAP_FAILED; i++)
+			made +=
+			    clone(spin, st + (i + 1) * STACK_PAGES * PAGE_SIZE,
+				  CLONE_VM | CLONE_THREAD, NULL) > 0;
+		tess_thread_switch(TID_NIL);
+		_exit(made == 2 ? 33 : 1);
+	}
+	expect_eq(wait_exit_status(pid), 33,
+		  "clone: a process exits while two of its threads spin");
+	posix_stats(&now);
+	expect_eq(now.tasks, before.tasks,
+		  "clone: its threads ended with it (mm0's task count)");
+}
+
+static volatile int forked_status = -2;
+
+/* A thread forks: the child is a copy of the thread (on its stack), and
+ * the thread reaps it. */
+static int forking_thread(void *arg)
+{
+	pid_t parent = (pid_t)(intptr_t)arg;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(getppid() == parent ? 44 : 1);
+	forked_status = pid > 0 ? wait_exit_status(pid) : -1;
+	return 0;
+}
+
+static void fork_from_thread(void)
+{
+	struct px_stats before;
+	posix_stats(&before);
+	unsigned char *st =
+	    mmap(NULL, STACK_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED ||
+	    clone(forking_thread, st + STACK_PAGES * PAGE_SIZE,
+		  CLONE_VM | CLONE_THREAD, (void *)(intptr_t)getpid()) <= 0) {
+		tap_ok(0, "clone: a thread to fork from");
+		return;
+	}
+	for (int i = 0; i < SPIN_LIMIT && forked_status == -2; i++)
+		tess_thread_switch(TID_NIL);
+	expect_eq(forked_status, 44,
+		  "clone: a thread forks, and reaps the child it made");
+	/* Its stack goes only once the thread is gone. */
+	if (tap_ok(tasks_back_to(before.tasks),
+		   "clone: the forking thread has exited"))
+		munmap(st, STACK_PAGES * PAGE_SIZE);
+}
+
+static void twenty_threads(void)
+{
+	struct px_stats before;
+	int tids[NTHREADS], made = 0, distinct = 1;
+
+	posix_stats(&before);
+	process_pid = getpid();
+	stacks = mmap(NULL, NTHREADS * STACK_PAGES * PAGE_SIZE,
+		      PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+	if (!tap_ok(stacks != MAP_FAILED, "clone: mmap of %d stacks", NTHREADS))
+		return;
+	for (int i = 0; i < NTHREADS; i++) {
+		void *top = stacks + (size_t)(i + 1) * STACK_PAGES * PAGE_SIZE;
+		tids[i] =
+		    clone(thread_main, top,
+			  CLONE_VM | CLONE_THREAD | CLONE_FS | CLONE_FILES,
+			  (void *)(intptr_t)i);
+		made += tids[i] > 0;
+		for (int j = 0; j < i; j++)
+			distinct &= tids[j] != tids[i];
+	}
+	expect_eq(made, NTHREADS, "clone: %d clone() calls return a thread id",
+		  NTHREADS);
+	tap_ok(distinct, "clone: the ids are all different");
+	tap_ok(wait_for(&finished, NTHREADS),
+	       "clone: all %d threads ran to the end (%d did)", NTHREADS,
+	       finished);
+	int ones = 0;
+	for (int i = 0; i < NTHREADS; i++)
+		ones += slot[i] == 1;
+	expect_eq(ones, NTHREADS,
+		  "clone: each thread incremented its own slot once, in shared "
+		  "memory");
+	expect_eq(bad_stack, 0,
+		  "clone: each thread ran on the stack it was given");
+	expect_eq(bad_pid, 0, "clone: each thread's getpid is the process's");
+
+	int gone = tasks_back_to(before.tasks);
+	tap_ok(gone,
+	       "clone: the threads have exited (mm0's task count is %lu "
+	       "again)",
+	       (unsigned long)before.tasks);
+	if (!gone)
+		return; /* their stacks stay */
+	munmap(stacks, NTHREADS * STACK_PAGES * PAGE_SIZE);
+	expect_err(clone(thread_main, NULL, CLONE_VM, NULL), EINVAL,
+		   "clone: no stack is EINVAL");
+}
+
+void test_clone(void)
+{
+	twenty_threads();
+	exit_with_threads();
+	fork_from_thread();
+}

@@ -1,0 +1,54 @@
+/*
+ * test0's main: waits until mm0 is ready (PX_SYNC), runs every area's
+ * tests in Codezero's order (file I/O, directories, mmap, shm, file I/O
+ * with seek, fork, clone, undefined instruction, IPC, user mutex, exec),
+ * then malformed requests and the cost of fork, and ends with the plan
+ * line and the tally.  Exit status 0 only if every check passed.
+ */
+#include <sys/wait.h>
+
+#include "test0.h"
+
+int wait_exit_status(pid_t pid)
+{
+	int status = 0;
+	pid_t r = waitpid(pid, &status, 0);
+	if (r != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+long px_raw(long req, long a1, long a2, long a3, long a4, long a5)
+{
+	struct tess_msg m = {
+	    .mr = {(uint64_t)req, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3,
+		   (uint64_t)a4, (uint64_t)a5},
+	};
+	long r = tess_call(posix_pager(), &m);
+	if (r)
+		return -1000 + r;
+	return (long)m.mr[0];
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	expect_eq(posix_sync(), 0, "PX_SYNC: mm0 answers the first request");
+	tap_diag("test0: pid %x, mm0 is thread %x", getpid(), posix_pager());
+
+	test_fileio_small();
+	test_dirs();
+	test_mmap();
+	test_shm();
+	test_fileio_seek();
+	test_fork();
+	test_clone();
+	test_undef();
+	test_ipc();
+	test_mutex();
+	test_exec();
+	test_malformed();
+	test_fork_cost();
+	return tap_finish();
+}
