@@ -30,6 +30,10 @@
 #define IPC_EXTENDED_MAX 2048
 #define IPC_FLAGS_MASK (IPC_TYPE_MASK | IPC_NONBLOCK | IPC_SIZE_MASK)
 #define IPC_SIZE(bytes) ((uint32_t)(bytes) << IPC_SIZE_SHIFT)
+/* In what arrived (rdx after a receive): the kernel made this message (a
+ * fault, in the faulting thread's name).  No thread can set it, so a
+ * pager can tell a real fault from a message that only looks like one. */
+#define IPC_FROM_KERNEL (1u << 3)
 
 #define IPC_SHORT_MRS 6
 #define UTCB_MRS 64

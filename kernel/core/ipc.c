@@ -25,7 +25,6 @@
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
-#define MSG_CHUNK 256
 
 /* A message on its way: where its words come from. */
 struct msg {
@@ -193,23 +192,27 @@ static int copy_extended(struct thread *s, vaddr_t src, struct thread *r,
 			 vaddr_t dst, u32 size)
 {
 	struct thread *cur = arch_current();
-	u8 buf[MSG_CHUNK];
 	u32 off = 0;
 
+	/* Frame to frame, as much at a time as both pages allow; a page not
+	 * there (or not writable) on either side goes to that side's pager. */
 	while (off < size) {
-		vaddr_t fa;
-		u32 n = MIN(size - off, MSG_CHUNK);
-		if (arch_copy_from_user(s->space, buf, src + off, n, &fa)) {
-			long f = page_fault_for(s, fa, false, s, r);
-			if (f != FAULT_RESUME)
-				return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
-		} else if (arch_copy_to_user(r->space, dst + off, buf, n, &fa)) {
-			long f = page_fault_for(r, fa, true, s, r);
-			if (f != FAULT_RESUME)
-				return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
+		paddr_t sp, dp;
+		long f = FAULT_RESUME;
+		if (arch_user_phys(s->space, src + off, false, &sp)) {
+			f = page_fault_for(s, src + off, false, s, r);
+		} else if (arch_user_phys(r->space, dst + off, true, &dp)) {
+			f = page_fault_for(r, dst + off, true, s, r);
 		} else {
+			u32 n = size - off;
+			n = MIN(n, PAGE_SIZE - ((src + off) & (PAGE_SIZE - 1)));
+			n = MIN(n, PAGE_SIZE - ((dst + off) & (PAGE_SIZE - 1)));
+			memcpy((void *)arch_phys_to_kernel(dp),
+			       (const void *)arch_phys_to_kernel(sp), n);
 			off += n;
 		}
+		if (f != FAULT_RESUME)
+			return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
 		/* The partner may have gone while we waited. */
 		if (cur->flags & THREAD_F_COPY_ABORTED)
 			return -E_ABORTED;
@@ -286,7 +289,8 @@ static int transfer(struct thread *s, struct thread *r)
 	struct trapframe *rtf = arch_thread_tf(r);
 	memcpy(tf_mrs(rtf), m.mr, sizeof(m.mr));
 	rtf->rsi = s->tid;
-	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT);
+	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT) |
+		   (is_fault_sender(s) ? IPC_FROM_KERNEL : 0);
 	rtf->rax = 0;
 	if (r != arch_current())
 		wake(r);

@@ -215,9 +215,10 @@ static void test_page_faults(void)
 	/* Read of a page not present. */
 	tap_eq(fault_start(&t, 0, F_LOAD, VA(1), &m), 0,
 	       "a read of an unmapped page faults to me");
-	tap_ok(m.sender == t.tid && m.info == IPC_SHORT &&
+	tap_ok(m.sender == t.tid && m.info == (IPC_SHORT | IPC_FROM_KERNEL) &&
 		   m.mr[0] == IPC_TAG_PAGEFAULT,
-	       "a page-fault message in the thread's name");
+	       "a page-fault message in the thread's name, marked as the "
+	       "kernel's");
 	tap_eq(m.mr[1], VA(1), "with the faulting address");
 	tap_eq(m.mr[2], 0, "access: a read, page not present");
 	tap_eq(m.mr[3], (uint64_t)fl_load_insn,
@@ -761,6 +762,37 @@ out:
 	kt_destroy(&c);
 }
 
+/* A thread sends a message that looks like a page fault. */
+static void forger_main(uint64_t to, uint64_t a1, uint64_t a2)
+{
+	struct tess_msg m;
+	(void)a1;
+	(void)a2;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = IPC_TAG_PAGEFAULT;
+	m.mr[1] = 0x1234000;
+	tess_send((uint32_t)to, &m);
+	for (;;)
+		tess_thread_switch(TID_NIL);
+}
+
+/* Only the kernel marks a message as its own (IPC_FROM_KERNEL). */
+static void test_forged_fault(void)
+{
+	struct kt_thread f = {0, 0};
+	struct tess_msg m;
+
+	if (kt_spawn(&f, forger_main, STACK(0), me, 0, 0)) {
+		tap_ok(0, "a thread to forge a fault message");
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(f.tid, &m), 0, "a message tagged as a page fault arrives");
+	tap_ok(m.mr[0] == IPC_TAG_PAGEFAULT && !(m.info & IPC_FROM_KERNEL),
+	       "it is not marked as made by the kernel: a pager can tell");
+	kt_destroy(&f);
+}
+
 void test_faults(void)
 {
 	printf("# faults: exceptions and unknown system calls as messages to "
@@ -774,6 +806,7 @@ void test_faults(void)
 		    "page tables for my addresses"))
 		goto out;
 	test_page_faults();
+	test_forged_fault();
 	test_exceptions();
 	test_fault_kill();
 	test_unknown_syscall();

@@ -419,7 +419,7 @@ int main(long arg)
 		if (!t)
 			continue; /* not one of ours: ignore */
 		long res;
-		if (m.mr[0] >= IPC_TAG_PAGEFAULT && m.mr[0] <= IPC_TAG_SYSCALL) {
+		if (m.info & IPC_FROM_KERNEL) {
 			res = handle_fault(t, &m);
 			if (res == NO_REPLY)
 				continue;

@@ -103,7 +103,7 @@ static void serve(void *arg)
 			continue;
 		}
 		errors = 0;
-		if (is_fault(m.mr[0]))
+		if ((m.info & IPC_FROM_KERNEL) && is_fault(m.mr[0]))
 			kill_faulter(&m);
 		else
 			root_log("fault thread: ignored a message (tag "
