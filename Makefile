@@ -8,6 +8,7 @@
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
+.DEFAULT_GOAL := all
 BUILD := build
 CC := gcc
 LD := ld
@@ -29,7 +30,8 @@ UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
 # ---------------------------------------------------------------- kernel
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
-KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c
+KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c \
+	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 
 # Two builds of the same sources: `kernel` for run and bench, `kcheck`
@@ -54,7 +56,7 @@ $(eval $(call kernel_build,kernel,))
 $(eval $(call kernel_build,kcheck,-DTESS_CHECK))
 
 # ---------------------------------------------------------------- user
-LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c
+LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
 
 $(BUILD)/user/%.o: %.c

@@ -57,6 +57,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 			      __FILE__, __LINE__);                          \
 	} while (0)
 
+/* In lib/string.c, shared with libc. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -67,7 +68,7 @@ int strncmp(const char *a, const char *b, size_t n);
 
 /* Let the compiler inline copies of known small sizes (a freestanding
  * build otherwise calls the functions for every one). */
-#if !defined(KERNEL_STRING_IMPL) && !defined(HOST_TEST)
+#ifndef HOST_TEST
 #define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define memset(d, c, n) __builtin_memset((d), (c), (n))
 #define memmove(d, s, n) __builtin_memmove((d), (s), (n))

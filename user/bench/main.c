@@ -8,6 +8,7 @@
  * are TCG cycles (QEMU's cost, noisy).  tools/bench.sh runs both.  The cost
  * of the two rdtsc reads themselves is measured and subtracted.
  */
+#include <bench.h>
 #include <stdio.h>
 #include <string.h>
 #include <tess.h>
@@ -21,32 +22,9 @@ static uint64_t samples[N];
 static struct tess_alloc *ba;
 static uint64_t overhead;
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		int j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 static void report(const char *name, int n)
 {
-	sort(samples, n);
-	uint64_t med = samples[n / 2], lo = samples[0], hi = samples[n - 1];
-	med = med > overhead ? med - overhead : 0;
-	lo = lo > overhead ? lo - overhead : 0;
-	hi = hi > overhead ? hi - overhead : 0;
-	printf("bench %s median=%lu min=%lu max=%lu n=%d\n", name, med, lo, hi, n);
+	bench_report(name, samples, n, overhead);
 }
 
 static void measure_overhead(void)
@@ -56,9 +34,8 @@ static void measure_overhead(void)
 		uint64_t t1 = rdtsc();
 		samples[i] = t1 - t0;
 	}
-	sort(samples, N);
+	bench_report("rdtsc_overhead", samples, N, 0); /* sorts them */
 	overhead = samples[N / 2];
-	printf("bench rdtsc_overhead median=%lu\n", overhead);
 }
 
 static void bench_null(void)

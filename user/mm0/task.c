@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <tessera/ipc.h>
 
+#include "lib/elf64.h"
+
 #include "mm0.h"
 
 static struct task *tasks;
@@ -146,36 +148,22 @@ static void thread_drop(struct task *t)
 
 /* ------------------------------------------------------------ programs */
 
-struct elf_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 #define MAX_PHDRS 16
 
 /* Read and check the program's headers: 0, or -ENOEXEC and friends. */
-static long elf_read(struct inode *ino, struct elf_ehdr *eh, struct elf_phdr *ph)
+static long elf_read(struct inode *ino, struct elf64_ehdr *eh, struct elf64_phdr *ph)
 {
 	uint64_t size = fs_inode_size(ino);
 	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
 	    memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
-	    eh->type != 2 || eh->machine != 62 ||
+	    eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
 	    eh->phentsize != sizeof(*ph) || eh->phnum == 0 || eh->phnum > MAX_PHDRS)
 		return -ENOEXEC;
 	if (fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
 	    (long)(eh->phnum * sizeof(*ph)))
 		return -ENOEXEC;
 	for (unsigned i = 0; i < eh->phnum; i++) {
-		if (ph[i].type != 1)
+		if (ph[i].type != PT_LOAD)
 			continue;
 		if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
 		    ph[i].filesz > size - ph[i].offset ||
@@ -193,17 +181,17 @@ static long elf_read(struct inode *ino, struct elf_ehdr *eh, struct elf_phdr *ph
  * (file_end); the whole bss pages above it, from the next page boundary,
  * are anonymous memory.
  */
-static long elf_map(struct mm *mm, struct inode *ino, const struct elf_ehdr *eh,
-		    const struct elf_phdr *ph)
+static long elf_map(struct mm *mm, struct inode *ino, const struct elf64_ehdr *eh,
+		    const struct elf64_phdr *ph)
 {
 	uint64_t top = 0;
 	for (unsigned i = 0; i < eh->phnum; i++) {
-		const struct elf_phdr *p = &ph[i];
-		if (p->type != 1 || !p->memsz)
+		const struct elf64_phdr *p = &ph[i];
+		if (p->type != PT_LOAD || !p->memsz)
 			continue;
-		uint32_t prot = (p->flags & 4 ? PX_PROT_READ : 0) |
-				(p->flags & 2 ? PX_PROT_WRITE : 0) |
-				(p->flags & 1 ? PX_PROT_EXEC : 0);
+		uint32_t prot = (p->flags & PF_R ? PX_PROT_READ : 0) |
+				(p->flags & PF_W ? PX_PROT_WRITE : 0) |
+				(p->flags & PF_X ? PX_PROT_EXEC : 0);
 		uint64_t start = PAGE_DOWN(p->vaddr);
 		uint64_t file_top = PAGE_UP(p->vaddr + p->filesz);
 		uint64_t mem_top = PAGE_UP(p->vaddr + p->memsz);
@@ -308,8 +296,8 @@ static long stack_build(struct mm *mm, struct strlist *args, struct strlist *env
 static long program_load(struct mm *mm, struct inode *ino, struct strlist *args,
 			 struct strlist *envs, struct exregs *x)
 {
-	struct elf_ehdr eh;
-	struct elf_phdr ph[MAX_PHDRS];
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[MAX_PHDRS];
 	uint64_t sp;
 	long r = elf_read(ino, &eh, ph);
 	if (r)
@@ -477,8 +465,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	struct process *p = t->proc;
 	char name[PX_PATH_MAX];
 	struct strlist args, envs;
-	struct elf_ehdr eh;
-	struct elf_phdr ph[MAX_PHDRS];
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[MAX_PHDRS];
 	struct exregs x;
 	long r;
 

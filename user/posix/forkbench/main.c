@@ -4,6 +4,7 @@
  * parent waits.  Printed as "bench NAME median=N min=N max=N n=N" like
  * the kernel benchmarks.
  */
+#include <bench.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -13,24 +14,6 @@
 #define WARMUP 10
 
 static uint64_t samples[N];
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		int j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
 
 int main(int argc, char **argv, char **envp)
 {
@@ -52,9 +35,6 @@ int main(int argc, char **argv, char **envp)
 		if (i >= WARMUP)
 			samples[i - WARMUP] = t1 - t0;
 	}
-	sort(samples, N);
-	printf("bench fork_exit_wait median=%lu min=%lu max=%lu n=%d\n",
-	       (unsigned long)samples[N / 2], (unsigned long)samples[0],
-	       (unsigned long)samples[N - 1], N);
+	bench_report("fork_exit_wait", samples, N, 0);
 	return 0;
 }

@@ -1,14 +1,24 @@
 /*
- * Memory and string primitives.  GCC may emit calls to memset/memcpy even
- * in freestanding code, so these exist under their standard names.
+ * Memory and string primitives, the same for the kernel and for user
+ * programs (libc): GCC may emit calls to memset and memcpy even in
+ * freestanding code, so these exist under their standard names.  Neither
+ * side's headers are included; the prototypes are the standard ones.
  */
-#define KERNEL_STRING_IMPL
-#include "kernel.h"
+#include <stddef.h>
+#include <stdint.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strncmp(const char *a, const char *b, size_t n);
 
 /* Eight bytes at a time with the string instructions, then the tail. */
 void *memset(void *dst, int c, size_t n)
 {
-	u64 v = 0x0101010101010101ull * (u8)c;
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
 	void *d = dst;
 	size_t q = n / 8, r = n % 8;
 	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
@@ -28,8 +38,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 
 void *memmove(void *dst, const void *src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
+	uint8_t *d = dst;
+	const uint8_t *s = src;
 	if (d < s) {
 		while (n--)
 			*d++ = *s++;
@@ -42,7 +52,7 @@ void *memmove(void *dst, const void *src, size_t n)
 
 int memcmp(const void *a, const void *b, size_t n)
 {
-	const u8 *x = a, *y = b;
+	const uint8_t *x = a, *y = b;
 	for (; n; n--, x++, y++)
 		if (*x != *y)
 			return *x < *y ? -1 : 1;
@@ -69,7 +79,7 @@ int strncmp(const char *a, const char *b, size_t n)
 {
 	for (; n; n--, a++, b++) {
 		if (*a != *b)
-			return (u8)*a < (u8)*b ? -1 : 1;
+			return (uint8_t)*a < (uint8_t)*b ? -1 : 1;
 		if (!*a)
 			return 0;
 	}
