@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <tess_alloc.h>
 
 #include "mm0.h"
 
@@ -27,36 +28,28 @@ frame_t zero_frame = NO_FRAME;
 
 /* ------------------------------------------------------------ own space */
 
-static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
-static const uint64_t table_span[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
+/* mm0's own tables come straight from its untyped, not from the pools:
+ * the heap grows through here, and the pools' bookkeeping uses the heap. */
+static long own_take_table(void *ctx, unsigned type, cptr_t *out)
+{
+	(void)ctx;
+	return object_new(type, 0, out);
+}
+
+static void own_give_table(void *ctx, unsigned type, cptr_t cap)
+{
+	(void)ctx;
+	(void)type;
+	tess_cap_delete(cap);
+	slot_free(cap);
+}
 
 /* Map `page` at `va` in mm0's own space, making tables as needed. */
 static long map_own(cptr_t page, uint64_t va, unsigned rights)
 {
-	long r = tess_map(page, SPACE_SELF, va, rights);
-	if (r != -E_NOTMAPPED)
-		return r;
-	/* Find the lowest level that can be mapped, then go back down. */
-	cptr_t made[3] = { 0, 0, 0 };
-	int level = 0;
-	for (;;) {
-		if (!made[level]) {
-			r = object_new(table_types[level], 0, &made[level]);
-			if (r)
-				return r;
-		}
-		r = tess_map(made[level], SPACE_SELF, va & ~(table_span[level] - 1), 0);
-		if (r == -E_NOTMAPPED && level < 2) {
-			level++;
-			continue;
-		}
-		if (r)
-			return r;
-		if (level == 0)
-			break;
-		level--;
-	}
-	return tess_map(page, SPACE_SELF, va, rights);
+	static const struct tess_tables own = { own_take_table, own_give_table,
+						NULL, NULL };
+	return tess_tables_map(page, SPACE_SELF, va, rights, &own);
 }
 
 /* ------------------------------------------------------------ heap */
@@ -204,4 +197,24 @@ void pool_give(unsigned type, cptr_t cap)
 		p->cap = n;
 	}
 	p->caps[p->n++] = cap;
+}
+
+/* The pools as the source of page tables for tess_tables_map. */
+static long pool_take_table(void *ctx, unsigned type, cptr_t *out)
+{
+	(void)ctx;
+	return pool_take(type, out);
+}
+
+static void pool_give_table(void *ctx, unsigned type, cptr_t cap)
+{
+	(void)ctx;
+	pool_give(type, cap);
+}
+
+long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
+		     void (*mapped)(void *ctx, unsigned type, cptr_t cap), void *ctx)
+{
+	struct tess_tables src = { pool_take_table, pool_give_table, mapped, ctx };
+	return tess_tables_map(page, space, va, rights, &src);
 }

@@ -82,6 +82,10 @@ extern frame_t zero_frame;
 /* Pools of unused kernel objects (threads, spaces, tables). */
 long pool_take(unsigned type, cptr_t *out);
 void pool_give(unsigned type, cptr_t cap);
+/* Map `page` at `va` in `space`, making the missing tables from the
+ * pools; `mapped` (if not NULL) hears of each table mapped. */
+long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
+		     void (*mapped)(void *ctx, unsigned type, cptr_t cap), void *ctx);
 
 /* ------------------------------------------------------------ vm.c */
 

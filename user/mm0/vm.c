@@ -240,57 +240,37 @@ static void pe_erase(struct mm *mm, struct page_entry *e)
 
 /* ------------------------------------------------------------ mapping */
 
-static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
-static const uint64_t table_span[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
-
-static long table_record(struct mm *mm, cptr_t cap, unsigned type)
+/* Room for `n` more records of tables mapped in the process. */
+static long tables_reserve(struct mm *mm, uint32_t n)
 {
-	if (mm->ntables == mm->tables_cap) {
-		uint32_t n = mm->tables_cap ? mm->tables_cap * 2 : 16;
-		struct table_rec *t = realloc(mm->tables, n * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		mm->tables = t;
-		mm->tables_cap = n;
-	}
+	if (mm->ntables + n <= mm->tables_cap)
+		return 0;
+	uint32_t cap = mm->tables_cap ? mm->tables_cap * 2 : 16;
+	struct table_rec *t = realloc(mm->tables, cap * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	mm->tables = t;
+	mm->tables_cap = cap;
+	return 0;
+}
+
+/* A table now mapped in the process: it goes back to the pool with it. */
+static void table_mapped(void *ctx, unsigned type, cptr_t cap)
+{
+	struct mm *mm = ctx;
 	mm->tables[mm->ntables].cap = cap;
 	mm->tables[mm->ntables].type = type;
 	mm->ntables++;
-	return 0;
 }
 
 /* Map `cap` at `va` in the process, making the page tables it lacks. */
 static long map_in(struct mm *mm, cptr_t cap, uint64_t va, unsigned rights)
 {
-	long r = tess_map(cap, mm->space, va, rights);
-	if (r != -E_NOTMAPPED)
-		return r;
-	cptr_t made[3] = { 0, 0, 0 };
-	int level = 0;
-	for (;;) {
-		if (!made[level]) {
-			r = pool_take(table_types[level], &made[level]);
-			if (r)
-				return r;
-		}
-		r = tess_map(made[level], mm->space, va & ~(table_span[level] - 1), 0);
-		if (r == -E_NOTMAPPED && level < 2) {
-			level++;
-			continue;
-		}
-		if (r) {
-			for (int l = 0; l < 3; l++)
-				if (made[l])
-					pool_give(table_types[l], made[l]);
-			return r;
-		}
-		table_record(mm, made[level], table_types[level]);
-		made[level] = 0;
-		if (level == 0)
-			break;
-		level--;
-	}
-	return tess_map(cap, mm->space, va, rights);
+	/* At most three tables per page (PT, PD, PDPT). */
+	long r = tables_reserve(mm, 3);
+	if (r)
+		return -E_NOMEM;
+	return map_with_tables(cap, mm->space, va, rights, table_mapped, mm);
 }
 
 static void pe_unmap(struct page_entry *e)

@@ -44,4 +44,23 @@ long tess_new_page_at(struct tess_alloc *a, cptr_t space, uintptr_t va,
 /* Make sure the tables for `va` exist in `space`. */
 long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va);
 
+/*
+ * The same walk for callers with their own way of making tables (a pager's
+ * pools, say).  `take` makes (or reuses) a table object of a type (CAP_PT,
+ * CAP_PD, CAP_PDPT); `give` takes back one that was not used (one already
+ * in place, or after a failure); `mapped`, if not NULL, hears of each table
+ * that was mapped, to own it from then on.  The kernel never makes a
+ * table, so mapping a page means making the missing ones bottom up.
+ */
+struct tess_tables {
+	long (*take)(void *ctx, unsigned type, cptr_t *out);
+	void (*give)(void *ctx, unsigned type, cptr_t cap);
+	void (*mapped)(void *ctx, unsigned type, cptr_t cap);
+	void *ctx;
+};
+long tess_tables_ensure(cptr_t space, uintptr_t va, const struct tess_tables *src);
+/* tess_map, and if a table is missing, tess_tables_ensure and again. */
+long tess_tables_map(cptr_t page, cptr_t space, uintptr_t va, unsigned rights,
+		     const struct tess_tables *src);
+
 #endif

@@ -76,53 +76,80 @@ long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out)
 }
 
 static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
-static const uintptr_t table_align[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
+static const uintptr_t table_span[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
 
-long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va)
+long tess_tables_ensure(cptr_t space, uintptr_t va, const struct tess_tables *src)
 {
 	cptr_t made[3] = { 0, 0, 0 };
 	int level = 0;
 	long r;
 
-	/* Bottom up: find the lowest level whose table can be mapped, then
-	 * map back down. */
+	/* Bottom up: find the lowest level whose table can be mapped (the
+	 * one above it exists), then map back down. */
 	for (;;) {
 		if (!made[level]) {
-			r = tess_new(a, table_types[level], 0, &made[level]);
+			r = src->take(src->ctx, table_types[level], &made[level]);
 			if (r)
-				return r;
+				break;
 		}
-		r = tess_map(made[level], space, va & ~(table_align[level] - 1), 0);
-		if (r == -E_MAPPED) {
-			tess_delete(a, made[level]); /* it was there already */
-			made[level] = 0;
-			if (level == 0)
-				return 0;
-			level--;
-			continue;
-		}
+		r = tess_map(made[level], space, va & ~(table_span[level] - 1), 0);
 		if (r == -E_NOTMAPPED && level < 2) {
 			level++;
 			continue;
 		}
-		if (r)
-			return r;
+		if (r == -E_MAPPED) {
+			/* Someone else's table is there: ours is not needed. */
+			src->give(src->ctx, table_types[level], made[level]);
+		} else if (r) {
+			break;
+		} else if (src->mapped) {
+			src->mapped(src->ctx, table_types[level], made[level]);
+		}
+		made[level] = 0;
 		if (level == 0)
 			return 0;
 		level--;
 	}
+	for (int l = 0; l < 3; l++)
+		if (made[l])
+			src->give(src->ctx, table_types[l], made[l]);
+	return r;
+}
+
+long tess_tables_map(cptr_t page, cptr_t space, uintptr_t va, unsigned rights,
+		     const struct tess_tables *src)
+{
+	long r = tess_map(page, space, va, rights);
+	if (r != -E_NOTMAPPED)
+		return r;
+	r = tess_tables_ensure(space, va, src);
+	if (r)
+		return r;
+	return tess_map(page, space, va, rights);
+}
+
+static long alloc_take(void *ctx, unsigned type, cptr_t *out)
+{
+	return tess_new(ctx, type, 0, out);
+}
+
+static void alloc_give(void *ctx, unsigned type, cptr_t cap)
+{
+	(void)type;
+	tess_delete(ctx, cap);
+}
+
+long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va)
+{
+	struct tess_tables src = { alloc_take, alloc_give, NULL, a };
+	return tess_tables_ensure(space, va, &src);
 }
 
 long tess_map_page(struct tess_alloc *a, cptr_t page, cptr_t space,
 		   uintptr_t va, unsigned rights)
 {
-	long r = tess_map(page, space, va, rights);
-	if (r != -E_NOTMAPPED)
-		return r;
-	r = tess_ensure_tables(a, space, va);
-	if (r)
-		return r;
-	return tess_map(page, space, va, rights);
+	struct tess_tables src = { alloc_take, alloc_give, NULL, a };
+	return tess_tables_map(page, space, va, rights, &src);
 }
 
 long tess_new_page_at(struct tess_alloc *a, cptr_t space, uintptr_t va,
