@@ -1,7 +1,9 @@
 /*
  * ktest: the kernel API test suite, run as the root task.  Each test_*.c
  * file is one area; main.c runs them in order.  Every check is a real
- * system call and prints one TAP line.
+ * system call and prints one TAP line.  What several suites use lives in
+ * helpers.c (threads, tables, capabilities, slots) and agent.c (threads
+ * in other spaces that take orders), declared here.
  */
 #ifndef KTEST_H
 #define KTEST_H
@@ -28,18 +30,22 @@ extern struct tess_alloc *ka;
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
 
-/* Thread helpers shared by the suites (defined in test_threads.c). */
+/* ---------------------------------------------------------------- helpers.c
+ * Threads in this space or in a copy of it, started on a stack of the
+ * caller's with up to three arguments, waited for with a time limit. */
 struct kt_thread {
 	cptr_t cap; /* the Thread object (0: none) */
 	uint32_t tid;
 };
 struct kt_child {
 	struct kt_thread t; /* the first thread of the copied space */
-	cptr_t space;       /* its Space object */
-	cptr_t cnode;       /* a CSpace holding the copied tables and pages */
+	cptr_t space;	    /* its Space object */
+	cptr_t cnode;	    /* a CSpace holding the copied tables and pages */
 	uint32_t spid;
-	uint32_t copied;    /* thread_create.copied */
+	uint32_t copied; /* thread_create.copied */
 };
+#define KT_COPY_CNODE_BITS 10	 /* room for the copied objects of one space */
+#define KT_TIMEOUT_US 5000000ull /* how long a helper waits for a thread */
 typedef void (*kt_entry)(uint64_t a0, uint64_t a1, uint64_t a2);
 uint32_t kt_self(void);
 uint64_t kt_now_us(void);
@@ -49,19 +55,81 @@ long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
 	      uint64_t a1, uint64_t a2);
 long kt_spawn(struct kt_thread *t, kt_entry fn, void *stack, size_t size,
 	      uint64_t a0, uint64_t a1, uint64_t a2);
-void kt_destroy(struct kt_thread *t);
+long kt_destroy(struct kt_thread *t);
+long kt_tctrl(uint32_t action, uint32_t tid);
 long kt_read(uint32_t tid, struct exregs *x);
 long kt_state(uint32_t tid);
 long kt_wait_state(uint32_t tid, long state);
+long kt_wait_count(volatile uint32_t *v, uint32_t want);
 long kt_reap(uint32_t tid, int *status);
 long kt_recv(uint32_t from, struct tess_msg *m);
 long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 		   uint32_t cid);
 void kt_child_destroy(struct kt_child *c);
-long kt_tables_make(uintptr_t va, cptr_t tab[3]);
-void kt_tables_free(cptr_t tab[3]);
 long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	      uint32_t ops);
+
+/* Page tables, capabilities, root slots. */
+long kt_tables_make(struct tess_alloc *a, cptr_t space, uintptr_t va,
+		    cptr_t tab[3]);
+long kt_tables_free(struct tess_alloc *a, cptr_t tab[3]);
+struct cap_info kt_cap_info(cptr_t c);
+uint32_t kt_cap_type(cptr_t c);
+cptr_t kt_slot(void);
+cptr_t kt_new_obj(cptr_t ut, unsigned type, unsigned bits);
+void kt_slots_free(void);
+
+/* Slot `slot` of the CSpace in root slot `cs` (a two-digit address). */
+static inline cptr_t kt_addr2(cptr_t cs, unsigned slot)
+{
+	return (cs << CPTR_DIGIT_BITS) | slot;
+}
+
+/* ---------------------------------------------------------------- agent.c
+ * Agents: threads in copies of the root task's space (TC_COPY_SPACE) that
+ * take orders from the root task by IPC and carry out each with the
+ * suite's `order` function, typically one system call.  A mailbox page
+ * mapped at the same address in both spaces (so that pointers into it are
+ * good in both) holds what they report: it is the suite's own struct mbox,
+ * which each suite with agents defines with a struct kt_mbox `k` first.
+ */
+
+/* What kt_agent_* return when the agent did not answer in time, and what
+ * an order function returns for an order it does not know: no E_* code. */
+#define KT_AGENT_TIMEOUT (-1000)
+#define KT_AGENT_UNKNOWN (-1001)
+
+struct kt_mbox {
+	volatile uint32_t seq; /* bumped by the agent after each order */
+	uint32_t boss;	       /* the only thread it takes orders from */
+	volatile long result;  /* of the last order */
+};
+struct mbox;
+/* Carry out the order in m (MR0 the operation, MR1-MR4 its arguments) in
+ * the agent's thread; the result goes to the mailbox's k.result. */
+typedef long (*kt_order_fn)(struct mbox *mb, struct tess_msg *m);
+
+struct kt_agent {
+	cptr_t thread, space; /* its Thread and Space objects */
+	cptr_t copies;	      /* a CSpace holding its copied tables and pages */
+	cptr_t page;	      /* the mailbox page, mapped in my space */
+	cptr_t page2;	      /* a copy of its cap, mapped in the agent's */
+	cptr_t tables[3];     /* tables made to map page2 in its space */
+	uint32_t tid, spid;
+	struct mbox *mb;       /* the mailbox, at one address in both spaces */
+	struct tess_alloc *al; /* where its objects came from */
+};
+long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
+		   uint32_t cid, uint32_t pager, cptr_t cspace,
+		   kt_order_fn order);
+long kt_agent_free(struct kt_agent *a);
+long kt_agent_post(struct kt_agent *a, uint64_t op, uint64_t a1, uint64_t a2,
+		   uint64_t a3, uint64_t a4);
+long kt_agent_wait(struct kt_agent *a, uint32_t seq);
+long kt_agent_do(struct kt_agent *a, uint64_t op, uint64_t a1, uint64_t a2,
+		 uint64_t a3, uint64_t a4);
+long kt_map_copy(struct tess_alloc *al, cptr_t page, cptr_t space, uintptr_t va,
+		 cptr_t *copy, cptr_t tables[3]);
 
 void test_boot(void);
 void test_caps(void);

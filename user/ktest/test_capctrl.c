@@ -11,27 +11,25 @@
  * CONTAINER_CONFIGURE, thread ids in container 2, IPC across containers
  * only with a capability, and the end of a container with its last cap.
  *
- * An agent takes orders from the root task by IPC (operation and arguments
- * in the message registers), carries each out with one system call and
- * leaves the result in a mailbox page the root task maps too, at the same
- * address, so pointers into the mailbox are good in both spaces.  Echo
- * threads in the root task's space answer calls with MR0 + 1 and record
- * who called.  Every object comes from an arena (one Untyped, one CSpace
- * for the slots) that is empty again at the end; the scope capabilities
- * made here are destroyed or revoked, so the root task's lists end as they
- * began.
+ * An agent (agent.c) takes orders from the root task by IPC (operation
+ * and arguments in the message registers), carries each out with one
+ * system call and leaves the result in a mailbox page the root task maps
+ * too, at the same address, so pointers into the mailbox are good in both
+ * spaces.  Echo threads in the root task's space answer calls with MR0 + 1
+ * and record who called.  Every object comes from an arena (one Untyped,
+ * one CSpace for the slots) that is empty again at the end; the scope
+ * capabilities made here are destroyed or revoked, so the root task's
+ * lists end as they began.
  */
 #include "ktest.h"
+#include <tess_thread.h>
 
 #define ARENA_BITS 24	   /* the arena's Untyped: 16 MiB */
 #define ARENA_SLOT_BITS 10 /* the arena's CSpace: 1024 slots */
-#define COPY_SLOT_BITS 10  /* per agent: slots for its copied tables, pages */
 #define ROOT_LIST_SLOTS 28 /* a space's own list (kernel/core/space.h) */
 #define STACK_SIZE 8192
 #define NECHO 3
 #define NREC 40
-#define WAIT_US 3000000
-#define AGENT_TIMEOUT (-1000) /* not an E_* code: the agent did not answer */
 
 /* The suite's addresses: agent mailboxes, then two test pages. */
 #define VA_MB(i) (KT_VA_CAPCTRL + 0x1000ul * (1 + (i)))
@@ -49,37 +47,24 @@ struct echo_rec {
 	volatile uint64_t last;
 };
 
+/* An agent's mailbox (see ktest.h). */
 struct mbox {
-	volatile uint32_t seq;	 /* bumped by the agent after each order */
-	uint32_t boss;		 /* the only thread it takes orders from */
-	volatile long result;	 /* of the last order */
+	struct kt_mbox k;
 	volatile uint64_t reply; /* OP_IPC: MR0 received */
 	volatile uint32_t sender;
-	volatile uint64_t spin; /* OP_SPIN: counts forever */
+	volatile uint32_t spin; /* OP_SPIN: counts forever */
 	struct echo_rec echo;	/* for an echo thread in the agent's space */
 	struct capability cap;	/* capability_control's buffer */
 	struct capability list[NREC];
 	struct task_ids ids; /* OP_TCTRL, OP_GETID */
 	struct thread_create tc;
 };
+_Static_assert(sizeof(struct mbox) <= 4096, "a mailbox is one page");
 
-struct agent {
-	cptr_t thread, space, copies, page, page2, tables[3];
-	uint32_t tid, spid;
-	struct mbox *mb;
-};
-
-struct echo {
-	cptr_t thread;
-	uint32_t tid;
-	struct echo_rec *rec;
-};
-
-static char agent_stack[STACK_SIZE] __attribute__((aligned(16)));
 static char aecho_stack[STACK_SIZE] __attribute__((aligned(16)));
 static char echo_stack[NECHO][STACK_SIZE] __attribute__((aligned(16)));
 static struct echo_rec echo_recs[NECHO];
-static struct echo echo[NECHO];
+static struct tess_thread echo[NECHO];
 
 static struct tess_alloc al; /* slots of the arena CSpace */
 static cptr_t arena_ut, arena_cs, root_tables[3], scratch_page, ro_page;
@@ -93,55 +78,40 @@ static long start_n;
 /* ------------------------------------------------------------ in other threads
  */
 
-/* An agent: one order at a time from mb->boss, one system call each. */
-static void __attribute__((noreturn)) agent_main(struct mbox *mb)
+/* An agent's order (kt_order_fn): one system call. */
+static long agent_order(struct mbox *mb, struct tess_msg *m)
 {
-	struct tess_msg m;
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		if (tess_receive(mb->boss, &m))
-			continue;
-		uint64_t op = m.mr[0], a1 = m.mr[1], a2 = m.mr[2], a3 = m.mr[3];
-		uint64_t a4 = m.mr[4];
-		long r;
-		switch (op) {
-		case OP_IPC:
-			memset(&m, 0, sizeof(m));
-			m.mr[0] = a4;
-			r = tess_ipc((uint32_t)a1, (uint32_t)a2, (uint32_t)a3,
-				     &m, 0);
-			mb->reply = m.mr[0];
-			mb->sender = m.sender;
-			break;
-		case OP_CAPCTRL:
-			r = tess_capability_control((unsigned)a1, a2,
-						    (void *)a3);
-			break;
-		case OP_TCTRL:
-			r = tess_thread_control((uint32_t)a1, &mb->ids,
-						&mb->tc);
-			break;
-		case OP_GETID:
-			r = tess_getid(&mb->ids);
-			break;
-		case OP_SPIN:
-			for (;;) {
-				mb->spin++;
-				tess_thread_switch(TID_NIL);
-			}
-		default:
-			r = AGENT_TIMEOUT - 1; /* an unknown order */
-			break;
+	uint64_t a1 = m->mr[1], a2 = m->mr[2], a3 = m->mr[3], a4 = m->mr[4];
+	long r;
+	switch (m->mr[0]) {
+	case OP_IPC:
+		memset(m, 0, sizeof(*m));
+		m->mr[0] = a4;
+		r = tess_ipc((uint32_t)a1, (uint32_t)a2, (uint32_t)a3, m, 0);
+		mb->reply = m->mr[0];
+		mb->sender = m->sender;
+		return r;
+	case OP_CAPCTRL:
+		return tess_capability_control((unsigned)a1, a2, (void *)a3);
+	case OP_TCTRL:
+		return tess_thread_control((uint32_t)a1, &mb->ids, &mb->tc);
+	case OP_GETID:
+		return tess_getid(&mb->ids);
+	case OP_SPIN:
+		for (;;) {
+			mb->spin++;
+			tess_thread_switch(TID_NIL);
 		}
-		mb->result = r;
-		__atomic_add_fetch(&mb->seq, 1, __ATOMIC_RELEASE);
+	default:
+		return KT_AGENT_UNKNOWN;
 	}
 }
 
 /* An echo: answers every message with MR0 + 1 (if the caller waits for it
- * and the echo may send to it) and records who sent what. */
-static void __attribute__((noreturn)) echo_main(struct echo_rec *rec)
+ * and the echo may send to it) and records who sent what in *rec. */
+static void echo_main(void *rec_)
 {
+	struct echo_rec *rec = rec_;
 	struct tess_msg m;
 	for (;;) {
 		memset(&m, 0, sizeof(m));
@@ -155,270 +125,71 @@ static void __attribute__((noreturn)) echo_main(struct echo_rec *rec)
 	}
 }
 
+/* echo_main started with kt_start (rec in a0). */
+static void echo_entry(uint64_t rec, uint64_t a1, uint64_t a2)
+{
+	echo_main((void *)rec);
+}
+
 /* ------------------------------------------------------------ helpers */
 
-static long now_us(void)
+/* An echo in the root task's space on `stack`, recording in *rec; 0 once
+ * it waits for messages. */
+static long echo_make(struct tess_thread *e, struct echo_rec *rec, char *stack)
 {
-	struct tess_timeval tv;
-	tess_time(&tv);
-	return tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
-static uint32_t thread_state(uint32_t tid)
-{
-	struct exregs x;
-	memset(&x, 0, sizeof(x));
-	x.flags = EXREGS_READ;
-	if (tess_exchange_registers(&x, tid))
-		return 0xffffffffu;
-	return x.state;
-}
-
-/* Yield until `tid` is blocked (waiting in IPC); 0 or -1 on timeout. */
-static int wait_blocked(uint32_t tid)
-{
-	long end = now_us() + WAIT_US;
-	while (thread_state(tid) != THREAD_STATE_BLOCKED) {
-		if (now_us() > end)
-			return -1;
-		tess_thread_switch(TID_NIL);
-	}
-	return 0;
-}
-
-/* Yield until *count reaches `want` (or a timeout). */
-static void wait_count(volatile uint32_t *count, uint32_t want)
-{
-	long end = now_us() + WAIT_US;
-	while (*count < want && now_us() < end)
-		tess_thread_switch(TID_NIL);
-}
-
-/* Start a thread made by thread_control at `fn(arg)` on `stack`. */
-static long start_thread(uint32_t tid, void (*fn)(void *), void *arg,
-			 char *stack)
-{
-	struct exregs x;
-	struct task_ids ids;
-	long r;
-	memset(&x, 0, sizeof(x));
-	x.rip = (uint64_t)fn;
-	x.rsp = (uint64_t)(stack + STACK_SIZE - 8);
-	x.rdi = (uint64_t)arg;
-	x.rflags = 0x202;
-	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
-	r = tess_exchange_registers(&x, tid);
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	return tess_thread_control(THREAD_RUN, &ids, 0);
-}
-
-/* Make the page tables `va` needs in `space`; the ones made go to made[]. */
-static long tables_for(cptr_t space, uintptr_t va, cptr_t made[3])
-{
-	static const unsigned type[3] = {CAP_PDPT, CAP_PD, CAP_PT};
-	static const unsigned shift[3] = {39, 30, 21};
-	for (int i = 0; i < 3; i++) {
-		cptr_t c;
-		long r = tess_new(&al, type[i], 0, &c);
-		if (r)
-			return r;
-		r = tess_map(c, space, va & ~((1ul << shift[i]) - 1), 0);
-		if (r == -E_MAPPED) {
-			tess_delete(&al, c);
-			continue;
-		}
-		if (r) {
-			tess_delete(&al, c);
-			return r;
-		}
-		made[i] = c;
-	}
-	return 0;
-}
-
-static long delete_tables(cptr_t t[3])
-{
-	long bad = 0;
-	for (int i = 2; i >= 0; i--)
-		if (t[i]) {
-			bad |= tess_delete(&al, t[i]);
-			t[i] = 0;
-		}
-	return bad;
-}
-
-/* A thread in the root task's space running echo_main. */
-static long echo_make(struct echo *e, struct echo_rec *rec, char *stack)
-{
-	struct task_ids ids;
-	struct thread_create tc;
-	long r = tess_new(&al, CAP_THREAD, 0, &e->thread);
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	ids.tid = root_tid;
-	tc.thread = e->thread;
-	tc.space = tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.cid = 0;
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
-	if (r)
-		return r;
-	e->tid = ids.tid;
-	e->rec = rec;
-	r = start_thread(e->tid, (void (*)(void *))echo_main, rec, stack);
-	if (r)
-		return r;
-	return wait_blocked(e->tid) ? AGENT_TIMEOUT : 0;
+	long r = tess_thread_spawn(&al, echo_main, rec, stack + STACK_SIZE,
+				   TID_NIL, e);
+	return r ? r : kt_wait_state(e->tid, THREAD_STATE_BLOCKED);
 }
 
 /*
  * An agent in container `cid`, paged by `pager` (TID_NIL: the root task),
- * in a copy of the root task's space, with root CSpace `cspace` (or
- * CPTR_NONE), mailbox number `idx`.  It starts with no scope capability
- * in its own list.
+ * with root CSpace `cspace` (or CPTR_NONE), mailbox number `idx`.  It
+ * starts with no scope capability in its own list.
  */
-static long agent_make(struct agent *a, int idx, uint32_t cid, uint32_t pager,
-		       cptr_t cspace)
+static long agent_make(struct kt_agent *a, int idx, uint32_t cid,
+		       uint32_t pager, cptr_t cspace)
 {
-	struct task_ids ids;
-	struct thread_create tc;
-	long r;
-
-	memset(a, 0, sizeof(*a));
-	if ((r = tess_new(&al, CAP_THREAD, 0, &a->thread)) ||
-	    (r = tess_new(&al, CAP_SPACE, 0, &a->space)) ||
-	    (r = tess_new(&al, CAP_CSPACE, COPY_SLOT_BITS, &a->copies)))
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	ids.tid = root_tid;
-	tc.thread = a->thread;
-	tc.space = a->space;
-	tc.cspace = cspace;
-	tc.untyped = arena_ut;
-	tc.dest = a->copies << CPTR_DIGIT_BITS;
-	tc.pager = pager;
-	tc.cid = cid;
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE, &ids, &tc);
-	if (r)
-		return r;
-	a->tid = ids.tid;
-	a->spid = ids.spid;
-
-	/* The mailbox, mapped after the copy so that both see one page. */
-	if ((r = tess_new(&al, CAP_PAGE, 0, &a->page)) ||
-	    (r = tess_map(a->page, SPACE_SELF, VA_MB(idx),
-			  RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)))
-		return r;
-	a->page2 = tess_slot(&al);
-	if ((r = tess_cap_copy(a->page, a->page2)))
-		return r;
-	r = tess_map(a->page2, a->space, VA_MB(idx),
-		     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	if (r == -E_NOTMAPPED) {
-		if ((r = tables_for(a->space, VA_MB(idx), a->tables)))
-			return r;
-		r = tess_map(a->page2, a->space, VA_MB(idx),
-			     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	}
-	if (r)
-		return r;
-	a->mb = (struct mbox *)VA_MB(idx);
-	memset(a->mb, 0, sizeof(*a->mb));
-	a->mb->boss = root_tid;
-	return start_thread(a->tid, (void (*)(void *))agent_main, a->mb,
-			    agent_stack);
-}
-
-static long agent_free(struct agent *a)
-{
-	long bad = 0;
-	cptr_t *c[] = {&a->thread, &a->space, &a->page2, &a->page, &a->copies};
-	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		if (*c[i]) {
-			long r = tess_delete(&al, *c[i]);
-			if (r && r != -E_EMPTY)
-				bad = r;
-			*c[i] = 0;
-		}
-	bad |= delete_tables(a->tables);
-	return bad;
-}
-
-/* Give the agent an order; returns 0 once it has taken it. */
-static long agent_post(struct agent *a, uint64_t op, uint64_t a1, uint64_t a2,
-		       uint64_t a3, uint64_t a4)
-{
-	struct tess_msg m;
-	long end = now_us() + WAIT_US, r;
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		m.mr[0] = op;
-		m.mr[1] = a1;
-		m.mr[2] = a2;
-		m.mr[3] = a3;
-		m.mr[4] = a4;
-		r = tess_ipc(a->tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, 0);
-		if (r != -E_WOULDBLOCK || now_us() > end)
-			return r == -E_WOULDBLOCK ? AGENT_TIMEOUT : r;
-		tess_thread_switch(TID_NIL);
-	}
-}
-
-/* Wait for the agent to finish the order it took; its result. */
-static long agent_wait(struct agent *a, uint32_t seq)
-{
-	long end = now_us() + WAIT_US;
-	while (__atomic_load_n(&a->mb->seq, __ATOMIC_ACQUIRE) != seq) {
-		if (now_us() > end)
-			return AGENT_TIMEOUT;
-		tess_thread_switch(TID_NIL);
-	}
-	return a->mb->result;
-}
-
-static long agent_do(struct agent *a, uint64_t op, uint64_t a1, uint64_t a2,
-		     uint64_t a3, uint64_t a4)
-{
-	uint32_t seq = a->mb->seq + 1;
-	long r = agent_post(a, op, a1, a2, a3, a4);
-	return r ? r : agent_wait(a, seq);
+	return kt_agent_make(a, &al, VA_MB(idx), cid, pager, cspace,
+			     agent_order);
 }
 
 /* The agent calls `to` (send MR0 = val, then wait for its answer). */
-static long agent_call(struct agent *a, uint32_t to, uint64_t val)
+static long agent_call(struct kt_agent *a, uint32_t to, uint64_t val)
 {
-	return agent_do(a, OP_IPC, to, to, IPC_SHORT, val);
+	return kt_agent_do(a, OP_IPC, to, to, IPC_SHORT, val);
+}
+
+/* A capability_control record: {capid, owner, rights, scope, resid}. */
+static struct capability cap_rec(uint32_t capid, uint32_t owner,
+				 uint32_t rights, uint32_t scope,
+				 uint32_t resid)
+{
+	struct capability c;
+	memset(&c, 0, sizeof(c));
+	c.capid = capid;
+	c.owner = owner;
+	c.rights = rights;
+	c.scope = scope;
+	c.resid = resid;
+	return c;
 }
 
 /* The agent's capability_control(req, flags, &mb->cap) with mb->cap =
  * {capid, owner, rights, scope, resid}. */
-static long agent_cc(struct agent *a, unsigned req, unsigned long flags,
+static long agent_cc(struct kt_agent *a, unsigned req, unsigned long flags,
 		     uint32_t capid, uint32_t owner, uint32_t rights,
 		     uint32_t scope, uint32_t resid)
 {
-	struct capability *c = &a->mb->cap;
-	memset(c, 0, sizeof(*c));
-	c->capid = capid;
-	c->owner = owner;
-	c->rights = rights;
-	c->scope = scope;
-	c->resid = resid;
-	return agent_do(a, OP_CAPCTRL, req, flags, (uint64_t)c, 0);
+	a->mb->cap = cap_rec(capid, owner, rights, scope, resid);
+	return kt_agent_do(a, OP_CAPCTRL, req, flags, (uint64_t)&a->mb->cap, 0);
 }
 
 /* The agent reads what it sees into mb->list; the count or -E_*. */
-static long agent_read(struct agent *a)
+static long agent_read(struct kt_agent *a)
 {
-	return agent_do(a, OP_CAPCTRL, CAP_CONTROL_READ, NREC,
-			(uint64_t)a->mb->list, 0);
+	return kt_agent_do(a, OP_CAPCTRL, CAP_CONTROL_READ, NREC,
+			   (uint64_t)a->mb->list, 0);
 }
 
 /* ---------------------------------------- the root task's capability_control
@@ -428,13 +199,7 @@ static long cc_req(unsigned req, unsigned long flags, uint32_t capid,
 		   uint32_t owner, uint32_t rights, uint32_t scope,
 		   uint32_t resid, uint32_t *out)
 {
-	struct capability c;
-	memset(&c, 0, sizeof(c));
-	c.capid = capid;
-	c.owner = owner;
-	c.rights = rights;
-	c.scope = scope;
-	c.resid = resid;
+	struct capability c = cap_rec(capid, owner, rights, scope, resid);
 	long r = tess_capability_control(req, flags, &c);
 	if (out)
 		*out = c.capid;
@@ -504,7 +269,7 @@ static long narrowed(unsigned type, uint32_t rights, uint32_t scope,
  * The replica is made below a temporary parent so that a failed grant can
  * be undone by a revoke whatever generic bits the replica has left.
  */
-static long give(struct agent *a, unsigned type, uint32_t rights,
+static long give(struct kt_agent *a, unsigned type, uint32_t rights,
 		 uint32_t scope, uint32_t resid, unsigned long flags,
 		 uint32_t *out)
 {
@@ -582,7 +347,7 @@ static int setup(void)
 	    tess_new(ka, CAP_CSPACE, ARENA_SLOT_BITS, &arena_cs))
 		return tap_ok(0,
 			      "capctrl: make the arena (untyped and CSpace)");
-	slot = arena_cs << CPTR_DIGIT_BITS;
+	slot = kt_addr2(arena_cs, 0);
 	tess_alloc_init(&al, arena_ut, slot, slot + (1u << ARENA_SLOT_BITS));
 
 	/* What the root task sees now, for the check at the end, and its
@@ -604,7 +369,7 @@ static int setup(void)
 			 start_n);
 
 	/* Tables for the suite's range, a scratch page, a read-only page. */
-	r = tables_for(SPACE_SELF, KT_VA_CAPCTRL, root_tables);
+	r = kt_tables_make(&al, SPACE_SELF, KT_VA_CAPCTRL, root_tables);
 	if (!r)
 		r = tess_new_page_at(&al, SPACE_SELF, VA_SCRATCH,
 				     &scratch_page);
@@ -627,11 +392,11 @@ static void teardown(void)
 {
 	long bad = 0, n;
 	for (int i = 0; i < NECHO; i++)
-		if (echo[i].thread)
-			bad |= tess_delete(&al, echo[i].thread);
+		if (echo[i].thread_cap)
+			bad |= tess_delete(&al, echo[i].thread_cap);
 	bad |= tess_delete(&al, scratch_page);
 	bad |= tess_delete(&al, ro_page);
-	bad |= delete_tables(root_tables);
+	bad |= kt_tables_free(&al, root_tables);
 	tap_eq(bad, 0,
 	       "capctrl: the suite's threads, pages and tables are deleted");
 
@@ -715,7 +480,7 @@ static void test_read(void)
  * each other request needs its own bit. */
 static void test_capctrl_rights(void)
 {
-	struct agent a;
+	struct kt_agent a;
 	uint32_t k1, ipc;
 	long r;
 
@@ -723,8 +488,8 @@ static void test_capctrl_rights(void)
 	if (!tap_eq(r, 0,
 		    "rights: start an agent in a copy of the root's space"))
 		goto out;
-	tap_eq(agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0), -E_NOCAP,
-	       "a thread with no CAPCTRL cap: NCAPS is E_NOCAP");
+	tap_eq(kt_agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0),
+	       -E_NOCAP, "a thread with no CAPCTRL cap: NCAPS is E_NOCAP");
 	tap_eq(agent_read(&a), -E_NOCAP,
 	       "a thread with no CAPCTRL cap: READ is E_NOCAP");
 
@@ -732,8 +497,8 @@ static void test_capctrl_rights(void)
 		 SCOPE_THREAD, a.tid, 0, &k1);
 	tap_eq(r, 0, "grant a CAPCTRL cap with every bit but READ");
 	tap_eq(agent_read(&a), -E_NOCAP, "READ needs the READ bit");
-	tap_eq(agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0), -E_NOCAP,
-	       "NCAPS needs the READ bit");
+	tap_eq(kt_agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0),
+	       -E_NOCAP, "NCAPS needs the READ bit");
 	r = give(&a, CAP_CAPCTRL, CAP_CAPCTRL_READ, SCOPE_THREAD, root_tid, 0,
 		 NULL);
 	tap_eq(r, 0, "grant a CAPCTRL READ cap over another thread");
@@ -742,7 +507,7 @@ static void test_capctrl_rights(void)
 	r = give(&a, CAP_CAPCTRL, CAP_CAPCTRL_READ, SCOPE_THREAD, a.tid, 0,
 		 NULL);
 	tap_eq(r, 0, "grant a CAPCTRL READ cap over the agent itself");
-	long n = agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0);
+	long n = kt_agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0);
 	r = agent_read(&a);
 	tap_ok(n >= 3 && r == n,
 	       "with a READ cap over itself, NCAPS and READ agree");
@@ -790,7 +555,7 @@ static void test_capctrl_rights(void)
 	tap_eq(agent_cc(&a, CAP_CONTROL_DESTROY, 0, ipc, 0, 0, 0, 0), 0,
 	       "with the DESTROY bit the agent destroys it");
 out:
-	tap_eq(agent_free(&a), 0,
+	tap_eq(kt_agent_free(&a), 0,
 	       "rights: the agent and its capabilities are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "rights: the root task's view is as before");
@@ -1090,7 +855,7 @@ static void test_share(void)
 
 static void test_grant(void)
 {
-	struct agent a, b;
+	struct kt_agent a, b;
 	uint32_t g, h, h2, i, nt, s;
 	long r, n;
 	const struct capability *c;
@@ -1216,7 +981,7 @@ static void test_grant(void)
 	    "DEDUCE the root's space to a thread of another space is E_PERM");
 	destroy(s);
 out:
-	tap_eq(agent_free(&a) | agent_free(&b), 0,
+	tap_eq(kt_agent_free(&a) | kt_agent_free(&b), 0,
 	       "grant: the agents are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "grant: the root task's view is as before");
@@ -1227,7 +992,7 @@ out:
 /* thread_control CREATE needs a TCTRL cap over the target container. */
 static void test_tctrl_authority(void)
 {
-	struct agent a;
+	struct kt_agent a;
 	cptr_t acs = 0, tslot = 0;
 	uint32_t t, tc, sp;
 	long r;
@@ -1236,7 +1001,7 @@ static void test_tctrl_authority(void)
 	/* The agent's root CSpace, with an unused Thread object in slot 1. */
 	r = tess_new(&al, CAP_CSPACE, 2, &acs);
 	if (!r) {
-		tslot = (acs << CPTR_DIGIT_BITS) | 1;
+		tslot = kt_addr2(acs, 1);
 		r = tess_retype(arena_ut, CAP_THREAD, 0, tslot, 1);
 	}
 	if (!r)
@@ -1254,7 +1019,7 @@ static void test_tctrl_authority(void)
 	a.mb->tc.prio = PRIO_INHERIT;
 	a.mb->ids.tid = a.tid;
 	tap_eq(
-	    agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
+	    kt_agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
 	    -E_NOCAP,
 	    "a thread without a thread-control cap fails CREATE with -E_NOCAP");
 
@@ -1264,35 +1029,36 @@ static void test_tctrl_authority(void)
 	tap_eq(grant(t, a.tid, CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE), 0,
 	       "grant the agent the half without CREATE");
 	a.mb->ids.tid = a.tid;
-	tap_eq(agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
-	       -E_NOCAP,
-	       "CREATE with a TCTRL cap without the CREATE bit is E_NOCAP");
+	tap_eq(
+	    kt_agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
+	    -E_NOCAP,
+	    "CREATE with a TCTRL cap without the CREATE bit is E_NOCAP");
 	r = give(&a, CAP_TCTRL, CAP_TCTRL_CREATE, SCOPE_SPACE, a.spid,
 		 CAP_GRANT_IMMUTABLE, &sp);
 	tap_eq(r, 0, "grant the agent a CREATE cap over its own space");
 	a.mb->ids.tid = a.tid;
 	tap_eq(
-	    agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
+	    kt_agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0),
 	    -E_NOCAP,
 	    "a CREATE cap over a space does not cover the container (E_NOCAP)");
 	tap_eq(grant(tc, a.tid, CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE), 0,
 	       "grant the agent the CREATE half");
 	a.mb->ids.tid = a.tid;
-	r = agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0);
+	r = kt_agent_do(&a, OP_TCTRL, THREAD_CREATE | TC_SHARE_SPACE, 0, 0, 0);
 	tap_eq(r, 0,
 	       "with a CREATE cap over container 0 the agent creates a thread");
 	uint32_t nt = a.mb->ids.tid;
 	tap_ok(r == 0 && nt != a.tid && TID_CID(nt) == 0 &&
 		   a.mb->ids.spid == a.spid &&
-		   thread_state(nt) == THREAD_STATE_INACTIVE,
+		   kt_state(nt) == THREAD_STATE_INACTIVE,
 	       "the new thread is in container 0, in the agent's space, not "
 	       "running");
 	a.mb->ids.tid = nt;
-	tap_eq(agent_do(&a, OP_TCTRL, THREAD_DESTROY, 0, 0, 0), 0,
+	tap_eq(kt_agent_do(&a, OP_TCTRL, THREAD_DESTROY, 0, 0, 0), 0,
 	       "the other half of the split allows DESTROY");
-	tap_eq(thread_state(nt), 0xffffffffu, "the destroyed thread is gone");
+	tap_eq(kt_state(nt), -E_NOTHREAD, "the destroyed thread is gone");
 out:
-	tap_eq(agent_free(&a), 0, "tctrl: the agent is deleted");
+	tap_eq(kt_agent_free(&a), 0, "tctrl: the agent is deleted");
 	if (tslot)
 		tap_eq(tess_cap_delete(tslot), 0,
 		       "tctrl: the Thread object is deleted");
@@ -1306,7 +1072,7 @@ out:
  * revoke takes it away. */
 static void test_ipc_authority(void)
 {
-	struct agent a;
+	struct kt_agent a;
 	uint32_t p, i, sp;
 	long r;
 
@@ -1316,9 +1082,9 @@ static void test_ipc_authority(void)
 	uint32_t n0 = echo_recs[0].count, n1 = echo_recs[1].count;
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "a thread with no IPC cap cannot send");
-	tap_eq(
-	    agent_do(&a, OP_IPC, TID_NIL, TID_ANY, IPC_SHORT | IPC_NONBLOCK, 0),
-	    -E_WOULDBLOCK, "a thread with no IPC cap may still receive");
+	tap_eq(kt_agent_do(&a, OP_IPC, TID_NIL, TID_ANY,
+			   IPC_SHORT | IPC_NONBLOCK, 0),
+	       -E_WOULDBLOCK, "a thread with no IPC cap may still receive");
 	replicate(SYS(CAP_IPC), &p);
 	replicate(p, &i);
 	tap_eq(deduce(i, IPC_SS | GEN, SCOPE_THREAD, echo[0].tid), 0,
@@ -1335,10 +1101,10 @@ static void test_ipc_authority(void)
 	tap_eq(agent_call(&a, echo[1].tid, 1), -E_NOCAP,
 	       "the agent cannot call another thread");
 	tap_eq(echo_recs[1].count, n1, "... which received nothing");
-	tap_eq(agent_do(&a, OP_IPC, root_tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK,
-			0),
+	tap_eq(kt_agent_do(&a, OP_IPC, root_tid, TID_NIL,
+			   IPC_SHORT | IPC_NONBLOCK, 0),
 	       -E_NOCAP, "nor send to the root task");
-	tap_eq(agent_do(&a, OP_IPC, echo[0].tid, echo[0].tid, IPC_FULL, 0),
+	tap_eq(kt_agent_do(&a, OP_IPC, echo[0].tid, echo[0].tid, IPC_FULL, 0),
 	       -E_NOCAP,
 	       "a cap without the FULL bit does not allow a full send");
 
@@ -1354,13 +1120,13 @@ static void test_ipc_authority(void)
 	tap_ok(agent_call(&a, echo[0].tid, 1) == 0 &&
 		   agent_call(&a, echo[1].tid, 1) == 0,
 	       "an IPC cap over a space reaches every thread in it");
-	tap_eq(agent_do(&a, OP_IPC, root_tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK,
-			0),
+	tap_eq(kt_agent_do(&a, OP_IPC, root_tid, TID_NIL,
+			   IPC_SHORT | IPC_NONBLOCK, 0),
 	       -E_WOULDBLOCK,
 	       "a non-blocking send to a covered thread not waiting is "
 	       "E_WOULDBLOCK");
 out:
-	tap_eq(agent_free(&a), 0, "ipc: the agent is deleted");
+	tap_eq(kt_agent_free(&a), 0, "ipc: the agent is deleted");
 	tap_eq(root_ncaps(), start_n, "ipc: the root task's view is as before");
 }
 
@@ -1372,7 +1138,7 @@ out:
  */
 static void test_ipc_cache(void)
 {
-	struct agent a, b, pg, ch;
+	struct kt_agent a, b, pg, ch;
 	struct exregs x;
 	uint32_t s, y, w;
 	long r;
@@ -1433,13 +1199,13 @@ static void test_ipc_cache(void)
 	tap_eq(tess_delete(&al, pg.thread), 0,
 	       "delete the pager's thread (its space stays)");
 	pg.thread = 0;
-	tap_eq(thread_state(ch.tid), THREAD_STATE_BLOCKED,
+	tap_eq(kt_state(ch.tid), THREAD_STATE_BLOCKED,
 	       "the child is still there");
 	tap_eq(agent_call(&ch, echo[2].tid, 3), -E_NOCAP,
 	       "with its pager gone the child's next call fails (E_NOCAP)");
 out:
-	tap_eq(agent_free(&ch) | agent_free(&pg) | agent_free(&b) |
-		   agent_free(&a),
+	tap_eq(kt_agent_free(&ch) | kt_agent_free(&pg) | kt_agent_free(&b) |
+		   kt_agent_free(&a),
 	       0, "cache: the agents are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "cache: the root task's view is as before");
@@ -1448,7 +1214,7 @@ out:
 /* CAP_SHARE_CHILD: the cap serves the threads the sharer's space pages. */
 static void test_share_child(void)
 {
-	struct agent a, b;
+	struct kt_agent a, b;
 	uint32_t s;
 	long r, n;
 
@@ -1480,7 +1246,7 @@ static void test_share_child(void)
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "after that the child cannot send");
 out:
-	tap_eq(agent_free(&b) | agent_free(&a), 0,
+	tap_eq(kt_agent_free(&b) | kt_agent_free(&a), 0,
 	       "share-child: the agents are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "share-child: the root task's view is as before");
@@ -1490,7 +1256,7 @@ out:
  * pager, and the sharer still owns it. */
 static void test_share_siblings(void)
 {
-	struct agent a, b, c;
+	struct kt_agent a, b, c;
 	uint32_t p, s, s2;
 	long r, n;
 
@@ -1549,7 +1315,7 @@ static void test_share_siblings(void)
 	       "after the revoke the sibling cannot send");
 	tap_eq(destroy(p), 0, "share-siblings: destroy the parent");
 out:
-	tap_eq(agent_free(&b) | agent_free(&c) | agent_free(&a), 0,
+	tap_eq(kt_agent_free(&b) | kt_agent_free(&c) | kt_agent_free(&a), 0,
 	       "share-siblings: the agents are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "share-siblings: the root task's view is as before");
@@ -1558,7 +1324,7 @@ out:
 /* The three lists, in order: space, pager-shared, container. */
 static void test_lookup_order(void)
 {
-	struct agent a;
+	struct kt_agent a;
 	uint32_t x, y, z;
 	long r, n;
 
@@ -1580,7 +1346,7 @@ static void test_lookup_order(void)
 	       "the root task sees the cap it shared with its container");
 
 	n = agent_read(&a);
-	tap_eq(n, agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0),
+	tap_eq(n, kt_agent_do(&a, OP_CAPCTRL, CAP_CONTROL_NCAPS, 0, 0, 0),
 	       "lists: READ and NCAPS agree");
 	const struct capability *cx = find_rec(a.mb->list, n, x);
 	const struct capability *cy = find_rec(a.mb->list, n, y);
@@ -1624,7 +1390,7 @@ static void test_lookup_order(void)
 		   agent_call(&a, echo[0].tid, 1) == 0,
 	       "only the cap in the agent's own list is left");
 out:
-	tap_eq(agent_free(&a), 0, "lists: the agent is deleted");
+	tap_eq(kt_agent_free(&a), 0, "lists: the agent is deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "lists: the root task's view is as before");
 }
@@ -1686,8 +1452,8 @@ static void test_container_config(void)
  * cap, and the end of the container. */
 static void test_container_threads(void)
 {
-	struct agent a, b;
-	struct echo e2;
+	struct kt_agent a, b;
+	struct kt_thread e2; /* made by hand: in container 2, from the arena */
 	struct task_ids ids;
 	struct thread_create tc;
 	cptr_t cc = 0, cc2 = 0, th = 0, bcs = 0;
@@ -1711,17 +1477,17 @@ static void test_container_threads(void)
 	tap_ok(TID_CID(a.tid) == 2 && TID_CID(root_tid) == 0 &&
 		   TID_RAW(a.tid) != TID_RAW(root_tid),
 	       "its tid's top byte is 2 (the root's is 0)");
-	tap_eq(agent_do(&a, OP_GETID, 0, 0, 0, 0), 0,
+	tap_eq(kt_agent_do(&a, OP_GETID, 0, 0, 0, 0), 0,
 	       "the thread in container 2 calls getid");
 	tap_ok(a.mb->ids.tid == a.tid && a.mb->ids.spid == a.spid,
 	       "getid gives it the same tid and space id");
 
 	/* A second thread in its space: an echo in container 2. */
-	r = tess_new(&al, CAP_THREAD, 0, &e2.thread);
+	r = tess_new(&al, CAP_THREAD, 0, &e2.cap);
 	memset(&ids, 0, sizeof(ids));
 	memset(&tc, 0, sizeof(tc));
 	ids.tid = a.tid;
-	tc.thread = e2.thread;
+	tc.thread = e2.cap;
 	tc.space = tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
 	tc.pager = TID_NIL;
 	tc.cid = 2;
@@ -1731,10 +1497,10 @@ static void test_container_threads(void)
 					&tc);
 	e2.tid = ids.tid;
 	if (!r)
-		r = start_thread(e2.tid, (void (*)(void *))echo_main,
-				 &a.mb->echo, aecho_stack);
+		r = kt_start(e2.tid, echo_entry, aecho_stack, STACK_SIZE,
+			     (uint64_t)&a.mb->echo, 0, 0);
 	if (!r)
-		r = wait_blocked(e2.tid);
+		r = kt_wait_state(e2.tid, THREAD_STATE_BLOCKED);
 	tap_eq(r, 0, "start an echo thread in the same space, in container 2");
 	tap_ok(TID_CID(e2.tid) == 2 && e2.tid != a.tid,
 	       "its tid is in container 2 too");
@@ -1761,7 +1527,7 @@ static void test_container_threads(void)
 	m.mr[0] = 77;
 	tap_eq(tess_ipc(e2.tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, 0), 0,
 	       "the root task sends to a thread in container 2");
-	wait_count(&a.mb->echo.count, 1);
+	kt_wait_count(&a.mb->echo.count, 1);
 	tap_ok(a.mb->echo.count == 1 && a.mb->echo.sender == root_tid &&
 		   a.mb->echo.last == 77,
 	       "the message arrived there from the root task's tid");
@@ -1802,11 +1568,9 @@ static void test_container_threads(void)
 	 * an agent of container 0 with a Thread and a Space object. */
 	r = tess_new(&al, CAP_CSPACE, 2, &bcs);
 	if (!r)
-		r = tess_retype(arena_ut, CAP_THREAD, 0,
-				(bcs << CPTR_DIGIT_BITS) | 1, 1);
+		r = tess_retype(arena_ut, CAP_THREAD, 0, kt_addr2(bcs, 1), 1);
 	if (!r)
-		r = tess_retype(arena_ut, CAP_SPACE, 0,
-				(bcs << CPTR_DIGIT_BITS) | 2, 1);
+		r = tess_retype(arena_ut, CAP_SPACE, 0, kt_addr2(bcs, 2), 1);
 	if (!r)
 		r = agent_make(&b, 1, 0, TID_NIL, bcs);
 	if (!r)
@@ -1821,37 +1585,35 @@ static void test_container_threads(void)
 	b.mb->tc.pager = TID_NIL;
 	b.mb->tc.cid = 2;
 	b.mb->tc.prio = PRIO_INHERIT;
-	tap_eq(agent_do(&b, OP_TCTRL, THREAD_CREATE | TC_NEW_SPACE, 0, 0, 0),
+	tap_eq(kt_agent_do(&b, OP_TCTRL, THREAD_CREATE | TC_NEW_SPACE, 0, 0, 0),
 	       -E_NOCAP,
 	       "a CREATE cap over container 0 does not create in container 2 "
 	       "(E_NOCAP)");
 	r = give(&b, CAP_TCTRL, CAP_TCTRL_CREATE, SCOPE_CONTAINER, 2,
 		 CAP_GRANT_IMMUTABLE, NULL);
 	tap_eq(r, 0, "grant it a CREATE cap over container 2");
-	r = agent_do(&b, OP_TCTRL, THREAD_CREATE | TC_NEW_SPACE, 0, 0, 0);
+	r = kt_agent_do(&b, OP_TCTRL, THREAD_CREATE | TC_NEW_SPACE, 0, 0, 0);
 	tap_eq(r, 0, "with it the agent creates a thread in container 2");
 	uint32_t nt = b.mb->ids.tid;
 	tap_ok(r == 0 && TID_CID(nt) == 2 &&
-		   thread_state(nt) == THREAD_STATE_INACTIVE,
+		   kt_state(nt) == THREAD_STATE_INACTIVE,
 	       "the new thread's tid is in container 2");
 
 	/* The end of the container: its threads stop and lose their ids; a
 	 * thread waiting to send to one of them is told. */
-	uint32_t seq = a.mb->seq;
-	tap_eq(agent_post(&a, OP_SPIN, 0, 0, 0, 0), 0,
+	uint32_t seq = a.mb->k.seq;
+	tap_eq(kt_agent_post(&a, OP_SPIN, 0, 0, 0, 0), 0,
 	       "the thread in container 2 starts spinning");
-	long end = now_us() + WAIT_US;
-	while (a.mb->spin < 10 && now_us() < end)
-		tess_thread_switch(TID_NIL);
+	kt_wait_count(&a.mb->spin, 10);
 	tap_ok(a.mb->spin >= 10, "it runs");
 	r = b.mb ? give(&b, CAP_IPC, IPC_SS, SCOPE_CONTAINER, 2,
 			CAP_GRANT_IMMUTABLE, NULL)
-		 : AGENT_TIMEOUT;
-	uint32_t bseq = b.mb ? b.mb->seq + 1 : 0;
+		 : KT_AGENT_TIMEOUT;
+	uint32_t bseq = b.mb ? b.mb->k.seq + 1 : 0;
 	if (!r)
-		r = agent_post(&b, OP_IPC, a.tid, a.tid, IPC_SHORT, 1);
+		r = kt_agent_post(&b, OP_IPC, a.tid, a.tid, IPC_SHORT, 1);
 	if (!r)
-		r = wait_blocked(b.tid);
+		r = kt_wait_state(b.tid, THREAD_STATE_BLOCKED);
 	tap_eq(r, 0,
 	       "a thread of container 0 waits to send to the spinning thread");
 	tap_eq(tess_delete(&al, cc), 0, "delete the container's last cap");
@@ -1859,10 +1621,10 @@ static void test_container_threads(void)
 	uint64_t spun = a.mb->spin;
 	for (int i = 0; i < 50; i++)
 		tess_thread_switch(TID_NIL);
-	tap_ok(a.mb->spin == spun && a.mb->seq == seq, "its threads stopped");
-	tap_eq(thread_state(nt), 0xffffffffu,
+	tap_ok(a.mb->spin == spun && a.mb->k.seq == seq, "its threads stopped");
+	tap_eq(kt_state(nt), -E_NOTHREAD,
 	       "the thread the agent made there lost its id too");
-	tap_eq(b.mb ? agent_wait(&b, bseq) : -1, -E_ABORTED,
+	tap_eq(b.mb ? kt_agent_wait(&b, bseq) : -1, -E_ABORTED,
 	       "the send waiting for a thread of the ended container fails "
 	       "with E_ABORTED");
 	memset(&ids, 0, sizeof(ids));
@@ -1877,13 +1639,13 @@ static void test_container_threads(void)
 		r = tess_container_control(CONTAINER_CONFIGURE, cc2, 2);
 	tap_eq(r, 0, "the id is free: a new container is configured as 2");
 out:
-	if (e2.thread)
-		tess_delete(&al, e2.thread);
-	tap_eq(agent_free(&b) | agent_free(&a), 0,
+	if (e2.cap)
+		tess_delete(&al, e2.cap);
+	tap_eq(kt_agent_free(&b) | kt_agent_free(&a), 0,
 	       "containers: the agents are deleted");
 	if (bcs) {
-		tess_cap_delete((bcs << CPTR_DIGIT_BITS) | 1);
-		tess_cap_delete((bcs << CPTR_DIGIT_BITS) | 2);
+		tess_cap_delete(kt_addr2(bcs, 1));
+		tess_cap_delete(kt_addr2(bcs, 2));
 		tess_delete(&al, bcs);
 	}
 	if (cc)

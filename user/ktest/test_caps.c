@@ -16,35 +16,12 @@
 static cptr_t uc;    /* the suite's private Untyped */
 static long uc_size; /* remaining(uc) when fresh */
 
-/* cap_info's type of `c`, or 0xffff if cap_info itself fails. */
-static uint32_t cap_type(cptr_t c)
-{
-	struct cap_info i;
-	if (tess_cap_info(c, &i))
-		return 0xffff;
-	return i.type;
-}
-
-static struct cap_info info_of(cptr_t c)
-{
-	struct cap_info i;
-	memset(&i, 0xa5, sizeof(i));
-	if (tess_cap_info(c, &i))
-		memset(&i, 0xff, sizeof(i));
-	return i;
-}
-
 static uint32_t children_of(cptr_t c)
 {
-	return info_of(c).children;
+	return kt_cap_info(c).children;
 }
 
-/* Two-level and three-level capability addresses (16-bit digits). */
-static cptr_t addr2(cptr_t cs, unsigned slot)
-{
-	return (cs << CPTR_DIGIT_BITS) | slot;
-}
-
+/* A three-level capability address (16-bit digits; kt_addr2 for two). */
 static cptr_t addr3(cptr_t cs, unsigned mid, unsigned slot)
 {
 	return (cs << (2 * CPTR_DIGIT_BITS)) |
@@ -55,7 +32,7 @@ static cptr_t addr3(cptr_t cs, unsigned mid, unsigned slot)
 static cptr_t empty_slot(void)
 {
 	cptr_t s = tess_slot(ka);
-	if (s && cap_type(s) != CAP_NULL)
+	if (s && kt_cap_type(s) != CAP_NULL)
 		tap_diag("slot %lx from the allocator is not empty",
 			 (unsigned long)s);
 	return s;
@@ -73,23 +50,23 @@ static cptr_t new_cspace(unsigned bits)
 
 static void boot_layout(void)
 {
-	struct cap_info i = info_of(BOOT_SLOT_CSPACE);
+	struct cap_info i = kt_cap_info(BOOT_SLOT_CSPACE);
 	tap_ok(i.type == CAP_CSPACE && i.bits == BOOT_CSPACE_BITS,
 	       "cap_info: root slot 0 is the root CSpace (2^%u slots)", i.bits);
-	tap_eq(cap_type(BOOT_SLOT_CONSOLE), CAP_CONSOLE,
+	tap_eq(kt_cap_type(BOOT_SLOT_CONSOLE), CAP_CONSOLE,
 	       "cap_info: slot 1 is the console");
-	i = info_of(BOOT_SLOT_WINDOW0);
+	i = kt_cap_info(BOOT_SLOT_WINDOW0);
 	tap_ok(i.type == CAP_WINDOW && i.rights == RIGHT_WINDOW_ALL &&
 		   i.badge == 0,
 	       "cap_info: slot 2 is a window with every right and no length "
 	       "limit");
-	tap_eq(cap_type(BOOT_SLOT_TIMER), CAP_TIMER,
+	tap_eq(kt_cap_type(BOOT_SLOT_TIMER), CAP_TIMER,
 	       "cap_info: slot 5 is the timer");
-	tap_eq(cap_type(BOOT_SLOT_DEBUG), CAP_DEBUG,
+	tap_eq(kt_cap_type(BOOT_SLOT_DEBUG), CAP_DEBUG,
 	       "cap_info: slot 6 is the debug capability");
-	tap_eq(cap_type(BOOT_SLOT_SPACE), CAP_SPACE,
+	tap_eq(kt_cap_type(BOOT_SLOT_SPACE), CAP_SPACE,
 	       "cap_info: slot 8 is the root space");
-	i = info_of(tess_bootinfo->untyped[0].cptr);
+	i = kt_cap_info(tess_bootinfo->untyped[0].cptr);
 	tap_ok(i.type == CAP_UNTYPED &&
 		   i.bits == tess_bootinfo->untyped[0].bits &&
 		   i.paddr == tess_bootinfo->untyped[0].phys,
@@ -125,20 +102,20 @@ static void copy_ops(void)
 
 	tap_eq(tess_cap_copy(BOOT_SLOT_TIMER, s1), 0,
 	       "cap_copy of the timer into an empty slot");
-	i = info_of(s1);
+	i = kt_cap_info(s1);
 	tap_ok(i.type == CAP_TIMER && i.badge == 0,
 	       "the copy is a timer capability with the same badge");
 	tap_eq(children_of(BOOT_SLOT_TIMER), before + 1,
 	       "the copy is a child of its source");
 	tap_eq(tess_cap_copy(BOOT_SLOT_CONSOLE, s1), -E_OCCUPIED,
 	       "cap_copy into an occupied slot is E_OCCUPIED");
-	tap_eq(cap_type(s1), CAP_TIMER,
+	tap_eq(kt_cap_type(s1), CAP_TIMER,
 	       "the occupied destination is unchanged");
 	tap_eq(tess_cap_copy(s1, s1), -E_OCCUPIED,
 	       "cap_copy of a slot onto itself is E_OCCUPIED");
 	tap_eq(tess_cap_copy(e, s2), -E_EMPTY,
 	       "cap_copy from an empty slot is E_EMPTY");
-	tap_eq(cap_type(s2), CAP_NULL,
+	tap_eq(kt_cap_type(s2), CAP_NULL,
 	       "a failed copy leaves the destination empty");
 	tap_eq(tess_cap_copy(0x1000, s2), -E_BADCAP,
 	       "cap_copy from beyond the CSpace is E_BADCAP");
@@ -146,7 +123,7 @@ static void copy_ops(void)
 	       "cap_copy to beyond the CSpace is E_BADCAP");
 	tap_eq(tess_cap_copy(uc, s2), -E_CAPTYPE,
 	       "an Untyped capability cannot be copied");
-	tap_eq(cap_type(s2), CAP_NULL,
+	tap_eq(kt_cap_type(s2), CAP_NULL,
 	       "the refused untyped copy left the destination empty");
 	tap_eq(tess_cap_copy(tess_bootinfo->untyped[0].cptr, s2), -E_CAPTYPE,
 	       "a boot Untyped capability cannot be copied either");
@@ -171,18 +148,19 @@ static void mint_rights(void)
 
 	tap_eq(tess_cap_mint(BOOT_SLOT_WINDOW0, s1, CAN_putchar, 0), 0,
 	       "cap_mint of a window with CAN_putchar only");
-	i = info_of(s1);
+	i = kt_cap_info(s1);
 	tap_ok(i.type == CAP_WINDOW && i.rights == CAN_putchar && i.badge == 0,
 	       "the minted window has only CAN_putchar and no badge");
 	tap_eq(tess_cap_mint(s1, s2, RIGHT_WINDOW_ALL, 0), 0,
 	       "cap_mint asking for more rights than the source");
-	tap_eq(info_of(s2).rights, CAN_putchar,
+	tap_eq(kt_cap_info(s2).rights, CAN_putchar,
 	       "minting never adds rights the source lacks");
 	/* The stub takes 32-bit rights: make the call by hand. */
 	tap_eq(tess_syscall4(SYS_cap_mint, BOOT_SLOT_WINDOW0, (long)s3,
 			     (1l << 32) | RIGHT_WINDOW_ALL, 0),
 	       -E_INVAL, "cap_mint with rights above 32 bits is E_INVAL");
-	tap_eq(cap_type(s3), CAP_NULL, "the refused mint left the slot empty");
+	tap_eq(kt_cap_type(s3), CAP_NULL,
+	       "the refused mint left the slot empty");
 	tap_eq(tess_cap_mint(e, s3, 7, 0), -E_EMPTY,
 	       "cap_mint from an empty slot is E_EMPTY");
 	tap_eq(tess_cap_mint(BOOT_SLOT_WINDOW0, s1, 7, 0), -E_OCCUPIED,
@@ -199,9 +177,9 @@ static void mint_rights(void)
 		   "retype a page to mint from")) {
 		tap_eq(tess_cap_mint(page, s3, RIGHT_PAGE_READ, 0), 0,
 		       "cap_mint of a page read-only");
-		i = info_of(s3);
+		i = kt_cap_info(s3);
 		tap_ok(i.type == CAP_PAGE && i.rights == RIGHT_PAGE_READ &&
-			   i.paddr == info_of(page).paddr,
+			   i.paddr == kt_cap_info(page).paddr,
 		       "the read-only page names the same frame with only the "
 		       "read right");
 		tess_cap_delete(s3);
@@ -220,7 +198,7 @@ static void mint_console_badge(void)
 
 	tap_eq(tess_cap_mint(BOOT_SLOT_CONSOLE, s1, 0, 0x1e), 0,
 	       "cap_mint of the console with colour 0x1e");
-	tap_eq(info_of(s1).badge, 0x1e,
+	tap_eq(kt_cap_info(s1).badge, 0x1e,
 	       "the minted console carries colour 0x1e");
 	/* One whole line of output before the TAP lines about it. */
 	long r1 = tess_console_putc(s1, '#');
@@ -229,13 +207,14 @@ static void mint_console_badge(void)
 	tap_eq(r2, 18, "console_write through the coloured console");
 	tap_eq(tess_cap_mint(s1, s2, 0, 0x2f), -E_PERM,
 	       "a console colour, once set, cannot be changed");
-	tap_eq(cap_type(s2), CAP_NULL,
+	tap_eq(kt_cap_type(s2), CAP_NULL,
 	       "the refused recolouring left the slot empty");
 	tap_eq(tess_cap_mint(s1, s2, 0, 0x1e), 0,
 	       "minting a coloured console with its own colour");
 	tap_eq(tess_cap_mint(s1, s3, 0, 0), 0,
 	       "minting a coloured console with badge 0");
-	tap_eq(info_of(s3).badge, 0x1e, "badge 0 keeps the source's colour");
+	tap_eq(kt_cap_info(s3).badge, 0x1e,
+	       "badge 0 keeps the source's colour");
 	tess_cap_delete(s3);
 	tap_eq(tess_cap_mint(BOOT_SLOT_CONSOLE, s3, 0, 0x100), -E_RANGE,
 	       "a console colour above 0xff is E_RANGE");
@@ -250,7 +229,7 @@ static void mint_window_badge(void)
 
 	tap_eq(tess_cap_mint(BOOT_SLOT_WINDOW0, s1, RIGHT_WINDOW_ALL, 100), 0,
 	       "cap_mint of a window with maximum length 100");
-	tap_eq(info_of(s1).badge, 100,
+	tap_eq(kt_cap_info(s1).badge, 100,
 	       "the minted window carries maximum length 100");
 	tap_eq(tess_cap_mint(s1, s2, RIGHT_WINDOW_ALL, 200), -E_PERM,
 	       "a window's maximum length cannot grow (100 -> 200 is E_PERM)");
@@ -258,19 +237,19 @@ static void mint_window_badge(void)
 	       "a window's maximum length cannot grow by one");
 	tap_eq(tess_cap_mint(s1, s2, RIGHT_WINDOW_ALL, 50), 0,
 	       "a window's maximum length can shrink (100 -> 50)");
-	tap_eq(info_of(s2).badge, 50,
+	tap_eq(kt_cap_info(s2).badge, 50,
 	       "the shrunk window carries maximum length 50");
 	tap_eq(tess_cap_mint(s1, s3, RIGHT_WINDOW_ALL, 0), 0,
 	       "minting a limited window with badge 0");
-	tap_eq(info_of(s3).badge, 100,
+	tap_eq(kt_cap_info(s3).badge, 100,
 	       "badge 0 keeps the source's maximum length");
 	tess_cap_delete(s3);
 	tess_cap_mint(s1, s3, CAN_putchar | CAN_cls, 0);
 	tess_cap_delete(s2);
 	tap_eq(tess_cap_copy(s3, s2), 0,
 	       "cap_copy of a reduced, limited window");
-	tap_ok(info_of(s2).badge == 100 &&
-		   info_of(s2).rights == (CAN_putchar | CAN_cls),
+	tap_ok(kt_cap_info(s2).badge == 100 &&
+		   kt_cap_info(s2).rights == (CAN_putchar | CAN_cls),
 	       "cap_copy keeps the badge and the rights");
 	tess_cap_delete(s2);
 	tess_cap_delete(s3);
@@ -288,14 +267,15 @@ static void mint_timer_badge(void)
 
 	tap_eq(tess_cap_mint(BOOT_SLOT_TIMER, s1, 0, 4), 0,
 	       "cap_mint of the timer hiding 4 low bits");
-	tap_eq(info_of(s1).badge, 4, "the minted timer hides 4 bits");
+	tap_eq(kt_cap_info(s1).badge, 4, "the minted timer hides 4 bits");
 	tap_eq(tess_cap_mint(s1, s2, 0, 2), -E_PERM,
 	       "a timer's hidden bits cannot shrink (4 -> 2 is E_PERM)");
 	tap_eq(tess_cap_mint(s1, s2, 0, 6), 0,
 	       "a timer's hidden bits can grow (4 -> 6)");
-	tap_eq(info_of(s2).badge, 6, "the derived timer hides 6 bits");
+	tap_eq(kt_cap_info(s2).badge, 6, "the derived timer hides 6 bits");
 	tap_eq(tess_cap_mint(s1, s3, 0, 0), 0, "minting a timer with badge 0");
-	tap_eq(info_of(s3).badge, 4, "badge 0 keeps the source's hidden bits");
+	tap_eq(kt_cap_info(s3).badge, 4,
+	       "badge 0 keeps the source's hidden bits");
 	tess_cap_delete(s3);
 	tap_eq(tess_cap_mint(BOOT_SLOT_TIMER, s3, 0, 64), -E_RANGE,
 	       "hiding 64 timer bits is E_RANGE");
@@ -314,11 +294,11 @@ static void mint_no_badge(void)
 	       "a badge on a CSpace capability is E_INVAL");
 	tap_eq(tess_cap_mint(BOOT_SLOT_SPACE, s1, 0, 1), -E_INVAL,
 	       "a badge on a Space capability is E_INVAL");
-	tap_eq(cap_type(s1), CAP_NULL,
+	tap_eq(kt_cap_type(s1), CAP_NULL,
 	       "the refused badges left the slot empty");
 	tap_eq(tess_cap_mint(BOOT_SLOT_DEBUG, s1, 0, 0), 0,
 	       "minting a Debug capability without a badge");
-	tap_eq(cap_type(s1), CAP_DEBUG,
+	tap_eq(kt_cap_type(s1), CAP_DEBUG,
 	       "the unbadged mint is a Debug capability");
 	tess_delete(ka, s1);
 	tess_delete(ka, cs);
@@ -335,20 +315,21 @@ static void move_ops(void)
 	tess_cap_copy(s1, s2);
 	tap_eq(tess_cap_move(s1, s3), 0,
 	       "cap_move of a capability with a child");
-	tap_eq(cap_type(s1), CAP_NULL, "cap_move empties the source");
-	tap_eq(cap_type(s3), CAP_TIMER, "cap_move fills the destination");
+	tap_eq(kt_cap_type(s1), CAP_NULL, "cap_move empties the source");
+	tap_eq(kt_cap_type(s3), CAP_TIMER, "cap_move fills the destination");
 	tap_eq(children_of(s3), 1, "the moved capability keeps its child");
 	tap_eq(tess_cap_revoke(s3), 0, "revoke at the new slot");
-	tap_eq(cap_type(s2), CAP_NULL,
+	tap_eq(kt_cap_type(s2), CAP_NULL,
 	       "revoke at the new slot deletes the child made before the move");
 
 	tess_cap_copy(s3, s2);
 	tap_eq(tess_cap_move(s3, s3), 0,
 	       "cap_move of a slot onto itself succeeds");
-	tap_eq(cap_type(s3), CAP_TIMER, "and leaves the capability in place");
+	tap_eq(kt_cap_type(s3), CAP_TIMER,
+	       "and leaves the capability in place");
 	tap_eq(tess_cap_move(s3, s2), -E_OCCUPIED,
 	       "cap_move into an occupied slot is E_OCCUPIED");
-	tap_ok(cap_type(s3) == CAP_TIMER && cap_type(s2) == CAP_TIMER,
+	tap_ok(kt_cap_type(s3) == CAP_TIMER && kt_cap_type(s2) == CAP_TIMER,
 	       "the refused move changed neither slot");
 	tap_eq(tess_cap_move(e, s1), -E_EMPTY,
 	       "cap_move from an empty slot is E_EMPTY");
@@ -356,15 +337,16 @@ static void move_ops(void)
 	       "cap_move from a bad address is E_BADCAP");
 	tap_eq(tess_cap_move(s3, 0x1000), -E_BADCAP,
 	       "cap_move to a bad address is E_BADCAP");
-	tap_eq(cap_type(s3), CAP_TIMER,
+	tap_eq(kt_cap_type(s3), CAP_TIMER,
 	       "the move to a bad address left the source in place");
 
 	/* Into a nested CSpace and back, by two-level addresses. */
-	tap_eq(tess_cap_move(s3, addr2(cs, 7)), 0,
+	tap_eq(tess_cap_move(s3, kt_addr2(cs, 7)), 0,
 	       "cap_move into a nested CSpace");
-	tap_ok(cap_type(addr2(cs, 7)) == CAP_TIMER && cap_type(s3) == CAP_NULL,
+	tap_ok(kt_cap_type(kt_addr2(cs, 7)) == CAP_TIMER &&
+		   kt_cap_type(s3) == CAP_NULL,
 	       "the capability is now in slot 7 of the nested CSpace");
-	tap_eq(tess_cap_move(addr2(cs, 7), s3), 0,
+	tap_eq(tess_cap_move(kt_addr2(cs, 7), s3), 0,
 	       "cap_move back out of the nested CSpace");
 	tap_eq(children_of(s3), 1,
 	       "the capability moved twice still has its child");
@@ -393,8 +375,8 @@ static void delete_ops(void)
 	tess_cap_copy(s1, s2);
 	tap_eq(tess_cap_delete(s1), 0,
 	       "cap_delete of a capability with a child");
-	tap_eq(cap_type(s1), CAP_NULL, "the deleted slot is empty");
-	tap_eq(cap_type(s2), CAP_TIMER,
+	tap_eq(kt_cap_type(s1), CAP_NULL, "the deleted slot is empty");
+	tap_eq(kt_cap_type(s2), CAP_TIMER,
 	       "deleting a capability keeps its child");
 	tap_eq(children_of(BOOT_SLOT_TIMER), before + 1,
 	       "the orphan becomes a child of the grandparent");
@@ -402,7 +384,7 @@ static void delete_ops(void)
 	       "cap_delete of an empty slot is E_EMPTY");
 	tap_eq(tess_cap_delete(0x1000), -E_BADCAP,
 	       "cap_delete beyond the CSpace is E_BADCAP");
-	tap_eq(tess_cap_delete(addr2(BOOT_SLOT_TIMER, 1)), -E_BADCAP,
+	tap_eq(tess_cap_delete(kt_addr2(BOOT_SLOT_TIMER, 1)), -E_BADCAP,
 	       "cap_delete through a non-CSpace capability is E_BADCAP");
 	tess_delete(ka, s2);
 	tess_slot_free(ka, s1);
@@ -420,12 +402,12 @@ static void last_cap_destroys(void)
 	tap_eq(tess_remaining(uc), uc_size,
 	       "the private untyped is unused before the scenario");
 	cs = new_cspace(2);
-	tess_cap_copy(BOOT_SLOT_TIMER, addr2(cs, 1));
+	tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(cs, 1));
 	tap_eq(children_of(BOOT_SLOT_TIMER), before + 1,
 	       "a timer copy lives in the nested CSpace");
 	tap_eq(tess_cap_copy(cs, copy), 0, "a second capability to the CSpace");
 	tap_eq(tess_cap_delete(cs), 0, "delete the first CSpace capability");
-	tap_eq(cap_type(addr2(copy, 1)), CAP_TIMER,
+	tap_eq(kt_cap_type(kt_addr2(copy, 1)), CAP_TIMER,
 	       "the CSpace and its contents live on through the second "
 	       "capability");
 	tap_eq(tess_cap_delete(copy), 0, "delete the last CSpace capability");
@@ -436,10 +418,10 @@ static void last_cap_destroys(void)
 	/* Again with the CSpace holding a capability to itself in its slot 0.
 	 */
 	tess_retype(uc, CAP_CSPACE, 2, cs, 1);
-	tess_cap_copy(BOOT_SLOT_TIMER, addr2(cs, 1));
-	tap_eq(tess_cap_copy(cs, addr2(cs, 0)), 0,
+	tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(cs, 1));
+	tap_eq(tess_cap_copy(cs, kt_addr2(cs, 0)), 0,
 	       "put a CSpace's capability to itself in its slot 0");
-	tap_eq(cap_type(addr3(cs, 0, 1)), CAP_TIMER,
+	tap_eq(kt_cap_type(addr3(cs, 0, 1)), CAP_TIMER,
 	       "the self-capability resolves (cs:0:1)");
 	tap_eq(tess_cap_delete(cs), 0,
 	       "delete the only capability held outside the CSpace");
@@ -461,14 +443,16 @@ static void revoke_ops(void)
 	tess_cap_copy(BOOT_SLOT_TIMER, t1);
 	tess_cap_copy(t1, t2);
 	tess_cap_mint(t1, t3, 0, 5);
-	tess_cap_copy(t2, addr2(cs, 2)); /* a grandchild, in a nested CSpace */
+	tess_cap_copy(t2,
+		      kt_addr2(cs, 2)); /* a grandchild, in a nested CSpace */
 	tap_eq(children_of(t1), 2, "the capability to revoke has two children");
 	tap_eq(tess_cap_revoke(t1), 0, "cap_revoke");
-	tap_ok(cap_type(t2) == CAP_NULL && cap_type(t3) == CAP_NULL,
+	tap_ok(kt_cap_type(t2) == CAP_NULL && kt_cap_type(t3) == CAP_NULL,
 	       "revoke deleted the copy and the minted child");
-	tap_eq(cap_type(addr2(cs, 2)), CAP_NULL,
+	tap_eq(kt_cap_type(kt_addr2(cs, 2)), CAP_NULL,
 	       "revoke deleted the grandchild in the nested CSpace");
-	tap_eq(cap_type(t1), CAP_TIMER, "revoke keeps the revoked capability");
+	tap_eq(kt_cap_type(t1), CAP_TIMER,
+	       "revoke keeps the revoked capability");
 	tap_eq(children_of(t1), 0,
 	       "the revoked capability has no children left");
 	tap_eq(tess_cap_revoke(t1), 0,
@@ -494,22 +478,23 @@ static void addresses(void)
 	cs = tess_slot(ka);
 	tap_eq(tess_retype(uc, CAP_CSPACE, NESTED_BITS, cs, 1), 0,
 	       "allocCspace: a nested CSpace of 16 slots");
-	tap_eq(info_of(cs).bits, NESTED_BITS,
+	tap_eq(kt_cap_info(cs).bits, NESTED_BITS,
 	       "cap_info gives the nested CSpace's size");
-	tap_eq(tess_cap_copy(BOOT_SLOT_TIMER, addr2(cs, 5)), 0,
+	tap_eq(tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(cs, 5)), 0,
 	       "cap_copy to a two-level address");
-	tap_eq(cap_type(addr2(cs, 5)), CAP_TIMER,
+	tap_eq(kt_cap_type(kt_addr2(cs, 5)), CAP_TIMER,
 	       "the two-level address names slot 5 of the nested CSpace");
-	tap_eq(cap_type(addr2(cs, 4)), CAP_NULL, "its neighbour is empty");
-	tap_eq(cap_type(addr2(cs, 15)), CAP_NULL,
+	tap_eq(kt_cap_type(kt_addr2(cs, 4)), CAP_NULL,
+	       "its neighbour is empty");
+	tap_eq(kt_cap_type(kt_addr2(cs, 15)), CAP_NULL,
 	       "the last slot of the nested CSpace is addressable");
-	tap_eq(tess_cap_info(addr2(cs, 16), &a), -E_BADCAP,
+	tap_eq(tess_cap_info(kt_addr2(cs, 16), &a), -E_BADCAP,
 	       "a slot beyond the nested CSpace is E_BADCAP");
-	tap_eq(tess_cap_info(addr2(cs, 0xffff), &a), -E_BADCAP,
+	tap_eq(tess_cap_info(kt_addr2(cs, 0xffff), &a), -E_BADCAP,
 	       "slot 0xffff of a 16-slot CSpace is E_BADCAP");
-	tap_eq(tess_cap_info(addr2(BOOT_SLOT_TIMER, 1), &a), -E_BADCAP,
+	tap_eq(tess_cap_info(kt_addr2(BOOT_SLOT_TIMER, 1), &a), -E_BADCAP,
 	       "an address through a non-CSpace capability is E_BADCAP");
-	tap_eq(tess_cap_info(addr2(e, 1), &a), -E_BADCAP,
+	tap_eq(tess_cap_info(kt_addr2(e, 1), &a), -E_BADCAP,
 	       "an address through an empty slot is E_BADCAP");
 	tap_eq(tess_cap_info(0x1000, &a), -E_BADCAP,
 	       "slot 0x1000 of the 4096-slot root is E_BADCAP");
@@ -519,34 +504,35 @@ static void addresses(void)
 	       "CPTR_NONE is E_BADCAP");
 
 	/* Three levels: the nested CSpace holds a capability to itself. */
-	tess_cap_copy(cs, addr2(cs, 3));
-	tap_eq(cap_type(addr3(cs, 3, 5)), CAP_TIMER,
+	tess_cap_copy(cs, kt_addr2(cs, 3));
+	tap_eq(kt_cap_type(addr3(cs, 3, 5)), CAP_TIMER,
 	       "a three-level address reaches the same slot");
 	tap_eq(tess_cap_delete(addr3(cs, 3, 5)), 0,
 	       "cap_delete through a three-level address");
-	tap_eq(cap_type(addr2(cs, 5)), CAP_NULL,
+	tap_eq(kt_cap_type(kt_addr2(cs, 5)), CAP_NULL,
 	       "the slot is empty seen through two levels");
 
 	/* Slot 0 is the root CSpace itself: addresses through it agree. */
 	tap_eq(tess_cap_copy(BOOT_SLOT_CSPACE, self), 0,
 	       "copy the root's self-capability from slot 0");
-	a = info_of(BOOT_SLOT_TIMER);
-	b = info_of(addr2(self, BOOT_SLOT_TIMER));
+	a = kt_cap_info(BOOT_SLOT_TIMER);
+	b = kt_cap_info(kt_addr2(self, BOOT_SLOT_TIMER));
 	tap_ok(a.type == CAP_TIMER && memcmp(&a, &b, sizeof(a)) == 0,
 	       "a two-level address through the self-capability names the same "
 	       "slot");
-	b = info_of(addr3(self, 0, BOOT_SLOT_TIMER));
+	b = kt_cap_info(addr3(self, 0, BOOT_SLOT_TIMER));
 	tap_ok(memcmp(&a, &b, sizeof(a)) == 0,
 	       "so does one through slot 0 in the middle (self:0:5)");
-	tap_eq(tess_cap_copy(BOOT_SLOT_TIMER, addr2(self, x)), 0,
+	tap_eq(tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(self, x)), 0,
 	       "cap_copy to a root slot through the self-capability");
-	tap_eq(cap_type(x), CAP_TIMER, "the one-level address sees the copy");
+	tap_eq(kt_cap_type(x), CAP_TIMER,
+	       "the one-level address sees the copy");
 	tap_eq(tess_cap_delete(x), 0, "delete it by its one-level address");
-	tap_eq(cap_type(addr2(self, x)), CAP_NULL,
+	tap_eq(kt_cap_type(kt_addr2(self, x)), CAP_NULL,
 	       "the two-level address sees the slot empty");
 
 	tess_delete(ka, self);
-	tess_delete(ka, addr2(cs, 3));
+	tess_delete(ka, kt_addr2(cs, 3));
 	tess_delete(ka, cs);
 	tess_slot_free(ka, x);
 	tess_slot_free(ka, e);
@@ -560,10 +546,10 @@ static void unreachable_cspace(void)
 	uint32_t before = children_of(BOOT_SLOT_TIMER);
 	cptr_t cs = new_cspace(2);
 
-	tess_cap_copy(BOOT_SLOT_TIMER, addr2(cs, 1));
-	tap_eq(tess_cap_move(cs, addr2(cs, 0)), 0,
+	tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(cs, 1));
+	tap_eq(tess_cap_move(cs, kt_addr2(cs, 0)), 0,
 	       "move a CSpace's only capability into the CSpace itself");
-	tap_eq(cap_type(cs), CAP_NULL, "the CSpace is now unreachable");
+	tap_eq(kt_cap_type(cs), CAP_NULL, "the CSpace is now unreachable");
 	tap_ok(tess_remaining(uc) < uc_size &&
 		   children_of(BOOT_SLOT_TIMER) == before + 1,
 	       "the unreachable CSpace and its contents still exist");

@@ -21,51 +21,16 @@
 #define VA_NOTABLE (VA_DEV + (1ul << 30)) /* no PD entry there */
 #define W0 BOOT_SLOT_WINDOW0
 
-static cptr_t ud;	  /* the suite's private untyped */
-static cptr_t taken[128]; /* every root slot the suite took */
-static int ntaken;
+static cptr_t ud; /* the suite's private untyped */
 static uint32_t root_tid, root_spid;
-
-static cptr_t dslot(void)
-{
-	cptr_t s = tess_slot(ka);
-	if (s && ntaken < (int)(sizeof(taken) / sizeof(taken[0])))
-		taken[ntaken++] = s;
-	return s;
-}
-
-/* A new object from `ut` in a new slot, left empty if that fails (never
- * slot 0, which a later delete would take from the root CSpace). */
-static cptr_t new_obj(cptr_t ut, unsigned type, unsigned bits)
-{
-	cptr_t s = dslot();
-	long r = tess_retype(ut, type, bits, s, 1);
-	if (r)
-		tap_diag("retype of type %u failed: %s", type,
-			 tess_strerror(r));
-	return s;
-}
 
 static cptr_t mint(cptr_t src, uint32_t rights, uint64_t badge)
 {
-	cptr_t s = dslot();
+	cptr_t s = kt_slot();
 	long r = tess_cap_mint(src, s, rights, badge);
 	if (r)
 		tap_diag("mint failed: %s", tess_strerror(r));
 	return s;
-}
-
-static cptr_t addr2(cptr_t cs, unsigned slot)
-{
-	return (cs << CPTR_DIGIT_BITS) | slot;
-}
-
-static uint32_t cap_type(cptr_t c)
-{
-	struct cap_info i;
-	if (tess_cap_info(c, &i))
-		return 0xffff;
-	return i.type;
 }
 
 /* Window output: a whole line through `w`, ended by '\n'. */
@@ -120,12 +85,6 @@ static uint32_t start_thread(cptr_t thread, cptr_t space, cptr_t cspace,
 	return ids.tid;
 }
 
-static long run_thread(uint32_t tid)
-{
-	struct task_ids ids = {tid, 0, 0, 0};
-	return tess_thread_control(THREAD_RUN, &ids, NULL);
-}
-
 /* Wait for `tid` to end; its exit status, or -1000 if the wait fails. */
 static long wait_thread(uint32_t tid)
 {
@@ -143,7 +102,7 @@ static long wait_thread(uint32_t tid)
 static void console(void)
 {
 	static const char line[] = "# console_putc writes this line\n";
-	cptr_t col = mint(BOOT_SLOT_CONSOLE, 0, 0x1e), e = dslot();
+	cptr_t col = mint(BOOT_SLOT_CONSOLE, 0, 0x1e), e = kt_slot();
 	long r = 0;
 
 	for (const char *p = line; *p; p++)
@@ -172,7 +131,7 @@ static void windows(void)
 {
 	cptr_t pc = mint(W0, CAN_putchar, 0), cls = mint(W0, CAN_cls, 0);
 	cptr_t attr = mint(W0, CAN_setAttr, 0), none = mint(W0, 0, 0),
-	       e = dslot();
+	       e = kt_slot();
 	long r;
 
 	tap_eq(tess_window_cls(W0), 0, "window_cls with every right");
@@ -240,7 +199,7 @@ static void timer(void)
 {
 	cptr_t t3 = mint(BOOT_SLOT_TIMER, 0, 3),
 	       all = mint(BOOT_SLOT_TIMER, 0, 63);
-	cptr_t fewer = dslot(), e = dslot();
+	cptr_t fewer = kt_slot(), e = kt_slot();
 	long t0 = tess_timer_ticks(BOOT_SLOT_TIMER), t1 = t0, raw0, masked,
 	     raw1;
 
@@ -275,7 +234,7 @@ static void timer(void)
 
 static void debug(void)
 {
-	cptr_t d = mint(BOOT_SLOT_DEBUG, 0, 0), e = dslot();
+	cptr_t d = mint(BOOT_SLOT_DEBUG, 0, 0), e = kt_slot();
 
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_THREADS), 0,
 	       "debug_dump of the threads");
@@ -304,7 +263,7 @@ static void print_string(void)
 {
 	char *page = (char *)VA_STR;
 	cptr_t lim = mint(W0, RIGHT_WINDOW_ALL, 9), cls = mint(W0, CAN_cls, 0),
-	       e = dslot();
+	       e = kt_slot();
 	static const char edge[] = "unended";
 	static const char end[] = "page-end string";
 	char line[64];
@@ -381,7 +340,7 @@ static void buffer_thread(void)
 	       "alloc_buffer from a bad address is E_BADCAP");
 	tap_eq(tess_alloc_buffer(W0, VA_BUF), -E_CAPTYPE,
 	       "alloc_buffer from a Window is E_CAPTYPE");
-	tap_eq(tess_alloc_buffer(dslot(), VA_BUF), -E_EMPTY,
+	tap_eq(tess_alloc_buffer(kt_slot(), VA_BUF), -E_EMPTY,
 	       "alloc_buffer from an empty slot is E_EMPTY");
 	tap_eq(tess_alloc_buffer(ud, 0xffff800000000000ul), -E_RANGE,
 	       "alloc_buffer at a kernel-half address is E_RANGE");
@@ -448,7 +407,7 @@ static void buffer_thread(void)
 	       "print_buffer without CAN_putchar is E_RIGHTS");
 	tap_eq(tess_print_buffer(BOOT_SLOT_CONSOLE), -E_CAPTYPE,
 	       "print_buffer through the console is E_CAPTYPE");
-	tap_eq(tess_print_buffer(dslot()), -E_EMPTY,
+	tap_eq(tess_print_buffer(kt_slot()), -E_EMPTY,
 	       "print_buffer through an empty slot is E_EMPTY");
 	tap_eq(tess_print_buffer(0x1000), -E_BADCAP,
 	       "print_buffer through a bad address is E_BADCAP");
@@ -471,14 +430,14 @@ static void buffer_thread(void)
 
 static void buffers(void)
 {
-	cptr_t th = new_obj(ud, CAP_THREAD, 0),
-	       small = new_obj(ud, CAP_UNTYPED, 12);
-	cptr_t probe = dslot();
+	cptr_t th = kt_new_obj(ud, CAP_THREAD, 0),
+	       small = kt_new_obj(ud, CAP_UNTYPED, 12);
+	cptr_t probe = kt_slot();
 	uint32_t tid;
 
 	buf_full = small;
-	new_obj(small, CAP_PAGE, 0);
-	buf_ut = new_obj(ud, CAP_UNTYPED, 13);
+	kt_new_obj(small, CAP_PAGE, 0);
+	buf_ut = kt_new_obj(ud, CAP_UNTYPED, 13);
 	buf_lim10 = mint(W0, RIGHT_WINDOW_ALL, 10);
 	buf_lim100 = mint(W0, RIGHT_WINDOW_ALL, 100);
 	buf_lim5000 = mint(W0, RIGHT_WINDOW_ALL, 5000);
@@ -487,7 +446,7 @@ static void buffers(void)
 			   sizeof(buf_stack), NULL);
 	if (!tap_ok(tid != 0, "start a thread with no buffer in this space"))
 		return;
-	tap_eq(run_thread(tid), 0, "run the buffer thread");
+	tap_eq(kt_tctrl(THREAD_RUN, tid), 0, "run the buffer thread");
 	tap_eq(wait_thread(tid), 0, "the buffer thread ran to its end");
 	tap_eq(tess_cap_delete(th), 0, "delete the buffer thread");
 	tap_eq(tess_retype(ud, CAP_PAGE, 0, probe, 1), 0,
@@ -535,7 +494,8 @@ static void program_main(void)
 		if (ci.type == CAP_WINDOW)
 			windows++;
 		else if (ci.type != CAP_NULL &&
-			 !(i == 0 && ci.type == CAP_CSPACE)) /* its self-capability */
+			 !(i == 0 &&
+			   ci.type == CAP_CSPACE)) /* its self-capability */
 			st |= PROG_STRANGER;
 	}
 	if (windows != 1)
@@ -561,27 +521,27 @@ struct program {
 
 static void make_program(struct program *p)
 {
-	p->thread = new_obj(ud, CAP_THREAD, 0);
-	p->space = new_obj(ud, CAP_SPACE, 0);
-	p->cspace = new_obj(ud, CAP_CSPACE, PROG_CSPACE_BITS);
-	p->dest = new_obj(ud, CAP_CSPACE, PROG_DEST_BITS);
-	tap_eq(tess_cap_mint(p->window, addr2(p->cspace, PROG_WINDOW),
+	p->thread = kt_new_obj(ud, CAP_THREAD, 0);
+	p->space = kt_new_obj(ud, CAP_SPACE, 0);
+	p->cspace = kt_new_obj(ud, CAP_CSPACE, PROG_CSPACE_BITS);
+	p->dest = kt_new_obj(ud, CAP_CSPACE, PROG_DEST_BITS);
+	tap_eq(tess_cap_mint(p->window, kt_addr2(p->cspace, PROG_WINDOW),
 			     CAN_putchar, 0),
 	       0, "program %s: its window capability in slot %d of its CSpace",
 	       p->name, PROG_WINDOW);
 	prog_msg = p->msg;
 	prog_len = (long)strlen(p->msg);
-	p->tid = start_thread(p->thread, p->space, p->cspace, addr2(p->dest, 0),
-			      program_main, prog_stack, sizeof(prog_stack),
-			      &p->copied);
+	p->tid = start_thread(p->thread, p->space, p->cspace,
+			      kt_addr2(p->dest, 0), program_main, prog_stack,
+			      sizeof(prog_stack), &p->copied);
 	tap_ok(
 	    p->tid != 0 && p->copied > 0,
 	    "program %s: a thread in a copy of this space (%u objects copied)",
 	    p->name, p->copied);
 	tap_ok(p->copied > 0 && p->copied < (1u << PROG_DEST_BITS) &&
-		   cap_type(addr2(p->dest, 0)) != CAP_NULL &&
-		   cap_type(addr2(p->dest, p->copied - 1)) != CAP_NULL &&
-		   cap_type(addr2(p->dest, p->copied)) == CAP_NULL,
+		   kt_cap_type(kt_addr2(p->dest, 0)) != CAP_NULL &&
+		   kt_cap_type(kt_addr2(p->dest, p->copied - 1)) != CAP_NULL &&
+		   kt_cap_type(kt_addr2(p->dest, p->copied)) == CAP_NULL,
 	       "program %s: the copy's capabilities fill exactly the slots "
 	       "reported",
 	       p->name);
@@ -598,8 +558,8 @@ static void two_programs(void)
 	make_program(&b);
 	if (!a.tid || !b.tid)
 		return;
-	tap_eq(run_thread(a.tid), 0, "run program A");
-	tap_eq(run_thread(b.tid), 0, "run program B");
+	tap_eq(kt_tctrl(THREAD_RUN, a.tid), 0, "run program A");
+	tap_eq(kt_tctrl(THREAD_RUN, b.tid), 0, "run program B");
 	tap_eq(wait_thread(a.tid), 0,
 	       "program A printed to its window and saw no other window");
 	tap_eq(wait_thread(b.tid), 0,
@@ -614,9 +574,11 @@ static void two_programs(void)
 
 static int map_area(void)
 {
-	cptr_t pdpt = new_obj(ud, CAP_PDPT, 0), pd = new_obj(ud, CAP_PD, 0);
-	cptr_t pt = new_obj(ud, CAP_PT, 0), str = new_obj(ud, CAP_PAGE, 0);
-	cptr_t mapped = new_obj(ud, CAP_PAGE, 0);
+	cptr_t pdpt = kt_new_obj(ud, CAP_PDPT, 0);
+	cptr_t pd = kt_new_obj(ud, CAP_PD, 0);
+	cptr_t pt = kt_new_obj(ud, CAP_PT, 0);
+	cptr_t str = kt_new_obj(ud, CAP_PAGE, 0);
+	cptr_t mapped = kt_new_obj(ud, CAP_PAGE, 0);
 
 	return tess_map(pdpt, SPACE_SELF, VA_DEV, 0) == 0 &&
 	       tess_map(pd, SPACE_SELF, VA_DEV, 0) == 0 &&
@@ -633,7 +595,7 @@ void test_devices(void)
 	tess_getid(&ids);
 	root_tid = ids.tid;
 	root_spid = ids.spid;
-	ud = dslot();
+	ud = kt_slot();
 	if (!tap_eq(
 		tess_retype(ka->untyped, CAP_UNTYPED, DEV_UNTYPED_BITS, ud, 1),
 		0, "devices: a private untyped of 2^%d bytes",
@@ -654,7 +616,5 @@ void test_devices(void)
 	tap_eq(tess_cap_revoke(ud), 0, "devices: revoke the private untyped");
 	tap_eq(tess_remaining(ud), 1l << DEV_UNTYPED_BITS,
 	       "devices: the private untyped is whole again");
-	for (int i = 0; i < ntaken; i++)
-		tess_delete(ka, taken[i]);
-	ntaken = 0;
+	kt_slots_free();
 }

@@ -12,7 +12,6 @@
  */
 #include "ktest.h"
 
-
 /*
  * The faulting instructions, each at a label so the fault's rip can be
  * checked exactly.  Each stub is a function; after the pager's fix it
@@ -476,10 +475,7 @@ static void test_single_step(void)
 	x.valid = EXREGS_SET_PC | EXREGS_SET_REGS;
 	tap_eq(tess_exchange_registers(&x, t.tid), 0,
 	       "start a thread with the trap flag set");
-	struct task_ids ids;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = t.tid;
-	tess_thread_control(THREAD_RUN, &ids, NULL);
+	kt_tctrl(THREAD_RUN, t.tid);
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(t.tid, &m), 0, "it faults to me");
 	tap_ok(m.mr[0] == IPC_TAG_EXCEPTION && m.mr[1] == 1 &&
@@ -517,10 +513,7 @@ static void test_bad_stack(void)
 	x.valid = EXREGS_SET_PC | EXREGS_SET_SP;
 	tap_eq(tess_exchange_registers(&x, t.tid), 0,
 	       "start a thread with rsp not canonical");
-	struct task_ids ids;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = t.tid;
-	tess_thread_control(THREAD_RUN, &ids, NULL);
+	kt_tctrl(THREAD_RUN, t.tid);
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(t.tid, &m), 0, "its first push faults to me");
 	tap_ok(m.mr[0] == IPC_TAG_EXCEPTION &&
@@ -787,7 +780,8 @@ static void test_forged_fault(void)
 		return;
 	}
 	memset(&m, 0, sizeof(m));
-	tap_eq(kt_recv(f.tid, &m), 0, "a message tagged as a page fault arrives");
+	tap_eq(kt_recv(f.tid, &m), 0,
+	       "a message tagged as a page fault arrives");
 	tap_ok(m.mr[0] == IPC_TAG_PAGEFAULT && !(m.info & IPC_FROM_KERNEL),
 	       "it is not marked as made by the kernel: a pager can tell");
 	kt_destroy(&f);
@@ -802,7 +796,7 @@ void test_faults(void)
 	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 21, &copy_untyped), 0,
 		    "an untyped for a copied space"))
 		return;
-	if (!tap_eq(kt_tables_make(KT_VA_FAULTS, tables), 0,
+	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_FAULTS, tables), 0,
 		    "page tables for my addresses"))
 		goto out;
 	test_page_faults();
@@ -817,6 +811,6 @@ void test_faults(void)
 	test_no_pager();
 	test_pager_faults();
 out:
-	kt_tables_free(tables);
+	kt_tables_free(ka, tables);
 	tess_delete(ka, copy_untyped);
 }

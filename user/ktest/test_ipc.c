@@ -24,14 +24,6 @@ static uint32_t me;
 static cptr_t copy_untyped; /* memory for the copied spaces */
 static cptr_t tables[3], tables_pf[3];
 
-static long tctrl(uint32_t action, uint32_t tid)
-{
-	struct task_ids ids;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	return tess_thread_control(action, &ids, NULL);
-}
-
 static uint8_t pattern(uint32_t i, uint32_t seed)
 {
 	return (uint8_t)(i * 7 + seed * 31 + (i >> 8));
@@ -310,7 +302,8 @@ static void test_partner_gone(void)
 	}
 	tap_eq(kt_wait_state(q.tid, THREAD_STATE_BLOCKED), 0,
 	       "a thread blocks sending to one that never receives");
-	tap_eq(tctrl(THREAD_DESTROY, d.tid), 0, "destroy the one it sends to");
+	tap_eq(kt_tctrl(THREAD_DESTROY, d.tid), 0,
+	       "destroy the one it sends to");
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(q.tid, &m), 0, "the sender reports");
 	tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
@@ -320,7 +313,7 @@ static void test_partner_gone(void)
 	tap_eq(kt_spawn(&s, sender_main, STACK(0), me, 3, 1), 0,
 	       "a thread blocks sending to me");
 	kt_wait_state(s.tid, THREAD_STATE_BLOCKED);
-	tap_eq(tctrl(THREAD_DESTROY, s.tid), 0, "destroy it while it waits");
+	tap_eq(kt_tctrl(THREAD_DESTROY, s.tid), 0, "destroy it while it waits");
 	tap_eq(tess_ipc(TID_NIL, TID_ANY, IPC_NONBLOCK, &m, NULL),
 	       -E_WOULDBLOCK, "its message is gone from my queue");
 out:
@@ -380,7 +373,7 @@ static void test_server_gone(void)
 		kt_wait_state(x.tid,
 			      exits ? THREAD_STATE_DEAD : THREAD_STATE_BLOCKED);
 		if (!exits)
-			tctrl(THREAD_DESTROY, x.tid);
+			kt_tctrl(THREAD_DESTROY, x.tid);
 		memset(&m, 0, sizeof(m));
 		tap_eq(kt_recv(c.tid, &m), 0,
 		       "the client goes on when the server %s", how);
@@ -936,6 +929,21 @@ out:
 			tess_delete(ka, pages[i]);
 }
 
+/* A receiver r paged by me, waiting in an extended receive into `buf`, and
+ * a sender s whose 2048-byte copy to it will fault on that buffer. */
+static long copy_pair(struct kt_thread *r, struct kt_thread *s, uint64_t buf)
+{
+	long e;
+	if ((e = kt_create(r, 0, me, 0)) ||
+	    (e = kt_start(r->tid, ext_recv_main, STACK(1), TID_ANY, buf,
+			  2048 | ((uint64_t)me << 32))) ||
+	    (e = kt_wait_state(r->tid, THREAD_STATE_BLOCKED)) ||
+	    (e = kt_create(s, 0, me, 0)))
+		return e;
+	return kt_start(s->tid, ext_send_main, STACK(2), r->tid,
+			(uint64_t)xbuf_me, 2048);
+}
+
 /*
  * One side of an extended copy goes away while the other side's fault is
  * at its pager (me): the copy ends with E_ABORTED for the side left, which
@@ -948,13 +956,7 @@ static void test_copy_abort(void)
 	int status;
 
 	/* The sender (doing the copy) goes. */
-	if (kt_create(&r, 0, me, 0) ||
-	    kt_start(r.tid, ext_recv_main, STACK(1), TID_ANY, BUF(5),
-		     2048 | ((uint64_t)me << 32)) ||
-	    kt_wait_state(r.tid, THREAD_STATE_BLOCKED) ||
-	    kt_create(&s, 0, me, 0) ||
-	    kt_start(s.tid, ext_send_main, STACK(2), r.tid, (uint64_t)xbuf_me,
-		     2048)) {
+	if (copy_pair(&r, &s, BUF(5))) {
 		tap_ok(0, "threads for the aborted-copy tests");
 		goto out;
 	}
@@ -964,7 +966,7 @@ static void test_copy_abort(void)
 	tap_ok(m.mr[0] == IPC_TAG_PAGEFAULT &&
 		   m.mr[2] == (FAULT_KERNEL | FAULT_WRITE),
 	       "(a kernel write fault)");
-	tap_eq(tctrl(THREAD_DESTROY, s.tid), 0,
+	tap_eq(kt_tctrl(THREAD_DESTROY, s.tid), 0,
 	       "destroy the sender while the fault waits for me");
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(r.tid, &m), 0, "the receiver goes on");
@@ -977,20 +979,14 @@ static void test_copy_abort(void)
 	kt_destroy(&s);
 
 	/* The receiver (whose fault it is) goes. */
-	if (kt_create(&r, 0, me, 0) ||
-	    kt_start(r.tid, ext_recv_main, STACK(1), TID_ANY, BUF(6),
-		     2048 | ((uint64_t)me << 32)) ||
-	    kt_wait_state(r.tid, THREAD_STATE_BLOCKED) ||
-	    kt_create(&s, 0, me, 0) ||
-	    kt_start(s.tid, ext_send_main, STACK(2), r.tid, (uint64_t)xbuf_me,
-		     2048)) {
+	if (copy_pair(&r, &s, BUF(6))) {
 		tap_ok(0, "threads for the aborted-copy tests");
 		goto out;
 	}
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(r.tid, &m), 0, "again the receiver's buffer faults");
 	uint32_t old = r.tid;
-	tap_eq(tctrl(THREAD_DESTROY, old), 0,
+	tap_eq(kt_tctrl(THREAD_DESTROY, old), 0,
 	       "destroy the receiver while its fault waits for me");
 	tap_eq(kt_reap(s.tid, &status), 0, "the sender goes on");
 	tap_eq(status, -E_ABORTED, "its send failed with E_ABORTED");
@@ -1365,9 +1361,9 @@ void test_ipc(void)
 	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &copy_untyped), 0,
 		    "an untyped for copied spaces"))
 		return;
-	if (!tap_eq(kt_tables_make(KT_VA_IPC, tables), 0,
+	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_IPC, tables), 0,
 		    "page tables for my addresses") ||
-	    !tap_eq(kt_tables_make(VA_PF, tables_pf), 0,
+	    !tap_eq(kt_tables_make(ka, SPACE_SELF, VA_PF, tables_pf), 0,
 		    "and for the pager's pages"))
 		goto out;
 	test_short();
@@ -1385,7 +1381,7 @@ void test_ipc(void)
 	test_fast_slow();
 	test_hundred();
 out:
-	kt_tables_free(tables_pf);
-	kt_tables_free(tables);
+	kt_tables_free(ka, tables_pf);
+	kt_tables_free(ka, tables);
 	tess_delete(ka, copy_untyped);
 }

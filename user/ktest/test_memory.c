@@ -29,50 +29,10 @@ static cptr_t pdpt, pd, pt; /* the tables for VA0 in the root space */
 static cptr_t seq_page;	    /* the page they map at VA0 */
 static cptr_t probe;	    /* the slot va_free() uses */
 static uint32_t root_spid;
-static cptr_t taken[512]; /* every root slot the suite took */
-static int ntaken;
-
-static cptr_t mslot(void)
-{
-	cptr_t s = tess_slot(ka);
-	if (s && ntaken < (int)(sizeof(taken) / sizeof(taken[0])))
-		taken[ntaken++] = s;
-	return s;
-}
-
-/* A new object from `ut` in a new slot.  If that fails the slot stays
- * empty (never 0: a later delete of slot 0 would hit the root CSpace). */
-static cptr_t new_obj(cptr_t ut, unsigned type, unsigned bits)
-{
-	cptr_t s = mslot();
-	long r = tess_retype(ut, type, bits, s, 1);
-	if (r)
-		tap_diag("retype of type %u (bits %u) failed: %s", type, bits,
-			 tess_strerror(r));
-	return s;
-}
-
-static cptr_t addr2_of(cptr_t cs, unsigned slot)
-{
-	return (cs << CPTR_DIGIT_BITS) | slot;
-}
 
 static cptr_t new_untyped(unsigned bits)
 {
-	return new_obj(um, CAP_UNTYPED, bits);
-}
-
-static struct cap_info info_of(cptr_t c)
-{
-	struct cap_info i;
-	if (tess_cap_info(c, &i))
-		memset(&i, 0xff, sizeof(i));
-	return i;
-}
-
-static uint32_t cap_type(cptr_t c)
-{
-	return info_of(c).type;
+	return kt_new_obj(um, CAP_UNTYPED, bits);
 }
 
 /* Is `va` free in `space`: can a page be mapped there?  0 if so, else the
@@ -89,7 +49,7 @@ static long va_free(cptr_t space, uintptr_t va)
 
 static long used_of(cptr_t ut)
 {
-	return (1l << info_of(ut).bits) - tess_remaining(ut);
+	return (1l << kt_cap_info(ut).bits) - tess_remaining(ut);
 }
 
 static long align_up(long x, long a)
@@ -105,15 +65,15 @@ static void untyped_accounting(void)
 
 	tap_eq(tess_remaining(ut), 65536,
 	       "remaining() of a fresh 64 KiB untyped is 65536");
-	p1 = new_obj(ut, CAP_PAGE, 0);
+	p1 = kt_new_obj(ut, CAP_PAGE, 0);
 	tap_eq(tess_remaining(ut), 65536 - 4096, "a page takes 4096 bytes");
-	cs = new_obj(ut, CAP_CSPACE, 4);
+	cs = kt_new_obj(ut, CAP_CSPACE, 4);
 	tap_eq(tess_remaining(ut), 65536 - 4096 - 1024,
 	       "a CSpace of 16 slots takes 1024 bytes");
-	t = new_obj(ut, CAP_PT, 0);
+	t = kt_new_obj(ut, CAP_PT, 0);
 	tap_eq(tess_remaining(ut), 65536 - 3 * 4096,
 	       "a page table is aligned to its size (the padding is skipped)");
-	tap_eq(info_of(t).paddr, info_of(ut).paddr + 2 * 4096,
+	tap_eq(kt_cap_info(t).paddr, kt_cap_info(ut).paddr + 2 * 4096,
 	       "the table starts at the next 4 KiB boundary");
 	tess_cap_delete(p1);
 	tap_eq(tess_remaining(ut), 65536 - 3 * 4096,
@@ -123,7 +83,7 @@ static void untyped_accounting(void)
 	tess_cap_delete(cs);
 	tap_eq(tess_remaining(ut), 65536,
 	       "deleting every child frees all the memory");
-	tap_eq(info_of(ut).children, 0, "the untyped has no children left");
+	tap_eq(kt_cap_info(ut).children, 0, "the untyped has no children left");
 	tess_cap_delete(ut);
 }
 
@@ -155,11 +115,11 @@ static void retype_every_type(void)
 		long used = used_of(ut);
 		long want =
 		    align_up(used, 1l << c->size_bits) + (1l << c->size_bits);
-		cptr_t s = mslot();
+		cptr_t s = kt_slot();
 		if (!tap_eq(tess_retype(ut, c->type, c->bits, s, 1), 0,
 			    "retype %s", c->name))
 			continue;
-		struct cap_info in = info_of(s);
+		struct cap_info in = kt_cap_info(s);
 		tap_ok(in.type == c->type && in.bits == c->info_bits,
 		       "cap_info of %s: type %u, bits %u", c->name, in.type,
 		       in.bits);
@@ -173,20 +133,20 @@ static void retype_every_type(void)
 
 static void retype_many(void)
 {
-	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 3);
+	cptr_t ut = new_untyped(16), cs = kt_new_obj(um, CAP_CSPACE, 3);
 	int ok = 1;
 
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 2), 4), 0,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 2), 4), 0,
 	       "retype of 4 pages in one call");
 	for (int i = 0; i < 4; i++) {
-		struct cap_info in = info_of(addr2_of(cs, 2 + i));
+		struct cap_info in = kt_cap_info(kt_addr2(cs, 2 + i));
 		if (in.type != CAP_PAGE ||
-		    in.paddr != info_of(ut).paddr + 4096ul * i)
+		    in.paddr != kt_cap_info(ut).paddr + 4096ul * i)
 			ok = 0;
 	}
 	tap_ok(ok, "the 4 pages fill 4 consecutive slots, in address order");
-	tap_ok(cap_type(addr2_of(cs, 1)) == CAP_NULL &&
-		   cap_type(addr2_of(cs, 6)) == CAP_NULL,
+	tap_ok(kt_cap_type(kt_addr2(cs, 1)) == CAP_NULL &&
+		   kt_cap_type(kt_addr2(cs, 6)) == CAP_NULL,
 	       "and not the slots around them");
 	tap_eq(tess_remaining(ut), 65536 - 4 * 4096, "and take 16 KiB");
 	tess_cap_revoke(ut);
@@ -195,9 +155,9 @@ static void retype_many(void)
 
 static void retype_errors(void)
 {
-	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 4),
-	       s = mslot();
-	cptr_t e = mslot();
+	cptr_t ut = new_untyped(16), cs = kt_new_obj(um, CAP_CSPACE, 4),
+	       s = kt_slot();
+	cptr_t e = kt_slot();
 	long rem;
 
 	tess_retype(ut, CAP_PAGE, 0, s, 1); /* room for 15 more pages */
@@ -227,15 +187,15 @@ static void retype_errors(void)
 	       "an Untyped larger than its parent is E_NOMEM");
 	tap_eq(tess_retype(ut, CAP_LARGE_PAGE, 0, e, 1), -E_NOMEM,
 	       "a Large page from a 64 KiB untyped is E_NOMEM");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 0), 16), -E_NOMEM,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 0), 16), -E_NOMEM,
 	       "16 pages from an untyped with room for 15 is E_NOMEM");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 14), 3), -E_RANGE,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 14), 3), -E_RANGE,
 	       "a destination range past the nested CSpace's end is E_RANGE");
 	tap_eq(tess_retype(ut, CAP_PAGE, 0, 0xffe, 3), -E_RANGE,
 	       "a destination range past the root CSpace's end is E_RANGE");
 	tap_eq(tess_retype(ut, CAP_PAGE, 0, 0x1000, 1), -E_BADCAP,
 	       "a destination beyond the CSpace is E_BADCAP");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(BOOT_SLOT_TIMER, 0), 1),
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(BOOT_SLOT_TIMER, 0), 1),
 	       -E_BADCAP,
 	       "a destination through a non-CSpace capability is E_BADCAP");
 	tap_eq(tess_retype(ut, CAP_PAGE, 0, s, 1), -E_OCCUPIED,
@@ -249,13 +209,13 @@ static void retype_errors(void)
 	tap_eq(tess_retype(0x1000, CAP_PAGE, 0, e, 1), -E_BADCAP,
 	       "retype from a bad address is E_BADCAP");
 	tap_eq(tess_remaining(ut), rem, "no refused retype took any memory");
-	tap_eq(cap_type(e), CAP_NULL,
+	tap_eq(kt_cap_type(e), CAP_NULL,
 	       "no refused retype filled the destination");
-	tap_eq(info_of(cs).children, 0,
+	tap_eq(kt_cap_info(cs).children, 0,
 	       "no refused retype made anything in the nested CSpace");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 14), 2), 0,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 14), 2), 0,
 	       "the last two slots of the nested CSpace can be filled");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 0), 13), 0,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 0), 13), 0,
 	       "the untyped can be filled to the last byte");
 	tap_eq(tess_remaining(ut), 0, "remaining() of a full untyped is 0");
 	tap_eq(tess_retype(ut, CAP_PAGE, 0, e, 1), -E_NOMEM,
@@ -276,7 +236,7 @@ static void retype_errors(void)
  * touched by retype into Untyped, so 32 MiB for this costs nothing). */
 static void retype_space_limit(void)
 {
-	cptr_t big = mslot(), e = mslot();
+	cptr_t big = kt_slot(), e = kt_slot();
 	long rem;
 
 	if (!tap_eq(tess_retype(ka->untyped, CAP_UNTYPED, 25, big, 1), 0,
@@ -286,36 +246,36 @@ static void retype_space_limit(void)
 	tap_eq(
 	    tess_retype(big, CAP_SPACE, 0, e, RETYPE_MAX_NUM), -E_LIMIT,
 	    "retype of 4096 Spaces, more than there are space ids, is E_LIMIT");
-	tap_ok(tess_remaining(big) == rem && cap_type(e) == CAP_NULL,
+	tap_ok(tess_remaining(big) == rem && kt_cap_type(e) == CAP_NULL,
 	       "the refused retype made nothing");
 	tess_cap_delete(big);
 }
 
 static void retype_last_slot_occupied(void)
 {
-	cptr_t ut = new_untyped(16), cs = new_obj(um, CAP_CSPACE, 4);
+	cptr_t ut = new_untyped(16), cs = kt_new_obj(um, CAP_CSPACE, 4);
 	long rem;
 	int empty = 1;
 
-	tess_cap_copy(BOOT_SLOT_TIMER, addr2_of(cs, 5));
+	tess_cap_copy(BOOT_SLOT_TIMER, kt_addr2(cs, 5));
 	rem = tess_remaining(ut);
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 2), 4), -E_OCCUPIED,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 2), 4), -E_OCCUPIED,
 	       "retype of 4 objects whose last slot is occupied is E_OCCUPIED");
 	tap_eq(tess_remaining(ut), rem,
 	       "retype with the last slot occupied takes no memory");
 	for (unsigned i = 0; i < 16; i++)
-		if (i != 5 && cap_type(addr2_of(cs, i)) != CAP_NULL)
+		if (i != 5 && kt_cap_type(kt_addr2(cs, i)) != CAP_NULL)
 			empty = 0;
 	tap_ok(empty, "retype with the last slot occupied fills no slot "
 		      "before, in or after the range");
-	tap_eq(cap_type(addr2_of(cs, 5)), CAP_TIMER,
+	tap_eq(kt_cap_type(kt_addr2(cs, 5)), CAP_TIMER,
 	       "the occupying capability is untouched");
-	tap_eq(tess_retype(ut, CAP_PAGE, 0, addr2_of(cs, 1), 4), 0,
+	tap_eq(tess_retype(ut, CAP_PAGE, 0, kt_addr2(cs, 1), 4), 0,
 	       "the same retype one slot lower succeeds");
-	tap_ok(cap_type(addr2_of(cs, 1)) == CAP_PAGE &&
-		   cap_type(addr2_of(cs, 4)) == CAP_PAGE &&
-		   cap_type(addr2_of(cs, 0)) == CAP_NULL &&
-		   cap_type(addr2_of(cs, 5)) == CAP_TIMER,
+	tap_ok(kt_cap_type(kt_addr2(cs, 1)) == CAP_PAGE &&
+		   kt_cap_type(kt_addr2(cs, 4)) == CAP_PAGE &&
+		   kt_cap_type(kt_addr2(cs, 0)) == CAP_NULL &&
+		   kt_cap_type(kt_addr2(cs, 5)) == CAP_TIMER,
 	       "it fills exactly slots 1..4");
 	tess_cap_delete(cs); /* its timer copy and pages go with it */
 	tap_eq(tess_remaining(ut), 65536,
@@ -327,18 +287,18 @@ static void revoke_resets_untyped(void)
 	cptr_t ut = new_untyped(16), a, b, c;
 	long first = tess_remaining(ut);
 
-	a = new_obj(ut, CAP_PAGE, 0);
-	b = new_obj(ut, CAP_CSPACE, 2);
-	c = new_obj(ut, CAP_UNTYPED, 13);
-	tess_retype(c, CAP_PAGE, 0, addr2_of(b, 1), 1); /* a grandchild */
+	a = kt_new_obj(ut, CAP_PAGE, 0);
+	b = kt_new_obj(ut, CAP_CSPACE, 2);
+	c = kt_new_obj(ut, CAP_UNTYPED, 13);
+	tess_retype(c, CAP_PAGE, 0, kt_addr2(b, 1), 1); /* a grandchild */
 	tap_ok(tess_remaining(ut) < first, "retype lowers remaining()");
 	tap_eq(tess_cap_revoke(ut), 0, "revoke of an untyped");
 	tap_eq(tess_remaining(ut), first,
 	       "revoke of an untyped returns remaining() to its first value");
-	tap_ok(cap_type(a) == CAP_NULL && cap_type(b) == CAP_NULL &&
-		   cap_type(c) == CAP_NULL,
+	tap_ok(kt_cap_type(a) == CAP_NULL && kt_cap_type(b) == CAP_NULL &&
+		   kt_cap_type(c) == CAP_NULL,
 	       "revoke of an untyped deletes every object made from it");
-	tap_eq(cap_type(ut), CAP_UNTYPED, "the revoked untyped stays");
+	tap_eq(kt_cap_type(ut), CAP_UNTYPED, "the revoked untyped stays");
 	tap_eq(tess_retype(ut, CAP_UNTYPED, 16, a, 1), 0,
 	       "the whole untyped can be retyped again");
 	tess_cap_revoke(ut);
@@ -348,25 +308,25 @@ static void revoke_resets_untyped(void)
  * section 3): nothing may outlive the capability to its memory. */
 static void untyped_delete_children(void)
 {
-	cptr_t ut = new_untyped(16), child = new_obj(ut, CAP_UNTYPED, 14), p;
+	cptr_t ut = new_untyped(16), child = kt_new_obj(ut, CAP_UNTYPED, 14), p;
 
-	p = new_obj(child, CAP_PAGE, 0);
-	tap_eq(cap_type(p), CAP_PAGE, "a page made from a child untyped");
+	p = kt_new_obj(child, CAP_PAGE, 0);
+	tap_eq(kt_cap_type(p), CAP_PAGE, "a page made from a child untyped");
 	tap_eq(tess_cap_delete(child), 0, "delete the child untyped");
-	tap_eq(cap_type(p), CAP_NULL,
+	tap_eq(kt_cap_type(p), CAP_NULL,
 	       "deleting an untyped deleted the page made from it");
 	tess_cap_delete(p);
 	tap_eq(tess_remaining(ut), 65536,
 	       "and the parent untyped is whole again");
 
 	/* The same when the untyped goes with a CSpace that holds it. */
-	cptr_t cs = new_obj(ut, CAP_CSPACE, 2);
-	child = new_obj(ut, CAP_UNTYPED, 14);
-	p = new_obj(child, CAP_PAGE, 0);
-	tap_eq(tess_cap_move(child, addr2_of(cs, 1)), 0,
+	cptr_t cs = kt_new_obj(ut, CAP_CSPACE, 2);
+	child = kt_new_obj(ut, CAP_UNTYPED, 14);
+	p = kt_new_obj(child, CAP_PAGE, 0);
+	tap_eq(tess_cap_move(child, kt_addr2(cs, 1)), 0,
 	       "move a child untyped with a page into a CSpace");
 	tap_eq(tess_cap_delete(cs), 0, "delete the CSpace holding the untyped");
-	tap_eq(cap_type(p), CAP_NULL,
+	tap_eq(kt_cap_type(p), CAP_NULL,
 	       "destroying the CSpace deleted the page made from the untyped "
 	       "in it");
 	tess_cap_delete(p);
@@ -375,7 +335,7 @@ static void untyped_delete_children(void)
 
 static void zeroed_on_reuse(void)
 {
-	cptr_t ut = new_untyped(16), p = mslot();
+	cptr_t ut = new_untyped(16), p = kt_slot();
 	volatile uint64_t *v = (volatile uint64_t *)PG(1);
 	uint64_t paddr;
 	int zero = 1;
@@ -384,14 +344,14 @@ static void zeroed_on_reuse(void)
 	    !tap_eq(tess_map(p, SPACE_SELF, PG(1), RW), 0,
 		    "map the page to dirty"))
 		return;
-	paddr = info_of(p).paddr;
+	paddr = kt_cap_info(p).paddr;
 	for (int i = 0; i < 512; i++)
 		v[i] = 0xdeadbeefcafef00dull ^ (uint64_t)i;
 	tap_eq(v[511], 0xdeadbeefcafef00dull ^ 511,
 	       "the page holds what was written");
 	tap_eq(tess_cap_revoke(ut), 0, "revoke its untyped (the page goes)");
 	tap_eq(tess_retype(ut, CAP_PAGE, 0, p, 1), 0, "retype a page again");
-	tap_eq(info_of(p).paddr, paddr, "the new page is the same frame");
+	tap_eq(kt_cap_info(p).paddr, paddr, "the new page is the same frame");
 	tap_eq(tess_map(p, SPACE_SELF, PG(1), RW), 0, "map the new page");
 	for (int i = 0; i < 512; i++)
 		if (v[i])
@@ -404,13 +364,13 @@ static void zeroed_on_reuse(void)
 
 static void paging_sequence(void)
 {
-	cptr_t page = seq_page = mslot();
+	cptr_t page = seq_page = kt_slot();
 	volatile uint64_t *v = (volatile uint64_t *)VA0;
 	struct cap_info in;
 
-	pt = mslot();
-	pd = mslot();
-	pdpt = mslot();
+	pt = kt_slot();
+	pd = kt_slot();
+	pdpt = kt_slot();
 	tap_eq(allocPage(um, page), 0, "allocPage");
 	tap_eq(allocPageTable(um, pt), 0, "allocPageTable");
 	tap_eq(allocPageDirectory(um, pd), 0, "allocPageDirectory");
@@ -429,25 +389,25 @@ static void paging_sequence(void)
 	v[511] = 42;
 	tap_ok(v[0] == 0x1234567890abcdefull && v[511] == 42,
 	       "the mapped page is readable and writable");
-	in = info_of(page);
+	in = kt_cap_info(page);
 	tap_ok(in.mapped == 1 && in.vaddr == VA0 && in.spid == root_spid,
 	       "cap_info of the page: mapped at %lx in space %u",
 	       (unsigned long)in.vaddr, in.spid);
-	in = info_of(pt);
+	in = kt_cap_info(pt);
 	tap_ok(in.mapped == 1 && in.vaddr == VA0 && in.bits == 12,
 	       "cap_info of the page table: mapped at %lx",
 	       (unsigned long)in.vaddr);
-	tap_eq(info_of(pdpt).mapped, 1, "cap_info of the PDPT: mapped");
+	tap_eq(kt_cap_info(pdpt).mapped, 1, "cap_info of the PDPT: mapped");
 }
 
 static void map_errors(void)
 {
 	cptr_t page = seq_page;
-	cptr_t q = new_obj(um, CAP_PAGE, 0), t2 = new_obj(um, CAP_PT, 0);
-	cptr_t d2 = new_obj(um, CAP_PD, 0), p2 = new_obj(um, CAP_PDPT, 0);
-	cptr_t large = new_obj(um, CAP_LARGE_PAGE, 0),
-	       cs = new_obj(um, CAP_CSPACE, 1);
-	cptr_t ro = mslot(), e = mslot();
+	cptr_t q = kt_new_obj(um, CAP_PAGE, 0), t2 = kt_new_obj(um, CAP_PT, 0);
+	cptr_t d2 = kt_new_obj(um, CAP_PD, 0), p2 = kt_new_obj(um, CAP_PDPT, 0);
+	cptr_t large = kt_new_obj(um, CAP_LARGE_PAGE, 0),
+	       cs = kt_new_obj(um, CAP_CSPACE, 1);
+	cptr_t ro = kt_slot(), e = kt_slot();
 	volatile uint64_t *v = (volatile uint64_t *)PG(3);
 
 	tap_eq(tess_map(q, SPACE_SELF, VA0, RW), -E_MAPPED,
@@ -532,9 +492,9 @@ static void map_errors(void)
 	       "mapping an empty slot is E_EMPTY");
 	tap_eq(tess_map(0x1000, SPACE_SELF, PG(3), RW), -E_BADCAP,
 	       "mapping a bad address is E_BADCAP");
-	tap_ok(!info_of(q).mapped && !info_of(t2).mapped &&
-		   !info_of(d2).mapped && !info_of(p2).mapped &&
-		   !info_of(large).mapped,
+	tap_ok(!kt_cap_info(q).mapped && !kt_cap_info(t2).mapped &&
+		   !kt_cap_info(d2).mapped && !kt_cap_info(p2).mapped &&
+		   !kt_cap_info(large).mapped,
 	       "no refused map mapped anything");
 	tap_eq(tess_map(q, SPACE_SELF, PG(3), RW), 0,
 	       "the page refused everywhere maps at a free address");
@@ -549,12 +509,13 @@ static void map_errors(void)
 
 static void unmap_ops(void)
 {
-	cptr_t q = new_obj(um, CAP_PAGE, 0), fresh = new_obj(um, CAP_PAGE, 0),
-	       e = mslot();
+	cptr_t q = kt_new_obj(um, CAP_PAGE, 0),
+	       fresh = kt_new_obj(um, CAP_PAGE, 0), e = kt_slot();
 
 	tess_map(q, SPACE_SELF, PG(4), RW);
 	tap_eq(tess_unmap(q), 0, "unmap a mapped page");
-	tap_eq(info_of(q).mapped, 0, "cap_info: the page is no longer mapped");
+	tap_eq(kt_cap_info(q).mapped, 0,
+	       "cap_info: the page is no longer mapped");
 	tap_eq(tess_unmap(q), -E_NOTMAPPED,
 	       "unmapping it again is E_NOTMAPPED");
 	tap_eq(tess_unmap(fresh), -E_NOTMAPPED,
@@ -569,7 +530,7 @@ static void unmap_ops(void)
 	tap_eq(tess_map(q, SPACE_SELF, PG(5), RW), 0,
 	       "the unmapped page can be mapped elsewhere");
 	tap_eq(tess_cap_move(q, e), 0, "move the mapped page capability");
-	tap_ok(info_of(e).mapped && info_of(e).vaddr == PG(5),
+	tap_ok(kt_cap_info(e).mapped && kt_cap_info(e).vaddr == PG(5),
 	       "a moved page capability keeps its mapping");
 	tap_eq(tess_unmap(e), 0, "and can unmap it from its new slot");
 	tess_cap_delete(e);
@@ -578,14 +539,14 @@ static void unmap_ops(void)
 
 static void delete_unmaps(void)
 {
-	cptr_t p = new_obj(um, CAP_PAGE, 0), c = mslot();
+	cptr_t p = kt_new_obj(um, CAP_PAGE, 0), c = kt_slot();
 	volatile uint64_t *a = (volatile uint64_t *)PG(6),
 			  *b = (volatile uint64_t *)PG(7);
 
 	tess_map(p, SPACE_SELF, PG(6), RW);
 	a[0] = 77;
 	tap_eq(tess_cap_copy(p, c), 0, "copy a mapped page capability");
-	tap_eq(info_of(c).mapped, 0,
+	tap_eq(kt_cap_info(c).mapped, 0,
 	       "the copy of a mapped page capability is not mapped");
 	tap_eq(tess_map(c, SPACE_SELF, PG(7), RW), 0,
 	       "map the copy at a second address");
@@ -593,7 +554,7 @@ static void delete_unmaps(void)
 	tap_eq(tess_cap_delete(p), 0, "delete the first capability");
 	tap_eq(va_free(SPACE_SELF, PG(6)), 0,
 	       "deleting a capability undoes its mapping");
-	tap_ok(info_of(c).mapped && b[0] == 77,
+	tap_ok(kt_cap_info(c).mapped && b[0] == 77,
 	       "the other capability's mapping stays");
 	tap_eq(tess_cap_delete(c), 0, "delete the last capability to the page");
 	tap_eq(va_free(SPACE_SELF, PG(7)), 0,
@@ -602,13 +563,13 @@ static void delete_unmaps(void)
 
 static void table_unmap_clears(void)
 {
-	cptr_t t2 = new_obj(um, CAP_PT, 0), r = new_obj(um, CAP_PAGE, 0);
+	cptr_t t2 = kt_new_obj(um, CAP_PT, 0), r = kt_new_obj(um, CAP_PAGE, 0);
 
 	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2, 0), 0,
 	       "map a second page table");
 	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), 0, "map a page through it");
 	tap_eq(tess_unmap(t2), 0, "unmap the page table");
-	tap_eq(info_of(r).mapped, 0,
+	tap_eq(kt_cap_info(r).mapped, 0,
 	       "unmapping a table unmaps the page below it");
 	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), -E_NOTMAPPED,
 	       "with the table gone the page cannot be mapped there");
@@ -616,9 +577,9 @@ static void table_unmap_clears(void)
 	tap_eq(tess_map(r, SPACE_SELF, VA_PT2, RW), 0,
 	       "the remapped table is empty: the page maps again");
 	tap_eq(tess_cap_delete(t2), 0, "delete the mapped page table");
-	tap_eq(info_of(r).mapped, 0,
+	tap_eq(kt_cap_info(r).mapped, 0,
 	       "deleting a table unmaps the page below it");
-	t2 = new_obj(um, CAP_PT, 0);
+	t2 = kt_new_obj(um, CAP_PT, 0);
 	tap_eq(tess_map(t2, SPACE_SELF, VA_PT2, 0), 0,
 	       "the deleted table's place is free");
 	tess_cap_delete(r);
@@ -627,7 +588,8 @@ static void table_unmap_clears(void)
 
 static void large_page(void)
 {
-	cptr_t l = new_obj(um, CAP_LARGE_PAGE, 0), t2 = new_obj(um, CAP_PT, 0);
+	cptr_t l = kt_new_obj(um, CAP_LARGE_PAGE, 0),
+	       t2 = kt_new_obj(um, CAP_PT, 0);
 	volatile uint64_t *v = (volatile uint64_t *)VA_LARGE;
 	struct cap_info in;
 
@@ -637,7 +599,7 @@ static void large_page(void)
 	v[(2 << 20) / 8 - 1] = 6;
 	tap_ok(v[0] == 5 && v[(2 << 20) / 8 - 1] == 6,
 	       "both ends of the large page are usable");
-	in = info_of(l);
+	in = kt_cap_info(l);
 	tap_ok(in.type == CAP_LARGE_PAGE && in.bits == 21 && in.mapped &&
 		   in.vaddr == VA_LARGE,
 	       "cap_info of the large page: 2^21 bytes, mapped at %lx",
@@ -659,17 +621,18 @@ static void large_page(void)
  * deleting page capabilities and the space itself undoes. */
 static void other_space(void)
 {
-	cptr_t s2 = new_obj(um, CAP_SPACE, 0);
-	cptr_t bpdpt = new_obj(um, CAP_PDPT, 0), bpd = new_obj(um, CAP_PD, 0);
-	cptr_t bpt = new_obj(um, CAP_PT, 0);
-	cptr_t pa = new_obj(um, CAP_PAGE, 0), pb = mslot();
-	cptr_t pc = new_obj(um, CAP_PAGE, 0), pdup = mslot();
-	cptr_t y = new_obj(um, CAP_PAGE, 0), z = new_obj(um, CAP_PAGE, 0);
-	cptr_t tcopy = mslot();
+	cptr_t s2 = kt_new_obj(um, CAP_SPACE, 0);
+	cptr_t bpdpt = kt_new_obj(um, CAP_PDPT, 0),
+	       bpd = kt_new_obj(um, CAP_PD, 0);
+	cptr_t bpt = kt_new_obj(um, CAP_PT, 0);
+	cptr_t pa = kt_new_obj(um, CAP_PAGE, 0), pb = kt_slot();
+	cptr_t pc = kt_new_obj(um, CAP_PAGE, 0), pdup = kt_slot();
+	cptr_t y = kt_new_obj(um, CAP_PAGE, 0), z = kt_new_obj(um, CAP_PAGE, 0);
+	cptr_t tcopy = kt_slot();
 	struct cap_info in;
 	uint32_t spid2;
 
-	spid2 = info_of(s2).spid;
+	spid2 = kt_cap_info(s2).spid;
 	tap_ok(spid2 != 0 && spid2 != root_spid,
 	       "a new Space has its own id (%u)", spid2);
 	tap_eq(tess_map(bpt, s2, VA0, 0), -E_NOTMAPPED,
@@ -678,7 +641,7 @@ static void other_space(void)
 	       "map a PDPT into the other space");
 	tap_eq(tess_map(bpd, s2, VA0, 0), 0, "map a PD into the other space");
 	tap_eq(tess_map(bpt, s2, VA0, 0), 0, "map a PT into the other space");
-	in = info_of(bpt);
+	in = kt_cap_info(bpt);
 	tap_ok(in.mapped && in.spid == spid2,
 	       "cap_info: the PT is mapped in the other space");
 
@@ -688,15 +651,15 @@ static void other_space(void)
 	       "map a page in the own space");
 	tap_eq(tess_map(pb, s2, PG(8), RW), 0,
 	       "map a copy of it in the other space");
-	tap_ok(info_of(pa).mapped && info_of(pa).spid == root_spid &&
-		   info_of(pb).mapped && info_of(pb).spid == spid2,
+	tap_ok(kt_cap_info(pa).mapped && kt_cap_info(pa).spid == root_spid &&
+		   kt_cap_info(pb).mapped && kt_cap_info(pb).spid == spid2,
 	       "cap_info: one capability mapped in each space");
 	tap_eq(va_free(s2, PG(8)), -E_MAPPED,
 	       "the other space's address is taken");
 	tap_eq(tess_cap_delete(pa), 0, "delete the own space's capability");
 	tap_eq(va_free(SPACE_SELF, PG(8)), 0,
 	       "the own space's address is free");
-	tap_eq(info_of(pb).mapped, 1,
+	tap_eq(kt_cap_info(pb).mapped, 1,
 	       "the other space's mapping stays while a capability lives");
 	tap_eq(tess_cap_delete(pb), 0,
 	       "delete the last capability to the page");
@@ -708,10 +671,10 @@ static void other_space(void)
 	tess_map(pc, SPACE_SELF, PG(9), RW);
 	tess_map(pdup, s2, PG(9), RW);
 	tap_eq(tess_cap_revoke(pc), 0, "revoke a page mapped in two spaces");
-	tap_eq(cap_type(pdup), CAP_NULL, "the copy is gone");
+	tap_eq(kt_cap_type(pdup), CAP_NULL, "the copy is gone");
 	tap_eq(va_free(s2, PG(9)), 0,
 	       "and so is its mapping in the other space");
-	tap_eq(info_of(pc).mapped, 1,
+	tap_eq(kt_cap_info(pc).mapped, 1,
 	       "the revoked capability's own mapping stays");
 	tess_cap_delete(pc);
 	tap_eq(va_free(SPACE_SELF, PG(9)), 0,
@@ -720,11 +683,11 @@ static void other_space(void)
 	/* The space dies: its mappings go stale, and none comes back. */
 	tess_map(y, s2, PG(10), RW);
 	tess_map(z, s2, PG(11), RW);
-	tap_ok(info_of(y).mapped && info_of(z).mapped,
+	tap_ok(kt_cap_info(y).mapped && kt_cap_info(z).mapped,
 	       "two pages mapped in the other space");
 	tap_eq(tess_cap_delete(s2), 0,
 	       "delete the other space's last capability");
-	tap_ok(!info_of(y).mapped && !info_of(bpt).mapped,
+	tap_ok(!kt_cap_info(y).mapped && !kt_cap_info(bpt).mapped,
 	       "deleting a space leaves its pages and tables unmapped");
 	tap_eq(tess_map(y, SPACE_SELF, PG(10), RW), 0,
 	       "a page of the dead space can be mapped again");
@@ -757,8 +720,8 @@ static void other_space(void)
  * copy of that table is mapped. */
 static void cut_off_table(void)
 {
-	cptr_t pd2 = new_obj(um, CAP_PD, 0), t3 = new_obj(um, CAP_PT, 0);
-	cptr_t p3 = new_obj(um, CAP_PAGE, 0), t3c = mslot();
+	cptr_t pd2 = kt_new_obj(um, CAP_PD, 0), t3 = kt_new_obj(um, CAP_PT, 0);
+	cptr_t p3 = kt_new_obj(um, CAP_PAGE, 0), t3c = kt_slot();
 
 	tap_eq(tess_map(pd2, SPACE_SELF, VA_GB1, 0), 0, "map a second PD");
 	tap_eq(tess_map(t3, SPACE_SELF, VA_GB1, 0), 0, "map a PT below it");
@@ -766,7 +729,7 @@ static void cut_off_table(void)
 	       "map a page in that PT");
 	tap_eq(tess_cap_copy(t3, t3c), 0, "copy the PT capability");
 	tap_eq(tess_unmap(pd2), 0, "unmap the PD above the PT");
-	tap_eq(info_of(p3).mapped, 0, "the page is no longer mapped");
+	tap_eq(kt_cap_info(p3).mapped, 0, "the page is no longer mapped");
 	tap_eq(tess_cap_delete(p3), 0, "delete the page");
 	tap_eq(tess_map(t3c, SPACE_SELF, VA_CUTPT, 0), 0,
 	       "map the copy of the cut-off PT");
@@ -779,9 +742,11 @@ static void cut_off_table(void)
 
 static void page_copy(void)
 {
-	cptr_t p1 = new_obj(um, CAP_PAGE, 0), p2 = new_obj(um, CAP_PAGE, 0);
-	cptr_t t2 = new_obj(um, CAP_PT, 0), l = new_obj(um, CAP_LARGE_PAGE, 0);
-	cptr_t wo = mslot(), ro = mslot(), e = mslot();
+	cptr_t p1 = kt_new_obj(um, CAP_PAGE, 0),
+	       p2 = kt_new_obj(um, CAP_PAGE, 0);
+	cptr_t t2 = kt_new_obj(um, CAP_PT, 0),
+	       l = kt_new_obj(um, CAP_LARGE_PAGE, 0);
+	cptr_t wo = kt_slot(), ro = kt_slot(), e = kt_slot();
 	volatile uint8_t *a = (volatile uint8_t *)PG(12),
 			 *b = (volatile uint8_t *)PG(13);
 	int same = 1;
@@ -838,8 +803,8 @@ void test_memory(void)
 
 	tess_getid(&ids);
 	root_spid = ids.spid;
-	um = mslot();
-	probe = mslot();
+	um = kt_slot();
+	probe = kt_slot();
 	if (!tap_eq(
 		tess_retype(ka->untyped, CAP_UNTYPED, MEM_UNTYPED_BITS, um, 1),
 		0, "memory: a private untyped of 2^%d bytes", MEM_UNTYPED_BITS))
@@ -872,7 +837,5 @@ void test_memory(void)
 	tess_cap_revoke(um);
 	tap_eq(tess_remaining(um), 1l << MEM_UNTYPED_BITS,
 	       "memory: the private untyped is whole again");
-	for (int i = 0; i < ntaken; i++)
-		tess_delete(ka, taken[i]);
-	ntaken = 0;
+	kt_slots_free();
 }

@@ -10,21 +10,19 @@
  * adding to a shared counter under the lock with a yield inside the
  * critical section, so that any lapse of mutual exclusion loses counts.
  *
- * The thread in the second space is an "agent" in a copy of the root
- * task's space (TC_COPY_SPACE) that takes orders by IPC and leaves results
- * in a mailbox page mapped at the same address in both spaces.  Every
- * object comes from an arena (one Untyped, one CSpace) emptied at the end.
+ * The thread in the second space is an agent (agent.c): it takes orders
+ * by IPC and leaves results in a mailbox page mapped at the same address
+ * in both spaces.  Every object comes from an arena (one Untyped, one
+ * CSpace) emptied at the end.
  */
 #include "ktest.h"
+#include <tess_thread.h>
 
 #define ARENA_BITS 23 /* 8 MiB */
 #define ARENA_SLOT_BITS 10
-#define COPY_SLOT_BITS 10
 #define STACK_SIZE 8192
 #define NWORKERS 4
 #define LOOPS 100
-#define WAIT_US 5000000
-#define AGENT_TIMEOUT (-1000)
 
 #define VA_MB(i) (KT_VA_MUTEX + 0x1000ul * (1 + (i)))
 #define VA_SHARED (KT_VA_MUTEX + 0x10000ul)
@@ -48,30 +46,22 @@ struct shared {
 	struct tess_mutex next;
 };
 
+/* An agent's mailbox (see ktest.h). */
 struct mbox {
-	volatile uint32_t seq;
-	uint32_t boss;
-	volatile long result;
+	struct kt_mbox k;
 	volatile uint32_t word_held, word_after; /* OP_LIBLOCK */
 	struct tess_mutex own; /* a word in the agent's mailbox */
 };
-
-struct agent {
-	cptr_t thread, space, copies, page, page2, tables[3];
-	uint32_t tid, spid;
-	struct mbox *mb;
-};
+_Static_assert(sizeof(struct mbox) <= 4096, "a mailbox is one page");
 
 /* A thread of the root task's space that makes one MUTEX_LOCK call. */
 struct waiter {
-	cptr_t thread;
-	uint32_t tid;
+	struct tess_thread t;
 	volatile uint32_t *word;
 	volatile long result;
 	volatile uint32_t done; /* 0, then its place in the order of wake-ups */
 };
 
-static char agent_stack[STACK_SIZE] __attribute__((aligned(16)));
 static char thread_stack[NWORKERS][STACK_SIZE] __attribute__((aligned(16)));
 
 static struct tess_alloc al;
@@ -103,280 +93,56 @@ static void count_loop(struct shared *sh, int n)
 	__atomic_add_fetch(&sh->done, 1, __ATOMIC_RELEASE);
 }
 
-static void __attribute__((noreturn)) worker_main(struct shared *sh)
+static void worker_main(void *sh)
 {
 	count_loop(sh, LOOPS);
-	tess_exit(0);
 }
 
-static void __attribute__((noreturn)) waiter_main(struct waiter *w)
+static void waiter_main(void *arg)
 {
+	struct waiter *w = arg;
 	w->result = tess_mutex_control((void *)w->word, MUTEX_LOCK);
 	w->done = __atomic_add_fetch(&wake_order, 1, __ATOMIC_ACQ_REL);
-	tess_exit(0);
 }
 
-static void __attribute__((noreturn)) agent_main(struct mbox *mb)
+/* An agent's order (kt_order_fn). */
+static long agent_order(struct mbox *mb, struct tess_msg *m)
 {
-	struct tess_msg m;
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		if (tess_receive(mb->boss, &m))
-			continue;
-		long r = 0;
-		switch (m.mr[0]) {
-		case OP_MUTEX:
-			r = tess_mutex_control((void *)m.mr[1],
-					       (unsigned)m.mr[2]);
-			break;
-		case OP_LOOP:
-			count_loop((struct shared *)m.mr[1], (int)m.mr[2]);
-			break;
-		case OP_LIBLOCK: {
-			struct tess_mutex *mx = (struct tess_mutex *)m.mr[1];
-			tess_mutex_lock(mx);
-			mb->word_held = mx->word;
-			tess_mutex_unlock(mx);
-			mb->word_after = mx->word;
-			break;
-		}
-		default:
-			r = AGENT_TIMEOUT - 1; /* an unknown order */
-			break;
-		}
-		mb->result = r;
-		__atomic_add_fetch(&mb->seq, 1, __ATOMIC_RELEASE);
+	switch (m->mr[0]) {
+	case OP_MUTEX:
+		return tess_mutex_control((void *)m->mr[1], (unsigned)m->mr[2]);
+	case OP_LOOP:
+		count_loop((struct shared *)m->mr[1], (int)m->mr[2]);
+		return 0;
+	case OP_LIBLOCK: {
+		struct tess_mutex *mx = (struct tess_mutex *)m->mr[1];
+		tess_mutex_lock(mx);
+		mb->word_held = mx->word;
+		tess_mutex_unlock(mx);
+		mb->word_after = mx->word;
+		return 0;
+	}
+	default:
+		return KT_AGENT_UNKNOWN;
 	}
 }
 
 /* ------------------------------------------------------------ helpers */
 
-static long now_us(void)
-{
-	struct tess_timeval tv;
-	tess_time(&tv);
-	return tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
-static uint32_t thread_state(uint32_t tid)
-{
-	struct exregs x;
-	memset(&x, 0, sizeof(x));
-	x.flags = EXREGS_READ;
-	if (tess_exchange_registers(&x, tid))
-		return 0xffffffffu;
-	return x.state;
-}
-
-static int wait_blocked(uint32_t tid)
-{
-	long end = now_us() + WAIT_US;
-	while (thread_state(tid) != THREAD_STATE_BLOCKED) {
-		if (now_us() > end)
-			return -1;
-		tess_thread_switch(TID_NIL);
-	}
-	return 0;
-}
-
-/* Yield until *v reaches `want`; 0, or -1 on timeout. */
-static int wait_for(volatile uint32_t *v, uint32_t want)
-{
-	long end = now_us() + WAIT_US;
-	while (*v < want) {
-		if (now_us() > end)
-			return -1;
-		tess_thread_switch(TID_NIL);
-	}
-	return 0;
-}
-
-static long start_thread(uint32_t tid, void (*fn)(void *), void *arg,
-			 char *stack)
-{
-	struct exregs x;
-	struct task_ids ids;
-	long r;
-	memset(&x, 0, sizeof(x));
-	x.rip = (uint64_t)fn;
-	x.rsp = (uint64_t)(stack + STACK_SIZE - 8);
-	x.rdi = (uint64_t)arg;
-	x.rflags = 0x202;
-	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
-	r = tess_exchange_registers(&x, tid);
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	return tess_thread_control(THREAD_RUN, &ids, 0);
-}
-
-/* A thread in the root task's space running fn(arg) on `stack`. */
-static long thread_in_root(cptr_t *th, uint32_t *tid, void (*fn)(void *),
-			   void *arg, char *stack)
-{
-	struct task_ids ids;
-	struct thread_create tc;
-	long r = tess_new(&al, CAP_THREAD, 0, th);
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	ids.tid = root_tid;
-	tc.thread = *th;
-	tc.space = tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
-	if (r)
-		return r;
-	*tid = ids.tid;
-	return start_thread(*tid, fn, arg, stack);
-}
-
-static long tables_for(cptr_t space, uintptr_t va, cptr_t made[3])
-{
-	static const unsigned type[3] = {CAP_PDPT, CAP_PD, CAP_PT};
-	static const unsigned shift[3] = {39, 30, 21};
-	for (int i = 0; i < 3; i++) {
-		cptr_t c;
-		long r = tess_new(&al, type[i], 0, &c);
-		if (r)
-			return r;
-		r = tess_map(c, space, va & ~((1ul << shift[i]) - 1), 0);
-		if (r == -E_MAPPED) {
-			tess_delete(&al, c);
-			continue;
-		}
-		if (r) {
-			tess_delete(&al, c);
-			return r;
-		}
-		made[i] = c;
-	}
-	return 0;
-}
-
-static long delete_tables(cptr_t t[3])
-{
-	long bad = 0;
-	for (int i = 2; i >= 0; i--)
-		if (t[i]) {
-			bad |= tess_delete(&al, t[i]);
-			t[i] = 0;
-		}
-	return bad;
-}
-
-/* Map `page` (copied into a new slot, *copy) in `space` at `va`. */
-static long map_copy(cptr_t page, cptr_t space, uintptr_t va, cptr_t *copy,
-		     cptr_t tables[3])
-{
-	long r;
-	*copy = tess_slot(&al);
-	r = tess_cap_copy(page, *copy);
-	if (r) {
-		tess_slot_free(&al, *copy);
-		*copy = 0;
-		return r;
-	}
-	r = tess_map(*copy, space, va, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	if (r == -E_NOTMAPPED) {
-		r = tables_for(space, va, tables);
-		if (!r)
-			r = tess_map(*copy, space, va,
-				     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	}
-	return r;
-}
-
 /* An agent in a copy of the root task's space, mailbox `idx`, with no
  * scope capability of its own. */
-static long agent_make(struct agent *a, int idx)
+static long agent_make(struct kt_agent *a, int idx)
 {
-	struct task_ids ids;
-	struct thread_create tc;
-	long r;
-
-	memset(a, 0, sizeof(*a));
-	if ((r = tess_new(&al, CAP_THREAD, 0, &a->thread)) ||
-	    (r = tess_new(&al, CAP_SPACE, 0, &a->space)) ||
-	    (r = tess_new(&al, CAP_CSPACE, COPY_SLOT_BITS, &a->copies)))
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	ids.tid = root_tid;
-	tc.thread = a->thread;
-	tc.space = a->space;
-	tc.cspace = CPTR_NONE;
-	tc.untyped = arena_ut;
-	tc.dest = a->copies << CPTR_DIGIT_BITS;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE, &ids, &tc);
-	if (r)
-		return r;
-	a->tid = ids.tid;
-	a->spid = ids.spid;
-	if ((r = tess_new(&al, CAP_PAGE, 0, &a->page)) ||
-	    (r = tess_map(a->page, SPACE_SELF, VA_MB(idx),
-			  RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
-	    (r = map_copy(a->page, a->space, VA_MB(idx), &a->page2, a->tables)))
-		return r;
-	a->mb = (struct mbox *)VA_MB(idx);
-	memset(a->mb, 0, sizeof(*a->mb));
-	a->mb->boss = root_tid;
-	return start_thread(a->tid, (void (*)(void *))agent_main, a->mb,
-			    agent_stack);
+	return kt_agent_make(a, &al, VA_MB(idx), 0, TID_NIL, CPTR_NONE,
+			     agent_order);
 }
 
-static long agent_free(struct agent *a)
+/* A thread in the root task's space running fn(arg) on thread_stack[i]. */
+static long thread_in_root(struct tess_thread *t, tess_entry_fn fn, void *arg,
+			   int i)
 {
-	long bad = 0;
-	cptr_t *c[] = {&a->thread, &a->space, &a->page2, &a->page, &a->copies};
-	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		if (*c[i]) {
-			long r = tess_delete(&al, *c[i]);
-			if (r && r != -E_EMPTY)
-				bad = r;
-			*c[i] = 0;
-		}
-	bad |= delete_tables(a->tables);
-	return bad;
-}
-
-static long agent_post(struct agent *a, uint64_t op, uint64_t a1, uint64_t a2)
-{
-	struct tess_msg m;
-	long end = now_us() + WAIT_US, r;
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		m.mr[0] = op;
-		m.mr[1] = a1;
-		m.mr[2] = a2;
-		r = tess_ipc(a->tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, 0);
-		if (r != -E_WOULDBLOCK || now_us() > end)
-			return r == -E_WOULDBLOCK ? AGENT_TIMEOUT : r;
-		tess_thread_switch(TID_NIL);
-	}
-}
-
-static long agent_wait(struct agent *a, uint32_t seq)
-{
-	long end = now_us() + WAIT_US;
-	while (__atomic_load_n(&a->mb->seq, __ATOMIC_ACQUIRE) != seq) {
-		if (now_us() > end)
-			return AGENT_TIMEOUT;
-		tess_thread_switch(TID_NIL);
-	}
-	return a->mb->result;
-}
-
-static long agent_do(struct agent *a, uint64_t op, uint64_t a1, uint64_t a2)
-{
-	uint32_t seq = a->mb->seq + 1;
-	long r = agent_post(a, op, a1, a2);
-	return r ? r : agent_wait(a, seq);
+	return tess_thread_spawn(&al, fn, arg, thread_stack[i] + STACK_SIZE,
+				 TID_NIL, t);
 }
 
 static long cc(unsigned req, unsigned long flags, struct capability *c)
@@ -387,7 +153,7 @@ static long cc(unsigned req, unsigned long flags, struct capability *c)
 /* Give agent `a` a replica of the root's MUTEX cap narrowed to
  * ops/scope/resid (made below a temporary parent, so that a failure can be
  * revoked away). */
-static long give_mutex(struct agent *a, uint32_t ops, uint32_t scope,
+static long give_mutex(struct kt_agent *a, uint32_t ops, uint32_t scope,
 		       uint32_t resid)
 {
 	struct capability p, c;
@@ -444,7 +210,7 @@ static int setup(void)
 		    "mutex: the root task has a system-wide MUTEX cap"))
 		return 0;
 
-	r = tables_for(SPACE_SELF, KT_VA_MUTEX, root_tables);
+	r = kt_tables_make(&al, SPACE_SELF, KT_VA_MUTEX, root_tables);
 	if (!r && !(r = tess_new(&al, CAP_PAGE, 0, &ro_page)))
 		r = tess_map(ro_page, SPACE_SELF, VA_RO, RIGHT_PAGE_READ);
 	return tap_eq(r, 0,
@@ -454,7 +220,7 @@ static int setup(void)
 static void teardown(void)
 {
 	long bad = tess_delete(&al, ro_page);
-	bad |= delete_tables(root_tables);
+	bad |= kt_tables_free(&al, root_tables);
 	tap_eq(tess_remaining(arena_ut), 1l << ARENA_BITS,
 	       "mutex: every object made from the arena is gone");
 	bad |= tess_delete(ka, arena_cs);
@@ -538,20 +304,20 @@ static void test_uncontended(void)
  * operation's bit; the uncontended path needs none. */
 static void test_authority(void)
 {
-	struct agent a;
+	struct kt_agent a;
 	long r;
 
 	r = agent_make(&a, 0);
 	if (!tap_eq(r, 0, "authority: start an agent with no capability"))
 		goto out;
 	uint64_t own = (uint64_t)&a.mb->own.word;
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_LOCK), -E_NOCAP,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_LOCK, 0, 0), -E_NOCAP,
 	       "MUTEX_LOCK without a MUTEX cap is E_NOCAP");
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK), -E_NOCAP,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK, 0, 0), -E_NOCAP,
 	       "MUTEX_UNLOCK without a MUTEX cap is E_NOCAP");
-	tap_eq(agent_do(&a, OP_MUTEX, own, 7), -E_INVAL,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, 7, 0, 0), -E_INVAL,
 	       "a bad operation is E_INVAL even without a cap");
-	tap_eq(agent_do(&a, OP_LIBLOCK, own, 0), 0,
+	tap_eq(kt_agent_do(&a, OP_LIBLOCK, own, 0, 0, 0), 0,
 	       "the agent locks and unlocks a free mutex");
 	tap_ok(a.mb->word_held == 1 && a.mb->word_after == 0,
 	       "without any MUTEX cap the uncontended lock and unlock work "
@@ -559,30 +325,39 @@ static void test_authority(void)
 
 	tap_eq(give_mutex(&a, CAP_MUTEX_ALL, SCOPE_THREAD, root_tid), 0,
 	       "grant a MUTEX cap over another thread");
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_LOCK), -E_NOCAP,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_LOCK, 0, 0), -E_NOCAP,
 	       "a MUTEX cap over another thread does not allow MUTEX_LOCK");
 	tap_eq(give_mutex(&a, CAP_MUTEX_LOCK, SCOPE_THREAD, a.tid), 0,
 	       "grant a MUTEX cap with LOCK over the agent");
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_LOCK), 0,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_LOCK, 0, 0), 0,
 	       "MUTEX_LOCK with the LOCK bit works");
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK), -E_NOCAP,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK, 0, 0), -E_NOCAP,
 	       "MUTEX_UNLOCK needs the UNLOCK bit");
 	tap_eq(give_mutex(&a, CAP_MUTEX_UNLOCK, SCOPE_SPACE, a.spid), 0,
 	       "grant a MUTEX cap with UNLOCK over the agent's space");
-	tap_eq(agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK), 0,
+	tap_eq(kt_agent_do(&a, OP_MUTEX, own, MUTEX_UNLOCK, 0, 0), 0,
 	       "MUTEX_UNLOCK with the UNLOCK bit works");
-	tap_eq(agent_do(&a, OP_MUTEX, VA_UNMAPPED, MUTEX_LOCK), -E_FAULT,
-	       "with a cap, an unmapped word is still E_FAULT");
+	tap_eq(kt_agent_do(&a, OP_MUTEX, VA_UNMAPPED, MUTEX_LOCK, 0, 0),
+	       -E_FAULT, "with a cap, an unmapped word is still E_FAULT");
 out:
-	tap_eq(agent_free(&a), 0,
+	tap_eq(kt_agent_free(&a), 0,
 	       "authority: the agent and its caps are deleted");
+}
+
+/* Start `w` in thread_stack[i] to lock local.m (held, with waiters): 0
+ * once it waits in MUTEX_LOCK. */
+static long waiter_start(struct waiter *w, int i)
+{
+	long r;
+	w->word = &local.m.word;
+	r = thread_in_root(&w->t, waiter_main, w, i);
+	return r ? r : kt_wait_state(w->t.tid, THREAD_STATE_BLOCKED);
 }
 
 /* MUTEX_UNLOCK wakes the longest waiter and says how many it woke. */
 static void test_wake(void)
 {
 	struct waiter w[4];
-	struct task_ids ids;
 	long r = 0;
 	int i;
 
@@ -590,72 +365,52 @@ static void test_wake(void)
 	wake_order = 0;
 	local.m.word = 2; /* held, with waiters: MUTEX_LOCK will wait */
 	local.next.word = 2;
-	for (i = 0; i < 2 && !r; i++) {
-		w[i].word = &local.m.word;
-		r = thread_in_root(&w[i].thread, &w[i].tid,
-				   (void (*)(void *))waiter_main, &w[i],
-				   thread_stack[i]);
-		if (!r)
-			r = wait_blocked(w[i].tid);
-	}
+	for (i = 0; i < 2 && !r; i++)
+		r = waiter_start(&w[i], i);
 	if (!tap_eq(r, 0,
 		    "two threads wait in MUTEX_LOCK, one after the other"))
 		goto out;
 	tap_eq(tess_mutex_control((void *)&local.next.word, MUTEX_UNLOCK), 0,
 	       "MUTEX_UNLOCK of another word (same hash bucket) wakes nobody");
-	tap_ok(thread_state(w[0].tid) == THREAD_STATE_BLOCKED &&
-		   thread_state(w[1].tid) == THREAD_STATE_BLOCKED,
+	tap_ok(kt_state(w[0].t.tid) == THREAD_STATE_BLOCKED &&
+		   kt_state(w[1].t.tid) == THREAD_STATE_BLOCKED,
 	       "both still wait");
 	tap_eq(tess_mutex_control((void *)&local.m.word, MUTEX_UNLOCK), 1,
 	       "MUTEX_UNLOCK with two waiters wakes 1");
-	wait_for(&w[0].done, 1);
+	kt_wait_count(&w[0].done, 1);
 	tap_ok(w[0].done == 1 && w[0].result == 0,
 	       "the first waiter woke, its MUTEX_LOCK returned 0");
-	tap_ok(!w[1].done && thread_state(w[1].tid) == THREAD_STATE_BLOCKED,
+	tap_ok(!w[1].done && kt_state(w[1].t.tid) == THREAD_STATE_BLOCKED,
 	       "the second still waits");
 	tap_eq(tess_mutex_control((void *)&local.m.word, MUTEX_UNLOCK), 1,
 	       "the next MUTEX_UNLOCK wakes 1");
-	wait_for(&w[1].done, 1);
+	kt_wait_count(&w[1].done, 1);
 	tap_ok(w[1].done == 2 && w[1].result == 0, "the second waiter woke");
 	tap_eq(tess_mutex_control((void *)&local.m.word, MUTEX_UNLOCK), 0,
 	       "with the queue empty MUTEX_UNLOCK wakes 0");
 
 	/* A waiter taken out of the queue: suspended, then destroyed. */
-	w[2].word = &local.m.word;
-	r = thread_in_root(&w[2].thread, &w[2].tid,
-			   (void (*)(void *))waiter_main, &w[2],
-			   thread_stack[2]);
-	if (!r)
-		r = wait_blocked(w[2].tid);
-	tap_eq(r, 0, "a third thread waits");
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = w[2].tid;
-	tap_eq(tess_thread_control(THREAD_SUSPEND, &ids, 0), 0,
-	       "suspend the waiter");
+	tap_eq(waiter_start(&w[2], 2), 0, "a third thread waits");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, w[2].t.tid), 0, "suspend the waiter");
 	tap_eq(tess_mutex_control((void *)&local.m.word, MUTEX_UNLOCK), 0,
 	       "a suspended waiter has left the queue: MUTEX_UNLOCK wakes 0");
-	tap_eq(tess_thread_control(THREAD_RUN, &ids, 0), 0,
+	tap_eq(kt_tctrl(THREAD_RUN, w[2].t.tid), 0,
 	       "run the suspended waiter again");
-	wait_for(&w[2].done, 1);
+	kt_wait_count(&w[2].done, 1);
 	tap_ok(w[2].done && w[2].result == -E_ABORTED,
 	       "its MUTEX_LOCK returns E_ABORTED (the caller tries again)");
 
-	w[3].word = &local.m.word;
-	r = thread_in_root(&w[3].thread, &w[3].tid,
-			   (void (*)(void *))waiter_main, &w[3],
-			   thread_stack[3]);
-	if (!r)
-		r = wait_blocked(w[3].tid);
-	tap_eq(r, 0, "a fourth thread waits");
-	tap_eq(tess_delete(&al, w[3].thread), 0, "delete the waiting thread");
-	w[3].thread = 0;
+	tap_eq(waiter_start(&w[3], 3), 0, "a fourth thread waits");
+	tap_eq(tess_delete(&al, w[3].t.thread_cap), 0,
+	       "delete the waiting thread");
+	w[3].t.thread_cap = 0;
 	tap_eq(tess_mutex_control((void *)&local.m.word, MUTEX_UNLOCK), 0,
 	       "a destroyed waiter has left the queue: MUTEX_UNLOCK wakes 0");
 out:
 	r = 0;
 	for (i = 0; i < 4; i++)
-		if (w[i].thread)
-			r |= tess_delete(&al, w[i].thread);
+		if (w[i].t.thread_cap)
+			r |= tess_delete(&al, w[i].t.thread_cap);
 	tap_eq(r, 0, "wake: the waiting threads are deleted");
 	local.m.word = 0;
 	local.next.word = 0;
@@ -664,20 +419,18 @@ out:
 /* Threads of one space count under the lock. */
 static void test_contended_threads(void)
 {
-	cptr_t th[NWORKERS];
-	uint32_t tid[NWORKERS];
+	struct tess_thread t[NWORKERS];
 	long r = 0;
-	int i, n = 0;
+	int i;
 
 	memset(&local, 0, sizeof(local));
-	for (i = 0; i < NWORKERS && !r; i++, n++)
-		r = thread_in_root(&th[i], &tid[i],
-				   (void (*)(void *))worker_main, &local,
-				   thread_stack[i]);
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < NWORKERS && !r; i++)
+		r = thread_in_root(&t[i], worker_main, &local, i);
 	tap_eq(r, 0, "start %d threads that each count %d times under the lock",
 	       NWORKERS, LOOPS);
 	if (!r)
-		wait_for(&local.done, NWORKERS);
+		kt_wait_count(&local.done, NWORKERS);
 	tap_eq(local.done, NWORKERS, "every thread finished");
 	tap_eq(local.counter, NWORKERS * LOOPS,
 	       "the total is exact: no two threads were ever inside together");
@@ -687,8 +440,9 @@ static void test_contended_threads(void)
 	       "the lock was contended (the holder saw waiters)");
 	tap_eq(local.m.word, 0, "the mutex is free at the end");
 	r = 0;
-	for (i = 0; i < n; i++)
-		r |= tess_delete(&al, th[i]);
+	for (i = 0; i < NWORKERS; i++)
+		if (t[i].thread_cap)
+			r |= tess_delete(&al, t[i].thread_cap);
 	tap_eq(r, 0, "contended: the threads are deleted");
 }
 
@@ -697,7 +451,7 @@ static void test_contended_threads(void)
  * space is woken by an unlock through the root task's mapping. */
 static void test_contended_spaces(uintptr_t va, const char *how)
 {
-	struct agent a;
+	struct kt_agent a;
 	cptr_t page = 0, copy = 0, tables[3] = {0, 0, 0};
 	long r;
 
@@ -708,7 +462,7 @@ static void test_contended_spaces(uintptr_t va, const char *how)
 		r = tess_map(page, SPACE_SELF, VA_SHARED,
 			     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	if (!r)
-		r = map_copy(page, a.space, va, &copy, tables);
+		r = kt_map_copy(&al, page, a.space, va, &copy, tables);
 	if (!r)
 		r = give_mutex(&a, CAP_MUTEX_ALL, SCOPE_THREAD, a.tid);
 	if (!tap_eq(r, 0, "%s: an agent sharing a page with the root task",
@@ -718,11 +472,11 @@ static void test_contended_spaces(uintptr_t va, const char *how)
 	uintptr_t there = va; /* the same mutex, in the agent's space */
 	memset(sh, 0, sizeof(*sh));
 
-	uint32_t seq = a.mb->seq + 1;
-	r = agent_post(&a, OP_LOOP, there, LOOPS);
+	uint32_t seq = a.mb->k.seq + 1;
+	r = kt_agent_post(&a, OP_LOOP, there, LOOPS, 0, 0);
 	tap_eq(r, 0, "%s: the agent starts counting", how);
 	count_loop(sh, LOOPS);
-	tap_eq(agent_wait(&a, seq), 0, "%s: the agent finished", how);
+	tap_eq(kt_agent_wait(&a, seq), 0, "%s: the agent finished", how);
 	tap_eq(sh->counter, 2 * LOOPS, "%s: the total of both spaces is exact",
 	       how);
 	tap_eq(sh->overlap, 0, "%s: never two inside the critical section",
@@ -732,24 +486,24 @@ static void test_contended_spaces(uintptr_t va, const char *how)
 	tap_eq(sh->m.word, 0, "%s: the mutex is free at the end", how);
 
 	sh->m.word = 2;
-	seq = a.mb->seq + 1;
-	r = agent_post(&a, OP_MUTEX, there, MUTEX_LOCK);
+	seq = a.mb->k.seq + 1;
+	r = kt_agent_post(&a, OP_MUTEX, there, MUTEX_LOCK, 0, 0);
 	if (!r)
-		r = wait_blocked(a.tid);
+		r = kt_wait_state(a.tid, THREAD_STATE_BLOCKED);
 	tap_eq(r, 0, "%s: the agent waits in MUTEX_LOCK through its mapping",
 	       how);
 	tap_eq(tess_mutex_control((void *)&sh->m.word, MUTEX_UNLOCK), 1,
 	       "%s: MUTEX_UNLOCK through the root's mapping wakes it", how);
-	tap_eq(agent_wait(&a, seq), 0, "%s: the agent's MUTEX_LOCK returned 0",
-	       how);
+	tap_eq(kt_agent_wait(&a, seq), 0,
+	       "%s: the agent's MUTEX_LOCK returned 0", how);
 	sh->m.word = 0;
 out:
-	r = agent_free(&a);
+	r = kt_agent_free(&a);
 	if (copy)
 		r |= tess_delete(&al, copy);
 	if (page)
 		r |= tess_delete(&al, page);
-	r |= delete_tables(tables);
+	r |= kt_tables_free(&al, tables);
 	tap_eq(r, 0, "%s: the agent and the shared page are deleted", how);
 }
 

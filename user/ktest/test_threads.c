@@ -5,326 +5,9 @@
  * exchange_registers (reads, writes, each right, running targets, TLS
  * bases seen by the thread), priorities, thread_switch and time.
  *
- * The kt_* helpers at the top are shared with test_ipc.c and
- * test_faults.c (which declare them): making threads in this space or in
- * a copy of it, starting them, waiting for them with a time limit, and
- * granting narrow scope capabilities to threads in other spaces.  Threads
- * started by a test never print: stdout's buffer belongs to the root
- * thread.  They report by IPC or by their exit status.
+ * Threads are made, started and reaped with the kt_* helpers (helpers.c).
  */
 #include "ktest.h"
-
-/* ================================================================ helpers */
-
-#define KT_COPY_CNODE_BITS 10 /* room for the copied objects of one space */
-#define KT_TIMEOUT_US 5000000ull
-
-static uint32_t root_tid;
-
-/* The root task's thread id (call from the root thread only). */
-uint32_t kt_self(void)
-{
-	struct task_ids ids;
-	if (!root_tid && tess_getid(&ids) == 0)
-		root_tid = ids.tid;
-	return root_tid;
-}
-
-uint64_t kt_now_us(void)
-{
-	struct tess_timeval tv;
-	if (tess_time(&tv))
-		return 0;
-	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
-}
-
-/*
- * A new, not yet started thread in the space of thread `space_of` (0: the
- * caller's), with pager `pager` (TID_NIL: the caller), the caller's
- * priority and UTCB address `utcb`.
- */
-long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
-	       uint64_t utcb)
-{
-	struct task_ids ids;
-	struct thread_create tc;
-	long r;
-
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	t->cap = 0;
-	t->tid = 0;
-	r = tess_new(ka, CAP_THREAD, 0, &t->cap);
-	if (r)
-		return r;
-	ids.tid = space_of ? space_of : kt_self();
-	tc.thread = t->cap;
-	tc.space = CPTR_NONE;
-	tc.cspace = CPTR_NONE;
-	tc.utcb = utcb;
-	tc.pager = pager;
-	tc.cid = TID_CID(ids.tid);
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
-	if (r) {
-		tess_delete(ka, t->cap);
-		t->cap = 0;
-		return r;
-	}
-	t->tid = ids.tid;
-	return 0;
-}
-
-/* Point `tid` at fn(a0, a1, a2) on `stack` (size bytes), then RUN it. */
-long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
-	      uint64_t a1, uint64_t a2)
-{
-	struct exregs x;
-	struct task_ids ids;
-	long r;
-
-	memset(&x, 0, sizeof(x));
-	x.rdi = a0;
-	x.rsi = a1;
-	x.rdx = a2;
-	x.rflags = 0x202;
-	x.rip = (uint64_t)fn;
-	/* As if called: rsp + 8 is 16-byte aligned. */
-	x.rsp = (uint64_t)stack + size - 8;
-	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
-	r = tess_exchange_registers(&x, tid);
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	return tess_thread_control(THREAD_RUN, &ids, NULL);
-}
-
-/* kt_create in the caller's space, paged by the caller, then kt_start. */
-long kt_spawn(struct kt_thread *t, kt_entry fn, void *stack, size_t size,
-	      uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	long r = kt_create(t, 0, TID_NIL, 0);
-	if (r)
-		return r;
-	r = kt_start(t->tid, fn, stack, size, a0, a1, a2);
-	if (r) {
-		tess_delete(ka, t->cap);
-		t->cap = 0;
-	}
-	return r;
-}
-
-/* Destroy the thread if it is still there and delete its capability. */
-void kt_destroy(struct kt_thread *t)
-{
-	struct task_ids ids;
-	if (!t->cap)
-		return;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = t->tid;
-	tess_thread_control(THREAD_DESTROY, &ids, NULL);
-	tess_delete(ka, t->cap);
-	t->cap = 0;
-}
-
-/* exchange_registers' view of a thread: fills *x, returns 0 or -E_*. */
-long kt_read(uint32_t tid, struct exregs *x)
-{
-	memset(x, 0, sizeof(*x));
-	x->flags = EXREGS_READ;
-	return tess_exchange_registers(x, tid);
-}
-
-/* The thread's state (THREAD_STATE_*), or -E_*. */
-long kt_state(uint32_t tid)
-{
-	struct exregs x;
-	long r = kt_read(tid, &x);
-	return r ? r : (long)x.state;
-}
-
-/* Yield until `tid` is in `state`: 0, -E_WOULDBLOCK after a time limit,
- * or the error that reading its state gave. */
-long kt_wait_state(uint32_t tid, long state)
-{
-	uint64_t end = kt_now_us() + KT_TIMEOUT_US;
-	for (;;) {
-		long s = kt_state(tid);
-		if (s == state)
-			return 0;
-		if (s < 0)
-			return s;
-		if (kt_now_us() > end)
-			return -E_WOULDBLOCK;
-		tess_thread_switch(TID_NIL);
-	}
-}
-
-/* Wait (with a time limit) for child `tid` to end, reap it and give its
- * exit status. */
-long kt_reap(uint32_t tid, int *status)
-{
-	struct task_ids ids;
-	long r = kt_wait_state(tid, THREAD_STATE_DEAD);
-	*status = -1000;
-	if (r)
-		return r;
-	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	r = tess_thread_control(THREAD_WAIT, &ids, NULL);
-	if (r == 0)
-		*status = ids.status;
-	return r;
-}
-
-/* Receive from `from` (or TID_ANY), yielding while nothing is there;
- * -E_WOULDBLOCK after a time limit instead of hanging the suite. */
-long kt_recv(uint32_t from, struct tess_msg *m)
-{
-	uint64_t end = kt_now_us() + KT_TIMEOUT_US;
-	for (;;) {
-		long r = tess_ipc(TID_NIL, from, IPC_NONBLOCK, m, NULL);
-		if (r != -E_WOULDBLOCK || kt_now_us() > end)
-			return r;
-		tess_thread_switch(TID_NIL);
-	}
-}
-
-/*
- * A thread in a deep copy of the caller's space (TC_COPY_SPACE) in
- * container `cid`, not started, paged by `pager`.  The copied tables and
- * pages come from `untyped`; their capabilities go to a fresh CSpace.
- */
-long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
-		   uint32_t cid)
-{
-	struct task_ids ids;
-	struct thread_create tc;
-	long r;
-
-	memset(c, 0, sizeof(*c));
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	if ((r = tess_new(ka, CAP_THREAD, 0, &c->t.cap)) ||
-	    (r = tess_new(ka, CAP_SPACE, 0, &c->space)) ||
-	    (r = tess_new(ka, CAP_CSPACE, KT_COPY_CNODE_BITS, &c->cnode)))
-		goto fail;
-	ids.tid = kt_self();
-	tc.thread = c->t.cap;
-	tc.space = c->space;
-	tc.cspace = CPTR_NONE;
-	tc.untyped = untyped;
-	tc.dest = c->cnode << CPTR_DIGIT_BITS; /* slot 0 of the new CSpace */
-	tc.pager = pager;
-	tc.cid = cid;
-	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE, &ids, &tc);
-	if (r)
-		goto fail;
-	c->t.tid = ids.tid;
-	c->spid = ids.spid;
-	c->copied = tc.copied;
-	return 0;
-fail:
-	if (c->t.cap)
-		tess_delete(ka, c->t.cap);
-	if (c->space)
-		tess_delete(ka, c->space);
-	if (c->cnode)
-		tess_delete(ka, c->cnode);
-	memset(c, 0, sizeof(*c));
-	return r;
-}
-
-/* The child's thread, its space (and the capabilities granted to it) and
- * the copied pages and tables. */
-void kt_child_destroy(struct kt_child *c)
-{
-	kt_destroy(&c->t);
-	if (c->space)
-		tess_delete(ka, c->space);
-	if (c->cnode)
-		tess_delete(ka, c->cnode);
-	memset(c, 0, sizeof(*c));
-}
-
-/*
- * Give thread `to` (in another space) a scope capability of `type` with
- * operations `ops` over (scope, resid) only: replicate the root task's
- * system-wide capability, deduce the copy, grant it immutable into the
- * space of `to`.  It goes when that space goes.
- */
-long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
-	      uint32_t ops)
-{
-	struct capability list[32], c;
-	long n = tess_capability_control(CAP_CONTROL_READ, 32, list), r;
-	int i;
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++)
-		if (list[i].type == type && list[i].scope == SCOPE_SYSTEM &&
-		    list[i].list == CAP_LIST_SPACE)
-			break;
-	if (i == n)
-		return -E_NOCAP;
-	c = list[i];
-	r = tess_capability_control(CAP_CONTROL_REPLICATE, 0, &c);
-	if (r)
-		return r;
-	c.rights = ops | CAP_CHANGEABLE | CAP_TRANSFERABLE;
-	c.scope = scope;
-	c.resid = resid;
-	r = tess_capability_control(CAP_CONTROL_DEDUCE, 0, &c);
-	if (r == 0) {
-		c.owner = to;
-		r = tess_capability_control(
-		    CAP_CONTROL_GRANT, CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE,
-		    &c);
-	}
-	if (r)
-		tess_capability_control(CAP_CONTROL_DESTROY, 0, &c);
-	return r;
-}
-
-/*
- * Page tables for the 2 MiB around `va` in my space, made where missing;
- * tab[] gets the ones made here (0 where one was there already), for
- * kt_tables_free.
- */
-long kt_tables_make(uintptr_t va, cptr_t tab[3])
-{
-	static const unsigned type[3] = {CAP_PDPT, CAP_PD, CAP_PT};
-	static const int shift[3] = {39, 30, 21};
-	long r;
-
-	for (int i = 0; i < 3; i++) {
-		tab[i] = 0;
-		r = tess_new(ka, type[i], 0, &tab[i]);
-		if (r)
-			return r;
-		r = tess_map(tab[i], SPACE_SELF, va & ~((1ul << shift[i]) - 1),
-			     0);
-		if (r == -E_MAPPED) {
-			tess_delete(ka, tab[i]);
-			tab[i] = 0;
-		} else if (r) {
-			return r;
-		}
-	}
-	return 0;
-}
-
-void kt_tables_free(cptr_t tab[3])
-{
-	for (int i = 2; i >= 0; i--)
-		if (tab[i])
-			tess_delete(ka, tab[i]);
-}
-
-/* ================================================================ suite */
 
 #define STACK_SIZE 8192
 #define NSTACKS 6
@@ -343,12 +26,31 @@ static uint32_t me, my_spid;
 static cptr_t copy_untyped; /* 4 MiB for the TC_COPY_SPACE children */
 static cptr_t tables[3];    /* my page tables for KT_VA_THREADS */
 
-static long tctrl(uint32_t action, uint32_t tid)
+/* The CREATE arguments the tests start from: Thread object `cap`, no
+ * Space or CSpace object, no pager (TID_NIL), the creator's priority. */
+static void create_args(struct thread_create *tc, cptr_t cap)
+{
+	memset(tc, 0, sizeof(*tc));
+	tc->thread = cap;
+	tc->space = tc->cspace = CPTR_NONE;
+	tc->pager = TID_NIL;
+	tc->prio = PRIO_INHERIT;
+}
+
+/* From a thread of my space: make Thread `cap` a child of the caller in
+ * this space and start fn(a0) on `stack`.  Its tid, or 0. */
+static uint32_t start_child(cptr_t cap, kt_entry fn, void *stack, uint64_t a0)
 {
 	struct task_ids ids;
+	struct thread_create tc;
+
 	memset(&ids, 0, sizeof(ids));
-	ids.tid = tid;
-	return tess_thread_control(action, &ids, NULL);
+	tess_getid(&ids);
+	create_args(&tc, cap);
+	if (tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc) ||
+	    kt_start(ids.tid, fn, stack, STACK_SIZE, a0, 0, 0))
+		return 0;
+	return ids.tid;
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -505,7 +207,7 @@ static void test_create_share_space(void)
 	tap_ok(ok, "1000 calls, each answered with MR0 + 1");
 	tap_eq(kt_state(t.tid), THREAD_STATE_BLOCKED,
 	       "a thread waiting for a message is blocked");
-	tap_eq(tctrl(THREAD_RUN, t.tid), -E_ACTIVE,
+	tap_eq(kt_tctrl(THREAD_RUN, t.tid), -E_ACTIVE,
 	       "RUN of a blocked thread is E_ACTIVE");
 	kt_destroy(&t);
 }
@@ -529,12 +231,7 @@ static void test_create_errors(void)
 		tap_ok(0, "objects for the CREATE error tests");
 		goto out;
 	}
-	memset(&good, 0, sizeof(good));
-	good.thread = th;
-	good.space = CPTR_NONE;
-	good.cspace = CPTR_NONE;
-	good.pager = TID_NIL;
-	good.prio = PRIO_INHERIT;
+	create_args(&good, th);
 
 #define RESET()                                                                \
 	do {                                                                   \
@@ -677,19 +374,19 @@ static void test_create_errors(void)
 	tap_eq(CREATE(TC_SHARE_SPACE), 0,
 	       "after all that, the same Thread object is created fine");
 	uint32_t made = ids.tid;
-	tap_eq(tctrl(THREAD_RUN | TC_SHARE_SPACE, made), -E_INVAL,
+	tap_eq(kt_tctrl(THREAD_RUN | TC_SHARE_SPACE, made), -E_INVAL,
 	       "RUN with CREATE flags is E_INVAL");
-	tap_eq(tctrl(0x60000000u, made), -E_INVAL,
+	tap_eq(kt_tctrl(0x60000000u, made), -E_INVAL,
 	       "thread_control action 6 is E_INVAL");
-	tap_eq(tctrl(0xf0000000u, made), -E_INVAL,
+	tap_eq(kt_tctrl(0xf0000000u, made), -E_INVAL,
 	       "thread_control action 15 is E_INVAL");
-	tap_eq(tctrl(THREAD_RUN, NO_SUCH_TID), -E_NOTHREAD,
+	tap_eq(kt_tctrl(THREAD_RUN, NO_SUCH_TID), -E_NOTHREAD,
 	       "RUN of an unknown tid is E_NOTHREAD");
-	tap_eq(tctrl(THREAD_SUSPEND, TID_NIL), -E_NOTHREAD,
+	tap_eq(kt_tctrl(THREAD_SUSPEND, TID_NIL), -E_NOTHREAD,
 	       "SUSPEND of TID_NIL is E_NOTHREAD");
 	tap_eq(tess_thread_control(THREAD_RUN, NULL, NULL), -E_FAULT,
 	       "RUN with ids NULL is E_FAULT");
-	tctrl(THREAD_DESTROY, made);
+	kt_tctrl(THREAD_DESTROY, made);
 #undef RESET
 #undef CREATE
 out:
@@ -723,14 +420,10 @@ static void test_group_and_utcb(void)
 
 	/* b: shares a's group and a's UTCB. */
 	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
 	tess_new(ka, CAP_THREAD, 0, &b.cap);
 	ids.tid = a.tid;
 	ids.tgid = a.tid;
-	tc.thread = b.cap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
+	create_args(&tc, b.cap);
 	tc.utcb = 0x1234567; /* ignored with TC_SHARE_UTCB */
 	tap_eq(tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE |
 				       TC_SHARE_GROUP | TC_SHARE_UTCB,
@@ -851,7 +544,7 @@ static void test_new_space(void)
 		       sizeof(newspace_code));
 		tess_unmap(code);
 	}
-	tap_eq(tctrl(THREAD_RUN, t.tid), 0,
+	tap_eq(kt_tctrl(THREAD_RUN, t.tid), 0,
 	       "RUN the thread in the empty space");
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(t.tid, &m), 0, "its pager (me) gets its first fault");
@@ -886,7 +579,7 @@ static void test_new_space(void)
 	x.rip = VA_NEWSPACE_CODE;
 	x.valid = EXREGS_SET_PC;
 	tess_exchange_registers(&x, t.tid);
-	tap_eq(tctrl(THREAD_RUN, t.tid), 0, "RUN it");
+	tap_eq(kt_tctrl(THREAD_RUN, t.tid), 0, "RUN it");
 	tap_eq(kt_reap(t.tid, &status), 0,
 	       "it exits without faulting: the page is still mapped");
 	tap_eq(status, 42, "(status 42 again)");
@@ -897,7 +590,7 @@ static void test_new_space(void)
 	t.tid = ids.tid;
 	tap_eq(tess_delete(ka, sp), 0, "delete its Space");
 	sp = 0;
-	tap_eq(tctrl(THREAD_RUN, t.tid), -E_INVAL,
+	tap_eq(kt_tctrl(THREAD_RUN, t.tid), -E_INVAL,
 	       "RUN of a thread whose space is gone is E_INVAL");
 	memset(&m, 0, sizeof(m));
 	tap_eq(tess_ipc(t.tid, TID_NIL, IPC_NONBLOCK, &m, NULL), -E_NOTHREAD,
@@ -1055,13 +748,9 @@ static void test_container(void)
 	       "its tid has the container id in its top byte (%x)", c.t.tid);
 
 	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
 	tess_new(ka, CAP_THREAD, 0, &t.cap);
 	ids.tid = me;
-	tc.thread = t.cap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
+	create_args(&tc, t.cap);
 	tc.cid = cid;
 	tap_eq(tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc),
 	       -E_INVAL,
@@ -1095,23 +784,15 @@ out:
 /* Parent of a grandchild: WAIT(ANY) in a thread with exactly one child. */
 static void waiter_main(uint64_t gcap, uint64_t report, uint64_t gstack)
 {
-	struct task_ids ids, w;
-	struct thread_create tc;
+	struct task_ids w;
 	struct tess_msg m;
 	long r1, r2, r3;
+	uint32_t g = start_child(gcap, exit_main, (void *)gstack, 5);
 
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	memset(&m, 0, sizeof(m));
-	tess_getid(&ids);
-	tc.thread = gcap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
-	if (tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc) ||
-	    kt_start(ids.tid, exit_main, (void *)gstack, STACK_SIZE, 5, 0, 0))
+	if (!g)
 		tess_exit(1);
-	m.mr[0] = ids.tid;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = g;
 	memset(&w, 0, sizeof(w));
 	w.tid = TID_ANY;
 	r1 = tess_thread_control(THREAD_WAIT, &w, NULL);
@@ -1120,7 +801,7 @@ static void waiter_main(uint64_t gcap, uint64_t report, uint64_t gstack)
 	m.mr[3] = (uint64_t)(int64_t)w.status;
 	w.tid = TID_ANY;
 	r2 = tess_thread_control(THREAD_WAIT, &w, NULL);
-	w.tid = ids.tid;
+	w.tid = g;
 	r3 = tess_thread_control(THREAD_WAIT, &w, NULL);
 	m.mr[4] = (uint64_t)r2;
 	m.mr[5] = (uint64_t)r3;
@@ -1143,9 +824,9 @@ static void test_exit_and_wait(void)
 	tap_eq(kt_wait_state(a.tid, THREAD_STATE_DEAD), 0,
 	       "an exited thread is dead until reaped");
 	tap_eq(kt_wait_state(b.tid, THREAD_STATE_DEAD), 0, "(both)");
-	tap_eq(tctrl(THREAD_RUN, a.tid), -E_BUSY,
+	tap_eq(kt_tctrl(THREAD_RUN, a.tid), -E_BUSY,
 	       "RUN of a dead thread is E_BUSY");
-	tap_eq(tctrl(THREAD_SUSPEND, a.tid), -E_BUSY,
+	tap_eq(kt_tctrl(THREAD_SUSPEND, a.tid), -E_BUSY,
 	       "SUSPEND of a dead thread is E_BUSY");
 	memset(&ids, 0, sizeof(ids));
 	ids.tid = b.tid;
@@ -1250,26 +931,18 @@ static void test_wait_not_child(void)
 static void orphaned_waiter_main(uint64_t gcap, uint64_t report,
 				 uint64_t any_gstack)
 {
-	struct task_ids ids, w;
-	struct thread_create tc;
+	struct task_ids w;
 	struct tess_msg m;
+	uint32_t g = start_child(gcap, recv_report_main,
+				 (void *)(any_gstack & ~1ul), report);
 
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	memset(&m, 0, sizeof(m));
-	tess_getid(&ids);
-	tc.thread = gcap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
-	if (tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc) ||
-	    kt_start(ids.tid, recv_report_main, (void *)(any_gstack & ~1ul),
-		     STACK_SIZE, report, 0, 0))
+	if (!g)
 		tess_exit(1);
-	m.mr[0] = ids.tid;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = g;
 	tess_send((uint32_t)report, &m);
 	memset(&w, 0, sizeof(w));
-	w.tid = any_gstack & 1 ? TID_ANY : ids.tid;
+	w.tid = any_gstack & 1 ? TID_ANY : g;
 	m.mr[0] = (uint64_t)tess_thread_control(THREAD_WAIT, &w, NULL);
 	tess_send((uint32_t)report, &m);
 	tess_exit(0);
@@ -1299,7 +972,7 @@ static void test_wait_destroyed(void)
 		g = (uint32_t)m.mr[0];
 		tap_eq(kt_wait_state(w.tid, THREAD_STATE_BLOCKED), 0,
 		       "and blocks waiting for it");
-		tap_eq(tctrl(THREAD_DESTROY, g), 0, "I destroy the child");
+		tap_eq(kt_tctrl(THREAD_DESTROY, g), 0, "I destroy the child");
 		memset(&m, 0, sizeof(m));
 		tap_eq(kt_recv(w.tid, &m), 0,
 		       "the parent's %s returns when its child is destroyed",
@@ -1329,18 +1002,18 @@ static void test_suspend(void)
 	for (int i = 0; i < 5; i++)
 		tess_thread_switch(TID_NIL);
 	tap_ok(counter > 0, "it counts (%lu)", (unsigned long)counter);
-	tap_eq(tctrl(THREAD_RUN, s.tid), -E_ACTIVE,
+	tap_eq(kt_tctrl(THREAD_RUN, s.tid), -E_ACTIVE,
 	       "RUN of a running thread is E_ACTIVE");
-	tap_eq(tctrl(THREAD_SUSPEND, s.tid), 0, "SUSPEND it");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, s.tid), 0, "SUSPEND it");
 	tap_eq(kt_state(s.tid), THREAD_STATE_INACTIVE,
 	       "a suspended thread is inactive");
 	c1 = counter;
 	for (int i = 0; i < 5; i++)
 		tess_thread_switch(TID_NIL);
 	tap_eq(counter, c1, "a suspended thread does not run");
-	tap_eq(tctrl(THREAD_SUSPEND, s.tid), 0,
+	tap_eq(kt_tctrl(THREAD_SUSPEND, s.tid), 0,
 	       "SUSPEND of a suspended thread is allowed");
-	tap_eq(tctrl(THREAD_RUN, s.tid), 0, "RUN it again");
+	tap_eq(kt_tctrl(THREAD_RUN, s.tid), 0, "RUN it again");
 	for (int i = 0; i < 5; i++)
 		tess_thread_switch(TID_NIL);
 	tap_ok(counter > c1, "it goes on counting where it stopped");
@@ -1351,13 +1024,13 @@ static void test_suspend(void)
 	       "start a thread that receives from me");
 	tap_eq(kt_wait_state(r.tid, THREAD_STATE_BLOCKED), 0,
 	       "it blocks in the receive");
-	tap_eq(tctrl(THREAD_SUSPEND, r.tid), 0, "SUSPEND it while it waits");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, r.tid), 0, "SUSPEND it while it waits");
 	tap_eq(kt_state(r.tid), THREAD_STATE_INACTIVE,
 	       "it is inactive, out of its IPC");
 	memset(&m, 0, sizeof(m));
 	tap_eq(tess_ipc(r.tid, TID_NIL, IPC_NONBLOCK, &m, NULL), -E_WOULDBLOCK,
 	       "a suspended thread does not take a message");
-	tap_eq(tctrl(THREAD_RUN, r.tid), 0, "RUN it");
+	tap_eq(kt_tctrl(THREAD_RUN, r.tid), 0, "RUN it");
 	tap_eq(kt_recv(r.tid, &m), 0, "it reports");
 	tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
 	       "its interrupted receive returned E_ABORTED");
@@ -1369,10 +1042,10 @@ static void test_suspend(void)
 	       "start a thread that sends to me");
 	tap_eq(kt_wait_state(q.tid, THREAD_STATE_BLOCKED), 0,
 	       "it blocks in the send");
-	tap_eq(tctrl(THREAD_SUSPEND, q.tid), 0, "SUSPEND it");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, q.tid), 0, "SUSPEND it");
 	tap_eq(tess_ipc(TID_NIL, q.tid, IPC_NONBLOCK, &m, NULL), -E_WOULDBLOCK,
 	       "its message is no longer queued for me");
-	tap_eq(tctrl(THREAD_RUN, q.tid), 0, "RUN it");
+	tap_eq(kt_tctrl(THREAD_RUN, q.tid), 0, "RUN it");
 	memset(&m, 0, sizeof(m));
 	tap_eq(kt_recv(q.tid, &m), 0, "receive from it");
 	tap_ok(m.mr[0] == 2 && (long)m.mr[1] == -E_ABORTED,
@@ -1403,10 +1076,10 @@ static void test_destroy(void)
 	tap_eq(kt_spawn(&t, echo_main, STACK(0), 0, 0, 0), 0, "start a thread");
 	kt_wait_state(t.tid, THREAD_STATE_BLOCKED);
 	old = t.tid;
-	tap_eq(tctrl(THREAD_DESTROY, old), 0, "DESTROY it");
-	tap_eq(tctrl(THREAD_RUN, old), -E_NOTHREAD,
+	tap_eq(kt_tctrl(THREAD_DESTROY, old), 0, "DESTROY it");
+	tap_eq(kt_tctrl(THREAD_RUN, old), -E_NOTHREAD,
 	       "RUN of a destroyed thread is E_NOTHREAD");
-	tap_eq(tctrl(THREAD_DESTROY, old), -E_NOTHREAD,
+	tap_eq(kt_tctrl(THREAD_DESTROY, old), -E_NOTHREAD,
 	       "DESTROY again is E_NOTHREAD");
 	tap_eq(kt_read(old, &x), -E_NOTHREAD,
 	       "exchange_registers on it is E_NOTHREAD");
@@ -1420,12 +1093,8 @@ static void test_destroy(void)
 	       "WAIT for a destroyed child is E_NOTHREAD");
 
 	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
 	ids.tid = me;
-	tc.thread = t.cap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.prio = PRIO_INHERIT;
+	create_args(&tc, t.cap);
 	tap_eq(tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc),
 	       0, "the destroyed Thread object can be created again");
 	t.tid = ids.tid;
@@ -1456,7 +1125,8 @@ static void test_recycle(void)
 	       0, "start it counting");
 	for (int i = 0; i < 3; i++)
 		tess_thread_switch(TID_NIL);
-	tap_eq(tctrl(THREAD_RECYCLE, t.tid), 0, "RECYCLE the running thread");
+	tap_eq(kt_tctrl(THREAD_RECYCLE, t.tid), 0,
+	       "RECYCLE the running thread");
 	tap_eq(kt_read(t.tid, &x), 0, "its tid still names it");
 	tap_ok(x.state == THREAD_STATE_INACTIVE && x.rip == 0 && x.rsp == 0,
 	       "it is inactive, with its registers cleared");
@@ -1471,15 +1141,15 @@ static void test_recycle(void)
 	m.mr[0] = 1;
 	tap_ok(tess_call(t.tid, &m) == 0 && m.mr[0] == 2,
 	       "the recycled thread runs again");
-	tap_eq(tctrl(THREAD_RECYCLE, me), -E_SELF,
+	tap_eq(kt_tctrl(THREAD_RECYCLE, me), -E_SELF,
 	       "RECYCLE of oneself is E_SELF");
-	tap_eq(tctrl(THREAD_RECYCLE, NO_SUCH_TID), -E_NOTHREAD,
+	tap_eq(kt_tctrl(THREAD_RECYCLE, NO_SUCH_TID), -E_NOTHREAD,
 	       "RECYCLE of an unknown tid is E_NOTHREAD");
 	kt_destroy(&t);
 
 	tap_eq(kt_spawn(&z, exit_main, STACK(0), 3, 0, 0), 0, "a thread exits");
 	kt_wait_state(z.tid, THREAD_STATE_DEAD);
-	tap_eq(tctrl(THREAD_RECYCLE, z.tid), 0, "RECYCLE the dead thread");
+	tap_eq(kt_tctrl(THREAD_RECYCLE, z.tid), 0, "RECYCLE the dead thread");
 	tap_eq(kt_state(z.tid), THREAD_STATE_INACTIVE, "it is inactive again");
 	tap_eq(kt_start(z.tid, exit_main, STACK(0), 4, 0, 0), 0,
 	       "start it again");
@@ -1500,11 +1170,8 @@ static void prio_main(uint64_t cap, uint64_t a1, uint64_t a2)
 
 	prio_ran = 1;
 	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
 	tess_getid(&ids);
-	tc.thread = cap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
+	create_args(&tc, (cptr_t)cap);
 	tc.prio = 150;
 	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
 	tess_exit((int)r);
@@ -1518,16 +1185,13 @@ static void test_priority(void)
 	cptr_t cap = 0;
 
 	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
 	if (tess_new(ka, CAP_THREAD, 0, &low.cap) ||
 	    tess_new(ka, CAP_THREAD, 0, &cap)) {
 		tap_ok(0, "objects for the priority test");
 		goto out;
 	}
 	ids.tid = me;
-	tc.thread = low.cap;
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
+	create_args(&tc, low.cap);
 	tc.prio = 100;
 	tap_eq(tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc),
 	       0, "CREATE a thread at priority 100 (below mine)");
@@ -1752,7 +1416,7 @@ static void test_exregs_running(void)
 	x.pager = me;
 	tap_eq(tess_exchange_registers(&x, y1.tid), 0,
 	       "writing to a running thread I page is allowed");
-	tap_eq(tctrl(THREAD_SUSPEND, x1.tid), 0, "suspend the other one");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, x1.tid), 0, "suspend the other one");
 	tap_eq(tess_exchange_registers(&x, x1.tid), 0,
 	       "a suspended thread can be written");
 out:
@@ -1912,7 +1576,7 @@ static void test_tls(void)
 		tess_exchange_registers(&x, t[i].tid);
 	}
 	for (int i = 0; i < 2; i++)
-		tctrl(THREAD_RUN, t[i].tid);
+		kt_tctrl(THREAD_RUN, t[i].tid);
 	for (int i = 0; i < 2; i++) {
 		memset(&m, 0, sizeof(m));
 		tap_eq(kt_recv(t[i].tid, &m), 0, "TLS thread %d reports", i);
@@ -2040,7 +1704,7 @@ void test_threads(void)
 	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 22, &copy_untyped), 0,
 		    "an untyped for copied spaces"))
 		return;
-	if (!tap_eq(kt_tables_make(KT_VA_THREADS, tables), 0,
+	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_THREADS, tables), 0,
 		    "page tables for my addresses"))
 		return;
 	test_create_share_space();
@@ -2063,5 +1727,5 @@ void test_threads(void)
 	test_thread_switch();
 	test_time();
 	tess_delete(ka, copy_untyped);
-	kt_tables_free(tables);
+	kt_tables_free(ka, tables);
 }

@@ -19,6 +19,11 @@ struct tess_thread {
 
 typedef void (*tess_entry_fn)(void *arg);
 
+/* Set a stopped thread's rip, rsp and first three argument registers (rdi,
+ * rsi, rdx), then RUN it: the last step of starting any thread. */
+long tess_thread_start_at(uint32_t tid, uint64_t rip, uint64_t rsp, uint64_t a0,
+			 uint64_t a1, uint64_t a2);
+
 /* A thread in the caller's space.  pager TID_NIL: the caller. */
 long tess_thread_spawn(struct tess_alloc *a, tess_entry_fn entry, void *arg,
 		       void *stack_top, uint32_t pager, struct tess_thread *t);

@@ -10,17 +10,19 @@ static void __attribute__((noreturn)) thread_start(tess_entry_fn entry, void *ar
 	tess_exit(0);
 }
 
-static long start(uint32_t tid, tess_entry_fn entry, void *arg, void *stack_top)
+long tess_thread_start_at(uint32_t tid, uint64_t rip, uint64_t rsp, uint64_t a0,
+			 uint64_t a1, uint64_t a2)
 {
 	struct exregs x;
 	struct task_ids ids;
 	long r;
 
 	memset(&x, 0, sizeof(x));
-	x.rdi = (uint64_t)entry;
-	x.rsi = (uint64_t)arg;
-	x.rsp = ((uint64_t)stack_top & ~15ul) - 8;
-	x.rip = (uint64_t)thread_start;
+	x.rdi = a0;
+	x.rsi = a1;
+	x.rdx = a2;
+	x.rsp = rsp;
+	x.rip = rip;
 	x.rflags = 0x202;
 	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
 	r = tess_exchange_registers(&x, tid);
@@ -29,6 +31,14 @@ static long start(uint32_t tid, tess_entry_fn entry, void *arg, void *stack_top)
 	memset(&ids, 0, sizeof(ids));
 	ids.tid = tid;
 	return tess_thread_control(THREAD_RUN, &ids, NULL);
+}
+
+static long start(uint32_t tid, tess_entry_fn entry, void *arg, void *stack_top)
+{
+	/* As if called: rsp + 8 is 16-byte aligned. */
+	return tess_thread_start_at(tid, (uint64_t)thread_start,
+				    ((uint64_t)stack_top & ~15ul) - 8,
+				    (uint64_t)entry, (uint64_t)arg, 0);
 }
 
 static void init_create(struct thread_create *tc, cptr_t thread, uint32_t pager)
