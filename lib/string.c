@@ -1,19 +1,11 @@
 /*
  * Memory and string primitives, the same for the kernel and for user
  * programs (libc): GCC may emit calls to memset and memcpy even in
- * freestanding code, so these exist under their standard names.  Neither
- * side's headers are included; the prototypes are the standard ones.
+ * freestanding code, so these exist under their standard names.
  */
-#include <stddef.h>
 #include <stdint.h>
 
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strncmp(const char *a, const char *b, size_t n);
+#include "lib/string.h"
 
 /* Eight bytes at a time with the string instructions, then the tail. */
 void *memset(void *dst, int c, size_t n)

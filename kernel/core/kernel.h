@@ -57,14 +57,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 			      __FILE__, __LINE__);                          \
 	} while (0)
 
-/* In lib/string.c, shared with libc. */
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strncmp(const char *a, const char *b, size_t n);
+#include "lib/string.h" /* shared with libc */
 
 /* Let the compiler inline copies of known small sizes (a freestanding
  * build otherwise calls the functions for every one). */
