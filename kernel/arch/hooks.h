@@ -43,7 +43,6 @@ void arch_set_current(struct thread *t);
 
 /* Time. */
 u64 arch_ticks(void);        /* timer interrupts since boot */
-u64 arch_tick_hz(void);
 u64 arch_time_us(void);      /* microseconds since boot (TSC based) */
 
 /*
@@ -52,7 +51,7 @@ u64 arch_time_us(void);      /* microseconds since boot (TSC based) */
  * arch_switch saves the current kernel context and resumes `next`;
  * arch_thread_resume_to_user makes a blocked thread's next resumption a
  * plain return to user mode (its kernel stack is not kept);
- * arch_return_to_user leaves the kernel for `t` directly, abandoning the
+ * arch_enter_user leaves the kernel for `t` directly, abandoning the
  * current kernel stack.
  */
 void arch_thread_init(struct thread *t);
@@ -79,7 +78,9 @@ paddr_t arch_kernel_to_phys(u64 kaddr);
 bool arch_has_nx(void);
 void arch_flush_tlb(void);
 
-/* User registers: sanitize flags set by exchange_registers; set TLS bases. */
+/* User registers: rip and the TLS bases must be below this (canonical);
+ * sanitize flags set by exchange_registers; set TLS bases. */
+#define USER_CANONICAL_END 0x0000800000000000ull
 u64 arch_user_rflags(u64 requested);
 void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base);
 /* Physical address of user address `va` in `s` (writable if `write`);
@@ -94,7 +95,7 @@ void arch_space_unload(struct space *s);
  * User memory, reached through the space's page tables, never by touching
  * user addresses directly.  Return 0, or -E_FAULT if any byte is not
  * mapped with the needed access (user, and writable for a write).
- * arch_user_fault_addr (if non-NULL) receives the first bad address.
+ * `fault_addr` (if non-NULL) receives the first bad address.
  */
 int arch_copy_from_user(struct space *s, void *dst, vaddr_t src, size_t n,
 			vaddr_t *fault_addr);

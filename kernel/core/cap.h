@@ -96,6 +96,9 @@ bool cap_is_final(const struct cap *c);
 bool cdt_run_any(const struct cap *c,
 		 bool (*pred)(const struct cap *k, const struct cap *c));
 u32 cdt_count_children(const struct cap *c);
+/* The capability after `n` in a pre-order walk of the subtree below `root`
+ * (which the walk starts at); NULL when the subtree is done. */
+struct cap *cdt_walk_next(const struct cap *n, const struct cap *root);
 
 /* The slot array inside the object `c` names (CSpace, Thread, Space,
  * Container), and how many slots it has; NULL for other objects. */

@@ -63,7 +63,8 @@ void scope_cap_init(struct cap *c, u8 type, u32 rights, u32 scope, u32 resid,
 	cap_epoch++;
 }
 
-bool scope_covers_thread(const struct cap *c, const struct thread *t)
+/* Does the scope capability `c` cover thread `t`?  Container `cid`? */
+static bool scope_covers_thread(const struct cap *c, const struct thread *t)
 {
 	switch (cap_scope(c)) {
 	case SCOPE_SYSTEM:
@@ -79,7 +80,7 @@ bool scope_covers_thread(const struct cap *c, const struct thread *t)
 	}
 }
 
-bool scope_covers_container(const struct cap *c, u32 cid)
+static bool scope_covers_container(const struct cap *c, u32 cid)
 {
 	return cap_scope(c) == SCOPE_SYSTEM ||
 	       (cap_scope(c) == SCOPE_CONTAINER && cap_resid(c) == cid);
@@ -144,27 +145,27 @@ bool scope_authorized_container(struct thread *t, u8 type, u32 cid, u32 need)
 
 /* ------------------------------------------------------------ the calls */
 
-/* A capability the caller owns, by capid: in its space's own list, the
- * list it shares with its children, its container's list, or the list its
- * pager shares (where CAP_SHARE_SIBLINGS put it). */
+/* The lists holding capabilities the caller's space may own: the three it
+ * sees, in search order, then the list its space shares with the spaces
+ * it pages (it owns those, though it does not use them itself).  The
+ * caller has a space. */
+static unsigned owner_lists(const struct thread *t, struct list out[4])
+{
+	unsigned n = visible_lists(t, out);
+	out[n++] = (struct list){ &t->space->slots[SPACE_SLOT_CHILD],
+				  SPACE_LIST_SLOTS, CAP_LIST_CHILD };
+	return n;
+}
+
+/* A capability the caller's space owns, by capid, in one of those lists. */
 static struct cap *find_owned(struct thread *cur, u32 capid)
 {
-	struct cap *lists[4] = { NULL, NULL, NULL, NULL };
-	u32 sizes[4] = { SPACE_LIST_SLOTS, SPACE_LIST_SLOTS, CONTAINER_LIST_SLOTS,
-			 SPACE_LIST_SLOTS };
-	struct thread *p;
-	if (!cur->space || capid == 0)
-		return NULL;
-	lists[0] = &cur->space->slots[SPACE_SLOT_LIST];
-	lists[1] = &cur->space->slots[SPACE_SLOT_CHILD];
-	if (cur->container)
-		lists[2] = cur->container->slots;
-	p = thread_lookup(cur->pager);
-	if (p && p->space && p->space != cur->space)
-		lists[3] = &p->space->slots[SPACE_SLOT_CHILD];
-	for (int i = 0; i < 4; i++)
-		for (u32 j = 0; lists[i] && j < sizes[i]; j++) {
-			struct cap *c = &lists[i][j];
+	struct list l[4];
+	unsigned n = owner_lists(cur, l);
+
+	for (unsigned i = 0; i < n; i++)
+		for (u32 j = 0; j < l[i].n; j++) {
+			struct cap *c = &l[i].slots[j];
 			if (cap_is_scope(c->type) && cap_capid(c) == capid &&
 			    cap_owner(c) == cur->space->spid)
 				return c;
@@ -192,17 +193,12 @@ static void to_user_record(const struct cap *c, u32 kind, struct capability *r)
 	r->spare = 0;
 }
 
-/* READ and NCAPS: the three lists the caller sees, in search order, then
- * the list it shares with the spaces it pages (it owns those, though it
- * does not use them itself). */
+/* READ and NCAPS: the capabilities in owner_lists(). */
 static long cap_read(struct thread *cur, u64 flags, vaddr_t buf, bool count_only)
 {
 	struct list l[4];
-	unsigned nl = visible_lists(cur, l);
+	unsigned nl = owner_lists(cur, l);
 	u64 n = 0;
-
-	l[nl++] = (struct list){ &cur->space->slots[SPACE_SLOT_CHILD], SPACE_LIST_SLOTS,
-				 CAP_LIST_CHILD };
 
 	/* Validate the whole buffer first: nothing is written on error. */
 	if (!count_only) {
@@ -400,11 +396,13 @@ long sys_capability_control(const u64 *a)
 		err = check_narrower(c, in.scope, in.resid);
 		if (err)
 			return err;
+		if (in.scope == SCOPE_SYSTEM)
+			in.resid = 0; /* covers every id: none is named */
 		if (in.rights == c->rights && in.scope == cap_scope(c) &&
 		    in.resid == cap_resid(c))
 			return -E_INVAL; /* nothing to deduce */
 		c->rights = in.rights;
-		c->data[0] = in.scope | ((u64)(in.scope == SCOPE_SYSTEM ? 0 : in.resid) << 32);
+		c->data[0] = in.scope | ((u64)in.resid << 32);
 		cap_epoch++;
 		return 0;
 	}

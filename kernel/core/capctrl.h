@@ -10,9 +10,6 @@ struct space;
 
 long sys_capability_control(const u64 *a);
 
-/* Does the scope capability `c` cover thread `t`?  Container `cid`? */
-bool scope_covers_thread(const struct cap *c, const struct thread *t);
-bool scope_covers_container(const struct cap *c, u32 cid);
 /* A scope capability of `type` with all of `need` over container `cid`? */
 bool scope_authorized_container(struct thread *t, u8 type, u32 cid, u32 need);
 /* Fill in a new scope capability. */

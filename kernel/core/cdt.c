@@ -86,26 +86,24 @@ static bool slot_inside(const struct cap *slot, const struct cap *obj_cap)
 	return slots && slot >= slots && slot < slots + n;
 }
 
+struct cap *cdt_walk_next(const struct cap *n, const struct cap *root)
+{
+	if (n->child)
+		return n->child;
+	while (n != root && !n->next)
+		n = n->parent;
+	return n == root ? NULL : n->next;
+}
+
 /* Does `pred` hold for a capability in the subtree below k (k included)
  * other than `c`? */
 static bool any_in_subtree(const struct cap *k, const struct cap *c,
 			   bool (*pred)(const struct cap *, const struct cap *))
 {
-	const struct cap *n = k;
-	for (;;) {
+	for (const struct cap *n = k; n; n = cdt_walk_next(n, k))
 		if (n != c && pred(n, c))
 			return true;
-		/* pre-order walk of k's subtree */
-		if (n->child) {
-			n = n->child;
-			continue;
-		}
-		while (n != k && !n->next)
-			n = n->parent;
-		if (n == k)
-			return false;
-		n = n->next;
-	}
+	return false;
 }
 
 bool cdt_run_any(const struct cap *c,

@@ -2,7 +2,6 @@
  * Containers: the id table and the life of Container objects.
  */
 #include "container.h"
-#include "ipc.h"
 #include "thread.h"
 #include "root.h"
 
@@ -23,7 +22,7 @@ void container_object_init(struct container *c)
 	c->configured = false;
 }
 
-/* Give a Container object its id.  The caller checked the arguments. */
+/* Give a Container object its id; the checks in the ABI's order. */
 int container_configure(struct container *c, u32 cid)
 {
 	if (c->configured)
@@ -52,8 +51,9 @@ void container_object_destroy(struct container *c)
 		if (t && t->container == c) {
 			if (t->flags & THREAD_F_ROOT)
 				root_task_exited(-1);
-			thread_stop(t);
-			ipc_cancel(t, true); /* senders waiting for it fail */
+			thread_cancel(t, true); /* senders waiting for it fail */
+			if (t->state != TS_DEAD)
+				t->state = TS_INACTIVE;
 			thread_unbind(t);
 		}
 	}

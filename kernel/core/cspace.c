@@ -66,24 +66,14 @@ int cap_lookup_type(cptr_t cptr, u8 type, struct cap **out)
 
 int cap_lookup_range(cptr_t cptr, u64 count, struct cap **first)
 {
-	struct thread *cur = arch_current();
-	struct cap *root;
-	int r;
+	struct cap_path path;
+	int r = cap_lookup_path(cptr, first, &path);
 
-	if (!cur->space)
-		return -E_BADCAP;
-	root = space_root_cspace(cur->space);
-	r = cspace_lookup(root, cptr, first);
 	if (r)
 		return r;
-	/* The CSpace holding the slot: resolve the address minus its last digit. */
-	struct cap *cs = root;
-	if (cptr >> CPTR_DIGIT_BITS) {
-		r = cspace_lookup(root, cptr >> CPTR_DIGIT_BITS, &cs);
-		if (r)
-			return r;
-	}
-	u64 idx = cptr & 0xffff;
+	/* The last CSpace on the path holds the slot. */
+	const struct cap *cs = path.slot[path.n - 1];
+	u64 idx = (u64)(*first - (struct cap *)cs->obj);
 	if (count > (1ull << cs->data[0]) - idx)
 		return -E_RANGE;
 	return 0;

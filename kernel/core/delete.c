@@ -152,8 +152,9 @@ int cap_delete(struct cap *top)
 			cur = up;
 			up = zombie_up(cur);
 		}
+		/* Here `cur` is the zombie just gone back up to. */
 		if (preempt_check()) {
-			unmark_chain(cur->type == CAP_ZOMBIE ? cur : up);
+			unmark_chain(cur);
 			/* Not into a thread this very call destroyed: it will not
 			 * run again, and its slots may be gone already; the zombie
 			 * stays where it is for a later delete or revoke. */

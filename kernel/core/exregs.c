@@ -16,8 +16,6 @@
 #include "arch/x86_64/regs.h"
 #include "tessera/thread.h"
 
-#define CANONICAL_LOW 0x0000800000000000ull
-
 static void read_regs(struct thread *t, struct exregs *x)
 {
 	struct trapframe *tf = arch_thread_tf(t);
@@ -52,6 +50,7 @@ long sys_exchange_registers(const u64 *a)
 	vaddr_t ptr = a[0];
 	struct exregs x, old;
 	u32 need = 0;
+	int err;
 
 	if (arch_copy_from_user(cur->space, &x, ptr, sizeof(x), NULL) ||
 	    arch_copy_to_user(cur->space, ptr, &x, sizeof(x), NULL))
@@ -77,18 +76,17 @@ long sys_exchange_registers(const u64 *a)
 		return -E_ACTIVE;
 
 	/* Check every value before writing any. */
-	if (x.valid & EXREGS_SET_PC && x.rip >= CANONICAL_LOW)
+	if (x.valid & EXREGS_SET_PC && x.rip >= USER_CANONICAL_END)
 		return -E_RANGE;
 	if (x.valid & EXREGS_SET_REGS &&
-	    (x.fs_base >= CANONICAL_LOW || x.gs_base >= CANONICAL_LOW))
+	    (x.fs_base >= USER_CANONICAL_END || x.gs_base >= USER_CANONICAL_END))
 		return -E_RANGE;
 	if (x.valid & EXREGS_SET_PAGER && x.pager != TID_NIL && !thread_lookup(x.pager))
 		return -E_NOTHREAD;
 	if (x.valid & EXREGS_SET_UTCB) {
-		if (x.utcb & 7)
-			return -E_ALIGN;
-		if (x.utcb >= USER_ADDR_TOP - sizeof(struct utcb))
-			return -E_RANGE;
+		err = utcb_check(x.utcb);
+		if (err)
+			return err;
 	}
 
 	read_regs(t, &old);

@@ -12,8 +12,6 @@
 #include "arch/x86_64/regs.h"
 #include "tessera/ipc.h"
 
-#define CANONICAL_LOW 0x0000800000000000ull
-
 /* One line saying what the fault was (only built when it is logged). */
 static void describe(const u64 msg[6], char *buf, size_t size)
 {
@@ -66,7 +64,7 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 			arch_thread_tf(t)->rip -= 2;
 		return FAULT_RESUME;
 	}
-	if (r == FAULT_RESUME_AT && r1 < CANONICAL_LOW) {
+	if (r == FAULT_RESUME_AT && r1 < USER_CANONICAL_END) {
 		arch_thread_tf(t)->rip = r1;
 		return r;
 	}

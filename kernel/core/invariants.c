@@ -39,14 +39,11 @@
 #define INV_SEEN (1u << 15)  /* reached by the tree walk */
 #define INV_HOMED (1u << 14) /* found in a slot of a live object */
 
-/* The capability after `n` in a pre-order walk (the tree's shape checked). */
+/* The capability after `n` in a pre-order walk of the whole tree (its
+ * shape checked by the first walk). */
 static struct cap *walk_next(struct cap *n)
 {
-	if (n->child)
-		return n->child;
-	while (n != &cdt_anchor && !n->next)
-		n = n->parent;
-	return n == &cdt_anchor ? NULL : n->next;
+	return cdt_walk_next(n, &cdt_anchor);
 }
 
 static void check_links(struct cap *c)

@@ -13,7 +13,7 @@
  * reply, or copying an extended message and waiting for a fault on either
  * side to be served.
  *
- * The short round trip has a fast path (ipc_fast): one capability check
+ * The short round trip has a fast path (ipc_fastpath): one capability check
  * from a cache, six registers copied, and a direct switch to the receiver.
  */
 #include "ipc.h"
@@ -102,17 +102,9 @@ static struct thread *sendq_find(struct thread *r, u32 from)
 
 static void block(struct thread *t, u8 wait, bool user_cont)
 {
-	t->state = TS_BLOCKED;
-	t->wait = wait;
 	if (user_cont)
 		t->flags |= THREAD_F_USER_CONT;
-	sched_remove(t);
-}
-
-static void wake(struct thread *t)
-{
-	t->wait = WAIT_NONE;
-	sched_make_runnable(t);
+	thread_block(t, wait);
 }
 
 /* Finish a user-continuation IPC of `t` with `status` (if `t` was taken
@@ -121,7 +113,17 @@ static void wake_with(struct thread *t, long status)
 {
 	arch_thread_tf(t)->rax = (u64)status;
 	if (t->state == TS_BLOCKED)
-		wake(t);
+		thread_wake(t);
+}
+
+/* Is `from`, the one thread a receive accepts, one that will never send
+ * (gone, or dead)? */
+static bool sender_gone(u32 from)
+{
+	if (from == TID_ANY || from == TID_NIL)
+		return false;
+	struct thread *f = thread_lookup(from);
+	return !f || f->state == TS_DEAD;
 }
 
 /* ------------------------------------------------------------ transfer */
@@ -144,7 +146,7 @@ static void msg_from_sender(struct thread *s, struct msg *m)
 /* Can receiver `r` take message `m`?  0 or the sender's error. */
 static int check_fits(const struct thread *r, const struct msg *m)
 {
-	if (r->wait == WAIT_FAULT_REPLY || (r->flags & THREAD_F_FAULT_DELIVERED))
+	if (r->flags & THREAD_F_FAULT_DELIVERED)
 		return 0; /* a fault reply: only MR0, MR1 are read */
 	if (m->type == IPC_FULL && (!r->utcb))
 		return -E_NOBUF;
@@ -169,40 +171,67 @@ static int copy_full(struct thread *s, struct thread *r)
 	return 0;
 }
 
-static long page_fault_for(struct thread *t, vaddr_t addr, bool write,
-			   struct thread *s, struct thread *r)
+/*
+ * Extended copies.  The current thread copies (the sender, the receiver,
+ * or a third thread completing a queued sender's IPC for a receiver, see
+ * sender_done); the side(s) not running are parked in WAIT_COPY with
+ * copy_partner naming the copier, and the copier holds them in copy_from
+ * and copy_to.  The copier may block on a page fault of either side.  A
+ * parked side taken out of IPC meanwhile (ipc_cancel) is unlinked from the
+ * copier: its slot becomes NULL and the copier never touches it again (it
+ * may be gone for good).
+ */
+static bool copy_intact(const struct thread *cur)
 {
+	return cur->copy_from && cur->copy_to;
+}
+
+/* Withdraw `t`'s fault message: out of its pager's queue, or no longer
+ * awaited.  Wakes nobody. */
+static void withdraw_fault(struct thread *t)
+{
+	if (in_sendq(t) && t->ipc_partner)
+		sendq_remove(t->ipc_partner, t);
+	t->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
+	t->fault_waiter = NULL;
+}
+
+/* A page of side `t` is missing: ask t's pager, in t's name.  Returns
+ * FAULT_RESUME to go on. */
+static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
+{
+	struct thread *cur = arch_current();
 	struct trapframe *tf = arch_thread_tf(t);
-	/* The pager cannot serve a fault of a copy it takes part in (it is
+	/* A pager taking part in this copy cannot serve the fault (it is
 	 * busy in this very IPC): that would wait forever. */
 	struct thread *p = thread_lookup(t->pager);
-	if (p && (p == s || p == r))
+	if (p && (p == cur->copy_from || p == cur->copy_to || p == cur))
 		return -E_FAULT;
 	u64 msg[6] = { IPC_TAG_PAGEFAULT, addr,
 		       FAULT_KERNEL | (write ? FAULT_WRITE : 0), tf->rip, tf->rsp, 0 };
-	return fault_ipc(t, msg, NULL);
+	long f = fault_ipc(t, msg, NULL);
+	/* If the copier was stopped while the parked side t waited for its
+	 * pager, t's fault may still be there: nobody waits for it now. */
+	if ((t == cur->copy_from || t == cur->copy_to) && t->fault_waiter == cur)
+		withdraw_fault(t);
+	return f;
 }
 
-/*
- * Copy an extended message from `s`'s buffer to `r`'s, faulting pages in
- * through the owner's pager as needed.  Runs on the current thread (one of
- * the two), which may block; the other is parked in WAIT_COPY.
- */
-static int copy_extended(struct thread *s, vaddr_t src, struct thread *r,
-			 vaddr_t dst, u32 size)
+/* Copy `size` bytes from `src` in the sender's space to `dst` in the
+ * receiver's, frame to frame, faulting pages in through their owners'
+ * pagers. */
+static int copy_extended(struct thread *cur, vaddr_t src, vaddr_t dst, u32 size)
 {
-	struct thread *cur = arch_current();
+	struct thread *s = cur->copy_from, *r = cur->copy_to;
 	u32 off = 0;
 
-	/* Frame to frame, as much at a time as both pages allow; a page not
-	 * there (or not writable) on either side goes to that side's pager. */
 	while (off < size) {
 		paddr_t sp, dp;
-		long f = FAULT_RESUME;
+		long f;
 		if (arch_user_phys(s->space, src + off, false, &sp)) {
-			f = page_fault_for(s, src + off, false, s, r);
+			f = page_fault_for(s, src + off, false);
 		} else if (arch_user_phys(r->space, dst + off, true, &dp)) {
-			f = page_fault_for(r, dst + off, true, s, r);
+			f = page_fault_for(r, dst + off, true);
 		} else {
 			u32 n = size - off;
 			n = MIN(n, PAGE_SIZE - ((src + off) & (PAGE_SIZE - 1)));
@@ -210,24 +239,67 @@ static int copy_extended(struct thread *s, vaddr_t src, struct thread *r,
 			memcpy((void *)arch_phys_to_kernel(dp),
 			       (const void *)arch_phys_to_kernel(sp), n);
 			off += n;
+			continue;
 		}
+		if (!copy_intact(cur))
+			return -E_ABORTED; /* a side went while we waited */
 		if (f != FAULT_RESUME)
 			return f == -E_FAULT ? -E_FAULT : -E_ABORTED;
-		/* The partner may have gone while we waited. */
-		if (cur->flags & THREAD_F_COPY_ABORTED)
-			return -E_ABORTED;
 	}
 	return 0;
 }
 
-/*
- * Deliver the message of `s` to `r`, both known ready.  On success `r`'s
- * registers hold the message and `r` is runnable (or, for a fault reply,
- * its waiter is); `s` is left for the caller to continue.  On failure
- * nothing reached `r` and the error is the sender's.
- */
-static int transfer(struct thread *s, struct thread *r)
+/* Park side `t` while `cur` copies (not if it is `cur`). */
+static void park(struct thread *t, struct thread *cur)
 {
+	if (t != cur) {
+		t->wait = WAIT_COPY;
+		t->copy_partner = cur;
+	}
+}
+
+/* The copy is over: side `t` (NULL if it was taken out of IPC) goes back
+ * to waiting for `wait`. */
+static void unpark(struct thread *t, struct thread *cur, u8 wait)
+{
+	if (t && t != cur) {
+		t->wait = wait;
+		t->copy_partner = NULL;
+	}
+}
+
+/* The extended part of *sp's message `m` to *rp.  A side taken out of IPC
+ * during the copy comes back NULL. */
+static int transfer_extended(struct thread **sp, struct thread **rp,
+			     const struct msg *m)
+{
+	struct thread *cur = arch_current(), *s = *sp, *r = *rp;
+	u8 s_wait = s->wait, r_wait = r->wait;
+
+	park(s, cur);
+	park(r, cur);
+	cur->copy_from = s;
+	cur->copy_to = r;
+	int err = copy_extended(cur, m->xbuf, arch_thread_tf(r)->r15, m->size);
+	*sp = s = cur->copy_from;
+	*rp = r = cur->copy_to;
+	cur->copy_from = cur->copy_to = NULL;
+	unpark(s, cur, s_wait);
+	unpark(r, cur, r_wait);
+	return s && r ? err : -E_ABORTED;
+}
+
+/*
+ * Deliver the message of *sp to *rp, both known ready.  On success the
+ * receiver's registers hold the message and it is runnable (or, for a
+ * fault reply, its waiter is); the sender is left for the caller to
+ * continue.  On failure nothing reached the receiver and the error is the
+ * sender's.  Only an extended copy blocks: a side taken out of IPC
+ * meanwhile comes back as NULL, not to be touched again.
+ */
+static int transfer(struct thread **sp, struct thread **rp)
+{
+	struct thread *s = *sp, *r = *rp;
 	struct msg m;
 	int err;
 
@@ -245,46 +317,17 @@ static int transfer(struct thread *s, struct thread *r)
 		r->fault_waiter = NULL;
 		if (w && w->state == TS_BLOCKED) {
 			w->fault_result = 0;
-			wake(w);
+			thread_wake(w);
 		}
 		return 0;
 	}
 
-	if (m.type == IPC_FULL) {
+	if (m.type == IPC_FULL)
 		err = copy_full(s, r);
-		if (err)
-			return err;
-	} else if (m.type == IPC_EXTENDED && m.size) {
-		/* Park whichever of the two is not doing the copy. */
-		struct thread *cur = arch_current();
-		u8 s_wait = s->wait, r_wait = r->wait;
-		if (cur != s) {
-			s->wait = WAIT_COPY;
-			s->ipc_partner = cur;
-		}
-		if (cur != r) {
-			r->wait = WAIT_COPY;
-			r->ipc_partner = cur;
-		}
-		cur->flags &= ~THREAD_F_COPY_ABORTED;
-		err = copy_extended(s, m.xbuf, r, arch_thread_tf(r)->r15, m.size);
-		bool aborted = cur->flags & THREAD_F_COPY_ABORTED;
-		cur->flags &= ~THREAD_F_COPY_ABORTED;
-		/* Whoever is still parked goes back to what it was doing; one
-		 * that went away meanwhile was taken out by ipc_cancel. */
-		if (cur != s && s->wait == WAIT_COPY && s->ipc_partner == cur) {
-			s->wait = s_wait;
-			s->ipc_partner = NULL;
-		}
-		if (cur != r && r->wait == WAIT_COPY && r->ipc_partner == cur) {
-			r->wait = r_wait;
-			r->ipc_partner = NULL;
-		}
-		if (aborted)
-			return -E_ABORTED;
-		if (err)
-			return err;
-	}
+	else if (m.type == IPC_EXTENDED && m.size)
+		err = transfer_extended(sp, rp, &m);
+	if (err)
+		return err;
 
 	struct trapframe *rtf = arch_thread_tf(r);
 	memcpy(tf_mrs(rtf), m.mr, sizeof(m.mr));
@@ -293,7 +336,7 @@ static int transfer(struct thread *s, struct thread *r)
 		   (is_fault_sender(s) ? IPC_FROM_KERNEL : 0);
 	rtf->rax = 0;
 	if (r != arch_current())
-		wake(r);
+		thread_wake(r);
 	return 0;
 }
 
@@ -313,15 +356,19 @@ static void sender_done(struct thread *s)
 			wake_with(s, 0);
 			return;
 		}
+		if (sender_gone(s->ipc_from)) {
+			wake_with(s, -E_ABORTED); /* it went while s was queued */
+			return;
+		}
 		s->wait = WAIT_RECV;
 		/* A sender may have queued for it meanwhile. */
-		while (!next && (q = sendq_find(s, s->ipc_from))) {
+		while (!next && s && (q = sendq_find(s, s->ipc_from))) {
 			sendq_remove(s, q);
-			int err = transfer(q, s);
-			if (err)
-				wake_with(q, err); /* did not fit: fail it, try the next */
-			else
+			int err = transfer(&q, &s);
+			if (!err)
 				next = q;
+			else if (q)
+				wake_with(q, err); /* did not fit: fail it, try the next */
 		}
 		s = next;
 	}
@@ -358,23 +405,21 @@ static int check_send(struct thread *cur, struct thread *dst, u32 flags)
 /* The receive phase of `cur`: take a queued sender or block. */
 static long receive_phase(struct thread *cur, u32 from, u32 flags)
 {
-	for (;;) {
-		struct thread *s = sendq_find(cur, from);
-		if (!s)
-			break;
+	struct thread *s;
+
+	while ((s = sendq_find(cur, from))) {
+		struct thread *r = cur;
 		sendq_remove(cur, s);
-		cur->wait = WAIT_RECV;
-		int err = transfer(s, cur);
-		cur->wait = WAIT_NONE;
-		if (err == 0) {
+		int err = transfer(&s, &r);
+		if (!err) {
 			sender_done(s);
 			return 0;
 		}
-		wake_with(s, err); /* did not fit: fail that sender, look again */
+		if (s)
+			wake_with(s, err); /* did not fit: fail that sender, look again */
 	}
 	if (flags & IPC_NONBLOCK)
 		return -E_WOULDBLOCK;
-	cur->ipc_from = from;
 	block(cur, WAIT_RECV, true);
 	schedule();
 	return 0; /* not reached: resumes in user mode */
@@ -382,27 +427,31 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags)
 
 static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
 {
-	cur->ipc_flags = flags;
-	cur->ipc_from = from;
+	struct thread *f = NULL, *dst = NULL;
+	int err;
 
 	if (from != TID_NIL && from != TID_ANY) {
-		struct thread *f = thread_lookup(from);
+		f = thread_lookup(from);
 		if (f == cur)
 			return -E_SELF;
-		if (!f)
+		if (!f || f->state == TS_DEAD)
 			return -E_NOTHREAD;
 	}
-
 	if (to != TID_NIL) {
-		struct thread *dst = thread_lookup(to);
-		int err;
+		dst = to == from ? f : thread_lookup(to); /* a call: found already */
 		if (!dst)
 			return -E_NOTHREAD;
 		err = check_send(cur, dst, flags);
 		if (err)
 			return err;
+	}
+
+	cur->ipc_flags = flags;
+	cur->ipc_from = from;
+	if (dst) {
 		if (ready_to_receive(dst, cur)) {
-			err = transfer(cur, dst);
+			struct thread *s = cur;
+			err = transfer(&s, &dst);
 			if (err)
 				return err;
 		} else {
@@ -502,12 +551,13 @@ long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
 	cur->fault_result = -E_ABORTED;
 
 	if (ready_to_receive(pager, victim)) {
-		if (transfer(victim, pager) == 0)
+		struct thread *s = victim;
+		if (transfer(&s, &pager) == 0)
 			victim->flags |= THREAD_F_FAULT_DELIVERED;
 	} else {
 		sendq_append(pager, victim);
 	}
-	block(cur, cur == victim ? WAIT_FAULT_REPLY : WAIT_COPY, false);
+	block(cur, WAIT_FAULT_REPLY, false);
 	schedule();
 	/* Woken by the reply (fault_result 0) or by an abort. */
 	if (cur->fault_result)
@@ -525,13 +575,39 @@ long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
 static void abort_fault(struct thread *t, bool wake_self)
 {
 	struct thread *w = t->fault_waiter;
-	if (in_sendq(t) && t->ipc_partner)
-		sendq_remove(t->ipc_partner, t);
-	t->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
-	t->fault_waiter = NULL;
+	withdraw_fault(t);
 	if (w && (w != t || wake_self) && w->state == TS_BLOCKED) {
 		w->fault_result = -E_ABORTED;
-		wake(w);
+		thread_wake(w);
+	}
+}
+
+/* `t` is parked in a copy: leave it (its copier sees the gap and gives
+ * up, and never touches t again). */
+static void leave_copy(struct thread *t)
+{
+	struct thread *c = t->copy_partner;
+	if (c->copy_from == t)
+		c->copy_from = NULL;
+	if (c->copy_to == t)
+		c->copy_to = NULL;
+	t->copy_partner = NULL;
+}
+
+/* `t`, copying for others, will never finish: the sides it parked fail
+ * (and a fault of theirs it waited for is withdrawn). */
+static void abandon_copy(struct thread *t)
+{
+	struct thread *side[2] = { t->copy_from, t->copy_to };
+	t->copy_from = t->copy_to = NULL;
+	for (int i = 0; i < 2; i++) {
+		struct thread *v = side[i];
+		if (!v || v == t)
+			continue;
+		if (v->fault_waiter == t)
+			withdraw_fault(v);
+		v->copy_partner = NULL;
+		wake_with(v, -E_ABORTED);
 	}
 }
 
@@ -550,10 +626,7 @@ void ipc_cancel(struct thread *t, bool dying)
 			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
 			break;
 		case WAIT_COPY:
-			/* Parked while a partner copies (or waits for our fault):
-			 * the partner must give up. */
-			if (t->ipc_partner)
-				t->ipc_partner->flags |= THREAD_F_COPY_ABORTED;
+			leave_copy(t);
 			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
 			break;
 		default:
@@ -563,51 +636,28 @@ void ipc_cancel(struct thread *t, bool dying)
 		t->fault_result = -E_ABORTED;
 	}
 	t->ipc_partner = NULL;
-	if (dying) {
-		/* Senders queued for t fail; faults t was to answer fail. */
-		while (t->sendq_head) {
-			struct thread *s = t->sendq_head;
-			sendq_remove(t, s);
-			if (is_fault_sender(s)) {
-				s->flags &= ~THREAD_F_FAULTING;
-				if (s->fault_waiter) {
-					struct thread *w = s->fault_waiter;
-					s->fault_waiter = NULL;
-					w->fault_result = -E_ABORTED;
-					wake(w);
-				}
-			} else {
-				wake_with(s, -E_ABORTED);
-			}
-		}
-		for (u32 i = 0; i < thread_count(); i++) {
-			struct thread *v = thread_by_index(i);
-			if (!v)
-				continue;
-			if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
-				abort_fault(v, true); /* its pager is gone */
-			if (v->fault_waiter == t) {
-				/* v is parked in t's copy and its fault is at its
-				 * pager (which reused v->ipc_partner): withdraw the
-				 * fault, end v's IPC. */
-				v->fault_waiter = NULL;
-				abort_fault(v, false);
-				if (v->state == TS_BLOCKED && v->wait == WAIT_COPY)
-					wake_with(v, -E_ABORTED);
-			}
-		}
-		/* Anyone copying to or from t must stop; anyone receiving from
-		 * t alone (a call waiting for t's answer) would wait forever. */
-		for (u32 i = 0; i < thread_count(); i++) {
-			struct thread *v = thread_by_index(i);
-			if (!v || v->state != TS_BLOCKED)
-				continue;
-			if (v->wait == WAIT_COPY && v->ipc_partner == t) {
-				v->ipc_partner = NULL;
-				wake_with(v, -E_ABORTED);
-			} else if (v->wait == WAIT_RECV && v->ipc_from == t->tid) {
-				wake_with(v, -E_ABORTED);
-			}
-		}
+	if (!dying)
+		return;
+
+	/* Senders queued for t fail; so do faults t was to answer, copies t
+	 * was doing, and receives from t alone (they would wait forever). */
+	while (t->sendq_head) {
+		struct thread *s = t->sendq_head;
+		sendq_remove(t, s);
+		if (is_fault_sender(s))
+			abort_fault(s, true);
+		else
+			wake_with(s, -E_ABORTED);
+	}
+	abandon_copy(t);
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *v = thread_by_index(i);
+		if (!v)
+			continue;
+		if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
+			abort_fault(v, true);
+		else if (v->state == TS_BLOCKED && v->wait == WAIT_RECV &&
+			 v->ipc_from == t->tid)
+			wake_with(v, -E_ABORTED);
 	}
 }

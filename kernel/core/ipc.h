@@ -22,7 +22,9 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur);
 long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1);
 
 /* Take `t` out of IPC: queues, pending copies, fault messages.  If `dying`
- * the threads waiting to send to it are failed with E_ABORTED too. */
+ * the threads that wait for it fail with E_ABORTED too: senders queued for
+ * it, the sides of a copy it was doing, threads receiving from it alone,
+ * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
 
 /* Authorization cache: has `t` a scope capability of `type` covering

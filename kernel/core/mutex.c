@@ -61,8 +61,7 @@ long sys_mutex_control(const u64 *a)
 		return -E_NOCAP;
 	if (arch_user_phys(cur->space, addr, true, &key))
 		return -E_FAULT;
-	if (arch_copy_from_user(cur->space, &word, addr, sizeof(word), NULL))
-		return -E_FAULT;
+	word = *(volatile u32 *)arch_phys_to_kernel(key); /* aligned: one page */
 
 	struct thread **head = &buckets[bucket_of(key)];
 	if (op == MUTEX_LOCK) {
@@ -74,11 +73,9 @@ long sys_mutex_control(const u64 *a)
 		*pp = cur;
 		cur->mutex_next = NULL;
 		cur->mutex_key = key;
-		cur->state = TS_BLOCKED;
-		cur->wait = WAIT_MUTEX;
 		cur->flags |= THREAD_F_USER_CONT;
 		arch_thread_tf(cur)->rax = 0;
-		sched_remove(cur);
+		thread_block(cur, WAIT_MUTEX);
 		schedule();
 		return 0; /* not reached: resumes in user mode */
 	}
@@ -87,8 +84,7 @@ long sys_mutex_control(const u64 *a)
 		if (w->mutex_key == key) {
 			*pp = w->mutex_next;
 			w->mutex_next = NULL;
-			w->wait = WAIT_NONE;
-			sched_make_runnable(w);
+			thread_wake(w);
 			return 1;
 		}
 	}

@@ -8,6 +8,13 @@
 #include "vspace.h"
 #include "arch/hooks.h"
 
+/* Each object's structure fits in the memory retype gives it (a Space's
+ * in the page after its root table). */
+_Static_assert(sizeof(struct thread) <= 1ull << THREAD_BITS, "thread size");
+_Static_assert(sizeof(struct space) <= SPACE_OBJ_SIZE - PAGE_SIZE, "space size");
+_Static_assert(sizeof(struct container) <= 1ull << CONTAINER_BITS,
+	       "container size");
+
 bool object_type_retypeable(u32 type)
 {
 	switch (type) {

@@ -15,11 +15,6 @@ static u64 rq_bitmap[NPRIO / 64];
 static struct thread *idle_thread;
 bool need_resched;
 
-struct thread *sched_idle_thread(void)
-{
-	return idle_thread;
-}
-
 void sched_init(struct thread *idle)
 {
 	idle_thread = idle;
@@ -130,7 +125,6 @@ void sched_tick(void)
 	if (cur->timeslice == 0)
 		need_resched = true;
 }
-
 
 bool sched_queued(const struct thread *t)
 {

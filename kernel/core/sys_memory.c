@@ -85,29 +85,15 @@ long sys_cap_move(const u64 *a)
  * Deletion and revoke may be preempted (-E_RESTART) and made again.  The
  * thread remembers which call it left, so that the repeat, having
  * finished the pending work, knows it is a repeat: the capability's own
- * address may be gone by then (the work deleted a CSpace on it).
+ * address may be gone by then (the work deleted a CSpace on it).  Pending
+ * work an earlier, abandoned call left (its thread was sent elsewhere) is
+ * finished first, but a restart during it is not this call's own.
  */
-static bool resuming(unsigned nr, const u64 *a)
-{
-	struct thread *cur = arch_current();
-	return cur->restart_nr == nr && cur->restart_arg == a[0];
-}
-
-static long restartable(unsigned nr, const u64 *a, long r)
-{
-	struct thread *cur = arch_current();
-	cur->restart_nr = r == -E_RESTART ? nr : 0;
-	cur->restart_arg = a[0];
-	return r;
-}
-
-static long cap_delete_call(const u64 *a)
+static long cap_delete_call(const u64 *a, bool again)
 {
 	struct cap *c;
-	bool again = resuming(SYS_cap_delete, a);
-	int r = cap_finish_pending();
-	if (r)
-		return r;
+	int r;
+
 	if (again)
 		return 0; /* what was left was the capability's own deletion */
 	r = cap_lookup(a[0], &c);
@@ -118,15 +104,12 @@ static long cap_delete_call(const u64 *a)
 	return cap_delete(c);
 }
 
-static long cap_revoke_call(const u64 *a)
+static long cap_revoke_call(const u64 *a, bool again)
 {
 	struct cap_path path;
 	struct cap *c;
-	bool again = resuming(SYS_cap_revoke, a);
-	int r = cap_finish_pending();
-	if (r)
-		return r;
-	r = cap_lookup_path(a[0], &c, &path);
+	int r = cap_lookup_path(a[0], &c, &path);
+
 	/* The capabilities on the address are revoked last: if one of them
 	 * went in a preempted earlier run, the revoke was complete. */
 	if (r)
@@ -136,14 +119,31 @@ static long cap_revoke_call(const u64 *a)
 	return cap_revoke(c, &path);
 }
 
+static long restartable(unsigned nr, const u64 *a,
+			long (*call)(const u64 *a, bool again))
+{
+	struct thread *cur = arch_current();
+	bool again = cur->restart_nr == nr && cur->restart_arg == a[0];
+	bool own = again; /* is the work a restart leaves this call's? */
+	long r = cap_finish_pending();
+
+	if (r == 0) {
+		r = call(a, again);
+		own = true;
+	}
+	cur->restart_nr = r == -E_RESTART && own ? nr : 0;
+	cur->restart_arg = a[0];
+	return r;
+}
+
 long sys_cap_delete(const u64 *a)
 {
-	return restartable(SYS_cap_delete, a, cap_delete_call(a));
+	return restartable(SYS_cap_delete, a, cap_delete_call);
 }
 
 long sys_cap_revoke(const u64 *a)
 {
-	return restartable(SYS_cap_revoke, a, cap_revoke_call(a));
+	return restartable(SYS_cap_revoke, a, cap_revoke_call);
 }
 
 long sys_cap_info(const u64 *a)

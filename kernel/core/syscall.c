@@ -88,8 +88,6 @@ static long sys_container_control(const u64 *a)
 	r = cap_lookup_type(a[1], CAP_CONTAINER, &c);
 	if (r)
 		return r;
-	if (a[2] > CID_MAX)
-		return -E_RANGE;
 	return container_configure((struct container *)c->obj, (u32)a[2]);
 }
 

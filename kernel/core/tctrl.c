@@ -34,10 +34,9 @@ struct create_plan {
 	vaddr_t utcb;
 };
 
-static int check_utcb(vaddr_t utcb)
+/* A UTCB address for a thread (0: none).  0 or -E_*. */
+int utcb_check(vaddr_t utcb)
 {
-	if (utcb == 0)
-		return 0;
 	if (utcb & 7)
 		return -E_ALIGN;
 	if (utcb >= USER_ADDR_TOP - sizeof(struct utcb))
@@ -67,8 +66,8 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 	if (err)
 		return err;
 	p->t = (struct thread *)c->obj;
-	if (p->t->tid || p->t == cur)
-		return -E_BUSY; /* already a live thread */
+	if (p->t->tid)
+		return -E_BUSY; /* already a live thread (the caller, say) */
 
 	if (kind == TC_SHARE_SPACE || kind == TC_COPY_SPACE) {
 		p->ref = thread_lookup(ids->tid);
@@ -95,8 +94,6 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 		}
 	}
 	if (kind == TC_COPY_SPACE) {
-		if (p->ref->space == p->space)
-			return -E_INVAL;
 		err = cap_lookup_type(tc->untyped, CAP_UNTYPED, &p->untyped);
 		if (err)
 			return err;
@@ -134,7 +131,7 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 		struct thread *r = p->ref ? p->ref : cur;
 		p->utcb = r->utcb;
 	} else {
-		err = check_utcb(tc->utcb);
+		err = utcb_check(tc->utcb);
 		if (err)
 			return err;
 		p->utcb = tc->utcb;
@@ -212,20 +209,12 @@ static long wait_child(struct thread *cur, u32 which, struct task_ids *out)
 		if (!have_child)
 			return -E_NOCHILD;
 		cur->ipc_from = which;
-		cur->state = TS_BLOCKED;
-		cur->wait = WAIT_CHILD;
 		cur->fault_result = 0;
-		sched_remove(cur);
+		thread_block(cur, WAIT_CHILD);
 		schedule();
 		if (cur->fault_result)
 			return cur->fault_result; /* suspended meanwhile */
 	}
-}
-
-void thread_wait_wakeup(struct thread *parent)
-{
-	parent->wait = WAIT_NONE;
-	sched_make_runnable(parent);
 }
 
 long sys_thread_control(const u64 *a)
@@ -296,18 +285,12 @@ long sys_thread_control(const u64 *a)
 		thread_stop(t);
 		return 0;
 	case THREAD_DESTROY:
-		thread_stop(t);
-		ipc_cancel(t, true);
-		thread_set_space(t, NULL);
-		thread_unbind(t);
-		if (t->flags & THREAD_F_ROOT)
-			thread_exit(t, -1);
+		thread_object_destroy(t);
 		return 0;
 	case THREAD_RECYCLE:
 		if (t == cur)
 			return -E_SELF; /* its registers are in use right now */
-		thread_stop(t);
-		ipc_cancel(t, true);
+		thread_cancel(t, true);
 		t->state = TS_INACTIVE;
 		t->flags &= THREAD_F_ROOT;
 		arch_thread_init(t);

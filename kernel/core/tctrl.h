@@ -4,10 +4,8 @@
 
 #include "kernel.h"
 
-struct thread;
-
 long sys_thread_control(const u64 *a);
 long sys_exchange_registers(const u64 *a);
-void thread_wait_wakeup(struct thread *parent);
+int utcb_check(vaddr_t utcb);
 
 #endif

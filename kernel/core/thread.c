@@ -12,7 +12,6 @@
 #include "ipc.h"
 #include "mutex.h"
 #include "root.h"
-#include "tctrl.h"
 #include "arch/hooks.h"
 
 struct thread *tid_table[MAX_THREADS];
@@ -112,27 +111,32 @@ void thread_object_init(struct thread *t)
 }
 
 /*
- * Take `t` off every queue and out of any IPC or wait, and leave it
- * inactive.  Threads waiting to send to it stay queued: it may run again.
+ * Take `t` off the run queue and out of any IPC, mutex or child wait.  If
+ * `dying`, the threads waiting for it fail too (see ipc_cancel).
  */
-void thread_stop(struct thread *t)
+void thread_cancel(struct thread *t, bool dying)
 {
 	sched_remove(t);
-	ipc_cancel(t, false);
+	ipc_cancel(t, dying);
 	mutex_cancel(t);
-	if (t->state != TS_DEAD)
-		t->state = TS_INACTIVE;
 	t->wait = WAIT_NONE;
 }
 
-/* The last capability to the thread is going: stop it and free its id. */
+/* Stop `t`, leaving it inactive.  Threads waiting to send to it stay
+ * queued: it may run again. */
+void thread_stop(struct thread *t)
+{
+	thread_cancel(t, false);
+	if (t->state != TS_DEAD)
+		t->state = TS_INACTIVE;
+}
+
+/* The last capability to the thread is going, or THREAD_DESTROY: stop it
+ * and free its id. */
 void thread_object_destroy(struct thread *t)
 {
-	sched_remove(t);
-	ipc_cancel(t, true);
-	mutex_cancel(t);
+	thread_cancel(t, true);
 	t->state = TS_INACTIVE;
-	t->wait = WAIT_NONE;
 	thread_set_space(t, NULL);
 	thread_unbind(t);
 	if (t == root_thread)
@@ -145,7 +149,7 @@ static void notify_parent(struct thread *t)
 	struct thread *p = thread_lookup(t->parent);
 	if (p && p->state == TS_BLOCKED && p->wait == WAIT_CHILD &&
 	    (p->ipc_from == TID_ANY || p->ipc_from == t->tid))
-		thread_wait_wakeup(p);
+		thread_wake(p);
 }
 
 /*
@@ -156,11 +160,8 @@ static void notify_parent(struct thread *t)
  */
 void thread_exit(struct thread *t, int status)
 {
-	sched_remove(t);
-	ipc_cancel(t, true);
-	mutex_cancel(t);
+	thread_cancel(t, true);
 	t->state = TS_DEAD;
-	t->wait = WAIT_NONE;
 	t->exit_status = status;
 	if (t->flags & THREAD_F_ROOT)
 		root_task_exited(status);

@@ -35,7 +35,7 @@ enum thread_wait {
 	WAIT_RECV,        /* for a message from `ipc_from` */
 	WAIT_FAULT_REPLY, /* for its pager's reply to a fault message */
 	WAIT_COPY,        /* an extended copy in another thread's hands */
-	WAIT_CHILD,       /* THREAD_WAIT for a child's exit */
+	WAIT_CHILD,       /* THREAD_WAIT: for child `ipc_from` (or any) to end */
 	WAIT_MUTEX,       /* in a user mutex's queue */
 };
 
@@ -67,7 +67,9 @@ struct thread {
 	/* IPC */
 	u32 ipc_from;         /* WAIT_RECV: expected sender, or TID_ANY */
 	u32 ipc_flags;        /* the flags of the call in progress */
-	struct thread *ipc_partner;   /* WAIT_SEND: receiver; copy partner */
+	struct thread *ipc_partner;   /* in a send queue: the receiver */
+	struct thread *copy_partner;  /* WAIT_COPY: the thread copying for us */
+	struct thread *copy_from, *copy_to; /* copying: the two sides (ipc.c) */
 	struct thread *sendq_head;    /* threads waiting to send to us */
 	struct thread *sendq_next, *sendq_prev;
 	u32 ipc_cache_tid;    /* last send target authorized... */
@@ -94,7 +96,6 @@ struct thread {
 #define THREAD_F_ROOT (1u << 1)           /* the root task's first thread */
 #define THREAD_F_USER_CONT (1u << 2)      /* resumes by returning to user */
 #define THREAD_F_FAULT_DELIVERED (1u << 3)/* the pager has the fault message */
-#define THREAD_F_COPY_ABORTED (1u << 4)   /* extended copy partner went away */
 
 /* Stack canary at the lowest word of the kernel stack (checked at switch). */
 #define THREAD_STACK_CANARY 0x57acc0de57acc0deull
@@ -118,9 +119,23 @@ void sched_yield(void);
 void sched_tick(void);
 bool sched_queued(const struct thread *t);
 void sched_run_next(struct thread *t);
-struct thread *sched_idle_thread(void);
 void sched_check_invariants(void);
 extern bool need_resched;
+
+/* `t` waits for `wait` (the caller then schedules, if `t` is running). */
+static inline void thread_block(struct thread *t, u8 wait)
+{
+	t->state = TS_BLOCKED;
+	t->wait = wait;
+	sched_remove(t);
+}
+
+/* What `t` waited for has happened: it is runnable again. */
+static inline void thread_wake(struct thread *t)
+{
+	t->wait = WAIT_NONE;
+	sched_make_runnable(t);
+}
 
 /* On the way out of the kernel: switch if the scheduler asked for it. */
 static inline void sched_check_preempt(void)
@@ -147,6 +162,7 @@ bool thread_id_available(void);
 void thread_unbind(struct thread *t);
 void thread_object_init(struct thread *t);
 void thread_object_destroy(struct thread *t);
+void thread_cancel(struct thread *t, bool dying);
 void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);

@@ -9,8 +9,10 @@ u64 untyped_size(const struct cap *u);
 u64 untyped_used(const struct cap *u);
 u64 untyped_remaining(const struct cap *u);
 paddr_t untyped_phys(const struct cap *u);
-/* Check a retype of `num` objects into the slots from `dest`; 0 or -E_*.
- * On success *offset is where the first object goes. */
+/* Check a retype of `num` objects of `type` (retype's `bits`) from `u`;
+ * 0 or -E_*.  On success *offset is where the first object goes and
+ * *size_bits is log2 of each object's size.  The destination slots are the
+ * caller's to check. */
 int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 			 u64 *offset, u32 *size_bits);
 /* Make the objects (cannot fail once checked). */

@@ -129,17 +129,9 @@ int kw_revoke(struct cap *c, u64 max_tries, u64 *tries)
 u64 kw_tree_size(void)
 {
 	u64 n = 0;
-	const struct cap *c = cdt_anchor.child;
-	while (c) {
+	for (const struct cap *c = cdt_anchor.child; c;
+	     c = cdt_walk_next(c, &cdt_anchor))
 		n++;
-		if (c->child) {
-			c = c->child;
-			continue;
-		}
-		while (c != &cdt_anchor && !c->next)
-			c = c->parent;
-		c = c == &cdt_anchor ? NULL : c->next;
-	}
 	return n;
 }
 

@@ -421,6 +421,41 @@ static void test_restart_path(void)
 	}
 }
 
+/*
+ * A deletion left pending by a call that was abandoned (its thread sent
+ * elsewhere, as exchange_registers does: restart_nr cleared) is finished
+ * by the thread's next delete; if that is preempted, its repeat must still
+ * delete its own capability, not take the old work for its own.
+ */
+static void test_abandoned_restart(void)
+{
+	struct cap *u = &b[9];
+	u64 tries;
+
+	kw_retype(w.ut, CAP_UNTYPED, 22, u, 1);
+	kw_retype(u, CAP_CSPACE, 9, &b[20], 1);
+	kw_retype(u, CAP_PAGE, 0, kw_slots(&b[20]), 400);
+	host_preempt = HOST_PREEMPT_ALWAYS;
+	need_resched = false;
+	u64 a[6] = {20};
+	T_EQ(sys_cap_delete(a), -E_RESTART, "delete a big CSpace; preempted");
+	t_ok(cap_is_null(&b[20]) &&
+		 w.thread->slots[THREAD_SLOT_PENDING].type == CAP_ZOMBIE,
+	     "... its zombie waits in the thread's pending slot");
+	w.thread->restart_nr = 0; /* the call is abandoned */
+	kw_retype(u, CAP_PAGE, 0, &b[21], 1);
+	T_EQ(syscall_restarting(sys_cap_delete, 21, &tries), 0,
+	     "the thread's next delete, preempted and restarted");
+	host_preempt = HOST_PREEMPT_NEVER;
+	t_ok(cap_is_null(&b[21]), "... deleted its own capability");
+	t_ok(cap_is_null(&w.thread->slots[THREAD_SLOT_PENDING]) && !u->child,
+	     "... and finished the old work first (%llu tries)",
+	     (unsigned long long)tries);
+	t_ok(kw_invariants_ok(), "invariants hold");
+	cap_revoke(u, NULL);
+	cap_delete(u);
+}
+
 int main(void)
 {
 	kw_init(&w, 25, 6);
@@ -431,6 +466,7 @@ int main(void)
 	test_ids();
 	test_preempt();
 	test_restart_path();
+	test_abandoned_restart();
 	kw_fini(&w);
 	return t_finish();
 }

@@ -42,7 +42,6 @@ struct tss {
 } __attribute__((packed));
 extern struct tss tss;
 void gdt_init(void);
-void tss_set_rsp0(u64 rsp0);
 
 /* idt.c, trap.c */
 void idt_init(void);

@@ -98,6 +98,7 @@ void arch_thread_init(struct thread *t)
 	tf->vector = VEC_RESUME;
 	memcpy(t->arch.fpu, fpu_initial, sizeof(fpu_initial));
 	t->arch.fs_base = t->arch.gs_base = 0;
+	t->arch.tls = 0;
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 	arch_thread_resume_to_user(t);
 }
@@ -114,10 +115,13 @@ load_thread_state(struct thread *prev, struct thread *next)
 		cpu0.cr3 = next->space->arch.pml4_phys;
 		write_cr3(cpu0.cr3);
 	}
-	if (prev->arch.fs_base != next->arch.fs_base)
+	/* A thread can zero its own FS or GS base without the kernel knowing
+	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
+	 * only when both threads have none are they sure to hold next's. */
+	if (prev->arch.tls | next->arch.tls) {
 		wrmsr(MSR_FS_BASE, next->arch.fs_base);
-	if (prev->arch.gs_base != next->arch.gs_base)
 		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
+	}
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
@@ -195,6 +199,7 @@ void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 {
 	t->arch.fs_base = fs_base;
 	t->arch.gs_base = gs_base;
+	t->arch.tls = (fs_base | gs_base) != 0;
 	if (t == cpu0.current) {
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);

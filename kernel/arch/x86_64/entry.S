@@ -5,7 +5,8 @@
  * Every entry from user mode saves the user registers as a struct
  * trapframe (regs.h) at the top of the current thread's kernel stack, so a
  * thread's user state is always at the same place.  The kernel runs with
- * interrupts off; only the idle loop enables them.
+ * interrupts off; only the idle loop and the preemption points of long
+ * deletions (arch_poll_interrupts) let them in.
  */
 #include "asm.h"
 #include "regs.h"
@@ -74,7 +75,7 @@ syscall_entry:
 /*
  * Return to user mode from the trapframe at %rsp.  Also the continuation
  * of every thread that is resumed "to user" (new threads, threads woken
- * from IPC): see arch_thread_resume_to_user in thread.c.
+ * from IPC): see arch_thread_resume_to_user in cpu.c.
  */
 	.globl ret_to_user
 ret_to_user:
@@ -200,7 +201,7 @@ trap_stub_spurious:
  * void arch_switch_stack(u64 *save_rsp, u64 new_rsp)
  * Save the callee-saved registers and rsp of the current kernel context,
  * switch to the one saved at new_rsp.  A new or user-resumed thread's saved
- * context returns into ret_to_user (see thread_arch.c).
+ * context returns into ret_to_user (see cpu.c).
  */
 	.globl arch_switch_stack
 arch_switch_stack:

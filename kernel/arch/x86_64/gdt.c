@@ -20,11 +20,6 @@ struct desc_ptr {
 	u64 base;
 } __attribute__((packed));
 
-void tss_set_rsp0(u64 rsp0)
-{
-	tss.rsp[0] = rsp0;
-}
-
 void gdt_init(void)
 {
 	u64 base = (u64)&tss, limit = sizeof(tss) - 1;

@@ -7,6 +7,7 @@
 struct arch_thread {
 	uint64_t kernel_rsp; /* saved by arch_switch_stack */
 	uint64_t fs_base, gs_base;
+	uint8_t tls; /* fs_base or gs_base is not 0 (arch_set_tls) */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
 

@@ -136,11 +136,6 @@ u64 arch_ticks(void)
 	return timer_ticks;
 }
 
-u64 arch_tick_hz(void)
-{
-	return TIMER_HZ;
-}
-
 u64 arch_time_us(void)
 {
 	return tsc_to_us(rdtsc() - boot_tsc);

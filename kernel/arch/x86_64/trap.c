@@ -1,8 +1,7 @@
 /*
  * Exceptions and interrupts.  An exception in user mode is the faulting
- * thread's problem: it is reported and the thread is stopped (later: sent to
- * its pager).  An exception in kernel mode is a kernel bug: register dump
- * and panic.
+ * thread's problem: it goes to the thread's pager (fault.c).  An exception
+ * in kernel mode is a kernel bug: register dump and panic.
  */
 #include "cpu.h"
 #include "arch.h"

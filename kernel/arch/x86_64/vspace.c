@@ -140,7 +140,7 @@ int vspace_map_check(u8 type, struct space *s, vaddr_t va)
 {
 	int level = entry_level(type);
 	u64 span = object_span(type);
-	u64 top = cap_is_frame(type) ? USER_TOP : 0x0000800000000000ull;
+	u64 top = cap_is_frame(type) ? USER_TOP : USER_CANONICAL_END;
 
 	if (!IS_ALIGNED(va, span))
 		return -E_ALIGN;
