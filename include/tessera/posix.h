@@ -10,7 +10,9 @@
  * through the caller's own page protections (a read-only or unmapped
  * buffer is -EFAULT, and mm0 never writes into the shared zero page).
  * Requests mm0 does not know are -ENOSYS; malformed ones -EINVAL/-EFAULT/
- * -EBADF, and mm0 keeps serving.
+ * -EBADF, and mm0 keeps serving.  mm0 never waits for a client: the reply
+ * goes only to a caller waiting for it, so a request sent without a
+ * receive (a plain send, not a call) loses its answer.
  */
 #ifndef TESSERA_POSIX_H
 #define TESSERA_POSIX_H
@@ -107,7 +109,7 @@ struct px_stat {
 
 struct px_dirent {
 	uint64_t d_ino;
-	uint32_t d_type; /* PX_S_IFDIR or PX_S_IFREG (shifted: DT_DIR 4, DT_REG 8) */
+	uint32_t d_type; /* a DT_* value: PX_DT_DIR, PX_DT_REG, ... */
 	uint32_t d_namlen;
 	char d_name[PX_NAME_MAX];
 };

@@ -40,8 +40,7 @@ static void own_give_table(void *ctx, unsigned type, cptr_t cap)
 {
 	(void)ctx;
 	(void)type;
-	tess_cap_delete(cap);
-	slot_free(cap);
+	slot_delete(cap);
 }
 
 /* Map `page` at `va` in mm0's own space, making tables as needed. */
@@ -62,9 +61,12 @@ static void *heap_more(size_t n)
 	uint64_t old = heap_end;
 	while (heap_mapped < heap_end + n) {
 		cptr_t p;
-		if (object_new(CAP_PAGE, 0, &p) ||
-		    map_own(p, heap_mapped, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE))
+		if (object_new(CAP_PAGE, 0, &p))
 			return NULL;
+		if (map_own(p, heap_mapped, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) {
+			slot_delete(p);
+			return NULL;
+		}
 		heap_mapped += PAGE;
 	}
 	heap_end += n;
@@ -105,8 +107,7 @@ static long frame_make(frame_t *out)
 		return r;
 	r = map_own(cap, (uint64_t)frame_va(f), RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	if (r) {
-		tess_cap_delete(cap);
-		slot_free(cap);
+		slot_delete(cap);
 		return r;
 	}
 	frames[f].cap = cap;
@@ -189,8 +190,7 @@ void pool_give(unsigned type, cptr_t cap)
 		if (!bigger) {
 			/* Cannot keep it: let the object go (its memory stays
 			 * used until the untyped is reset). */
-			tess_cap_delete(cap);
-			slot_free(cap);
+			slot_delete(cap);
 			return;
 		}
 		p->caps = bigger;

@@ -491,6 +491,21 @@ static int path_lookup(struct fs_ctx *c, const char *path, struct path *p)
 	return 0;
 }
 
+/* path_lookup for a name that must exist, and be a directory if `dir`. */
+static int path_find(struct fs_ctx *c, const char *path, bool dir,
+		     struct path *p)
+{
+	int r = path_lookup(c, path, p);
+
+	if (r < 0)
+		return r;
+	if (!p->ino)
+		return -ENOENT;
+	if (dir && !is_dir(p->ino))
+		return -ENOTDIR;
+	return 0;
+}
+
 /* ---- open file descriptions and descriptors ---- */
 
 static struct file *fd_file(struct fs_ctx *c, int fd)
@@ -771,11 +786,9 @@ int fs_stat(struct fs_ctx *c, const char *path, struct px_stat *st)
 
 	if (!st)
 		return -EFAULT;
-	r = path_lookup(c, path, &p);
+	r = path_find(c, path, false, &p);
 	if (r < 0)
 		return r;
-	if (!p.ino)
-		return -ENOENT;
 	inode_stat(p.ino, st);
 	return 0;
 }
@@ -810,13 +823,9 @@ int fs_chdir(struct fs_ctx *c, const char *path)
 	struct path p;
 	int r;
 
-	r = path_lookup(c, path, &p);
+	r = path_find(c, path, true, &p);
 	if (r < 0)
 		return r;
-	if (!p.ino)
-		return -ENOENT;
-	if (!is_dir(p.ino))
-		return -ENOTDIR;
 	cwd_set(c, p.ino);
 	return 0;
 }
@@ -879,11 +888,9 @@ int fs_unlink(struct fs_ctx *c, const char *path)
 	struct path p;
 	int r;
 
-	r = path_lookup(c, path, &p);
+	r = path_find(c, path, false, &p);
 	if (r < 0)
 		return r;
-	if (!p.ino)
-		return -ENOENT;
 	if (is_dir(p.ino))
 		return -EISDIR;
 	dir_remove(p.dir, p.dentry, p.prev);
@@ -895,13 +902,9 @@ int fs_rmdir(struct fs_ctx *c, const char *path)
 	struct path p;
 	int r;
 
-	r = path_lookup(c, path, &p);
+	r = path_find(c, path, true, &p);
 	if (r < 0)
 		return r;
-	if (!p.ino)
-		return -ENOENT;
-	if (!is_dir(p.ino))
-		return -ENOTDIR;
 	if (p.ino == root || p.ino->cwd_refs)
 		return -EBUSY;
 	if (p.ino->first)

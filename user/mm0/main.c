@@ -7,8 +7,8 @@
  * manifest's args line) and then serves: page faults and exceptions from
  * its processes (the kernel sends them in the faulting thread's name) and
  * POSIX requests (tessera/posix.h), one at a time.  A request is answered
- * by the reply of the next receive, unless it blocks (wait), ends the
- * caller (exit) or changes its program (execve).
+ * at once, unless it blocks (wait), ends the caller (exit) or changes its
+ * program (execve); a fault by the reply of the next receive.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -418,18 +418,20 @@ int main(long arg)
 		struct task *t = task_find(m.sender);
 		if (!t)
 			continue; /* not one of ours: ignore */
-		long res;
-		if (m.info & IPC_FROM_KERNEL) {
-			res = handle_fault(t, &m);
-			if (res == NO_REPLY)
-				continue;
-		} else {
-			res = handle_request(t, &m);
-			if (res == NO_REPLY)
-				continue;
-			memset(&m, 0, sizeof(m));
-			m.mr[0] = (uint64_t)res;
+		if (!(m.info & IPC_FROM_KERNEL)) {
+			/* A request is answered without waiting: a process
+			 * that sent it without receiving (not a call) would
+			 * otherwise hold mm0 in the send for as long as it
+			 * likes.  It loses its answer instead. */
+			long res = handle_request(t, &m);
+			if (res != NO_REPLY)
+				mm0_reply(t->tid, res);
+			continue;
 		}
-		reply_to = t->tid;
+		/* A fault: the kernel holds the thread until its pager
+		 * answers, so the reply and the next receive can be one
+		 * call (the IPC fast path) without waiting on the thread. */
+		if (handle_fault(t, &m) != NO_REPLY)
+			reply_to = t->tid;
 	}
 }

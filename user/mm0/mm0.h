@@ -61,6 +61,8 @@ void mm0_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void slots_init(void);
 cptr_t slot_alloc(void);
 void slot_free(cptr_t slot);
+/* Delete the capability in `slot` and free the slot. */
+void slot_delete(cptr_t slot);
 /* A new kernel object of `type` in a fresh slot, from mm0's untyped. */
 long object_new(unsigned type, unsigned bits, cptr_t *out);
 
@@ -165,8 +167,9 @@ void mm_clear(struct mm *mm);
 struct vma *vma_find(struct mm *mm, uint64_t addr);
 long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
 	     uint32_t flags, enum vma_kind kind);
-/* Remove [start, end) from the areas (splitting them), unmapping pages. */
-void vma_remove(struct mm *mm, uint64_t start, uint64_t end);
+/* Remove [start, end) from the areas (splitting them), unmapping pages:
+ * 0, or -ENOMEM (no room to split an area; nothing changed). */
+long vma_remove(struct mm *mm, uint64_t start, uint64_t end);
 bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
 
 /* Make the page at `addr` present for `access` (FAULT_WRITE/FAULT_EXEC

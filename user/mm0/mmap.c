@@ -91,7 +91,8 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 		if (addr & (PAGE - 1) || addr < PAGE || addr + len < addr ||
 		    addr + len > TASK_USER_END)
 			return -EINVAL;
-		vma_remove(mm, addr, addr + len);
+		if (vma_remove(mm, addr, addr + len))
+			return -ENOMEM;
 	} else {
 		addr = pick_range(mm, addr, len);
 		if (!addr)
@@ -132,8 +133,7 @@ long sys_munmap(struct task *t, uint64_t addr, uint64_t len)
 {
 	if (!len || addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END)
 		return -EINVAL;
-	vma_remove(t->proc->mm, addr, addr + PAGE_UP(len));
-	return 0;
+	return vma_remove(t->proc->mm, addr, addr + PAGE_UP(len));
 }
 
 long sys_msync(struct task *t, uint64_t addr, uint64_t len, int flags)
@@ -161,16 +161,16 @@ long sys_brk(struct task *t, uint64_t end)
 	struct mm *mm = t->proc->mm;
 	uint64_t old_top = PAGE_UP(mm->brk), new_top = PAGE_UP(end);
 
-	if (end == 0 || end < mm->brk_start)
+	/* Bounded first, so that rounding up cannot wrap to 0. */
+	if (end == 0 || end < mm->brk_start || end > TASK_MMAP_BASE)
 		return (long)mm->brk;
 	if (new_top > old_top) {
-		if (new_top > TASK_MMAP_BASE || !vma_range_free(mm, old_top, new_top))
-			return (long)mm->brk;
-		if (vma_add(mm, old_top, new_top, PX_PROT_READ | PX_PROT_WRITE,
+		if (!vma_range_free(mm, old_top, new_top) ||
+		    vma_add(mm, old_top, new_top, PX_PROT_READ | PX_PROT_WRITE,
 			    PX_MAP_PRIVATE, VMA_ANON))
 			return (long)mm->brk;
-	} else if (new_top < old_top) {
-		vma_remove(mm, new_top, old_top);
+	} else if (new_top < old_top && vma_remove(mm, new_top, old_top)) {
+		return (long)mm->brk;
 	}
 	mm->brk = end;
 	return (long)end;
@@ -238,9 +238,7 @@ long sys_shmdt(struct task *t, uint64_t addr)
 	if (!v || v->start != addr || v->kind != VMA_SHARED)
 		return -EINVAL;
 	for (int i = 0; i < SHM_MAX; i++)
-		if (segs[i].used && segs[i].obj == v->obj) {
-			vma_remove(mm, v->start, v->end);
-			return 0;
-		}
+		if (segs[i].used && segs[i].obj == v->obj)
+			return vma_remove(mm, v->start, v->end); /* whole: no split */
 	return -EINVAL;
 }

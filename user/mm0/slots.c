@@ -104,6 +104,12 @@ void slot_free(cptr_t slot)
 	}
 }
 
+void slot_delete(cptr_t slot)
+{
+	tess_cap_delete(slot);
+	slot_free(slot);
+}
+
 long object_new(unsigned type, unsigned bits, cptr_t *out)
 {
 	cptr_t s = slot_alloc();

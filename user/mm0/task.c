@@ -137,6 +137,8 @@ static void thread_drop(struct task *t)
 	pool_give(CAP_THREAD, t->thread);
 	if (t->proc->mm)
 		t->proc->mm->utcb_used &= ~(1ull << t->utcb_index);
+	if (t->proc->waiter == t->tid)
+		t->proc->waiter = 0; /* its wait ends with it (execve by a sibling) */
 	struct task **pp = &tasks;
 	while (*pp != t)
 		pp = &(*pp)->next;
@@ -150,28 +152,20 @@ static void thread_drop(struct task *t)
 
 #define MAX_PHDRS 16
 
-/* Read and check the program's headers: 0, or -ENOEXEC and friends. */
+/* Read and check the program's headers: 0, or -ENOEXEC. */
 static long elf_read(struct inode *ino, struct elf64_ehdr *eh, struct elf64_phdr *ph)
 {
 	uint64_t size = fs_inode_size(ino);
 	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
-	    memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
-	    eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
-	    eh->phentsize != sizeof(*ph) || eh->phnum == 0 || eh->phnum > MAX_PHDRS)
+	    elf64_check_header(eh, size) || eh->phnum > MAX_PHDRS ||
+	    fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
+		    (long)(eh->phnum * sizeof(*ph)))
 		return -ENOEXEC;
-	if (fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
-	    (long)(eh->phnum * sizeof(*ph)))
-		return -ENOEXEC;
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		if (ph[i].type != PT_LOAD)
-			continue;
-		if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
-		    ph[i].filesz > size - ph[i].offset ||
-		    ph[i].vaddr < PAGE || ph[i].vaddr >= TASK_MMAP_BASE ||
-		    ph[i].memsz > TASK_MMAP_BASE - ph[i].vaddr ||
-		    (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1)))
+	for (unsigned i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_LOAD &&
+		    (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
+		     (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1))))
 			return -ENOEXEC;
-	}
 	return 0;
 }
 
@@ -292,21 +286,19 @@ static long stack_build(struct mm *mm, struct strlist *args, struct strlist *env
 	return 0;
 }
 
-/* Set `mm` up to run `ino` with these arguments; fills the entry regs. */
-static long program_load(struct mm *mm, struct inode *ino, struct strlist *args,
+/* Set `mm` up to run `ino` (its headers checked by elf_read) with these
+ * arguments; fills the entry regs. */
+static long program_load(struct mm *mm, struct inode *ino, const struct elf64_ehdr *eh,
+			 const struct elf64_phdr *ph, struct strlist *args,
 			 struct strlist *envs, struct exregs *x)
 {
-	struct elf64_ehdr eh;
-	struct elf64_phdr ph[MAX_PHDRS];
 	uint64_t sp;
-	long r = elf_read(ino, &eh, ph);
-	if (r)
-		return r;
-	if ((r = mm_base_areas(mm)) || (r = elf_map(mm, ino, &eh, ph)) ||
+	long r;
+	if ((r = mm_base_areas(mm)) || (r = elf_map(mm, ino, eh, ph)) ||
 	    (r = stack_build(mm, args, envs, &sp)))
 		return r;
 	memset(x, 0, sizeof(*x));
-	x->rip = eh.entry;
+	x->rip = eh->entry;
 	x->rsp = sp;
 	x->rdi = sp;
 	x->rsi = mm0.tid;
@@ -339,6 +331,8 @@ long task_start_init(const char *path)
 	struct process *p = process_new(0);
 	struct strlist args, envs;
 	char argbuf[256], envbuf[64];
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[MAX_PHDRS];
 	struct exregs x;
 	struct task *t;
 	long r;
@@ -352,6 +346,8 @@ long task_start_init(const char *path)
 		mm0_log("no program %s to start", path);
 		return -ENOENT;
 	}
+	if ((r = elf_read(ino, &eh, ph)))
+		return r;
 	args.buf = argbuf;
 	args.n = 1;
 	args.offsets[0] = 0;
@@ -363,7 +359,7 @@ long task_start_init(const char *path)
 	strlcpy(envbuf, "PATH=/bin", sizeof(envbuf));
 	envs.used = strlen(envbuf) + 1;
 
-	if ((r = mm_new(&p->mm)) || (r = program_load(p->mm, ino, &args, &envs, &x)))
+	if ((r = mm_new(&p->mm)) || (r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x)))
 		return r;
 	uint64_t utcb;
 	uint32_t ui;
@@ -502,7 +498,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	struct task_ids ids = { t->tid, 0, 0, 0 };
 	tess_thread_control(THREAD_SUSPEND, &ids, NULL);
 	mm_clear(p->mm);
-	r = program_load(p->mm, ino, &args, &envs, &x);
+	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
 	fs_inode_put(ino);
 	if (!r) {
 		uint64_t utcb;

@@ -276,8 +276,7 @@ static long map_in(struct mm *mm, cptr_t cap, uint64_t va, unsigned rights)
 static void pe_unmap(struct page_entry *e)
 {
 	if (e->cap) {
-		tess_cap_delete(e->cap);
-		slot_free(e->cap);
+		slot_delete(e->cap);
 		e->cap = 0;
 	}
 	e->flags &= ~PE_MAPPED_RW;
@@ -389,7 +388,7 @@ static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
-void vma_remove(struct mm *mm, uint64_t start, uint64_t end)
+long vma_remove(struct mm *mm, uint64_t start, uint64_t end)
 {
 	struct vma **pp = &mm->vmas;
 	while (*pp) {
@@ -399,10 +398,12 @@ void vma_remove(struct mm *mm, uint64_t start, uint64_t end)
 			continue;
 		}
 		if (v->start < start && v->end > end) {
-			/* Split in three: keep both ends. */
+			/* Split in three: keep both ends.  The range lies
+			 * inside this area alone, so nothing has changed
+			 * yet if there is no memory for the tail. */
 			struct vma *tail = malloc(sizeof(*tail));
 			if (!tail)
-				return;
+				return -ENOMEM;
 			*tail = *v;
 			tail->start = end;
 			if (tail->kind == VMA_FILE)
@@ -434,6 +435,7 @@ void vma_remove(struct mm *mm, uint64_t start, uint64_t end)
 		}
 	}
 	drop_pages(mm, start, end);
+	return 0;
 }
 
 /* ------------------------------------------------------------ mm life */
@@ -500,12 +502,10 @@ void mm_put(struct mm *mm)
 		return;
 	mm_clear(mm);
 	free(mm->tables);
-	if (mm->has_grants) {
-		tess_cap_delete(mm->space);
-		slot_free(mm->space);
-	} else {
+	if (mm->has_grants)
+		slot_delete(mm->space);
+	else
 		pool_give(CAP_SPACE, mm->space);
-	}
 	free(mm);
 }
 
@@ -536,8 +536,9 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 	long r = mm_new(&mm);
 	if (r)
 		return r;
+	struct vma **tail = &mm->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
-		struct vma *c = malloc(sizeof(*c)), **pp = &mm->vmas;
+		struct vma *c = malloc(sizeof(*c));
 		if (!c) {
 			mm_put(mm);
 			return -ENOMEM;
@@ -548,9 +549,8 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 			fs_inode_get(c->ino);
 		if (c->obj)
 			vmo_get(c->obj);
-		while (*pp)
-			pp = &(*pp)->next;
-		*pp = c;
+		*tail = c;
+		tail = &c->next;
 	}
 	for (uint32_t i = 0; i < parent->npages_slots; i++) {
 		struct page_entry *e = &parent->pages[i];

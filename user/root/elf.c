@@ -25,37 +25,13 @@ static uint64_t seg_end_page(const struct elf_segment *s)
 	return page_down(s->vaddr + s->memsz - 1) + PAGE_SIZE;
 }
 
-static const char *check_ehdr(const struct elf64_ehdr *eh, uint64_t size)
-{
-	if (size < sizeof(*eh))
-		return "shorter than an ELF header";
-	if (memcmp(eh->ident, "\177ELF", 4))
-		return "not an ELF file (bad magic)";
-	if (eh->ident[4] != 2 || eh->ident[5] != 1)
-		return "not a 64-bit little-endian ELF file";
-	if (eh->type != ET_EXEC)
-		return "not an executable (ELF type is not EXEC)";
-	if (eh->machine != EM_X86_64)
-		return "not an x86-64 program";
-	if (eh->phentsize != sizeof(struct elf64_phdr))
-		return "unexpected program header size";
-	if (eh->phnum == 0)
-		return "no program headers";
-	if (eh->phoff > size ||
-	    (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum)
-		return "program headers run past the end of the file";
-	return NULL;
-}
-
+/* The shared checks (lib/elf64.h), and a pager's size limit. */
 static const char *check_segment(const struct elf64_phdr *ph, uint64_t size,
 				 uint64_t lo, uint64_t hi)
 {
-	if (ph->filesz > ph->memsz)
-		return "a segment's file size exceeds its memory size";
-	if (ph->offset > size || ph->filesz > size - ph->offset)
-		return "a segment's bytes run past the end of the file";
-	if (ph->vaddr < lo || ph->vaddr >= hi || ph->memsz > hi - ph->vaddr)
-		return "a segment lies outside the pager's image area";
+	const char *err = elf64_check_segment(ph, size, lo, hi);
+	if (err)
+		return err;
 	if (ph->memsz / PAGE_SIZE >= ELF_MAX_SEGMENT_PAGES)
 		return "a segment is larger than 16 MiB";
 	return NULL;
@@ -72,7 +48,7 @@ const char *elf_check(const uint8_t *file, uint64_t size, uint64_t lo,
 	if (size < sizeof(eh))
 		return "shorter than an ELF header";
 	memcpy(&eh, file, sizeof(eh));
-	if ((err = check_ehdr(&eh, size)))
+	if ((err = elf64_check_header(&eh, size)))
 		return err;
 	for (unsigned i = 0; i < eh.phnum; i++) {
 		struct elf64_phdr ph;

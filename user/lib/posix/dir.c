@@ -55,9 +55,7 @@ struct dirent *readdir(DIR *d)
 	    e->d_namlen < PX_NAME_MAX - 1 ? e->d_namlen : PX_NAME_MAX - 1;
 	len = strnlen(e->d_name, len);
 	d->ent.d_ino = e->d_ino;
-	/* PX_DT_* already; a PX_S_IF* value is shifted down to one. */
-	d->ent.d_type =
-	    (unsigned char)(e->d_type > 15 ? e->d_type >> 12 : e->d_type);
+	d->ent.d_type = (unsigned char)e->d_type; /* mm0 sends DT_* values */
 	memcpy(d->ent.d_name, e->d_name, len);
 	d->ent.d_name[len] = '\0';
 	return &d->ent;

@@ -59,14 +59,6 @@ static int tasks_back_to(uint64_t tasks)
 	return 0;
 }
 
-static int spin(void *arg)
-{
-	(void)arg;
-	for (;;)
-		tess_thread_switch(TID_NIL);
-	return 0;
-}
-
 /* A process whose main thread exits while another thread runs ends
  * whole: the parent's wait returns, no thread is left. */
 static void exit_with_threads(void)
@@ -80,9 +72,9 @@ static void exit_with_threads(void)
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		int made = 0;
 		for (int i = 0; i < 2 && st != MAP_FAILED; i++)
-			made +=
-			    clone(spin, st + (i + 1) * STACK_PAGES * PAGE_SIZE,
-				  CLONE_VM | CLONE_THREAD, NULL) > 0;
+			made += clone(spin_forever,
+				      st + (i + 1) * STACK_PAGES * PAGE_SIZE,
+				      CLONE_VM | CLONE_THREAD, NULL) > 0;
 		tess_thread_switch(TID_NIL);
 		_exit(made == 2 ? 33 : 1);
 	}

@@ -4,11 +4,13 @@
  * "parent_of_all=yes" and "pagerid=<mm0's tid>"; test_exec checks them,
  * prints "EXECVE TEST -- PASSED --" and exits 0, which the parent's wait
  * sees.  Also what a failed execve must leave (the caller, unchanged),
- * and an exec from a process with two threads.
+ * and an exec from a process with two threads, one of them perhaps
+ * blocked in wait.
  */
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "test0.h"
 
@@ -81,14 +83,6 @@ static void exec_too_big(void)
 	    "exec: 12,000 bytes of arguments (more than PX_ARG_MAX) is E2BIG");
 }
 
-static int spin(void *arg)
-{
-	(void)arg;
-	for (;;)
-		tess_thread_switch(TID_NIL);
-	return 0;
-}
-
 /* execve from a process with a second thread: the thread goes, the
  * program runs, nothing is left behind. */
 static void exec_from_threads(void)
@@ -106,7 +100,7 @@ static void exec_from_threads(void)
 		void *stack = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (stack == MAP_FAILED ||
-		    clone(spin, (char *)stack + 4 * PAGE_SIZE,
+		    clone(spin_forever, (char *)stack + 4 * PAGE_SIZE,
 			  CLONE_VM | CLONE_THREAD, NULL) <= 0)
 			_exit(120);
 		tess_thread_switch(TID_NIL);
@@ -121,10 +115,53 @@ static void exec_from_threads(void)
 		  "exec: the second thread ended with the old program");
 }
 
+static pid_t wait_target;
+static volatile int waiting;
+
+static int waiter(void *arg)
+{
+	(void)arg;
+	waiting = 1;
+	waitpid(wait_target, NULL, 0);
+	return 0;
+}
+
+/* execve while another thread is blocked in wait: that wait goes with the
+ * old program, and the new one (test_exec "wait") can wait for the child
+ * itself instead of being told another thread waits already. */
+static void exec_while_waiting(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *const argv[] = {TEST_EXEC, "wait", NULL};
+		wait_target = fork();
+		if (wait_target == 0) {
+			for (int i = 0; i < 2000; i++)
+				tess_thread_switch(TID_NIL);
+			_exit(5);
+		}
+		void *stack = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (wait_target < 0 || stack == MAP_FAILED ||
+		    clone(waiter, (char *)stack + 4 * PAGE_SIZE,
+			  CLONE_VM | CLONE_THREAD, NULL) <= 0)
+			_exit(120);
+		while (!waiting)
+			tess_thread_switch(TID_NIL);
+		tess_thread_switch(TID_NIL); /* into its wait */
+		execve(TEST_EXEC, argv, NULL);
+		_exit(121);
+	}
+	expect_eq(wait_exit_status(pid), 0,
+		  "exec: a thread blocked in wait goes with the old program; "
+		  "the new one waits for the child");
+}
+
 void test_exec(void)
 {
 	exec_failures();
 	exec_too_big();
 	exec_test_exec();
 	exec_from_threads();
+	exec_while_waiting();
 }

@@ -18,6 +18,14 @@ int wait_exit_status(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
+int spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		tess_thread_switch(TID_NIL);
+	return 0;
+}
+
 long px_raw(long req, long a1, long a2, long a3, long a4, long a5)
 {
 	struct tess_msg m = {

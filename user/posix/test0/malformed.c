@@ -7,6 +7,7 @@
  * answer, and mm0 goes on serving: a good request right after works.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "test0.h"
@@ -181,6 +182,39 @@ static void other_message_kinds(void)
 	       "and mm0 serves on");
 }
 
+/* A request sent without waiting for the answer (a send, not a call): mm0
+ * must not wait for the sender to take its answer (it would wait for
+ * ever, and the sender's next page fault would never be served).  The
+ * child spins until it is killed, or a while and then ends itself with
+ * the kernel's exit. */
+static void send_without_call(void)
+{
+	volatile int *flag = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(flag != MAP_FAILED, "malformed: a shared page"))
+		return;
+	*flag = 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct tess_msg m = {.mr = {PX_GETPID}};
+		tess_send(posix_pager(), &m);
+		*flag = 1;
+		for (int i = 0; i < 200000 && *flag == 1; i++)
+			tess_thread_switch(TID_NIL);
+		*flag = 3;
+		tess_exit(0);
+	}
+	while (*flag == 0)
+		tess_thread_switch(TID_NIL);
+	tap_ok(still_serving() && *flag == 1,
+	       "malformed: a request sent without a receive: mm0 answers "
+	       "others while the sender runs on");
+	expect_eq(kill(pid, SIGKILL), 0, "malformed: the sender is killed");
+	expect_eq(wait_exit_status(pid), PX_STATUS_KILL,
+		  "malformed: and reaped (137)");
+	munmap((void *)flag, PAGE_SIZE);
+}
+
 /* A system call the kernel does not know becomes a message to mm0, which
  * answers -ENOSYS (no Linux emulation yet): the caller goes on. */
 static long unknown_syscall(long nr)
@@ -232,6 +266,7 @@ void test_malformed(void)
 	bad_requests();
 	unknown_syscalls();
 	other_message_kinds();
+	send_without_call();
 	bad_wait_pointer((long)ro);
 	tap_ok(ro[0] == 0, "malformed: the read-only page was never written");
 	close(fd);

@@ -47,6 +47,9 @@
 /* Wait for child `pid`: its exit status (0..255), or -1 if wait failed. */
 int wait_exit_status(pid_t pid);
 
+/* A clone() thread body that yields for ever (until its process ends). */
+int spin_forever(void *arg);
+
 /* A raw request to mm0 (tessera/posix.h): its answer, or -1000 - E_* if
  * the IPC itself failed.  Bypasses libposix's checks. */
 long px_raw(long req, long a1, long a2, long a3, long a4, long a5);

@@ -1,10 +1,12 @@
 /*
  * The program test0's exec test runs: it checks that execve passed it
  * the arguments and environment test0 gave, prints the verdict, and exits
- * 0 if they are right, 1 if not.
+ * 0 if they are right, 1 if not.  With the one argument "wait" it waits
+ * for a child instead (see wait_for_child).
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *const want_argv[] = {
@@ -54,8 +56,23 @@ static int check_env(char **envp)
 	return parent && pager;
 }
 
+/* "test_exec wait": exec'd while another thread of the old program was
+ * blocked in wait; the child the old program made exits 5. */
+static int wait_for_child(void)
+{
+	int st = 0;
+	pid_t pid = wait(&st);
+	if (pid <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 5) {
+		printf("test_exec: wait gave %d (status %x)\n", pid, st);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
+	if (argc == 2 && !strcmp(argv[1], "wait"))
+		return wait_for_child();
 	int ok = check_args(argc, argv);
 	ok &= check_env(envp);
 	printf("EXECVE TEST -- %s --\n", ok ? "PASSED" : "FAILED");
