@@ -40,6 +40,28 @@ uint64_t kt_now_us(void)
 long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
 	       uint64_t utcb)
 {
+	cptr_t cap;
+	long r;
+
+	t->cap = 0;
+	t->tid = 0;
+	r = tess_new(ka, CAP_THREAD, 0, &cap);
+	if (r)
+		return r;
+	r = kt_create_obj(t, cap, space_of, pager, utcb);
+	if (r)
+		tess_delete(ka, cap);
+	return r;
+}
+
+/*
+ * kt_create with a Thread object the caller made (in a root slot of the
+ * shared allocator, which kt_destroy deletes and gives back).  On failure
+ * the object stays the caller's.
+ */
+long kt_create_obj(struct kt_thread *t, cptr_t cap, uint32_t space_of,
+		   uint32_t pager, uint64_t utcb)
+{
 	struct task_ids ids;
 	struct thread_create tc;
 	long r;
@@ -48,11 +70,8 @@ long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
 	memset(&tc, 0, sizeof(tc));
 	t->cap = 0;
 	t->tid = 0;
-	r = tess_new(ka, CAP_THREAD, 0, &t->cap);
-	if (r)
-		return r;
 	ids.tid = space_of ? space_of : kt_self();
-	tc.thread = t->cap;
+	tc.thread = cap;
 	tc.space = CPTR_NONE;
 	tc.cspace = CPTR_NONE;
 	tc.utcb = utcb;
@@ -60,11 +79,9 @@ long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
 	tc.cid = TID_CID(ids.tid);
 	tc.prio = PRIO_INHERIT;
 	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
-	if (r) {
-		tess_delete(ka, t->cap);
-		t->cap = 0;
+	if (r)
 		return r;
-	}
+	t->cap = cap;
 	t->tid = ids.tid;
 	return 0;
 }

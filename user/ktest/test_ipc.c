@@ -1,7 +1,9 @@
 /*
  * IPC: short, full (UTCB) and extended messages; extended copies that
  * fault on either side and are served by a pager thread, in one space and
- * across two; open and closed receives and the order of queued senders;
+ * across two; copies that fail, or lose a side, while a fault waits, and a
+ * third thread's copy that only it could page; open and closed receives,
+ * receives from a thread that is gone, and the order of queued senders;
  * IPC_NONBLOCK; the sender's tid as the kernel gives it; every error of
  * ipc(); the IPC capability a send needs; call/reply-wait servers; the
  * fast path against the slow path; and 100 threads in 10 spaces sending
@@ -105,6 +107,27 @@ static void recv_report_main(uint64_t from, uint64_t report, uint64_t a2)
 	m.mr[4] = m.sender;
 	m.mr[5] = (uint64_t)r;
 	tess_send((uint32_t)report, &m);
+	tess_exit(0);
+}
+
+/*
+ * Send to `to` and receive from `from` alone (to_from: to | from << 32):
+ * an extended message of `size` bytes from and into `buf` (size 0: a short
+ * one); report the result to `report` (size_report: size | report << 32).
+ */
+static void call_from_main(uint64_t to_from, uint64_t buf, uint64_t size_report)
+{
+	uint32_t size = (uint32_t)size_report;
+	struct tess_msg m;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = 0xca;
+	long r = tess_ipc((uint32_t)to_from, (uint32_t)(to_from >> 32),
+			  size ? IPC_EXTENDED | IPC_SIZE(size) : IPC_SHORT, &m,
+			  (void *)buf);
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = 0x5e;
+	m.mr[1] = (uint64_t)r;
+	tess_send((uint32_t)(size_report >> 32), &m);
 	tess_exit(0);
 }
 
@@ -385,6 +408,94 @@ static void test_server_gone(void)
 	next:
 		kt_destroy(&c);
 		kt_destroy(&x);
+	}
+}
+
+/* Exit with `status` at once. */
+static void exit_main(uint64_t status, uint64_t a1, uint64_t a2)
+{
+	tess_exit((int)status);
+}
+
+/* Receive one message from `from`, then exit. */
+static void wait_exit_main(uint64_t from, uint64_t a1, uint64_t a2)
+{
+	struct tess_msg m;
+	memset(&m, 0, sizeof(m));
+	tess_receive((uint32_t)from, &m);
+	tess_exit(7);
+}
+
+/*
+ * A receive from one thread alone, which is dead (exited, not reaped) or
+ * goes while the receiver waits to send first: it fails, it does not
+ * wait for good.
+ */
+static void test_from_gone(void)
+{
+	struct kt_thread d = {0, 0}, h = {0, 0};
+	struct tess_msg m;
+	int status;
+
+	if (kt_spawn(&d, exit_main, STACK(1), 3, 0, 0) ||
+	    kt_wait_state(d.tid, THREAD_STATE_DEAD)) {
+		tap_ok(0, "a thread that exits at once");
+		goto out;
+	}
+	memset(&m, 0, sizeof(m));
+	tap_eq(tess_ipc(TID_NIL, d.tid, IPC_NONBLOCK, &m, NULL), -E_NOTHREAD,
+	       "a receive from an exited, unreaped thread is E_NOTHREAD");
+	tap_eq(tess_call(d.tid, &m), -E_NOTHREAD, "so is a call to it");
+	if (!tap_eq(kt_spawn(&h, recv_report_main, STACK(2), d.tid, me, 0), 0,
+		    "a thread makes a blocking receive from it"))
+		goto out;
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(h.tid, &m), 0, "it does not wait for good: it reports");
+	tap_eq((long)m.mr[5], -E_NOTHREAD, "its receive was E_NOTHREAD");
+	kt_reap(h.tid, &status);
+	kt_reap(d.tid, &status);
+out:
+	kt_destroy(&h);
+	kt_destroy(&d);
+
+	/* A call-like ipc(to me, from f) queued for me; f goes before I take
+	 * the send. */
+	for (int exits = 0; exits < 2; exits++) {
+		struct kt_thread f = {0, 0}, c = {0, 0};
+		const char *how = exits ? "exited" : "was destroyed";
+
+		if (kt_spawn(&f, wait_exit_main, STACK(1), me, 0, 0) ||
+		    kt_spawn(&c, call_from_main, STACK(2),
+			     me | ((uint64_t)f.tid << 32), 0,
+			     (uint64_t)me << 32)) {
+			tap_ok(0, "threads for the gone-source test");
+			goto next;
+		}
+		tap_eq(kt_wait_state(c.tid, THREAD_STATE_BLOCKED), 0,
+		       "a thread queues to send to me, then to receive from f");
+		kt_wait_state(f.tid, THREAD_STATE_BLOCKED);
+		if (exits) {
+			memset(&m, 0, sizeof(m));
+			tess_send(f.tid, &m);
+			kt_wait_state(f.tid, THREAD_STATE_DEAD);
+		} else {
+			kt_tctrl(THREAD_DESTROY, f.tid);
+		}
+		memset(&m, 0, sizeof(m));
+		tap_eq(kt_recv(c.tid, &m), 0, "f %s; I take the queued send",
+		       how);
+		tap_eq(m.mr[0], 0xca, "(its message)");
+		memset(&m, 0, sizeof(m));
+		tap_eq(kt_recv(c.tid, &m), 0, "the thread goes on");
+		tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
+		       "its receive from f, which %s, failed with E_ABORTED",
+		       how);
+		kt_reap(c.tid, &status);
+		if (exits)
+			kt_reap(f.tid, &status);
+	next:
+		kt_destroy(&c);
+		kt_destroy(&f);
 	}
 }
 
@@ -998,6 +1109,244 @@ out:
 	kt_destroy(&s);
 }
 
+/* Send to `to` until it takes the message (IPC_NONBLOCK, yielding between
+ * tries): what the last try returned, E_WOULDBLOCK after a time limit. */
+static long send_within(uint32_t to, struct tess_msg *m)
+{
+	uint64_t end = kt_now_us() + KT_TIMEOUT_US;
+	for (;;) {
+		long r = tess_ipc(to, TID_NIL, IPC_NONBLOCK, m, NULL);
+		if (r != -E_WOULDBLOCK || kt_now_us() > end)
+			return r;
+		tess_thread_switch(TID_NIL);
+	}
+}
+
+/* Answer the fault message of `tid` (I am its pager) with `answer`. */
+static long fault_answer(uint32_t tid, uint64_t answer)
+{
+	struct tess_msg m;
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = answer;
+	return tess_send(tid, &m);
+}
+
+/*
+ * An extended copy fails after the fault of its parked side (the receiver)
+ * waited in its pager's send queue (I poll with IPC_NONBLOCK, so it
+ * queues): the receiver goes back to its receive and takes a later
+ * message.  (It used to stay parked in the copy for good.)
+ */
+static void test_copy_fail_unparks(void)
+{
+	struct kt_thread r = {0, 0}, s = {0, 0};
+	struct tess_msg m;
+	int status;
+
+	if (copy_pair(&r, &s, BUF(7))) {
+		tap_ok(0, "threads for the failed-copy test");
+		goto out;
+	}
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(r.tid, &m), 0,
+	       "the parked receiver's fault waits in my queue; I take it");
+	tap_eq(m.mr[0], IPC_TAG_PAGEFAULT, "(a page fault)");
+	tap_eq(fault_answer(r.tid, FAULT_KILL), 0, "I refuse it");
+	tap_eq(kt_reap(s.tid, &status), 0, "the sender ends");
+	tap_eq(status, -E_ABORTED, "its send failed with E_ABORTED");
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = 0x77;
+	tap_eq(send_within(r.tid, &m), 0,
+	       "the receiver is back in its receive: a later message reaches "
+	       "it");
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(r.tid, &m), 0, "it reports");
+	tap_ok(m.mr[0] == 0 && m.mr[1] == IPC_SHORT && m.mr[3] == me,
+	       "its receive returned my short message");
+	kt_reap(r.tid, &status);
+out:
+	kt_destroy(&r);
+	kt_destroy(&s);
+}
+
+#define VA_FREED (KT_VA_IPC + 0x20000) /* two pages: a freed Thread's memory   \
+					*/
+static uint8_t rbuf_freed[IPC_EXTENDED_MAX];
+
+/* The memory of a deleted Thread object (untyped `ut`, all of it) made
+ * into two pages mapped at VA_FREED: 0 or -E_*. */
+static long freed_as_pages(cptr_t ut, cptr_t pg[2])
+{
+	for (int i = 0; i < 2; i++) {
+		long r;
+		pg[i] = tess_slot(ka);
+		if (!pg[i])
+			return -E_LIMIT;
+		r = tess_retype(ut, CAP_PAGE, 0, pg[i], 1);
+		if (!r)
+			r = tess_map(pg[i], SPACE_SELF,
+				     VA_FREED + (uintptr_t)i * 4096,
+				     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* How many bytes of the two pages at VA_FREED are not 0. */
+static uint32_t freed_written(void)
+{
+	const volatile uint8_t *p = (const volatile uint8_t *)VA_FREED;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < 2 * 4096; i++)
+		n += p[i] != 0;
+	return n;
+}
+
+/*
+ * The parked side of an extended copy is destroyed while the copier
+ * sleeps on a page fault of its own, and the parked side's memory is made
+ * into pages of mine before the pager (me) answers.  The copy ends, and
+ * the copier never touches the gone thread: the pages stay zero.  Twice:
+ * the sender copies (its source faults; the receiver goes), and the
+ * receiver copies from a queued sender (its buffer faults; the sender
+ * goes).  The gone thread's object has an untyped of its own, so that its
+ * memory is free again once it is deleted.
+ */
+static void test_copy_side_freed(void)
+{
+	for (int recv_copies = 0; recv_copies < 2; recv_copies++) {
+		const char *copier = recv_copies ? "receiver" : "sender";
+		const char *parked = recv_copies ? "sender" : "receiver";
+		struct kt_thread cp = {0, 0}, gone = {0, 0};
+		cptr_t ut = 0, tcap = 0, pg[2] = {0, 0};
+		struct tess_msg m;
+		int status;
+
+		if (tess_new(ka, CAP_UNTYPED, THREAD_BITS, &ut) ||
+		    !(tcap = tess_slot(ka)) ||
+		    tess_retype(ut, CAP_THREAD, 0, tcap, 1) ||
+		    kt_create_obj(&gone, tcap, 0, me, 0) ||
+		    kt_create(&cp, 0, me, 0)) {
+			tap_ok(0, "threads for the freed-side test");
+			goto next;
+		}
+		fill(xbuf_me, 2048, 9);
+		if (!recv_copies) {
+			kt_start(gone.tid, ext_recv_main, STACK(1), TID_ANY,
+				 (uint64_t)rbuf_freed,
+				 2048 | ((uint64_t)me << 32));
+			kt_wait_state(gone.tid, THREAD_STATE_BLOCKED);
+			kt_start(cp.tid, ext_send_main, STACK(2), gone.tid,
+				 BUF(8), 2048);
+		} else {
+			kt_start(gone.tid, ext_send_main, STACK(2), cp.tid,
+				 (uint64_t)xbuf_me, 2048);
+			kt_wait_state(gone.tid, THREAD_STATE_BLOCKED);
+			kt_start(cp.tid, ext_recv_main, STACK(1), TID_ANY,
+				 BUF(9), 2048 | ((uint64_t)me << 32));
+		}
+		memset(&m, 0, sizeof(m));
+		tap_eq(kt_recv(cp.tid, &m), 0,
+		       "the copying %s's own buffer faults; I am its pager",
+		       copier);
+		tap_ok(m.mr[0] == IPC_TAG_PAGEFAULT &&
+			   m.mr[2] == (recv_copies ? FAULT_KERNEL | FAULT_WRITE
+						   : FAULT_KERNEL),
+		       "(a kernel %s fault)", recv_copies ? "write" : "read");
+		tap_eq(kt_destroy(&gone), 0,
+		       "destroy and delete the parked %s meanwhile", parked);
+		tap_eq(tess_remaining(ut), 1l << THREAD_BITS,
+		       "its memory is free again");
+		tap_eq(freed_as_pages(ut, pg), 0,
+		       "make it into two pages of mine before I answer");
+		tap_eq(fault_answer(cp.tid, FAULT_RESUME), 0,
+		       "then answer the fault");
+		if (!recv_copies) {
+			tap_eq(kt_reap(cp.tid, &status), 0, "the sender ends");
+			tap_eq(status, -E_ABORTED,
+			       "its send failed with E_ABORTED");
+		} else {
+			memset(&m, 0, sizeof(m));
+			tap_eq(send_within(cp.tid, &m), 0,
+			       "the receiver gave up that sender and still "
+			       "receives: my message reaches it");
+			memset(&m, 0, sizeof(m));
+			tap_eq(kt_recv(cp.tid, &m), 0, "it reports");
+			tap_ok(m.mr[0] == 0 && m.mr[1] == IPC_SHORT &&
+				   m.mr[3] == me,
+			       "its receive returned my short message");
+			kt_reap(cp.tid, &status);
+		}
+		tap_eq(freed_written(), 0,
+		       "the copier did not write to the gone %s's memory",
+		       parked);
+	next:
+		for (int i = 0; i < 2; i++)
+			if (pg[i])
+				tess_delete(ka, pg[i]);
+		kt_destroy(&cp);
+		kt_destroy(&gone);
+		if (!gone.tid && tcap)
+			tess_delete(ka, tcap); /* no thread was made of it */
+		if (ut)
+			tess_delete(ka, ut);
+	}
+}
+
+static uint8_t xbuf_call[IPC_EXTENDED_MAX], xbuf_third[IPC_EXTENDED_MAX];
+
+/*
+ * A third thread's copy: X receives the message of c, queued with a
+ * receive phase from q alone, and q is queued sending extended to c, so X
+ * copies q's message to c for them (sender_done).  q's buffer is not
+ * mapped and X is q's pager: X cannot serve a fault of the copy it is
+ * doing, so that copy fails at once with E_FAULT.  (X used to wait for
+ * itself for good.)
+ */
+static void test_copy_by_pager(void)
+{
+	struct kt_thread x = {0, 0}, c = {0, 0}, q = {0, 0};
+	struct tess_msg m;
+	int status;
+
+	if (kt_create(&x, 0, me, 0) || kt_create(&c, 0, me, 0) ||
+	    kt_create(&q, 0, x.tid, 0)) {
+		tap_ok(0, "threads for the third-thread copy test");
+		goto out;
+	}
+	kt_start(q.tid, ext_send_main, STACK(3), c.tid, AREA(10), 64);
+	tap_eq(kt_wait_state(q.tid, THREAD_STATE_BLOCKED), 0,
+	       "q queues an extended send from an unmapped buffer to c");
+	fill(xbuf_call, 64, 9);
+	kt_start(c.tid, call_from_main, STACK(2),
+		 x.tid | ((uint64_t)q.tid << 32), (uint64_t)xbuf_call,
+		 64 | ((uint64_t)me << 32));
+	tap_eq(kt_wait_state(c.tid, THREAD_STATE_BLOCKED), 0,
+	       "c queues a send to x, to receive from q after");
+	kt_start(x.tid, ext_recv_main, STACK(1), TID_ANY, (uint64_t)xbuf_third,
+		 64 | ((uint64_t)me << 32));
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(x.tid, &m), 0,
+	       "x, q's pager, takes c's message and copies q's to c: it does "
+	       "not wait for itself");
+	tap_ok(m.mr[0] == 0 && m.mr[2] == 0 && m.mr[3] == c.tid,
+	       "x got c's message intact");
+	tap_eq(kt_reap(q.tid, &status), 0, "q ends");
+	tap_eq(status, -E_FAULT,
+	       "its send failed at once with E_FAULT (only x could page it)");
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(c.tid, &m), 0, "c goes on");
+	tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
+	       "c's receive from q, which exited, failed with E_ABORTED");
+	kt_reap(c.tid, &status);
+	kt_reap(x.tid, &status);
+out:
+	kt_destroy(&q);
+	kt_destroy(&x);
+	kt_destroy(&c);
+}
+
 /* ---------------------------------------------------------------- caps */
 
 /* No IPC capability at all: receive from `from`, then try to answer. */
@@ -1372,10 +1721,14 @@ void test_ipc(void)
 	test_receive_from();
 	test_partner_gone();
 	test_server_gone();
+	test_from_gone();
 	test_full();
 	test_extended();
 	test_extended_faults();
 	test_copy_abort();
+	test_copy_fail_unparks();
+	test_copy_side_freed();
+	test_copy_by_pager();
 	test_ipc_caps();
 	test_call_reply_wait();
 	test_fast_slow();

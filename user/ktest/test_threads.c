@@ -3,7 +3,8 @@
  * another container, with a shared group or UTCB; RUN, SUSPEND, DESTROY,
  * RECYCLE, WAIT; every argument error), thread ids and getid,
  * exchange_registers (reads, writes, each right, running targets, TLS
- * bases seen by the thread), priorities, thread_switch and time.
+ * bases seen by the thread, also after another thread zeroed its own with
+ * a null selector), priorities, thread_switch and time.
  *
  * Threads are made, started and reaped with the kt_* helpers (helpers.c).
  */
@@ -1596,6 +1597,100 @@ out:
 	kt_destroy(&t[1]);
 }
 
+/*
+ * Null selectors.  A thread can zero its own FS and GS bases without the
+ * kernel knowing, by loading a null selector.  Two threads with the same
+ * recorded bases (8) take turns: one zeroes its bases and switches
+ * straight to the other, which reads through %fs and %gs.  With the right
+ * base it reads nsel_word[1]; with base 0, nsel_word[0].  (The kernel used
+ * to skip loading bases equal to the last thread's recorded ones.)
+ */
+#define NSEL_ROUNDS 20
+#define NSEL_BASE 8 /* from nsel_word[0] to nsel_word[1] */
+static const uint64_t nsel_word[2] = {0xba5e000000000000ull,
+				      0xba5e0000000000f5ull};
+static volatile uint32_t nsel_zeroed, nsel_read;
+
+static void nsel_zero_main(uint64_t other, uint64_t a1, uint64_t a2)
+{
+	for (uint32_t i = 0; i < NSEL_ROUNDS; i++) {
+		while (nsel_read != i)
+			tess_thread_switch((uint32_t)other);
+		nsel_zeroed = i + 1;
+		__asm__ volatile("mov %0, %%fs\n\tmov %0, %%gs"
+				 :
+				 : "r"((uint16_t)0)
+				 : "memory");
+		tess_thread_switch((uint32_t)other);
+	}
+	tess_exit(0);
+}
+
+static void nsel_read_main(uint64_t other, uint64_t report, uint64_t a2)
+{
+	uint64_t off = (uint64_t)&nsel_word[0], f, g, good_fs = 0, good_gs = 0;
+	struct tess_msg m;
+
+	for (uint32_t i = 0; i < NSEL_ROUNDS; i++) {
+		while (nsel_zeroed != i + 1)
+			tess_thread_switch((uint32_t)other);
+		__asm__ volatile("movq %%fs:(%1), %0" : "=r"(f) : "r"(off));
+		__asm__ volatile("movq %%gs:(%1), %0" : "=r"(g) : "r"(off));
+		good_fs += f == nsel_word[1];
+		good_gs += g == nsel_word[1];
+		nsel_read = i + 1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = good_fs;
+	m.mr[1] = good_gs;
+	tess_send((uint32_t)report, &m);
+	tess_exit(0);
+}
+
+static void test_tls_null_selector(void)
+{
+	struct kt_thread t[2] = {{0, 0}, {0, 0}};
+	kt_entry fn[2] = {nsel_zero_main, nsel_read_main};
+	struct exregs x;
+	struct tess_msg m;
+	int status;
+
+	nsel_zeroed = nsel_read = 0;
+	for (int i = 0; i < 2; i++)
+		if (kt_create(&t[i], 0, TID_NIL, 0)) {
+			tap_ok(0, "threads for the null-selector test");
+			goto out;
+		}
+	for (int i = 0; i < 2; i++) {
+		memset(&x, 0, sizeof(x));
+		x.rdi = t[1 - i].tid;
+		x.rsi = me;
+		x.rflags = 0x202;
+		x.fs_base = x.gs_base = NSEL_BASE;
+		x.rip = (uint64_t)fn[i];
+		x.rsp = (uint64_t)stacks[i] + STACK_SIZE - 8;
+		x.valid = EXREGS_SET_REGS | EXREGS_SET_PC | EXREGS_SET_SP;
+		if (tess_exchange_registers(&x, t[i].tid) ||
+		    kt_tctrl(THREAD_RUN, t[i].tid)) {
+			tap_ok(0, "start the null-selector threads");
+			goto out;
+		}
+	}
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(t[1].tid, &m), 0,
+	       "two threads with the same TLS bases: one zeroes its own with "
+	       "null selectors and switches to the other, %d times",
+	       NSEL_ROUNDS);
+	tap_eq(m.mr[0], NSEL_ROUNDS,
+	       "the other reads through %%fs with its own base every time");
+	tap_eq(m.mr[1], NSEL_ROUNDS, "and through %%gs");
+	for (int i = 0; i < 2; i++)
+		kt_reap(t[i].tid, &status);
+out:
+	kt_destroy(&t[0]);
+	kt_destroy(&t[1]);
+}
+
 /* ---------------------------------------------------------------- switch */
 
 static volatile uint32_t sw_first;
@@ -1724,6 +1819,7 @@ void test_threads(void)
 	test_exregs_running();
 	test_exregs_rights();
 	test_tls();
+	test_tls_null_selector();
 	test_thread_switch();
 	test_time();
 	tess_delete(ka, copy_untyped);
