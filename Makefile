@@ -88,7 +88,7 @@ define native_dir
 $(if $(wildcard $(2)/*.c),$(eval $(call user_prog,$(1),$(call objs_of,$(2)))))
 endef
 $(call native_dir,root,user/root)
-$(call native_dir,mm0,user/mm0)
+$(eval $(call user_prog,mm0,$(call objs_of,user/mm0) $(call objs_of,user/mm0/linux)))
 $(call native_dir,demo,user/demos/demo)
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
@@ -119,6 +119,38 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
 		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
 
+# Linux programs for the Linux unit suite: user/linux-tests/NAME.c built
+# unmodified for Linux with musl-gcc -static (a "// lxt-cflags:" line in
+# the source adds flags), packed as /bin/lxt-NAME beside the runner
+# /bin/lxrun and /bin/busybox in an initrd of their own.  start.c is built
+# a second time as a static-PIE; dyn-hello is dynamically linked, to be
+# refused.
+MUSL_GCC := musl-gcc
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+LXT_DIR := $(BUILD)/linux-tests
+LXT_NAMES := $(filter-out lxrun,$(basename $(notdir $(wildcard user/linux-tests/*.c))))
+LXT_BINS := $(patsubst %,$(LXT_DIR)/lxt-%,$(LXT_NAMES)) $(LXT_DIR)/lxt-start-pie
+$(LXT_DIR)/lxt-%: user/linux-tests/%.c user/linux-tests/lxt.h $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $< $(shell sed -n 's|^// lxt-cflags: ||p' $<)
+$(LXT_DIR)/lxrun: user/linux-tests/lxrun.c $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $<
+$(LXT_DIR)/lxt-start-pie: user/linux-tests/start.c user/linux-tests/lxt.h $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -fPIE -O2 -Wall -Werror -c $< -o $(LXT_DIR)/start-pie.o
+	$(Q)$(CC) -nostdlib -static-pie -Wl,-e,lxt_entry -o $@ $(MUSL_LIB)/rcrt1.o \
+		$(MUSL_LIB)/crti.o $(LXT_DIR)/start-pie.o $(MUSL_LIB)/libc.a $$($(CC) -print-libgcc-file-name) \
+		$(MUSL_LIB)/crtn.o
+$(LXT_DIR)/dyn-hello: user/linux-tests/lxrun.c $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -O2 -o $@ $<
+$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxrun $(LXT_DIR)/dyn-hello
+	$(Q)$(BUILD)/tools/mkinitrd $@ /bin/lxrun=$(LXT_DIR)/lxrun /bin/dyn-hello=$(LXT_DIR)/dyn-hello \
+		/bin/busybox=/bin/busybox $(foreach p,$(LXT_BINS),/bin/$(notdir $(p))=$(p))
+LINUX_UNIT_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/manifest.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
+
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
@@ -127,7 +159,7 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initr
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench deps clean format
+.PHONY: all run debug test test-host test-qemu test-linux bench deps clean format
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
 	$(BUILD)/initrd.cpio
 
@@ -143,6 +175,14 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@command -v $(MUSL_GCC) >/dev/null 2>&1 || { \
+		echo "installing musl-tools (apt-get)"; \
+		apt-get install -y --no-install-recommends musl-tools || \
+		{ apt-get update && apt-get install -y --no-install-recommends musl-tools; }; }
+	@test -x /bin/busybox || { \
+		echo "installing busybox-static (apt-get)"; \
+		apt-get install -y --no-install-recommends busybox-static || \
+		{ apt-get update && apt-get install -y --no-install-recommends busybox-static; }; }
 	@touch $@
 
 # The whole system: the root task reads its manifest and starts the POSIX
@@ -170,7 +210,7 @@ test-host:
 
 export TEST_OUT := $(BUILD)/test
 
-test-qemu: all deps
+test-qemu: all deps $(BUILD)/linux-unit.cpio
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
@@ -178,6 +218,14 @@ test-qemu: all deps
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh linux 300 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(LINUX_UNIT_MODULES)"
+
+# The Linux unit suite alone (while working on mm0's Linux personality).
+test-linux: all deps $(BUILD)/linux-unit.cpio
+	@mkdir -p $(BUILD)/test
+	@tools/run-suite.sh linux 300 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(LINUX_UNIT_MODULES)"
 
 bench: all deps
 	@tools/bench.sh $(BUILD)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mm0.h"
+#include "linux/lx.h"
 
 struct mm0_state mm0;
 
@@ -57,42 +58,57 @@ void mm0_reply(uint32_t tid, long r)
 
 /* ------------------------------------------------------------ faults */
 
-static int exception_status(uint64_t vector)
+/* The signal that ends a native process for an exception. */
+static int exception_signal(uint64_t vector)
 {
 	switch (vector) {
 	case 6:
-		return PX_STATUS_ILL;
+		return LX_SIGILL;
 	case 0:
-		return PX_STATUS_FPE;
+		return LX_SIGFPE;
 	default:
-		return PX_STATUS_SEGV;
+		return LX_SIGSEGV;
 	}
 }
 
-/* A fault of one of our threads: serve it (0: reply resume) or end it. */
+/* A fault of one of our threads: serve it (0: reply resume) or end it.
+ * A Linux process's system calls go to its personality (linux/), and the
+ * faults it cannot be served become signals it may catch. */
 static long handle_fault(struct task *t, struct tess_msg *m)
 {
 	char why[96];
+	bool is_lx = t->proc->is_linux;
 
-	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
-		if (mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
-			m->mr[0] = FAULT_RESUME;
-			return 0;
-		}
-		snprintf(why, sizeof(why), "touched %lx outside its memory (rip %lx)",
-			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
-		task_kill(t, PX_STATUS_SEGV, why);
-		return NO_REPLY;
-	}
 	if (m->mr[0] == IPC_TAG_SYSCALL) {
-		/* Not a Tessera call: no Linux emulation yet. */
+		if (is_lx)
+			return lx_syscall(t, m) ? 0 : NO_REPLY;
+		/* Not a Tessera call, and not a Linux program. */
 		m->mr[0] = FAULT_RESUME;
 		m->mr[1] = (uint64_t)-ENOSYS;
 		return 0;
 	}
+	if (m->mr[0] == IPC_TAG_PAGEFAULT &&
+	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
+		if (is_lx && !lx_signal_after_fault(t))
+			return NO_REPLY;
+		m->mr[0] = FAULT_RESUME;
+		return 0;
+	}
+	if (is_lx) {
+		if (!lx_signal_fault(t, m))
+			return NO_REPLY;
+		m->mr[0] = FAULT_RESUME;
+		return 0;
+	}
+	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
+		snprintf(why, sizeof(why), "touched %lx outside its memory (rip %lx)",
+			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
+		task_kill(t, LX_SIGSEGV, why);
+		return NO_REPLY;
+	}
 	snprintf(why, sizeof(why), "took exception %lu at rip %lx",
 		 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
-	task_kill(t, exception_status(m->mr[1]), why);
+	task_kill(t, exception_signal(m->mr[1]), why);
 	return NO_REPLY;
 }
 
@@ -266,7 +282,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 	case PX_GETPPID:
 		return t->proc->ppid;
 	case PX_EXIT:
-		task_exit(t, (int)a[1]);
+		task_exit(t, LX_W_EXITCODE((int)a[1]));
 		return NO_REPLY;
 	case PX_WAIT:
 		r = task_wait(t, (int32_t)a[1], a[2], &replied);
@@ -346,7 +362,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		if (a[2] != 9)
 			return -EINVAL;
 		bool self = p == t->proc;
-		process_exit(p, PX_STATUS_KILL);
+		process_exit(p, LX_W_SIGNALED(LX_SIGKILL));
 		return self ? NO_REPLY : 0;
 	}
 	case PX_REQUEST_CAPABILITY:
@@ -360,6 +376,19 @@ static long handle_request(struct task *t, struct tess_msg *m)
 
 /* ------------------------------------------------------------ start */
 
+static void fs_clock(struct fs_time *t)
+{
+	uint64_t ns = lx_realtime_ns();
+	t->sec = (int64_t)(ns / 1000000000ull);
+	t->nsec = (int64_t)(ns % 1000000000ull);
+}
+
+/* A pipe changed: the threads waiting on it try again. */
+static void pipe_changed(struct inode *pipe)
+{
+	lx_wake(LX_PARK_IO, pipe);
+}
+
 static long init(void)
 {
 	struct pager_bootinfo *b = (struct pager_bootinfo *)PAGER_BOOTINFO_ADDR;
@@ -372,6 +401,9 @@ static long init(void)
 	tess_use_console(PAGER_SLOT_CONSOLE);
 	slots_init();
 	frames_init();
+	fs_set_clock(fs_clock);
+	fs_set_random(random_bytes);
+	fs_set_pipe_hook(pipe_changed);
 	if (fs_init() < 0)
 		return -ENOMEM;
 	fs_set_console(console_out);
@@ -426,6 +458,7 @@ int main(long arg)
 			long res = handle_request(t, &m);
 			if (res != NO_REPLY)
 				mm0_reply(t->tid, res);
+			lx_run_wakeups();
 			continue;
 		}
 		/* A fault: the kernel holds the thread until its pager
@@ -433,5 +466,6 @@ int main(long arg)
 		 * call (the IPC fast path) without waiting on the thread. */
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
+		lx_run_wakeups();
 	}
 }

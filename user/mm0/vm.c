@@ -583,7 +583,7 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 	mm->brk_start = parent->brk_start;
 	mm->brk = parent->brk;
 	mm->mmap_next = parent->mmap_next;
-	mm->utcb_used = 1ull << ((utcb - TASK_UTCB_BASE) / PAGE);
+	mm->utcb_used = utcb ? 1ull << ((utcb - TASK_UTCB_BASE) / PAGE) : 0;
 	*out = mm;
 	return 0;
 }
@@ -750,4 +750,63 @@ void mm_sync(struct mm *mm, uint64_t start, uint64_t end)
 		vmo_writeback(v->obj, (v->obj_offset + a - v->start) / PAGE,
 			      (v->obj_offset + b - v->start + PAGE - 1) / PAGE);
 	}
+}
+
+/* ------------------------------------------------------------ protection */
+
+/* Split the area holding `addr` at `addr` (a page boundary inside it):
+ * 0, or -ENOMEM with nothing changed. */
+static long vma_split(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vma_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *tail = malloc(sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	*tail = *v;
+	tail->start = addr;
+	if (tail->kind == VMA_FILE)
+		tail->offset += addr - v->start;
+	if (tail->kind == VMA_SHARED)
+		tail->obj_offset += addr - v->start;
+	if (tail->ino)
+		fs_inode_get(tail->ino);
+	if (tail->obj)
+		vmo_get(tail->obj);
+	v->end = addr;
+	v->next = tail;
+	return 0;
+}
+
+long mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
+{
+	long r;
+	for (uint64_t a = start; a < end;) {
+		struct vma *v = vma_find(mm, a);
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
+	if ((r = vma_split(mm, start)) || (r = vma_split(mm, end)))
+		return r;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->start >= start)
+			v->prot = prot;
+	/* Pages already mapped are unmapped: the next touch maps them again
+	 * with the new rights (or faults, for rights they no longer have). */
+	if ((end - start) / PAGE > mm->npages) {
+		for (uint32_t i = 0; i < mm->npages_slots; i++) {
+			struct page_entry *e = &mm->pages[i];
+			if (e->page && e->page << 12 >= start && e->page << 12 < end)
+				pe_unmap(e);
+		}
+	} else {
+		for (uint64_t a = start; a < end; a += PAGE) {
+			struct page_entry *e = pe_lookup(mm, a >> 12);
+			if (e)
+				pe_unmap(e);
+		}
+	}
+	return 0;
 }

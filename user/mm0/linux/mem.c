@@ -1,0 +1,96 @@
+/*
+ * Linux memory calls: brk, mmap, munmap, mprotect, msync, madvise.  The
+ * address-space machinery is mm0's (vm.c, mmap.c); this file maps the
+ * Linux arguments onto it: flags Linux accepts and mm0 has no use for
+ * (MAP_NORESERVE, MAP_STACK, MAP_POPULATE, ...) are dropped,
+ * MAP_FIXED_NOREPLACE is MAP_FIXED over a free range, and brk answers the
+ * old break when it cannot move it, as Linux does.
+ */
+#include "lx.h"
+
+#define MAP_IGNORED                                                            \
+	(LX_MAP_DENYWRITE | LX_MAP_EXECUTABLE | LX_MAP_LOCKED |                \
+	 LX_MAP_NORESERVE | LX_MAP_POPULATE | LX_MAP_NONBLOCK | LX_MAP_STACK | \
+	 LX_MAP_GROWSDOWN)
+
+/* The one door to page protections (vm.c). */
+static long protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
+{
+	return mm_protect(mm, start, end, prot);
+}
+
+long lx_sys_brk(struct task *t, struct lx_call *c)
+{
+	return sys_brk(t, c->a[0]);
+}
+
+/* mmap(addr, len, prot, flags, fd, offset). */
+long lx_sys_mmap(struct task *t, struct lx_call *c)
+{
+	uint64_t addr = c->a[0], len = c->a[1], off = c->a[5];
+	uint32_t prot = (uint32_t)c->a[2], flags = (uint32_t)c->a[3];
+	uint32_t type = flags & LX_MAP_TYPE;
+	int fd = (int)(uint32_t)c->a[4];
+
+	if (prot & ~(uint32_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return -EINVAL;
+	if (type == LX_MAP_SHARED_VALIDATE)
+		type = LX_MAP_SHARED;
+	if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE)
+		return -EINVAL;
+	if (flags & LX_MAP_HUGETLB)
+		return -EINVAL;
+	if (!len || (off & (PAGE - 1)))
+		return -EINVAL;
+	if (flags & LX_MAP_FIXED_NOREPLACE) {
+		if ((addr & (PAGE - 1)) || addr + PAGE_UP(len) < addr)
+			return -EINVAL;
+		if (!vma_range_free(t->proc->mm, addr, addr + PAGE_UP(len)))
+			return -EEXIST;
+		flags |= LX_MAP_FIXED;
+	}
+	flags = (flags & (LX_MAP_FIXED | LX_MAP_ANONYMOUS)) | type;
+	if (flags & LX_MAP_ANONYMOUS) {
+		fd = -1;
+		off = 0;
+	}
+	return sys_mmap(t, addr, len, prot, flags, fd, off);
+}
+
+long lx_sys_munmap(struct task *t, struct lx_call *c)
+{
+	return sys_munmap(t, c->a[0], c->a[1]);
+}
+
+long lx_sys_mprotect(struct task *t, struct lx_call *c)
+{
+	uint64_t addr = c->a[0], len = PAGE_UP(c->a[1]);
+	uint32_t prot = (uint32_t)c->a[2] & ~(uint32_t)LX_PROT_GROWSDOWN;
+
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	if (prot & ~(uint32_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return -EINVAL;
+	if (c->a[1] && !len)
+		return -ENOMEM; /* it wrapped */
+	if (addr + len < addr || addr + len > TASK_USER_END)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	return protect(t->proc->mm, addr, addr + len, prot);
+}
+
+long lx_sys_msync(struct task *t, struct lx_call *c)
+{
+	if (c->a[2] & ~7ull)
+		return -EINVAL;
+	return sys_msync(t, c->a[0], c->a[1], (int)c->a[2]);
+}
+
+/* Advice changes nothing here: every hint is accepted. */
+long lx_sys_madvise(struct task *t, struct lx_call *c)
+{
+	if (c->a[0] & (PAGE - 1))
+		return -EINVAL;
+	return 0;
+}
