@@ -122,7 +122,8 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
 # Linux programs for the Linux unit suite: user/linux-tests/NAME.c built
 # unmodified for Linux with musl-gcc -static (a "// lxt-cflags:" line in
 # the source adds flags), packed as /bin/lxt-NAME beside the runner
-# /bin/lxrun and /bin/busybox in an initrd of their own.  start.c is built
+# /bin/lxrun, /bin/busybox and the shell scripts of user/linux-tests/sh/
+# (in /lxt/sh/) in an initrd of their own.  start.c is built
 # a second time as a static-PIE; dyn-hello is dynamically linked, to be
 # refused.
 MUSL_GCC := musl-gcc
@@ -145,10 +146,15 @@ $(LXT_DIR)/lxt-start-pie: user/linux-tests/start.c user/linux-tests/lxt.h $(BUIL
 $(LXT_DIR)/dyn-hello: user/linux-tests/lxrun.c $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_GCC) -O2 -o $@ $<
-$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxrun $(LXT_DIR)/dyn-hello
+LXT_SH := $(wildcard user/linux-tests/sh/*)
+$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxrun $(LXT_DIR)/dyn-hello \
+		$(LXT_SH)
 	$(Q)$(BUILD)/tools/mkinitrd $@ /bin/lxrun=$(LXT_DIR)/lxrun /bin/dyn-hello=$(LXT_DIR)/dyn-hello \
-		/bin/busybox=/bin/busybox $(foreach p,$(LXT_BINS),/bin/$(notdir $(p))=$(p))
+		/bin/busybox=/bin/busybox $(foreach p,$(LXT_BINS),/bin/$(notdir $(p))=$(p)) \
+		$(foreach f,$(LXT_SH),/lxt/sh/$(notdir $(f))=$(f))
 LINUX_UNIT_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/manifest.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
+BUSYBOX_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/busybox.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
 
 # The whole system: the root task, its manifest, the pagers, the initrd.
@@ -218,14 +224,15 @@ test-qemu: all deps $(BUILD)/linux-unit.cpio
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
-	@tools/run-suite.sh linux 300 -kernel $(BUILD)/kcheck.bin \
-		-initrd "$(LINUX_UNIT_MODULES)"
+	@$(MAKE) --no-print-directory test-linux
 
-# The Linux unit suite alone (while working on mm0's Linux personality).
+# The Linux suites alone (while working on mm0's Linux personality).
 test-linux: all deps $(BUILD)/linux-unit.cpio
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh linux 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(LINUX_UNIT_MODULES)"
+	@tools/run-suite.sh busybox 300 -kernel $(BUILD)/kernel.bin \
+		-initrd "$(BUSYBOX_MODULES)"
 
 bench: all deps
 	@tools/bench.sh $(BUILD)

@@ -2,7 +2,9 @@
  * lxrun: the Linux unit suite's runner, a Linux program (musl, static)
  * started by mm0 as init (user/linux-tests/manifest.txt).
  *
- * It runs every /bin/lxt-* in name order, each in a child whose output
+ * It runs every /bin/lxt-* in name order (only those named on its
+ * command line, if any; "-x NAME" leaves one out), each in a child whose
+ * output
  * goes through a pipe, and prints the children's "ok - ..." lines as TAP
  * with numbers ("ok N - NAME: ..."), then one line per test for its exit
  * status (0 wanted), then the plan and "lxrun: N passed, N failed".
@@ -106,6 +108,23 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether the command line selects test `name`. */
+static int selected(int argc, char **argv, const char *name)
+{
+	int only = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-x")) {
+			if (i + 1 < argc && !strcmp(argv[++i], name))
+				return 0;
+			continue;
+		}
+		only = 1;
+		if (!strcmp(argv[i], name))
+			return 1;
+	}
+	return !only;
+}
+
 int main(int argc, char **argv)
 {
 	char *names[MAX_TESTS];
@@ -118,7 +137,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	while ((e = readdir(d)) && n < MAX_TESTS)
-		if (!strncmp(e->d_name, "lxt-", 4))
+		if (!strncmp(e->d_name, "lxt-", 4) &&
+		    selected(argc, argv, e->d_name))
 			names[n++] = strdup(e->d_name);
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), by_name);

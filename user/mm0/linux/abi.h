@@ -196,9 +196,6 @@ enum lx_nr {
 #define LX_ENOTSOCK 88
 #define LX_EOPNOTSUPP 95
 #define LX_ETIMEDOUT 110
-/* Internal: "restart the call if the handler has SA_RESTART, else
- * EINTR" (Linux's ERESTARTSYS); never seen by a program. */
-#define LX_ERESTARTSYS 512
 
 /* ------------------------------------------------------------ files */
 
