@@ -71,7 +71,7 @@ struct utcb {
 #define FAULT_WRITE (1u << 0)
 #define FAULT_EXEC (1u << 1)
 #define FAULT_PROTECTION (1u << 2) /* the page was present */
-#define FAULT_KERNEL (1u << 3)     /* the kernel touched a user buffer */
+#define FAULT_KERNEL (1u << 3)	   /* the kernel touched a user buffer */
 
 #define FAULT_RESUME 0
 #define FAULT_KILL 1

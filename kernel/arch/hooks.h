@@ -42,8 +42,8 @@ static inline struct thread *arch_current(void)
 void arch_set_current(struct thread *t);
 
 /* Time. */
-u64 arch_ticks(void);        /* timer interrupts since boot */
-u64 arch_time_us(void);      /* microseconds since boot (TSC based) */
+u64 arch_ticks(void);	/* timer interrupts since boot */
+u64 arch_time_us(void); /* microseconds since boot (TSC based) */
 
 /*
  * Thread contexts.  arch_thread_init prepares a new thread so that the
@@ -63,8 +63,9 @@ void arch_enter_user(struct thread *t) __attribute__((noreturn));
 #ifdef HOST_TEST
 struct trapframe *arch_thread_tf(struct thread *t);
 #else
-#define arch_thread_tf(t) \
-	((struct trapframe *)((u64)(t) + (1ull << THREAD_BITS) - sizeof(struct trapframe)))
+#define arch_thread_tf(t)                                                      \
+	((struct trapframe *)((u64)(t) + (1ull << THREAD_BITS) -               \
+			      sizeof(struct trapframe)))
 #endif
 
 /* Interrupts on and halt until one arrives (the idle loop). */

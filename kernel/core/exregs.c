@@ -72,16 +72,18 @@ long sys_exchange_registers(const u64 *a)
 		need |= CAP_EXREGS_RW_UTCB;
 	if (!scope_authorized(cur, CAP_EXREGS, t, need))
 		return -E_NOCAP;
-	if (x.valid && t != cur && t->state == TS_RUNNABLE && t->pager != cur->tid)
+	if (x.valid && t != cur && t->state == TS_RUNNABLE &&
+	    t->pager != cur->tid)
 		return -E_ACTIVE;
 
 	/* Check every value before writing any. */
 	if (x.valid & EXREGS_SET_PC && x.rip >= USER_CANONICAL_END)
 		return -E_RANGE;
-	if (x.valid & EXREGS_SET_REGS &&
-	    (x.fs_base >= USER_CANONICAL_END || x.gs_base >= USER_CANONICAL_END))
+	if (x.valid & EXREGS_SET_REGS && (x.fs_base >= USER_CANONICAL_END ||
+					  x.gs_base >= USER_CANONICAL_END))
 		return -E_RANGE;
-	if (x.valid & EXREGS_SET_PAGER && x.pager != TID_NIL && !thread_lookup(x.pager))
+	if (x.valid & EXREGS_SET_PAGER && x.pager != TID_NIL &&
+	    !thread_lookup(x.pager))
 		return -E_NOTHREAD;
 	if (x.valid & EXREGS_SET_UTCB) {
 		err = utcb_check(x.utcb);
@@ -117,7 +119,8 @@ long sys_exchange_registers(const u64 *a)
 		t->restart_nr = 0; /* not at the preempted call any more */
 	}
 	if (x.valid & (EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC))
-		tf->vector = VEC_RESUME; /* return with iretq: any rip, rflags */
+		tf->vector =
+		    VEC_RESUME; /* return with iretq: any rip, rflags */
 	if (x.valid & EXREGS_SET_PAGER) {
 		t->pager = x.pager;
 		cap_epoch++; /* t sees another pager's shared list now */

@@ -17,16 +17,20 @@ static void describe(const u64 msg[6], char *buf, size_t size)
 {
 	switch (msg[0]) {
 	case IPC_TAG_PAGEFAULT:
-		ksnprintf(buf, size, "#PF page fault at address %lx (%s, %s), rip %lx",
+		ksnprintf(buf, size,
+			  "#PF page fault at address %lx (%s, %s), rip %lx",
 			  msg[1], msg[2] & FAULT_WRITE ? "write" : "read",
-			  msg[2] & FAULT_PROTECTION ? "protection" : "not mapped", msg[3]);
-		break;
-	case IPC_TAG_EXCEPTION:
-		ksnprintf(buf, size, "%s, rip %lx", exception_name((unsigned)msg[1]),
+			  msg[2] & FAULT_PROTECTION ? "protection"
+						    : "not mapped",
 			  msg[3]);
 		break;
+	case IPC_TAG_EXCEPTION:
+		ksnprintf(buf, size, "%s, rip %lx",
+			  exception_name((unsigned)msg[1]), msg[3]);
+		break;
 	default:
-		ksnprintf(buf, size, "unknown system call %lx at rip %lx", msg[1], msg[5]);
+		ksnprintf(buf, size, "unknown system call %lx at rip %lx",
+			  msg[1], msg[5]);
 		break;
 	}
 }
@@ -35,7 +39,8 @@ static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
 {
 	char what[96];
 	describe(msg, what, sizeof(what));
-	kprintf("fault: thread %x (%s): %s: %s\n", t->tid, t->name, what, outcome);
+	kprintf("fault: thread %x (%s): %s: %s\n", t->tid, t->name, what,
+		outcome);
 }
 
 /*
@@ -49,8 +54,9 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 	u64 r1 = 0;
 
 	if (!p || p == t || !p->space) {
-		log_fault(t, msg, p == t ? "faulted while its own pager, thread stopped"
-					 : "no pager, thread stopped");
+		log_fault(t, msg,
+			  p == t ? "faulted while its own pager, thread stopped"
+				 : "no pager, thread stopped");
 		thread_exit(t, -1);
 		return FAULT_KILL;
 	}
@@ -60,7 +66,8 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 		 * pager went away.  When it runs again it takes the fault
 		 * again (a syscall fault re-executes the instruction), and
 		 * then finds a pager, or dies for want of one. */
-		if (msg[0] == IPC_TAG_SYSCALL && arch_thread_tf(t)->rip == msg[5])
+		if (msg[0] == IPC_TAG_SYSCALL &&
+		    arch_thread_tf(t)->rip == msg[5])
 			arch_thread_tf(t)->rip -= 2;
 		return FAULT_RESUME;
 	}
@@ -107,7 +114,8 @@ void fault_unknown_syscall(struct thread *t)
 {
 	struct trapframe *tf = arch_thread_tf(t);
 	u64 reply1 = (u64)-E_NOSYS;
-	u64 msg[6] = { IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi, tf->rdx, tf->rip };
+	u64 msg[6] = {IPC_TAG_SYSCALL, tf->rax, tf->rdi,
+		      tf->rsi,	       tf->rdx, tf->rip};
 
 	u64 rip = tf->rip;
 	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME && tf->rip == rip)

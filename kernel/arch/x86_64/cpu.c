@@ -13,14 +13,15 @@
 
 /* Per-CPU block; offsets are in regs.h (CPU_*). */
 struct cpu {
-	u64 scratch;     /* user rsp during syscall entry */
-	u64 kstack_top;  /* current thread's kernel stack top */
+	u64 scratch;	/* user rsp during syscall entry */
+	u64 kstack_top; /* current thread's kernel stack top */
 	struct thread *current;
-	u64 cr3;         /* the page-table root now loaded */
+	u64 cr3; /* the page-table root now loaded */
 };
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
-_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
+	       "cpu layout");
 _Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
 _Static_assert(CPU_CURRENT == 16, "arch_current in hooks.h reads %gs:16");
 _Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "tf layout");
@@ -55,7 +56,8 @@ void cpu_init(void)
 	wrmsr(MSR_STAR, ((u64)0x10 << 48) | ((u64)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
 	/* Mask IF, TF, DF, AC, NT on entry. */
-	wrmsr(MSR_FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+	wrmsr(MSR_FMASK,
+	      (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
 
 	/* No-execute, if the CPU has it. */
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -63,7 +65,8 @@ void cpu_init(void)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 
 	/* FPU and SSE for user code: the kernel itself never uses them. */
-	write_cr0((read_cr0() & ~(CR0_TS | (1ull << 2))) | (1ull << 1) | (1ull << 5));
+	write_cr0((read_cr0() & ~(CR0_TS | (1ull << 2))) | (1ull << 1) |
+		  (1ull << 5));
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE);
 	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
 	/* Default MXCSR: all exceptions masked. */
