@@ -75,7 +75,7 @@ struct thread {
 	u32 ipc_cache_tid;    /* last send target authorized... */
 	u32 ipc_cache_rights; /* ...its allowed IPC operations... */
 	u64 ipc_cache_epoch;  /* ...valid while cap_epoch is unchanged */
-	u64 fault_msg[IPC_SHORT_MRS]; /* a kernel-made message (faults) */
+	u64 fault_msg[FAULT_MSG_WORDS]; /* a kernel-made message (faults) */
 	u64 fault_reply[2];           /* MR0, MR1 of the pager's reply */
 	struct thread *fault_waiter;  /* thread resumed when our fault is answered */
 	long fault_result;            /* 0 when a fault we wait for was answered */
