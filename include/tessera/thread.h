@@ -72,6 +72,8 @@ struct exregs {
 	uint32_t valid; /* EXREGS_SET_*: which fields to write */
 	uint32_t flags; /* EXREGS_READ: first return the current values */
 	uint32_t state; /* out: the thread's state (THREAD_STATE_*) */
+	uint64_t fpu;	/* EXREGS_SET_FPU / EXREGS_READ_FPU: the user address
+			   of a 512-byte FXSAVE image (x87, MMX, SSE, MXCSR) */
 };
 
 #define EXREGS_SET_REGS (1u << 0) /* general registers, rflags, fs/gs base */
@@ -79,8 +81,14 @@ struct exregs {
 #define EXREGS_SET_PC (1u << 2)
 #define EXREGS_SET_PAGER (1u << 3)
 #define EXREGS_SET_UTCB (1u << 4)
-#define EXREGS_VALID_MASK 0x1fu
+#define EXREGS_SET_FPU (1u << 5) /* FPU/SSE state from the image at fpu */
+#define EXREGS_VALID_MASK 0x3fu
 #define EXREGS_READ (1u << 0)
+#define EXREGS_READ_FPU                                                        \
+	(1u << 1) /* the FPU/SSE state into the image at fpu                   \
+		   */
+#define EXREGS_FLAGS_MASK 0x3u
+#define EXREGS_FPU_SIZE 512
 
 #define THREAD_STATE_INACTIVE 0
 #define THREAD_STATE_RUNNABLE 1

@@ -84,6 +84,11 @@ void arch_flush_tlb(void);
 #define USER_CANONICAL_END 0x0000800000000000ull
 u64 arch_user_rflags(u64 requested);
 void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base);
+/* A thread's FPU/SSE state as a 512-byte FXSAVE image: read it; check that
+ * an image is one the CPU will load (0 or -E_INVAL); load it. */
+void arch_fpu_read(struct thread *t, u8 image[512]);
+int arch_fpu_check(const u8 image[512]);
+void arch_fpu_write(struct thread *t, const u8 image[512]);
 /* Physical address of user address `va` in `s` (writable if `write`);
  * 0 or -E_FAULT. */
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);

@@ -13,7 +13,7 @@
 #include "tessera/ipc.h"
 
 /* One line saying what the fault was (only built when it is logged). */
-static void describe(const u64 msg[6], char *buf, size_t size)
+static void describe(const u64 msg[FAULT_MSG_WORDS], char *buf, size_t size)
 {
 	switch (msg[0]) {
 	case IPC_TAG_PAGEFAULT:
@@ -35,7 +35,8 @@ static void describe(const u64 msg[6], char *buf, size_t size)
 	}
 }
 
-static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
+static void log_fault(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
+		      const char *outcome)
 {
 	char what[96];
 	describe(msg, what, sizeof(what));
@@ -48,7 +49,8 @@ static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
  * or FAULT_RESUME_AT if the thread goes on; otherwise the thread is dead
  * (and this returns only if it is not the running thread).
  */
-static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
+static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
+			   u64 *reply1)
 {
 	struct thread *p = thread_lookup(t->pager);
 	u64 r1 = 0;
@@ -90,7 +92,7 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 void fault_user_exception(struct thread *t, const struct fault_info *fi)
 {
 	struct trapframe *tf = arch_thread_tf(t);
-	u64 msg[6];
+	u64 msg[FAULT_MSG_WORDS] = {0};
 
 	if (fi->vector == 14) {
 		msg[0] = IPC_TAG_PAGEFAULT;
@@ -105,17 +107,19 @@ void fault_user_exception(struct thread *t, const struct fault_info *fi)
 	}
 	msg[3] = fi->ip;
 	msg[4] = tf->rsp;
-	msg[5] = 0;
 	fault_to_pager(t, msg, NULL);
 }
 
-/* An unknown system call: the pager may emulate it and give rax. */
+/* An unknown system call: the pager may emulate it and give rax.  The
+ * message carries all six argument registers and rsp (the last four reach
+ * the pager in its UTCB: ipc.c, transfer). */
 void fault_unknown_syscall(struct thread *t)
 {
 	struct trapframe *tf = arch_thread_tf(t);
 	u64 reply1 = (u64)-E_NOSYS;
-	u64 msg[6] = {IPC_TAG_SYSCALL, tf->rax, tf->rdi,
-		      tf->rsi,	       tf->rdx, tf->rip};
+	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi,
+				    tf->rdx,	     tf->rip, tf->r10, tf->r8,
+				    tf->r9,	     tf->rsp};
 
 	u64 rip = tf->rip;
 	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME && tf->rip == rip)

@@ -156,6 +156,21 @@ static int check_fits(const struct thread *r, const struct msg *m)
 	return 0;
 }
 
+/* A syscall fault's words beyond MR5 (the last four argument registers)
+ * go to the pager's UTCB, making it a full message; a pager whose UTCB is
+ * not mapped gets the short message and reads them with
+ * exchange_registers. */
+static u32 fault_extra_to(const struct thread *s, struct thread *r)
+{
+	const u64 *extra = s->fault_msg + IPC_SHORT_MRS;
+	if (s->fault_msg[0] != IPC_TAG_SYSCALL || !r->utcb)
+		return IPC_SHORT;
+	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
+			      (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8, NULL))
+		return IPC_SHORT;
+	return IPC_FULL;
+}
+
 /* Copy the UTCB message registers 6..63 from `s` to `r`. */
 static int copy_full(struct thread *s, struct thread *r)
 {
@@ -207,12 +222,9 @@ static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
 	struct thread *p = thread_lookup(t->pager);
 	if (p && (p == cur->copy_from || p == cur->copy_to || p == cur))
 		return -E_FAULT;
-	u64 msg[6] = {IPC_TAG_PAGEFAULT,
-		      addr,
-		      FAULT_KERNEL | (write ? FAULT_WRITE : 0),
-		      tf->rip,
-		      tf->rsp,
-		      0};
+	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_PAGEFAULT, addr,
+				    FAULT_KERNEL | (write ? FAULT_WRITE : 0),
+				    tf->rip, tf->rsp};
 	long f = fault_ipc(t, msg, NULL);
 	/* If the copier was stopped while the parked side t waited for its
 	 * pager, t's fault may still be there: nobody waits for it now. */
@@ -327,7 +339,9 @@ static int transfer(struct thread **sp, struct thread **rp)
 		return 0;
 	}
 
-	if (m.type == IPC_FULL)
+	if (is_fault_sender(s))
+		m.type = fault_extra_to(s, r);
+	else if (m.type == IPC_FULL)
 		err = copy_full(s, r);
 	else if (m.type == IPC_EXTENDED && m.size)
 		err = transfer_extended(sp, rp, &m);
@@ -549,7 +563,8 @@ long sys_ipc(struct trapframe *tf)
 
 /* ------------------------------------------------------------ faults */
 
-long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
+long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
+	       u64 *reply1)
 {
 	struct thread *cur = arch_current();
 	struct thread *pager = thread_lookup(victim->pager);

@@ -75,8 +75,8 @@ struct thread {
 	u32 ipc_cache_tid;    /* last send target authorized... */
 	u32 ipc_cache_rights; /* ...its allowed IPC operations... */
 	u64 ipc_cache_epoch;  /* ...valid while cap_epoch is unchanged */
-	u64 fault_msg[IPC_SHORT_MRS]; /* a kernel-made message (faults) */
-	u64 fault_reply[2];	      /* MR0, MR1 of the pager's reply */
+	u64 fault_msg[FAULT_MSG_WORDS]; /* a kernel-made message (faults) */
+	u64 fault_reply[2];		/* MR0, MR1 of the pager's reply */
 	struct thread
 	    *fault_waiter; /* thread resumed when our fault is answered */
 	long fault_result; /* 0 when a fault we wait for was answered */
@@ -93,11 +93,12 @@ struct thread {
 	char name[16];
 };
 
-#define THREAD_F_FAULTING (1u << 0)	   /* a fault message is in flight */
-#define THREAD_F_ROOT (1u << 1)		   /* the root task's first thread */
-#define THREAD_F_USER_CONT (1u << 2)	   /* resumes by returning to user */
-#define THREAD_F_FAULT_DELIVERED (1u << 3) /* the pager has the fault message  \
-					    */
+#define THREAD_F_FAULTING (1u << 0)  /* a fault message is in flight */
+#define THREAD_F_ROOT (1u << 1)	     /* the root task's first thread */
+#define THREAD_F_USER_CONT (1u << 2) /* resumes by returning to user */
+#define THREAD_F_FAULT_DELIVERED                                               \
+	(1u << 3) /* the pager has the fault message                           \
+		   */
 
 /* Stack canary at the lowest word of the kernel stack (checked at switch). */
 #define THREAD_STACK_CANARY 0x57acc0de57acc0deull
