@@ -33,8 +33,8 @@
 
 /* Which list a capability is in (struct capability.list). */
 #define CAP_LIST_SPACE 1
-#define CAP_LIST_CHILD 2 /* the list a pager shares with the spaces it pages   \
-			  */
+/* CAP_LIST_CHILD: the list a pager shares with the spaces it pages. */
+#define CAP_LIST_CHILD 2
 #define CAP_LIST_PAGER 3 /* seen by the caller: its pager's shared list */
 #define CAP_LIST_CONTAINER 4
 

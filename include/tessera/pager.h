@@ -25,9 +25,9 @@
  * exchange registers, capability control, mutex), with every right and
  * the generic bits, so it can replicate, deduce, share and grant them. */
 
-#define PAGER_BOOTINFO_ADDR 0x00007fffff000000ull /* read-only, passed in rdi  \
-						   */
-#define PAGER_MODULE_AREA 0x0000100000000000ull	  /* modules, read-only */
+/* The boot-info page: read-only, its address passed in rdi. */
+#define PAGER_BOOTINFO_ADDR 0x00007fffff000000ull
+#define PAGER_MODULE_AREA 0x0000100000000000ull /* modules, read-only */
 #define PAGER_STACK_TOP 0x00007ffffe000000ull
 #define PAGER_STACK_PAGES 16
 #define PAGER_UTCB_ADDR                                                        \

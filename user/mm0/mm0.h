@@ -35,8 +35,8 @@
 #define TASK_STACK_SIZE (8ul << 20)
 #define TASK_UTCB_BASE 0x00007fff40000000ul /* one page per thread */
 #define TASK_UTCB_PAGES 64		    /* threads per process, at most */
-#define TASK_MMAP_BASE 0x0000400000000000ul /* mmap picks addresses from here  \
-					     */
+/* mmap picks addresses from here up. */
+#define TASK_MMAP_BASE 0x0000400000000000ul
 #define TASK_USER_END 0x00007fff00000000ul
 
 /* Where things are in mm0's own space. */
