@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The Linux conformance suite (tests/linux/): the host is the oracle.
+#
+#   tools/linux-suite.sh BUILD test     `make test`: lxhost, and linux if
+#                                       LINUX_SUITE=1
+#   tools/linux-suite.sh BUILD linux    `make linux-check`: lxlinux
+#
+# BUILD/linux/expected.log is the suite's run on this machine (made by
+# the build, tools/lxoracle.sh).  Each suite below is another run of the
+# same runner on the same initrd tree, compared with it case by case,
+# byte for byte, by tools/lxcheck; results go to TEST_OUT/SUITE.tap as
+# "ok - SUITE: CASE" lines with a short diff under a failure, logs beside.
+#
+#   lxhost   the suite again on this machine, in another directory: the
+#            cases do not depend on where or when they run
+#   linux    under Tessera (mm0's Linux personality), the runner as the
+#            POSIX container's first program (tests/linux/manifest.txt);
+#            only with LINUX_SUITE=1, else one line says it is skipped.
+#            On the plain kernel, not kcheck: its invariant checks after
+#            every system call would multiply the time of this heavy
+#            workload, and the other suites check them.
+#   lxlinux  under Linux 6.1 booted in the same QEMU, the runner as init
+#            (tools/linux-qemu.sh: fetches a Debian kernel package once)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu-args.sh"
+build=${1:?usage: linux-suite.sh BUILD test|linux}
+mode=${2:?usage: linux-suite.sh BUILD test|linux}
+out=${TEST_OUT:-$build/test}
+mkdir -p "$out"
+expected=$build/linux/expected.log
+lxcheck=$build/tools/lxcheck
+
+# compare SUITE LOG [PROBLEM]: the TAP file for one run.  PROBLEM, if
+# given, is one more failure (the machine crashed, timed out...).
+compare() {
+	local suite=$1 log=$2 problem=${3:-} tap=$out/$1.tap
+	"$lxcheck" "$expected" "$log" |
+		sed -E -e "s/^(not )?ok [0-9]+ - /\1ok - $suite: /" -e '/^1\.\.[0-9]+$/d' >"$tap"
+	[ -n "$problem" ] && echo "not ok - $suite: $problem (see $log)" >>"$tap"
+	cat "$tap"
+	echo "# $suite: $(grep -c '^ok' "$tap") passed, $(grep -c '^not ok' "$tap") failed"
+}
+
+case $mode in
+test)
+	"$here/lxoracle.sh" "$build/linux/root" "$out/lxhost.log" another/place ||
+		: >"$out/lxhost.log"
+	compare lxhost "$out/lxhost.log"
+	if [ "${LINUX_SUITE:-0}" != 1 ]; then
+		echo "# linux: skipped: the Linux personality is not in mm0 yet (LINUX_SUITE=1 runs it)"
+		exit 0
+	fi
+	log=$out/linux.log
+	modules="$build/user/root.elf root,tests/linux/manifest.txt manifest"
+	modules+=",$build/user/mm0.elf mm0,$build/initrd.cpio initrd"
+	timeout -k 5 300 "$QEMU" "${QEMU_MACHINE[@]}" -display none -monitor none \
+		-serial stdio -kernel "$build/kernel.bin" -initrd "$modules" \
+		</dev/null 2>&1 | tr -d '\r' >"$log"
+	status=${PIPESTATUS[0]}
+	problem=
+	case $status in
+	1|3) ;; # the root task powered off (3: a container failed)
+	124|137) problem="timed out after 300 s" ;;
+	0) problem="QEMU exited without a status: triple fault or reset" ;;
+	*) problem="QEMU exit status $status" ;;
+	esac
+	grep -q 'KERNEL PANIC\|KERNEL EXCEPTION' "$log" && problem="kernel panic or exception"
+	compare linux "$log" "$problem"
+	;;
+linux)
+	log=$out/lxlinux.log
+	"$here/linux-qemu.sh" "$build" /bin/lxrun "$log" 300
+	status=$?
+	problem=
+	[ $status -eq 0 ] || problem="QEMU exit status $status"
+	compare lxlinux "$log" "$problem"
+	! grep -q '^not ok' "$out/lxlinux.tap"
+	;;
+*)
+	echo "usage: linux-suite.sh BUILD test|linux" >&2
+	exit 2
+	;;
+esac
