@@ -32,6 +32,8 @@
  *	@lx 1 TEXT             stdout, escaped (below), in pieces
  *	@lx 2 TEXT             stderr, the same way
  *	@lx status exit N      or "signal N" or "timeout"
+ *	@lx note tsc N         rdtsc ticks the case took (guest instructions
+ *	                       under QEMU -icount): information only
  *	...
  *	@lx done N             N cases run
  *
@@ -53,6 +55,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,13 @@ static unsigned timeout_s = 60;
 static volatile sig_atomic_t alarmed;
 
 /* ------------------------------------------------------------ output */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
 
 static void put(const char *s, size_t n)
 {
@@ -329,6 +339,7 @@ static void run_case(const char *name)
 {
 	char dir[PATH_LEN], path[PATH_LEN], cwd[PATH_LEN];
 	int out, err, status;
+	uint64_t t0, t1;
 	pid_t pid, w;
 
 	say("@lx case %s", name);
@@ -372,11 +383,13 @@ static void run_case(const char *name)
 		return;
 	}
 	setpgid(pid, pid);
+	t0 = rdtsc();
 	alarmed = 0;
 	alarm(timeout_s);
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR && !alarmed)
 		;
 	alarm(0);
+	t1 = rdtsc();
 	if (w != pid) {
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
@@ -395,6 +408,7 @@ static void run_case(const char *name)
 		say("@lx status signal %d", WTERMSIG(status));
 	else
 		say("@lx status other %#x", status);
+	say("@lx note tsc %llu", (unsigned long long)(t1 - t0));
 }
 
 static void usage(void)
