@@ -5,6 +5,7 @@
 #   make test     host unit tests, then the QEMU test suites
 #   make debug    like run, stopped at the first instruction for gdb
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
+#   make captree  the capability tree of the running system: build/captree.svg
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -127,7 +128,7 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initr
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench deps clean format
+.PHONY: all run debug test test-host test-qemu bench deps clean format captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
 	$(BUILD)/initrd.cpio
 
@@ -145,6 +146,15 @@ $(BUILD)/.deps:
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
 	@touch $@
 
+# $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
+apt_need = { $(1); } >/dev/null 2>&1 || { echo "installing $(2) (apt-get)"; \
+	apt-get install -y --no-install-recommends $(2) || \
+	{ apt-get update && apt-get install -y --no-install-recommends $(2); }; }
+$(BUILD)/.deps-captree:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v dot && [ -x /usr/bin/python3 ],graphviz python3)
+	@touch $@
+
 # The whole system: the root task reads its manifest and starts the POSIX
 # container (mm0 running test0) and the native demo container.
 run: all deps
@@ -159,6 +169,11 @@ debug: all deps
 	$(QEMU) $(QEMU_BASE) -nographic -s -S -kernel $(BUILD)/kernel.bin \
 		-initrd "$(SYSTEM_MODULES)"
 
+# Boot the system with the `captree` option and draw the capabilities the
+# kernel dumps: build/captree.svg (and .dot, and the serial log).
+captree: all deps $(BUILD)/.deps-captree
+	@tools/captree.sh $(BUILD)/kernel.bin "$(SYSTEM_MODULES)" $(BUILD)/captree
+
 test:
 	@rm -rf $(BUILD)/test
 	@$(MAKE) --no-print-directory test-host test-qemu
@@ -170,7 +185,7 @@ test-host:
 
 export TEST_OUT := $(BUILD)/test
 
-test-qemu: all deps
+test-qemu: all deps $(BUILD)/.deps-captree
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
@@ -178,6 +193,8 @@ test-qemu: all deps
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
+		$(BUILD)/test/captree
 
 bench: all deps
 	@tools/bench.sh $(BUILD)

@@ -105,6 +105,22 @@ static void start_all(uint32_t fault_tid)
 	}
 }
 
+/* The priority of the least urgent running pager (the root's default if
+ * none runs). */
+static uint32_t lowest_prio(void)
+{
+	uint32_t prio = ROOT_DEFAULT_PRIO;
+	int any = 0;
+
+	for (unsigned i = 0; i < n_containers; i++)
+		if (containers[i].state == CS_RUNNING &&
+		    (!any || containers[i].spec->prio < prio)) {
+			prio = containers[i].spec->prio;
+			any = 1;
+		}
+	return prio;
+}
+
 /* Reap the pagers as they finish.  1 if any failed or did not start. */
 static int wait_all(uint32_t fault_tid)
 {
@@ -183,5 +199,7 @@ int main(long arg)
 		return 1;
 	}
 	start_all(fault_tid);
+	if (captree_requested(bi) && (r = captree_start(lowest_prio())))
+		root_log("captree: starting its thread: %s", tess_strerror(r));
 	return wait_all(fault_tid);
 }

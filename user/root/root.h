@@ -9,6 +9,7 @@
  *   container.c  building one container: objects, image, caps, its pager
  *   space.c      filling pages of a pager's space through a scratch mapping
  *   faults.c     the pagers' pager: a second thread that kills on fault
+ *   captree.c    the `captree` boot option: dump every capability
  */
 #ifndef ROOT_H
 #define ROOT_H
@@ -165,5 +166,13 @@ struct container *container_by_tid(uint32_t tid);
 
 /* Start the thread that answers the pagers' faults; its tid in *tid. */
 long faults_start(uint32_t *tid);
+
+/* ------------------------------------------------------------ captree.c */
+
+/* Is `captree` a word of the kernel command line? */
+int captree_requested(const struct bootinfo *bi);
+/* Start the thread that dumps the capabilities (debug_dump DUMP_CAPTREE)
+ * a moment after the containers started; it runs at `prio`.  0 or -E_*. */
+long captree_start(uint32_t prio);
 
 #endif
