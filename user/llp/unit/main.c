@@ -324,10 +324,10 @@ static void test_timer(void)
 	tap_eq(low, 0, "getTicks: the TimerCap's 4 hidden bits read 0");
 	while ((u = getTicks(U_TIMER)) == t)
 		;
-	tap_ok(u - t == 1u << U_TIMER_BITS || u - t == 2u << U_TIMER_BITS,
+	tap_ok(u > t && (u - t) % (1u << U_TIMER_BITS) == 0,
 	       "getTicks moves on 16 ticks at a time (%u to %u)", t, u);
 	native = tess_timer_ticks(U_TIMER);
-	tap_ok(native >= (long)u && native - (long)u < 64,
+	tap_ok(native >= (long)u && (native & ((1 << U_TIMER_BITS) - 1)) == 0,
 	       "getTicks is Tessera's timer_ticks");
 	fails(getTicks(LAB_SLOT_WINDOW), -E_CAPTYPE, "getTicks of a window");
 	fails(getTicks(29), -E_EMPTY, "getTicks of an empty slot");
