@@ -92,6 +92,7 @@ endef
 $(call native_dir,root,user/root)
 $(call native_dir,mm0,user/mm0)
 $(call native_dir,demo,user/demos/demo)
+include user/llp/llp.mk
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
 # and the libc.  They run in the POSIX container, served by mm0.
@@ -210,6 +211,7 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
+	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log

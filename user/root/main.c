@@ -87,6 +87,8 @@ static void describe(const struct container *c, char *buf, size_t size)
 	if (!s->caps)
 		append(buf, size, &n, " none");
 	append(buf, size, &n, ", priority %u", s->prio);
+	if (s->lab.on)
+		append(buf, size, &n, ", layout lab");
 }
 
 static void start_all(uint32_t fault_tid)
