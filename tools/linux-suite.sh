@@ -11,6 +11,9 @@
 # byte for byte, by tools/lxcheck; results go to TEST_OUT/SUITE.tap as
 # "ok - SUITE: CASE" lines with a short diff under a failure, logs beside.
 #
+#   lxinitrd what the initrd holds: unpacked with busybox's cpio, the
+#            busybox, its applet links, /bin/sh, the lx programs, the cases
+#            and the native programs are there, byte for byte
 #   lxhost   the suite again on this machine, in another directory: the
 #            cases do not depend on where or when they run
 #   linux    under Tessera (mm0's Linux personality), the runner as the
@@ -42,8 +45,45 @@ compare() {
 	echo "# $suite: $(grep -c '^ok' "$tap") passed, $(grep -c '^not ok' "$tap") failed"
 }
 
+# check_initrd BUILD: the initrd against the tree it was made from
+# (BUILD/linux/root) and the native programs ($LX_NATIVE, the Makefile's
+# POSIX_PROGS: BUILD/user/posix/NAME.elf as /bin/NAME).  Module paths elsewhere stay relative: the kernel keeps only
+# 47 bytes of a module's command line.
+check_initrd() {
+	local tap=$out/lxinitrd.tap build root tmp bad n
+	build=$(cd "$1" && pwd) || return 1
+	root=$build/linux/root
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/lxinitrd.XXXXXX") || return 1
+	: >"$tap"
+	t() { # DESCRIPTION COMMAND...
+		local d=$1
+		shift
+		if "$@"; then echo "ok - lxinitrd: $d" >>"$tap"; else echo "not ok - lxinitrd: $d" >>"$tap"; fi
+	}
+	t "the initrd unpacks (busybox cpio)" \
+		sh -c 'cd "$1" && "$2" cpio -id <"$3" 2>/dev/null' sh "$tmp" "$root/bin/busybox" "$build/initrd.cpio"
+	t "/bin/busybox is the build's busybox, byte for byte" cmp -s "$tmp/bin/busybox" "$root/bin/busybox"
+	bad=0 n=0
+	while read -r a; do
+		n=$((n + 1))
+		[ "$(readlink "$tmp/bin/$a")" = /bin/busybox ] || bad=$((bad + 1))
+	done <"$build/linux/applets.txt"
+	t "each of the $n applets is a symbolic link to /bin/busybox" [ $bad -eq 0 -a $n -gt 100 ]
+	t "/bin/sh is a symbolic link to /bin/busybox" [ "$(readlink "$tmp/bin/sh")" = /bin/busybox ]
+	t "the lx programs and the cases are there, byte for byte" \
+		sh -c 'for f in "$2"/bin/lx*; do cmp -s "$f" "$1/bin/${f##*/}" || exit 1; done &&
+			diff -r "$2/tests" "$1/tests" >/dev/null' sh "$tmp" "$root"
+	t "the native programs are still there" \
+		sh -c 'cd "$2" && for f in $3; do n=${f##*/}; cmp -s "$f" "$1/bin/${n%.elf}" || exit 1; done' \
+		sh "$tmp" "$here/.." "${LX_NATIVE:?}"
+	rm -rf "$tmp"
+	cat "$tap"
+	echo "# lxinitrd: $(grep -c '^ok' "$tap") passed, $(grep -c '^not ok' "$tap") failed"
+}
+
 case $mode in
 test)
+	check_initrd "$build"
 	"$here/lxoracle.sh" "$build/linux/root" "$out/lxhost.log" another/place ||
 		: >"$out/lxhost.log"
 	compare lxhost "$out/lxhost.log"

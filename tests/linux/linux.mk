@@ -73,7 +73,7 @@ $(LX)/expected.log: $(LX)/initrd.list tools/lxoracle.sh
 # The suite under Tessera (LINUX_SUITE=1), and the oracle's own check.
 test-linux: all deps $(BUILD)/tools/lxcheck
 	@mkdir -p $(BUILD)/test
-	@LINUX_SUITE=$(LINUX_SUITE) tools/linux-suite.sh $(BUILD) test
+	@LINUX_SUITE=$(LINUX_SUITE) LX_NATIVE="$(POSIX_PROGS)" tools/linux-suite.sh $(BUILD) test
 
 # The same initrd and the same runner under Linux 6.1 in QEMU (downloads a
 # Debian kernel package once).
