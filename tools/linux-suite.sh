@@ -38,17 +38,20 @@ lxcheck=$build/tools/lxcheck
 # given, is one more failure (the machine crashed, timed out...).
 compare() {
 	local suite=$1 log=$2 problem=${3:-} tap=$out/$1.tap
-	"$lxcheck" "$expected" "$log" |
+	"$lxcheck" "$expected" "$log" 2>"$tap.err" |
 		sed -E -e "s/^(not )?ok [0-9]+ - /\1ok - $suite: /" -e '/^1\.\.[0-9]+$/d' >"$tap"
+	[ "${PIPESTATUS[0]}" -gt 1 ] && echo "not ok - $suite: cannot compare: $(cat "$tap.err")" >>"$tap"
 	[ -n "$problem" ] && echo "not ok - $suite: $problem (see $log)" >>"$tap"
+	rm -f "$tap.err"
 	cat "$tap"
 	echo "# $suite: $(grep -c '^ok' "$tap") passed, $(grep -c '^not ok' "$tap") failed"
 }
 
 # check_initrd BUILD: the initrd against the tree it was made from
 # (BUILD/linux/root) and the native programs ($LX_NATIVE, the Makefile's
-# POSIX_PROGS: BUILD/user/posix/NAME.elf as /bin/NAME).  Module paths elsewhere stay relative: the kernel keeps only
-# 47 bytes of a module's command line.
+# POSIX_PROGS: BUILD/user/posix/NAME.elf as /bin/NAME).  Absolute paths
+# here only: QEMU's module paths stay relative, as the kernel keeps only 47
+# bytes of a module's command line.
 check_initrd() {
 	local tap=$out/lxinitrd.tap build root tmp bad n
 	build=$(cd "$1" && pwd) || return 1

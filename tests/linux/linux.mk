@@ -58,8 +58,13 @@ $(LX)/applets.txt: $(LX)/root/bin/busybox
 	$(Q)for a in $$(cat $@.tmp); do ln -sfn busybox $(LX)/root/bin/$$a; done
 	$(Q)mv $@.tmp $@
 
-# The initrd's share, as arguments to tools/mkinitrd (one a line).
-$(LX)/initrd.list: $(LX)/applets.txt $(LX_PROGS) $(LX_CASES)
+# The initrd's share, as arguments to tools/mkinitrd (one a line).  A case
+# whose source is gone leaves $(LX)/root/tests too (the host runs what is
+# there); the directory is a prerequisite so that a removal counts.
+$(LX)/initrd.list: $(LX)/applets.txt $(LX_PROGS) $(LX_CASES) tests/linux/cases
+	$(Q)for f in $(LX)/root/tests/*; do \
+		case " $(LX_CASES) " in *" $$f "*) ;; *) rm -f "$$f" ;; esac; \
+	done
 	$(Q){ echo "/bin/busybox=$(LX)/root/bin/busybox"; \
 		sed 's|.*|/bin/&->/bin/busybox|' $(LX)/applets.txt; \
 		$(foreach p,$(LX_PROGS),echo "/bin/$(notdir $(p))=$(p)";) \
