@@ -30,6 +30,7 @@ fi
 median() { # LOG NAME: the figure's median, or nothing
 	sed -nE "s/^lxbench $2 median=([0-9]+) .*/\1/p" "$1" | head -n 1
 }
+echo
 echo "Linux system calls, guest instructions per operation (median; the same"
 echo "static musl binary, QEMU -cpu max -icount shift=0):"
 printf '%-16s %10s %10s %8s\n' figure Tessera Linux ratio
