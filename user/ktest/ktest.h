@@ -140,6 +140,7 @@ void test_devices(void);
 void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
+void test_cpu(void);
 void test_capctrl(void);
 void test_mutex(void);
 void test_fuzz(void);
