@@ -29,6 +29,7 @@ extern struct tess_alloc *ka;
 #define KT_VA_FAULTS 0x0000070000000000ul
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
+#define KT_VA_CPU 0x00000a0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the

@@ -46,9 +46,11 @@ void gdt_init(void)
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: all ports denied */
 
 	struct desc_ptr p = {sizeof(gdt) - 1, (u64)gdt};
+	/* DS and ES are null: 64-bit mode does not use them, and user mode
+	 * then finds no kernel selector in them. */
 	__asm__ volatile("lgdt %0\n\t"
-			 "movw %w1, %%ds\n\t"
-			 "movw %w1, %%es\n\t"
+			 "movw %w4, %%ds\n\t"
+			 "movw %w4, %%es\n\t"
 			 "movw %w1, %%ss\n\t"
 			 "pushq %2\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
