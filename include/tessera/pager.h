@@ -12,7 +12,8 @@
 #define PAGER_CSPACE_BITS 12
 #define PAGER_SLOT_CSPACE 0  /* its root CSpace */
 #define PAGER_SLOT_CONSOLE 1 /* the kernel console, badged in its colour */
-#define PAGER_SLOT_WINDOW 2  /* its container's window (if the manifest gives one) */
+#define PAGER_SLOT_WINDOW                                                      \
+	2 /* its container's window (if the manifest gives one) */
 #define PAGER_SLOT_TIMER 3   /* the timer */
 #define PAGER_SLOT_UNTYPED 4 /* its memory: all its to use */
 #define PAGER_SLOT_SPACE 5   /* its own space */
@@ -24,11 +25,13 @@
  * exchange registers, capability control, mutex), with every right and
  * the generic bits, so it can replicate, deduce, share and grant them. */
 
-#define PAGER_BOOTINFO_ADDR 0x00007fffff000000ull /* read-only, passed in rdi */
-#define PAGER_MODULE_AREA 0x0000100000000000ull   /* modules, read-only */
+/* The boot-info page: read-only, its address passed in rdi. */
+#define PAGER_BOOTINFO_ADDR 0x00007fffff000000ull
+#define PAGER_MODULE_AREA 0x0000100000000000ull /* modules, read-only */
 #define PAGER_STACK_TOP 0x00007ffffe000000ull
 #define PAGER_STACK_PAGES 16
-#define PAGER_UTCB_ADDR (PAGER_BOOTINFO_ADDR + 0x1000) /* its UTCB, read-write */
+#define PAGER_UTCB_ADDR                                                        \
+	(PAGER_BOOTINFO_ADDR + 0x1000) /* its UTCB, read-write */
 /* Its ELF segments must lie in [PAGER_IMAGE_START, PAGER_IMAGE_END): the
  * root task refuses an image that reaches further.  It starts at its entry
  * point with rsp = PAGER_STACK_TOP - 8 and rdi = PAGER_BOOTINFO_ADDR. */
@@ -50,16 +53,16 @@ struct pager_module {
 
 struct pager_bootinfo {
 	uint64_t magic;
-	uint32_t cid;           /* its container */
-	uint32_t tid;           /* its own thread id */
-	uint32_t root_tid;      /* the root task (its pager) */
-	uint32_t untyped_bits;  /* size of the untyped in PAGER_SLOT_UNTYPED */
+	uint32_t cid;	       /* its container */
+	uint32_t tid;	       /* its own thread id */
+	uint32_t root_tid;     /* the root task (its pager) */
+	uint32_t untyped_bits; /* size of the untyped in PAGER_SLOT_UNTYPED */
 	uint64_t tsc_hz;
 	uint32_t n_modules;
 	uint32_t spare;
 	struct pager_module modules[PAGER_MAX_MODULES]; /* e.g. the initrd */
-	char name[32];          /* the container's name */
-	char args[256];         /* the manifest's `args` line (mm0: the init program) */
+	char name[32];	/* the container's name */
+	char args[256]; /* the manifest's `args` line (mm0: the init program) */
 };
 
 #endif

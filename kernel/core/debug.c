@@ -17,23 +17,34 @@
 #define DUMP_MAX_LINES 512
 
 static const char *const type_names[] = {
-	[CAP_NULL] = "null",       [CAP_UNTYPED] = "Untyped",
-	[CAP_CSPACE] = "CSpace",   [CAP_THREAD] = "Thread",
-	[CAP_SPACE] = "Space",     [CAP_PDPT] = "PDPT",
-	[CAP_PD] = "PD",           [CAP_PT] = "PT",
-	[CAP_PAGE] = "Page",       [CAP_LARGE_PAGE] = "LargePage",
-	[CAP_CONTAINER] = "Container", [CAP_CONSOLE] = "Console",
-	[CAP_WINDOW] = "Window",   [CAP_TIMER] = "Timer",
-	[CAP_DEBUG] = "Debug",     [CAP_IPC] = "IPC",
-	[CAP_TCTRL] = "ThreadControl", [CAP_EXREGS] = "ExRegs",
-	[CAP_CAPCTRL] = "CapControl", [CAP_MUTEX] = "Mutex",
+    [CAP_NULL] = "null",
+    [CAP_UNTYPED] = "Untyped",
+    [CAP_CSPACE] = "CSpace",
+    [CAP_THREAD] = "Thread",
+    [CAP_SPACE] = "Space",
+    [CAP_PDPT] = "PDPT",
+    [CAP_PD] = "PD",
+    [CAP_PT] = "PT",
+    [CAP_PAGE] = "Page",
+    [CAP_LARGE_PAGE] = "LargePage",
+    [CAP_CONTAINER] = "Container",
+    [CAP_CONSOLE] = "Console",
+    [CAP_WINDOW] = "Window",
+    [CAP_TIMER] = "Timer",
+    [CAP_DEBUG] = "Debug",
+    [CAP_IPC] = "IPC",
+    [CAP_TCTRL] = "ThreadControl",
+    [CAP_EXREGS] = "ExRegs",
+    [CAP_CAPCTRL] = "CapControl",
+    [CAP_MUTEX] = "Mutex",
 };
 
 static const char *type_name(u8 t)
 {
 	if (t == CAP_ZOMBIE)
 		return "zombie";
-	return t < ARRAY_SIZE(type_names) && type_names[t] ? type_names[t] : "?";
+	return t < ARRAY_SIZE(type_names) && type_names[t] ? type_names[t]
+							   : "?";
 }
 
 static void print_cap(const struct cap *c, int indent)
@@ -41,8 +52,9 @@ static void print_cap(const struct cap *c, int indent)
 	kprintf("%*s%s", indent, "", type_name(c->type));
 	switch (c->type) {
 	case CAP_UNTYPED:
-		kprintf(" phys=%lx size=2^%lu used=%lu free=%lu", untyped_phys(c),
-			c->data[0], untyped_used(c), untyped_remaining(c));
+		kprintf(" phys=%lx size=2^%lu used=%lu free=%lu",
+			untyped_phys(c), c->data[0], untyped_used(c),
+			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
 		kprintf(" slots=%lu", 1ul << c->data[0]);
@@ -58,20 +70,24 @@ static void print_cap(const struct cap *c, int indent)
 		kprintf(" badge=%lu", c->data[0]);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1], c->rights,
-			c->data[0]);
+		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1],
+			c->rights, c->data[0]);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
 			struct space *s;
 			vaddr_t va;
-			kprintf(" phys=%lx rights=%x", vspace_object_phys(c), c->rights);
+			kprintf(" phys=%lx rights=%x", vspace_object_phys(c),
+				c->rights);
 			if (vspace_mapping(c, &s, &va))
-				kprintf(" mapped at %lx in space %u", va, s->spid);
+				kprintf(" mapped at %lx in space %u", va,
+					s->spid);
 		} else if (cap_is_scope(c->type)) {
-			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x owner=%lu",
-				c->data[1] & 0xffffffff, c->data[0] & 0xffffffff,
-				c->data[0] >> 32, c->rights, c->data[1] >> 32);
+			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x "
+				"owner=%lu",
+				c->data[1] & 0xffffffff,
+				c->data[0] & 0xffffffff, c->data[0] >> 32,
+				c->rights, c->data[1] >> 32);
 		}
 		break;
 	}
@@ -119,14 +135,17 @@ long sys_debug_dump(const u64 *a)
 
 	if (r)
 		return r;
-	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS | DUMP_THREADS))
+	if (a[1] &
+	    ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS | DUMP_THREADS))
 		return -E_INVAL;
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
 	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);
 		if (root->type == CAP_CSPACE) {
 			struct cap *slots = (struct cap *)root->obj;
-			for (u64 i = 0; i < (1ull << root->data[0]) && lines < DUMP_MAX_LINES; i++) {
+			for (u64 i = 0; i < (1ull << root->data[0]) &&
+					lines < DUMP_MAX_LINES;
+			     i++) {
 				if (cap_is_null(&slots[i]))
 					continue;
 				kprintf("  slot %04lx: ", i);
@@ -138,18 +157,23 @@ long sys_debug_dump(const u64 *a)
 		}
 	}
 	if (a[1] & DUMP_CAPLISTS) {
-		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST], SPACE_LIST_SLOTS);
-		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD], SPACE_LIST_SLOTS);
+		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST],
+			  SPACE_LIST_SLOTS);
+		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
+			  SPACE_LIST_SLOTS);
 		if (cur->container)
-			dump_list("container", cur->container->slots, CONTAINER_LIST_SLOTS);
+			dump_list("container", cur->container->slots,
+				  CONTAINER_LIST_SLOTS);
 	}
 	if (a[1] & DUMP_THREADS) {
 		for (u32 i = 0; i < thread_count(); i++) {
 			struct thread *t = thread_by_index(i);
 			if (t)
-				kprintf("  thread %x %-8s state=%u wait=%u prio=%u space=%u pager=%x\n",
-					t->tid, t->name, t->state, t->wait, t->prio,
-					t->space ? t->space->spid : 0, t->pager);
+				kprintf("  thread %x %-8s state=%u wait=%u "
+					"prio=%u space=%u pager=%x\n",
+					t->tid, t->name, t->state, t->wait,
+					t->prio, t->space ? t->space->spid : 0,
+					t->pager);
 		}
 	}
 	kprintf("--- end of dump\n");

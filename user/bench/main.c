@@ -86,8 +86,9 @@ static void bench_roundtrip(const char *name, uint32_t server, uint32_t flags)
 static void bench_ipc(void)
 {
 	struct tess_thread s;
-	long r = tess_thread_spawn(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
-				   server_stack + sizeof(server_stack), TID_NIL, &s);
+	long r =
+	    tess_thread_spawn(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
+			      server_stack + sizeof(server_stack), TID_NIL, &s);
 	if (r) {
 		printf("bench ipc: spawn failed: %s\n", tess_strerror(r));
 		return;
@@ -96,19 +97,22 @@ static void bench_ipc(void)
 	bench_roundtrip("ipc_roundtrip_same_space", s.tid, IPC_SHORT);
 	tess_thread_free(ba, &s);
 
-	r = tess_thread_spawn_copy(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
-				   server_stack + sizeof(server_stack), TID_NIL, 22, &s);
+	r = tess_thread_spawn_copy(
+	    ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
+	    server_stack + sizeof(server_stack), TID_NIL, 22, &s);
 	if (r) {
-		printf("bench ipc: spawn in a copied space failed: %s\n", tess_strerror(r));
+		printf("bench ipc: spawn in a copied space failed: %s\n",
+		       tess_strerror(r));
 		return;
 	}
 	tess_thread_switch(s.tid);
 	bench_roundtrip("ipc_roundtrip_xspace", s.tid, IPC_SHORT);
 	tess_thread_free(ba, &s);
 
-	r = tess_thread_spawn_copy(ba, echo_server,
-				   (void *)(uintptr_t)(IPC_EXTENDED | IPC_SIZE(IPC_EXTENDED_MAX)),
-				   server_stack + sizeof(server_stack), TID_NIL, 22, &s);
+	r = tess_thread_spawn_copy(
+	    ba, echo_server,
+	    (void *)(uintptr_t)(IPC_EXTENDED | IPC_SIZE(IPC_EXTENDED_MAX)),
+	    server_stack + sizeof(server_stack), TID_NIL, 22, &s);
 	if (r)
 		return;
 	tess_thread_switch(s.tid);
@@ -144,8 +148,9 @@ static void bench_fault(void)
 	struct task_ids me;
 
 	tess_getid(&me);
-	long r = tess_thread_spawn(ba, faulter, (void *)(uintptr_t)me.tid,
-				   client_stack + sizeof(client_stack), me.tid, &f);
+	long r =
+	    tess_thread_spawn(ba, faulter, (void *)(uintptr_t)me.tid,
+			      client_stack + sizeof(client_stack), me.tid, &f);
 	if (r)
 		return;
 	memset(&m, 0, sizeof(m));
@@ -178,8 +183,8 @@ static void bench_switch(void)
 	struct task_ids me;
 	tess_getid(&me);
 	other_tid = me.tid;
-	if (tess_thread_spawn(ba, yielder, NULL, server_stack + sizeof(server_stack),
-			      TID_NIL, &y))
+	if (tess_thread_spawn(ba, yielder, NULL,
+			      server_stack + sizeof(server_stack), TID_NIL, &y))
 		return;
 	for (int i = 0; i < N + WARMUP; i++) {
 		uint64_t t0 = rdtsc();

@@ -42,6 +42,7 @@ _Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
 
 static struct cpu cpu0;
 static u8 fpu_initial[512] __attribute__((aligned(16)));
+static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
@@ -99,6 +100,9 @@ void cpu_init(void)
 	 * register 0 (fninit leaves their contents; they are the firmware's)
 	 * and MXCSR's default, all exceptions masked. */
 	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
+	mxcsr_mask = *(u32 *)&fpu_initial[28];
+	if (!mxcsr_mask)
+		mxcsr_mask = 0xffbf; /* the architectural default */
 	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
 	*(u32 *)&fpu_initial[24] = 0x1f80;
 }
@@ -237,4 +241,30 @@ void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
 	}
+}
+
+/* The FPU state of a thread other than the running one is in its save
+ * area (arch_switch saves it); the running thread's is in the CPU. */
+void arch_fpu_read(struct thread *t, u8 image[512])
+{
+	if (t == cpu0.current)
+		__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
+	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
+}
+
+/* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
+int arch_fpu_check(const u8 image[512])
+{
+	u32 mxcsr;
+	memcpy(&mxcsr, image + 24, sizeof(mxcsr));
+	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
+}
+
+void arch_fpu_write(struct thread *t, const u8 image[512])
+{
+	memcpy(t->arch.fpu, image, sizeof(t->arch.fpu));
+	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
+	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
+	if (t == cpu0.current)
+		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
 }

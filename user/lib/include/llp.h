@@ -12,15 +12,36 @@
 
 #define CONSOLE BOOT_SLOT_CONSOLE
 
-static inline long kputc(cptr_t cap, int ch) { return tess_console_putc(cap, ch); }
-static inline long capputchar(cptr_t w, int ch) { return tess_window_putc(w, ch); }
-static inline long capcls(cptr_t w) { return tess_window_cls(w); }
-static inline long capsetAttr(cptr_t w, unsigned a) { return tess_window_set_attr(w, a); }
-static inline long capmove(cptr_t src, cptr_t dst) { return tess_cap_move(src, dst); }
-static inline long capcopy(cptr_t src, cptr_t dst) { return tess_cap_copy(src, dst); }
-static inline long capclear(cptr_t slot) { return tess_cap_delete(slot); }
-static inline long retype(cptr_t ucap, unsigned type, unsigned bits, cptr_t slot,
-			  unsigned num)
+static inline long kputc(cptr_t cap, int ch)
+{
+	return tess_console_putc(cap, ch);
+}
+static inline long capputchar(cptr_t w, int ch)
+{
+	return tess_window_putc(w, ch);
+}
+static inline long capcls(cptr_t w)
+{
+	return tess_window_cls(w);
+}
+static inline long capsetAttr(cptr_t w, unsigned a)
+{
+	return tess_window_set_attr(w, a);
+}
+static inline long capmove(cptr_t src, cptr_t dst)
+{
+	return tess_cap_move(src, dst);
+}
+static inline long capcopy(cptr_t src, cptr_t dst)
+{
+	return tess_cap_copy(src, dst);
+}
+static inline long capclear(cptr_t slot)
+{
+	return tess_cap_delete(slot);
+}
+static inline long retype(cptr_t ucap, unsigned type, unsigned bits,
+			  cptr_t slot, unsigned num)
 {
 	return tess_retype(ucap, type, bits, slot, num);
 }
@@ -50,16 +71,32 @@ static inline long allocPDPT(cptr_t ucap, cptr_t slot)
 }
 static inline long mapPage(cptr_t cap, uintptr_t addr)
 {
-	return tess_map(cap, SPACE_SELF, addr, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	return tess_map(cap, SPACE_SELF, addr,
+			RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 }
 static inline long mapPageTable(cptr_t cap, uintptr_t addr)
 {
 	return tess_map(cap, SPACE_SELF, addr, 0);
 }
-static inline long remaining(cptr_t ucap) { return tess_remaining(ucap); }
-static inline long allocBuffer(cptr_t ucap, uintptr_t addr) { return tess_alloc_buffer(ucap, addr); }
-static inline long printBuffer(cptr_t w) { return tess_print_buffer(w); }
-static inline long printString(cptr_t w, const char *s) { return tess_print_string(w, s); }
-static inline long getTicks(cptr_t t) { return tess_timer_ticks(t); }
+static inline long remaining(cptr_t ucap)
+{
+	return tess_remaining(ucap);
+}
+static inline long allocBuffer(cptr_t ucap, uintptr_t addr)
+{
+	return tess_alloc_buffer(ucap, addr);
+}
+static inline long printBuffer(cptr_t w)
+{
+	return tess_print_buffer(w);
+}
+static inline long printString(cptr_t w, const char *s)
+{
+	return tess_print_string(w, s);
+}
+static inline long getTicks(cptr_t t)
+{
+	return tess_timer_ticks(t);
+}
 
 #endif
