@@ -1,10 +1,15 @@
 /*
  * Space ids and the life of Space objects.
  *
- * The space table maps a space id to its struct space.  Each id carries a
- * generation, bumped when the id is given to a new space, so a Page or
- * table capability's mapping record (id, generation) goes stale by itself
- * when its space dies: no capability has to be found and updated.
+ * The space table maps a space id to its struct space.  An id is
+ * generation << 12 | index: the index picks the table entry (1..4095), the
+ * generation (the entry's use count, low 20 bits) makes the id of a new
+ * space differ from that of the space the entry held before, as thread ids
+ * do.  So a scope capability or an owner naming a space id never covers a
+ * later space (until the same entry has been used 2^20 more times), and a
+ * Page or table capability's mapping record (id, full generation) goes
+ * stale by itself when its space dies: no capability has to be found and
+ * updated.
  */
 #include "space.h"
 #include "thread.h"
@@ -38,8 +43,10 @@ void space_object_init(struct space *s, void *root_table)
 	space_next = id + 1 < MAX_SPACES ? id + 1 : 1;
 	space_free--;
 	space_table[id] = s;
-	s->spid = id;
 	s->gen = ++space_gen[id];
+	s->spid = (s->gen & ((1u << (32 - SPID_INDEX_BITS)) - 1))
+		      << SPID_INDEX_BITS |
+		  id;
 	s->cid = 0;
 	arch_space_init(s, root_table);
 }
@@ -61,19 +68,18 @@ void space_object_destroy(struct space *s)
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
-	space_table[s->spid] = NULL;
+	space_table[SPID_INDEX(s->spid)] = NULL;
 	space_free++;
 }
 
 struct space *space_lookup(u32 spid, u32 gen)
 {
-	if (spid == 0 || spid >= MAX_SPACES)
-		return NULL;
-	struct space *s = space_table[spid];
-	return s && s->gen == gen ? s : NULL;
+	struct space *s = space_table[SPID_INDEX(spid)];
+	return s && s->spid == spid && s->gen == gen ? s : NULL;
 }
 
 struct space *space_by_id(u32 spid)
 {
-	return spid && spid < MAX_SPACES ? space_table[spid] : NULL;
+	struct space *s = space_table[SPID_INDEX(spid)];
+	return s && s->spid == spid ? s : NULL;
 }

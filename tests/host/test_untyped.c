@@ -385,9 +385,11 @@ static void test_space_limit(void)
 	t_ok(space_by_id(id) == NULL, "delete one: its id is free");
 	T_EQ(kw_retype(w2.ut, CAP_SPACE, 0, &bb[4], 1), 0, "now one more fits");
 	struct space *s = (struct space *)bb[4].obj;
-	t_ok(s->spid == id && s->gen != gen && space_lookup(id, gen) == NULL &&
-		 space_lookup(id, s->gen) == s,
-	     "... it has the freed id with a new generation");
+	t_ok(SPID_INDEX(s->spid) == SPID_INDEX(id) && s->spid != id &&
+		 s->gen != gen && space_lookup(id, gen) == NULL &&
+		 space_lookup(s->spid, s->gen) == s && space_by_id(id) == NULL,
+	     "... it has the freed entry, with a new generation in its id: "
+	     "the old id names nothing");
 	t_ok(kw_invariants_ok(), "invariants hold");
 	kw_fini(&w2);
 }
