@@ -53,18 +53,23 @@ void space_object_init(struct space *s, void *root_table)
 
 /*
  * The last capability to the space is going.  Its threads stop and lose
- * it; its id is released (every mapping record naming it is now stale);
- * if its page tables are loaded, the kernel's own are loaded instead so
- * the memory can be reused.  Its slots are emptied by the caller (delete.c).
+ * it; they can never run again (THREAD_RUN needs a space), so whoever
+ * waits for one of them stops waiting, as when a thread is destroyed
+ * (ipc_cancel: senders queued to it, receives from it alone, faults it
+ * was to answer, sides parked in a copy it was doing).  Its id is
+ * released (every mapping record naming it is now stale); if its page
+ * tables are loaded, the kernel's own are loaded instead so the memory can
+ * be reused.  Its slots are emptied by the caller (delete.c).
  */
 void space_object_destroy(struct space *s)
 {
 	while (s->threads) {
 		struct thread *t = s->threads;
-		if (t->flags & THREAD_F_ROOT)
-			root_task_exited(
-			    -1); /* its space is gone: so is the system */
-		thread_stop(t);
+		if (t->flags & THREAD_F_ROOT) /* the system goes with it */
+			root_task_exited(-1);
+		thread_cancel(t, true);
+		if (t->state != TS_DEAD)
+			t->state = TS_INACTIVE;
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
