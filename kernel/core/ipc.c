@@ -443,9 +443,9 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags)
 			wake_with(s, err); /* did not fit: fail that sender,
 					      look again */
 	}
-	/* `from` was alive when the call began; it may have gone while the
-	 * send phase waited for a page of an extended copy. */
-	if (sender_gone(from))
+	/* An extended send phase may have waited for a page: `from`, alive
+	 * when the call began, may be gone now. */
+	if (unlikely(ipc_type(flags) == IPC_EXTENDED) && sender_gone(from))
 		return -E_ABORTED;
 	if (flags & IPC_NONBLOCK)
 		return -E_WOULDBLOCK;
