@@ -11,7 +11,8 @@
  * What must hold (W^X): no kernel page is both writable and executable.
  * The kernel image is mapped page by page: text read and execute, rodata
  * read only, data and bss read and write; the physical window is read and
- * write, never executable (with NX).  Kernel entries are global and never
+ * write, never executable (with NX), except its view of the kernel's text
+ * and read-only data, which is read only.  Kernel entries are global and never
  * user-accessible.  A checking kernel verifies this at boot.
  */
 #include "cpu.h"
@@ -80,8 +81,31 @@ static void map_kernel_image(void)
 	pdpt[PDPT_INDEX(KERNEL_VBASE)] = virt_to_phys(pd) | PTE_P | PTE_W;
 }
 
+/*
+ * The physical map's view of the kernel's text and read-only data is read
+ * only too: the 2 MiB pages that hold them are split into 4 KiB pages.
+ */
+static void protect_image_alias(u64 *physmap_pdpt)
+{
+	paddr_t lo = virt_to_phys(_text_start), hi = virt_to_phys(_rodata_end);
+	const u64 large = 1ull << 21;
+
+	for (paddr_t big = ALIGN_DOWN(lo, large); big < hi; big += large) {
+		u64 *pd = phys_to_virt(physmap_pdpt[big >> 30] & PTE_ADDR);
+		u64 *pt = alloc_table();
+		for (unsigned i = 0; i < 512; i++) {
+			paddr_t pa = big + (u64)i * PAGE_SIZE;
+			bool ro = pa >= lo && pa < hi;
+			pt[i] =
+			    pa | PTE_P | PTE_G | nx_bit() | (ro ? 0 : PTE_W);
+		}
+		pd[PD_INDEX(big)] = virt_to_phys(pt) | PTE_P | PTE_W;
+	}
+}
+
 #ifdef TESS_CHECK
-/* W^X over every kernel mapping below `t` (a table of `level`, 0 = PML4). */
+/* W^X over every kernel mapping below `t` (a table of `level`, 0 = PML4),
+ * and no writable mapping of the kernel's text or read-only data. */
 static void check_wx(const u64 *t, int level, u64 base)
 {
 	for (unsigned i = level ? 0 : 256; i < 512; i++) {
@@ -97,6 +121,14 @@ static void check_wx(const u64 *t, int level, u64 base)
 			continue;
 		}
 		bool text = va >= (u64)_text_start && va < (u64)_text_end;
+		u64 span = 1ull << (39 - 9 * level);
+		paddr_t pa = e & PTE_ADDR & ~(span - 1);
+		if ((e & PTE_W) && pa < virt_to_phys(_rodata_end) &&
+		    pa + span > virt_to_phys(_text_start))
+			panic(
+			    "kernel mapping at %lx writes the kernel's text or "
+			    "read-only data",
+			    va);
 		if ((e & PTE_W) && !(e & PTE_NX) && arch_has_nx())
 			panic(
 			    "kernel mapping at %lx is writable and executable",
@@ -129,6 +161,7 @@ void paging_init(u64 mem_top)
 		pdpt[gb] = virt_to_phys(pd) | PTE_P | PTE_W;
 	}
 	kpml4[256] = virt_to_phys(pdpt) | PTE_P | PTE_W;
+	protect_image_alias(pdpt);
 	map_kernel_image();
 	/* Drop the identity map: user spaces own the lower half.  The boot
 	 * entries were not global: reloading CR3 drops them all. */
