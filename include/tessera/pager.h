@@ -42,6 +42,34 @@
 #define PAGER_FREE_VA_START 0x0000200000000000ull
 #define PAGER_FREE_VA_END 0x0000700000000000ull
 
+/*
+ * The LLP lab's layout (manifest `layout lab`, docs/manifest.md), for
+ * programs written for the lab (user/lib/llp, docs/llp.md).  A lab
+ * capability address is one byte per level, so it reaches root slots
+ * 0..255 only (LAB_SLOTS): those hold what the lab's kernel.c gives a
+ * process, its own CSpace, the console (unless `noconsole`), its window
+ * (rights CAN_setAttr|CAN_putchar unless `perms` says otherwise) and its
+ * memory, and are otherwise empty but for `timer SLOT BITS`.  Tessera's
+ * own capabilities sit beyond them: its Space and Thread, and an untyped
+ * of 2^LAB_RESERVE_BITS bytes for the lab's kmapPage (which takes no
+ * capability in the lab); from LAB_SLOT_FREE on, the lab layer's own.
+ */
+#define LAB_SLOT_CSPACE 0
+#define LAB_SLOT_CONSOLE 1
+#define LAB_SLOT_WINDOW 2
+#define LAB_SLOT_UNTYPED 3
+#define LAB_SLOTS 256
+#define LAB_SLOT_SPACE 0x100
+#define LAB_SLOT_THREAD 0x101
+#define LAB_SLOT_RESERVE 0x102
+#define LAB_SLOT_FREE 0x110
+#define LAB_RESERVE_BITS 20
+/* Its thread has no UTCB (the lab's allocBuffer makes one), and page
+ * directories cover the lab's user space [0, LAB_USER_TOP), so that there,
+ * as with the lab's two-level paging, a page table is all mapPageTable
+ * needs.  LAB_USER_TOP is the lab's KERNEL_SPACE. */
+#define LAB_USER_TOP 0xc0000000ull
+
 #define PAGER_BOOTINFO_MAGIC 0x7e55e4a9a9e70001ull
 #define PAGER_MAX_MODULES 4
 

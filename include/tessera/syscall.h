@@ -67,6 +67,8 @@ enum tess_syscall {
 #define DUMP_CDT 2	/* the derivation tree below each of those caps */
 #define DUMP_CAPLISTS 4 /* the caller's capability lists */
 #define DUMP_THREADS 8	/* every thread: id, state, priority, space */
+/* every capability in the system, machine-readable (tools/captree.py) */
+#define DUMP_CAPTREE 16
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */
