@@ -77,9 +77,9 @@ int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 static u64 zeroed_end(const struct cap *u)
 {
 	u64 z = u->data[0] & ZEROED_END_MASK;
+	/* Reset (no children, an old watermark): that memory may be dirty. */
 	if (!u->child && u->data[1])
-		return 0; /* reset: the memory below the old watermark is dirty
-			   */
+		return 0;
 	return z > u->data[1] ? z : 0;
 }
 

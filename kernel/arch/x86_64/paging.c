@@ -12,8 +12,8 @@
  * The kernel image is mapped page by page: text read and execute, rodata
  * read only, data and bss read and write; the physical window is read and
  * write, never executable (with NX), except its view of the kernel's text
- * and read-only data, which is read only.  Kernel entries are global and never
- * user-accessible.  A checking kernel verifies this at boot.
+ * and read-only data, which is read only.  Kernel entries are global and
+ * never user-accessible.  A checking kernel verifies this at boot.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -46,11 +46,6 @@ static u64 *alloc_table(void)
 	return t;
 }
 
-/*
- * Map all of physical memory below mem_top (at least 4 GiB, so the local
- * APIC and other MMIO in the top GiB are reachable) at PHYSMAP_BASE with
- * 2 MiB pages.  The range 3..4 GiB is the PC's MMIO hole: uncached.
- */
 static u64 nx_bit(void)
 {
 	return arch_has_nx() ? PTE_NX : 0;
@@ -141,6 +136,11 @@ static void check_wx(const u64 *t, int level, u64 base)
 }
 #endif
 
+/*
+ * Map all of physical memory below mem_top (at least 4 GiB, so the local
+ * APIC and other MMIO in the top GiB are reachable) at PHYSMAP_BASE with
+ * 2 MiB pages.  The range 3..4 GiB is the PC's MMIO hole: uncached.
+ */
 void paging_init(u64 mem_top)
 {
 	u64 top = ALIGN_UP(MAX(mem_top, 4ull << 30), 1ull << 30);
