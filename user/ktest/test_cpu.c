@@ -31,7 +31,6 @@ static uint8_t *send_page;
 #define VEC_UD 6
 #define VEC_NP 11
 #define VEC_GP 13
-#define VEC_PF 14
 #define LDT_SELECTOR 0x0f /* LDT index 1 (linear address 8), TI, RPL 3 */
 #define REPORT 0xc9u
 
