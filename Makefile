@@ -5,6 +5,9 @@
 #   make test     host unit tests, then the QEMU test suites
 #   make debug    like run, stopped at the first instruction for gdb
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
+#   make iso      a bootable CD image (BIOS, GRUB): build/tessera.iso
+#   make captree  the capability tree of the running system: build/captree.svg
+#   make linux-check  the Linux conformance suite under Linux 6.1 in QEMU
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -90,6 +93,7 @@ endef
 $(call native_dir,root,user/root)
 $(eval $(call user_prog,mm0,$(call objs_of,user/mm0) $(call objs_of,user/mm0/linux)))
 $(call native_dir,demo,user/demos/demo)
+include user/llp/llp.mk
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
 # and the libc.  They run in the POSIX container, served by mm0.
@@ -109,47 +113,53 @@ POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 
-# The initrd: every POSIX program as /bin/NAME, and the tree under
-# user/initrd/ as it is (tools/mkinitrd writes a cpio "newc" archive).
+# Static Linux binaries: busybox, the musl programs and the conformance
+# suite (tests/linux/linux.mk).
+include tests/linux/linux.mk
+
+# The initrd: every POSIX program as /bin/NAME, the tree under
+# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
-		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
+		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
-# Linux programs for the Linux unit suite: user/linux-tests/NAME.c built
-# unmodified for Linux with musl-gcc -static (a "// lxt-cflags:" line in
-# the source adds flags), packed as /bin/lxt-NAME beside the runner
-# /bin/lxrun, /bin/busybox and the shell scripts of user/linux-tests/sh/
-# (in /lxt/sh/) in an initrd of their own.  start.c is built
-# a second time as a static-PIE; dyn-hello is dynamically linked, to be
-# refused.
+# The unit tests of mm0's Linux personality: user/linux-tests/NAME.c
+# built unmodified for Linux with musl-gcc -static (a "// lxt-cflags:"
+# line in the source adds flags), packed as /bin/lxt-NAME beside their
+# runner /bin/lxunit, /bin/busybox and the shell scripts of
+# user/linux-tests/sh/ (in /lxt/sh/) in an initrd of their own.  start.c
+# is built a second time as a static-PIE; dyn-hello is dynamically
+# linked, to be refused.  (The conformance suite, with the host as its
+# oracle, is tests/linux/.)
 MUSL_GCC := musl-gcc
 MUSL_LIB := /usr/lib/x86_64-linux-musl
 LXT_DIR := $(BUILD)/linux-tests
-LXT_NAMES := $(filter-out lxrun,$(basename $(notdir $(wildcard user/linux-tests/*.c))))
+LXT_NAMES := $(filter-out lxunit,$(basename $(notdir $(wildcard user/linux-tests/*.c))))
 LXT_BINS := $(patsubst %,$(LXT_DIR)/lxt-%,$(LXT_NAMES)) $(LXT_DIR)/lxt-start-pie
-$(LXT_DIR)/lxt-%: user/linux-tests/%.c user/linux-tests/lxt.h $(BUILD)/.deps
+$(LXT_DIR)/lxt-%: user/linux-tests/%.c user/linux-tests/lxt.h | $(BUILD)/.deps-linux
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $< $(shell sed -n 's|^// lxt-cflags: ||p' $<)
-$(LXT_DIR)/lxrun: user/linux-tests/lxrun.c $(BUILD)/.deps
+$(LXT_DIR)/lxunit: user/linux-tests/lxunit.c | $(BUILD)/.deps-linux
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $<
-$(LXT_DIR)/lxt-start-pie: user/linux-tests/start.c user/linux-tests/lxt.h $(BUILD)/.deps
+$(LXT_DIR)/lxt-start-pie: user/linux-tests/start.c user/linux-tests/lxt.h | $(BUILD)/.deps-linux
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_GCC) -fPIE -O2 -Wall -Werror -c $< -o $(LXT_DIR)/start-pie.o
 	$(Q)$(CC) -nostdlib -static-pie -Wl,-e,lxt_entry -o $@ $(MUSL_LIB)/rcrt1.o \
 		$(MUSL_LIB)/crti.o $(LXT_DIR)/start-pie.o $(MUSL_LIB)/libc.a $$($(CC) -print-libgcc-file-name) \
 		$(MUSL_LIB)/crtn.o
-$(LXT_DIR)/dyn-hello: user/linux-tests/lxrun.c $(BUILD)/.deps
+$(LXT_DIR)/dyn-hello: user/linux-tests/lxunit.c | $(BUILD)/.deps-linux
 	@mkdir -p $(@D)
 	$(Q)$(MUSL_GCC) -O2 -o $@ $<
 LXT_SH := $(wildcard user/linux-tests/sh/*)
-$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxrun $(LXT_DIR)/dyn-hello \
+$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxunit $(LXT_DIR)/dyn-hello \
 		$(LXT_SH)
-	$(Q)$(BUILD)/tools/mkinitrd $@ /bin/lxrun=$(LXT_DIR)/lxrun /bin/dyn-hello=$(LXT_DIR)/dyn-hello \
+	$(Q)$(BUILD)/tools/mkinitrd $@ /bin/lxunit=$(LXT_DIR)/lxunit /bin/dyn-hello=$(LXT_DIR)/dyn-hello \
 		/bin/busybox=/bin/busybox $(foreach p,$(LXT_BINS),/bin/$(notdir $(p))=$(p)) \
 		$(foreach f,$(LXT_SH),/lxt/sh/$(notdir $(f))=$(f))
 LINUX_UNIT_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/manifest.txt manifest,$\
@@ -164,16 +174,26 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initr
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
+# The CD image: GRUB and the kernel with SYSTEM_MODULES as Multiboot
+# modules (tools/mkiso.sh).  ISO_EXPECT is the line that says the system
+# booted from it is up (tools/iso-suite.sh).
+ISO := $(BUILD)/tessera.iso
+ISO_EXPECT := tessera: root task exited with status 0; powering off
+comma := ,
+SYSTEM_FILES = $(foreach w,$(subst $(comma), ,$(SYSTEM_MODULES)),$(if $(findstring /,$(w)),$(w)))
+$(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
+	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
+
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu test-linux bench deps clean format
+.PHONY: all run debug test test-host test-qemu test-lxunit bench deps clean format iso captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
-	$(BUILD)/initrd.cpio
+	$(BUILD)/initrd.cpio $(LX)/expected.log
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
-deps: $(BUILD)/.deps
+deps: $(BUILD)/.deps $(BUILD)/.deps-linux
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
 	@command -v $(QEMU) >/dev/null 2>&1 || { \
@@ -181,14 +201,20 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
-	@command -v $(MUSL_GCC) >/dev/null 2>&1 || { \
-		echo "installing musl-tools (apt-get)"; \
-		apt-get install -y --no-install-recommends musl-tools || \
-		{ apt-get update && apt-get install -y --no-install-recommends musl-tools; }; }
-	@test -x /bin/busybox || { \
-		echo "installing busybox-static (apt-get)"; \
-		apt-get install -y --no-install-recommends busybox-static || \
-		{ apt-get update && apt-get install -y --no-install-recommends busybox-static; }; }
+	@touch $@
+
+# $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
+apt_need = { $(1); } >/dev/null 2>&1 || { echo "installing $(2) (apt-get)"; \
+	apt-get install -y --no-install-recommends $(2) || \
+	{ apt-get update && apt-get install -y --no-install-recommends $(2); }; }
+$(BUILD)/.deps-iso:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v grub-mkrescue && [ -f /usr/lib/grub/i386-pc/cdboot.img ] \
+		&& command -v xorriso && command -v mformat,grub-common grub-pc-bin xorriso mtools)
+	@touch $@
+$(BUILD)/.deps-captree:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v dot && [ -x /usr/bin/python3 ],graphviz python3)
 	@touch $@
 
 # The whole system: the root task reads its manifest and starts the POSIX
@@ -205,9 +231,17 @@ debug: all deps
 	$(QEMU) $(QEMU_BASE) -nographic -s -S -kernel $(BUILD)/kernel.bin \
 		-initrd "$(SYSTEM_MODULES)"
 
+iso: $(ISO)
+	@echo "$(ISO): write it to a USB stick or a CD and boot a PC from it (README.md)"
+
+# Boot the system with the `captree` option and draw the capabilities the
+# kernel dumps: build/captree.svg (and .dot, and the serial log).
+captree: all deps $(BUILD)/.deps-captree
+	@tools/captree.sh $(BUILD)/kernel.bin "$(SYSTEM_MODULES)" $(BUILD)/captree
+
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu
+	@$(MAKE) --no-print-directory test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
 
 test-host:
@@ -216,26 +250,31 @@ test-host:
 
 export TEST_OUT := $(BUILD)/test
 
-test-qemu: all deps $(BUILD)/linux-unit.cpio
+test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
+	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
-	@$(MAKE) --no-print-directory test-linux
+	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
+	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
+		$(BUILD)/test/captree
+	@$(MAKE) --no-print-directory test-lxunit
 
-# The Linux suites alone (while working on mm0's Linux personality).
-test-linux: all deps $(BUILD)/linux-unit.cpio
+# The unit suites of mm0's Linux personality alone (user/linux-tests/).
+test-lxunit: all deps $(BUILD)/linux-unit.cpio
 	@mkdir -p $(BUILD)/test
-	@tools/run-suite.sh linux 300 -kernel $(BUILD)/kcheck.bin \
+	@tools/run-suite.sh lxunit 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(LINUX_UNIT_MODULES)"
-	@tools/run-suite.sh busybox 300 -kernel $(BUILD)/kernel.bin \
+	@tools/run-suite.sh lxbusybox 300 -kernel $(BUILD)/kernel.bin \
 		-initrd "$(BUSYBOX_MODULES)"
 
 bench: all deps
 	@tools/bench.sh $(BUILD)
+	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

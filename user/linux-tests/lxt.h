@@ -1,6 +1,6 @@
 /*
  * The Linux unit tests' helpers: TAP lines without numbers (the runner,
- * lxrun.c, numbers them), and raw system calls for the cases the libc
+ * lxunit.c, numbers them), and raw system calls for the cases the libc
  * would not let through (bad pointers, odd flags).
  *
  * Each test program is an ordinary Linux program built with musl-gcc

@@ -1,5 +1,5 @@
 /*
- * lxrun: the Linux unit suite's runner, a Linux program (musl, static)
+ * lxunit: the Linux unit suite's runner, a Linux program (musl, static)
  * started by mm0 as init (user/linux-tests/manifest.txt).
  *
  * It runs every /bin/lxt-* in name order (only those named on its
@@ -7,7 +7,7 @@
  * output
  * goes through a pipe, and prints the children's "ok - ..." lines as TAP
  * with numbers ("ok N - NAME: ..."), then one line per test for its exit
- * status (0 wanted), then the plan and "lxrun: N passed, N failed".
+ * status (0 wanted), then the plan and "lxunit: N passed, N failed".
  * Lines starting "# " pass through as they are (including "# expect:"
  * lines for the runner script); anything else is shown as a comment.
  * Its own exit status is 0: the failures are in the TAP lines.
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	struct dirent *e;
 
 	if (!d) {
-		printf("lxrun: cannot read /bin\n");
+		printf("lxunit: cannot read /bin\n");
 		return 1;
 	}
 	while ((e = readdir(d)) && n < MAX_TESTS)
@@ -145,6 +145,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		run(names[i]);
 	printf("1..%d\n", number);
-	printf("lxrun: %d passed, %d failed\n", number - failed, failed);
+	printf("lxunit: %d passed, %d failed\n", number - failed, failed);
 	return 0;
 }
