@@ -419,9 +419,48 @@ static void registers(void)
 	   "callee-saved registers come back after a handler clobbered them");
 }
 
+/* A handler that changes the SSE registers of the code it interrupted:
+ * they come back, because the frame keeps the FPU/SSE state. */
+static volatile int fpu_flag;
+static void on_fpu(int sig)
+{
+	__asm__ volatile("pxor %%xmm0, %%xmm0" ::: "xmm0");
+	fpu_flag = 1;
+}
+
+static void fpu_state(void)
+{
+	int p[2], st;
+	char c;
+	pipe(p);
+	pid_t pid = fork();
+	if (pid == 0) {
+		uint64_t got;
+		set(SIGUSR1, on_fpu, 0);
+		close(p[0]);
+		write(p[1], "r", 1);
+		__asm__ volatile("movq %[k], %%xmm0\n"
+				 "1: cmpl $0, %[flag]\n"
+				 "je 1b\n"
+				 "movq %%xmm0, %[got]\n"
+				 : [got] "=r"(got)
+				 : [k] "r"(0x1122334455667788ull), [flag] "m"(fpu_flag)
+				 : "xmm0", "cc");
+		_exit(got == 0x1122334455667788ull ? 0 : 1);
+	}
+	close(p[1]);
+	read(p[0], &c, 1);
+	close(p[0]);
+	kill(pid, SIGUSR1);
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "xmm0 of interrupted code survives a handler that clears it (status 0x%x)", st);
+}
+
 int main(void)
 {
 	handlers();
+	fpu_state();
 	children();
 	interrupted();
 	exceptions();

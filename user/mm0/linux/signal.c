@@ -27,10 +27,10 @@
  * SIGCONT), continue.
  *
  * The frame is Linux's rt_sigframe (abi.h) below the 128-byte red zone or
- * on the alternate stack; the handler returns through sa_restorer, which
- * makes rt_sigreturn.  The FPU/SSE state is not saved yet (fpstate 0): a
- * handler that uses SSE registers interrupted code could see them
- * change; the kernel's exchange_registers FPU access (K2) will close it.
+ * on the alternate stack, with the FPU/SSE state (exchange_registers'
+ * FXSAVE image) above it, where sigcontext.fpstate points; the handler
+ * returns through sa_restorer, which makes rt_sigreturn: registers, mask
+ * and FPU state come back from the frame.
  */
 #include <string.h>
 
@@ -104,13 +104,29 @@ static long regs_read(struct task *t, struct exregs *x)
 	return tess_exchange_registers(x, t->tid);
 }
 
-static long regs_write(struct task *t, struct exregs *x)
+/* Write t's registers from x (and its FPU/SSE state from the FXSAVE
+ * image `fpu`, unless NULL). */
+static long regs_write(struct task *t, struct exregs *x, const void *fpu)
 {
 	x->valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
 	x->flags = 0;
 	x->fs_base = t->lx.fs_base;
 	x->gs_base = t->lx.gs_base;
+	if (fpu) {
+		x->valid |= EXREGS_SET_FPU;
+		x->fpu = (uint64_t)fpu;
+	}
 	return tess_exchange_registers(x, t->tid);
+}
+
+/* t's FPU/SSE state as an FXSAVE image. */
+static long fpu_read(struct task *t, void *image)
+{
+	struct exregs x;
+	memset(&x, 0, sizeof(x));
+	x.flags = EXREGS_READ_FPU;
+	x.fpu = (uint64_t)image;
+	return tess_exchange_registers(&x, t->tid);
 }
 
 static void thread_action(struct task *t, uint32_t action)
@@ -236,7 +252,8 @@ static long frame_push(struct task *t, int sig, const struct lx_sigaction *act,
 		sp = ss->ss_sp + ss->ss_size;
 	else
 		sp -= RED_ZONE;
-	sp = (sp - LX_FXSAVE_SIZE) & ~63ull; /* room the FPU image will take */
+	sp = (sp - LX_FXSAVE_SIZE) & ~63ull;
+	uint64_t fpstate = sp;
 	sp -= sizeof(f);
 	sp = ((sp + 8) & ~15ull) - 8; /* as after a call: (rsp + 8) % 16 == 0 */
 
@@ -271,6 +288,7 @@ static long frame_push(struct task *t, int sig, const struct lx_sigaction *act,
 	m->err = err;
 	m->oldmask = oldmask;
 	m->cr2 = trapno == 14 ? src->addr : 0;
+	m->fpstate = fpstate;
 	f.uc.uc_sigmask = oldmask;
 	f.info.si_signo = sig;
 	f.info.si_code = src->code;
@@ -281,7 +299,9 @@ static long frame_push(struct task *t, int sig, const struct lx_sigaction *act,
 		f.info.u.kill.pid = src->pid;
 		f.info.u.kill.status = src->status;
 	}
-	if (mm_copy_out(t->proc->mm, sp, &f, sizeof(f)))
+	uint8_t fpu[LX_FXSAVE_SIZE] __attribute__((aligned(16)));
+	if (fpu_read(t, fpu) || mm_copy_out(t->proc->mm, fpstate, fpu, sizeof(fpu)) ||
+	    mm_copy_out(t->proc->mm, sp, &f, sizeof(f)))
 		return -EFAULT;
 
 	x->rip = act->handler;
@@ -342,7 +362,7 @@ static int deliver_one(struct task *t, struct exregs *x, uint64_t trapno,
 			p->lx.act[sig].handler = LX_SIG_DFL;
 			p->lx.act[sig].flags &= ~LX_SA_SIGINFO;
 		}
-		regs_write(t, x);
+		regs_write(t, x, NULL);
 		return 1;
 	}
 	return 0;
@@ -406,7 +426,7 @@ restart:
 		return -EINTR;
 	x.rip = t->lx.call.rip - 2;
 	x.rax = t->lx.call.nr;
-	regs_write(t, &x);
+	regs_write(t, &x, NULL);
 	return LX_REGS_SET;
 }
 
@@ -779,7 +799,24 @@ long lx_sys_rt_sigreturn(struct task *t, struct lx_call *c)
 	x.rsp = m->rsp;
 	x.rip = m->rip;
 	x.rflags = m->eflags;
-	if (x.rip >= TASK_USER_END || regs_write(t, &x)) {
+	/* The FPU/SSE state comes back from the frame's image; a frame
+	 * without one gets the initial state, as Linux gives. */
+	uint8_t fpu[LX_FXSAVE_SIZE] __attribute__((aligned(16)));
+	memset(fpu, 0, sizeof(fpu));
+	if (m->fpstate) {
+		if (mm_copy_in(t->proc->mm, fpu, m->fpstate, sizeof(fpu))) {
+			mm0_log("process %u: rt_sigreturn with a bad FPU image at %lx: killed",
+				t->proc->pid, (unsigned long)m->fpstate);
+			process_exit(t->proc, LX_W_SIGNALED(LX_SIGSEGV));
+			return LX_NOREPLY;
+		}
+	} else {
+		uint16_t fcw = 0x37f;
+		uint32_t mxcsr = 0x1f80;
+		memcpy(fpu, &fcw, 2);
+		memcpy(fpu + 24, &mxcsr, 4);
+	}
+	if (x.rip >= TASK_USER_END || regs_write(t, &x, fpu)) {
 		mm0_log("process %u: rt_sigreturn to %lx: killed", t->proc->pid,
 			(unsigned long)x.rip);
 		process_exit(t->proc, LX_W_SIGNALED(LX_SIGSEGV));
