@@ -173,7 +173,7 @@ export TEST_OUT := $(BUILD)/test
 test-qemu: all deps
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
-		-initrd $(BUILD)/user/ktest.elf
+		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \

@@ -22,7 +22,7 @@
  *    of an object destroyed under it while a loop was taken apart: it
  *    still holds its Untyped's memory and the tree still reaches it);
  *  - Space and Thread objects are where the id tables say; the tid table
- *    and the run queues are consistent.
+ *    and the run queues are consistent, and so is the deadline heap.
  * A failure panics, which the test runner reports.
  *
  * The walks mark capabilities with two bits of `spare` (delete.c uses
@@ -34,6 +34,7 @@
 #include "object.h"
 #include "untyped.h"
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 
 #define INV_SEEN (1u << 15)  /* reached by the tree walk */
@@ -249,4 +250,5 @@ void invariants_check(void)
 			      t->tid);
 	}
 	sched_check_invariants();
+	timer_check_invariants();
 }

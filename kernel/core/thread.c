@@ -6,6 +6,7 @@
  * give a different id, so a stale id finds nothing rather than a stranger.
  */
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 #include "container.h"
 #include "cspace.h"
@@ -111,14 +112,16 @@ void thread_object_init(struct thread *t)
 }
 
 /*
- * Take `t` off the run queue and out of any IPC, mutex or child wait.  If
- * `dying`, the threads waiting for it fail too (see ipc_cancel).
+ * Take `t` off the run queue and out of any IPC, mutex, child wait or
+ * sleep, and its deadline out of the heap.  If `dying`, the threads
+ * waiting for it fail too (see ipc_cancel).
  */
 void thread_cancel(struct thread *t, bool dying)
 {
 	sched_remove(t);
 	ipc_cancel(t, dying);
 	mutex_cancel(t);
+	timer_cancel(t);
 	t->wait = WAIT_NONE;
 }
 

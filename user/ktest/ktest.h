@@ -29,6 +29,7 @@ extern struct tess_alloc *ka;
 #define KT_VA_FAULTS 0x0000070000000000ul
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
+#define KT_VA_TIME 0x00000a0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -142,6 +143,7 @@ void test_ipc(void);
 void test_faults(void);
 void test_capctrl(void);
 void test_mutex(void);
+void test_deadlines(void);
 void test_fuzz(void);
 
 #endif

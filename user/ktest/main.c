@@ -19,6 +19,7 @@ int main(long arg)
 	test_faults();
 	test_capctrl();
 	test_mutex();
+	test_deadlines();
 	test_fuzz();
 	return tap_finish();
 }

@@ -1707,7 +1707,9 @@ void test_ipc(void)
 	       " (%ld KiB left)\n",
 	       tess_remaining(ka->untyped) >> 10);
 	me = kt_self();
-	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &copy_untyped), 0,
+	/* 16 MiB: ten copies of this space (about 200 pages each) with room
+	 * for the suite to grow. */
+	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 24, &copy_untyped), 0,
 		    "an untyped for copied spaces"))
 		return;
 	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_IPC, tables), 0,

@@ -56,6 +56,9 @@ extern volatile u64 timer_ticks;
 #define TIMER_HZ 100
 u64 tsc_to_us(u64 tsc);
 
+/* rtc.c: the CMOS clock's time, seconds since 1970 (0 if unreadable) */
+u64 rtc_read_unix(void);
+
 /* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
 void cpu_init(void);
 bool arch_has_nx(void);

@@ -1,7 +1,9 @@
 /*
  * Time: the TSC, calibrated against the PIT at boot, and a periodic tick
  * at TIMER_HZ from the local APIC timer (or from the PIT through the 8259
- * when there is no local APIC).  The tick drives preemption.
+ * when there is no local APIC).  The tick drives preemption and ends the
+ * timed waits whose deadline has passed (core/time.c): periodic rather
+ * than one-shot, so deadlines have the tick's precision.
  */
 #include "cpu.h"
 #include "arch.h"

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "regs.h"
 #include "core/thread.h"
+#include "core/time.h"
 #include "core/fault.h"
 #include "arch/hooks.h"
 
@@ -69,6 +70,7 @@ void trap_dispatch(struct trapframe *tf)
 		timer_ticks++;
 		timer_eoi();
 		vga_spin(timer_ticks);
+		timer_expire();
 		sched_tick();
 	} else if (tf->vector == 255) {
 		/* LAPIC spurious: no EOI. */
