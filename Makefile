@@ -143,6 +143,7 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
 	@touch $@
 
 # The whole system: the root task reads its manifest and starts the POSIX
@@ -174,6 +175,9 @@ test-qemu: all deps
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
+	@SUITE_DRIVER=tools/input-driver.py tools/run-suite.sh input 120 \
+		-kernel $(BUILD)/kcheck.bin -initrd $(BUILD)/user/ktest.elf \
+		-append "suite=input"
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \

@@ -53,6 +53,8 @@ enum tess_syscall {
 	SYS_debug_dump = 30,        /* (debug cap, what) */
 	SYS_page_copy = 31,         /* (src page cap, dst page cap) */
 	SYS_sleep = 32,             /* (deadline) */
+	SYS_input_read = 33,        /* (input cap, buf*, len, flags) */
+	SYS_input_info = 34,        /* (input cap, input_info*) */
 	SYS_COUNT
 };
 
@@ -89,5 +91,16 @@ struct tess_timeval {
  * on the monotonic clock: tv_sec * 1000000 + tv_usec of time().  A
  * deadline at or before now has passed already; this one never comes. */
 #define DEADLINE_NEVER 0xFFFFFFFFFFFFFFFFull
+
+/* input_read() flags. */
+#define INPUT_NONBLOCK 1u /* E_WOULDBLOCK rather than wait for input */
+
+/* What input_info() reports: bytes since boot, and the buffer now. */
+struct input_info {
+	uint64_t received; /* bytes that arrived (kept or dropped) */
+	uint64_t dropped;  /* bytes dropped because the buffer was full */
+	uint32_t buffered; /* bytes waiting to be read */
+	uint32_t size;     /* the buffer's size */
+};
 
 #endif

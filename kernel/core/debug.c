@@ -24,7 +24,8 @@ static const char *const type_names[] = {
 	[CAP_PAGE] = "Page",       [CAP_LARGE_PAGE] = "LargePage",
 	[CAP_CONTAINER] = "Container", [CAP_CONSOLE] = "Console",
 	[CAP_WINDOW] = "Window",   [CAP_TIMER] = "Timer",
-	[CAP_DEBUG] = "Debug",     [CAP_IPC] = "IPC",
+	[CAP_DEBUG] = "Debug",     [CAP_INPUT] = "Input",
+	[CAP_IPC] = "IPC",
 	[CAP_TCTRL] = "ThreadControl", [CAP_EXREGS] = "ExRegs",
 	[CAP_CAPCTRL] = "CapControl", [CAP_MUTEX] = "Mutex",
 };

@@ -94,7 +94,7 @@ static void check_form(const struct cap *c)
 			      c, (u32)c->data[1], n);
 		return;
 	}
-	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
+	if (t == CAP_NULL || t >= CAP_TYPE_COUNT)
 		panic("invariant: cap %p has type %d", c, t);
 	if (t == CAP_UNTYPED &&
 	    (c->data[0] < UNTYPED_MIN_BITS || c->data[0] > UNTYPED_MAX_BITS ||

@@ -15,6 +15,7 @@
 #include "cspace.h"
 #include "devices.h"
 #include "fault.h"
+#include "input.h"
 #include "invariants.h"
 #include "ipc.h"
 #include "mutex.h"
@@ -117,6 +118,8 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_debug_dump] = sys_debug_dump,
 	[SYS_page_copy] = sys_page_copy,
 	[SYS_sleep] = sys_sleep,
+	[SYS_input_read] = sys_input_read,
+	[SYS_input_info] = sys_input_info,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -12,6 +12,7 @@
 #include "cspace.h"
 #include "ipc.h"
 #include "mutex.h"
+#include "input.h"
 #include "root.h"
 #include "arch/hooks.h"
 
@@ -112,9 +113,9 @@ void thread_object_init(struct thread *t)
 }
 
 /*
- * Take `t` off the run queue and out of any IPC, mutex, child wait or
- * sleep, and its deadline out of the heap.  If `dying`, the threads
- * waiting for it fail too (see ipc_cancel).
+ * Take `t` off the run queue and out of any IPC, mutex, child wait,
+ * sleep or input wait, and its deadline out of the heap.  If `dying`,
+ * the threads waiting for it fail too (see ipc_cancel).
  */
 void thread_cancel(struct thread *t, bool dying)
 {
@@ -122,6 +123,7 @@ void thread_cancel(struct thread *t, bool dying)
 	ipc_cancel(t, dying);
 	mutex_cancel(t);
 	timer_cancel(t);
+	input_cancel(t);
 	t->wait = WAIT_NONE;
 }
 

@@ -38,6 +38,7 @@ enum thread_wait {
 	WAIT_CHILD,       /* THREAD_WAIT: for child `ipc_from` (or any) to end */
 	WAIT_MUTEX,       /* in a user mutex's queue */
 	WAIT_SLEEP,       /* sleep: for its deadline */
+	WAIT_INPUT,       /* input_read: for console input */
 };
 
 #define THREAD_SLOTS 2

@@ -19,16 +19,12 @@
 
 #include "ktest.h"
 
-#define STACK_SIZE 8192
 #define NSTACKS 16
 #define NSLEEPERS 12
 #define MS 1000ull
 
-/* Thread stacks, mapped for the suite only (in the .bss they would make
- * every copy of the root task's space that other suites make bigger). */
-#define STACK_PAGES (STACK_SIZE / 4096)
-#define STACK(i) (void *)(KT_VA_TIME + (uintptr_t)(i)*STACK_SIZE), STACK_SIZE
-static cptr_t tables[3], pages[(NSTACKS + 1) * STACK_PAGES];
+static struct kt_stacks stacks;
+#define STACK(i) kt_stack(&stacks, i), KT_STACK_SIZE
 
 static uint64_t tick_us;
 static struct kt_thread probe;
@@ -631,37 +627,17 @@ static void test_recv_stopped(void)
 	kt_destroy(&t);
 }
 
-static long map_stacks(void)
-{
-	long r = kt_tables_make(ka, SPACE_SELF, KT_VA_TIME, tables);
-	for (unsigned i = 0; !r && i < sizeof(pages) / sizeof(pages[0]); i++) {
-		r = tess_new(ka, CAP_PAGE, 0, &pages[i]);
-		if (!r)
-			r = tess_map(pages[i], SPACE_SELF,
-				     KT_VA_TIME + i * 4096ul,
-				     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	}
-	return r;
-}
-
-static void unmap_stacks(void)
-{
-	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
-		if (pages[i])
-			tess_delete(ka, pages[i]);
-	kt_tables_free(ka, tables);
-}
-
 void test_deadlines(void)
 {
 	const struct bootinfo *bi = tess_bootinfo;
 	printf("# time: clocks, sleep, IPC deadlines\n");
 	tick_us = bi && bi->tick_hz ? 1000000 / bi->tick_hz : 10000;
-	if (!tap_eq(map_stacks(), 0, "stacks for the suite's threads") ||
+	if (!tap_eq(kt_stacks_map(&stacks, KT_VA_TIME, NSTACKS + 1), 0,
+		    "stacks for the suite's threads") ||
 	    !tap_eq(
 		spawn_prio(&probe, 100, probe_main, STACK(NSTACKS), 0, 0, 0), 0,
 		"a low-priority probe thread")) {
-		unmap_stacks();
+		kt_stacks_unmap(&stacks);
 		return;
 	}
 	test_clocks();
@@ -675,5 +651,5 @@ void test_deadlines(void)
 	test_copy_past_deadline();
 	test_recv_stopped();
 	kt_destroy(&probe);
-	unmap_stacks();
+	kt_stacks_unmap(&stacks);
 }

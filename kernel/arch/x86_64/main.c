@@ -38,6 +38,8 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	timer_set_boot_tsc(entry_tsc);
 	timer_init();
 	time_set_epoch(rtc_read_unix());
+	serial_input_init();
+	keyboard_init();
 	kprintf("memory: %lu MiB usable; TSC %lu MHz; timer %d Hz\n",
 		boot_params.mem_total >> 20, tsc_hz / 1000000, TIMER_HZ);
 

@@ -153,6 +153,20 @@ static inline long tess_console_putc(cptr_t ccap, int ch)
 	return tess_syscall2(SYS_console_putc, (long)ccap, ch);
 }
 
+/* input_read(input, buf, len, flags): what was typed (INPUT_NONBLOCK:
+ * E_WOULDBLOCK rather than wait); input_info: the buffer's counts. */
+static inline long tess_input_read(cptr_t icap, void *buf, size_t len,
+				   unsigned flags)
+{
+	return tess_syscall4(SYS_input_read, (long)icap, (long)buf, (long)len,
+			     flags);
+}
+
+static inline long tess_input_info(cptr_t icap, struct input_info *info)
+{
+	return tess_syscall2(SYS_input_info, (long)icap, (long)info);
+}
+
 static inline long tess_window_putc(cptr_t wcap, int ch)
 {
 	return tess_syscall2(SYS_window_putc, (long)wcap, ch);
