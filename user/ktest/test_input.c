@@ -277,7 +277,7 @@ static void test_flood(void)
 	tap_eq(info.buffered, info.size, "the buffer is full");
 	tap_eq(info.dropped - before.dropped, FLOOD_BYTES - info.size,
 	       "the rest was dropped and counted");
-	tap_ok(worst < 200000,
+	tap_ok(worst < 500000,
 	       "the system stayed responsive: 10 ms sleeps at most %lu us late",
 	       (unsigned long)worst);
 	long r = tess_input_read(BOOT_SLOT_INPUT, buf, sizeof(buf), 0);
