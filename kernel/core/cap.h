@@ -28,8 +28,8 @@
 #define CAP_ZOMBIE 0xFE /* internal: an object being destroyed (delete.c) */
 
 struct cap {
-	u8 type;    /* enum cap_type, or CAP_ZOMBIE */
-	u8 flags;   /* CAP_ZOMBIE: the type of the object being destroyed */
+	u8 type;  /* enum cap_type, or CAP_ZOMBIE */
+	u8 flags; /* CAP_ZOMBIE: the type of the object being destroyed */
 	u16 spare;
 	u32 rights;
 	u64 obj;     /* kernel address of the object (0 for scope caps) */

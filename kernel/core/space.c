@@ -55,7 +55,8 @@ void space_object_destroy(struct space *s)
 	while (s->threads) {
 		struct thread *t = s->threads;
 		if (t->flags & THREAD_F_ROOT)
-			root_task_exited(-1); /* its space is gone: so is the system */
+			root_task_exited(
+			    -1); /* its space is gone: so is the system */
 		thread_stop(t);
 		thread_set_space(t, NULL);
 	}

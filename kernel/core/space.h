@@ -28,7 +28,7 @@ struct space {
 	struct arch_space arch;
 	u32 spid;
 	u32 gen;
-	u32 cid;       /* container, set when the first thread is bound */
+	u32 cid; /* container, set when the first thread is bound */
 	u32 nthreads;
 	struct thread *threads; /* list through thread->space_next */
 	struct cap slots[SPACE_SLOTS];

@@ -187,7 +187,8 @@ long sys_cap_info(const u64 *a)
 				info.vaddr = va;
 				info.spid = s->spid;
 			}
-		} else if (c->type != CAP_NULL && object_type_retypeable(c->type)) {
+		} else if (c->type != CAP_NULL &&
+			   object_type_retypeable(c->type)) {
 			info.bits = object_size_bits(c->type, 0);
 		}
 		break;

@@ -76,7 +76,8 @@ void thread_unbind(struct thread *t)
 		t->container->nthreads--;
 	t->container = NULL;
 	t->tid = 0;
-	cap_epoch++; /* threads it paged no longer see its space's shared list */
+	cap_epoch++; /* threads it paged no longer see its space's shared list
+		      */
 }
 
 void thread_set_space(struct thread *t, struct space *s)

@@ -65,7 +65,8 @@ void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
 	u64 size = 1ull << size_bits;
 	for (u64 i = 0; i < num; i++) {
 		u64 obj = u->obj + offset + i * size;
-		/* An untyped's contents are never seen: only objects are zeroed. */
+		/* An untyped's contents are never seen: only objects are
+		 * zeroed. */
 		if (type != CAP_UNTYPED)
 			memset((void *)obj, 0, size);
 		object_init(type, size_bits, obj, &dest[i]);

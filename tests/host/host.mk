@@ -46,6 +46,12 @@ $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 # mm0's file system, tested on the host against the C library.
 $(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
 
+# The root task's manifest parser, tested on the host: its headers reach
+# libtess's (tess.h) after the host C library's.
+$(HOST_OUT)/obj/user/root/manifest.o $(HOST_OUT)/obj/tests/host/test_manifest.o: \
+	HOST_DEFS := -idirafter user/lib/include
+$(HOST_OUT)/test_manifest: $(HOST_OUT)/obj/user/root/manifest.o
+
 # The objects are shared by every test program: keep them.
 .SECONDARY:
 

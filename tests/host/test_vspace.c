@@ -321,7 +321,8 @@ static void test_id_reuse(void)
 			s2 = NULL;
 		}
 	}
-	t_ok(s2 && s2->gen != gen, "a new space gets the old id, another generation");
+	t_ok(s2 && s2->gen != gen,
+	     "a new space gets the old id, another generation");
 	if (!s2)
 		return;
 	map_top(u, s2, &b[11], &b[12]);
@@ -329,9 +330,11 @@ static void test_id_reuse(void)
 	vspace_map(&b[13], s2, 0, 0);
 	T_EQ(vspace_map(&b[20], s2, 0x5000, RIGHT_PAGE_READ), 0,
 	     "a copy of the old page maps at its old place");
-	t_ok(!vspace_mapping(pg, NULL, NULL), "... the old page's record stays stale");
+	t_ok(!vspace_mapping(pg, NULL, NULL),
+	     "... the old page's record stays stale");
 	cap_delete(pg);
-	t_ok(mapped_at(&b[20], s2, 0x5000), "... deleting it leaves the copy's mapping");
+	t_ok(mapped_at(&b[20], s2, 0x5000),
+	     "... deleting it leaves the copy's mapping");
 	cap_delete(&b[10]);
 	cap_revoke(&b[21], NULL);
 	cap_delete(&b[21]);

@@ -91,8 +91,8 @@ long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
 	      uint64_t a1, uint64_t a2)
 {
 	/* As if called: rsp + 8 is 16-byte aligned. */
-	return tess_thread_start_at(tid, (uint64_t)fn, (uint64_t)stack + size - 8,
-				    a0, a1, a2);
+	return tess_thread_start_at(tid, (uint64_t)fn,
+				    (uint64_t)stack + size - 8, a0, a1, a2);
 }
 
 /* kt_create in the caller's space, paged by the caller, then kt_start. */

@@ -245,12 +245,14 @@ static void debug(void)
 				   DUMP_THREADS),
 	    0,
 	    "debug_dump of everything through a copy of the Debug capability");
-	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, 16), -E_INVAL,
+	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_CAPTREE << 1), -E_INVAL,
 	       "debug_dump with an unknown flag is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, ~0u), -E_INVAL,
 	       "debug_dump with every bit set is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_TIMER, DUMP_THREADS), -E_CAPTYPE,
 	       "debug_dump without the Debug capability is E_CAPTYPE");
+	tap_eq(tess_debug_dump(BOOT_SLOT_TIMER, DUMP_CAPTREE), -E_CAPTYPE,
+	       "debug_dump of every capability needs the Debug capability");
 	tap_eq(tess_debug_dump(e, DUMP_THREADS), -E_EMPTY,
 	       "debug_dump through an empty slot is E_EMPTY");
 	tap_eq(tess_debug_dump(0x1000, DUMP_THREADS), -E_BADCAP,

@@ -1169,8 +1169,9 @@ out:
 	kt_destroy(&s);
 }
 
-#define VA_FREED (KT_VA_IPC + 0x20000) /* two pages: a freed Thread's memory   \
-					*/
+#define VA_FREED                                                               \
+	(KT_VA_IPC + 0x20000) /* two pages: a freed Thread's memory            \
+			       */
 static uint8_t rbuf_freed[IPC_EXTENDED_MAX];
 
 /* The memory of a deleted Thread object (untyped `ut`, all of it) made

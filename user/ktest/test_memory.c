@@ -11,7 +11,6 @@
  * after that untyped is revoked.  Mappings stay in KT_VA_MEMORY.
  */
 #include "ktest.h"
-#include <llp.h>
 
 #define MEM_UNTYPED_BITS 24
 #define VA0 KT_VA_MEMORY	   /* the LLP sequence's tables; pages PG(n) */
@@ -371,20 +370,21 @@ static void paging_sequence(void)
 	pt = kt_slot();
 	pd = kt_slot();
 	pdpt = kt_slot();
-	tap_eq(allocPage(um, page), 0, "allocPage");
-	tap_eq(allocPageTable(um, pt), 0, "allocPageTable");
-	tap_eq(allocPageDirectory(um, pd), 0, "allocPageDirectory");
-	tap_eq(allocPDPT(um, pdpt), 0, "allocPDPT");
-	tap_eq(mapPage(page, VA0), -E_NOTMAPPED,
+	tap_eq(tess_retype(um, CAP_PAGE, 0, page, 1), 0, "allocPage");
+	tap_eq(tess_retype(um, CAP_PT, 0, pt, 1), 0, "allocPageTable");
+	tap_eq(tess_retype(um, CAP_PD, 0, pd, 1), 0, "allocPageDirectory");
+	tap_eq(tess_retype(um, CAP_PDPT, 0, pdpt, 1), 0, "allocPDPT");
+	tap_eq(tess_map(page, SPACE_SELF, VA0, RW), -E_NOTMAPPED,
 	       "mapPage with no page table there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pt, VA0), -E_NOTMAPPED,
+	tap_eq(tess_map(pt, SPACE_SELF, VA0, 0), -E_NOTMAPPED,
 	       "mapPageTable with no PD there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pd, VA0), -E_NOTMAPPED,
+	tap_eq(tess_map(pd, SPACE_SELF, VA0, 0), -E_NOTMAPPED,
 	       "mapping a PD with no PDPT there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pdpt, VA0), 0, "map the PDPT");
-	tap_eq(mapPageTable(pd, VA0), 0, "map the PD");
-	tap_eq(mapPageTable(pt, VA0), 0, "map the PT");
-	tap_eq(mapPage(page, VA0), 0, "mapPage once the tables are there");
+	tap_eq(tess_map(pdpt, SPACE_SELF, VA0, 0), 0, "map the PDPT");
+	tap_eq(tess_map(pd, SPACE_SELF, VA0, 0), 0, "map the PD");
+	tap_eq(tess_map(pt, SPACE_SELF, VA0, 0), 0, "map the PT");
+	tap_eq(tess_map(page, SPACE_SELF, VA0, RW), 0,
+	       "mapPage once the tables are there");
 	v[0] = 0x1234567890abcdefull;
 	v[511] = 42;
 	tap_ok(v[0] == 0x1234567890abcdefull && v[511] == 42,

@@ -5,7 +5,8 @@
  * stack, boot info, UTCB and modules mapped in its space; its capabilities
  * in the CSpace slots pager.h lists; container-wide scope capabilities in
  * its space's list; and its thread, whose pager is the root's fault
- * thread, running at its entry point.
+ * thread, running at its entry point.  A container with `layout lab`
+ * gets the LLP lab's slots and space instead (lab.c), and no UTCB.
  *
  * Everything but the pager's memory is made from the root's own untyped.
  * The capabilities of the pages, tables, Thread and Space go in a CSpace
@@ -102,7 +103,8 @@ int container_check(struct container *c, const struct container_spec *spec)
 	       PAGER_STACK_PAGES + 2 +
 	       tables_for(PAGER_STACK_TOP - PAGER_STACK_PAGES * PAGE_SIZE,
 			  PAGER_STACK_TOP) +
-	       tables_for(PAGER_BOOTINFO_ADDR, PAGER_UTCB_ADDR + PAGE_SIZE);
+	       tables_for(PAGER_BOOTINFO_ADDR, PAGER_UTCB_ADDR + PAGE_SIZE) +
+	       (spec->lab.on ? LAB_TABLES : 0);
 	for (unsigned i = 0; i < c->image.n; i++) {
 		const struct elf_segment *s = &c->image.seg[i];
 		need += tables_for(s->vaddr, s->vaddr + s->memsz);
@@ -162,7 +164,7 @@ static int create_thread(struct container *c, uint32_t fault_tid)
 	tc.cspace = c->cspace;
 	tc.untyped = CPTR_NONE;
 	tc.dest = CPTR_NONE;
-	tc.utcb = PAGER_UTCB_ADDR;
+	tc.utcb = c->spec->lab.on ? 0 : PAGER_UTCB_ADDR; /* lab: allocBuffer */
 	tc.pager = fault_tid;
 	tc.cid = c->spec->cid;
 	tc.prio = c->spec->prio;
@@ -291,6 +293,8 @@ static int map_stack_and_utcb(struct container *c)
 					PAGER_STACK_TOP - i * PAGE_SIZE, rw,
 					NULL, NULL)))
 			return fail(c, "its stack", r);
+	if (c->spec->lab.on)
+		return 0; /* no UTCB: the lab's allocBuffer makes one */
 	if ((r = space_put_page(&c->alloc, c->space, PAGER_UTCB_ADDR, rw, NULL,
 				NULL)))
 		return fail(c, "its UTCB page", r);
@@ -447,9 +451,10 @@ static void undo(struct container *c)
 
 int container_start(struct container *c, uint32_t fault_tid)
 {
-	if (make_objects(c) || create_thread(c, fault_tid) || load_image(c) ||
-	    map_stack_and_utcb(c) || map_modules(c) ||
-	    map_bootinfo(c, fault_tid) || fill_cspace(c) ||
+	if (make_objects(c) || create_thread(c, fault_tid) ||
+	    lab_shape_space(c) || load_image(c) || map_stack_and_utcb(c) ||
+	    map_modules(c) || map_bootinfo(c, fault_tid) ||
+	    (c->spec->lab.on ? lab_fill_cspace(c) : fill_cspace(c)) ||
 	    give_scope_caps(c) || run_pager(c)) {
 		undo(c);
 		c->state = CS_FAILED;

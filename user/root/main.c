@@ -89,6 +89,8 @@ static void describe(const struct container *c, char *buf, size_t size)
 	if (s->input)
 		append(buf, size, &n, ", input");
 	append(buf, size, &n, ", priority %u", s->prio);
+	if (s->lab.on)
+		append(buf, size, &n, ", layout lab");
 }
 
 static void start_all(uint32_t fault_tid)
@@ -105,6 +107,22 @@ static void start_all(uint32_t fault_tid)
 			root_log("container %s (id %u) not started",
 				 c->spec->name, c->spec->cid);
 	}
+}
+
+/* The priority of the least urgent running pager (the root's default if
+ * none runs). */
+static uint32_t lowest_prio(void)
+{
+	uint32_t prio = ROOT_DEFAULT_PRIO;
+	int any = 0;
+
+	for (unsigned i = 0; i < n_containers; i++)
+		if (containers[i].state == CS_RUNNING &&
+		    (!any || containers[i].spec->prio < prio)) {
+			prio = containers[i].spec->prio;
+			any = 1;
+		}
+	return prio;
 }
 
 /* Reap the pagers as they finish.  1 if any failed or did not start. */
@@ -185,5 +203,7 @@ int main(long arg)
 		return 1;
 	}
 	start_all(fault_tid);
+	if (captree_requested(bi) && (r = captree_start(lowest_prio())))
+		root_log("captree: starting its thread: %s", tess_strerror(r));
 	return wait_all(fault_tid);
 }

@@ -52,7 +52,9 @@ static inline u64 rdmsr(u32 msr)
 }
 static inline void wrmsr(u32 msr, u64 v)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
 static inline u64 rdtsc(void)
@@ -109,10 +111,22 @@ static inline void invlpg(u64 va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void pause(void) { __asm__ volatile("pause"); }
+static inline void cli(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+static inline void sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
+static inline void pause(void)
+{
+	__asm__ volatile("pause");
+}
 
 /* Physical memory is mapped in full at PHYSMAP_BASE. */
 static inline void *phys_to_virt(paddr_t p)

@@ -38,7 +38,7 @@ void gdt_init(void)
 	tss.ist[0] = (u64)df_stack + sizeof(df_stack);
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: all ports denied */
 
-	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+	struct desc_ptr p = {sizeof(gdt) - 1, (u64)gdt};
 	__asm__ volatile("lgdt %0\n\t"
 			 "movw %w1, %%ds\n\t"
 			 "movw %w1, %%es\n\t"

@@ -21,7 +21,8 @@ void timer_set_boot_tsc(u64 tsc);
 
 static struct boot_params boot_params;
 /* The idle thread's object; kmain itself runs as the idle thread. */
-static u8 idle_object[THREAD_OBJ_SIZE] __attribute__((aligned(THREAD_OBJ_SIZE)));
+static u8 idle_object[THREAD_OBJ_SIZE]
+    __attribute__((aligned(THREAD_OBJ_SIZE)));
 
 void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 {
@@ -29,7 +30,8 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	struct thread *root;
 
 	console_init();
-	kprintf("Tessera microkernel (x86_64), built " __DATE__ " " __TIME__ "\n");
+	kprintf("Tessera microkernel (x86_64), built " __DATE__ " " __TIME__
+		"\n");
 	gdt_init();
 	idt_init();
 	cpu_init();

@@ -127,7 +127,8 @@ paddr_t user_translate(struct space *s, vaddr_t va, bool write, bool *ok)
 		return 0;
 	if (e & PTE_PS) {
 		*ok = true;
-		return (e & PTE_ADDR & ~((1ull << 30) - 1)) | (va & ((1ull << 30) - 1));
+		return (e & PTE_ADDR & ~((1ull << 30) - 1)) |
+		       (va & ((1ull << 30) - 1));
 	}
 	t = phys_to_virt(e & PTE_ADDR);
 	e = t[PD_INDEX(va)];
@@ -135,7 +136,8 @@ paddr_t user_translate(struct space *s, vaddr_t va, bool write, bool *ok)
 		return 0;
 	if (e & PTE_PS) {
 		*ok = true;
-		return (e & PTE_ADDR & ~((1ull << 21) - 1)) | (va & ((1ull << 21) - 1));
+		return (e & PTE_ADDR & ~((1ull << 21) - 1)) |
+		       (va & ((1ull << 21) - 1));
 	}
 	t = phys_to_virt(e & PTE_ADDR);
 	e = t[PT_INDEX(va)];
@@ -158,7 +160,8 @@ static int user_copy(struct space *s, vaddr_t uva, void *kbuf, size_t n,
 		vaddr_t last = uva + n - 1;
 		if (last < uva)
 			return -E_FAULT;
-		for (vaddr_t a = uva;; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE) {
+		for (vaddr_t a = uva;;
+		     a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE) {
 			bool ok;
 			user_translate(s, a, true, &ok);
 			if (!ok) {
@@ -166,7 +169,8 @@ static int user_copy(struct space *s, vaddr_t uva, void *kbuf, size_t n,
 					*fault_addr = a;
 				return -E_FAULT;
 			}
-			if (ALIGN_DOWN(a, PAGE_SIZE) == ALIGN_DOWN(last, PAGE_SIZE))
+			if (ALIGN_DOWN(a, PAGE_SIZE) ==
+			    ALIGN_DOWN(last, PAGE_SIZE))
 				break;
 		}
 	}

@@ -80,8 +80,8 @@ void timer_init(void)
 		lapic = phys_to_virt(base & ~0xfffull);
 		lapic_write(LAPIC_SVR, 0x100 | 0xff);
 		lapic_write(LAPIC_LVT_LINT0, LVT_EXTINT); /* irq.c's lines */
-		lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
-		lapic_write(LAPIC_LVT_TIMER, 1u << 16); /* masked */
+		lapic_write(LAPIC_TIMER_DIV, 0x3);	  /* divide by 16 */
+		lapic_write(LAPIC_LVT_TIMER, 1u << 16);	  /* masked */
 		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 	}
 
@@ -94,8 +94,10 @@ void timer_init(void)
 		tsc_hz = 1000000;
 
 	if (have_apic) {
-		u32 lapic_per_ms = (0xffffffff - lapic_read(LAPIC_TIMER_CUR)) / ms;
-		lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | (1u << 17)); /* periodic */
+		u32 lapic_per_ms =
+		    (0xffffffff - lapic_read(LAPIC_TIMER_CUR)) / ms;
+		lapic_write(LAPIC_LVT_TIMER,
+			    TIMER_VECTOR | (1u << 17)); /* periodic */
 		lapic_write(LAPIC_TIMER_INIT, lapic_per_ms * 1000 / TIMER_HZ);
 	} else {
 		u32 div = PIT_HZ / TIMER_HZ;

@@ -207,7 +207,8 @@ static inline long tess_print_string(cptr_t wcap, const char *s)
 static inline long tess_retype(cptr_t ucap, unsigned type, unsigned bits,
 			       cptr_t dest, unsigned long num)
 {
-	return tess_syscall5(SYS_retype, (long)ucap, type, bits, (long)dest, (long)num);
+	return tess_syscall5(SYS_retype, (long)ucap, type, bits, (long)dest,
+			     (long)num);
 }
 
 static inline long tess_remaining(cptr_t ucap)
@@ -223,7 +224,8 @@ static inline long tess_cap_copy(cptr_t src, cptr_t dst)
 static inline long tess_cap_mint(cptr_t src, cptr_t dst, uint32_t rights,
 				 uint64_t badge)
 {
-	return tess_syscall4(SYS_cap_mint, (long)src, (long)dst, rights, (long)badge);
+	return tess_syscall4(SYS_cap_mint, (long)src, (long)dst, rights,
+			     (long)badge);
 }
 
 static inline long tess_cap_move(cptr_t src, cptr_t dst)
@@ -249,7 +251,8 @@ static inline long tess_cap_info(cptr_t slot, struct cap_info *info)
 static inline long tess_map(cptr_t cap, cptr_t space, uintptr_t vaddr,
 			    unsigned rights)
 {
-	return tess_syscall4(SYS_map, (long)cap, (long)space, (long)vaddr, rights);
+	return tess_syscall4(SYS_map, (long)cap, (long)space, (long)vaddr,
+			     rights);
 }
 
 static inline long tess_unmap(cptr_t cap)
@@ -267,7 +270,8 @@ static inline long tess_page_copy(cptr_t src, cptr_t dst)
 static inline long tess_thread_control(uint32_t action, struct task_ids *ids,
 				       struct thread_create *create)
 {
-	return tess_syscall3(SYS_thread_control, action, (long)ids, (long)create);
+	return tess_syscall3(SYS_thread_control, action, (long)ids,
+			     (long)create);
 }
 
 static inline long tess_exchange_registers(struct exregs *x, uint32_t tid)
@@ -288,7 +292,8 @@ static inline long tess_thread_switch(uint32_t tid)
 static inline long tess_capability_control(unsigned req, unsigned long flags,
 					   void *buf)
 {
-	return tess_syscall3(SYS_capability_control, req, (long)flags, (long)buf);
+	return tess_syscall3(SYS_capability_control, req, (long)flags,
+			     (long)buf);
 }
 
 static inline long tess_mutex_control(void *addr, unsigned op)
@@ -296,7 +301,8 @@ static inline long tess_mutex_control(void *addr, unsigned op)
 	return tess_syscall2(SYS_mutex_control, (long)addr, op);
 }
 
-static inline long tess_container_control(unsigned req, cptr_t ccap, uint32_t cid)
+static inline long tess_container_control(unsigned req, cptr_t ccap,
+					  uint32_t cid)
 {
 	return tess_syscall3(SYS_container_control, req, (long)ccap, cid);
 }
@@ -330,7 +336,8 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 	__asm__ volatile("syscall"
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
-			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"((uint64_t)to), "r"(r15)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
+			   "D"((uint64_t)to), "r"(r15)
 			 : "rcx", "r11", "memory");
 	m->mr[0] = r10;
 	m->mr[1] = r8;
@@ -362,8 +369,8 @@ static inline long tess_ipc_until(uint32_t to, uint32_t from, uint32_t flags,
 	__asm__ volatile("syscall"
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
-			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"((uint64_t)to),
-			   "r"(r15), "r"(rbx)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
+			   "D"((uint64_t)to), "r"(r15), "r"(rbx)
 			 : "rcx", "r11", "memory");
 	m->mr[0] = r10;
 	m->mr[1] = r8;
