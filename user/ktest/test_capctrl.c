@@ -24,7 +24,8 @@
 #include "ktest.h"
 #include <tess_thread.h>
 
-#define ARENA_BITS 24	   /* the arena's Untyped: 16 MiB */
+/* The arena's Untyped: 32 MiB (each agent is a copy of this space). */
+#define ARENA_BITS 25
 #define ARENA_SLOT_BITS 10 /* the arena's CSpace: 1024 slots */
 #define ROOT_LIST_SLOTS 28 /* a space's own list (kernel/core/space.h) */
 #define STACK_SIZE 8192
