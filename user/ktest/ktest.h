@@ -29,8 +29,9 @@ extern struct tess_alloc *ka;
 #define KT_VA_FAULTS 0x0000070000000000ul
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
-#define KT_VA_TIME 0x00000a0000000000ul
-#define KT_VA_INPUT 0x00000b0000000000ul
+#define KT_VA_CPU 0x00000a0000000000ul
+#define KT_VA_TIME 0x00000b0000000000ul
+#define KT_VA_INPUT 0x00000c0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -159,6 +160,7 @@ void test_devices(void);
 void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
+void test_cpu(void);
 void test_capctrl(void);
 void test_mutex(void);
 void test_deadlines(void);
