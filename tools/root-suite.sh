@@ -118,6 +118,30 @@ check two 1 "two containers run side by side, modules are copied to the pager" \
 	'root: container two finished with status 0' \
 	'root: all containers finished'
 
+manifest big <<'EOF'
+# with 512 MiB of RAM the largest boot untyped is 128 MiB: the container's
+# memory must come from it, and the root's own objects from the others
+container big
+	id 2
+	pager demo
+	memory 128M
+	window 2
+	caps ipc
+
+container small
+	id 3
+	pager demo
+	memory 64M
+	window 1
+	caps ipc
+EOF
+check big 1 "containers as big as the largest boot untyped still start" \
+	"root: container big \(id 2\) started: thread $tid; pager demo, memory 2\^27, window 2, caps ipc, priority 100" \
+	"root: container small \(id 3\) started: thread $tid; pager demo, memory 2\^26, window 1, caps ipc, priority 100" \
+	'root: container big finished with status 0' \
+	'root: container small finished with status 0' \
+	'root: all containers finished'
+
 manifest faults <<'EOF'
 container pf
 	id 4
