@@ -86,6 +86,8 @@ static void describe(const struct container *c, char *buf, size_t size)
 			append(buf, size, &n, " %s", scope_names[k]);
 	if (!s->caps)
 		append(buf, size, &n, " none");
+	if (s->input)
+		append(buf, size, &n, ", input");
 	append(buf, size, &n, ", priority %u", s->prio);
 	if (s->lab.on)
 		append(buf, size, &n, ", layout lab");
