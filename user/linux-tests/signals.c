@@ -439,13 +439,14 @@ static void fpu_state(void)
 		set(SIGUSR1, on_fpu, 0);
 		close(p[0]);
 		write(p[1], "r", 1);
-		__asm__ volatile("movq %[k], %%xmm0\n"
-				 "1: cmpl $0, %[flag]\n"
-				 "je 1b\n"
-				 "movq %%xmm0, %[got]\n"
-				 : [got] "=r"(got)
-				 : [k] "r"(0x1122334455667788ull), [flag] "m"(fpu_flag)
-				 : "xmm0", "cc");
+		__asm__ volatile(
+		    "movq %[k], %%xmm0\n"
+		    "1: cmpl $0, %[flag]\n"
+		    "je 1b\n"
+		    "movq %%xmm0, %[got]\n"
+		    : [got] "=r"(got)
+		    : [k] "r"(0x1122334455667788ull), [flag] "m"(fpu_flag)
+		    : "xmm0", "cc");
 		_exit(got == 0x1122334455667788ull ? 0 : 1);
 	}
 	close(p[1]);
@@ -454,7 +455,9 @@ static void fpu_state(void)
 	kill(pid, SIGUSR1);
 	waitpid(pid, &st, 0);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	   "xmm0 of interrupted code survives a handler that clears it (status 0x%x)", st);
+	   "xmm0 of interrupted code survives a handler that clears it (status "
+	   "0x%x)",
+	   st);
 }
 
 int main(void)

@@ -88,16 +88,14 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 		m->mr[1] = (uint64_t)-ENOSYS;
 		return 0;
 	}
-	if (m->mr[0] == IPC_TAG_PAGEFAULT &&
-	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
-		if (is_lx && !lx_signal_after_fault(t))
+	if (is_lx) {
+		if (!lx_fault(t, m))
 			return NO_REPLY;
 		m->mr[0] = FAULT_RESUME;
 		return 0;
 	}
-	if (is_lx) {
-		if (!lx_signal_fault(t, m))
-			return NO_REPLY;
+	if (m->mr[0] == IPC_TAG_PAGEFAULT &&
+	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
 		m->mr[0] = FAULT_RESUME;
 		return 0;
 	}
@@ -447,8 +445,20 @@ int main(long arg)
 	}
 	memset(&m, 0, sizeof(m));
 	for (;;) {
-		r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+		/* The receive gives up at the earliest Linux deadline. */
+		uint64_t deadline = lx_timer_next();
+		if (deadline == DEADLINE_NEVER)
+			r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+		else
+			r = tess_ipc_until(reply_to, TID_ANY, IPC_SHORT, &m,
+					   NULL, deadline);
 		reply_to = TID_NIL;
+		if (r == -E_TIMEOUT) {
+			lx_timers_run();
+			lx_run_wakeups();
+			memset(&m, 0, sizeof(m));
+			continue;
+		}
 		if (r) {
 			/* The one we answered is gone, or a bad message: go on.
 			 */

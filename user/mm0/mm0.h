@@ -194,6 +194,8 @@ void mm_sync(struct mm *mm, uint64_t start, uint64_t end);
 /* Shared objects. */
 struct vm_object *vmo_new(uint64_t size, struct inode *ino);
 void vmo_get(struct vm_object *o);
+/* The file whose shared pages o holds, or NULL. */
+struct inode *vmo_inode(const struct vm_object *o);
 void vmo_put(struct vm_object *o);
 /*
  * read() and write() of a file mapped shared go through the file's bytes

@@ -85,6 +85,11 @@ void vmo_get(struct vm_object *o)
 	o->refs++;
 }
 
+struct inode *vmo_inode(const struct vm_object *o)
+{
+	return o->ino;
+}
+
 /* Write a file object's pages back to the file (msync, last unmap). */
 static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
 {

@@ -15,8 +15,8 @@
  * and foreground process group here, so programs that ask get Linux's
  * answers; reading it is end of file until the kernel has console input.
  *
- * poll and select with a timeout > 0 answer at once as if it had expired
- * when nothing is ready: mm0 has no timer to wake it later yet.
+ * poll and select wait until something is ready, a signal, or their
+ * timeout's deadline (time.c makes the call again then).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1012,9 +1012,53 @@ static int poll_revents(int want, int got)
 	return r;
 }
 
-/* poll over fds; timeout_ms < 0 waits, 0 or more answers now. */
+/*
+ * How long poll and select wait when nothing is ready: WAIT_FOREVER, not
+ * at all (WAIT_NOT), or until t->lx.deadline (WAIT_DEADLINE), set when
+ * the call is first made.
+ */
+enum wait_mode { WAIT_FOREVER, WAIT_NOT, WAIT_DEADLINE };
+
+static bool must_wait(struct task *t, enum wait_mode w)
+{
+	return w == WAIT_FOREVER ||
+	       (w == WAIT_DEADLINE && lx_now_us() < t->lx.deadline);
+}
+
+/* A timeout in milliseconds (negative: none) as a wait mode. */
+static enum wait_mode wait_ms(struct task *t, long ms)
+{
+	if (ms < 0)
+		return WAIT_FOREVER;
+	if (!ms)
+		return WAIT_NOT;
+	if (!t->lx.redoing)
+		t->lx.deadline = lx_now_us() + (uint64_t)ms * 1000;
+	return WAIT_DEADLINE;
+}
+
+/* A timespec timeout as a wait mode, or -EFAULT/-EINVAL. */
+static long wait_ts(struct task *t, uint64_t uts, enum wait_mode *w)
+{
+	struct lx_timespec ts;
+	if (!uts) {
+		*w = WAIT_FOREVER;
+		return 0;
+	}
+	if (t->lx.redoing) {
+		*w = WAIT_DEADLINE;
+		return 0;
+	}
+	if (mm_copy_in(t->proc->mm, &ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	*w = wait_ms(t, ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
+	return 0;
+}
+
 static long poll_do(struct task *t, uint64_t ufds, uint64_t nfds,
-		    long timeout_ms)
+		    enum wait_mode w)
 {
 	struct lx_pollfd *p;
 	long ready = 0;
@@ -1037,7 +1081,7 @@ static long poll_do(struct task *t, uint64_t ufds, uint64_t nfds,
 		if (p[i].revents)
 			ready++;
 	}
-	if (!ready && timeout_ms < 0) {
+	if (!ready && must_wait(t, w)) {
 		free(p);
 		return lx_park(t, LX_PARK_IO, NULL);
 	}
@@ -1049,33 +1093,19 @@ static long poll_do(struct task *t, uint64_t ufds, uint64_t nfds,
 
 long lx_sys_poll(struct task *t, struct lx_call *c)
 {
-	return poll_do(t, c->a[0], c->a[1], (int32_t)c->a[2]);
-}
-
-/* A timespec timeout in ms: -1 for none (NULL), or -EFAULT/-EINVAL. */
-static long timeout_ms(struct task *t, uint64_t uts)
-{
-	struct lx_timespec ts;
-	if (!uts)
-		return -1;
-	if (mm_copy_in(t->proc->mm, &ts, uts, sizeof(ts)))
-		return -EFAULT - 1000000;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL - 1000000;
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return poll_do(t, c->a[0], c->a[1], wait_ms(t, (int32_t)c->a[2]));
 }
 
 long lx_sys_ppoll(struct task *t, struct lx_call *c)
 {
-	long ms = timeout_ms(t, c->a[2]);
-	if (ms < -1)
-		return ms + 1000000;
-	return poll_do(t, c->a[0], c->a[1], ms);
+	enum wait_mode w;
+	long r = wait_ts(t, c->a[2], &w);
+	return r ? r : poll_do(t, c->a[0], c->a[1], w);
 }
 
 /* select over fd_sets of nfds bits (read, write, except). */
 static long select_do(struct task *t, uint64_t nfds, const uint64_t sets[3],
-		      long ms)
+		      enum wait_mode w)
 {
 	uint64_t in[3][LX_FD_MAX / 64], out[3][LX_FD_MAX / 64];
 	size_t bytes = (nfds + 63) / 64 * 8;
@@ -1090,25 +1120,25 @@ static long select_do(struct task *t, uint64_t nfds, const uint64_t sets[3],
 		    mm_copy_in(t->proc->mm, in[k], sets[k], bytes))
 			return -EFAULT;
 	for (uint64_t fd = 0; fd < nfds; fd++) {
-		uint64_t bit = 1ull << (fd % 64), w = fd / 64;
-		int want = ((in[0][w] & bit) ? FS_POLLIN : 0) |
-			   ((in[1][w] & bit) ? FS_POLLOUT : 0);
-		if (!want && !(in[2][w] & bit))
+		uint64_t bit = 1ull << (fd % 64), i = fd / 64;
+		int want = ((in[0][i] & bit) ? FS_POLLIN : 0) |
+			   ((in[1][i] & bit) ? FS_POLLOUT : 0);
+		if (!want && !(in[2][i] & bit))
 			continue;
 		int got = fs_poll(FS(t), (int)fd, want);
 		if (got & FS_POLLNVAL)
 			return -EBADF;
-		if ((in[0][w] & bit) &&
+		if ((in[0][i] & bit) &&
 		    (got & (FS_POLLIN | FS_POLLHUP | FS_POLLERR))) {
-			out[0][w] |= bit;
+			out[0][i] |= bit;
 			ready++;
 		}
-		if ((in[1][w] & bit) && (got & (FS_POLLOUT | FS_POLLERR))) {
-			out[1][w] |= bit;
+		if ((in[1][i] & bit) && (got & (FS_POLLOUT | FS_POLLERR))) {
+			out[1][i] |= bit;
 			ready++;
 		}
 	}
-	if (!ready && ms < 0)
+	if (!ready && must_wait(t, w))
 		return lx_park(t, LX_PARK_IO, NULL);
 	for (int k = 0; k < 3; k++)
 		if (sets[k] && bytes &&
@@ -1120,23 +1150,26 @@ static long select_do(struct task *t, uint64_t nfds, const uint64_t sets[3],
 long lx_sys_select(struct task *t, struct lx_call *c)
 {
 	struct lx_timeval tv;
-	long ms = -1;
-	if (c->a[4]) {
+	enum wait_mode w = WAIT_FOREVER;
+	if (c->a[4] && t->lx.redoing) {
+		w = WAIT_DEADLINE;
+	} else if (c->a[4]) {
 		if (mm_copy_in(t->proc->mm, &tv, c->a[4], sizeof(tv)))
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
 			return -EINVAL;
-		ms = tv.tv_sec * 1000 + tv.tv_usec / 1000;
+		w = wait_ms(t, tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
 	}
 	const uint64_t sets[3] = {c->a[1], c->a[2], c->a[3]};
-	return select_do(t, c->a[0], sets, ms);
+	return select_do(t, c->a[0], sets, w);
 }
 
 long lx_sys_pselect6(struct task *t, struct lx_call *c)
 {
-	long ms = timeout_ms(t, c->a[4]);
-	if (ms < -1)
-		return ms + 1000000;
+	enum wait_mode w;
+	long r = wait_ts(t, c->a[4], &w);
+	if (r)
+		return r;
 	const uint64_t sets[3] = {c->a[1], c->a[2], c->a[3]};
-	return select_do(t, c->a[0], sets, ms);
+	return select_do(t, c->a[0], sets, w);
 }

@@ -11,8 +11,10 @@
  * race with goes through it, so reading the word and parking are one
  * step, as FUTEX_WAIT requires.
  *
- * Timeouts: mm0 has no timer yet, so a wait with a timeout waits until
- * woken or interrupted, like one without.
+ * A wait with a timeout also ends with -ETIMEDOUT at its deadline
+ * (FUTEX_WAIT: relative; WAIT_BITSET: absolute, on CLOCK_REALTIME with
+ * FUTEX_CLOCK_REALTIME, else CLOCK_MONOTONIC): time.c makes the call
+ * again then.
  */
 #include <string.h>
 
@@ -120,19 +122,36 @@ static long word_in(struct task *t, uint64_t uaddr, uint32_t *v)
 	return mm_copy_in(t->proc->mm, v, uaddr, 4) ? -EFAULT : 0;
 }
 
+/* FUTEX_WAIT and WAIT_BITSET: park while the word holds `val`, until a
+ * wake, a signal, or the deadline of the timeout at `uts` (relative, or
+ * absolute on `clock`).  Made again only when the deadline passes. */
 static long futex_wait(struct task *t, uint64_t uaddr, uint32_t val,
-		       uint32_t bits, bool priv)
+		       uint32_t bits, bool priv, uint64_t uts, bool absolute,
+		       int clock)
 {
 	struct futex_key k;
 	uint32_t cur;
 	long r;
 
+	if (t->lx.redoing) {
+		if (lx_now_us() >= t->lx.deadline) {
+			lx_futex_forget(t);
+			return -LX_ETIMEDOUT;
+		}
+		if ((r = key_of(t, uaddr, priv, &k)))
+			return r;
+		return lx_park(t, LX_PARK_FUTEX, k.space); /* still queued */
+	}
 	if (!bits)
 		return -EINVAL;
 	if ((r = key_of(t, uaddr, priv, &k)) || (r = word_in(t, uaddr, &cur)))
 		return r;
 	if (cur != val)
 		return -EAGAIN;
+	if ((r = lx_timeout_in(t, uts, absolute, clock, &t->lx.deadline)))
+		return r;
+	if (t->lx.deadline && lx_now_us() >= t->lx.deadline)
+		return -LX_ETIMEDOUT;
 	t->lx.futex_off = k.off;
 	t->lx.futex_bitset = bits;
 	enqueue(t);
@@ -213,12 +232,15 @@ long lx_sys_futex(struct task *t, struct lx_call *c)
 	if ((op & LX_FUTEX_CLOCK_REALTIME) && cmd != LX_FUTEX_WAIT_BITSET &&
 	    cmd != LX_FUTEX_WAIT)
 		return -ENOSYS;
+	int clock = (op & LX_FUTEX_CLOCK_REALTIME) ? LX_CLOCK_REALTIME
+						   : LX_CLOCK_MONOTONIC;
 	switch (cmd) {
 	case LX_FUTEX_WAIT:
 		return futex_wait(t, uaddr, val, LX_FUTEX_BITSET_MATCH_ANY,
-				  priv);
+				  priv, c->a[3], false, clock);
 	case LX_FUTEX_WAIT_BITSET:
-		return futex_wait(t, uaddr, val, val3, priv);
+		return futex_wait(t, uaddr, val, val3, priv, c->a[3], true,
+				  clock);
 	case LX_FUTEX_WAKE:
 	case LX_FUTEX_WAKE_BITSET: {
 		uint32_t bits =

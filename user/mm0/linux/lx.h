@@ -119,12 +119,11 @@ void lx_signal_thread(struct task *t, int sig, const struct lx_sigsource *src);
  * to send back: the result, LX_REGS_SET if registers were rewritten, or
  * LX_NOREPLY if t is gone. */
 long lx_signal_before_answer(struct task *t, long result);
-/* A CPU exception or bad memory access of thread t (its fault message):
- * true if t goes on (a handler runs), false if the process was ended. */
-bool lx_signal_fault(struct task *t, const struct tess_msg *m);
-/* After mm0 served a page fault of t: deliver a pending signal there.
- * False if t must not be answered (its process ended or stopped). */
-bool lx_signal_after_fault(struct task *t);
+/* A page fault or CPU exception of a Linux thread (its fault message):
+ * served (the page mapped), or made a signal (SIGSEGV, SIGBUS past the
+ * end of a mapped file, SIGFPE, ...) that its handler takes or that ends
+ * the process.  True if t is to be answered (FAULT_RESUME). */
+bool lx_fault(struct task *t, const struct tess_msg *m);
 /* A parked thread a signal may end: true if it should be interrupted. */
 bool lx_signal_interrupts(struct task *t);
 /* Whether the process ignores or has no use for `sig` (for SIGCHLD). */
@@ -230,9 +229,22 @@ long lx_sys_madvise(struct task *t, struct lx_call *c);
 
 /* ------------------------------------------------------------ time.c */
 
-/* Nanoseconds since boot, and since the epoch. */
+/* Nanoseconds since boot, and since the epoch; the kernel's monotonic
+ * clock in microseconds, the unit of deadlines. */
 uint64_t lx_monotonic_ns(void);
 uint64_t lx_realtime_ns(void);
+uint64_t lx_now_us(void);
+/* The earliest deadline of a timed wait or an alarm (DEADLINE_NEVER if
+ * none), and what happens when deadlines pass: alarms signal, timed
+ * waits are made again (they see their deadline has passed). */
+uint64_t lx_timer_next(void);
+void lx_timers_run(void);
+/* A parked nanosleep ended by a signal: -EINTR, the rest written back. */
+long lx_sleep_interrupted(struct task *t);
+/* A relative or absolute timeout in process memory as a deadline (us):
+ * 0 for a NULL pointer, or -EFAULT/-EINVAL.  `clock` for absolute ones. */
+long lx_timeout_in(struct task *t, uint64_t uts, bool absolute, int clock,
+		   uint64_t *deadline);
 long lx_sys_clock_gettime(struct task *t, struct lx_call *c);
 long lx_sys_clock_getres(struct task *t, struct lx_call *c);
 long lx_sys_gettimeofday(struct task *t, struct lx_call *c);
@@ -240,6 +252,9 @@ long lx_sys_time(struct task *t, struct lx_call *c);
 long lx_sys_times(struct task *t, struct lx_call *c);
 long lx_sys_nanosleep(struct task *t, struct lx_call *c);
 long lx_sys_clock_nanosleep(struct task *t, struct lx_call *c);
+long lx_sys_alarm(struct task *t, struct lx_call *c);
+long lx_sys_getitimer(struct task *t, struct lx_call *c);
+long lx_sys_setitimer(struct task *t, struct lx_call *c);
 long lx_sys_getrandom(struct task *t, struct lx_call *c);
 
 #endif

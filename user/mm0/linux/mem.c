@@ -42,9 +42,18 @@ long lx_sys_mmap(struct task *t, struct lx_call *c)
 		return -EINVAL;
 	if (!len || (off & (PAGE - 1)))
 		return -EINVAL;
-	if (flags & LX_MAP_FIXED_NOREPLACE) {
-		if ((addr & (PAGE - 1)) || addr + PAGE_UP(len) < addr)
+	if (!PAGE_UP(len))
+		return -ENOMEM; /* it wraps */
+	if (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) {
+		/* Linux's order: an unaligned address is EINVAL, one whose
+		 * range leaves user memory ENOMEM. */
+		if (addr & (PAGE - 1))
 			return -EINVAL;
+		if (addr + PAGE_UP(len) < addr ||
+		    addr + PAGE_UP(len) > TASK_USER_END)
+			return -ENOMEM;
+	}
+	if (flags & LX_MAP_FIXED_NOREPLACE) {
 		if (!vma_range_free(t->proc->mm, addr, addr + PAGE_UP(len)))
 			return -EEXIST;
 		flags |= LX_MAP_FIXED;

@@ -300,7 +300,8 @@ static long frame_push(struct task *t, int sig, const struct lx_sigaction *act,
 		f.info.u.kill.status = src->status;
 	}
 	uint8_t fpu[LX_FXSAVE_SIZE] __attribute__((aligned(16)));
-	if (fpu_read(t, fpu) || mm_copy_out(t->proc->mm, fpstate, fpu, sizeof(fpu)) ||
+	if (fpu_read(t, fpu) ||
+	    mm_copy_out(t->proc->mm, fpstate, fpu, sizeof(fpu)) ||
 	    mm_copy_out(t->proc->mm, sp, &f, sizeof(f)))
 		return -EFAULT;
 
@@ -480,6 +481,8 @@ static long interrupted_result(struct task *t)
 {
 	if (t->lx.park == LX_PARK_SIGNAL)
 		return -EINTR;
+	if (t->lx.park == LX_PARK_SLEEP)
+		return lx_sleep_interrupted(t);
 	if (t->lx.done)
 		return (long)t->lx.done; /* a write that had begun */
 	return LX_ERESTARTSYS;
@@ -547,6 +550,10 @@ void lx_signal_process(struct process *p, int sig,
 {
 	if (!signal_prepare(p, sig))
 		return;
+	/* Standard signals do not queue: a second one while the first is
+	 * pending is dropped, and siginfo describes the first (Linux). */
+	if (p->lx.pending & LX_SIGBIT(sig))
+		return;
 	p->lx.pending |= LX_SIGBIT(sig);
 	p->lx.src[sig] = *src;
 	signal_kick(p, sig, NULL);
@@ -556,6 +563,8 @@ void lx_signal_thread(struct task *t, int sig, const struct lx_sigsource *src)
 {
 	if (!signal_prepare(t->proc, sig))
 		return;
+	if (t->lx.pending & LX_SIGBIT(sig))
+		return;
 	t->lx.pending |= LX_SIGBIT(sig);
 	t->lx.src[sig] = *src;
 	signal_kick(t->proc, sig, t);
@@ -563,12 +572,36 @@ void lx_signal_thread(struct task *t, int sig, const struct lx_sigsource *src)
 
 /* ------------------------------------------------------------ exceptions */
 
+/* Whether `addr` lies in a page of a file mapping wholly past the end of
+ * the file: Linux's SIGBUS (the last partial page reads zeros past it). */
+static bool past_eof(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vma_find(mm, addr);
+	struct inode *ino = NULL;
+	uint64_t off = 0;
+	if (v && v->kind == VMA_FILE) {
+		ino = v->ino;
+		off = v->offset + (PAGE_DOWN(addr) - v->start);
+	} else if (v && v->kind == VMA_SHARED) {
+		ino = vmo_inode(v->obj);
+		off = v->obj_offset + (PAGE_DOWN(addr) - v->start);
+	}
+	return ino && off >= PAGE_UP(fs_inode_size(ino));
+}
+
 /* The signal for a fault message: number, si_code, address. */
 static int fault_signal(struct task *t, const struct tess_msg *m,
 			struct lx_sigsource *src, uint64_t *trapno,
 			uint64_t *err)
 {
 	memset(src, 0, sizeof(*src));
+	if (m->mr[0] == IPC_TAG_PAGEFAULT && past_eof(t->proc->mm, m->mr[1])) {
+		src->code = LX_BUS_ADRERR;
+		src->addr = m->mr[1];
+		*trapno = 14;
+		*err = 4 | ((m->mr[2] & FAULT_WRITE) ? 2 : 0);
+		return LX_SIGBUS;
+	}
 	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
 		struct vma *v = vma_find(t->proc->mm, m->mr[1]);
 		src->code = v ? LX_SEGV_ACCERR : LX_SEGV_MAPERR;
@@ -610,7 +643,7 @@ static int fault_signal(struct task *t, const struct tess_msg *m,
 	}
 }
 
-bool lx_signal_fault(struct task *t, const struct tess_msg *m)
+static bool signal_fault(struct task *t, const struct tess_msg *m)
 {
 	struct process *p = t->proc;
 	struct lx_sigsource src;
@@ -641,7 +674,9 @@ bool lx_signal_fault(struct task *t, const struct tess_msg *m)
 	return true;
 }
 
-bool lx_signal_after_fault(struct task *t)
+/* After mm0 served a page fault of t: deliver a pending signal there.
+ * False if t must not be answered (its process ended or stopped). */
+static bool after_fault(struct task *t)
 {
 	struct exregs x;
 	if (!next_signal(t, false, NULL) || t->proc->lx.stopped)
@@ -660,6 +695,14 @@ bool lx_signal_after_fault(struct task *t)
 	if (alive)
 		thread_action(t, THREAD_SUSPEND);
 	return false;
+}
+
+bool lx_fault(struct task *t, const struct tess_msg *m)
+{
+	if (m->mr[0] == IPC_TAG_PAGEFAULT && !past_eof(t->proc->mm, m->mr[1]) &&
+	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0)
+		return after_fault(t);
+	return signal_fault(t, m);
 }
 
 /* ------------------------------------------------------------ calls */
@@ -805,7 +848,8 @@ long lx_sys_rt_sigreturn(struct task *t, struct lx_call *c)
 	memset(fpu, 0, sizeof(fpu));
 	if (m->fpstate) {
 		if (mm_copy_in(t->proc->mm, fpu, m->fpstate, sizeof(fpu))) {
-			mm0_log("process %u: rt_sigreturn with a bad FPU image at %lx: killed",
+			mm0_log("process %u: rt_sigreturn with a bad FPU image "
+				"at %lx: killed",
 				t->proc->pid, (unsigned long)m->fpstate);
 			process_exit(t->proc, LX_W_SIGNALED(LX_SIGSEGV));
 			return LX_NOREPLY;

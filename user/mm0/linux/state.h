@@ -37,6 +37,7 @@ enum lx_park {
 	LX_PARK_FUTEX, /* a futex word: see futex.c */
 	LX_PARK_SIGNAL,	 /* rt_sigsuspend, pause: only a signal ends it */
 	LX_PARK_VFORK,	 /* its vfork child has not exec'd or exited */
+	LX_PARK_SLEEP,	 /* nanosleep: until its deadline */
 	LX_PARK_STOPPED, /* its answer is ready, but the process is stopped */
 };
 
@@ -68,7 +69,9 @@ struct lx_thread {
 	long park_result;	 /* LX_PARK_STOPPED: the answer to give */
 	struct lx_call call;	 /* the call it is in (parked or current) */
 	uint64_t done;		 /* bytes a parked write has moved so far */
-	struct task *park_next;	 /* the list of parked threads */
+	uint64_t deadline; /* a timed wait ends then (monotonic us; 0: none) */
+	bool redoing;	   /* the call is being made again (lx_redo) */
+	struct task *park_next; /* the list of parked threads */
 };
 
 struct lx_process {
@@ -86,6 +89,8 @@ struct lx_process {
 	bool report_stop;  /* wait4 (WUNTRACED) has not seen the stop */
 	bool report_cont;  /* wait4 (WCONTINUED) has not seen the SIGCONT */
 	int leader_status; /* exit(): the first thread's status */
+	uint64_t alarm; /* ITIMER_REAL: SIGALRM then (monotonic us; 0: off) */
+	uint64_t alarm_every; /* ...and again this often after (us; 0: once) */
 };
 
 #endif

@@ -232,6 +232,9 @@ static const struct lx_entry table[LX_NR_MAX] = {
     [LX_dup2] = E(dup2, 2),
     [LX_pause] = E(pause, 0),
     [LX_nanosleep] = E(nanosleep, 2),
+    [LX_getitimer] = E(getitimer, 2),
+    [LX_alarm] = E(alarm, 1),
+    [LX_setitimer] = E(setitimer, 3),
     [LX_getpid] = E(getpid, 0),
     [LX_sendfile] = E(sendfile, 4),
     [LX_socket] = {nosys, 0},
@@ -445,6 +448,8 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	c->a[2] = m->mr[4];
 	c->rip = m->mr[5];
 	t->lx.done = 0;
+	t->lx.deadline = 0;
+	t->lx.redoing = false;
 	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3)
 		args_rest(t, m, c);
 	lx_cur = t;
@@ -503,7 +508,10 @@ bool lx_redo(struct task *t)
 	long r;
 	lx_unpark(t);
 	lx_cur = t;
+	t->lx.redoing = true;
 	r = call(t, &t->lx.call);
+	if (lx_cur == t)
+		t->lx.redoing = false;
 	bool answer = finish(t, r, &r);
 	bool alive = lx_cur == t;
 	lx_cur = saved;
