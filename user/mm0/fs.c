@@ -215,6 +215,11 @@ bool fs_inode_is_tty(const struct inode *ino)
 	       (ino->rdev == FS_DEV_CONSOLE || ino->rdev == FS_DEV_TTY);
 }
 
+bool fs_inode_discards(const struct inode *ino)
+{
+	return is_chr(ino) && (ino->rdev == FS_DEV_NULL || ino->rdev == FS_DEV_ZERO);
+}
+
 bool fs_inode_executable(const struct inode *ino)
 {
 	return ino->mode & 0111;

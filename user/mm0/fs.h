@@ -225,6 +225,8 @@ bool fs_inode_is_reg(const struct inode *ino);
 bool fs_inode_is_pipe(const struct inode *ino);
 /* A terminal: /dev/console or /dev/tty. */
 bool fs_inode_is_tty(const struct inode *ino);
+/* /dev/null or /dev/zero: writes are taken without a look. */
+bool fs_inode_discards(const struct inode *ino);
 /* Some execute bit is set. */
 bool fs_inode_executable(const struct inode *ino);
 uint64_t fs_inode_size(const struct inode *ino);

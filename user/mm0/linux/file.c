@@ -177,6 +177,35 @@ static bool blocks(struct task *t, int fd)
 	return !(fs_getfl(FS(t), fd) & LX_O_NONBLOCK);
 }
 
+/* The buffer a read or write moves its bytes through: on mm0's stack for
+ * small transfers (most are), else a heap chunk. */
+struct bounce {
+	char *buf;
+	size_t size;
+	char small[1024];
+};
+
+static long bounce_get(struct bounce *b, const struct iov *io)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < io->n && total <= sizeof(b->small); i++)
+		total += io->v[i].len;
+	if (total <= sizeof(b->small)) {
+		b->buf = b->small;
+		b->size = sizeof(b->small);
+		return 0;
+	}
+	b->buf = malloc(IO_CHUNK);
+	b->size = IO_CHUNK;
+	return b->buf ? 0 : -ENOMEM;
+}
+
+static void bounce_put(struct bounce *b)
+{
+	if (b->buf != b->small)
+		free(b->buf);
+}
+
 /*
  * Read into the vector: as much as there is.  From a pipe that is empty
  * (with writers left), park unless O_NONBLOCK.  A chunk that cannot be
@@ -186,25 +215,25 @@ static bool blocks(struct task *t, int fd)
 static long readv_do(struct task *t, int fd, struct iov *io, int64_t off)
 {
 	struct inode *ino = fs_fd_inode(FS(t), fd, NULL);
-	char *chunk;
-	long done = 0;
+	struct bounce b;
+	long done = 0, r;
 
 	if (!ino)
 		return -EBADF;
-	chunk = malloc(IO_CHUNK);
-	if (!chunk)
-		return -ENOMEM;
+	if ((r = bounce_get(&b, io)))
+		return r;
+	char *chunk = b.buf;
 	vmo_file_flush(ino);
 	for (unsigned i = 0; i < io->n; i++) {
 		uint64_t base = io->v[i].base, len = io->v[i].len, at = 0;
 		while (at < len) {
-			size_t want = len - at < IO_CHUNK ? len - at : IO_CHUNK;
+			size_t want = len - at < b.size ? len - at : b.size;
 			long got = off >= 0 ? fs_pread(FS(t), fd, chunk, want,
 						       (uint64_t)(off + done))
 					    : fs_read(FS(t), fd, chunk, want);
 			if (got < 0) {
 				if (got == -EAGAIN && !done && blocks(t, fd)) {
-					free(chunk);
+					bounce_put(&b);
 					return lx_park(t, LX_PARK_IO, ino);
 				}
 				done = done ? done : got;
@@ -224,7 +253,7 @@ static long readv_do(struct task *t, int fd, struct iov *io, int64_t off)
 		}
 	}
 out:
-	free(chunk);
+	bounce_put(&b);
 	return done;
 }
 
@@ -237,14 +266,22 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 {
 	struct inode *ino = fs_fd_inode(FS(t), fd, NULL);
 	uint64_t skip = t->lx.done;
-	long done = (long)t->lx.done;
-	char *chunk;
+	long done = (long)t->lx.done, r;
+	struct bounce b;
 
 	if (!ino)
 		return -EBADF;
-	chunk = malloc(IO_CHUNK);
-	if (!chunk)
-		return -ENOMEM;
+	if (fs_inode_discards(ino) && off < 0 && fs_getfl(FS(t), fd) >= 0 &&
+	    (fs_getfl(FS(t), fd) & LX_O_ACCMODE) != LX_O_RDONLY) {
+		/* /dev/null and /dev/zero: taken without a look, as Linux. */
+		long n = 0;
+		for (unsigned i = 0; i < io->n; i++)
+			n += (long)io->v[i].len;
+		return n;
+	}
+	if ((r = bounce_get(&b, io)))
+		return r;
+	char *chunk = b.buf;
 	for (unsigned i = 0; i < io->n; i++) {
 		uint64_t base = io->v[i].base, len = io->v[i].len, at = 0;
 		if (skip >= len) {
@@ -254,7 +291,7 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 		at = skip;
 		skip = 0;
 		while (at < len) {
-			size_t want = len - at < IO_CHUNK ? len - at : IO_CHUNK;
+			size_t want = len - at < b.size ? len - at : b.size;
 			if (mm_copy_in(t->proc->mm, chunk, base + at, want)) {
 				done = done ? done : -EFAULT;
 				goto out;
@@ -264,7 +301,7 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 					    : fs_write(FS(t), fd, chunk, want);
 			if (put == -EAGAIN && blocks(t, fd)) {
 				t->lx.done = (uint64_t)done;
-				free(chunk);
+				bounce_put(&b);
 				return lx_park(t, LX_PARK_IO, ino);
 			}
 			if (put < 0) {
@@ -293,7 +330,7 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 		}
 	}
 out:
-	free(chunk);
+	bounce_put(&b);
 	t->lx.done = 0;
 	return done;
 }

@@ -239,6 +239,8 @@ uint64_t lx_now_us(void);
  * waits are made again (they see their deadline has passed). */
 uint64_t lx_timer_next(void);
 void lx_timers_run(void);
+/* A deadline may have changed: lx_timer_next looks again. */
+void lx_timers_changed(void);
 /* A parked nanosleep ended by a signal: -EINTR, the rest written back. */
 long lx_sleep_interrupted(struct task *t);
 /* A relative or absolute timeout in process memory as a deadline (us):

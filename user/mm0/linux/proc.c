@@ -126,6 +126,8 @@ void lx_process_ending(struct process *p)
 void lx_process_ended(struct process *p)
 {
 	exe_set(p, NULL);
+	if (p->lx.alarm)
+		lx_timers_changed();
 }
 
 void lx_thread_gone(struct task *t)

@@ -485,6 +485,8 @@ long lx_park(struct task *t, enum lx_park why, const void *key)
 	}
 	t->lx.park = why;
 	t->lx.park_key = key;
+	if (t->lx.deadline)
+		lx_timers_changed();
 	return LX_PARKED;
 }
 
@@ -500,6 +502,8 @@ void lx_unpark(struct task *t)
 	t->lx.park = LX_PARK_NONE;
 	t->lx.park_key = NULL;
 	t->lx.park_next = NULL;
+	if (t->lx.deadline)
+		lx_timers_changed();
 }
 
 bool lx_redo(struct task *t)

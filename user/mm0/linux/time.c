@@ -150,23 +150,37 @@ long lx_timeout_in(struct task *t, uint64_t uts, bool absolute, int clock,
 	return 0;
 }
 
+/* The earliest deadline, recomputed only after something changed one
+ * (a thread parked or unparked, an alarm set or run, a process ended). */
+static bool timers_dirty = true;
+static uint64_t timers_next;
+
+void lx_timers_changed(void)
+{
+	timers_dirty = true;
+}
+
 uint64_t lx_timer_next(void)
 {
+	if (!timers_dirty)
+		return timers_next;
 	uint64_t next = DEADLINE_NEVER;
 	for (struct task *t = tasks; t; t = t->next)
-		if (t->lx.park != LX_PARK_NONE &&
-		    t->lx.park != LX_PARK_STOPPED && t->lx.deadline &&
-		    t->lx.deadline < next)
+		if (t->lx.park != LX_PARK_NONE && t->lx.park != LX_PARK_STOPPED &&
+		    t->lx.deadline && t->lx.deadline < next)
 			next = t->lx.deadline;
 	for (struct process *p = procs; p; p = p->next)
 		if (!p->zombie && p->lx.alarm && p->lx.alarm < next)
 			next = p->lx.alarm;
+	timers_next = next;
+	timers_dirty = false;
 	return next;
 }
 
 void lx_timers_run(void)
 {
 	uint64_t now = lx_now_us();
+	lx_timers_changed();
 	/* One at a time from the start: a signal or an answer may end
 	 * other processes and threads. */
 	for (int n = 0; n < 1024; n++) {
@@ -288,6 +302,7 @@ long lx_sys_alarm(struct task *t, struct lx_call *c)
 	uint64_t sec = (uint32_t)c->a[0];
 	p->lx.alarm = sec ? lx_now_us() + sec * 1000000 : 0;
 	p->lx.alarm_every = 0;
+	lx_timers_changed();
 	return left;
 }
 
@@ -332,6 +347,7 @@ long lx_sys_setitimer(struct task *t, struct lx_call *c)
 			 (uint64_t)v.interval.tv_usec;
 	p->lx.alarm = value ? lx_now_us() + value : 0;
 	p->lx.alarm_every = value ? every : 0;
+	lx_timers_changed();
 	return 0;
 }
 
