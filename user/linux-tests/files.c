@@ -306,7 +306,8 @@ static void devices(void)
 	int fd = open("/dev/null", O_RDWR);
 	ok(fd >= 0 && write(fd, "x", 1) == 1 && read(fd, b, sizeof(b)) == 0,
 	   "/dev/null takes writes and reads empty");
-	ok(write(fd, NOADDR, 10) == 10, "/dev/null does not look at what it is given");
+	ok(write(fd, NOADDR, 10) == 10,
+	   "/dev/null does not look at what it is given");
 	ok(RAW(SYS_write, fd, (long)KADDR, 10, 0, 0, 0) == -EFAULT,
 	   "but a range in the kernel half is EFAULT");
 	close(fd);

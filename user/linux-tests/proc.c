@@ -280,6 +280,11 @@ static void orphans(void)
 	read(q[0], &c, 1);
 	close(q[0]);
 	ok(c == 'y', "an orphan's parent is init, pid 1 (%c)", c);
+	/* Init takes only the signals it handles: the runner is init. */
+	ok(kill(1, SIGUSR2) == 0 && kill(1, SIGKILL) == 0 &&
+	       kill(1, SIGSTOP) == 0,
+	   "SIGUSR2, SIGKILL and SIGSTOP to init are accepted...");
+	ok(kill(1, 0) == 0, "...and change nothing: init lives on, running");
 }
 
 int main(int argc, char **argv, char **envp)

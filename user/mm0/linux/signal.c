@@ -525,6 +525,10 @@ static bool signal_prepare(struct process *p, int sig)
 			process_exit(p, LX_W_SIGNALED(sig));
 		return false;
 	}
+	/* Linux's init takes only the signals it has a handler for (not
+	 * even SIGKILL from a process). */
+	if (p->pid == init_pid && p->lx.act[sig].handler == LX_SIG_DFL)
+		return false;
 	if (sig == LX_SIGKILL) {
 		process_exit(p, LX_W_SIGNALED(LX_SIGKILL));
 		return false;

@@ -166,8 +166,9 @@ uint64_t lx_timer_next(void)
 		return timers_next;
 	uint64_t next = DEADLINE_NEVER;
 	for (struct task *t = tasks; t; t = t->next)
-		if (t->lx.park != LX_PARK_NONE && t->lx.park != LX_PARK_STOPPED &&
-		    t->lx.deadline && t->lx.deadline < next)
+		if (t->lx.park != LX_PARK_NONE &&
+		    t->lx.park != LX_PARK_STOPPED && t->lx.deadline &&
+		    t->lx.deadline < next)
 			next = t->lx.deadline;
 	for (struct process *p = procs; p; p = p->next)
 		if (!p->zombie && p->lx.alarm && p->lx.alarm < next)
