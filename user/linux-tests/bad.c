@@ -250,6 +250,17 @@ static void sweep(void)
 	   sizeof(calls) / sizeof(calls[0]));
 }
 
+/* Found by lxt-fuzz: argument errors caught before a structure is set
+ * up must not free what was never allocated (mm0 died). */
+static void early_errors(void)
+{
+	ok(RAW(SYS_writev, 1, (long)KADDR, -100, 0, 0, 0) == -EINVAL,
+	   "writev with a count of -100: EINVAL");
+	ok(RAW(SYS_readv, 0, (long)NOADDR, 1025, 0, 0, 0) == -EINVAL,
+	   "readv with 1025 vectors: EINVAL");
+	ok(getppid() > 0, "mm0 still answers");
+}
+
 static void unknown(void)
 {
 	ok(RAW(400, 1, 2, 3, 4, 5, 6) == -ENOSYS, "system call 400: ENOSYS");
@@ -268,6 +279,7 @@ int main(void)
 	mkdir("/tmp", 01777);
 	executables();
 	sweep();
+	early_errors();
 	unknown();
 	return done();
 }

@@ -146,12 +146,15 @@ static long iov_in(struct task *t, uint64_t uiov, uint64_t count,
 		   struct iov *io)
 {
 	uint64_t total = 0;
+	io->n = 0;
+	io->v = &io->one; /* what iov_free expects, whatever comes back */
 	if (count > LX_IOV_MAX)
 		return -EINVAL;
-	io->n = (unsigned)count;
-	io->v = count ? malloc(count * sizeof(*io->v)) : &io->one;
-	if (!io->v)
+	if (count && !(io->v = malloc(count * sizeof(*io->v)))) {
+		io->v = &io->one;
 		return -ENOMEM;
+	}
+	io->n = (unsigned)count;
 	if (count &&
 	    mm_copy_in(t->proc->mm, io->v, uiov, count * sizeof(*io->v)))
 		return -EFAULT;
