@@ -236,7 +236,41 @@ static void children(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "then SIGKILL ends it");
+
+	/* A stopped process's blocked read gets its data, but the answer
+	 * waits for SIGCONT. */
 	signal(SIGCHLD, SIG_DFL);
+	int in[2], out[2];
+	pipe(in);
+	pipe2(out, O_NONBLOCK);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		close(in[1]);
+		close(out[0]);
+		if (read(in[0], &c, 1) == 1)
+			write(out[1], &c, 1);
+		_exit(0);
+	}
+	close(in[0]);
+	close(out[1]);
+	for (int i = 0; i < 30; i++)
+		sched_yield();
+	kill(pid, SIGSTOP);
+	ok(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st),
+	   "a child blocked in read, stopped");
+	write(in[1], "d", 1);
+	for (int i = 0; i < 30; i++)
+		sched_yield();
+	char got = 0;
+	ok(read(out[0], &got, 1) == -1 && errno == EAGAIN,
+	   "data for it: while stopped it does not go on");
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, 0);
+	ok(read(out[0], &got, 1) == 1 && got == 'd' && WIFEXITED(st),
+	   "after SIGCONT its read returns the data and it goes on");
+	close(in[1]);
+	close(out[0]);
 }
 
 static void interrupted(void)
