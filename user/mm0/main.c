@@ -438,6 +438,7 @@ int main(long arg)
 	const char *prog = mm0.boot->args[0] ? mm0.boot->args : "/bin/init";
 	mm0_log("ready: container %u, %lu KiB of memory, starting %s", mm0.cid,
 		(unsigned long)(mm0.untyped_size >> 10), prog);
+	lx_tty_start();
 	r = task_start_init(prog);
 	if (r) {
 		mm0_log("cannot start %s: %ld", prog, r);
@@ -463,6 +464,10 @@ int main(long arg)
 			/* The one we answered is gone, or a bad message: go on.
 			 */
 			memset(&m, 0, sizeof(m));
+			continue;
+		}
+		if (lx_tty_message(&m)) { /* typed input */
+			lx_run_wakeups();
 			continue;
 		}
 		struct task *t = task_find(m.sender);

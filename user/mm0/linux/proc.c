@@ -55,6 +55,7 @@ void lx_process_start(struct process *p, struct inode *exe, const char *path)
 	p->lx.exit_signal = LX_SIGCHLD;
 	exe_set(p, exe);
 	exe_path_set(p, path);
+	lx_tty_process_start(p);
 }
 
 void lx_process_fork(struct process *child, struct process *parent)
