@@ -10,7 +10,8 @@
  * out; an alarm ends a child that waits too long.  Path arguments come
  * from a few names under /tmp/fz (and bad pointers), never from memory a
  * random call may have filled, so the children cannot harm the rest of
- * the file system.
+ * the file system; what they write to files is bounded (1 MiB), so they
+ * cannot take the container's memory from the other processes.
  */
 #include "lxt.h"
 #include <fcntl.h>
@@ -169,6 +170,15 @@ static void child(uint64_t seed, int calls)
 						       : r == 8 ? (long)KADDR
 								: (long)NOADDR;
 					}
+		/* Files live in mm0's memory, the container's: bounded
+		 * sizes keep a child from taking it all for the others. */
+		if (nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_read ||
+		    nr == SYS_pread64)
+			a[2] = (long)((unsigned long)a[2] % 65536);
+		if (nr == SYS_pwrite64)
+			a[3] = (long)((unsigned long)a[3] % (1 << 20));
+		if (nr == SYS_ftruncate || nr == SYS_truncate)
+			a[1] = (long)((unsigned long)a[1] % (1 << 20));
 		syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
 	_exit(0);
@@ -192,6 +202,12 @@ int main(void)
 			/* Whatever ended it, it ended: an exit, a signal. */
 			orderly &= WIFEXITED(st) || WIFSIGNALED(st);
 		}
+		/* The child may have grown the file: a fresh one (mm0's
+		 * memory is the container's, shared with everyone). */
+		unlink("/tmp/fz/a");
+		fd = open("/tmp/fz/a", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		write(fd, "fuzz", 4);
+		close(fd);
 	}
 	ok(ended == 12, "12 children, 400 random calls each, all ended");
 	ok(orderly, "each with an exit status or a signal");

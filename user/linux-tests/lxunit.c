@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,12 @@ static void run(const char *name)
 		_exit(127);
 	}
 	close(p[1]);
-	for (;;) {
+	for (int errors = 0;;) {
 		ssize_t n = read(p[0], buf, sizeof(buf));
+		if (n < 0 && errno != EBADF && ++errors < 100) {
+			printf("# %s: read: %s\n", name, strerror(errno));
+			continue; /* short of memory, say: try again */
+		}
 		if (n <= 0)
 			break;
 		for (ssize_t i = 0; i < n; i++) {

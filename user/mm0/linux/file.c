@@ -138,9 +138,14 @@ static long bounce_get(struct bounce *b, const struct iov *io)
 		b->size = sizeof(b->small);
 		return 0;
 	}
+	/* Short of memory, the small buffer does too, in more steps. */
 	b->buf = malloc(IO_CHUNK);
 	b->size = IO_CHUNK;
-	return b->buf ? 0 : -ENOMEM;
+	if (!b->buf) {
+		b->buf = b->small;
+		b->size = sizeof(b->small);
+	}
+	return 0;
 }
 
 static void bounce_put(struct bounce *b)
