@@ -207,6 +207,7 @@ $(BUILD)/.deps:
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
 	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
+	@$(call apt_need,/usr/bin/python3 -c 'import pexpect',python3-pexpect)
 	@touch $@
 
 # $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
@@ -226,13 +227,14 @@ $(BUILD)/.deps-captree:
 # The whole system: the root task reads its manifest and starts the POSIX
 # container (mm0: init starts test0 and the shell on the console) and the
 # native demo container.  Input that is not a terminal is typed into the
-# shell, then ctrl-D: the shell ends and the machine powers off, so
-# `make run </dev/null` returns by itself.
+# shell once its prompt is there, then ctrl-D: the shell ends and the
+# machine powers off, so `make run </dev/null` returns by itself
+# (tools/run-feed.py).
 RUN_QEMU = $(QEMU) $(QEMU_BASE) -nographic -kernel $(BUILD)/kernel.bin \
 	-initrd "$(SYSTEM_MODULES)"
 run: all deps
 	@status=0; if [ -t 0 ]; then $(RUN_QEMU) || status=$$?; \
-	else { cat; printf '\n\004'; } | $(RUN_QEMU) || status=$$?; fi; \
+	else tools/run-feed.py $(RUN_QEMU) || status=$$?; fi; \
 	if [ $$status -eq 1 ]; then echo "(QEMU exited: the system powered off cleanly)"; \
 	else echo "(QEMU exited with status $$status: see the log above)"; exit 1; fi
 
@@ -273,6 +275,7 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_TEST_MODULES)"
+	@tools/tty-suite.py $(BUILD)
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree

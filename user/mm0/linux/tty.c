@@ -104,7 +104,7 @@ static struct {
 	unsigned tail, count; /* the oldest entry, how many */
 	unsigned canon;	      /* entries from the tail in complete lines */
 	uint64_t dropped;     /* bytes the full ring could not take */
-	bool dropping;	      /* dropping now (logged once per run) */
+	uint64_t flood;	      /* ...since it was last empty (logged then) */
 	uint32_t helper;      /* the input thread */
 	cptr_t helper_cap;
 } tty = {
@@ -184,9 +184,19 @@ static unsigned at(unsigned i)
 	return (tty.tail + i) % RING;
 }
 
+/* The ring is empty: say what a flood cost, once. */
+static void ring_emptied(void)
+{
+	if (tty.flood)
+		mm0_log("terminal: %lu bytes of input dropped (%lu since boot)",
+			(unsigned long)tty.flood, (unsigned long)tty.dropped);
+	tty.flood = 0;
+}
+
 static void ring_flush(void)
 {
 	tty.tail = tty.count = tty.canon = 0;
+	ring_emptied();
 }
 
 static bool ring_put(uint16_t e, bool ends_line)
@@ -195,15 +205,12 @@ static bool ring_put(uint16_t e, bool ends_line)
 	/* Canonical: the last entry is kept for a line's end. */
 	unsigned room = canon && !ends_line ? RING - 1 : RING;
 	if (tty.count >= room) {
+		if (!tty.flood)
+			mm0_log("terminal: input buffer full: dropping input");
+		tty.flood++;
 		tty.dropped++;
-		if (!tty.dropping)
-			mm0_log("terminal: input buffer full, dropping (%lu "
-				"so far)",
-				(unsigned long)tty.dropped);
-		tty.dropping = true;
 		return false;
 	}
-	tty.dropping = false;
 	tty.ring[at(tty.count++)] = e;
 	if (!canon || ends_line)
 		tty.canon = tty.count;
@@ -521,6 +528,8 @@ static size_t take(char *buf, size_t len)
 			      e == tty.tio.c_cc[V_EOL2]))
 			break;
 	}
+	if (!tty.count)
+		ring_emptied();
 	return n;
 }
 

@@ -5,10 +5,11 @@
  * which its IPC tests need) and the login shell, busybox's sh -l, on the
  * console: the terminal, whose session is init's (linux/tty.c).  When the shell
  * ends
- * (`exit`, or ctrl-D at the prompt) init ends too: mm0 exits and the
- * machine powers off, whatever test0 is doing.  `/bin/startup --no-test0`
+ * (`exit`, or ctrl-D at the prompt) init ends test0 if it still runs,
+ * and itself: mm0 exits and the machine powers off.  `/bin/startup --no-test0`
  * starts the shell alone.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -35,12 +36,15 @@ int main(int argc, char **argv)
 	static char *const shell[] = {"/bin/sh", "-l", NULL};
 	int status = 0;
 
+	pid_t t0 = -1;
 	if (!(argc > 1 && !strcmp(argv[1], "--no-test0")))
-		start(test0);
+		t0 = start(test0);
 	pid_t sh = start(shell);
 	if (sh < 0)
 		return 1;
 	if (waitpid(sh, &status, 0) != sh)
 		return 1;
+	if (t0 > 0 && kill(t0, SIGKILL) == 0)
+		waitpid(t0, &status, 0);
 	return 0;
 }
