@@ -200,9 +200,29 @@ def cat_eof():
     time.sleep(0.5)
     send("one line\r")
     sh.expect(r"one line\r*\n\r*one line", timeout=10)
+    send("mid\x04")  # ^D mid-line pushes the line: cat writes it at once
+    sh.expect("midmid", timeout=10)
     send("\x04")
     prompt(10)
+    send("cat\r")  # a blocked read ended by ^C
+    time.sleep(0.5)
+    send("\x03")
+    prompt(10)
     return True
+
+
+def raw_reads():
+    # Non-canonical reads: VMIN 3 returns once three bytes are there;
+    # VMIN 0 with VTIME 10 returns nothing after a second.
+    send("stty -icanon min 3 time 0; dd bs=10 count=1 2>/dev/null | od -c;"
+         " stty icanon\r")
+    time.sleep(1)
+    send("abc")
+    sh.expect(r"a\s+b\s+c\s*\r", timeout=10)
+    prompt()
+    out = run("stty -icanon min 0 time 10; time dd bs=10 count=1; stty icanon")
+    m = re.search(r"0\+0 records in.*real\s+0m\s*([0-9.]+)s", out, re.S)
+    return m and 0.9 <= float(m.group(1)) <= 2.0
 
 
 def type_ahead():
@@ -289,6 +309,11 @@ def background_read():
     if not re.search(r"Stopped \(tty input\)\s+cat", run("jobs")):
         return False
     no_jobs()
+    # ...and one that ignores SIGTTIN gets EIO.
+    out = run("(trap '' TTIN; exec cat) & sleep 1")
+    if not re.search(r"Input/output error", out):
+        return False
+    no_jobs()
     run("stty tostop")
     run("echo OUT &")
     time.sleep(1)
@@ -315,7 +340,9 @@ if results[-1].startswith("ok"):
     check("^C ends sleep 100 and the prompt is back", interrupt)
     check("sleep 100 &, jobs, kill %1", background_job)
     check("^Z stops sleep 100; bg runs it; fg brings it back", suspend_resume)
-    check("cat echoes a line and ends at ^D", cat_eof)
+    check("cat: a line, ^D mid-line, ^D at the start ends it; ^C ends "
+          "another", cat_eof)
+    check("non-canonical reads: VMIN and VTIME", raw_reads)
     check("a line typed while a command runs goes to the next", type_ahead)
     check("canonical editing: erase and kill", canonical_edit)
     check("the PS/2 keyboard (QEMU's sendkey): a command, and ctrl-C", keyboard)
@@ -323,7 +350,8 @@ if results[-1].startswith("ok"):
     check("stty size: 24 rows, 80 columns", window_size)
     check("bytes that are not text pass through cat", not_text)
     check("a line longer than the buffer is cut, not lost", long_line)
-    check("a background read stops the job (SIGTTIN)", background_read)
+    check("background reads stop (SIGTTIN) or fail (EIO); TOSTOP writes stop",
+          background_read)
     check("a megabyte pasted at once: dropped beyond the buffer, no hang",
           flood)
     check("exit powers the machine off", poweroff)
