@@ -69,6 +69,20 @@ enum tess_syscall {
 #define DUMP_THREADS 8	/* every thread: id, state, priority, space */
 /* every capability in the system, machine-readable (tools/captree.py) */
 #define DUMP_CAPTREE 16
+/* the bench kernel's event counters into the struct tess_counters at the
+ * third argument (prints nothing; E_NOSYS in other kernels) */
+#define DUMP_COUNTERS 32
+
+/* debug_dump(DUMP_COUNTERS): events since boot that instruction counts do
+ * not show (docs/ABI.md).  Counted only by the kernel `make bench` boots. */
+struct tess_counters {
+	unsigned long cr3_writes;	/* page-table root loads */
+	unsigned long tlb_flushes;	/* whole-space TLB flushes */
+	unsigned long tlb_page_flushes; /* one-page TLB flushes */
+	unsigned long fpu_saves;	/* FPU/SSE state saved (fxsave) */
+	unsigned long fpu_restores;	/* FPU/SSE state loaded (fxrstor) */
+	unsigned long fpu_traps;	/* #NM: a thread's first FPU use */
+};
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */

@@ -93,6 +93,10 @@ void arch_fpu_write(struct thread *t, const u8 image[512]);
  * 0 or -E_FAULT. */
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);
 
+/* The bench kernel's event counters (debug_dump DUMP_COUNTERS): 0, or
+ * -E_NOSYS in a kernel built without them. */
+int arch_counters(struct tess_counters *out);
+
 /* Spaces: set up a new root table (kernel half shared); stop using one. */
 void arch_space_init(struct space *s, void *root_table);
 void arch_space_unload(struct space *s);

@@ -4,7 +4,9 @@
  * DUMP_CDT adds what was derived from each capability, DUMP_CAPLISTS the
  * scope capabilities the caller sees, DUMP_THREADS every thread.
  * DUMP_CAPTREE prints every capability in the system, one `captree` line
- * each, for tools/captree.py (format in docs/ABI.md).
+ * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
+ * copies the bench kernel's event counters to the caller and prints
+ * nothing.
  */
 #include "devices.h"
 #include "cspace.h"
@@ -300,8 +302,18 @@ long sys_debug_dump(const u64 *a)
 	if (r)
 		return r;
 	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
-			  DUMP_THREADS | DUMP_CAPTREE))
+			  DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
 		return -E_INVAL;
+	if (a[1] & DUMP_COUNTERS) {
+		struct tess_counters k;
+		r = arch_counters(&k);
+		if (r)
+			return r;
+		if (arch_copy_to_user(cur->space, a[2], &k, sizeof(k), NULL))
+			return -E_FAULT;
+		if (a[1] == DUMP_COUNTERS)
+			return 0;
+	}
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
 	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);

@@ -245,8 +245,16 @@ static void debug(void)
 				   DUMP_THREADS),
 	    0,
 	    "debug_dump of everything through a copy of the Debug capability");
-	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_CAPTREE << 1), -E_INVAL,
+	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_COUNTERS << 1), -E_INVAL,
 	       "debug_dump with an unknown flag is E_INVAL");
+	{
+		struct tess_counters c;
+		tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG, &c), -E_NOSYS,
+		       "debug_dump DUMP_COUNTERS: this kernel counts nothing "
+		       "(E_NOSYS)");
+		tap_eq(tess_debug_counters(BOOT_SLOT_TIMER, &c), -E_CAPTYPE,
+		       "debug_dump DUMP_COUNTERS needs the Debug capability");
+	}
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, ~0u), -E_INVAL,
 	       "debug_dump with every bit set is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_TIMER, DUMP_THREADS), -E_CAPTYPE,

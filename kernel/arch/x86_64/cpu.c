@@ -41,6 +41,9 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
 
 static struct cpu cpu0;
+#ifdef TESS_BENCH_COUNTERS
+struct tess_counters bench_counters;
+#endif
 static u8 fpu_initial[512] __attribute__((aligned(16)));
 static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
 
@@ -140,6 +143,18 @@ void arch_thread_init(struct thread *t)
 	arch_thread_resume_to_user(t);
 }
 
+static inline void fpu_save(struct thread *t)
+{
+	BENCH_COUNT(fpu_saves);
+	__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
+}
+
+static inline void fpu_restore(struct thread *t)
+{
+	BENCH_COUNT(fpu_restores);
+	__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+}
+
 /* Load what the CPU needs to run `next` in user mode later. */
 static inline __attribute__((always_inline)) void
 load_thread_state(struct thread *prev, struct thread *next)
@@ -165,8 +180,8 @@ void arch_switch(struct thread *prev, struct thread *next)
 {
 	if (*thread_stack_canary(prev) != THREAD_STACK_CANARY)
 		panic("kernel stack overflow in thread %x", prev->tid);
-	__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-	__asm__ volatile("fxrstor %0" : : "m"(next->arch.fpu));
+	fpu_save(prev);
+	fpu_restore(next);
 	load_thread_state(prev, next);
 	/* A thread blocked with a user-mode continuation kept nothing on its
 	 * kernel stack: resume it by returning to user from its trapframe. */
@@ -183,8 +198,8 @@ void arch_enter_user(struct thread *t)
 	struct thread *prev = arch_current();
 	t->flags &= ~THREAD_F_USER_CONT;
 	if (prev != t) {
-		__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+		fpu_save(prev);
+		fpu_restore(t);
 		load_thread_state(prev, t);
 	}
 	arch_return_to_user(arch_thread_tf(t));
@@ -248,7 +263,7 @@ void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 void arch_fpu_read(struct thread *t, u8 image[512])
 {
 	if (t == cpu0.current)
-		__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
+		fpu_save(t);
 	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
 }
 
@@ -266,5 +281,16 @@ void arch_fpu_write(struct thread *t, const u8 image[512])
 	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
 	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
 	if (t == cpu0.current)
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+		fpu_restore(t);
+}
+
+int arch_counters(struct tess_counters *out)
+{
+#ifdef TESS_BENCH_COUNTERS
+	*out = bench_counters;
+	return 0;
+#else
+	(void)out;
+	return -E_NOSYS;
+#endif
 }

@@ -6,6 +6,7 @@
 
 #include "core/kernel.h"
 #include "asm.h"
+#include "counters.h"
 
 #define MSR_EFER 0xC0000080
 #define MSR_STAR 0xC0000081
@@ -100,8 +101,11 @@ static inline u64 read_cr3(void)
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
+/* Every load of CR3 flushes the TLB's non-global entries. */
 static inline void write_cr3(u64 v)
 {
+	BENCH_COUNT(cr3_writes);
+	BENCH_COUNT(tlb_flushes);
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 static inline u64 read_cr4(void)
@@ -116,6 +120,7 @@ static inline void write_cr4(u64 v)
 }
 static inline void invlpg(u64 va)
 {
+	BENCH_COUNT(tlb_page_flushes);
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 static inline void cli(void)
