@@ -77,7 +77,12 @@ void arch_poll_interrupts(void);
 u64 arch_phys_to_kernel(paddr_t p);
 paddr_t arch_kernel_to_phys(u64 kaddr);
 bool arch_has_nx(void);
-void arch_flush_tlb(void);
+
+/* A mapping of `s` is gone (its entry cleared): flush what the TLB may
+ * hold of it, whether or not `s` is loaded.  One page (4 KiB or 2 MiB) at
+ * `va`, or everything of `s` (a table went, and all under it). */
+void arch_tlb_flush_page(struct space *s, vaddr_t va);
+void arch_tlb_flush_space(struct space *s);
 
 /* User registers: rip and the TLS bases must be below this (canonical);
  * sanitize flags set by exchange_registers; set TLS bases. */

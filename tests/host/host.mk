@@ -43,6 +43,11 @@ $(HOST_OUT)/obj/%.o: %.c
 $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
+# The TLB rules (kernel/arch/x86_64/tlb.c) against a model of the CPU's
+# TLB: test_tlb replaces the instructions and the weak hooks arch_host.c
+# gives the other tests.
+$(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/kernel/arch/x86_64/tlb.o
+
 # mm0's file system, tested on the host against the C library.
 $(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
 

@@ -30,6 +30,8 @@ extern struct tess_alloc *ka;
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
 #define KT_VA_CPU 0x00000a0000000000ul
+#define KT_VA_TLB 0x00000b0000000000ul
+#define KT_VA_FPU 0x00000c0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -68,9 +70,17 @@ long kt_reap(uint32_t tid, int *status);
 long kt_recv(uint32_t from, struct tess_msg *m);
 long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 		   uint32_t cid);
+long kt_copy_child_in(struct kt_child *c, cptr_t space, cptr_t untyped,
+		      uint32_t pager, uint32_t cid);
 void kt_child_destroy(struct kt_child *c);
 long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	      uint32_t ops);
+
+/* Space objects at a given index of the kernel's space table (the low
+ * bits of a space id). */
+#define KT_SPID_INDEX_MASK 0xfffu
+#define KT_SPACE_BATCH_BITS 8
+long kt_space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space);
 
 /* Page tables, capabilities, root slots. */
 long kt_tables_make(struct tess_alloc *a, cptr_t space, uintptr_t va,
@@ -142,6 +152,8 @@ void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
 void test_cpu(void);
+void test_tlb(void);
+void test_fpu(void);
 void test_capctrl(void);
 void test_mutex(void);
 void test_fuzz(void);

@@ -21,5 +21,6 @@ int main(long arg)
 	test_capctrl();
 	test_mutex();
 	test_fuzz();
+	test_tlb();
 	return tap_finish();
 }

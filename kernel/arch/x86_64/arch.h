@@ -57,6 +57,22 @@ extern volatile u64 timer_ticks;
 u64 tsc_to_us(u64 tsc);
 
 /* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
+struct thread;
+struct space;
+/* The per-CPU block, reached through %gs in the kernel; the offsets of its
+ * first fields are in regs.h (CPU_*), for entry.S. */
+struct cpu {
+	u64 scratch;	/* user rsp during syscall entry */
+	u64 kstack_top; /* current thread's kernel stack top */
+	struct thread *current;
+	struct space *space; /* whose page tables are loaded (NULL: the
+				kernel's own); tlb.c */
+};
+extern struct cpu cpu0;
+static inline struct cpu *this_cpu(void)
+{
+	return &cpu0;
+}
 void cpu_init(void);
 bool arch_has_nx(void);
 

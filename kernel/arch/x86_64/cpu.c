@@ -19,14 +19,7 @@
 #include "core/space.h"
 #include "arch/hooks.h"
 #include "paging.h"
-
-/* Per-CPU block; offsets are in regs.h (CPU_*). */
-struct cpu {
-	u64 scratch;	/* user rsp during syscall entry */
-	u64 kstack_top; /* current thread's kernel stack top */
-	struct thread *current;
-	u64 cr3; /* the page-table root now loaded */
-};
+#include "tlb.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
@@ -40,7 +33,7 @@ _Static_assert(offsetof(struct trapframe, ss) == TF_SS, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
 
-static struct cpu cpu0;
+struct cpu cpu0;
 #ifdef TESS_BENCH_COUNTERS
 struct tess_counters bench_counters;
 #endif
@@ -92,12 +85,19 @@ void cpu_init(void)
 		       (c & (1u << 2) ? CR4_UMIP : 0);
 	}
 
+	/* TLB entries tagged by space (tlb.c). */
+	cr4 |= tlb_init();
+
 	/* FPU and SSE for user code: the kernel itself never uses them. */
 	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
 	write_cr4(cr4);
 	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
 		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
 		cr4 & CR4_UMIP ? " UMIP" : "");
+	kprintf("cpu: TLB %s\n",
+		!tlb_has_pcid() ? "flushed at every switch of space (no PCID)"
+		: tlb_has_invpcid() ? "tagged by space (PCID, INVPCID)"
+				    : "tagged by space (PCID)");
 
 	/* A new thread's FPU state: as after fninit, with every x87 and SSE
 	 * register 0 (fninit leaves their contents; they are the firmware's)
@@ -163,10 +163,8 @@ load_thread_state(struct thread *prev, struct thread *next)
 	cpu0.kstack_top = top;
 	cpu0.current = next;
 	tss.rsp[0] = top;
-	if (next->space && next->space->arch.pml4_phys != cpu0.cr3) {
-		cpu0.cr3 = next->space->arch.pml4_phys;
-		write_cr3(cpu0.cr3);
-	}
+	if (next->space)
+		tlb_load_space(next->space);
 	/* A thread can zero its own FS or GS base without the kernel knowing
 	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
 	 * only when both threads have none are they sure to hold next's. */
@@ -208,15 +206,6 @@ void arch_enter_user(struct thread *t)
 void arch_poll_interrupts(void)
 {
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-}
-
-/* The space's tables are going away: if loaded, load the kernel's. */
-void arch_space_unload(struct space *s)
-{
-	if (cpu0.cr3 == s->arch.pml4_phys) {
-		cpu0.cr3 = kernel_pml4_phys();
-		write_cr3(cpu0.cr3);
-	}
 }
 
 void arch_idle_wait(void)

@@ -30,6 +30,7 @@
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP (1ull << 11)
 #define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE (1ull << 17)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
@@ -101,11 +102,9 @@ static inline u64 read_cr3(void)
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
-/* Every load of CR3 flushes the TLB's non-global entries. */
+/* Only tlb.c and tlb.h load CR3 (tlb_write_cr3). */
 static inline void write_cr3(u64 v)
 {
-	BENCH_COUNT(cr3_writes);
-	BENCH_COUNT(tlb_flushes);
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 static inline u64 read_cr4(void)
@@ -120,7 +119,6 @@ static inline void write_cr4(u64 v)
 }
 static inline void invlpg(u64 va)
 {
-	BENCH_COUNT(tlb_page_flushes);
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 static inline void cli(void)
