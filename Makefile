@@ -101,6 +101,13 @@ include user/llp/llp.mk
 # and the libc.  They run in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
+
+# The system's own libraries and servers never use the FPU or SSE: the
+# kernel saves and loads FPU state only for threads that use it
+# (kernel/arch/x86_64/fpu.c), so a call to mm0 or the root task costs no
+# FPU switch.  Programs (POSIX programs, ktest, bench) may use it.
+$(LIBC_OBJ) $(LIBPOSIX_OBJ) $(call objs_of,user/mm0) $(call objs_of,user/root): \
+	UCFLAGS += -mgeneral-regs-only
 $(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))

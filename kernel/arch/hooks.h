@@ -55,6 +55,8 @@ u64 arch_time_us(void); /* microseconds since boot (TSC based) */
  * current kernel stack.
  */
 void arch_thread_init(struct thread *t);
+/* The thread object is going away (it may be the running thread). */
+void arch_thread_destroy(struct thread *t);
 void arch_switch(struct thread *prev, struct thread *next);
 void arch_thread_resume_to_user(struct thread *t);
 void arch_enter_user(struct thread *t) __attribute__((noreturn));

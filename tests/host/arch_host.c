@@ -103,6 +103,10 @@ void arch_thread_init(struct thread *t)
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 }
 
+void arch_thread_destroy(struct thread *t)
+{
+}
+
 struct trapframe *arch_thread_tf(struct thread *t)
 {
 	return (struct trapframe *)(thread_kstack_top(t) -

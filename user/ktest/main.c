@@ -22,5 +22,6 @@ int main(long arg)
 	test_mutex();
 	test_fuzz();
 	test_tlb();
+	test_fpu();
 	return tap_finish();
 }

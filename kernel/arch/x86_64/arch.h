@@ -67,6 +67,7 @@ struct cpu {
 	struct thread *current;
 	struct space *space; /* whose page tables are loaded (NULL: the
 				kernel's own); tlb.c */
+	bool fpu_ts;	     /* CR0.TS is set (fpu.c) */
 };
 extern struct cpu cpu0;
 static inline struct cpu *this_cpu(void)

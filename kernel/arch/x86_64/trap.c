@@ -6,6 +6,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "regs.h"
+#include "fpu.h"
 #include "core/thread.h"
 #include "core/fault.h"
 #include "arch/hooks.h"
@@ -101,6 +102,8 @@ void trap_dispatch(struct trapframe *tf)
 		outb(0x20, 0x20);
 	} else if (!from_user) {
 		kernel_exception(tf);
+	} else if (tf->vector == 7) {
+		fpu_trap(arch_current()); /* #NM: its first FPU use (fpu.c) */
 	} else {
 		struct fault_info fi = {
 		    .vector = (u32)tf->vector,
