@@ -324,6 +324,10 @@ long sys_debug_dump(const u64 *a)
 			  SPACE_LIST_SLOTS);
 		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
 			  SPACE_LIST_SLOTS);
+		struct thread *g = thread_group_leader(cur);
+		if (g)
+			dump_list("group", &g->slots[THREAD_SLOT_GROUP],
+				  GROUP_LIST_SLOTS);
 		if (cur->container)
 			dump_list("container", cur->container->slots,
 				  CONTAINER_LIST_SLOTS);

@@ -1708,7 +1708,7 @@ void test_ipc(void)
 	       " (%ld KiB left)\n",
 	       tess_remaining(ka->untyped) >> 10);
 	me = kt_self();
-	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &copy_untyped), 0,
+	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 24, &copy_untyped), 0,
 		    "an untyped for copied spaces"))
 		return;
 	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_IPC, tables), 0,
