@@ -207,7 +207,8 @@ static void check_object(const struct cap *c)
 	}
 }
 
-/* Thread groups (thread.c): members per leader, counted by table index. */
+/* Thread groups (thread.c), when some thread has joined another's group:
+ * each member's leader exists, and counts its members right. */
 static void check_groups(void)
 {
 	static u32 members[MAX_THREADS];
@@ -263,6 +264,7 @@ void invariants_check(void)
 		n->spare &= ~(INV_SEEN | INV_HOMED);
 	}
 
+	u32 joined = 0, counted = 0;
 	for (u32 i = 0; i < thread_count(); i++) {
 		struct thread *t = thread_by_index(i);
 		if (!t)
@@ -273,7 +275,14 @@ void invariants_check(void)
 		if (t->space && t->space->nthreads == 0)
 			panic("invariant: thread %x in a space with no threads",
 			      t->tid);
+		joined += t->tgid != t->tid;
+		counted += t->tgid == t->tid ? t->group_size : 0;
 	}
-	check_groups();
+	if (joined != counted)
+		panic("invariant: %u threads in others' groups, leaders count "
+		      "%u",
+		      joined, counted);
+	if (joined)
+		check_groups();
 	sched_check_invariants();
 }
