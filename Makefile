@@ -95,17 +95,19 @@ $(call native_dir,demo,user/demos/demo)
 include user/llp/llp.mk
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
-# and the libc.  They run in the POSIX container, served by mm0.
+# and the libc, by user/user.ld or by the program's own link.ld.  They run
+# in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
 $(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))
+posix_ld = $(or $(wildcard user/posix/$(1)/link.ld),user/user.ld)
 define posix_prog
 $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user/lib/posix/crt0.o \
-		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a user/user.ld
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a $(call posix_ld,$(1))
 	@mkdir -p $$(@D)
-	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(call posix_ld,$(1)) -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
 		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
