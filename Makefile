@@ -127,6 +127,9 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+# mm0 with an unsuitable IPC capability first (user/posix/capreq).
+CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
@@ -216,6 +219,8 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh capreq 60 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(CAPREQ_MODULES)"
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree
