@@ -19,6 +19,8 @@
 #define VA_MAPPED (VA_DEV + 0x20000) /* a mapped page */
 #define VA_BUF (VA_DEV + 0x30000)    /* the buffer thread's buffer */
 #define VA_NOTABLE (VA_DEV + (1ul << 30)) /* no PD entry there */
+#define VA_LONG (VA_DEV + 0x40000) /* two mapped pages; the next unmapped */
+#define PRINT_MAX 4096		   /* print_string's cut */
 #define W0 BOOT_SLOT_WINDOW0
 
 static cptr_t ud; /* the suite's private untyped */
@@ -321,6 +323,49 @@ static void print_string(void)
 	printf("# expect: [w0] print_string refusals printed nothing\n");
 }
 
+/* print_string stops at 4096 characters: of a longer string, and of one
+ * that fills a page with no NUL before an unmapped one (the cut comes
+ * first, so nothing past it is read). */
+static void print_string_cut(void)
+{
+	char *p = (char *)VA_LONG;
+	cptr_t pg[2] = {kt_new_obj(ud, CAP_PAGE, 0),
+			kt_new_obj(ud, CAP_PAGE, 0)};
+	int n = 0;
+
+	if (!tap_ok(tess_map(pg[0], SPACE_SELF, VA_LONG,
+			     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE) == 0 &&
+			tess_map(pg[1], SPACE_SELF, VA_LONG + 4096,
+				 RIGHT_PAGE_READ | RIGHT_PAGE_WRITE) == 0,
+		    "print_string: two pages for long strings"))
+		return;
+	/* 80 lines of 64 characters: 5120, then the NUL. */
+	for (int line = 0; line < 80; line++) {
+		n += snprintf(p + n, 65, "print_string long line %02d ", line);
+		while (n % 64 != 63)
+			p[n++] = '.';
+		p[n++] = '\n';
+	}
+	p[n] = '\0';
+	tap_eq(tess_print_string(W0, p), PRINT_MAX,
+	       "print_string of a 5120-character string prints 4096 of them");
+	printf("# expect: [w0] %.63s\n", p + 63 * 64);
+	/* 64 lines of 64 filling the second page: 4096, and no NUL. */
+	for (n = 4096; n < 8192;) {
+		n += snprintf(p + n, 65, "print_string page line %02d ",
+			      (n - 4096) / 64);
+		while (n % 64 != 63)
+			p[n++] = ':';
+		p[n++] = '\n';
+	}
+	printf("# expect: [w0] %.63s\n", p + 8192 - 64);
+	tap_eq(tess_print_string(W0, p + 4096), PRINT_MAX,
+	       "print_string of 4096 characters with no NUL before an "
+	       "unmapped page prints them (not E_FAULT)");
+	tap_eq(tess_cap_delete(pg[0]) | tess_cap_delete(pg[1]), 0,
+	       "print_string: delete the two pages");
+}
+
 /* ------------------------------------------------------------ buffers */
 
 static char buf_stack[16384] __attribute__((aligned(16)));
@@ -612,6 +657,7 @@ void test_devices(void)
 	timer();
 	debug();
 	print_string();
+	print_string_cut();
 	buffers();
 	two_programs();
 
