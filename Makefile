@@ -7,6 +7,7 @@
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
 #   make iso      a bootable CD image (BIOS, GRUB): build/tessera.iso
 #   make captree  the capability tree of the running system: build/captree.svg
+#   make linux-check  the Linux conformance suite under Linux 6.1 in QEMU
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -114,15 +115,20 @@ POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 
-# The initrd: every POSIX program as /bin/NAME, and the tree under
-# user/initrd/ as it is (tools/mkinitrd writes a cpio "newc" archive).
+# Static Linux binaries: busybox, the musl programs and the conformance
+# suite (tests/linux/linux.mk).
+include tests/linux/linux.mk
+
+# The initrd: every POSIX program as /bin/NAME, the tree under
+# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
-		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
+		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
@@ -147,13 +153,13 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 # ---------------------------------------------------------------- targets
 .PHONY: all run debug test test-host test-qemu bench deps clean format iso captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
-	$(BUILD)/initrd.cpio
+	$(BUILD)/initrd.cpio $(LX)/expected.log
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
-deps: $(BUILD)/.deps
+deps: $(BUILD)/.deps $(BUILD)/.deps-linux
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
 	@command -v $(QEMU) >/dev/null 2>&1 || { \
@@ -201,7 +207,7 @@ captree: all deps $(BUILD)/.deps-captree
 
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu
+	@$(MAKE) --no-print-directory test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
 
 test-host:
@@ -227,6 +233,7 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 
 bench: all deps
 	@tools/bench.sh $(BUILD)
+	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

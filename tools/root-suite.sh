@@ -130,6 +130,30 @@ check foreign 1 "caps KIND@ID grants a capability over another container, in lin
 	'\[w1\] 3 scope caps, 2 for cid 3' \
 	'root: container far finished with status 0'
 
+manifest big <<'EOF'
+# with 512 MiB of RAM the largest boot untyped is 128 MiB: the container's
+# memory must come from it, and the root's own objects from the others
+container big
+	id 2
+	pager demo
+	memory 128M
+	window 2
+	caps ipc
+
+container small
+	id 3
+	pager demo
+	memory 64M
+	window 1
+	caps ipc
+EOF
+check big 1 "containers as big as the largest boot untyped still start" \
+	"root: container big \(id 2\) started: thread $tid; pager demo, memory 2\^27, window 2, caps ipc, priority 100" \
+	"root: container small \(id 3\) started: thread $tid; pager demo, memory 2\^26, window 1, caps ipc, priority 100" \
+	'root: container big finished with status 0' \
+	'root: container small finished with status 0' \
+	'root: all containers finished'
+
 manifest faults <<'EOF'
 container pf
 	id 4

@@ -55,7 +55,7 @@ static void print_cap(const struct cap *c, int indent)
 	switch (c->type) {
 	case CAP_UNTYPED:
 		kprintf(" phys=%lx size=2^%lu used=%lu free=%lu",
-			untyped_phys(c), c->data[0], untyped_used(c),
+			untyped_phys(c), (u64)untyped_bits(c), untyped_used(c),
 			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
@@ -196,7 +196,8 @@ static void captree_details(const struct cap *c)
 		break;
 	case CAP_UNTYPED:
 		kprintf(" phys=%lx bits=%lu used=%lu free=%lu", untyped_phys(c),
-			c->data[0], untyped_used(c), untyped_remaining(c));
+			(u64)untyped_bits(c), untyped_used(c),
+			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
 		kprintf(" bits=%lu", c->data[0]);

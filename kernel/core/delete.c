@@ -136,13 +136,12 @@ int cap_delete(struct cap *top)
 			if (final)
 				object_finalize(cur);
 			if (needs_zombie(cur, final)) {
+				/* Before it is a zombie: its slot count, or an
+				 * Untyped's size. */
 				u32 count = 0;
-				cap_object_slots(
-				    cur, &count); /* before it is a zombie */
+				cap_object_slots(cur, &count);
 				if (cur->type == CAP_UNTYPED)
-					count =
-					    (u32)cur
-						->data[0]; /* keep its size */
+					count = untyped_bits(cur);
 				cur->flags = cur->type;
 				cur->type = CAP_ZOMBIE;
 				cur->data[0] = (u64)up;

@@ -141,7 +141,7 @@ long sys_alloc_buffer(const u64 *a)
 	r = vspace_map_check(CAP_PAGE, cur->space, addr);
 	if (r)
 		return r;
-	untyped_retype(u, CAP_PAGE, sb, offset, slot, 1);
+	untyped_retype(u, CAP_PAGE, sb, offset, slot, 1, false);
 	vspace_map(slot, cur->space, addr, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	cur->utcb = addr;
 	return 0;

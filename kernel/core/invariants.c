@@ -97,10 +97,14 @@ static void check_form(const struct cap *c)
 	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
 		panic("invariant: cap %p has type %d", c, t);
 	if (t == CAP_UNTYPED &&
-	    (c->data[0] < UNTYPED_MIN_BITS || c->data[0] > UNTYPED_MAX_BITS ||
-	     c->data[1] > untyped_size(c)))
-		panic("invariant: untyped %p: %llu bits, %llu used", c,
-		      (unsigned long long)c->data[0],
+	    (untyped_bits(c) < UNTYPED_MIN_BITS ||
+	     untyped_bits(c) > UNTYPED_MAX_BITS ||
+	     c->data[1] > untyped_size(c) ||
+	     (c->data[0] & ~0xffull & (PAGE_SIZE - 1)) ||
+	     (c->data[0] & ~(PAGE_SIZE - 1)) > untyped_size(c)))
+		panic("invariant: untyped %p: %llu (bits, zeroed end), %llu "
+		      "used",
+		      c, (unsigned long long)c->data[0],
 		      (unsigned long long)c->data[1]);
 	if (t == CAP_CSPACE &&
 	    (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))

@@ -443,6 +443,10 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags)
 			wake_with(s, err); /* did not fit: fail that sender,
 					      look again */
 	}
+	/* An extended send phase may have waited for a page: `from`, alive
+	 * when the call began, may be gone now. */
+	if (unlikely(ipc_type(flags) == IPC_EXTENDED) && sender_gone(from))
+		return -E_ABORTED;
 	if (flags & IPC_NONBLOCK)
 		return -E_WOULDBLOCK;
 	block(cur, WAIT_RECV, true);

@@ -145,7 +145,7 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 		/* A zombie's data[0] is a link: it keeps its size bits in
 		 * data[1]. */
 		*size = 1ull << (c->type == CAP_ZOMBIE ? c->data[1] >> 32
-						       : c->data[0]);
+						       : untyped_bits(c));
 		break;
 	case CAP_CSPACE: {
 		/* A zombie's data[0] is a link: its slot count is kept in

@@ -29,6 +29,7 @@ extern struct tess_alloc *ka;
 #define KT_VA_FAULTS 0x0000070000000000ul
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
+#define KT_VA_CPU 0x00000a0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -143,6 +144,7 @@ void test_devices(void);
 void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
+void test_cpu(void);
 void test_capctrl(void);
 void test_mutex(void);
 void test_fuzz(void);

@@ -17,6 +17,7 @@ int main(long arg)
 	test_threads();
 	test_ipc();
 	test_faults();
+	test_cpu();
 	test_capctrl();
 	test_mutex();
 	test_fuzz();

@@ -13,6 +13,7 @@
  * of their own (`hold`, 4096 slots), so a container costs the root four
  * root slots and one delete undoes a failed start.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "root.h"
 
@@ -118,10 +119,49 @@ int container_check(struct container *c, const struct container_spec *spec)
 	return 0;
 }
 
+/*
+ * A container's memory is an Untyped cut from the smallest of the boot
+ * untypeds that can hold it, so that one big container does not use up
+ * the block the root makes its own objects from (the default allocator's,
+ * the largest, tried last).
+ */
 long container_carve_memory(struct container *c)
 {
-	return tess_new(tess_alloc_default(), CAP_UNTYPED, c->spec->mem_bits,
-			&c->memory);
+	const struct bootinfo *bi = tess_bootinfo;
+	struct tess_alloc *a = tess_alloc_default();
+	unsigned bits = c->spec->mem_bits;
+	bool tried[BOOTINFO_MAX_UNTYPED] = {false};
+	long r = -E_NOMEM;
+	cptr_t slot = tess_slot(a);
+
+	if (!slot)
+		return -E_LIMIT;
+	for (;;) {
+		int best = -1;
+		for (unsigned i = 0; i < bi->n_untyped; i++) {
+			const struct bootinfo_untyped *u = &bi->untyped[i];
+			if (tried[i] || !u->cptr || u->bits < bits)
+				continue;
+			bool own = u->cptr == a->untyped;
+			bool best_own =
+			    best >= 0 && bi->untyped[best].cptr == a->untyped;
+			if (best < 0 || (best_own && !own) ||
+			    (own == best_own &&
+			     u->bits < bi->untyped[best].bits))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		tried[best] = true;
+		r = tess_retype(bi->untyped[best].cptr, CAP_UNTYPED, bits, slot,
+				1);
+		if (r == 0) {
+			c->memory = slot;
+			return 0;
+		}
+	}
+	tess_slot_free(a, slot);
+	return r;
 }
 
 /* ------------------------------------------------------------ objects */

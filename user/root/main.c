@@ -45,8 +45,8 @@ static int carve_all(void)
 			cptr_t u = tess_alloc_default()->untyped;
 			long left = tess_remaining(u);
 			root_log("container %s: its 2^%u bytes of memory: %s "
-				 "(the root's largest untyped has %ld bytes "
-				 "left)",
+				 "(no boot untyped has room; the root's own "
+				 "has %ld bytes left)",
 				 c->spec->name, c->spec->mem_bits,
 				 tess_strerror(r), left);
 			return -1;

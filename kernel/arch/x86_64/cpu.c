@@ -1,7 +1,16 @@
 /*
  * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
- * the syscall MSRs, the FPU/SSE state for user threads, and the thread
- * context operations (switch, start, resume to user).
+ * the syscall MSRs, the protections the CPU enforces between user and
+ * kernel mode, the FPU/SSE state for user threads, and the thread context
+ * operations (switch, start, resume to user).
+ *
+ * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
+ * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
+ * on exceptions and interrupts); a user thread never runs with IOPL > 0
+ * (every rflags the kernel builds or accepts goes through
+ * arch_user_rflags, and popf cannot raise IOPL in ring 3); it starts with
+ * zeroed general registers and the initial FPU state, never another
+ * thread's or the kernel's values.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -60,20 +69,41 @@ void cpu_init(void)
 	wrmsr(MSR_FMASK,
 	      (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
 
-	/* No-execute, if the CPU has it. */
+	/*
+	 * The protections the CPU has (QEMU -cpu max has them all): no-execute
+	 * pages; SMEP and SMAP (the kernel never executes or touches a user
+	 * page through a user address: it reaches user memory only through
+	 * its map of physical memory, paging.c, so it never needs stac/clac);
+	 * UMIP (sgdt, sidt, sldt, smsw, str fault in user mode); WP (read-only
+	 * pages are read-only for the kernel too).
+	 */
+	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	if (d & (1u << 20))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		cr4 |= (b & (1u << 7) ? CR4_SMEP : 0) |
+		       (b & (1u << 20) ? CR4_SMAP : 0) |
+		       (c & (1u << 2) ? CR4_UMIP : 0);
+	}
 
 	/* FPU and SSE for user code: the kernel itself never uses them. */
-	write_cr0((read_cr0() & ~(CR0_TS | (1ull << 2))) | (1ull << 1) |
-		  (1ull << 5));
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE);
+	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
+	write_cr4(cr4);
+	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
+		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
+		cr4 & CR4_UMIP ? " UMIP" : "");
+
+	/* A new thread's FPU state: as after fninit, with every x87 and SSE
+	 * register 0 (fninit leaves their contents; they are the firmware's)
+	 * and MXCSR's default, all exceptions masked. */
 	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
 	mxcsr_mask = *(u32 *)&fpu_initial[28];
 	if (!mxcsr_mask)
 		mxcsr_mask = 0xffbf; /* the architectural default */
-	/* Default MXCSR: all exceptions masked. */
+	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
 	*(u32 *)&fpu_initial[24] = 0x1f80;
 }
 

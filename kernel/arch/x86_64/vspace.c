@@ -274,7 +274,7 @@ static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 	}
 	struct cap *c = &w->dest[w->n++];
 	u64 off = ALIGN_UP(untyped_used(w->untyped), size);
-	untyped_retype(w->untyped, type, sb, off, c, 1);
+	untyped_retype(w->untyped, type, sb, off, c, 1, false);
 	u32 rights = 0;
 	if (cap_is_frame(type)) {
 		memcpy((void *)c->obj, table_at(entry), size);
