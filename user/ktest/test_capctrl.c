@@ -1332,7 +1332,6 @@ out:
  */
 
 #define GROUP_SLOTS 8	    /* a group's list (kernel/core/thread.h) */
-#define GROUP_ARENA_BITS 24 /* the group tests' own memory: 16 MiB */
 
 /* An agent in the thread group of `tgid`, in its own copy of the space. */
 static long agent_make_in(struct kt_agent *a, int idx, uint32_t tgid,
@@ -1652,24 +1651,6 @@ out:
 	       0, "group life: the threads, spaces and container are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "group life: the root task's view is as before");
-}
-
-/* The group tests make six agents (each a copy of the root task's space):
- * from an Untyped of their own, so the suite's arena keeps its room. */
-static void test_groups(void)
-{
-	cptr_t ut;
-	if (!tap_eq(tess_new(ka, CAP_UNTYPED, GROUP_ARENA_BITS, &ut), 0,
-		    "group: an Untyped for the group tests"))
-		return;
-	cptr_t arena = al.untyped;
-	al.untyped = ut;
-	test_share_group();
-	test_group_life();
-	al.untyped = arena;
-	tap_eq(tess_remaining(ut), 1l << GROUP_ARENA_BITS,
-	       "group: every object made for the group tests is gone");
-	tess_delete(ka, ut);
 }
 
 /* The three lists, in order: space, pager-shared, container. */
@@ -2191,7 +2172,8 @@ void test_capctrl(void)
 	test_share_child();
 	test_ipc_cache();
 	test_share_siblings();
-	test_groups();
+	test_share_group();
+	test_group_life();
 	test_lookup_order();
 	test_container_config();
 	test_container_threads();

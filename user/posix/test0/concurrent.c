@@ -1,46 +1,17 @@
 /*
- * The whole suite in eight processes at once, as Codezero's test0 ran
- * it: its forktest made the processes and every one of them went on with
- * the rest of the tests.  Here three nested forks make eight processes,
- * and each runs a round of the suite's areas at the same time, on names
- * of its own: file I/O, a directory, a shared file mapping, an shm
- * segment, 20 threads (160 in all, held asleep until all are alive at
- * once), a user mutex shared by all eight, an undefined instruction in a
- * child,
- * and a fork+exec of test_exec (eight execs at once) whose child stays a
- * zombie until the round is over; another child is never reaped by its
- * parent at all.  Each process records the areas that failed in a shared
- * page; the first process turns that into TAP lines, and checks that
- * mm0's task count comes back (every thread and zombie gone).
+ * The whole suite in eight processes at once (Codezero's test0 ran it in
+ * every process its forktest made): test0 makes the shared board, an shm
+ * segment, and runs /bin/test8 in a child; test8 forks into eight
+ * processes that run a round of the suite's areas at once
+ * (user/posix/test8).  Here the board becomes TAP lines, and mm0's task
+ * count must come back: every thread, process and zombie gone.
  */
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/mman.h>
 #include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
+#include "../test8/board.h"
 #include "test0.h"
 
-#define FORKS 3
-#define PROCS (1 << FORKS)
-#define THREADS 20
-#define STACK_PAGES 2
-#define MUTEX_ROUNDS 50
 #define SPIN_LIMIT 100000
-#define TEST_EXEC "/bin/test_exec"
-
-enum area {
-	A_FILE,
-	A_DIR,
-	A_MMAP,
-	A_SHM,
-	A_CLONE,
-	A_MUTEX,
-	A_UNDEF,
-	A_EXEC,
-	A_COUNT
-};
 
 static const char *const area_name[A_COUNT] = {
     [A_FILE] = "file I/O on a file of its own",
@@ -49,281 +20,51 @@ static const char *const area_name[A_COUNT] = {
     [A_SHM] = "an shm segment of its own, attached twice",
     [A_CLONE] = "20 threads on GROWSDOWN stacks, each ran once",
     [A_MUTEX] = "its rounds under the shared user mutex",
-    [A_UNDEF] = "a child's undefined instruction ends it with 132",
     [A_EXEC] = "a child exec'd test_exec, reaped after the round (0)",
 };
 
-/* The page the eight share. */
-struct board {
-	struct tess_mutex lock;
-	volatile int counter; /* MUTEX_ROUNDS per process, under lock */
-	/* Held from the start; the 160th thread to arrive lets go, and each
-	 * thread passes it on: the threads wait asleep, not spinning. */
-	struct tess_mutex gate;
-	volatile int alive;	      /* threads alive now */
-	volatile int most;	      /* the most alive at once */
-	volatile int ran[PROCS];      /* processes that ran their round */
-	volatile unsigned bad[PROCS]; /* bit a: area a failed */
-};
-
-static struct board *board;
-static volatile int slot[THREADS];
-static volatile int finished;
-/* This process's: held until its last thread is done (its main thread
- * waits on it asleep). */
-static struct tess_mutex all_done;
-
-static unsigned char pattern(int k, long i)
-{
-	return (unsigned char)(k * 37 + i * 11 + (i >> 10));
-}
-
-static int check_pattern(const unsigned char *p, long n, int k)
-{
-	for (long i = 0; i < n; i++)
-		if (p[i] != pattern(k, i))
-			return 0;
-	return 1;
-}
-
-static void fill(unsigned char *p, long n, int k)
-{
-	for (long i = 0; i < n; i++)
-		p[i] = pattern(k, i);
-}
-
-static int area_file(int k)
-{
-	static unsigned char out[3000], in[3000];
-	char path[32];
-	snprintf(path, sizeof(path), "/tmp/c8file%d", k);
-	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
-	fill(out, sizeof(out), k);
-	int ok = fd >= 0 && write(fd, out, sizeof(out)) == sizeof(out) &&
-		 lseek(fd, 0, SEEK_SET) == 0 &&
-		 read(fd, in, sizeof(in)) == sizeof(in) &&
-		 check_pattern(in, sizeof(in), k);
-	close(fd);
-	return ok && unlink(path) == 0;
-}
-
-static int area_dir(int k)
-{
-	char path[32], cwd[64];
-	struct stat st;
-	snprintf(path, sizeof(path), "/tmp/c8dir%d", k);
-	int ok = mkdir(path, 0755) == 0 && chdir(path) == 0 &&
-		 getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, path);
-	int fd = open("here", O_CREAT | O_WRONLY, 0644);
-	ok &= fd >= 0;
-	close(fd);
-	snprintf(cwd, sizeof(cwd), "%s/here", path);
-	ok &= stat(cwd, &st) == 0 && unlink("here") == 0 && chdir("/") == 0;
-	return ok && rmdir(path) == 0;
-}
-
-static int area_mmap(int k)
-{
-	static unsigned char zeros[PAGE_SIZE], in[4 * PAGE_SIZE];
-	char path[32];
-	snprintf(path, sizeof(path), "/tmp/c8map%d", k);
-	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644), ok = fd >= 0;
-	for (int i = 0; ok && i < 4; i++)
-		ok = write(fd, zeros, PAGE_SIZE) == PAGE_SIZE;
-	unsigned char *m = ok ? mmap(NULL, 4 * PAGE_SIZE,
-				     PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-			      : MAP_FAILED;
-	if (m == MAP_FAILED) {
-		close(fd);
-		return 0;
-	}
-	fill(m, 4 * PAGE_SIZE, k);
-	ok = msync(m, 4 * PAGE_SIZE, MS_SYNC) == 0 &&
-	     lseek(fd, 0, SEEK_SET) == 0 &&
-	     read(fd, in, sizeof(in)) == sizeof(in) &&
-	     check_pattern(in, sizeof(in), k);
-	ok &= munmap(m, 4 * PAGE_SIZE) == 0;
-	close(fd);
-	return ok && unlink(path) == 0;
-}
-
-static int area_shm(int k)
-{
-	int id = shmget(0xC800 + k, 2 * PAGE_SIZE, IPC_CREAT | 0666);
-	unsigned char *a = id >= 0 ? shmat(id, NULL, 0) : (void *)-1;
-	if (a == (void *)-1)
-		return 0;
-	fill(a, 2 * PAGE_SIZE, k);
-	int ok = shmdt(a) == 0;
-	a = shmat(id, NULL, 0);
-	ok &= a != (void *)-1 && check_pattern(a, 2 * PAGE_SIZE, k);
-	return ok && shmdt(a) == 0;
-}
-
-/* A thread: counts itself alive, waits (asleep on the gate) until all
- * 160 are, then leaves; the last of its process wakes the main thread. */
-static int thread_main(void *arg)
-{
-	int i = (int)(intptr_t)arg;
-	int now = __atomic_add_fetch(&board->alive, 1, __ATOMIC_SEQ_CST);
-	int most = board->most;
-	while (now > most &&
-	       !__atomic_compare_exchange_n(&board->most, &most, now, 0,
-					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		;
-	if (now < PROCS * THREADS)
-		tess_mutex_lock(&board->gate);
-	tess_mutex_unlock(&board->gate);
-	slot[i]++;
-	__atomic_sub_fetch(&board->alive, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_add_fetch(&finished, 1, __ATOMIC_SEQ_CST) == THREADS)
-		tess_mutex_unlock(&all_done);
-	return 0;
-}
-
-static int area_clone(void)
-{
-	size_t size = THREADS * STACK_PAGES * PAGE_SIZE;
-	unsigned char *stacks =
-	    mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
-	int made = 0;
-	if (stacks == MAP_FAILED)
-		return 0;
-	tess_mutex_init(&all_done);
-	tess_mutex_lock(&all_done);
-	for (int i = 0; i < THREADS; i++)
-		made +=
-		    clone(thread_main,
-			  stacks + (size_t)(i + 1) * STACK_PAGES * PAGE_SIZE,
-			  CLONE_VM | CLONE_THREAD | CLONE_FS | CLONE_FILES,
-			  (void *)(intptr_t)i) > 0;
-	if (made == THREADS) {
-		tess_mutex_lock(&all_done); /* until the last one is done */
-	} else {
-		/* The 160 will never all be alive: open the gate for the
-		 * others rather than leave them asleep. */
-		tess_mutex_unlock(&board->gate);
-		for (int n = 0; n < SPIN_LIMIT && finished < made; n++)
-			tess_thread_switch(TID_NIL);
-	}
-	int ones = 0;
-	for (int i = 0; i < THREADS; i++)
-		ones += slot[i] == 1;
-	/* Their stacks stay mapped: a thread may still be on its way out. */
-	return made == THREADS && finished == THREADS && ones == THREADS;
-}
-
-static int area_mutex(void)
-{
-	for (int i = 0; i < MUTEX_ROUNDS; i++) {
-		tess_mutex_lock(&board->lock);
-		int c = board->counter;
-		tess_thread_switch(TID_NIL);
-		board->counter = c + 1;
-		tess_mutex_unlock(&board->lock);
-	}
-	return 1;
-}
-
-static int area_undef(void)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		__asm__ volatile("ud2");
-		_exit(0);
-	}
-	return wait_exit_status(pid) == PX_STATUS_ILL;
-}
-
-static pid_t start_exec(void)
-{
-	char *const argv[] = {TEST_EXEC,   "FIRST ARG",	 "SECOND ARG",
-			      "THIRD ARG", "FOURTH ARG", NULL};
-	char *const envp[] = {"parent_of_all=yes", "pagerid=0", NULL};
-	pid_t pid = fork();
-	if (pid == 0) {
-		execve(TEST_EXEC, argv, envp);
-		_exit(100 + errno);
-	}
-	return pid;
-}
-
-/* One process's round; the exec'd child is reaped only at its end, and
- * the other child (exit 3) never by this process. */
-static void round_of(int k)
-{
-	unsigned bad = 0;
-	pid_t exec_pid = start_exec();
-	pid_t zombie = fork();
-	if (zombie == 0)
-		_exit(3);
-	bad |= area_file(k) ? 0 : 1u << A_FILE;
-	bad |= area_dir(k) ? 0 : 1u << A_DIR;
-	bad |= area_mmap(k) ? 0 : 1u << A_MMAP;
-	bad |= area_shm(k) ? 0 : 1u << A_SHM;
-	bad |= area_clone() ? 0 : 1u << A_CLONE;
-	bad |= area_mutex() ? 0 : 1u << A_MUTEX;
-	bad |= area_undef() ? 0 : 1u << A_UNDEF;
-	bad |=
-	    exec_pid > 0 && wait_exit_status(exec_pid) == 0 ? 0 : 1u << A_EXEC;
-	board->bad[k] = bad;
-	board->ran[k] = 1;
-	if (k == 0)
-		waitpid(zombie, NULL, 0); /* the first reaps its own, late */
-}
-
 void test_concurrent(void)
 {
-	struct px_stats before;
-	pid_t kids[FORKS];
-	int nkids = 0, k = 0;
+	struct px_stats before, now;
+	int id = shmget(TEST8_KEY, PAGE_SIZE, IPC_CREAT | 0666);
+	struct test8_board *b = id >= 0 ? shmat(id, NULL, 0) : (void *)-1;
 
-	board = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!tap_ok(board != MAP_FAILED, "8 at once: a shared page"))
+	if (!tap_ok(b != (void *)-1, "8 at once: the board, an shm segment"))
 		return;
-	tess_mutex_init(&board->lock);
-	tess_mutex_init(&board->gate);
-	tess_mutex_lock(&board->gate);
+	memset(b, 0, sizeof(*b));
+	tess_mutex_init(&b->lock);
+	tess_mutex_init(&b->gate);
+	tess_mutex_lock(&b->gate);
 	posix_stats(&before);
-	for (int i = 0; i < FORKS; i++) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			k |= 1 << i;
-			nkids = 0;
-		} else if (pid > 0) {
-			kids[nkids++] = pid;
-		}
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *const argv[] = {"/bin/test8", NULL};
+		execve(argv[0], argv, NULL);
+		_exit(100 + errno);
 	}
-	round_of(k);
-	for (int i = 0; i < nkids; i++)
-		wait_exit_status(kids[i]);
-	if (k != 0)
-		_exit(0);
-
+	expect_eq(wait_exit_status(pid), 0,
+		  "8 at once: /bin/test8 ran and its processes ended");
 	int ran = 0;
-	for (int i = 0; i < PROCS; i++)
-		ran += board->ran[i];
-	expect_eq(ran, PROCS,
-		  "8 at once: three nested forks, %d processes "
-		  "ran a round each",
-		  PROCS);
+	for (int i = 0; i < TEST8_PROCS; i++)
+		ran += b->ran[i];
+	expect_eq(ran, TEST8_PROCS,
+		  "8 at once: three nested forks, %d processes ran a round "
+		  "each",
+		  TEST8_PROCS);
 	for (int a = 0; a < A_COUNT; a++) {
 		int good = 0;
-		for (int i = 0; i < PROCS; i++)
-			good += board->ran[i] && !(board->bad[i] & (1u << a));
-		expect_eq(good, PROCS, "8 at once: %s, in all %d", area_name[a],
-			  PROCS);
+		for (int i = 0; i < TEST8_PROCS; i++)
+			good += b->ran[i] && !(b->bad[i] & (1u << a));
+		expect_eq(good, TEST8_PROCS, "8 at once: %s, in all %d",
+			  area_name[a], TEST8_PROCS);
 	}
-	expect_eq(board->most, PROCS * THREADS,
+	expect_eq(b->most, TEST8_PROCS * TEST8_THREADS,
 		  "8 at once: %d threads were alive at the same time",
-		  PROCS * THREADS);
-	expect_eq(board->counter, PROCS * MUTEX_ROUNDS,
+		  TEST8_PROCS * TEST8_THREADS);
+	expect_eq(b->counter, TEST8_PROCS * TEST8_MUTEX_ROUNDS,
 		  "8 at once: the shared counter is exactly %d",
-		  PROCS * MUTEX_ROUNDS);
+		  TEST8_PROCS * TEST8_MUTEX_ROUNDS);
 	int back = 0;
-	struct px_stats now;
 	for (int i = 0; i < SPIN_LIMIT && !back; i++) {
 		posix_stats(&now);
 		back = now.tasks == before.tasks;
@@ -332,5 +73,5 @@ void test_concurrent(void)
 	}
 	tap_ok(back, "8 at once: every thread, process and unreaped zombie "
 		     "is gone (mm0's task count is back)");
-	munmap(board, PAGE_SIZE);
+	shmdt(b);
 }
