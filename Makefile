@@ -167,6 +167,7 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
 	@touch $@
 
 # $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
@@ -219,7 +220,10 @@ export TEST_OUT := $(BUILD)/test
 test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
-		-initrd $(BUILD)/user/ktest.elf
+		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
+	@SUITE_DRIVER=tools/input-driver.py tools/run-suite.sh input 120 \
+		-kernel $(BUILD)/kcheck.bin -initrd $(BUILD)/user/ktest.elf \
+		-append "suite=input"
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
 	@tools/llp-suite.sh $(BUILD)

@@ -34,6 +34,7 @@ static const char *const type_names[] = {
     [CAP_WINDOW] = "Window",
     [CAP_TIMER] = "Timer",
     [CAP_DEBUG] = "Debug",
+    [CAP_INPUT] = "Input",
     [CAP_IPC] = "IPC",
     [CAP_TCTRL] = "ThreadControl",
     [CAP_EXREGS] = "ExRegs",

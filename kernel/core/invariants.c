@@ -22,8 +22,9 @@
  *    of an object destroyed under it while a loop was taken apart: it
  *    still holds its Untyped's memory and the tree still reaches it);
  *  - Space and Thread objects are where the id tables say; the tid table
- *    and the run queues are consistent; every bound thread's tgid names
- *    itself or a bound leader, whose group_size counts its members.
+ *    and the run queues are consistent, and so is the deadline heap;
+ *    every bound thread's tgid names itself or a bound leader, whose
+ *    group_size counts its members.
  * A failure panics, which the test runner reports.
  *
  * The walks mark capabilities with two bits of `spare` (delete.c uses
@@ -35,6 +36,7 @@
 #include "object.h"
 #include "untyped.h"
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 
 #define INV_SEEN (1u << 15)  /* reached by the tree walk */
@@ -94,7 +96,7 @@ static void check_form(const struct cap *c)
 			      c, (u32)c->data[1], n);
 		return;
 	}
-	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
+	if (t == CAP_NULL || t >= CAP_TYPE_COUNT)
 		panic("invariant: cap %p has type %d", c, t);
 	if (t == CAP_UNTYPED &&
 	    (untyped_bits(c) < UNTYPED_MIN_BITS ||
@@ -289,4 +291,5 @@ void invariants_check(void)
 	if (joined)
 		check_groups();
 	sched_check_invariants();
+	timer_check_invariants();
 }

@@ -15,11 +15,13 @@
  * leads a group of its own, so no tgid outlives the id it names.
  */
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 #include "container.h"
 #include "cspace.h"
 #include "ipc.h"
 #include "mutex.h"
+#include "input.h"
 #include "root.h"
 #include "arch/hooks.h"
 
@@ -160,14 +162,17 @@ void thread_object_init(struct thread *t)
 }
 
 /*
- * Take `t` off the run queue and out of any IPC, mutex or child wait.  If
- * `dying`, the threads waiting for it fail too (see ipc_cancel).
+ * Take `t` off the run queue and out of any IPC, mutex, child wait,
+ * sleep or input wait, and its deadline out of the heap.  If `dying`,
+ * the threads waiting for it fail too (see ipc_cancel).
  */
 void thread_cancel(struct thread *t, bool dying)
 {
 	sched_remove(t);
 	ipc_cancel(t, dying);
 	mutex_cancel(t);
+	timer_cancel(t);
+	input_cancel(t);
 	t->wait = WAIT_NONE;
 }
 

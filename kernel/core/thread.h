@@ -37,6 +37,8 @@ enum thread_wait {
 	WAIT_COPY,	  /* an extended copy in another thread's hands */
 	WAIT_CHILD, /* THREAD_WAIT: for child `ipc_from` (or any) to end */
 	WAIT_MUTEX, /* in a user mutex's queue */
+	WAIT_SLEEP, /* sleep: for its deadline */
+	WAIT_INPUT, /* input_read: for console input */
 };
 
 #define GROUP_LIST_SLOTS 8 /* a thread group's capability list */
@@ -93,6 +95,10 @@ struct thread {
 	u64 mutex_key;
 	struct thread *mutex_next;
 
+	/* A timed wait (THREAD_F_TIMED or THREAD_F_TIMER_PARKED: time.c) */
+	u64 deadline;	/* monotonic microseconds */
+	u32 timer_slot; /* THREAD_F_TIMED: its index in the deadline heap */
+
 	struct cap slots[THREAD_SLOTS];
 	char name[16];
 };
@@ -100,9 +106,10 @@ struct thread {
 #define THREAD_F_FAULTING (1u << 0)  /* a fault message is in flight */
 #define THREAD_F_ROOT (1u << 1)	     /* the root task's first thread */
 #define THREAD_F_USER_CONT (1u << 2) /* resumes by returning to user */
-#define THREAD_F_FAULT_DELIVERED                                               \
-	(1u << 3) /* the pager has the fault message                           \
-		   */
+/* The pager has the fault message. */
+#define THREAD_F_FAULT_DELIVERED (1u << 3)
+#define THREAD_F_TIMED (1u << 4)	/* its deadline is in the heap */
+#define THREAD_F_TIMER_PARKED (1u << 5) /* out of the heap during a copy */
 
 /* Stack canary at the lowest word of the kernel stack (checked at switch). */
 #define THREAD_STACK_CANARY 0x57acc0de57acc0deull
@@ -137,9 +144,14 @@ static inline void thread_block(struct thread *t, u8 wait)
 	sched_remove(t);
 }
 
-/* What `t` waited for has happened: it is runnable again. */
+void timer_remove(struct thread *t); /* time.h */
+
+/* What `t` waited for has happened: it is runnable again (and its
+ * deadline, if it had one, is forgotten). */
 static inline void thread_wake(struct thread *t)
 {
+	if (unlikely(t->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED)))
+		timer_remove(t);
 	t->wait = WAIT_NONE;
 	sched_make_runnable(t);
 }

@@ -359,6 +359,9 @@ static int fill_cspace(struct container *c)
 	if ((r = tess_cap_copy(BOOT_SLOT_TIMER,
 			       pager_slot(c, PAGER_SLOT_TIMER))))
 		return fail(c, "its timer capability", r);
+	if (s->input && (r = tess_cap_copy(BOOT_SLOT_INPUT,
+					   pager_slot(c, PAGER_SLOT_INPUT))))
+		return fail(c, "its input capability", r);
 	if ((r = tess_cap_move(c->memory, pager_slot(c, PAGER_SLOT_UNTYPED))))
 		return fail(c, "giving it its memory", r);
 	tess_slot_free(tess_alloc_default(), c->memory);

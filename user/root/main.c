@@ -88,6 +88,8 @@ static void describe(const struct container *c, char *buf, size_t size)
 	}
 	if (!s->n_caps)
 		append(buf, size, &n, " none");
+	if (s->input)
+		append(buf, size, &n, ", input");
 	append(buf, size, &n, ", priority %u", s->prio);
 	if (s->lab.on)
 		append(buf, size, &n, ", layout lab");

@@ -8,6 +8,7 @@
  *		memory 4M
  *		window 2
  *		caps ipc
+ *		input yes
  *
  * The manifest is untrusted text: every line is checked, and anything the
  * parser does not understand is an error naming the line, never a guess.
@@ -283,6 +284,16 @@ static int key_priority(struct container_spec *c, const struct line *l)
 	return 0;
 }
 
+static int key_input(struct container_spec *c, const struct line *l)
+{
+	if (one_word(l))
+		return -1;
+	if (strcmp(l->word[1], "yes") && strcmp(l->word[1], "no"))
+		return bad(l->no, "input '%s' is not yes or no", l->word[1]);
+	c->input = !strcmp(l->word[1], "yes");
+	return 0;
+}
+
 static int key_colour(struct container_spec *c, const struct line *l)
 {
 	uint64_t v;
@@ -384,6 +395,7 @@ static const struct {
     {"caps", key_caps},	    {"modules", key_modules},
     {"args", key_args},	    {"priority", key_priority},
     {"colour", key_colour}, {"layout", key_layout},
+    {"input", key_input},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 #define N_REQUIRED 3
@@ -438,7 +450,16 @@ static int end_block(struct manifest *m)
 			return bad(c->line,
 				   "containers %s and %s both have window %d",
 				   o->name, c->name, c->window);
+		if (c->input && o->input)
+			return bad(c->line,
+				   "containers %s and %s both have the input",
+				   o->name, c->name);
 	}
+	if (c->input && c->lab.on)
+		return bad(c->line,
+			   "container %s: the lab layout has no slot for the "
+			   "input",
+			   c->name);
 	if (!c->colour)
 		c->colour = colours[(c->cid - 1) % sizeof(colours)];
 	return 0;

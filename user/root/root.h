@@ -88,6 +88,7 @@ struct container_spec {
 	char args[ROOT_ARGS_LEN];
 	uint32_t prio;
 	uint8_t colour; /* console colour (VGA attribute) */
+	int input;	/* gets the console's input (Input capability) */
 	struct lab_layout lab;
 	uint32_t given; /* bit per key seen, to refuse repeats */
 };
