@@ -135,6 +135,7 @@ bool sched_queued(const struct thread *t);
 void sched_run_next(struct thread *t);
 void sched_check_invariants(void);
 extern bool need_resched;
+extern u64 sched_idle_entries, sched_idle_ticks;
 
 /* `t` waits for `wait` (the caller then schedules, if `t` is running). */
 static inline void thread_block(struct thread *t, u8 wait)

@@ -247,7 +247,7 @@ static void debug(void)
 				   DUMP_THREADS),
 	    0,
 	    "debug_dump of everything through a copy of the Debug capability");
-	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_CAPTREE << 1), -E_INVAL,
+	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_COUNTERS << 1), -E_INVAL,
 	       "debug_dump with an unknown flag is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, ~0u), -E_INVAL,
 	       "debug_dump with every bit set is E_INVAL");
@@ -259,6 +259,45 @@ static void debug(void)
 	       "debug_dump through an empty slot is E_EMPTY");
 	tap_eq(tess_debug_dump(0x1000, DUMP_THREADS), -E_BADCAP,
 	       "debug_dump through a bad address is E_BADCAP");
+}
+
+/* ------------------------------------------------------------ idle */
+
+/* The idle thread runs when nothing else can (the root task asleep), and
+ * not while a thread is runnable (the root task yielding); the scheduler
+ * counts both, and debug_dump DUMP_COUNTERS reads the counts. */
+static void idle(void)
+{
+	struct tess_counters a, b, c;
+
+	tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG, NULL), -E_FAULT,
+	       "debug_dump DUMP_COUNTERS into NULL is E_FAULT");
+	tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG,
+				   (struct tess_counters *)VA_MAPPED),
+	       -E_FAULT,
+	       "debug_dump DUMP_COUNTERS into a read-only page is "
+	       "E_FAULT");
+	tap_eq(tess_debug_counters(kt_slot(), &a), -E_EMPTY,
+	       "debug_dump DUMP_COUNTERS through an empty slot is E_EMPTY");
+	if (!tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG, &a), 0,
+		    "debug_dump DUMP_COUNTERS reads the scheduler's counters"))
+		return;
+	b = a;
+	while (b.ticks < a.ticks + 3 &&
+	       tess_debug_counters(BOOT_SLOT_DEBUG, &b) == 0)
+		tess_thread_switch(TID_NIL);
+	tap_ok(b.idle_entries == a.idle_entries && b.idle_ticks == a.idle_ticks,
+	       "idle: while the root task runs (yielding, 3 ticks) the idle "
+	       "thread does not");
+	tap_eq(tess_sleep_us(50000), 0,
+	       "idle: the root task sleeps 50 ms, nothing else is runnable");
+	tess_debug_counters(BOOT_SLOT_DEBUG, &c);
+	tap_ok(c.idle_entries > b.idle_entries,
+	       "idle: meanwhile the scheduler chose the idle thread");
+	if (!tap_ok(c.idle_ticks > b.idle_ticks && c.ticks > b.ticks,
+		    "idle: and the idle thread ran through timer ticks"))
+		tap_diag("  idle ticks %lu of %lu", c.idle_ticks - b.idle_ticks,
+			 c.ticks - b.ticks);
 }
 
 /* ------------------------------------------------------------ print_string */
@@ -660,6 +699,7 @@ void test_devices(void)
 	windows();
 	timer();
 	debug();
+	idle();
 	print_string();
 	print_string_cut();
 	buffers();
