@@ -1331,7 +1331,7 @@ out:
 /* ------------------------------------------------------------ thread groups
  */
 
-#define GROUP_SLOTS 8	    /* a group's list (kernel/core/thread.h) */
+#define GROUP_SLOTS 8 /* a group's list (kernel/core/thread.h) */
 
 /* An agent in the thread group of `tgid`, in its own copy of the space. */
 static long agent_make_in(struct kt_agent *a, int idx, uint32_t tgid,
