@@ -7,6 +7,7 @@
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
 #   make iso      a bootable CD image (BIOS, GRUB): build/tessera.iso
 #   make captree  the capability tree of the running system: build/captree.svg
+#   make linux-check  the Linux conformance suite under Linux 6.1 in QEMU
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -98,7 +99,8 @@ $(call native_dir,demo,user/demos/demo)
 include user/llp/llp.mk
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
-# and the libc.  They run in the POSIX container, served by mm0.
+# and the libc, by user/user.ld or by the program's own link.ld.  They run
+# in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
 
@@ -111,30 +113,39 @@ $(LIBC_OBJ) $(LIBPOSIX_OBJ) $(call objs_of,user/mm0) $(call objs_of,user/root): 
 $(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))
+posix_ld = $(or $(wildcard user/posix/$(1)/link.ld),user/user.ld)
 define posix_prog
 $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user/lib/posix/crt0.o \
-		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a user/user.ld
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a $(call posix_ld,$(1))
 	@mkdir -p $$(@D)
-	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(call posix_ld,$(1)) -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
 		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 
-# The initrd: every POSIX program as /bin/NAME, and the tree under
-# user/initrd/ as it is (tools/mkinitrd writes a cpio "newc" archive).
+# Static Linux binaries: busybox, the musl programs and the conformance
+# suite (tests/linux/linux.mk).
+include tests/linux/linux.mk
+
+# The initrd: every POSIX program as /bin/NAME, the tree under
+# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
-		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
+		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+# mm0 with an unsuitable IPC capability first (user/posix/capreq).
+CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
@@ -152,13 +163,13 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 # ---------------------------------------------------------------- targets
 .PHONY: all run debug test test-host test-qemu bench deps clean format iso captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
-	$(BUILD)/initrd.cpio
+	$(BUILD)/initrd.cpio $(LX)/expected.log
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
-deps: $(BUILD)/.deps
+deps: $(BUILD)/.deps $(BUILD)/.deps-linux
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
 	@command -v $(QEMU) >/dev/null 2>&1 || { \
@@ -166,6 +177,7 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
 	@touch $@
 
 # $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
@@ -206,7 +218,7 @@ captree: all deps $(BUILD)/.deps-captree
 
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu
+	@$(MAKE) --no-print-directory test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
 
 test-host:
@@ -218,18 +230,24 @@ export TEST_OUT := $(BUILD)/test
 test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
-		-initrd $(BUILD)/user/ktest.elf
+		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
+	@SUITE_DRIVER=tools/input-driver.py tools/run-suite.sh input 120 \
+		-kernel $(BUILD)/kcheck.bin -initrd $(BUILD)/user/ktest.elf \
+		-append "suite=input"
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh capreq 60 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(CAPREQ_MODULES)"
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree
 
 bench: all deps $(BUILD)/kbench.bin
 	@tools/bench.sh $(BUILD)
+	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

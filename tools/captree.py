@@ -30,8 +30,8 @@ import sys
 SCOPE_TYPES = {"IPC", "ThreadControl", "ExRegs", "CapControl", "Mutex"}
 # What the kernel makes at boot, outside any Untyped (kernel/arch/x86_64/
 # boot_root.c): devices, the root task's own objects, system scope caps.
-BOOT_TYPES = {"Console", "Window", "Timer", "Debug", "CSpace", "Thread",
-              "Space", "Container"} | SCOPE_TYPES
+BOOT_TYPES = {"Console", "Window", "Timer", "Debug", "Input", "CSpace",
+              "Thread", "Space", "Container"} | SCOPE_TYPES
 OBJECT_TYPES = {"CSpace", "Thread", "Space", "PDPT", "PD", "PT", "Page",
                 "LargePage", "Container"}
 COLLAPSE_MIN = 3  # identical siblings drawn once from this many on

@@ -32,6 +32,7 @@
 #define BOOT_SLOT_THREAD 7    /* the root task's thread */
 #define BOOT_SLOT_SPACE 8     /* its space */
 #define BOOT_SLOT_CONTAINER 9 /* container 0 */
+#define BOOT_SLOT_INPUT 10    /* console input (serial line and keyboard) */
 #define BOOT_SLOT_UNTYPED 16  /* the untyped blocks, in bootinfo order */
 /* The root space's capability list holds one system-wide scope capability
  * of each type (IPC, thread control, exchange registers, capability

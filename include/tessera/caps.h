@@ -41,6 +41,7 @@ enum cap_type {
 	    12,		/* a region of the screen; badge = max message length */
 	CAP_TIMER = 13, /* the tick counter; badge = low bits hidden */
 	CAP_DEBUG = 14, /* kernel debugging services */
+	CAP_INPUT = 15, /* console input: read what is typed */
 	/* Scope capabilities (Codezero): authority over a thread, a space,
 	 * a container or the whole system, found implicitly by thread id. */
 	CAP_IPC = 16,

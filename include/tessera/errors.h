@@ -39,7 +39,8 @@ enum tess_error {
 	E_WOULDBLOCK = 25, /* non-blocking operation could not complete now */
 	E_EXISTS = 26,	   /* the id is already in use */
 	E_NOBUF = 27,	   /* the thread has no IPC buffer (UTCB) */
-	E_ERROR_MAX = 28
+	E_TIMEOUT = 28, /* the deadline passed before the operation completed */
+	E_ERROR_MAX = 29
 };
 
 #endif

@@ -6,7 +6,8 @@
  * `from` (TID_ANY for anyone, TID_NIL for no receive).  Registers:
  *   in:  rdi = to, rsi = from, rdx = flags,
  *        r10, r8, r9, r12, r13, r14 = message registers MR0..MR5,
- *        r15 = the extended buffer (IPC_EXTENDED)
+ *        r15 = the extended buffer (IPC_EXTENDED),
+ *        rbx = the deadline (IPC_TIMEOUT; see DEADLINE_NEVER in syscall.h)
  *   out: rax = 0 or -E_*, rsi = the sender's tid (from the kernel),
  *        rdx = what arrived (its type | size << IPC_SIZE_SHIFT),
  *        r10, r8, r9, r12, r13, r14 = the received MR0..MR5.
@@ -25,10 +26,12 @@
 #define IPC_EXTENDED 2u
 #define IPC_TYPE_MASK 3u
 #define IPC_NONBLOCK (1u << 2) /* fail with E_WOULDBLOCK rather than wait */
+#define IPC_TIMEOUT (1u << 4)  /* fail with E_TIMEOUT if not done by rbx */
 #define IPC_SIZE_SHIFT 16
 #define IPC_SIZE_MASK (0xfffu << IPC_SIZE_SHIFT)
 #define IPC_EXTENDED_MAX 2048
-#define IPC_FLAGS_MASK (IPC_TYPE_MASK | IPC_NONBLOCK | IPC_SIZE_MASK)
+#define IPC_FLAGS_MASK                                                         \
+	(IPC_TYPE_MASK | IPC_NONBLOCK | IPC_TIMEOUT | IPC_SIZE_MASK)
 #define IPC_SIZE(bytes) ((uint32_t)(bytes) << IPC_SIZE_SHIFT)
 /* In what arrived (rdx after a receive): the kernel made this message (a
  * fault, in the faulting thread's name).  No thread can set it, so a

@@ -18,6 +18,7 @@
 #define PAGER_SLOT_UNTYPED 4 /* its memory: all its to use */
 #define PAGER_SLOT_SPACE 5   /* its own space */
 #define PAGER_SLOT_THREAD 6  /* its own thread */
+#define PAGER_SLOT_INPUT 7   /* console input (if the manifest gives it) */
 #define PAGER_SLOT_FREE 16   /* the first free slot */
 
 /* Its space's capability list holds container-wide (SCOPE_CONTAINER)

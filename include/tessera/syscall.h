@@ -30,7 +30,7 @@ enum tess_syscall {
 	SYS_getid = 7,		    /* (ids*) */
 	SYS_capability_control = 8, /* (req, flags, buf*) */
 	SYS_mutex_control = 9,	    /* (addr, op) */
-	SYS_time = 10,		    /* (timeval*) */
+	SYS_time = 10,		    /* (timeval*, clock) */
 	SYS_container_control = 11, /* (req, container cap, cid) */
 	SYS_retype = 12,	    /* (untyped, type, bits, dest, num) */
 	SYS_remaining = 13,	    /* (untyped) */
@@ -52,6 +52,9 @@ enum tess_syscall {
 	SYS_print_string = 29,	  /* (window cap, addr) */
 	SYS_debug_dump = 30,	  /* (debug cap, what) */
 	SYS_page_copy = 31,	  /* (src page cap, dst page cap) */
+	SYS_sleep = 32,		  /* (deadline) */
+	SYS_input_read = 33,	  /* (input cap, buf*, len, flags) */
+	SYS_input_info = 34,	  /* (input cap, input_info*) */
 	SYS_COUNT
 };
 
@@ -69,13 +72,18 @@ enum tess_syscall {
 #define DUMP_THREADS 8	/* every thread: id, state, priority, space */
 /* every capability in the system, machine-readable (tools/captree.py) */
 #define DUMP_CAPTREE 16
-/* the bench kernel's event counters into the struct tess_counters at the
- * third argument (prints nothing; E_NOSYS in other kernels) */
+/* the kernel's counters, written to the struct tess_counters at rdx */
 #define DUMP_COUNTERS 32
 
-/* debug_dump(DUMP_COUNTERS): events since boot that instruction counts do
- * not show (docs/ABI.md).  Counted only by the kernel `make bench` boots. */
+/* debug_dump DUMP_COUNTERS: what the kernel has counted since boot. */
 struct tess_counters {
+	unsigned long ticks;	    /* timer ticks */
+	unsigned long idle_ticks;   /* of those, ticks the idle thread ran */
+	unsigned long idle_entries; /* times nothing was runnable: the
+				       scheduler chose the idle thread */
+	/* Events that instruction counts do not show, counted only by the
+	 * bench kernel (`make bench`); 0 in every other kernel. */
+	unsigned long events;		/* 1: this kernel counts the events */
 	unsigned long cr3_writes;	/* page-table root loads */
 	unsigned long tlb_flushes;	/* whole-space TLB flushes */
 	unsigned long tlb_page_flushes; /* one-page TLB flushes */
@@ -94,6 +102,28 @@ struct tess_counters {
 struct tess_timeval {
 	long tv_sec;
 	long tv_usec;
+};
+
+/* time(): the clocks.  TIME_MONOTONIC counts from boot and is the clock
+ * of every deadline; TIME_REALTIME counts from 1970-01-01 00:00 UTC (the
+ * CMOS clock at boot). */
+#define TIME_MONOTONIC 0
+#define TIME_REALTIME 1
+
+/* Deadlines (sleep, ipc with IPC_TIMEOUT) are absolute, in microseconds
+ * on the monotonic clock: tv_sec * 1000000 + tv_usec of time().  A
+ * deadline at or before now has passed already; this one never comes. */
+#define DEADLINE_NEVER 0xFFFFFFFFFFFFFFFFull
+
+/* input_read() flags. */
+#define INPUT_NONBLOCK 1u /* E_WOULDBLOCK rather than wait for input */
+
+/* What input_info() reports: bytes since boot, and the buffer now. */
+struct input_info {
+	uint64_t received; /* bytes that arrived (kept or dropped) */
+	uint64_t dropped;  /* bytes dropped because the buffer was full */
+	uint32_t buffered; /* bytes waiting to be read */
+	uint32_t size;	   /* the buffer's size */
 };
 
 #endif

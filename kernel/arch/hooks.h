@@ -100,9 +100,9 @@ void arch_fpu_write(struct thread *t, const u8 image[512]);
  * 0 or -E_FAULT. */
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);
 
-/* The bench kernel's event counters (debug_dump DUMP_COUNTERS): 0, or
- * -E_NOSYS in a kernel built without them. */
-int arch_counters(struct tess_counters *out);
+/* The bench kernel's event counters into `c` (debug_dump DUMP_COUNTERS);
+ * other kernels leave them 0. */
+void arch_counters(struct tess_counters *c);
 
 /* Spaces: set up a new root table (kernel half shared); stop using one. */
 void arch_space_init(struct space *s, void *root_table);

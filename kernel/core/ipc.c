@@ -13,11 +13,17 @@
  * reply, or copying an extended message and waiting for a fault on either
  * side to be served.
  *
+ * Deadlines (IPC_TIMEOUT): a thread that blocks in either phase with a
+ * deadline also waits in the deadline heap (time.c); when it passes, the
+ * IPC ends with E_TIMEOUT (ipc_timeout).  Any other end of the wait takes
+ * it out of the heap (thread_wake, thread_cancel).
+ *
  * The short round trip has a fast path (ipc_fastpath): one capability check
  * from a cache, six registers copied, and a direct switch to the receiver.
  */
 #include "ipc.h"
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 #include "cspace.h"
 #include "arch/hooks.h"
@@ -266,12 +272,14 @@ static int copy_extended(struct thread *cur, vaddr_t src, vaddr_t dst, u32 size)
 	return 0;
 }
 
-/* Park side `t` while `cur` copies (not if it is `cur`). */
+/* Park side `t` while `cur` copies (not if it is `cur`).  A deadline
+ * does not cut a copy short: it waits outside the heap meanwhile. */
 static void park(struct thread *t, struct thread *cur)
 {
 	if (t != cur) {
 		t->wait = WAIT_COPY;
 		t->copy_partner = cur;
+		timer_park(t);
 	}
 }
 
@@ -282,6 +290,7 @@ static void unpark(struct thread *t, struct thread *cur, u8 wait)
 	if (t && t != cur) {
 		t->wait = wait;
 		t->copy_partner = NULL;
+		timer_unpark(t);
 	}
 }
 
@@ -426,8 +435,9 @@ static int check_send(struct thread *cur, struct thread *dst, u32 flags)
 	return 0;
 }
 
-/* The receive phase of `cur`: take a queued sender or block. */
-static long receive_phase(struct thread *cur, u32 from, u32 flags)
+/* The receive phase of `cur`: take a queued sender or block (until
+ * `deadline`). */
+static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 {
 	struct thread *s;
 
@@ -449,12 +459,16 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags)
 		return -E_ABORTED;
 	if (flags & IPC_NONBLOCK)
 		return -E_WOULDBLOCK;
+	if (deadline_passed(deadline))
+		return -E_TIMEOUT;
 	block(cur, WAIT_RECV, true);
+	timer_arm(cur, deadline);
 	schedule();
 	return 0; /* not reached: resumes in user mode */
 }
 
-static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
+static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
+		     u64 deadline)
 {
 	struct thread *f = NULL, *dst = NULL;
 	int err;
@@ -488,15 +502,18 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
 		} else {
 			if (flags & IPC_NONBLOCK)
 				return -E_WOULDBLOCK;
+			if (deadline_passed(deadline))
+				return -E_TIMEOUT;
 			sendq_append(dst, cur);
 			block(cur, WAIT_SEND, true);
+			timer_arm(cur, deadline);
 			schedule();
 			return 0; /* not reached */
 		}
 	}
 	if (from == TID_NIL)
 		return 0;
-	return receive_phase(cur, from, flags);
+	return receive_phase(cur, from, flags, deadline);
 }
 
 /*
@@ -522,7 +539,8 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
 	    (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
-	    dst->prio < cur->prio || (dst->flags & THREAD_F_FAULT_DELIVERED))
+	    dst->prio < cur->prio ||
+	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
 		return;
 	if (cur->sendq_head && sendq_find(cur, from))
 		return;
@@ -560,9 +578,22 @@ long sys_ipc(struct trapframe *tf)
 		return -E_NOTHREAD;
 	if (flags & ~(u64)IPC_FLAGS_MASK ||
 	    ipc_type((u32)flags) > IPC_EXTENDED ||
-	    ipc_size((u32)flags) > IPC_EXTENDED_MAX)
+	    ipc_size((u32)flags) > IPC_EXTENDED_MAX ||
+	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
+		(IPC_NONBLOCK | IPC_TIMEOUT))
 		return -E_INVAL;
-	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags);
+	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags,
+			flags & IPC_TIMEOUT ? tf->rbx : DEADLINE_NEVER);
+}
+
+/* The deadline of `t`, blocked in IPC, has passed: the IPC ends with
+ * E_TIMEOUT.  A sender leaves its receiver's queue: nothing was sent in
+ * the phase it was in. */
+void ipc_timeout(struct thread *t)
+{
+	if (t->wait == WAIT_SEND && t->ipc_partner)
+		sendq_remove(t->ipc_partner, t);
+	wake_with(t, -E_TIMEOUT);
 }
 
 /* ------------------------------------------------------------ faults */

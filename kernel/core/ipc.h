@@ -29,6 +29,10 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
  * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
 
+/* `t`'s deadline passed while it waited to send or receive (time.c):
+ * out of any queue, and its IPC returns -E_TIMEOUT. */
+void ipc_timeout(struct thread *t);
+
 /* Authorization cache: has `t` a scope capability of `type` covering
  * `target` with all of `need`?  (capctrl.c) */
 bool scope_authorized(struct thread *t, u8 type, const struct thread *target,

@@ -15,6 +15,7 @@
 #include "cspace.h"
 #include "devices.h"
 #include "fault.h"
+#include "input.h"
 #include "invariants.h"
 #include "ipc.h"
 #include "mutex.h"
@@ -22,6 +23,7 @@
 #include "sys_memory.h"
 #include "tctrl.h"
 #include "thread.h"
+#include "time.h"
 #include "arch/hooks.h"
 #include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
@@ -44,16 +46,6 @@ static long sys_getid(const u64 *a)
 	struct task_ids ids = {cur->tid, cur->space ? cur->space->spid : 0,
 			       cur->tgid, 0};
 	if (arch_copy_to_user(cur->space, a[0], &ids, sizeof(ids), NULL))
-		return -E_FAULT;
-	return 0;
-}
-
-static long sys_time(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	u64 us = arch_time_us();
-	struct tess_timeval tv = {(long)(us / 1000000), (long)(us % 1000000)};
-	if (arch_copy_to_user(cur->space, a[0], &tv, sizeof(tv), NULL))
 		return -E_FAULT;
 	return 0;
 }
@@ -125,6 +117,9 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_print_string] = sys_print_string,
     [SYS_debug_dump] = sys_debug_dump,
     [SYS_page_copy] = sys_page_copy,
+    [SYS_sleep] = sys_sleep,
+    [SYS_input_read] = sys_input_read,
+    [SYS_input_info] = sys_input_info,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -37,11 +37,16 @@ enum thread_wait {
 	WAIT_COPY,	  /* an extended copy in another thread's hands */
 	WAIT_CHILD, /* THREAD_WAIT: for child `ipc_from` (or any) to end */
 	WAIT_MUTEX, /* in a user mutex's queue */
+	WAIT_SLEEP, /* sleep: for its deadline */
+	WAIT_INPUT, /* input_read: for console input */
 };
 
-#define THREAD_SLOTS 2
+#define GROUP_LIST_SLOTS 8 /* a thread group's capability list */
+#define THREAD_SLOTS (2 + GROUP_LIST_SLOTS)
 #define THREAD_SLOT_BUFFER 0  /* the IPC buffer page made by alloc_buffer */
 #define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (delete.c) */
+/* The group's list, used while this thread leads a group (tgid == tid). */
+#define THREAD_SLOT_GROUP 2
 
 struct space;
 struct container;
@@ -55,9 +60,10 @@ struct thread {
 	u8 flags; /* THREAD_F_* */
 	u32 timeslice;
 	int exit_status;
-	u32 tgid;
-	u32 pager;  /* pager tid, or TID_NIL */
-	u32 parent; /* creator's tid, for THREAD_WAIT */
+	u32 tgid;	/* the group's leader (thread.c: thread groups) */
+	u32 group_size; /* a leader: the other bound threads of its group */
+	u32 pager;	/* pager tid, or TID_NIL */
+	u32 parent;	/* creator's tid, for THREAD_WAIT */
 	vaddr_t utcb;
 	struct space *space;
 	struct container *container;
@@ -89,6 +95,10 @@ struct thread {
 	u64 mutex_key;
 	struct thread *mutex_next;
 
+	/* A timed wait (THREAD_F_TIMED or THREAD_F_TIMER_PARKED: time.c) */
+	u64 deadline;	/* monotonic microseconds */
+	u32 timer_slot; /* THREAD_F_TIMED: its index in the deadline heap */
+
 	struct cap slots[THREAD_SLOTS];
 	char name[16];
 };
@@ -96,9 +106,10 @@ struct thread {
 #define THREAD_F_FAULTING (1u << 0)  /* a fault message is in flight */
 #define THREAD_F_ROOT (1u << 1)	     /* the root task's first thread */
 #define THREAD_F_USER_CONT (1u << 2) /* resumes by returning to user */
-#define THREAD_F_FAULT_DELIVERED                                               \
-	(1u << 3) /* the pager has the fault message                           \
-		   */
+/* The pager has the fault message. */
+#define THREAD_F_FAULT_DELIVERED (1u << 3)
+#define THREAD_F_TIMED (1u << 4)	/* its deadline is in the heap */
+#define THREAD_F_TIMER_PARKED (1u << 5) /* out of the heap during a copy */
 
 /* Stack canary at the lowest word of the kernel stack (checked at switch). */
 #define THREAD_STACK_CANARY 0x57acc0de57acc0deull
@@ -124,6 +135,7 @@ bool sched_queued(const struct thread *t);
 void sched_run_next(struct thread *t);
 void sched_check_invariants(void);
 extern bool need_resched;
+extern u64 sched_idle_entries, sched_idle_ticks;
 
 /* `t` waits for `wait` (the caller then schedules, if `t` is running). */
 static inline void thread_block(struct thread *t, u8 wait)
@@ -133,9 +145,14 @@ static inline void thread_block(struct thread *t, u8 wait)
 	sched_remove(t);
 }
 
-/* What `t` waited for has happened: it is runnable again. */
+void timer_remove(struct thread *t); /* time.h */
+
+/* What `t` waited for has happened: it is runnable again (and its
+ * deadline, if it had one, is forgotten). */
 static inline void thread_wake(struct thread *t)
 {
+	if (unlikely(t->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED)))
+		timer_remove(t);
 	t->wait = WAIT_NONE;
 	sched_make_runnable(t);
 }
@@ -170,6 +187,8 @@ void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);
 void thread_set_space(struct thread *t, struct space *s);
+struct thread *thread_group_leader(const struct thread *t);
+void thread_join_group(struct thread *t, struct thread *leader);
 u32 thread_count(void);
 struct thread *thread_by_index(u32 i);
 #endif

@@ -22,6 +22,7 @@ u64 host_polls;
 u64 host_tlb_flushes;
 struct space *host_tlb_flush_space;
 vaddr_t host_tlb_flush_va;
+u64 host_time_us;
 bool host_nx = true;
 u64 host_kernel_pml4[512];
 
@@ -49,6 +50,7 @@ void host_arch_reset(void)
 	host_tlb_flushes = 0;
 	host_tlb_flush_space = NULL;
 	host_tlb_flush_va = 0;
+	host_time_us = 0;
 	host_nx = true;
 	/* A recognizable kernel half: present entries no test may change. */
 	for (unsigned i = 256; i < 512; i++)
@@ -84,6 +86,11 @@ void arch_console_putc_attr(char c, u8 attr)
 void arch_machine_exit(int status)
 {
 	panic("arch_machine_exit(%d) on the host", status);
+}
+
+u64 arch_time_us(void)
+{
+	return host_time_us;
 }
 
 struct thread *arch_current(void)

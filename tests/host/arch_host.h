@@ -35,6 +35,7 @@ extern u64 host_tlb_flushes; /* arch_tlb_flush_page and _space calls */
 extern struct space *host_tlb_flush_space;
 extern vaddr_t host_tlb_flush_va;
 #define HOST_TLB_ALL (~0ull)
+extern u64 host_time_us;	  /* what arch_time_us answers */
 extern bool host_nx;		  /* what arch_has_nx answers */
 extern u64 host_kernel_pml4[512]; /* kernel half copied into every space */
 

@@ -21,7 +21,7 @@ HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c \
 	kernel/core/thread.c kernel/core/container.c kernel/core/capctrl.c \
 	kernel/core/invariants.c kernel/core/sys_memory.c kernel/core/sched.c \
 	kernel/core/ipc.c kernel/core/mutex.c kernel/core/tctrl.c \
-	kernel/core/root.c kernel/arch/x86_64/vspace.c
+	kernel/core/root.c kernel/core/time.c kernel/core/input.c kernel/arch/x86_64/vspace.c
 HOST_SUPPORT := tests/host/harness.c tests/host/arch_host.c tests/host/kworld.c
 HOST_OBJ := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE) $(HOST_SUPPORT))
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))

@@ -457,7 +457,7 @@ int main(long arg)
 	/* Threads we page (in other spaces) may answer us. */
 	if (tess_cap_share_copy(CAP_IPC, CAP_SHARE_CHILD, NULL))
 		printf("# bench: could not share an IPC capability\n");
-	if (tess_debug_counters(BOOT_SLOT_DEBUG, &c) == 0) {
+	if (tess_debug_counters(BOOT_SLOT_DEBUG, &c) == 0 && c.events) {
 		printf("# bench: the kernel counts events: counts only\n");
 		count_all();
 		printf("# bench done\n");

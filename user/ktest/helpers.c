@@ -319,6 +319,36 @@ long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	return r;
 }
 
+/* ---------------------------------------------------------------- stacks */
+
+long kt_stacks_map(struct kt_stacks *s, uintptr_t va, unsigned n)
+{
+	unsigned pages = n * (KT_STACK_SIZE / 4096);
+	long r;
+
+	memset(s, 0, sizeof(*s));
+	s->va = va;
+	if (n > KT_STACKS_MAX)
+		return -E_RANGE;
+	r = kt_tables_make(ka, SPACE_SELF, va, s->tables);
+	for (unsigned i = 0; !r && i < pages; i++) {
+		r = tess_new(ka, CAP_PAGE, 0, &s->pages[i]);
+		if (!r)
+			r = tess_map(s->pages[i], SPACE_SELF, va + i * 4096ul,
+				     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	}
+	return r;
+}
+
+void kt_stacks_unmap(struct kt_stacks *s)
+{
+	for (unsigned i = 0; i < sizeof(s->pages) / sizeof(s->pages[0]); i++)
+		if (s->pages[i])
+			tess_delete(ka, s->pages[i]);
+	kt_tables_free(ka, s->tables);
+	memset(s, 0, sizeof(*s));
+}
+
 /* ---------------------------------------------------------------- tables */
 
 /*

@@ -30,8 +30,10 @@ extern struct tess_alloc *ka;
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
 #define KT_VA_CPU 0x00000a0000000000ul
-#define KT_VA_TLB 0x00000b0000000000ul
-#define KT_VA_FPU 0x00000c0000000000ul
+#define KT_VA_TIME 0x00000b0000000000ul
+#define KT_VA_INPUT 0x00000c0000000000ul
+#define KT_VA_TLB 0x00000d0000000000ul
+#define KT_VA_FPU 0x00000e0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -81,6 +83,23 @@ long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 #define KT_SPID_INDEX_MASK 0xfffu
 #define KT_SPACE_BATCH_BITS 8
 long kt_space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space);
+
+/* Stacks for a suite's threads, mapped at `va` (a suite's range) for
+ * the suite only: in the .bss they would make every copy of the root
+ * task's space bigger (other suites make many).  KT_STACK_SIZE each. */
+#define KT_STACK_SIZE 8192
+#define KT_STACKS_MAX 20
+struct kt_stacks {
+	uintptr_t va;
+	cptr_t tables[3];
+	cptr_t pages[KT_STACKS_MAX * (KT_STACK_SIZE / 4096)];
+};
+long kt_stacks_map(struct kt_stacks *s, uintptr_t va, unsigned n);
+void kt_stacks_unmap(struct kt_stacks *s);
+static inline void *kt_stack(const struct kt_stacks *s, unsigned i)
+{
+	return (void *)(s->va + (uintptr_t)i * KT_STACK_SIZE);
+}
 
 /* Page tables, capabilities, root slots. */
 long kt_tables_make(struct tess_alloc *a, cptr_t space, uintptr_t va,
@@ -135,6 +154,9 @@ struct kt_agent {
 long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
 		   uint32_t cid, uint32_t pager, cptr_t cspace,
 		   kt_order_fn order);
+long kt_agent_make_in_group(struct kt_agent *a, struct tess_alloc *al,
+			    uintptr_t mb_va, uint32_t cid, uint32_t pager,
+			    cptr_t cspace, kt_order_fn order, uint32_t tgid);
 long kt_agent_free(struct kt_agent *a);
 long kt_agent_post(struct kt_agent *a, uint64_t op, uint64_t a1, uint64_t a2,
 		   uint64_t a3, uint64_t a4);
@@ -156,6 +178,9 @@ void test_tlb(void);
 void test_fpu(void);
 void test_capctrl(void);
 void test_mutex(void);
+void test_deadlines(void);
+void test_input(void);
+void test_input_driven(void);
 void test_fuzz(void);
 
 #endif

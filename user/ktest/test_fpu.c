@@ -38,7 +38,7 @@
 typedef uint8_t fx_t[FX_SIZE] __attribute__((aligned(16)));
 
 static uint32_t me;
-static char stacks[NWORKERS + 2][8192] __attribute__((aligned(16)));
+static struct kt_stacks stacks; /* NWORKERS + 1 */
 
 /* Thread `id`'s image number `v`: every register distinct. */
 static void image(uint8_t *f, unsigned id, unsigned v)
@@ -342,7 +342,8 @@ static void mix(void)
 		bad[i] = pre[i] = ~0u;
 		if (!r)
 			r = kt_spawn(&w[i], i ? fpu_worker : plain_worker,
-				     stacks[i], sizeof(stacks[i]), i, me, 0);
+				     kt_stack(&stacks, i), KT_STACK_SIZE, i, me,
+				     0);
 	}
 	if (!tap_eq(r, 0,
 		    "fpu: %d threads using the FPU and one that never does",
@@ -416,8 +417,8 @@ static void mix(void)
 	/* Worker 0, still never having used the FPU, looks at last. */
 	kt_destroy(&w[0]);
 	memset(&m, 0, sizeof(m));
-	r = kt_spawn(&w[0], plain_first_use, stacks[0], sizeof(stacks[0]), me,
-		     0, 0);
+	r = kt_spawn(&w[0], plain_first_use, kt_stack(&stacks, 0),
+		     KT_STACK_SIZE, me, 0, 0);
 	if (!r)
 		r = kt_recv(w[0].tid, &m);
 	tap_ok(r == 0 && m.mr[0] == REPORT && m.mr[1] == 1,
@@ -453,8 +454,8 @@ static void owner_dies(void)
 	struct sys s;
 
 	image(mine, 6, 0);
-	if (!tap_eq(kt_spawn(&d, dying, stacks[NWORKERS],
-			     sizeof(stacks[NWORKERS]), 0, 0, 0),
+	if (!tap_eq(kt_spawn(&d, dying, kt_stack(&stacks, 0), KT_STACK_SIZE, 0,
+			     0, 0),
 		    0, "fpu: a thread that destroys itself, its state live"))
 		return;
 	while (kt_state(d.tid) != -E_NOTHREAD && waits++ < 1000) {
@@ -468,8 +469,8 @@ static void owner_dies(void)
 	       "fpu: it is gone; my registers survived it");
 	kt_destroy(&d);
 	memset(&m, 0, sizeof(m));
-	long r = kt_spawn(&e, plain_first_use, stacks[NWORKERS + 1],
-			  sizeof(stacks[NWORKERS + 1]), me, 0, 0);
+	long r = kt_spawn(&e, plain_first_use, kt_stack(&stacks, 1),
+			  KT_STACK_SIZE, me, 0, 0);
 	if (!r)
 		r = kt_recv(e.tid, &m);
 	tap_ok(r == 0 && m.mr[0] == REPORT && m.mr[1] == 1,
@@ -504,8 +505,8 @@ static void steady(void)
 	unsigned bad = 0, n = 0;
 	struct sys s;
 
-	if (!tap_eq(kt_spawn(&p, pinger, stacks[NWORKERS],
-			     sizeof(stacks[NWORKERS]), me, 0, 0),
+	if (!tap_eq(kt_spawn(&p, pinger, kt_stack(&stacks, 0), KT_STACK_SIZE,
+			     me, 0, 0),
 		    0, "fpu: a thread that calls me %d times", PINGS))
 		return;
 	image(mine, 9, 0);
@@ -527,7 +528,13 @@ static void steady(void)
 void test_fpu(void)
 {
 	me = kt_self();
+	if (!tap_eq(kt_stacks_map(&stacks, KT_VA_FPU, NWORKERS), 0,
+		    "fpu: stacks for the threads")) {
+		kt_stacks_unmap(&stacks);
+		return;
+	}
 	mix();
 	owner_dies();
 	steady();
+	kt_stacks_unmap(&stacks);
 }

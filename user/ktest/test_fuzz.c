@@ -145,8 +145,12 @@ static void fuzz_main(uint64_t seed, uint64_t self, uint64_t root)
 			continue; /* it would end the run */
 		if (nr == SYS_ipc)
 			a[2] |= IPC_NONBLOCK; /* never wait for a partner */
+		if (nr == SYS_input_read)
+			a[3] |= INPUT_NONBLOCK; /* nor for input */
 		if (nr == SYS_mutex_control)
 			a[1] = MUTEX_UNLOCK; /* a lock could wait forever */
+		if (nr == SYS_sleep) /* mostly past; 1 in 20 up to 100 us on */
+			a[0] = kt_now_us() + a[0] % 2000 - 1900;
 		if (nr == SYS_thread_control) {
 			/* Any action, but never on itself (that would end the
 			 * run); it has no child, so WAIT is E_NOCHILD. */

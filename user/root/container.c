@@ -13,6 +13,7 @@
  * of their own (`hold`, 4096 slots), so a container costs the root four
  * root slots and one delete undoes a failed start.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "root.h"
 
@@ -118,10 +119,49 @@ int container_check(struct container *c, const struct container_spec *spec)
 	return 0;
 }
 
+/*
+ * A container's memory is an Untyped cut from the smallest of the boot
+ * untypeds that can hold it, so that one big container does not use up
+ * the block the root makes its own objects from (the default allocator's,
+ * the largest, tried last).
+ */
 long container_carve_memory(struct container *c)
 {
-	return tess_new(tess_alloc_default(), CAP_UNTYPED, c->spec->mem_bits,
-			&c->memory);
+	const struct bootinfo *bi = tess_bootinfo;
+	struct tess_alloc *a = tess_alloc_default();
+	unsigned bits = c->spec->mem_bits;
+	bool tried[BOOTINFO_MAX_UNTYPED] = {false};
+	long r = -E_NOMEM;
+	cptr_t slot = tess_slot(a);
+
+	if (!slot)
+		return -E_LIMIT;
+	for (;;) {
+		int best = -1;
+		for (unsigned i = 0; i < bi->n_untyped; i++) {
+			const struct bootinfo_untyped *u = &bi->untyped[i];
+			if (tried[i] || !u->cptr || u->bits < bits)
+				continue;
+			bool own = u->cptr == a->untyped;
+			bool best_own =
+			    best >= 0 && bi->untyped[best].cptr == a->untyped;
+			if (best < 0 || (best_own && !own) ||
+			    (own == best_own &&
+			     u->bits < bi->untyped[best].bits))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		tried[best] = true;
+		r = tess_retype(bi->untyped[best].cptr, CAP_UNTYPED, bits, slot,
+				1);
+		if (r == 0) {
+			c->memory = slot;
+			return 0;
+		}
+	}
+	tess_slot_free(a, slot);
+	return r;
 }
 
 /* ------------------------------------------------------------ objects */
@@ -319,6 +359,9 @@ static int fill_cspace(struct container *c)
 	if ((r = tess_cap_copy(BOOT_SLOT_TIMER,
 			       pager_slot(c, PAGER_SLOT_TIMER))))
 		return fail(c, "its timer capability", r);
+	if (s->input && (r = tess_cap_copy(BOOT_SLOT_INPUT,
+					   pager_slot(c, PAGER_SLOT_INPUT))))
+		return fail(c, "its input capability", r);
 	if ((r = tess_cap_move(c->memory, pager_slot(c, PAGER_SLOT_UNTYPED))))
 		return fail(c, "giving it its memory", r);
 	tess_slot_free(tess_alloc_default(), c->memory);
@@ -356,9 +399,9 @@ static int root_scope_cap(unsigned kind, struct capability *out)
 	return 0;
 }
 
-/* Replicate the root's capability of `kind`, deduce the copy to the
- * container with every right kept, and grant it to the pager. */
-static long give_scope_cap(struct container *c, unsigned kind)
+/* Replicate the root's capability of `kind`, deduce the copy to container
+ * `cid` with every right kept, and grant it to the pager. */
+static long give_scope_cap(struct container *c, unsigned kind, uint32_t cid)
 {
 	struct capability cap;
 	long r = root_scope_cap(kind, &cap);
@@ -368,7 +411,7 @@ static long give_scope_cap(struct container *c, unsigned kind)
 	if ((r = tess_capability_control(CAP_CONTROL_REPLICATE, 0, &cap)))
 		return r;
 	cap.scope = SCOPE_CONTAINER;
-	cap.resid = c->spec->cid;
+	cap.resid = cid;
 	r = tess_capability_control(CAP_CONTROL_DEDUCE, 0, &cap);
 	if (r == 0) {
 		cap.owner = c->tid;
@@ -380,15 +423,18 @@ static long give_scope_cap(struct container *c, unsigned kind)
 	return r;
 }
 
+/* The manifest's `caps`, in its order: they land in the pager's space
+ * list in that order, which is the order it finds them in. */
 static int give_scope_caps(struct container *c)
 {
-	for (unsigned k = 0; k < SK_COUNT; k++) {
-		long r;
-		if (!(c->spec->caps & (1u << k)))
-			continue;
-		if ((r = give_scope_cap(c, k))) {
-			root_log("container %s: its %s capability: %s",
-				 c->spec->name, scope_names[k],
+	for (unsigned i = 0; i < c->spec->n_caps; i++) {
+		const struct cap_entry *e = &c->spec->cap_list[i];
+		uint32_t cid = e->cid == CAPS_OWN ? c->spec->cid : e->cid;
+		long r = give_scope_cap(c, e->kind, cid);
+		if (r) {
+			root_log("container %s: its %s capability over "
+				 "container %u: %s",
+				 c->spec->name, scope_names[e->kind], cid,
 				 tess_strerror(r));
 			return -1;
 		}

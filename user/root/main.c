@@ -45,8 +45,8 @@ static int carve_all(void)
 			cptr_t u = tess_alloc_default()->untyped;
 			long left = tess_remaining(u);
 			root_log("container %s: its 2^%u bytes of memory: %s "
-				 "(the root's largest untyped has %ld bytes "
-				 "left)",
+				 "(no boot untyped has room; the root's own "
+				 "has %ld bytes left)",
 				 c->spec->name, c->spec->mem_bits,
 				 tess_strerror(r), left);
 			return -1;
@@ -81,11 +81,15 @@ static void describe(const struct container *c, char *buf, size_t size)
 	else
 		append(buf, size, &n, "none");
 	append(buf, size, &n, ", caps");
-	for (unsigned k = 0; k < SK_COUNT; k++)
-		if (s->caps & (1u << k))
-			append(buf, size, &n, " %s", scope_names[k]);
-	if (!s->caps)
+	for (unsigned i = 0; i < s->n_caps; i++) {
+		append(buf, size, &n, " %s", scope_names[s->cap_list[i].kind]);
+		if (s->cap_list[i].cid != CAPS_OWN)
+			append(buf, size, &n, "@%u", s->cap_list[i].cid);
+	}
+	if (!s->n_caps)
 		append(buf, size, &n, " none");
+	if (s->input)
+		append(buf, size, &n, ", input");
 	append(buf, size, &n, ", priority %u", s->prio);
 	if (s->lab.on)
 		append(buf, size, &n, ", layout lab");

@@ -20,6 +20,7 @@
 #include "core/cspace.h"
 #include "core/devices.h"
 #include "core/elf.h"
+#include "core/input.h"
 #include "core/root.h"
 #include "core/space.h"
 #include "core/thread.h"
@@ -122,6 +123,7 @@ struct thread *root_task_create(struct boot_params *bp)
 	boot_cap(BOOT_SLOT_THREAD, CAP_THREAD, (u64)t);
 	boot_cap(BOOT_SLOT_SPACE, CAP_SPACE, (u64)root_space);
 	boot_cap(BOOT_SLOT_CONTAINER, CAP_CONTAINER, (u64)c0);
+	input_make_boot_cap(&root_slots[BOOT_SLOT_INPUT]);
 
 	/* System-wide scope capabilities in the root space's list. */
 	static const struct {

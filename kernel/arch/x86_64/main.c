@@ -12,6 +12,7 @@
 #include "core/cap.h"
 #include "core/space.h"
 #include "core/container.h"
+#include "core/time.h"
 #include "arch/hooks.h"
 
 struct thread *root_task_create(struct boot_params *bp);
@@ -38,6 +39,9 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	paging_init(boot_params.mem_top);
 	timer_set_boot_tsc(entry_tsc);
 	timer_init();
+	time_set_epoch(rtc_read_unix());
+	serial_input_init();
+	keyboard_init();
 	kprintf("memory: %lu MiB usable; TSC %lu MHz; timer %d Hz\n",
 		boot_params.mem_total >> 20, tsc_hz / 1000000, TIMER_HZ);
 

@@ -1,13 +1,17 @@
 /*
  * Exceptions and interrupts.  An exception in user mode is the faulting
  * thread's problem: it goes to the thread's pager (fault.c).  An exception
- * in kernel mode is a kernel bug: register dump and panic.
+ * in kernel mode is a kernel bug: register dump and panic.  The timer
+ * tick (vector 32) ends the timed waits that are due and wakes an input
+ * reader with bytes buffered; device interrupts (33..47) go to irq.c.
  */
 #include "cpu.h"
 #include "arch.h"
 #include "regs.h"
 #include "fpu.h"
 #include "core/thread.h"
+#include "core/time.h"
+#include "core/input.h"
 #include "core/fault.h"
 #include "arch/hooks.h"
 
@@ -92,14 +96,13 @@ void trap_dispatch(struct trapframe *tf)
 		timer_ticks++;
 		timer_eoi();
 		vga_spin(timer_ticks);
+		timer_expire();
+		input_kick();
 		sched_tick();
 	} else if (tf->vector == 255) {
 		/* LAPIC spurious: no EOI. */
 	} else if (tf->vector >= 33 && tf->vector < 48) {
-		/* Masked 8259 lines can still raise spurious IRQ 7/15. */
-		if (tf->vector >= 40)
-			outb(0xA0, 0x20);
-		outb(0x20, 0x20);
+		irq_dispatch((unsigned)tf->vector - 32);
 	} else if (!from_user) {
 		kernel_exception(tf);
 	} else if (tf->vector == 7) {

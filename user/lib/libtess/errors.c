@@ -30,6 +30,7 @@ static const char *const names[E_ERROR_MAX] = {
     [E_WOULDBLOCK] = "would block",
     [E_EXISTS] = "already exists",
     [E_NOBUF] = "no IPC buffer",
+    [E_TIMEOUT] = "timed out",
 };
 
 const char *tess_strerror(long err)
