@@ -75,7 +75,12 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 	char why[96];
 
 	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
-		if (mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
+		long r;
+		while ((r = mm_fault(t->proc->mm, m->mr[1],
+				     (uint32_t)m->mr[2])) == -ENOMEM)
+			if (!task_oom(t))
+				return NO_REPLY;
+		if (r == 0) {
 			m->mr[0] = FAULT_RESUME;
 			return 0;
 		}

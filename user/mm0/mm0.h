@@ -173,8 +173,11 @@ long vma_remove(struct mm *mm, uint64_t start, uint64_t end);
 bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
 
 /* Make the page at `addr` present for `access` (FAULT_WRITE/FAULT_EXEC
- * bits), as a fault would: 0, or -EFAULT if the areas do not allow it. */
+ * bits), as a fault would: 0, -EFAULT if the areas do not allow it, or
+ * -ENOMEM if there is no memory to serve it. */
 long mm_fault(struct mm *mm, uint64_t addr, uint32_t access);
+/* The frames only this space holds (what its end would give back). */
+uint64_t mm_private_pages(const struct mm *mm);
 /* Copy between mm0's memory and a process's, through its protections. */
 long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n);
 long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n);
@@ -236,6 +239,10 @@ void process_exit(struct process *p, int status);
 void task_exit(struct task *t, int status);
 long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied);
 void task_kill(struct task *t, int status, const char *why);
+/* A fault of `t` cannot be served for want of memory: end the process
+ * that holds the most (see task.c).  True if `t` lives on and its fault
+ * may be tried again, false if `t` was the one ended. */
+bool task_oom(struct task *t);
 
 /* ------------------------------------------------------------ mmap.c */
 

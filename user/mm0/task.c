@@ -637,3 +637,46 @@ void task_kill(struct task *t, int status, const char *why)
 	mm0_log("process %x (thread %x) %s: killed", t->proc->pid, t->tid, why);
 	process_exit(t->proc, status);
 }
+
+/* ------------------------------------------------------------ out of memory */
+
+/*
+ * The out-of-memory rule (docs/posix.md).  Requests that need memory are
+ * refused (ENOMEM, ENOSPC, EAGAIN) and never end anyone.  A page fault is
+ * not a request: when one cannot be served, mm0 ends the process whose
+ * end gives back the most memory (the frames it alone holds), never init,
+ * with status PX_STATUS_KILL, logs it as out of memory, and serves the
+ * fault again, until it succeeds or the faulting process is the one
+ * ended.  If no process but init holds memory of its own, the faulting
+ * process itself ends; when that is init, the container ends with it:
+ * nothing else is left to give memory back.
+ */
+static struct process *oom_victim(void)
+{
+	struct process *best = NULL;
+	uint64_t most = 0;
+	for (struct process *p = procs; p; p = p->next) {
+		if (p->zombie || p->pid == init_pid || !p->mm)
+			continue;
+		uint64_t n = mm_private_pages(p->mm);
+		if (n > most) {
+			most = n;
+			best = p;
+		}
+	}
+	return best;
+}
+
+bool task_oom(struct task *t)
+{
+	struct process *v = oom_victim();
+	uint32_t pid = t->proc->pid;
+	if (!v)
+		v = t->proc;
+	mm0_log("out of memory: killed process %x, the largest, to serve "
+		"process %x",
+		v->pid, pid);
+	bool self = v == t->proc;
+	process_exit(v, PX_STATUS_KILL);
+	return !self;
+}

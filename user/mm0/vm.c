@@ -672,6 +672,19 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 	return pe_map(mm, e, may_write && !(e->flags & PE_COW), exec);
 }
 
+/* The frames only this space holds: what its end would give back. */
+uint64_t mm_private_pages(const struct mm *mm)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < mm->npages_slots; i++) {
+		const struct page_entry *e = &mm->pages[i];
+		if (e->page && e->frame != zero_frame &&
+		    frame_refs(e->frame) == 1)
+			n++;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ copying */
 
 /* The frame address for `addr`, made present for reading or writing. */
