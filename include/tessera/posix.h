@@ -116,11 +116,15 @@ struct px_dirent {
 #define PX_DT_DIR 4
 #define PX_DT_REG 8
 
-/* PX_STATS: what mm0 counts (for tests and curiosity). */
+/* PX_STATS: what mm0 counts (for tests and curiosity).  mm0 first gives
+ * its caches back (docs/posix.md), so that untyped_remaining is the memory
+ * any kind of request can still get. */
 struct px_stats {
-	uint64_t untyped_remaining; /* remaining() of mm0's untyped */
-	uint64_t frames_total;      /* frames mm0 has made */
-	uint64_t frames_free;       /* of those, free in its pool */
+	uint64_t untyped_remaining; /* the kernel's remaining() of mm0's
+				       untyped, plus that of every chunk
+				       cut from it */
+	uint64_t frames_total;	    /* frames now in frame chunks */
+	uint64_t frames_free;	    /* of those, not in use */
 	uint64_t page_copies;       /* copy-on-write copies so far */
 	uint64_t zero_page_maps;    /* mappings of the shared zero page */
 	uint64_t faults;            /* page faults served */

@@ -35,6 +35,7 @@ $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE)): HOST_DEFS := -Dsched_yield=ker
 $(HOST_OUT)/obj/user/lib/libc/malloc.o: HOST_DEFS := -Dmalloc=libc_malloc -Dfree=libc_free \
 	-Dcalloc=libc_calloc -Drealloc=libc_realloc -Dmalloc_stats=libc_malloc_stats
 $(HOST_OUT)/test_malloc: $(HOST_OUT)/obj/user/lib/libc/malloc.o
+$(HOST_OUT)/test_malloc_pager: $(HOST_OUT)/obj/user/lib/libc/malloc.o
 
 $(HOST_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)

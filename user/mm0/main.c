@@ -247,9 +247,12 @@ static long do_getcwd(struct task *t, uint64_t buf, uint64_t size)
 	return mm_copy_out(t->proc->mm, buf, cwd, r + 1) ? -EFAULT : r;
 }
 
+/* The caches go back first, so that the figures count what any request
+ * can get. */
 static long do_stats(struct task *t, uint64_t buf)
 {
-	mm0.stats.untyped_remaining = (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
+	mem_settle();
+	chunks_stats(&mm0.stats);
 	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats)) ? -EFAULT : 0;
 }
 
@@ -376,7 +379,9 @@ static long init(void)
 	mm0.untyped_size = 1ull << b->untyped_bits;
 	tess_use_console(PAGER_SLOT_CONSOLE);
 	slots_init();
-	frames_init();
+	chunks_init();
+	if (frames_init())
+		return -ENOMEM;
 	if (fs_init() < 0)
 		return -ENOMEM;
 	fs_set_console(console_out);

@@ -7,12 +7,12 @@
  * wait, mmap and shared memory, and the in-memory file system (fs.h).
  * Processes talk to it with the protocol in tessera/posix.h.
  *
- * Memory.  Every frame mm0 hands out comes from its frame pool (frames.c):
- * a Page object whose master capability is mapped in mm0's own space (so
- * mm0 reads and writes any frame directly) and whose copies map it into
- * processes, one copy per mapping.  Kernel objects (threads, spaces, page
- * tables) also go back to pools when a process ends, so memory is reused,
- * never leaked: mm0 retypes from its Untyped only when a pool is empty.
+ * Memory.  mm0 cuts its Untyped into chunks (chunks.c), each serving one
+ * kind of object at a time and given back to the kernel (reset) when
+ * nothing made from it is in use: frames (frames.c: Page objects mapped
+ * in mm0's own window, copies of them in processes), its own heap pages,
+ * page tables, threads, spaces, and capability slots (slots.c).  Memory a
+ * process or a file gives back can so serve any other kind of request.
  */
 #ifndef MM0_H
 #define MM0_H
@@ -40,7 +40,13 @@
 
 /* Where things are in mm0's own space. */
 #define MM0_FRAME_WINDOW 0x0000300000000000ul /* frame i at + i * PAGE */
-#define MM0_HEAP_BASE 0x0000280000000000ul
+#define MM0_PAGED_BASE 0x0000280000000000ul   /* slot maps, then the heap */
+#define MM0_HEAP_MAX (64ul << 20)
+
+/* Root CSpace slots of the chunks (chunks.c). */
+#define CHUNKS_MAX 1024
+#define CHUNK_UT_BASE 1024 /* chunk c's Untyped */
+#define CHUNK_CS_BASE 2048 /* chunk c's CSpace */
 
 /* ------------------------------------------------------------ globals */
 
@@ -54,24 +60,64 @@ extern struct mm0_state mm0;
 
 void mm0_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ------------------------------------------------------------ chunks.c */
+
+enum chunk_kind {
+	CK_NONE,  /* a chunk reset, free for any kind */
+	CK_FRAME, /* frames: process pages, file data */
+	CK_HEAP,  /* mm0's paged memory (heap, slot maps) */
+	CK_PT,	  /* page tables, one level each */
+	CK_PD,
+	CK_PDPT,
+	CK_THREAD,
+	CK_SPACE,
+	CK_SLOTS, /* one CSpace of 4096 slots (slots.c) */
+	CK_KINDS
+};
+
+extern unsigned chunk_bits, obj_bits; /* a chunk's size; objects per chunk */
+
+void chunks_init(void);
+uint32_t chunk_count_max(void);
+/* Root slot of chunk c's CSpace. */
+cptr_t chunk_cspace(uint32_t c);
+/* A whole chunk retyped for `kind` (slot chunks): 0 or -E_NOMEM. */
+long chunk_take(enum chunk_kind kind, uint32_t *c);
+/* A whole chunk taken is in use again / has nothing in use any more. */
+void chunk_used(uint32_t c);
+void chunk_unused(uint32_t c);
+/* An object of `kind` (not CK_SLOTS): its id, and whether it is as the
+ * kernel made it (never used: zeroed, mapped nowhere).  0 or -E_NOMEM. */
+long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh);
+/* The object is unused (it waits for the next take), or deleted. */
+void chunk_obj_give(uint32_t id);
+void chunk_obj_drop(uint32_t id);
+cptr_t chunk_obj_cap(uint32_t id);
+uint32_t chunk_obj_id(cptr_t cap);
+/* Give every cache back to the kernel: spare chunks, heap pages. */
+void mem_settle(void);
+/* Frame counts and the kernel's remaining() of all of mm0's memory. */
+void chunks_stats(struct px_stats *s);
+
 /* ------------------------------------------------------------ slots.c */
 
-/* Capability slots: the root CSpace's free slots, then nested CSpaces of
- * 4096 slots made on demand (two-level addresses). */
 void slots_init(void);
+/* A slot of the root CSpace for good (0 if none is left). */
+cptr_t slot_direct(void);
+/* A slot (0 if there is no memory for one), given back by slot_free. */
 cptr_t slot_alloc(void);
 void slot_free(cptr_t slot);
 /* Delete the capability in `slot` and free the slot. */
 void slot_delete(cptr_t slot);
-/* A new kernel object of `type` in a fresh slot, from mm0's untyped. */
-long object_new(unsigned type, unsigned bits, cptr_t *out);
+/* Slot chunk c is given back (chunks.c). */
+void slots_chunk_gone(uint32_t c);
 
 /* ------------------------------------------------------------ frames.c */
 
 typedef uint32_t frame_t;
 #define NO_FRAME 0xffffffffu
 
-void frames_init(void);
+long frames_init(void);
 /* A frame with one reference, zeroed if `zero`. */
 long frame_alloc(bool zero, frame_t *out);
 void frame_get(frame_t f);
@@ -81,9 +127,20 @@ void *frame_va(frame_t f);
 cptr_t frame_cap(frame_t f);
 extern frame_t zero_frame;
 
-/* Pools of unused kernel objects (threads, spaces, tables). */
+/* mm0's paged memory: make [start, start + len) present (0, or -1 when
+ * there is no memory), or let its whole pages go. */
+int paged_commit(void *start, size_t len);
+void paged_release(void *start, size_t len);
+/* Give the released pages that wait back to their chunks. */
+void heap_flush(void);
+/* Slot chunk c's map of used slots (512 bytes of paged memory). */
+void *slot_map(uint32_t c);
+
+/* Kernel objects for processes (threads, spaces, tables): taken from and
+ * given back to their chunks; drop deletes one for good. */
 long pool_take(unsigned type, cptr_t *out);
 void pool_give(unsigned type, cptr_t cap);
+void pool_drop(cptr_t cap);
 /* Map `page` at `va` in `space`, making the missing tables from the
  * pools; `mapped` (if not NULL) hears of each table mapped. */
 long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
@@ -135,8 +192,7 @@ struct table_rec {
 /* An address space: shared by the threads of a process. */
 struct mm {
 	uint32_t refs;
-	cptr_t space;        /* the Space object */
-	uint32_t spid;
+	cptr_t space; /* the Space object */
 	struct vma *vmas;
 	struct page_entry *pages; /* open-addressing hash table */
 	uint32_t npages_slots, npages;

@@ -451,9 +451,6 @@ long mm_new(struct mm **out)
 		free(mm);
 		return -ENOMEM;
 	}
-	struct cap_info info;
-	tess_cap_info(mm->space, &info);
-	mm->spid = info.spid;
 	mm->refs = 1;
 	mm->mmap_next = TASK_MMAP_BASE;
 	*out = mm;
@@ -467,6 +464,13 @@ void mm_clear(struct mm *mm)
 		mm->vmas = v->next;
 		vma_release(v);
 	}
+	/* The top tables first: unmapping a PDPT empties the space below
+	 * it at once, so the pages' capabilities then go without unmapping
+	 * each, and the lower tables go back to the pool as they are (a
+	 * table is cleared when it is next mapped). */
+	for (uint32_t i = 0; i < mm->ntables; i++)
+		if (mm->tables[i].type == CAP_PDPT)
+			tess_unmap(mm->tables[i].cap);
 	for (uint32_t i = 0; i < mm->npages_slots; i++) {
 		struct page_entry *e = &mm->pages[i];
 		if (e->page) {
@@ -477,12 +481,8 @@ void mm_clear(struct mm *mm)
 	free(mm->pages);
 	mm->pages = NULL;
 	mm->npages = mm->npages_slots = 0;
-	/* Tables from the top down; a table cut off above is cleared by the
-	 * kernel when it is next mapped. */
-	for (uint32_t i = mm->ntables; i-- > 0;) {
-		tess_unmap(mm->tables[i].cap);
+	for (uint32_t i = 0; i < mm->ntables; i++)
 		pool_give(mm->tables[i].type, mm->tables[i].cap);
-	}
 	mm->ntables = 0;
 	mm->brk = mm->brk_start = 0;
 	mm->mmap_next = TASK_MMAP_BASE;
@@ -503,7 +503,7 @@ void mm_put(struct mm *mm)
 	mm_clear(mm);
 	free(mm->tables);
 	if (mm->has_grants)
-		slot_delete(mm->space);
+		pool_drop(mm->space);
 	else
 		pool_give(CAP_SPACE, mm->space);
 	free(mm);
@@ -551,6 +551,15 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 			vmo_get(c->obj);
 		*tail = c;
 		tail = &c->next;
+	}
+	/* The child's page table as large as the parent's: no rehashing. */
+	if (parent->npages_slots) {
+		mm->pages = calloc(parent->npages_slots, sizeof(*mm->pages));
+		if (!mm->pages) {
+			mm_put(mm);
+			return -ENOMEM;
+		}
+		mm->npages_slots = parent->npages_slots;
 	}
 	for (uint32_t i = 0; i < parent->npages_slots; i++) {
 		struct page_entry *e = &parent->pages[i];

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "mm0test.h"
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 	struct px_stats s = stats();
 	tap_diag("mm0test: pid %x, %lu KiB free", getpid(),
 		 (unsigned long)(s.untyped_remaining >> 10));
+	mkdir("/tmp", 0777);
 	test_oom();
+	test_memory_returns();
 	return tap_finish();
 }
