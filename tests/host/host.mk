@@ -45,7 +45,8 @@ $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
 # mm0's file system, tested on the host against the C library.
-$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
+$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o \
+	$(HOST_OUT)/obj/user/mm0/pagemap.o
 
 # The objects are shared by every test program: keep them.
 .SECONDARY:

@@ -24,7 +24,9 @@
  * any kind next.  Against churn at a boundary each kind keeps one unused
  * chunk (its spare) unrevoked; spares, and mm0's heap pages waiting to be
  * released (frames.c), are given back when a chunk is wanted and none is
- * free, and before PX_STATS reports (mem_settle).
+ * free, and before PX_STATS reports (mem_settle).  While mm0 serves a
+ * request, it does not take the last RESERVE_CHUNKS free chunks: those
+ * are for page faults, which cannot be refused.
  *
  * Root CSpace slots: chunk c's Untyped is in CHUNK_UT_BASE + c, its
  * CSpace in CHUNK_CS_BASE + c.  Nothing here uses the heap, which is
@@ -52,6 +54,8 @@ static uint32_t nchunks;			  /* carved so far */
 static uint32_t chunks_max;			  /* what the untyped holds */
 static uint64_t avail[CK_KINDS][CHUNKS_MAX / 64]; /* a free object */
 static uint32_t spare[CK_KINDS];		  /* chunk + 1, or 0 */
+static uint32_t chunks_used;	/* of a kind (spares included) */
+static uint64_t frames_waiting; /* frames not in use, in frame chunks */
 unsigned chunk_bits, obj_bits;
 
 static const struct {
@@ -156,6 +160,9 @@ static void chunk_release(uint32_t c)
 	set(avail[kind], c, false);
 	if (kind == CK_SLOTS)
 		slots_chunk_gone(c);
+	if (kind == CK_FRAME)
+		frames_waiting -= k->nfree;
+	chunks_used--;
 	tess_cap_revoke(CHUNK_UT_BASE + c);
 	memset(k, 0, sizeof(*k));
 	k->kind = CK_NONE;
@@ -170,12 +177,26 @@ void mem_settle(void)
 			chunk_release(spare[kind] - 1);
 }
 
+/* Chunks nobody uses now: reset, or not cut from the untyped yet. */
+static uint32_t chunks_unused(void)
+{
+	return chunks_max - chunks_used;
+}
+
 /* A chunk for `kind`: a reset one, or a new one cut from the untyped.
- * Its index, or -E_NOMEM. */
+ * While mm0 serves a request, the last RESERVE_CHUNKS stay for page
+ * faults (docs/posix.md).  Its index, or -E_NOMEM. */
 static long chunk_get(enum chunk_kind kind)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		uint32_t c;
+		if (mm0.in_request && chunks_unused() <= RESERVE_CHUNKS) {
+			if (attempt == 0) {
+				mem_settle();
+				continue;
+			}
+			return -E_NOMEM;
+		}
 		for (c = 0; c < nchunks; c++)
 			if (chunks[c].kind == CK_NONE)
 				break;
@@ -187,6 +208,9 @@ static long chunk_get(enum chunk_kind kind)
 			long r = chunk_fill(c, kind);
 			if (r == 0) {
 				chunks[c].kind = (uint8_t)kind;
+				chunks_used++;
+				if (kind == CK_FRAME)
+					frames_waiting += chunks[c].nfree;
 				return c;
 			}
 			if (r != -E_NOMEM && r != -E_LIMIT) {
@@ -253,6 +277,8 @@ long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 	k->free[w] &= k->free[w] - 1; /* the lowest bit: j */
 	if (--k->nfree == 0)
 		set(avail[kind], c, false);
+	if (kind == CK_FRAME)
+		frames_waiting--;
 	if (fresh)
 		*fresh = bit(k->fresh, j);
 	if (k->live++ == 0 && spare[kind] == c + 1)
@@ -272,6 +298,8 @@ static void obj_end(uint32_t id, bool keep)
 		set(k->free, j, true);
 		if (k->nfree++ == 0)
 			set(avail[k->kind], c, true);
+		if (k->kind == CK_FRAME)
+			frames_waiting++;
 	}
 	if (--k->live == 0)
 		chunk_unused(c);
@@ -298,6 +326,19 @@ uint32_t chunk_obj_id(cptr_t cap)
 {
 	uint32_t c = (uint32_t)(cap >> CPTR_DIGIT_BITS) - CHUNK_CS_BASE;
 	return c << obj_bits | (uint32_t)(cap & ((1u << obj_bits) - 1));
+}
+
+uint64_t mem_available(void)
+{
+	uint64_t chunks_free = chunks_unused(), frames = frames_waiting;
+	for (unsigned kind = 1; kind < CK_KINDS; kind++)
+		if (spare[kind])
+			chunks_free++;
+	chunks_free =
+	    chunks_free > RESERVE_CHUNKS ? chunks_free - RESERVE_CHUNKS : 0;
+	if (spare[CK_FRAME])
+		frames -= chunks[spare[CK_FRAME] - 1].nfree;
+	return (chunks_free << chunk_bits) + frames * PAGE;
 }
 
 /* PX_STATS: frames of frame chunks (all, and free), and the kernel's

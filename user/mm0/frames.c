@@ -211,6 +211,17 @@ void frame_put(frame_t f)
 		chunk_obj_give(f);
 }
 
+void *file_page_alloc(void)
+{
+	frame_t f;
+	return frame_alloc(true, &f) ? NULL : frame_va(f);
+}
+
+void file_page_free(void *page)
+{
+	frame_put((frame_t)(((uint64_t)page - MM0_FRAME_WINDOW) / PAGE));
+}
+
 /* ------------------------------------------------------------ start */
 
 long frames_init(void)

@@ -382,6 +382,7 @@ static long init(void)
 	chunks_init();
 	if (frames_init())
 		return -ENOMEM;
+	fs_set_pages(file_page_alloc, file_page_free);
 	if (fs_init() < 0)
 		return -ENOMEM;
 	fs_set_console(console_out);
@@ -433,7 +434,9 @@ int main(long arg)
 			 * that sent it without receiving (not a call) would
 			 * otherwise hold mm0 in the send for as long as it
 			 * likes.  It loses its answer instead. */
+			mm0.in_request = true;
 			long res = handle_request(t, &m);
+			mm0.in_request = false;
 			if (res != NO_REPLY)
 				mm0_reply(t->tid, res);
 			continue;

@@ -47,6 +47,8 @@
 #define CHUNKS_MAX 1024
 #define CHUNK_UT_BASE 1024 /* chunk c's Untyped */
 #define CHUNK_CS_BASE 2048 /* chunk c's CSpace */
+/* Free chunks requests may not take: they are for page faults. */
+#define RESERVE_CHUNKS 2
 
 /* ------------------------------------------------------------ globals */
 
@@ -54,6 +56,7 @@ struct mm0_state {
 	struct pager_bootinfo *boot;
 	uint32_t tid, cid;
 	uint64_t untyped_size;
+	bool in_request; /* serving a request (not a fault): see chunk_get */
 	struct px_stats stats;
 };
 extern struct mm0_state mm0;
@@ -96,6 +99,11 @@ cptr_t chunk_obj_cap(uint32_t id);
 uint32_t chunk_obj_id(cptr_t cap);
 /* Give every cache back to the kernel: spare chunks, heap pages. */
 void mem_settle(void);
+/* About how many bytes of frames mm0 could still hand out to requests:
+ * the chunks free or spare, less the reserve for faults, and the frames
+ * waiting in frame chunks.  What a request that will need memory is
+ * checked against first. */
+uint64_t mem_available(void);
 /* Frame counts and the kernel's remaining() of all of mm0's memory. */
 void chunks_stats(struct px_stats *s);
 
@@ -126,6 +134,9 @@ uint32_t frame_refs(frame_t f);
 void *frame_va(frame_t f);
 cptr_t frame_cap(frame_t f);
 extern frame_t zero_frame;
+/* The file system's pages (fs_set_pages): frames, seen at frame_va. */
+void *file_page_alloc(void);
+void file_page_free(void *page);
 
 /* mm0's paged memory: make [start, start + len) present (0, or -1 when
  * there is no memory), or let its whole pages go. */

@@ -73,6 +73,12 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 		      PX_MAP_GROWSDOWN))
 		return -EINVAL;
 	len = PAGE_UP(len);
+	/* Only private anonymous memory never written costs nothing (it
+	 * reads as the zero page); the rest must fit in what is free. */
+	if ((share == PX_MAP_SHARED || (prot & PX_PROT_WRITE) ||
+	     !(flags & PX_MAP_ANONYMOUS)) &&
+	    len > mem_available())
+		return -ENOMEM;
 	if (!(flags & PX_MAP_ANONYMOUS)) {
 		if (off & (PAGE - 1))
 			return -EINVAL;
@@ -165,7 +171,8 @@ long sys_brk(struct task *t, uint64_t end)
 	if (end == 0 || end < mm->brk_start || end > TASK_MMAP_BASE)
 		return (long)mm->brk;
 	if (new_top > old_top) {
-		if (!vma_range_free(mm, old_top, new_top) ||
+		if (new_top - old_top > mem_available() ||
+		    !vma_range_free(mm, old_top, new_top) ||
 		    vma_add(mm, old_top, new_top, PX_PROT_READ | PX_PROT_WRITE,
 			    PX_MAP_PRIVATE, VMA_ANON))
 			return (long)mm->brk;
@@ -192,6 +199,8 @@ long sys_shmget(struct task *t, long key, uint64_t size, int flags)
 		return -ENOENT;
 	if (!size || size > (256ul << 20))
 		return -EINVAL;
+	if (PAGE_UP(size) > mem_available())
+		return -ENOSPC;
 	for (int i = 0; i < SHM_MAX; i++)
 		if (!segs[i].used) {
 			segs[i].obj = vmo_new(size, NULL);

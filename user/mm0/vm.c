@@ -18,14 +18,15 @@
 #include <string.h>
 
 #include "mm0.h"
+#include "pagemap.h"
 
 /* ------------------------------------------------------------ shared objects */
 
 struct vm_object {
 	uint32_t refs;
-	uint64_t npages;
-	frame_t *frames;     /* NO_FRAME until touched */
-	struct inode *ino;   /* a file's shared pages, or NULL (shm, anonymous) */
+	uint64_t npages;      /* its size */
+	struct pagemap pages; /* frame + 1 of each page touched */
+	struct inode *ino; /* a file's shared pages, or NULL (shm, anonymous) */
 	struct vm_object *next_file;
 };
 
@@ -40,20 +41,13 @@ static struct vm_object *file_object(struct inode *ino)
 	return NULL;
 }
 
+/* Costs nothing but the object itself: pages come when touched. */
 struct vm_object *vmo_new(uint64_t size, struct inode *ino)
 {
 	struct vm_object *o = ino ? file_object(ino) : NULL;
 	if (o) {
-		if (PAGE_UP(size) / PAGE > o->npages) {
-			uint64_t n = PAGE_UP(size) / PAGE;
-			frame_t *f = realloc(o->frames, n * sizeof(frame_t));
-			if (!f)
-				return NULL;
-			for (uint64_t i = o->npages; i < n; i++)
-				f[i] = NO_FRAME;
-			o->frames = f;
-			o->npages = n;
-		}
+		if (PAGE_UP(size) / PAGE > o->npages)
+			o->npages = PAGE_UP(size) / PAGE;
 		o->refs++;
 		return o;
 	}
@@ -61,13 +55,6 @@ struct vm_object *vmo_new(uint64_t size, struct inode *ino)
 	if (!o)
 		return NULL;
 	o->npages = PAGE_UP(size) / PAGE;
-	o->frames = malloc((o->npages ? o->npages : 1) * sizeof(frame_t));
-	if (!o->frames) {
-		free(o);
-		return NULL;
-	}
-	for (uint64_t i = 0; i < o->npages; i++)
-		o->frames[i] = NO_FRAME;
 	o->refs = 1;
 	o->ino = ino;
 	if (ino) {
@@ -83,17 +70,19 @@ void vmo_get(struct vm_object *o)
 	o->refs++;
 }
 
-/* Write a file object's pages back to the file (msync, last unmap). */
+/* Write a file object's pages in [first, last) back to the file (msync,
+ * last unmap). */
 static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
 {
 	if (!o->ino)
 		return;
-	uint64_t size = fs_inode_size(o->ino);
-	for (uint64_t i = first; i < last && i < o->npages; i++) {
-		if (o->frames[i] == NO_FRAME || i * PAGE >= size)
-			continue;
+	uint64_t size = fs_inode_size(o->ino), i, v;
+	for (; (v = pagemap_next(&o->pages, first, &i)) && i < last;
+	     first = i + 1) {
+		if (i * PAGE >= size)
+			break;
 		uint64_t n = size - i * PAGE < PAGE ? size - i * PAGE : PAGE;
-		fs_inode_write(o->ino, i * PAGE, frame_va(o->frames[i]), n);
+		fs_inode_write(o->ino, i * PAGE, frame_va((frame_t)(v - 1)), n);
 	}
 }
 
@@ -111,14 +100,20 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
 	while (o && n) {
 		uint64_t i = off / PAGE, in = off % PAGE;
 		size_t chunk = PAGE - in < n ? PAGE - in : n;
-		if (i >= o->npages)
-			return;
-		if (o->frames[i] != NO_FRAME)
-			memcpy((char *)frame_va(o->frames[i]) + in, b, chunk);
+		uint64_t v = pagemap_get(&o->pages, i);
+		if (v)
+			memcpy((char *)frame_va((frame_t)(v - 1)) + in, b,
+			       chunk);
 		off += chunk;
 		b += chunk;
 		n -= chunk;
 	}
+}
+
+static void vmo_frame_put(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	frame_put((frame_t)(v - 1));
 }
 
 void vmo_put(struct vm_object *o)
@@ -126,8 +121,7 @@ void vmo_put(struct vm_object *o)
 	if (--o->refs)
 		return;
 	vmo_writeback(o, 0, o->npages);
-	for (uint64_t i = 0; i < o->npages; i++)
-		frame_put(o->frames[i]);
+	pagemap_free(&o->pages, vmo_frame_put, NULL);
 	if (o->ino) {
 		struct vm_object **pp = &file_objects;
 		while (*pp != o)
@@ -135,7 +129,6 @@ void vmo_put(struct vm_object *o)
 		*pp = o->next_file;
 		fs_inode_put(o->ino);
 	}
-	free(o->frames);
 	free(o);
 }
 
@@ -145,16 +138,20 @@ static long vmo_page(struct vm_object *o, uint64_t i, frame_t *out)
 {
 	if (i >= o->npages)
 		return -EFAULT;
-	if (o->frames[i] == NO_FRAME) {
+	uint64_t v = pagemap_get(&o->pages, i);
+	if (!v) {
 		frame_t f;
-		long r = frame_alloc(true, &f);
-		if (r)
+		if (frame_alloc(true, &f))
 			return -ENOMEM;
 		if (o->ino)
 			fs_inode_read(o->ino, i * PAGE, frame_va(f), PAGE);
-		o->frames[i] = f;
+		if (pagemap_set(&o->pages, i, (uint64_t)f + 1)) {
+			frame_put(f);
+			return -ENOMEM;
+		}
+		v = (uint64_t)f + 1;
 	}
-	*out = o->frames[i];
+	*out = (frame_t)(v - 1);
 	return 0;
 }
 

@@ -78,5 +78,6 @@ int main(int argc, char **argv)
 	mkdir("/tmp", 0777);
 	test_oom();
 	test_memory_returns();
+	test_sizes();
 	return tap_finish();
 }

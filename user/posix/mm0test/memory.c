@@ -31,15 +31,18 @@ static long touch_until_killed(struct report *r)
 	r->count = r->done = 0;
 	pid_t pid = fork();
 	if (pid == 0) {
-		size_t pages = stats().untyped_remaining / PAGE_SIZE;
-		char *p = mmap(NULL, pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		char *q = mmap(NULL, pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED || q == MAP_FAILED)
-			_exit(1);
-		for (size_t i = 0; i < 2 * pages; i++) {
-			(i < pages ? p : q)[(i % pages) * PAGE_SIZE] = 1;
+		/* Areas that each fit in what is free, together twice it. */
+		size_t pages = stats().untyped_remaining / PAGE_SIZE / 2;
+		char *a[4];
+		for (int k = 0; k < 4; k++) {
+			a[k] = mmap(NULL, pages * PAGE_SIZE,
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (a[k] == MAP_FAILED)
+				_exit(1);
+		}
+		for (size_t i = 0; i < 4 * pages; i++) {
+			a[i / pages][(i % pages) * PAGE_SIZE] = 1;
 			r->count = (long)i + 1;
 		}
 		_exit(2);
