@@ -168,13 +168,19 @@ static void chunk_release(uint32_t c)
 	k->kind = CK_NONE;
 }
 
-void mem_settle(void)
+/* The caches: spare chunks, heap pages waiting.  Safe inside malloc. */
+static void release_caches(void)
 {
-	malloc_trim();
 	heap_flush();
 	for (unsigned kind = 1; kind < CK_KINDS; kind++)
 		if (spare[kind])
 			chunk_release(spare[kind] - 1);
+}
+
+void mem_settle(void)
+{
+	malloc_trim();
+	release_caches();
 }
 
 /* Chunks nobody uses now: reset, or not cut from the untyped yet. */
@@ -192,7 +198,7 @@ static long chunk_get(enum chunk_kind kind)
 		uint32_t c;
 		if (mm0.in_request && chunks_unused() <= RESERVE_CHUNKS) {
 			if (attempt == 0) {
-				mem_settle();
+				release_caches();
 				continue;
 			}
 			return -E_NOMEM;
@@ -220,7 +226,7 @@ static long chunk_get(enum chunk_kind kind)
 			}
 		}
 		/* Nothing free: give back the caches, once. */
-		mem_settle();
+		release_caches();
 	}
 	return -E_NOMEM;
 }

@@ -97,7 +97,8 @@ void chunk_obj_give(uint32_t id);
 void chunk_obj_drop(uint32_t id);
 cptr_t chunk_obj_cap(uint32_t id);
 uint32_t chunk_obj_id(cptr_t cap);
-/* Give every cache back to the kernel: spare chunks, heap pages. */
+/* Give every cache back to the kernel: spare chunks, heap pages, the
+ * top of the heap (not from inside malloc: PX_STATS). */
 void mem_settle(void);
 /* About how many bytes of frames mm0 could still hand out to requests:
  * the chunks free or spare, less the reserve for faults, and the frames
