@@ -353,9 +353,20 @@ static long handle_request(struct task *t, struct tess_msg *m)
 			return -ESRCH;
 		if (a[2] != 9)
 			return -EINVAL;
+		if (!may_signal(t->proc, p))
+			return -EPERM;
+		if (process_is_init(p))
+			return 0; /* ignored */
 		bool self = p == t->proc;
 		process_exit(p, PX_STATUS_KILL);
 		return self ? NO_REPLY : 0;
+	}
+	case PX_SETSID:
+		return process_setsid(t->proc);
+	case PX_GETSID: {
+		struct process *p =
+		    a[1] ? process_find((uint32_t)a[1]) : t->proc;
+		return p && !p->zombie ? (long)p->sid : -ESRCH;
 	}
 	case PX_REQUEST_CAPABILITY:
 		return cap_request(t, (uint32_t)a[1]);

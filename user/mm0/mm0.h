@@ -275,6 +275,7 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
 struct process {
 	uint32_t pid;
 	uint32_t ppid;
+	uint32_t sid; /* its session: the pid of the session's leader */
 	struct mm *mm;
 	struct fs_ctx fs;
 	uint32_t nthreads;
@@ -307,6 +308,15 @@ void process_exit(struct process *p, int status);
 void task_exit(struct task *t, int status);
 long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied);
 void task_kill(struct task *t, int status, const char *why);
+/* The signal permission rule (docs/posix.md): whether `sender` may send
+ * a signal to `target` (itself, its descendants, its session).  Whether
+ * the target then acts on it is another matter: see process_is_init. */
+bool may_signal(const struct process *sender, const struct process *target);
+/* init ignores every signal (it handles none): killing it does nothing. */
+bool process_is_init(const struct process *p);
+/* setsid: a new session led by the process; its id, or -EPERM if it
+ * leads one already. */
+long process_setsid(struct process *p);
 /* A fault of `t` cannot be served for want of memory: end the process
  * that holds the most (see task.c).  True if `t` lives on and its fault
  * may be tried again, false if `t` was the one ended. */

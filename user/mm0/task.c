@@ -306,12 +306,13 @@ static long program_load(struct mm *mm, struct inode *ino, const struct elf64_eh
 	return 0;
 }
 
-static struct process *process_new(uint32_t ppid)
+static struct process *process_new(const struct process *parent)
 {
 	struct process *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->ppid = ppid;
+	p->ppid = parent ? parent->pid : 0;
+	p->sid = parent ? parent->sid : 0; /* init's: set with its pid */
 	p->next = procs;
 	procs = p;
 	return p;
@@ -328,7 +329,7 @@ static void process_free(struct process *p)
 
 long task_start_init(const char *path)
 {
-	struct process *p = process_new(0);
+	struct process *p = process_new(NULL);
 	struct strlist args, envs;
 	char argbuf[256], envbuf[64];
 	struct elf64_ehdr eh;
@@ -368,7 +369,7 @@ long task_start_init(const char *path)
 	x.rdx = utcb;
 	if ((r = thread_make(p, 0, &x, utcb, ui, &t)))
 		return r;
-	p->pid = t->tid;
+	p->pid = p->sid = t->tid;
 	init_pid = p->pid;
 	thread_run(t);
 	return 0;
@@ -402,7 +403,7 @@ long task_fork(struct task *t, uint32_t *child_pid)
 
 	if ((r = regs_of(t->tid, &x)))
 		return -EAGAIN;
-	p = process_new(parent->pid);
+	p = process_new(parent);
 	if (!p)
 		return -ENOMEM;
 	if ((r = mm_clone(parent->mm, t->utcb, &p->mm))) {
@@ -636,6 +637,40 @@ void task_kill(struct task *t, int status, const char *why)
 {
 	mm0_log("process %x (thread %x) %s: killed", t->proc->pid, t->tid, why);
 	process_exit(t->proc, status);
+}
+
+/* ------------------------------------------------------------ signals */
+
+/*
+ * Who may signal whom (docs/posix.md).  There is one user, so no user id
+ * to compare: a process may signal itself, its descendants (children,
+ * their children, ...; an orphan is nobody's descendant any more) and
+ * every process of its session.  Sessions are inherited at fork; setsid
+ * starts a new one.  init accepts signals but ignores them all: it
+ * handles none, and its end would end the container.
+ */
+bool may_signal(const struct process *sender, const struct process *target)
+{
+	if (sender == target || sender->sid == target->sid)
+		return true;
+	for (const struct process *q = target; q && q->ppid;
+	     q = process_find(q->ppid))
+		if (q->ppid == sender->pid)
+			return true;
+	return false;
+}
+
+bool process_is_init(const struct process *p)
+{
+	return p->pid == init_pid;
+}
+
+long process_setsid(struct process *p)
+{
+	if (p->sid == p->pid)
+		return -EPERM;
+	p->sid = p->pid;
+	return p->sid;
 }
 
 /* ------------------------------------------------------------ out of memory */

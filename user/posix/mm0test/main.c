@@ -79,5 +79,6 @@ int main(int argc, char **argv)
 	test_oom();
 	test_memory_returns();
 	test_sizes();
+	test_kill();
 	return tap_finish();
 }
