@@ -213,15 +213,15 @@ struct mm {
 	uint64_t brk_start, brk;
 	uint64_t mmap_next;
 	uint64_t utcb_used;  /* bit i: UTCB page i taken */
-	bool has_grants;     /* PX_REQUEST_CAPABILITY put capabilities in the
-				space's list: see mm_put */
+	bool tainted;	     /* its list may hold capabilities mm0 could
+				not take back (cap.c): see mm_put */
 };
 
 struct task;
 
 long mm_new(struct mm **out);
 /* Drop a reference; the last one unmaps everything and pools the space
- * (or deletes it, if it holds granted capabilities). */
+ * (or deletes it, if granted capabilities could not be taken back). */
 void mm_put(struct mm *mm);
 /* fork: a copy that shares every page copy-on-write, except the UTCB
  * pages: the kernel reads and writes a UTCB only while it is mapped (it
@@ -276,6 +276,7 @@ struct process {
 	uint32_t pid;
 	uint32_t ppid;
 	uint32_t sid; /* its session: the pid of the session's leader */
+	uint32_t grant_root; /* capid of its grant root (cap.c), or 0 */
 	struct mm *mm;
 	struct fs_ctx fs;
 	uint32_t nthreads;
@@ -337,6 +338,8 @@ long sys_shmdt(struct task *t, uint64_t addr);
 
 long caps_setup(void);
 long cap_request(struct task *t, uint32_t target);
+/* Take back every capability granted to `p` (its end, execve). */
+void cap_drop_grants(struct process *p);
 
 /* Reply to `tid` with result `r` (for requests answered later). */
 void mm0_reply(uint32_t tid, long r);

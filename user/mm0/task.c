@@ -498,6 +498,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	}
 	struct task_ids ids = { t->tid, 0, 0, 0 };
 	tess_thread_control(THREAD_SUSPEND, &ids, NULL);
+	cap_drop_grants(p); /* the new program starts without them */
 	mm_clear(p->mm);
 	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
 	fs_inode_put(ino);
@@ -562,6 +563,7 @@ void process_exit(struct process *p, int status)
 		t = next;
 	}
 	fs_ctx_release(&p->fs);
+	cap_drop_grants(p);
 	mm_put(p->mm);
 	p->mm = NULL;
 	p->zombie = true;

@@ -487,11 +487,10 @@ void mm_clear(struct mm *mm)
 }
 
 /*
- * A Space whose list received granted capabilities (cap.c) is deleted, not
- * pooled: the grants are owned by that space, not by mm0, so mm0 cannot
- * destroy them one by one, and a process given the space next would
- * inherit them.  Deleting the Space empties its lists; its memory is not
- * reused until the untyped is reset, a cost only such processes pay.
+ * The space goes back to its chunk for the next process, empty: the
+ * capabilities granted to its process were taken back (cap.c).  Should
+ * that have failed, the Space is deleted instead (that empties its lists),
+ * so that no other process inherits them.
  */
 void mm_put(struct mm *mm)
 {
@@ -499,7 +498,7 @@ void mm_put(struct mm *mm)
 		return;
 	mm_clear(mm);
 	free(mm->tables);
-	if (mm->has_grants)
+	if (mm->tainted)
 		pool_drop(mm->space);
 	else
 		pool_give(CAP_SPACE, mm->space);

@@ -69,8 +69,9 @@ void touch_pages(volatile char *p, size_t n)
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	/* Programs this one execs in its tests. */
+	if (argc == 3 && !strcmp(argv[1], "sendto"))
+		return sendto_main(argv[2]);
 	expect_eq(posix_sync(), 0, "PX_SYNC: mm0 answers");
 	struct px_stats s = stats();
 	tap_diag("mm0test: pid %x, %lu KiB free", getpid(),
@@ -80,5 +81,6 @@ int main(int argc, char **argv)
 	test_memory_returns();
 	test_sizes();
 	test_kill();
+	test_cap_requests();
 	return tap_finish();
 }

@@ -69,6 +69,7 @@ void test_memory_returns(void);
 void test_sizes(void);
 void test_kill(void);
 void test_cap_requests(void);
+int sendto_main(const char *to);
 void test_exec_checks(void);
 void test_smaller(void);
 void test_protect(void);
