@@ -1037,6 +1037,42 @@ static void test_pages(void)
 	fs_set_pages(NULL, NULL);
 }
 
+/* A file run may not be written; a file open for writing may not be
+ * run (ETXTBSY). */
+static void test_text_busy(void)
+{
+	fresh();
+	put("/prog", "code");
+	struct inode *ino = fs_lookup(&ctx, "/prog");
+	T_EQ(fs_exec_begin(ino), 0, "a file nobody writes may be run");
+	T_EQ(fs_open(&ctx, "/prog", WR, 0), -ETXTBSY,
+	     "while it runs, open for writing is -ETXTBSY");
+	T_EQ(fs_open(&ctx, "/prog", RW, 0), -ETXTBSY, "... O_RDWR too");
+	T_EQ(fs_open(&ctx, "/prog", RD | PX_O_TRUNC, 0), -ETXTBSY,
+	     "... and O_TRUNC");
+	int fd = fs_open(&ctx, "/prog", RD, 0);
+	t_ok(fd >= 0, "... reading is fine");
+	fs_close(&ctx, fd);
+	T_EQ(fs_write_begin(ino), -ETXTBSY,
+	     "a shared mapping may not write it either");
+	fs_exec_end(ino);
+	fd = fs_open(&ctx, "/prog", WR, 0);
+	t_ok(fd >= 0, "not run any more: it opens for writing");
+	T_EQ(fs_exec_begin(ino), -ETXTBSY,
+	     "... and open so, it may not be run");
+	int fd2 = fs_dup(&ctx, fd);
+	fs_close(&ctx, fd);
+	T_EQ(fs_exec_begin(ino), -ETXTBSY,
+	     "a dup of the descriptor still writes it");
+	fs_close(&ctx, fd2);
+	T_EQ(fs_exec_begin(ino), 0, "all closed: it may be run");
+	fs_exec_end(ino);
+	T_EQ(fs_write_begin(ino), 0, "a writer that is not a descriptor...");
+	T_EQ(fs_exec_begin(ino), -ETXTBSY, "... keeps it from being run");
+	fs_write_end(ino);
+	fs_unlink(&ctx, "/prog");
+}
+
 static void test_shutdown(void)
 {
 	struct px_stat st;
@@ -1078,6 +1114,7 @@ int main(void)
 	test_cpio_malformed();
 	test_cpio_fuzz();
 	test_pages();
+	test_text_busy();
 	test_shutdown();
 	return t_finish();
 }

@@ -61,6 +61,9 @@ struct inode {
 	 * a page beyond size are zeros. */
 	struct pagemap pages;
 	uint64_t size;
+	/* Regular files: open file descriptions and shared mappings that may
+	 * write it, and processes running it (never both: ETXTBSY). */
+	uint32_t writers, execs;
 	/* Directories: the parent (the root's is itself; NULL once removed),
 	 * entries in creation order. */
 	struct inode *parent;
@@ -163,6 +166,36 @@ static void inode_release_if_unused(struct inode *ino)
 void fs_inode_get(struct inode *ino)
 {
 	ino->refs++;
+}
+
+int fs_write_begin(struct inode *ino)
+{
+	if (ino->execs)
+		return -ETXTBSY;
+	ino->writers++;
+	return 0;
+}
+
+void fs_write_end(struct inode *ino)
+{
+	if (ino->writers)
+		ino->writers--;
+}
+
+int fs_exec_begin(struct inode *ino)
+{
+	if (ino->writers)
+		return -ETXTBSY;
+	fs_inode_get(ino);
+	ino->execs++;
+	return 0;
+}
+
+void fs_exec_end(struct inode *ino)
+{
+	if (ino->execs)
+		ino->execs--;
+	fs_inode_put(ino);
 }
 
 void fs_inode_put(struct inode *ino)
@@ -580,10 +613,17 @@ static int fd_alloc(struct fs_ctx *c)
 	return -EMFILE;
 }
 
+static bool may_write(int flags)
+{
+	return (flags & PX_O_ACCMODE) != PX_O_RDONLY;
+}
+
 static void file_put(struct file *f)
 {
 	if (--f->refs)
 		return;
+	if (may_write(f->flags) && is_reg(f->ino))
+		fs_write_end(f->ino);
 	fs_inode_put(f->ino);
 	free(f);
 }
@@ -718,6 +758,9 @@ static int open_check(const struct path *p, int flags)
 			return -EISDIR;
 	} else if (flags & PX_O_DIRECTORY) {
 		return -ENOTDIR;
+	} else if (is_reg(p->ino) && p->ino->execs &&
+		   (may_write(flags) || (flags & PX_O_TRUNC))) {
+		return -ETXTBSY; /* a process runs it */
 	}
 	return 0;
 }
@@ -757,6 +800,8 @@ int fs_open(struct fs_ctx *c, const char *path, int flags, int mode)
 	f->flags = flags;
 	f->refs = 1;
 	fs_inode_get(p.ino);
+	if (may_write(flags) && is_reg(p.ino))
+		p.ino->writers++;
 	c->fd[fd] = f;
 	return fd;
 }

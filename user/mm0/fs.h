@@ -101,5 +101,18 @@ long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n);
 long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n);
 void fs_inode_get(struct inode *ino);
 void fs_inode_put(struct inode *ino);
+/*
+ * A file a process runs may not be written, and a file that may be
+ * written may not be run (-ETXTBSY, as Linux): open for writing (or with
+ * O_TRUNC) fails while a process runs it, and exec fails while an open
+ * file description or a writable shared mapping may write it.
+ * fs_write_begin/end count a writer that is not an open file (a shared
+ * mapping); fs_exec_begin/end count a process running the file and hold
+ * a reference to it.
+ */
+int fs_write_begin(struct inode *ino);
+void fs_write_end(struct inode *ino);
+int fs_exec_begin(struct inode *ino);
+void fs_exec_end(struct inode *ino);
 
 #endif

@@ -277,6 +277,7 @@ struct process {
 	uint32_t ppid;
 	uint32_t sid; /* its session: the pid of the session's leader */
 	uint32_t grant_root; /* capid of its grant root (cap.c), or 0 */
+	struct inode *exe;   /* the file it runs (fs_exec_begin) */
 	struct mm *mm;
 	struct fs_ctx fs;
 	uint32_t nthreads;

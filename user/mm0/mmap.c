@@ -107,16 +107,27 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 
 	struct vm_object *obj = NULL;
 	enum vma_kind kind = VMA_ANON;
+	/* A shared writable mapping counts as a writer of its file (no
+	 * process may run it meanwhile); it cannot be refused here, since
+	 * the descriptor is open for writing already. */
+	bool writer = ino && share == PX_MAP_SHARED && (prot & PX_PROT_WRITE);
+	if (writer)
+		fs_write_begin(ino);
 	if (share == PX_MAP_SHARED) {
 		obj = vmo_new(ino ? off + len : len, ino);
-		if (!obj)
+		if (!obj) {
+			if (writer)
+				fs_write_end(ino);
 			return -ENOMEM;
+		}
 		kind = VMA_SHARED;
 	} else if (ino) {
 		kind = VMA_FILE;
 	}
 	long r = vma_add(mm, addr, addr + len, prot, flags, kind);
 	if (r) {
+		if (writer)
+			fs_write_end(ino);
 		if (obj)
 			vmo_put(obj);
 		return -ENOMEM;

@@ -347,8 +347,9 @@ long task_start_init(const char *path)
 		mm0_log("no program %s to start", path);
 		return -ENOENT;
 	}
-	if ((r = elf_read(ino, &eh, ph)))
+	if ((r = elf_read(ino, &eh, ph)) || (r = fs_exec_begin(ino)))
 		return r;
+	p->exe = ino;
 	args.buf = argbuf;
 	args.n = 1;
 	args.offsets[0] = 0;
@@ -415,9 +416,15 @@ long task_fork(struct task *t, uint32_t *child_pid)
 		process_free(p);
 		return -ENOMEM;
 	}
+	/* It runs the parent's file too (which no one may write meanwhile,
+	 * so this is not refused). */
+	if (parent->exe && !fs_exec_begin(parent->exe))
+		p->exe = parent->exe;
 	returns_zero(&x);
 	r = thread_make(p, 0, &x, t->utcb, t->utcb_index, &c);
 	if (r) {
+		if (p->exe)
+			fs_exec_end(p->exe);
 		fs_ctx_release(&p->fs);
 		mm_put(p->mm);
 		process_free(p);
@@ -477,6 +484,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		return -EACCES;
 	if ((r = elf_read(ino, &eh, ph)))
 		return r;
+	if ((r = fs_exec_begin(ino)))
+		return r; /* ETXTBSY: open for writing */
 	args.buf = malloc(PX_ARG_MAX);
 	envs.buf = malloc(PX_ARG_MAX);
 	args.used = envs.used = 0;
@@ -489,7 +498,9 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		goto out;
 
 	/* Past this point the old program is gone. */
-	fs_inode_get(ino);
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = ino;
 	for (struct task *o = tasks; o;) {
 		struct task *next = o->next;
 		if (o->proc == p && o != t)
@@ -501,7 +512,6 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	cap_drop_grants(p); /* the new program starts without them */
 	mm_clear(p->mm);
 	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
-	fs_inode_put(ino);
 	if (!r) {
 		uint64_t utcb;
 		uint32_t ui;
@@ -523,6 +533,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	tess_thread_control(THREAD_RUN, &ids, NULL);
 	r = 1; /* no reply: it runs the new program */
 out:
+	if (r != 1)
+		fs_exec_end(ino);
 	free(args.buf);
 	free(envs.buf);
 	return r;
@@ -566,6 +578,9 @@ void process_exit(struct process *p, int status)
 	cap_drop_grants(p);
 	mm_put(p->mm);
 	p->mm = NULL;
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = NULL;
 	p->zombie = true;
 	p->status = status;
 	p->waiter = 0;

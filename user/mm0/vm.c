@@ -356,10 +356,33 @@ long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
 	return 0;
 }
 
+/* A shared mapping of a file that may write it: the file counts it as
+ * a writer (no process may run it meanwhile: ETXTBSY). */
+static bool vma_writes_file(const struct vma *v)
+{
+	return v->kind == VMA_SHARED && v->obj && v->obj->ino &&
+	       (v->prot & PX_PROT_WRITE);
+}
+
+/* A copy of an area (fork, a split) takes the references the area holds:
+ * its file, its object, its writer count. */
+static void vma_hold(struct vma *v)
+{
+	if (v->ino)
+		fs_inode_get(v->ino);
+	if (v->obj)
+		vmo_get(v->obj);
+	if (vma_writes_file(v))
+		fs_write_begin(
+		    v->obj->ino); /* the original holds one already */
+}
+
 static void vma_release(struct vma *v)
 {
 	if (v->ino)
 		fs_inode_put(v->ino);
+	if (vma_writes_file(v))
+		fs_write_end(v->obj->ino);
 	if (v->obj)
 		vmo_put(v->obj);
 	free(v);
@@ -407,10 +430,7 @@ long vma_remove(struct mm *mm, uint64_t start, uint64_t end)
 				tail->offset += end - v->start;
 			if (tail->kind == VMA_SHARED)
 				tail->obj_offset += end - v->start;
-			if (tail->ino)
-				fs_inode_get(tail->ino);
-			if (tail->obj)
-				vmo_get(tail->obj);
+			vma_hold(tail);
 			v->end = start;
 			v->next = tail;
 			pp = &tail->next;
@@ -541,10 +561,7 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 		}
 		*c = *v;
 		c->next = NULL;
-		if (c->ino)
-			fs_inode_get(c->ino);
-		if (c->obj)
-			vmo_get(c->obj);
+		vma_hold(c);
 		*tail = c;
 		tail = &c->next;
 	}

@@ -3,6 +3,7 @@
  * order of issue 8's findings, and the plan line.  It is the container's
  * first process (init): it must survive everything it provokes.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -72,6 +73,10 @@ int main(int argc, char **argv)
 	/* Programs this one execs in its tests. */
 	if (argc == 3 && !strcmp(argv[1], "sendto"))
 		return sendto_main(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "sleep")) {
+		close(open(argv[2], O_CREAT | O_WRONLY, 0644)); /* "running" */
+		sleep_forever();
+	}
 	expect_eq(posix_sync(), 0, "PX_SYNC: mm0 answers");
 	struct px_stats s = stats();
 	tap_diag("mm0test: pid %x, %lu KiB free", getpid(),
@@ -82,5 +87,6 @@ int main(int argc, char **argv)
 	test_sizes();
 	test_kill();
 	test_cap_requests();
+	test_exec_checks();
 	return tap_finish();
 }
