@@ -152,21 +152,29 @@ static void thread_drop(struct task *t)
 
 #define MAX_PHDRS 16
 
-/* Read and check the program's headers: 0, or -ENOEXEC. */
+/* Read and check the program's headers: 0, or -ENOEXEC (also when its
+ * entry point is in no loadable executable segment: checked here, before
+ * execve lets the old program go). */
 static long elf_read(struct inode *ino, struct elf64_ehdr *eh, struct elf64_phdr *ph)
 {
 	uint64_t size = fs_inode_size(ino);
+	bool entry_ok = false;
 	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
 	    elf64_check_header(eh, size) || eh->phnum > MAX_PHDRS ||
 	    fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
 		    (long)(eh->phnum * sizeof(*ph)))
 		return -ENOEXEC;
-	for (unsigned i = 0; i < eh->phnum; i++)
-		if (ph[i].type == PT_LOAD &&
-		    (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
-		     (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1))))
+	for (unsigned i = 0; i < eh->phnum; i++) {
+		if (ph[i].type != PT_LOAD)
+			continue;
+		if (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
+		    (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1)))
 			return -ENOEXEC;
-	return 0;
+		if ((ph[i].flags & PF_X) && eh->entry >= ph[i].vaddr &&
+		    eh->entry - ph[i].vaddr < ph[i].memsz)
+			entry_ok = true;
+	}
+	return entry_ok ? 0 : -ENOEXEC;
 }
 
 /*

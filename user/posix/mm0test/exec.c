@@ -6,10 +6,18 @@
  * from it, and works again once that process has gone; and a file open
  * for writing may not be run.  Before the fix the running program's
  * pages could be rewritten under it.
+ *
+ * 10: an image whose entry point is in no loadable executable segment is
+ * ENOEXEC, and the caller goes on in its old program.  Two copies of
+ * /bin/hello with the entry moved: to 0x10 (in no segment), and to its
+ * data segment (loaded, not executable).  Before the fix the new image
+ * replaced the old one and ran from where the old one was.
  */
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+
+#include "lib/elf64.h"
 
 #include "mm0test.h"
 
@@ -82,7 +90,50 @@ static void text_busy(void)
 	unlink(RUNNING);
 }
 
+/* /bin/hello with its entry at `entry` (or, if 0, in its first loadable
+ * segment that is not executable) in `to`: 0, or -1. */
+static int hello_with_entry(const char *to, uint64_t entry)
+{
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph;
+	if (copy_file("/bin/hello", to))
+		return -1;
+	int fd = open(to, O_RDWR);
+	if (fd < 0 || read(fd, &eh, sizeof(eh)) != sizeof(eh))
+		return -1;
+	for (unsigned i = 0; !entry && i < eh.phnum; i++) {
+		lseek(fd, (long)(eh.phoff + i * sizeof(ph)), SEEK_SET);
+		if (read(fd, &ph, sizeof(ph)) != sizeof(ph))
+			return -1;
+		if (ph.type == PT_LOAD && !(ph.flags & PF_X) && ph.memsz)
+			entry = ph.vaddr;
+	}
+	eh.entry = entry;
+	lseek(fd, 0, SEEK_SET);
+	int r = entry && write(fd, &eh, sizeof(eh)) == sizeof(eh) ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+static void bad_entry(uint64_t entry, const char *what)
+{
+	char *const argv[] = {"/tmp/badentry", NULL};
+	if (!tap_ok(hello_with_entry(argv[0], entry) == 0,
+		    "exec: a copy of /bin/hello with its entry %s", what))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve(argv[0], argv, NULL);
+		_exit(100 + errno); /* back in the old program */
+	}
+	expect_eq(wait_exit_status(pid), 100 + ENOEXEC,
+		  "exec: ...is ENOEXEC, and the caller goes on");
+	unlink(argv[0]);
+}
+
 void test_exec_checks(void)
 {
 	text_busy();
+	bad_entry(0x10, "at 0x10, in no segment");
+	bad_entry(0, "in its data segment (not executable)");
 }
