@@ -54,6 +54,7 @@ enum posix_request {
 			    EPERM unless docs/posix.md's rule allows it */
 	PX_SETSID = 32,	 /* () -> new session id; EPERM if already a leader */
 	PX_GETSID = 33,	 /* (pid or 0) -> its session id */
+	PX_SHMCTL = 34, /* (id, cmd, struct px_shmid_ds *) IPC_RMID, IPC_STAT */
 	PX_REQUEST_CAPABILITY = 50, /* (target tid) grant an IPC cap to it */
 	PX_STATS = 51,		    /* (struct px_stats *) mm0's counters */
 	PX_REQUEST_MAX
@@ -93,6 +94,17 @@ enum posix_request {
 #define PX_IPC_CREAT 01000
 #define PX_IPC_EXCL 02000
 #define PX_IPC_PRIVATE 0
+#define PX_IPC_RMID 0 /* shmctl: remove the segment (when detached) */
+#define PX_IPC_STAT 2 /* shmctl: describe it */
+
+/* PX_SHMCTL IPC_STAT: a segment. */
+struct px_shmid_ds {
+	int64_t key;	 /* its key (PX_IPC_PRIVATE for a private one) */
+	uint64_t size;	 /* bytes, a multiple of the page size */
+	uint64_t nattch; /* attachments (areas mapping it) */
+	uint32_t cpid;	 /* the process that made it */
+	uint32_t lpid;	 /* the last to attach or detach it */
+};
 
 #define PX_PATH_MAX 256
 #define PX_NAME_MAX 64

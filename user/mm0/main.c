@@ -307,6 +307,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return sys_shmat(t, (long)a[1], a[2], (int)a[3]);
 	case PX_SHMDT:
 		return sys_shmdt(t, a[1]);
+	case PX_SHMCTL:
+		return sys_shmctl(t, (long)a[1], (int)a[2], a[3]);
 	case PX_OPEN:
 		if ((r = path_in(t, a[1], path)))
 			return r;

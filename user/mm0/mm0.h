@@ -168,6 +168,9 @@ enum vma_kind {
 
 struct vm_object; /* shared pages: an shm segment or a file's shared pages */
 
+/* vma.flags: PX_MAP_* and mm0's own. */
+#define VMA_SHM (1u << 31) /* a System V shm attachment (shmdt) */
+
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
 	uint32_t prot;       /* PX_PROT_* */
@@ -258,6 +261,7 @@ void mm_sync(struct mm *mm, uint64_t start, uint64_t end);
 struct vm_object *vmo_new(uint64_t size, struct inode *ino);
 void vmo_get(struct vm_object *o);
 void vmo_put(struct vm_object *o);
+uint32_t vmo_refs(const struct vm_object *o);
 /*
  * read() and write() of a file mapped shared go through the file's bytes
  * in the inode, while the mappings use the object's frames: these keep
@@ -334,6 +338,7 @@ long sys_brk(struct task *t, uint64_t end);
 long sys_shmget(struct task *t, long key, uint64_t size, int flags);
 long sys_shmat(struct task *t, long id, uint64_t addr, int flags);
 long sys_shmdt(struct task *t, uint64_t addr);
+long sys_shmctl(struct task *t, long id, int cmd, uint64_t buf);
 
 /* ------------------------------------------------------------ cap.c */
 

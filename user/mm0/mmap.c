@@ -5,7 +5,9 @@
  * (copied on write after fork); MAP_SHARED anonymous memory and shm
  * segments are shared objects whose frames every mapper sees; MAP_SHARED
  * file mappings share one object per file, written back to the file by
- * msync and when the last mapping goes.
+ * msync and when the last mapping goes.  A shm segment lives until
+ * IPC_RMID and its last detach; one process may have made at most
+ * SHM_PER_PROCESS of the SHM_MAX segments (docs/posix.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,13 +15,15 @@
 
 #include "mm0.h"
 
-#define SHM_MAX 64
+#define SHM_MAX 64	   /* segments, in all (Linux's SHMMNI is 4096) */
+#define SHM_PER_PROCESS 16 /* made by one process and not removed */
 
 struct shm_seg {
 	bool used;
 	long key;
 	uint64_t size;
-	struct vm_object *obj;
+	struct vm_object *obj; /* holds one reference; attachments more */
+	uint32_t cpid, lpid;   /* its maker; the last to attach or detach */
 };
 
 static struct shm_seg segs[SHM_MAX];
@@ -194,9 +198,15 @@ long sys_brk(struct task *t, uint64_t end)
 	return (long)end;
 }
 
+/* The segment `id` names: a live one, or NULL. */
+static struct shm_seg *seg_of(long id)
+{
+	return id >= 0 && id < SHM_MAX && segs[id].used ? &segs[id] : NULL;
+}
+
 long sys_shmget(struct task *t, long key, uint64_t size, int flags)
 {
-	(void)t;
+	int mine = 0, slot = -1;
 	if (key != PX_IPC_PRIVATE)
 		for (int i = 0; i < SHM_MAX; i++)
 			if (segs[i].used && segs[i].key == key) {
@@ -210,28 +220,35 @@ long sys_shmget(struct task *t, long key, uint64_t size, int flags)
 		return -ENOENT;
 	if (!size || size > (256ul << 20))
 		return -EINVAL;
+	for (int i = 0; i < SHM_MAX; i++) {
+		if (segs[i].used)
+			mine += segs[i].cpid == t->proc->pid;
+		else if (slot < 0)
+			slot = i;
+	}
+	if (slot < 0 || mine >= SHM_PER_PROCESS)
+		return -ENOSPC; /* the table is full, or this process's share */
 	if (PAGE_UP(size) > mem_available())
 		return -ENOSPC;
-	for (int i = 0; i < SHM_MAX; i++)
-		if (!segs[i].used) {
-			segs[i].obj = vmo_new(size, NULL);
-			if (!segs[i].obj)
-				return -ENOMEM;
-			segs[i].used = true;
-			segs[i].key = key;
-			segs[i].size = PAGE_UP(size);
-			return i;
-		}
-	return -ENOSPC;
+	struct shm_seg *s = &segs[slot];
+	s->obj = vmo_new(size, NULL);
+	if (!s->obj)
+		return -ENOMEM;
+	s->used = true;
+	s->key = key;
+	s->size = PAGE_UP(size);
+	s->cpid = s->lpid = t->proc->pid;
+	return slot;
 }
 
 long sys_shmat(struct task *t, long id, uint64_t addr, int flags)
 {
 	struct mm *mm = t->proc->mm;
+	struct shm_seg *s = seg_of(id);
 	(void)flags;
-	if (id < 0 || id >= SHM_MAX || !segs[id].used)
+	if (!s)
 		return -EINVAL;
-	uint64_t len = segs[id].size;
+	uint64_t len = s->size;
 	if (addr) {
 		if (addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END ||
 		    !vma_range_free(mm, addr, addr + len))
@@ -242,23 +259,66 @@ long sys_shmat(struct task *t, long id, uint64_t addr, int flags)
 			return -ENOMEM;
 	}
 	if (vma_add(mm, addr, addr + len, PX_PROT_READ | PX_PROT_WRITE,
-		    PX_MAP_SHARED, VMA_SHARED))
+		    PX_MAP_SHARED | VMA_SHM, VMA_SHARED))
 		return -ENOMEM;
 	struct vma *v = vma_find(mm, addr);
-	v->obj = segs[id].obj;
+	v->obj = s->obj;
 	vmo_get(v->obj);
 	v->obj_offset = 0;
+	s->lpid = t->proc->pid;
 	return (long)addr;
 }
 
+/* Detach the segment attached at `addr`: its areas from there on (the
+ * attachment may have been split since). */
 long sys_shmdt(struct task *t, uint64_t addr)
 {
 	struct mm *mm = t->proc->mm;
 	struct vma *v = vma_find(mm, addr);
-	if (!v || v->start != addr || v->kind != VMA_SHARED)
+	if (!v || v->start != addr || v->kind != VMA_SHARED ||
+	    !(v->flags & VMA_SHM))
 		return -EINVAL;
+	/* Its pieces follow each other in the object too; the next
+	 * attachment of the same segment starts again at offset 0. */
+	struct vm_object *obj = v->obj;
+	uint64_t end = v->end, next_off = v->obj_offset + (v->end - v->start);
+	for (struct vma *n = v->next;
+	     n && n->start == end && n->obj == obj && (n->flags & VMA_SHM) &&
+	     n->obj_offset == next_off;
+	     n = n->next) {
+		end = n->end;
+		next_off += n->end - n->start;
+	}
 	for (int i = 0; i < SHM_MAX; i++)
-		if (segs[i].used && segs[i].obj == v->obj)
-			return vma_remove(mm, v->start, v->end); /* whole: no split */
-	return -EINVAL;
+		if (segs[i].used && segs[i].obj == obj)
+			segs[i].lpid = t->proc->pid;
+	return vma_remove(mm, addr, end);
+}
+
+/* IPC_RMID: the segment goes from the table at once (its key and id are
+ * free again); its memory goes when its last attachment does. */
+long sys_shmctl(struct task *t, long id, int cmd, uint64_t buf)
+{
+	struct shm_seg *s = seg_of(id);
+	if (!s)
+		return -EINVAL;
+	switch (cmd) {
+	case PX_IPC_RMID:
+		vmo_put(s->obj);
+		memset(s, 0, sizeof(*s));
+		return 0;
+	case PX_IPC_STAT: {
+		struct px_shmid_ds d;
+		memset(&d, 0, sizeof(d));
+		d.key = s->key;
+		d.size = s->size;
+		d.nattch = vmo_refs(s->obj) - 1;
+		d.cpid = s->cpid;
+		d.lpid = s->lpid;
+		return mm_copy_out(t->proc->mm, buf, &d, sizeof(d)) ? -EFAULT
+								    : 0;
+	}
+	default:
+		return -EINVAL;
+	}
 }

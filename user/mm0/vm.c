@@ -70,6 +70,11 @@ void vmo_get(struct vm_object *o)
 	o->refs++;
 }
 
+uint32_t vmo_refs(const struct vm_object *o)
+{
+	return o->refs;
+}
+
 /* Write a file object's pages in [first, last) back to the file (msync,
  * last unmap). */
 static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)

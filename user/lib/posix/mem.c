@@ -88,3 +88,17 @@ int shmdt(const void *addr)
 {
 	return (int)px_ret(px_call(PX_SHMDT, (long)addr, 0, 0, 0, 0));
 }
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	struct px_shmid_ds d;
+	long r = px_call(PX_SHMCTL, id, cmd, (long)&d, 0, 0);
+	if (r == 0 && cmd == IPC_STAT && buf) {
+		buf->shm_key = (long)d.key;
+		buf->shm_segsz = d.size;
+		buf->shm_nattch = d.nattch;
+		buf->shm_cpid = (pid_t)d.cpid;
+		buf->shm_lpid = (pid_t)d.lpid;
+	}
+	return (int)px_ret(r);
+}

@@ -88,5 +88,6 @@ int main(int argc, char **argv)
 	test_kill();
 	test_cap_requests();
 	test_exec_checks();
+	test_smaller();
 	return tap_finish();
 }
