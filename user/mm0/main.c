@@ -124,59 +124,59 @@ static bool user_range(uint64_t buf, uint64_t n)
 	return buf + n >= buf && buf + n <= TASK_USER_END;
 }
 
-/* Read in chunks through mm0.  A chunk that cannot be copied out is given
- * back to the file (the offset moves back over it), so a failed read
- * consumes nothing. */
+/*
+ * Read in chunks through mm0.  As on Linux, a read that reaches a page of
+ * the buffer it may not write returns the bytes it copied before it, and
+ * the part of a chunk not copied is given back to the file (the offset
+ * moves back over it); only a read that copied nothing fails (-EFAULT,
+ * or -ENOMEM when no page could be had for the buffer).
+ */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK]; /* mm0 serves one request at a time */
 	if (!user_range(buf, n))
 		return -EFAULT;
 	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	if (ino)
 		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long got = fs_read(&t->proc->fs, fd, chunk, want);
-		if (got < 0) {
-			done = done ? done : got;
-			break;
+		long got = fs_read(&t->proc->fs, fd, chunk, want), err;
+		if (got < 0)
+			return done ? done : got;
+		size_t put = mm_copy_out_some(t->proc->mm, buf + done, chunk,
+					      (size_t)got, &err);
+		done += (long)put;
+		if (put < (size_t)got) {
+			fs_lseek(&t->proc->fs, fd, -(long)(got - put),
+				 PX_SEEK_CUR);
+			return done ? done : err;
 		}
-		if (got && mm_copy_out(t->proc->mm, buf + done, chunk, got)) {
-			fs_lseek(&t->proc->fs, fd, -got, PX_SEEK_CUR);
-			done = done ? done : -EFAULT;
-			break;
-		}
-		done += got;
 		if ((size_t)got < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 
+/* Write in chunks, likewise: up to the first page of the buffer it may
+ * not read. */
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK];
 	if (!user_range(buf, n))
 		return -EFAULT;
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		if (mm_copy_in(t->proc->mm, chunk, buf + done, want)) {
-			done = done ? done : -EFAULT;
-			break;
-		}
-		long put = fs_write(&t->proc->fs, fd, chunk, want);
-		if (put < 0) {
-			done = done ? done : put;
-			break;
-		}
+		long err;
+		size_t got =
+		    mm_copy_in_some(t->proc->mm, chunk, buf + done, want, &err);
+		if (!got)
+			return done ? done : err;
+		long put = fs_write(&t->proc->fs, fd, chunk, got);
+		if (put < 0)
+			return done ? done : put;
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
@@ -185,7 +185,6 @@ static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 		if ((size_t)put < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 

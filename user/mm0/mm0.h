@@ -249,9 +249,17 @@ bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
 long mm_fault(struct mm *mm, uint64_t addr, uint32_t access);
 /* The frames only this space holds (what its end would give back). */
 uint64_t mm_private_pages(const struct mm *mm);
-/* Copy between mm0's memory and a process's, through its protections. */
+/* Copy between mm0's memory and a process's, through its protections:
+ * all of it (0), or -EFAULT. */
 long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n);
 long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n);
+/* As much as can be: the bytes copied before the first page that may not
+ * be touched (or for which there is no memory); *err says why it
+ * stopped (-EFAULT, -ENOMEM), 0 if it did not. */
+size_t mm_copy_in_some(struct mm *mm, void *dst, uint64_t src, size_t n,
+		       long *err);
+size_t mm_copy_out_some(struct mm *mm, uint64_t dst, const void *src, size_t n,
+			long *err);
 /* A NUL-terminated string of at most `max` bytes (with the NUL). */
 long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max);
 /* Write back a shared file mapping's pages in [start, end). */

@@ -714,64 +714,88 @@ uint64_t mm_private_pages(const struct mm *mm)
 
 /* ------------------------------------------------------------ copying */
 
-/* The frame address for `addr`, made present for reading or writing. */
-static void *touch(struct mm *mm, uint64_t addr, bool write)
+/* The frame address of `addr`, made present for mm0 to read or write it
+ * as the process may (its area's rights): 0, -EFAULT or -ENOMEM. */
+static long touch(struct mm *mm, uint64_t addr, bool write, void **out)
 {
+	struct vma *v = vma_find(mm, addr);
+	if (!v ||
+	    !(v->prot & (write ? PX_PROT_WRITE
+			       : PX_PROT_READ | PX_PROT_WRITE | PX_PROT_EXEC)))
+		return -EFAULT;
 	struct page_entry *e = pe_lookup(mm, addr >> 12);
 	if (!e || (write && (e->flags & PE_COW)) ||
 	    (write && !(e->flags & PE_SHARED) && !(e->flags & PE_MAPPED_RW))) {
-		if (mm_fault(mm, addr, write ? FAULT_WRITE : 0))
-			return NULL;
+		long r = mm_fault(mm, addr, write ? FAULT_WRITE : 0);
+		if (r)
+			return r;
 		e = pe_lookup(mm, addr >> 12);
 	}
 	if (!e)
-		return NULL;
-	if (write) {
-		struct vma *v = vma_find(mm, addr);
-		if (!v || !(v->prot & PX_PROT_WRITE))
-			return NULL;
-	}
-	return (char *)frame_va(e->frame) + (addr & (PAGE - 1));
+		return -EFAULT;
+	*out = (char *)frame_va(e->frame) + (addr & (PAGE - 1));
+	return 0;
 }
 
-static long copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n, bool out)
+/* Copy until done or the first page the process may not touch so: the
+ * bytes copied, and in *err why it stopped (0 if it did not). */
+static size_t copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n,
+		   bool out, long *err)
 {
 	char *k = kbuf;
-	if (uaddr + n < uaddr || uaddr + n > TASK_USER_END)
-		return -EFAULT;
-	while (n) {
-		size_t chunk = PAGE - (uaddr & (PAGE - 1));
-		if (chunk > n)
-			chunk = n;
-		void *p = touch(mm, uaddr, out);
-		if (!p)
-			return -EFAULT;
-		if (out)
-			memcpy(p, k, chunk);
-		else
-			memcpy(k, p, chunk);
-		k += chunk;
-		uaddr += chunk;
-		n -= chunk;
+	size_t done = 0;
+	*err = 0;
+	if (uaddr + n < uaddr || uaddr + n > TASK_USER_END) {
+		*err = -EFAULT;
+		return 0;
 	}
-	return 0;
+	while (done < n) {
+		size_t chunk = PAGE - ((uaddr + done) & (PAGE - 1));
+		void *p;
+		if (chunk > n - done)
+			chunk = n - done;
+		if ((*err = touch(mm, uaddr + done, out, &p)))
+			break;
+		if (out)
+			memcpy(p, k + done, chunk);
+		else
+			memcpy(k + done, p, chunk);
+		done += chunk;
+	}
+	return done;
 }
 
 long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n)
 {
-	return copy(mm, src, dst, n, false);
+	long err;
+	copy(mm, src, dst, n, false, &err);
+	return err ? -EFAULT : 0;
 }
 
 long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n)
 {
-	return copy(mm, dst, (void *)src, n, true);
+	long err;
+	copy(mm, dst, (void *)src, n, true, &err);
+	return err ? -EFAULT : 0;
+}
+
+size_t mm_copy_in_some(struct mm *mm, void *dst, uint64_t src, size_t n,
+		       long *err)
+{
+	return copy(mm, src, dst, n, false, err);
+}
+
+size_t mm_copy_out_some(struct mm *mm, uint64_t dst, const void *src, size_t n,
+			long *err)
+{
+	return copy(mm, dst, (void *)src, n, true, err);
 }
 
 long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
-		const char *p = touch(mm, src + i, false);
-		if (!p)
+		const char *p;
+		if (touch(mm, src + i, false, (void **)&p))
 			return -EFAULT;
 		dst[i] = *p;
 		if (!*p)

@@ -89,5 +89,6 @@ int main(int argc, char **argv)
 	test_cap_requests();
 	test_exec_checks();
 	test_smaller();
+	test_io();
 	return tap_finish();
 }

@@ -72,6 +72,7 @@ void test_cap_requests(void);
 int sendto_main(const char *to);
 void test_exec_checks(void);
 void test_smaller(void);
+void test_io(void);
 void test_protect(void);
 
 #endif
