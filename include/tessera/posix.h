@@ -144,6 +144,7 @@ struct px_stats {
 	uint64_t zero_page_maps;    /* mappings of the shared zero page */
 	uint64_t faults;            /* page faults served */
 	uint64_t tasks;             /* live processes and threads */
+	uint64_t areas;		    /* the caller's memory areas (VMAs) */
 };
 
 /* Exit statuses mm0 gives a process it ends (like a shell's 128 + signal). */

@@ -252,6 +252,7 @@ static long do_stats(struct task *t, uint64_t buf)
 {
 	mem_settle();
 	chunks_stats(&mm0.stats);
+	mm0.stats.areas = t->proc->mm->nareas;
 	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats)) ? -EFAULT : 0;
 }
 

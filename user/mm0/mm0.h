@@ -169,19 +169,36 @@ enum vma_kind {
 struct vm_object; /* shared pages: an shm segment or a file's shared pages */
 
 /* vma.flags: PX_MAP_* and mm0's own. */
-#define VMA_SHM (1u << 31) /* a System V shm attachment (shmdt) */
+#define VMA_SHM (1u << 31)  /* a System V shm attachment (shmdt) */
+#define VMA_UTCB (1u << 30) /* the UTCB pages: mm0's, not the process's */
+#define VMA_MAYWRITE                                                           \
+	(1u << 29)    /* shared file mapping: its descriptor could             \
+			 write (mprotect may add PROT_WRITE) */
+#define VMA_MAX 16384 /* areas per space */
 
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
 	uint32_t prot;       /* PX_PROT_* */
-	uint32_t flags;      /* PX_MAP_* */
+	uint32_t flags;	     /* PX_MAP_* | VMA_* */
 	enum vma_kind kind;
 	struct inode *ino;   /* VMA_FILE: the file... */
 	uint64_t offset;     /* ...and the file offset of `start` */
 	uint64_t file_end;   /* VMA_FILE: bytes beyond this address read as 0 */
 	struct vm_object *obj; /* VMA_SHARED */
 	uint64_t obj_offset;   /* VMA_SHARED: object offset of `start` */
-	struct vma *next;      /* sorted by address */
+	struct vma *next;      /* the next area up, or NULL */
+};
+
+/* What backs a new area (vm_map): for VMA_FILE the file and the offset
+ * of its start, and the address above which it reads as zeros; for
+ * VMA_SHARED the object and the offset of its start.  vm_map takes its
+ * own references: the caller keeps its own. */
+struct vm_backing {
+	enum vma_kind kind;
+	struct inode *ino;
+	uint64_t offset, file_end;
+	struct vm_object *obj;
+	uint64_t obj_offset;
 };
 
 /* One page of a process: which frame, whether it is shared copy-on-write,
@@ -208,7 +225,9 @@ struct table_rec {
 struct mm {
 	uint32_t refs;
 	cptr_t space; /* the Space object */
-	struct vma *vmas;
+	struct vma *vmas;   /* the areas by address (vma.c)... */
+	struct vma **areas; /* ...and as a sorted array */
+	uint32_t nareas, areas_cap;
 	struct page_entry *pages; /* open-addressing hash table */
 	uint32_t npages_slots, npages;
 	struct table_rec *tables;
@@ -235,13 +254,54 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out);
 /* Empty the address space (exec): all areas, pages and tables go. */
 void mm_clear(struct mm *mm);
 
+/*
+ * Areas (vma.c).  The interface the POSIX and Linux calls use; every
+ * range is page aligned and below TASK_USER_END (the callers check), and
+ * every call either does all it says or returns an error and changes
+ * nothing.
+ *
+ * vma_find: the area holding addr, or NULL.  vma_next: the first area
+ * ending above addr (walk on with ->next).  vma_range_free: no area
+ * overlaps [start, end).
+ *
+ * vm_map: a new area on a free range, with rights `prot` (PX_PROT_*),
+ * flags (PX_MAP_* | VMA_*) and backing `b` (NULL: anonymous), merged with
+ * its neighbours where alike: 0 or -ENOMEM.
+ * vm_map_fixed: the same, replacing whatever was in the range (MAP_FIXED):
+ * 0, -ENOMEM, or -EINVAL (it touches the UTCB area).
+ * vm_unmap: take [start, end) out, pages and all: 0, -ENOMEM (no room to
+ * split an area), -EINVAL (the UTCB area).
+ * vm_protect: give [start, end) the rights `prot` (0 is PROT_NONE: every
+ * access faults), splitting areas at the ends; pages mapped with rights
+ * the range no longer has are unmapped, to fault back in as allowed.
+ * 0, -ENOMEM (a hole in the range; no room; a private range made
+ * writable beyond what is free), -EINVAL (the UTCB area), -EACCES (write
+ * to a shared file mapping whose descriptor could not write), -ETXTBSY
+ * (write to a shared mapping of a file a process runs).
+ *
+ * vma_add (kept for mm0's own callers): an area of `kind` on a free range
+ * whose backing the caller then fills in (anonymous areas are merged at
+ * once).  vma_remove: vm_unmap without the UTCB check.
+ */
 struct vma *vma_find(struct mm *mm, uint64_t addr);
+struct vma *vma_next(struct mm *mm, uint64_t addr);
+bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
+long vm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+	    uint32_t flags, const struct vm_backing *b);
+long vm_map_fixed(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+		  uint32_t flags, const struct vm_backing *b);
+long vm_unmap(struct mm *mm, uint64_t start, uint64_t end);
+long vm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
 long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
 	     uint32_t flags, enum vma_kind kind);
-/* Remove [start, end) from the areas (splitting them), unmapping pages:
- * 0, or -ENOMEM (no room to split an area; nothing changed). */
 long vma_remove(struct mm *mm, uint64_t start, uint64_t end);
-bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
+/* fork's copy of every area; exec's and exit's end of them. */
+long vma_clone_all(struct mm *to, struct mm *from);
+void vma_clear_all(struct mm *mm);
+/* The pages of a range (vm.c): dropped (their frames let go), or only
+ * unmapped (they fault back in). */
+void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end);
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 
 /* Make the page at `addr` present for `access` (FAULT_WRITE/FAULT_EXEC
  * bits), as a fault would: 0, -EFAULT if the areas do not allow it, or
@@ -270,6 +330,8 @@ struct vm_object *vmo_new(uint64_t size, struct inode *ino);
 void vmo_get(struct vm_object *o);
 void vmo_put(struct vm_object *o);
 uint32_t vmo_refs(const struct vm_object *o);
+/* The file whose shared pages it holds, or NULL. */
+struct inode *vmo_inode(const struct vm_object *o);
 /*
  * read() and write() of a file mapped shared go through the file's bytes
  * in the inode, while the mappings use the object's frames: these keep
@@ -341,6 +403,7 @@ bool task_oom(struct task *t);
 long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 	      uint32_t flags, int fd, uint64_t off);
 long sys_munmap(struct task *t, uint64_t addr, uint64_t len);
+long sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint32_t prot);
 long sys_msync(struct task *t, uint64_t addr, uint64_t len, int flags);
 long sys_brk(struct task *t, uint64_t end);
 long sys_shmget(struct task *t, long key, uint64_t size, int flags);

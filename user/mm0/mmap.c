@@ -28,18 +28,17 @@ struct shm_seg {
 
 static struct shm_seg segs[SHM_MAX];
 
-/* The first free range of `len` bytes in [from, TASK_USER_END), or 0. */
+/* The first free range of `len` bytes in [from, TASK_USER_END), or 0:
+ * walk the gaps between the areas from `from` up. */
 static uint64_t find_free(struct mm *mm, uint64_t from, uint64_t len)
 {
 	uint64_t a = from;
-	while (a + len > a && a + len <= TASK_USER_END) {
-		if (vma_range_free(mm, a, a + len))
+	for (struct vma *v = vma_next(mm, from);
+	     a + len > a && a + len <= TASK_USER_END; v = v->next) {
+		if (!v || v->start >= a + len)
 			return a;
-		/* Step past the first area that overlaps [a, a + len). */
-		struct vma *v = mm->vmas;
-		while (v && v->end <= a)
-			v = v->next;
-		a = v ? v->end : a + PAGE;
+		if (v->end > a)
+			a = v->end;
 	}
 	return 0;
 }
@@ -66,7 +65,7 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 {
 	struct mm *mm = t->proc->mm;
 	uint32_t share = flags & (PX_MAP_SHARED | PX_MAP_PRIVATE);
-	struct inode *ino = NULL;
+	struct vm_backing b = {.kind = VMA_ANON};
 	int oflags = 0;
 
 	if (!len || len > (1ul << 40) || (share != PX_MAP_SHARED && share != PX_MAP_PRIVATE))
@@ -77,84 +76,73 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 		      PX_MAP_GROWSDOWN))
 		return -EINVAL;
 	len = PAGE_UP(len);
-	/* Only private anonymous memory never written costs nothing (it
-	 * reads as the zero page); the rest must fit in what is free. */
-	if ((share == PX_MAP_SHARED || (prot & PX_PROT_WRITE) ||
-	     !(flags & PX_MAP_ANONYMOUS)) &&
-	    len > mem_available())
-		return -ENOMEM;
+	uint32_t vflags =
+	    flags & (PX_MAP_SHARED | PX_MAP_PRIVATE | PX_MAP_GROWSDOWN);
 	if (!(flags & PX_MAP_ANONYMOUS)) {
-		if (off & (PAGE - 1))
+		if (off & (PAGE - 1) || off + len < off)
 			return -EINVAL;
-		ino = fs_fd_inode(&t->proc->fs, fd, &oflags);
-		if (!ino)
+		b.ino = fs_fd_inode(&t->proc->fs, fd, &oflags);
+		if (!b.ino)
 			return -EBADF;
-		if (!fs_inode_is_reg(ino))
+		if (!fs_inode_is_reg(b.ino))
 			return -ENODEV;
 		if ((oflags & PX_O_ACCMODE) == PX_O_WRONLY)
 			return -EACCES;
-		if (share == PX_MAP_SHARED && (prot & PX_PROT_WRITE) &&
-		    (oflags & PX_O_ACCMODE) != PX_O_RDWR)
+		if (share == PX_MAP_SHARED &&
+		    (oflags & PX_O_ACCMODE) == PX_O_RDWR)
+			vflags |= VMA_MAYWRITE;
+		else if (share == PX_MAP_SHARED && (prot & PX_PROT_WRITE))
 			return -EACCES;
 	}
-	if (flags & PX_MAP_FIXED) {
-		if (addr & (PAGE - 1) || addr < PAGE || addr + len < addr ||
-		    addr + len > TASK_USER_END)
-			return -EINVAL;
-		if (vma_remove(mm, addr, addr + len))
-			return -ENOMEM;
-	} else {
-		addr = pick_range(mm, addr, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-
-	struct vm_object *obj = NULL;
-	enum vma_kind kind = VMA_ANON;
-	/* A shared writable mapping counts as a writer of its file (no
-	 * process may run it meanwhile); it cannot be refused here, since
-	 * the descriptor is open for writing already. */
-	bool writer = ino && share == PX_MAP_SHARED && (prot & PX_PROT_WRITE);
-	if (writer)
-		fs_write_begin(ino);
-	if (share == PX_MAP_SHARED) {
-		obj = vmo_new(ino ? off + len : len, ino);
-		if (!obj) {
-			if (writer)
-				fs_write_end(ino);
-			return -ENOMEM;
-		}
-		kind = VMA_SHARED;
-	} else if (ino) {
-		kind = VMA_FILE;
-	}
-	long r = vma_add(mm, addr, addr + len, prot, flags, kind);
-	if (r) {
-		if (writer)
-			fs_write_end(ino);
-		if (obj)
-			vmo_put(obj);
+	if ((flags & PX_MAP_FIXED) &&
+	    (addr & (PAGE - 1) || addr < PAGE || addr + len < addr ||
+	     addr + len > TASK_USER_END))
+		return -EINVAL;
+	/* Only private anonymous memory never written costs nothing (it
+	 * reads as the zero page); the rest must fit in what is free. */
+	if ((share == PX_MAP_SHARED || (prot & PX_PROT_WRITE) || b.ino) &&
+	    len > mem_available())
 		return -ENOMEM;
+	if (!(flags & PX_MAP_FIXED) && !(addr = pick_range(mm, addr, len)))
+		return -ENOMEM;
+
+	if (share == PX_MAP_SHARED) {
+		b.obj = vmo_new(b.ino ? off + len : len, b.ino);
+		if (!b.obj)
+			return -ENOMEM;
+		b.kind = VMA_SHARED;
+		b.obj_offset = b.ino ? off : 0;
+	} else if (b.ino) {
+		uint64_t size = fs_inode_size(b.ino);
+		b.kind = VMA_FILE;
+		b.offset = off;
+		b.file_end = size > off ? addr + (size - off) : addr;
 	}
-	struct vma *v = vma_find(mm, addr);
-	if (kind == VMA_SHARED) {
-		v->obj = obj;
-		v->obj_offset = ino ? off : 0;
-	} else if (kind == VMA_FILE) {
-		uint64_t size = fs_inode_size(ino);
-		v->ino = ino;
-		fs_inode_get(ino);
-		v->offset = off;
-		v->file_end = size > off ? addr + (size - off) : addr;
-	}
-	return (long)addr;
+	long r = flags & PX_MAP_FIXED
+		     ? vm_map_fixed(mm, addr, addr + len, prot, vflags, &b)
+		     : vm_map(mm, addr, addr + len, prot, vflags, &b);
+	if (b.obj)
+		vmo_put(b.obj); /* the area holds its own reference */
+	return r ? r : (long)addr;
 }
 
 long sys_munmap(struct task *t, uint64_t addr, uint64_t len)
 {
 	if (!len || addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END)
 		return -EINVAL;
-	return vma_remove(t->proc->mm, addr, addr + PAGE_UP(len));
+	return vm_unmap(t->proc->mm, addr, addr + PAGE_UP(len));
+}
+
+long sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	if (addr & (PAGE - 1) ||
+	    prot & ~(PX_PROT_READ | PX_PROT_WRITE | PX_PROT_EXEC))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (addr + len < addr || PAGE_UP(addr + len) > TASK_USER_END)
+		return -ENOMEM;
+	return vm_protect(t->proc->mm, addr, PAGE_UP(addr + len), prot);
 }
 
 long sys_msync(struct task *t, uint64_t addr, uint64_t len, int flags)
@@ -258,13 +246,11 @@ long sys_shmat(struct task *t, long id, uint64_t addr, int flags)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vma_add(mm, addr, addr + len, PX_PROT_READ | PX_PROT_WRITE,
-		    PX_MAP_SHARED | VMA_SHM, VMA_SHARED))
-		return -ENOMEM;
-	struct vma *v = vma_find(mm, addr);
-	v->obj = s->obj;
-	vmo_get(v->obj);
-	v->obj_offset = 0;
+	struct vm_backing b = {.kind = VMA_SHARED, .obj = s->obj};
+	long r = vm_map(mm, addr, addr + len, PX_PROT_READ | PX_PROT_WRITE,
+			PX_MAP_SHARED | VMA_SHM, &b);
+	if (r)
+		return r;
 	s->lpid = t->proc->pid;
 	return (long)addr;
 }

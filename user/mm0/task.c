@@ -61,8 +61,9 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 /* The areas every address space has: the UTCB pages. */
 static long mm_base_areas(struct mm *mm)
 {
-	return vma_add(mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
-		       PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE, VMA_ANON);
+	return vma_add(
+	    mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
+	    PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE | VMA_UTCB, VMA_ANON);
 }
 
 /*
@@ -198,14 +199,15 @@ static long elf_map(struct mm *mm, struct inode *ino, const struct elf64_ehdr *e
 		uint64_t file_top = PAGE_UP(p->vaddr + p->filesz);
 		uint64_t mem_top = PAGE_UP(p->vaddr + p->memsz);
 		if (p->filesz) {
-			long r = vma_add(mm, start, file_top, prot, PX_MAP_PRIVATE, VMA_FILE);
+			struct vm_backing b = {
+			    .kind = VMA_FILE,
+			    .ino = ino,
+			    .offset = p->offset - (p->vaddr - start),
+			    .file_end = p->vaddr + p->filesz};
+			long r = vm_map(mm, start, file_top, prot,
+					PX_MAP_PRIVATE, &b);
 			if (r)
 				return r;
-			struct vma *v = vma_find(mm, start);
-			v->ino = ino;
-			fs_inode_get(ino);
-			v->offset = p->offset - (p->vaddr - start);
-			v->file_end = p->vaddr + p->filesz;
 		} else {
 			file_top = start;
 		}

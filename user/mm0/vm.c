@@ -75,6 +75,11 @@ uint32_t vmo_refs(const struct vm_object *o)
 	return o->refs;
 }
 
+struct inode *vmo_inode(const struct vm_object *o)
+{
+	return o->ino;
+}
+
 /* Write a file object's pages in [first, last) back to the file (msync,
  * last unmap). */
 static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
@@ -325,76 +330,11 @@ static void pe_drop(struct mm *mm, struct page_entry *e)
 	pe_erase(mm, e);
 }
 
-/* ------------------------------------------------------------ areas */
-
-struct vma *vma_find(struct mm *mm, uint64_t addr)
-{
-	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-		if (addr < v->end)
-			return v;
-	return NULL;
-}
-
-bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
-{
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start < end && start < v->end)
-			return false;
-	return true;
-}
-
-long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
-	     uint32_t flags, enum vma_kind kind)
-{
-	struct vma *v = calloc(1, sizeof(*v)), **pp = &mm->vmas;
-	if (!v)
-		return -ENOMEM;
-	v->start = start;
-	v->end = end;
-	v->prot = prot;
-	v->flags = flags;
-	v->kind = kind;
-	while (*pp && (*pp)->start < start)
-		pp = &(*pp)->next;
-	v->next = *pp;
-	*pp = v;
-	return 0;
-}
-
-/* A shared mapping of a file that may write it: the file counts it as
- * a writer (no process may run it meanwhile: ETXTBSY). */
-static bool vma_writes_file(const struct vma *v)
-{
-	return v->kind == VMA_SHARED && v->obj && v->obj->ino &&
-	       (v->prot & PX_PROT_WRITE);
-}
-
-/* A copy of an area (fork, a split) takes the references the area holds:
- * its file, its object, its writer count. */
-static void vma_hold(struct vma *v)
-{
-	if (v->ino)
-		fs_inode_get(v->ino);
-	if (v->obj)
-		vmo_get(v->obj);
-	if (vma_writes_file(v))
-		fs_write_begin(
-		    v->obj->ino); /* the original holds one already */
-}
-
-static void vma_release(struct vma *v)
-{
-	if (v->ino)
-		fs_inode_put(v->ino);
-	if (vma_writes_file(v))
-		fs_write_end(v->obj->ino);
-	if (v->obj)
-		vmo_put(v->obj);
-	free(v);
-}
+/* ------------------------------------------------------------ pages of a range
+ */
 
 /* Drop the pages of [start, end) (page aligned). */
-static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
+void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
 		for (uint32_t i = 0; i < mm->npages_slots; i++) {
@@ -413,51 +353,24 @@ static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
-long vma_remove(struct mm *mm, uint64_t start, uint64_t end)
+/* Unmap the pages of [start, end) that are mapped, keeping them: their
+ * next access faults and maps them again as their area now allows. */
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	struct vma **pp = &mm->vmas;
-	while (*pp) {
-		struct vma *v = *pp;
-		if (v->end <= start || v->start >= end) {
-			pp = &v->next;
-			continue;
+	if ((end - start) / PAGE > mm->npages) {
+		for (uint32_t i = 0; i < mm->npages_slots; i++) {
+			struct page_entry *e = &mm->pages[i];
+			if (e->page && e->page << 12 >= start &&
+			    e->page << 12 < end)
+				pe_unmap(e);
 		}
-		if (v->start < start && v->end > end) {
-			/* Split in three: keep both ends.  The range lies
-			 * inside this area alone, so nothing has changed
-			 * yet if there is no memory for the tail. */
-			struct vma *tail = malloc(sizeof(*tail));
-			if (!tail)
-				return -ENOMEM;
-			*tail = *v;
-			tail->start = end;
-			if (tail->kind == VMA_FILE)
-				tail->offset += end - v->start;
-			if (tail->kind == VMA_SHARED)
-				tail->obj_offset += end - v->start;
-			vma_hold(tail);
-			v->end = start;
-			v->next = tail;
-			pp = &tail->next;
-			continue;
-		}
-		if (v->start < start) {
-			v->end = start;
-			pp = &v->next;
-		} else if (v->end > end) {
-			if (v->kind == VMA_FILE)
-				v->offset += end - v->start;
-			if (v->kind == VMA_SHARED)
-				v->obj_offset += end - v->start;
-			v->start = end;
-			pp = &v->next;
-		} else {
-			*pp = v->next;
-			vma_release(v);
-		}
+		return;
 	}
-	drop_pages(mm, start, end);
-	return 0;
+	for (uint64_t a = start; a < end; a += PAGE) {
+		struct page_entry *e = pe_lookup(mm, a >> 12);
+		if (e)
+			pe_unmap(e);
+	}
 }
 
 /* ------------------------------------------------------------ mm life */
@@ -481,11 +394,7 @@ long mm_new(struct mm **out)
 
 void mm_clear(struct mm *mm)
 {
-	while (mm->vmas) {
-		struct vma *v = mm->vmas;
-		mm->vmas = v->next;
-		vma_release(v);
-	}
+	vma_clear_all(mm);
 	/* The top tables first: unmapping a PDPT empties the space below
 	 * it at once, so the pages' capabilities then go without unmapping
 	 * each, and the lower tables go back to the pool as they are (a
@@ -557,18 +466,9 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 	long r = mm_new(&mm);
 	if (r)
 		return r;
-	struct vma **tail = &mm->vmas;
-	for (struct vma *v = parent->vmas; v; v = v->next) {
-		struct vma *c = malloc(sizeof(*c));
-		if (!c) {
-			mm_put(mm);
-			return -ENOMEM;
-		}
-		*c = *v;
-		c->next = NULL;
-		vma_hold(c);
-		*tail = c;
-		tail = &c->next;
+	if (vma_clone_all(mm, parent)) {
+		mm_put(mm);
+		return -ENOMEM;
 	}
 	/* The child's page table as large as the parent's: no rehashing. */
 	if (parent->npages_slots) {
@@ -806,8 +706,9 @@ long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 
 void mm_sync(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (struct vma *v = mm->vmas; v; v = v->next) {
-		if (v->kind != VMA_SHARED || !v->obj->ino || v->end <= start || v->start >= end)
+	for (struct vma *v = vma_next(mm, start); v && v->start < end;
+	     v = v->next) {
+		if (v->kind != VMA_SHARED || !v->obj->ino)
 			continue;
 		uint64_t a = v->start > start ? v->start : start;
 		uint64_t b = v->end < end ? v->end : end;

@@ -90,5 +90,6 @@ int main(int argc, char **argv)
 	test_exec_checks();
 	test_smaller();
 	test_io();
+	test_areas();
 	return tap_finish();
 }

@@ -73,6 +73,7 @@ int sendto_main(const char *to);
 void test_exec_checks(void);
 void test_smaller(void);
 void test_io(void);
+void test_areas(void);
 void test_protect(void);
 
 #endif
