@@ -55,6 +55,7 @@ enum posix_request {
 	PX_SETSID = 32,	 /* () -> new session id; EPERM if already a leader */
 	PX_GETSID = 33,	 /* (pid or 0) -> its session id */
 	PX_SHMCTL = 34, /* (id, cmd, struct px_shmid_ds *) IPC_RMID, IPC_STAT */
+	PX_MPROTECT = 35, /* (addr, len, prot) new rights for the range */
 	PX_REQUEST_CAPABILITY = 50, /* (target tid) grant an IPC cap to it */
 	PX_STATS = 51,		    /* (struct px_stats *) mm0's counters */
 	PX_REQUEST_MAX

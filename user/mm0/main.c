@@ -299,6 +299,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 				fd_arg(a[4]), a[5]);
 	case PX_MUNMAP:
 		return sys_munmap(t, a[1], a[2]);
+	case PX_MPROTECT:
+		return sys_mprotect(t, a[1], a[2], (uint32_t)a[3]);
 	case PX_MSYNC:
 		return sys_msync(t, a[1], a[2], (int)a[3]);
 	case PX_SHMGET:

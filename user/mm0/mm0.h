@@ -214,6 +214,7 @@ struct page_entry {
 #define PE_COW 1u     /* shared with another process: copy before writing */
 #define PE_MAPPED_RW 2u
 #define PE_SHARED 4u  /* a shared object's page: writes go to the frame */
+#define PE_MAPPED_X 8u /* mapped executable */
 
 /* A table capability mm0 made for a process, to take back at the end. */
 struct table_rec {

@@ -286,7 +286,7 @@ static void pe_unmap(struct page_entry *e)
 		slot_delete(e->cap);
 		e->cap = 0;
 	}
-	e->flags &= ~PE_MAPPED_RW;
+	e->flags &= ~(PE_MAPPED_RW | PE_MAPPED_X);
 }
 
 /* Map the entry's frame in the process, writable or not. */
@@ -297,7 +297,8 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable, bool exec
 	long r;
 
 	if (e->cap) {
-		if (writable == !!(e->flags & PE_MAPPED_RW))
+		if (writable == !!(e->flags & PE_MAPPED_RW) &&
+		    exec == !!(e->flags & PE_MAPPED_X))
 			return 0;
 		tess_unmap(e->cap);
 	} else {
@@ -316,10 +317,8 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable, bool exec
 		pe_unmap(e);
 		return r == -E_NOMEM || r == -E_LIMIT ? -ENOMEM : -EFAULT;
 	}
-	if (writable)
-		e->flags |= PE_MAPPED_RW;
-	else
-		e->flags &= ~PE_MAPPED_RW;
+	e->flags &= ~(PE_MAPPED_RW | PE_MAPPED_X);
+	e->flags |= (writable ? PE_MAPPED_RW : 0) | (exec ? PE_MAPPED_X : 0);
 	return 0;
 }
 

@@ -63,6 +63,12 @@ int munmap(void *addr, size_t len)
 	return (int)px_ret(px_call(PX_MUNMAP, (long)addr, (long)len, 0, 0, 0));
 }
 
+int mprotect(void *addr, size_t len, int prot)
+{
+	return (int)px_ret(
+	    px_call(PX_MPROTECT, (long)addr, (long)len, prot, 0, 0));
+}
+
 int msync(void *addr, size_t len, int flags)
 {
 	return (int)px_ret(

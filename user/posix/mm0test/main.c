@@ -91,5 +91,6 @@ int main(int argc, char **argv)
 	test_smaller();
 	test_io();
 	test_areas();
+	test_protect();
 	return tap_finish();
 }
