@@ -141,10 +141,10 @@ struct px_stats {
 				       cut from it */
 	uint64_t frames_total;	    /* frames now in frame chunks */
 	uint64_t frames_free;	    /* of those, not in use */
-	uint64_t page_copies;       /* copy-on-write copies so far */
+	uint64_t page_copies;	    /* copy-on-write copies so far */
 	uint64_t zero_page_maps;    /* mappings of the shared zero page */
-	uint64_t faults;            /* page faults served */
-	uint64_t tasks;             /* live processes and threads */
+	uint64_t faults;	    /* page faults served */
+	uint64_t tasks;		    /* live processes and threads */
 	uint64_t areas;		    /* the caller's memory areas (VMAs) */
 };
 

@@ -1,5 +1,7 @@
 /*
  * ktest: the kernel API test suite, run as the root task (see ktest.h).
+ * With "suite=input" on the kernel command line it runs only the input
+ * tests that need tools/input-driver.py to type.
  */
 #include "ktest.h"
 
@@ -10,6 +12,10 @@ int main(long arg)
 	(void)arg;
 	printf("# ktest: kernel API tests\n");
 	ka = tess_alloc_default();
+	if (tess_bootinfo && strstr(tess_bootinfo->cmdline, "suite=input")) {
+		test_input_driven();
+		return tap_finish();
+	}
 	test_boot();
 	test_caps();
 	test_memory();
@@ -17,8 +23,11 @@ int main(long arg)
 	test_threads();
 	test_ipc();
 	test_faults();
+	test_cpu();
 	test_capctrl();
 	test_mutex();
+	test_deadlines();
+	test_input();
 	test_fuzz();
 	return tap_finish();
 }

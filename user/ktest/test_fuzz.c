@@ -48,22 +48,66 @@ static uint64_t pick(uint64_t *s, const uint64_t *v, unsigned n)
 static uint64_t arg(uint64_t *s, uint32_t self, uint32_t root)
 {
 	const uint64_t interesting[] = {
-		0, 1, 2, 3, 7, 8, 12, 13, 21, 22, 47, 48, 63, 64, 4095, 4096,
-		0xffff, 0x10000, 0xffffffff, 0x100000000ull, (uint64_t)-1,
-		(uint64_t)-2, 0x7fffffffffffffffull, 0x8000000000000000ull,
+	    0,
+	    1,
+	    2,
+	    3,
+	    7,
+	    8,
+	    12,
+	    13,
+	    21,
+	    22,
+	    47,
+	    48,
+	    63,
+	    64,
+	    4095,
+	    4096,
+	    0xffff,
+	    0x10000,
+	    0xffffffff,
+	    0x100000000ull,
+	    (uint64_t)-1,
+	    (uint64_t)-2,
+	    0x7fffffffffffffffull,
+	    0x8000000000000000ull,
 	};
 	const uint64_t addrs[] = {
-		(uint64_t)fuzz_buf, (uint64_t)fuzz_buf + 4096 - 8,
-		(uint64_t)fuzz_buf + 8192 - 1, (uint64_t)fuzz_buf + 8192,
-		(uint64_t)fuzz_stack, 0x1000, 0x400000, 0x00007ffffffff000ull,
-		0x00007fffffffeff8ull, 0x0000800000000000ull,
-		0xffff800000000000ull, 0xffffffff80100000ull, KT_VA_BOOT,
+	    (uint64_t)fuzz_buf,
+	    (uint64_t)fuzz_buf + 4096 - 8,
+	    (uint64_t)fuzz_buf + 8192 - 1,
+	    (uint64_t)fuzz_buf + 8192,
+	    (uint64_t)fuzz_stack,
+	    0x1000,
+	    0x400000,
+	    0x00007ffffffff000ull,
+	    0x00007fffffffeff8ull,
+	    0x0000800000000000ull,
+	    0xffff800000000000ull,
+	    0xffffffff80100000ull,
+	    KT_VA_BOOT,
 	};
 	const uint64_t cptrs[] = {
-		0, FS_UNTYPED, FS_PAGE, FS_PT, FS_TIMER, FS_NESTED, FS_THREAD,
-		FS_SPACE, 9, 63, 64, 0xffff, (FS_NESTED << 16) | 1,
-		(FS_NESTED << 16) | 15, (FS_NESTED << 16) | 16, (0ull << 16) | 3,
-		(FS_PAGE << 16) | 1, CPTR_NONE, 0x0005000500050005ull,
+	    0,
+	    FS_UNTYPED,
+	    FS_PAGE,
+	    FS_PT,
+	    FS_TIMER,
+	    FS_NESTED,
+	    FS_THREAD,
+	    FS_SPACE,
+	    9,
+	    63,
+	    64,
+	    0xffff,
+	    (FS_NESTED << 16) | 1,
+	    (FS_NESTED << 16) | 15,
+	    (FS_NESTED << 16) | 16,
+	    (0ull << 16) | 3,
+	    (FS_PAGE << 16) | 1,
+	    CPTR_NONE,
+	    0x0005000500050005ull,
 	};
 	switch (next(s) % 8) {
 	case 0:
@@ -75,8 +119,8 @@ static uint64_t arg(uint64_t *s, uint32_t self, uint32_t root)
 	case 4:
 		return pick(s, addrs, sizeof(addrs) / 8) + (next(s) % 3) * 8;
 	case 5: {
-		const uint64_t tids[] = { self, root, TID_NIL, TID_ANY, self + 1,
-					  TID_MAKE(2, 1), 0 };
+		const uint64_t tids[] = {
+		    self, root, TID_NIL, TID_ANY, self + 1, TID_MAKE(2, 1), 0};
 		return pick(s, tids, sizeof(tids) / 8);
 	}
 	case 6:
@@ -93,35 +137,42 @@ static void fuzz_main(uint64_t seed, uint64_t self, uint64_t root)
 	long calls;
 	for (calls = 0; calls < FUZZ_CALLS; calls++) {
 		uint64_t a[6];
-		long nr = (long)(next(&s) % SYS_COUNT); /* unknown ones kill it */
+		long nr =
+		    (long)(next(&s) % SYS_COUNT); /* unknown ones kill it */
 		for (int i = 0; i < 6; i++)
 			a[i] = arg(&s, (uint32_t)self, (uint32_t)root);
 		if (nr == SYS_exit)
 			continue; /* it would end the run */
 		if (nr == SYS_ipc)
 			a[2] |= IPC_NONBLOCK; /* never wait for a partner */
+		if (nr == SYS_input_read)
+			a[3] |= INPUT_NONBLOCK; /* nor for input */
 		if (nr == SYS_mutex_control)
 			a[1] = MUTEX_UNLOCK; /* a lock could wait forever */
+		if (nr == SYS_sleep) /* mostly past; 1 in 20 up to 100 us on */
+			a[0] = kt_now_us() + a[0] % 2000 - 1900;
 		if (nr == SYS_thread_control) {
 			/* Any action, but never on itself (that would end the
 			 * run); it has no child, so WAIT is E_NOCHILD. */
 			struct task_ids *ids = (struct task_ids *)fuzz_buf;
-			ids->tid = (uint32_t)arg(&s, (uint32_t)root, (uint32_t)root);
+			ids->tid =
+			    (uint32_t)arg(&s, (uint32_t)root, (uint32_t)root);
 			if (ids->tid == self)
 				ids->tid = TID_NIL;
 			a[1] = (uint64_t)ids;
 		}
 		if (nr == SYS_exchange_registers && (uint32_t)a[1] == self)
-			a[1] = root; /* its own registers: it would run astray */
-		tess_syscall6(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3],
-			      (long)a[4], (long)a[5]);
+			a[1] =
+			    root; /* its own registers: it would run astray */
+		tess_syscall6(nr, (long)a[0], (long)a[1], (long)a[2],
+			      (long)a[3], (long)a[4], (long)a[5]);
 	}
 	tess_exit((int)(calls / 100));
 }
 
 /* A fuzzer: a thread in a copy of our space, with its own small CSpace. */
-static long fuzz_start(cptr_t u, uint64_t seed, struct kt_thread *t, cptr_t *space,
-		       cptr_t *cspace, cptr_t *cnode)
+static long fuzz_start(cptr_t u, uint64_t seed, struct kt_thread *t,
+		       cptr_t *space, cptr_t *cspace, cptr_t *cnode)
 {
 	struct thread_create tc;
 	struct task_ids ids;
@@ -188,7 +239,7 @@ static long fuzz_wait(uint32_t tid, int *status)
 		if (st < 0)
 			return st; /* it destroyed itself */
 		if (st == THREAD_STATE_DEAD) {
-			struct task_ids ids = { tid, 0, 0, 0 };
+			struct task_ids ids = {tid, 0, 0, 0};
 			long r = tess_thread_control(THREAD_WAIT, &ids, NULL);
 			if (r == 0)
 				*status = ids.status;
@@ -207,40 +258,51 @@ void test_fuzz(void)
 	cptr_t u;
 	long before;
 
-	printf("# fuzz: %d runs of %d random system calls in a confined thread\n",
-	       FUZZ_RUNS, FUZZ_CALLS);
-	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &u), 0, "an untyped for the fuzzer"))
+	printf(
+	    "# fuzz: %d runs of %d random system calls in a confined thread\n",
+	    FUZZ_RUNS, FUZZ_CALLS);
+	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &u), 0,
+		    "an untyped for the fuzzer"))
 		return;
 	before = tess_remaining(u);
 	for (int run = 1; run <= FUZZ_RUNS; run++) {
-		struct kt_thread t = { 0, 0 };
+		struct kt_thread t = {0, 0};
 		cptr_t space = 0, cspace = 0, cnode = 0;
 		int status;
-		long r = fuzz_start(u, (uint64_t)run, &t, &space, &cspace, &cnode);
-		if (!tap_eq(r, 0, "fuzz run %d: the confined thread starts", run))
+		long r =
+		    fuzz_start(u, (uint64_t)run, &t, &space, &cspace, &cnode);
+		if (!tap_eq(r, 0, "fuzz run %d: the confined thread starts",
+			    run))
 			goto clean;
 		r = fuzz_wait(t.tid, &status);
 		if (r == 0)
 			tap_diag("fuzz run %d: %d00 calls made", run, status);
 		else
-			tap_diag("fuzz run %d: ended early (%s)", run, tess_strerror(r));
+			tap_diag("fuzz run %d: ended early (%s)", run,
+				 tess_strerror(r));
 		/* Reaching this line at all is the test: a broken invariant
 		 * would have stopped the machine with a panic. */
-		tap_ok(r == 0 || r == -E_WOULDBLOCK || r == -E_ACTIVE || r == -E_NOTHREAD,
+		tap_ok(r == 0 || r == -E_WOULDBLOCK || r == -E_ACTIVE ||
+			   r == -E_NOTHREAD,
 		       "fuzz run %d: the kernel survived, its invariants held "
-		       "after every call", run);
-clean:
+		       "after every call",
+		       run);
+	clean:
 		kt_destroy(&t);
-		/* Its timer capability came from the boot one: delete it first. */
+		/* Its timer capability came from the boot one: delete it first.
+		 */
 		tess_cap_delete((cspace << 16) | FS_TIMER);
 		tess_cap_revoke(u);
-		tap_eq(tess_remaining(u), before,
-		       "fuzz run %d: revoking the untyped gives back every byte", run);
+		tap_eq(
+		    tess_remaining(u), before,
+		    "fuzz run %d: revoking the untyped gives back every byte",
+		    run);
 		tess_slot_free(ka, space);
 		tess_slot_free(ka, cspace);
 		tess_slot_free(ka, cnode);
 		tess_slot_free(ka, t.cap);
 	}
 	tess_delete(ka, u);
-	tap_eq(tess_null(), 0, "the root task goes on normally after the fuzzing");
+	tap_eq(tess_null(), 0,
+	       "the root task goes on normally after the fuzzing");
 }
