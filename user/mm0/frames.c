@@ -25,7 +25,7 @@
 
 #include "mm0.h"
 
-#define PAGED_SLACK 32
+#define PAGED_SLACK 256
 #define SLOT_MAPS_SIZE (CHUNKS_MAX * 512ul) /* 4096 bits per slot chunk */
 #define PAGED_MAX (SLOT_MAPS_SIZE + MM0_HEAP_MAX)
 

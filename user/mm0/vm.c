@@ -476,14 +476,18 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 		mm_put(mm);
 		return -ENOMEM;
 	}
-	/* The child's page table as large as the parent's: no rehashing. */
-	if (parent->npages_slots) {
-		mm->pages = calloc(parent->npages_slots, sizeof(*mm->pages));
+	/* The child's page table sized for the parent's pages (not for its
+	 * table, which may be mostly empty): no rehashing as they go in. */
+	if (parent->npages) {
+		uint32_t n = 64;
+		while ((parent->npages + 1) * 4 > n * 3)
+			n *= 2;
+		mm->pages = calloc(n, sizeof(*mm->pages));
 		if (!mm->pages) {
 			mm_put(mm);
 			return -ENOMEM;
 		}
-		mm->npages_slots = parent->npages_slots;
+		mm->npages_slots = n;
 	}
 	for (uint32_t i = 0; i < parent->npages_slots; i++) {
 		struct page_entry *e = &parent->pages[i];
