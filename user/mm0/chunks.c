@@ -132,9 +132,12 @@ static long chunk_fill(uint32_t c, enum chunk_kind kind)
 	r = tess_retype(ut, CAP_CSPACE, obj_bits, CHUNK_CS_BASE + c, 1);
 	if (r)
 		return r;
-	/* The CSpace takes the first 2^(obj_bits + 6) bytes, less than one
-	 * object: objects start at the first object-aligned offset. */
-	uint32_t n = (uint32_t)(1u << (chunk_bits - kinds[kind].size_bits)) - 1;
+	/* The CSpace takes the first 2^(obj_bits + 6) bytes (64-byte slots);
+	 * the objects fill the rest from the first offset aligned to their
+	 * size. */
+	uint64_t size = 1ull << kinds[kind].size_bits;
+	uint64_t first = ((1ull << (obj_bits + 6)) + size - 1) & ~(size - 1);
+	uint32_t n = (uint32_t)(((1ull << chunk_bits) - first) / size);
 	r = tess_retype(ut, kinds[kind].type, 0,
 			(chunk_cspace(c) << CPTR_DIGIT_BITS) | 1, n);
 	if (r) {

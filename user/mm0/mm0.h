@@ -57,7 +57,9 @@ struct mm0_state {
 	struct pager_bootinfo *boot;
 	uint32_t tid, cid;
 	uint64_t untyped_size;
-	bool in_request; /* serving a request (not a fault): see chunk_get */
+	bool in_request; /* serving a request, not a fault: it may not take
+			    the reserve (chunk_get).  Set it too while
+			    serving a Linux system call. */
 	struct px_stats stats;
 };
 extern struct mm0_state mm0;
