@@ -96,17 +96,19 @@ $(call native_dir,demo,user/demos/demo)
 include user/llp/llp.mk
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
-# and the libc.  They run in the POSIX container, served by mm0.
+# and the libc, by user/user.ld or by the program's own link.ld.  They run
+# in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
 $(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))
+posix_ld = $(or $(wildcard user/posix/$(1)/link.ld),user/user.ld)
 define posix_prog
 $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user/lib/posix/crt0.o \
-		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a user/user.ld
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a $(call posix_ld,$(1))
 	@mkdir -p $$(@D)
-	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(call posix_ld,$(1)) -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
 		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
@@ -131,6 +133,9 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(L
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+# mm0 with an unsuitable IPC capability first (user/posix/capreq).
+CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 # mm0's hardening suite: a small POSIX container running user/posix/mm0test.
 # It boots the kernel without invariant checks: it makes hundreds of
 # thousands of system calls over thousands of objects, and the checks after
@@ -231,6 +236,8 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh capreq 60 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(CAPREQ_MODULES)"
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree

@@ -4,7 +4,8 @@
  *
  * Every POSIX call is a short IPC call to mm0 (the pager's tid is in the
  * process's pager field; libposix finds it with exchange_registers or is
- * told at start): MR0 = the request (PX_*), MR1..MR5 = the arguments.  The
+ * told at start): MR0 = the request (PX_*), MR1..MR5 = the arguments (one
+ * request, PX_ECHO_FULL, is a full IPC call and answer).  The
  * reply's MR0 is the result: >= 0, or a negated Linux errno value.  Pointer
  * arguments are addresses in the caller's space; mm0 reads and writes them
  * through the caller's own page protections (a read-only or unmapped
@@ -58,6 +59,10 @@ enum posix_request {
 	PX_MPROTECT = 35, /* (addr, len, prot) new rights for the range */
 	PX_REQUEST_CAPABILITY = 50, /* (target tid) grant an IPC cap to it */
 	PX_STATS = 51,		    /* (struct px_stats *) mm0's counters */
+	/* Sent as a full message (IPC_FULL: MR1..MR5 and UTCB words
+	 * 6..63), answered with one: MR0 = 0 and every other word the one
+	 * received, complemented.  Sent short: -EINVAL (a short answer). */
+	PX_ECHO_FULL = 52,
 	PX_REQUEST_MAX
 };
 

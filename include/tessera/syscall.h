@@ -72,6 +72,16 @@ enum tess_syscall {
 #define DUMP_THREADS 8	/* every thread: id, state, priority, space */
 /* every capability in the system, machine-readable (tools/captree.py) */
 #define DUMP_CAPTREE 16
+/* the scheduler's counters, written to the struct tess_counters at rdx */
+#define DUMP_COUNTERS 32
+
+/* debug_dump DUMP_COUNTERS: what the scheduler has counted since boot. */
+struct tess_counters {
+	unsigned long ticks;	    /* timer ticks */
+	unsigned long idle_ticks;   /* of those, ticks the idle thread ran */
+	unsigned long idle_entries; /* times nothing was runnable: the
+				       scheduler chose the idle thread */
+};
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */

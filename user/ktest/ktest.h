@@ -144,6 +144,9 @@ struct kt_agent {
 long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
 		   uint32_t cid, uint32_t pager, cptr_t cspace,
 		   kt_order_fn order);
+long kt_agent_make_in_group(struct kt_agent *a, struct tess_alloc *al,
+			    uintptr_t mb_va, uint32_t cid, uint32_t pager,
+			    cptr_t cspace, kt_order_fn order, uint32_t tgid);
 long kt_agent_free(struct kt_agent *a);
 long kt_agent_post(struct kt_agent *a, uint64_t op, uint64_t a1, uint64_t a2,
 		   uint64_t a3, uint64_t a4);

@@ -87,10 +87,26 @@ static long share_narrowed(uint32_t type, uint32_t scope, uint32_t resid,
 	return -ENOENT;
 }
 
+/* The first of mm0's IPC capabilities that covers its own container
+ * (the root task may give it others first: `caps ipc@ID`): grant roots
+ * are made from it.  0, or -ENOENT. */
+static long find_ipc_source(void)
+{
+	struct capability c[8];
+	long n = own_caps(CAP_IPC, c, 8);
+	for (long i = 0; i < n; i++)
+		if (c[i].scope == SCOPE_SYSTEM ||
+		    (c[i].scope == SCOPE_CONTAINER && c[i].resid == mm0.cid)) {
+			ipc_source = c[i];
+			return 0;
+		}
+	return -ENOENT;
+}
+
 long caps_setup(void)
 {
-	if (own_caps(CAP_IPC, &ipc_source, 1) != 1) {
-		mm0_log("no container-wide IPC capability");
+	if (find_ipc_source()) {
+		mm0_log("no IPC capability over its own container");
 		return -ENOENT;
 	}
 	long r = share_narrowed(CAP_IPC, SCOPE_THREAD, mm0.tid, CAP_IPC_ALL);

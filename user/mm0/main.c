@@ -261,6 +261,24 @@ static long do_stats(struct task *t, uint64_t buf)
 		   : 0;
 }
 
+/* PX_ECHO_FULL: answer a full message with a full message, every word
+ * complemented (Codezero's test0 calls its pager with a full IPC). */
+static long echo_full(struct task *t, const struct tess_msg *m)
+{
+	struct utcb *u = (struct utcb *)PAGER_UTCB_ADDR;
+	struct tess_msg r;
+
+	if ((m->info & IPC_TYPE_MASK) != IPC_FULL)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	for (int i = 1; i < IPC_SHORT_MRS; i++)
+		r.mr[i] = ~m->mr[i];
+	for (int i = IPC_SHORT_MRS; i < UTCB_MRS; i++)
+		u->mr[i] = ~u->mr[i];
+	tess_ipc(t->tid, TID_NIL, IPC_FULL | IPC_NONBLOCK, &r, NULL);
+	return NO_REPLY;
+}
+
 /* ------------------------------------------------------------ requests */
 
 static long handle_request(struct task *t, struct tess_msg *m)
@@ -381,6 +399,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return cap_request(t, (uint32_t)a[1]);
 	case PX_STATS:
 		return do_stats(t, a[1]);
+	case PX_ECHO_FULL:
+		return echo_full(t, m);
 	default:
 		return -ENOSYS;
 	}

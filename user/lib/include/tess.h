@@ -141,6 +141,13 @@ static inline long tess_debug_dump(cptr_t dcap, unsigned what)
 	return tess_syscall2(SYS_debug_dump, (long)dcap, what);
 }
 
+/* debug_dump(DUMP_COUNTERS): the scheduler's counters into *c. */
+static inline long tess_debug_counters(cptr_t dcap, struct tess_counters *c)
+{
+	return tess_syscall3(SYS_debug_dump, (long)dcap, DUMP_COUNTERS,
+			     (long)c);
+}
+
 /* ------------------------------------------------------------ devices */
 
 static inline long tess_console_write(cptr_t ccap, const char *s, size_t len)
