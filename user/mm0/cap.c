@@ -10,8 +10,9 @@
  * A process that wants to talk to another asks mm0 (PX_REQUEST_CAPABILITY):
  * mm0 checks both are its processes, replicates the process's grant root,
  * deduces the copy to exactly the target thread, and grants it, immutable,
- * to the asker.  The grant root is a replica of mm0's container-wide IPC
- * capability made for that process at its first request, kept in mm0's
+ * to the asker.  The grant root is a replica of mm0's IPC capability over
+ * its own container (the root task may give it others first: it passes
+ * them over), made for that process at its first request, kept in mm0's
  * own space list: every capability granted to the process descends from
  * it.  When the process ends or execs, mm0 revokes the root (the kernel
  * deletes every grant, wherever it is) and destroys it, so a process's
