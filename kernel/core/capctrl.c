@@ -4,9 +4,12 @@
  * A scope capability (IPC, thread control, exchange registers, capability
  * control, mutex) gives its operations over a scope: one thread, one
  * space, one container, or every container.  A thread's scope capabilities
- * are in three lists, searched in order when an operation names a thread
- * id: its space's list, the list its pager's space shares with the spaces
- * it pages, and its container's list.
+ * are in four lists, searched in order when an operation names a thread
+ * id: its space's list, its thread group's list (in the group leader's
+ * Thread object, thread.c), the list its pager's space shares with the
+ * spaces it pages, and its container's list.  Whatever changes what a
+ * list holds or who sees it bumps cap_epoch, which invalidates the IPC
+ * fast path's cached authorization.
  *
  * capability_control works on those lists with Codezero's operations:
  * share (move a capability into a wider list), grant (move it to another
@@ -86,19 +89,25 @@ static bool scope_covers_container(const struct cap *c, u32 cid)
 	       (cap_scope(c) == SCOPE_CONTAINER && cap_resid(c) == cid);
 }
 
-/* The three lists `t` sees, in search order. */
+/* The four lists `t` sees, in search order. */
+#define VISIBLE_LISTS 4
 struct list {
 	struct cap *slots;
 	u32 n;
 	u32 kind; /* CAP_LIST_* as seen by t */
 };
 
-static unsigned visible_lists(const struct thread *t, struct list out[3])
+static unsigned visible_lists(const struct thread *t,
+			      struct list out[VISIBLE_LISTS])
 {
 	unsigned n = 0;
 	if (t->space)
 		out[n++] = (struct list){&t->space->slots[SPACE_SLOT_LIST],
 					 SPACE_LIST_SLOTS, CAP_LIST_SPACE};
+	struct thread *g = thread_group_leader(t);
+	if (g)
+		out[n++] = (struct list){&g->slots[THREAD_SLOT_GROUP],
+					 GROUP_LIST_SLOTS, CAP_LIST_GROUP};
 	struct thread *p = thread_lookup(t->pager);
 	if (p && p->space && p->space != t->space)
 		out[n++] = (struct list){&p->space->slots[SPACE_SLOT_CHILD],
@@ -113,7 +122,7 @@ static unsigned visible_lists(const struct thread *t, struct list out[3])
 static struct cap *find_scope(struct thread *t, u8 type, u32 need,
 			      const struct thread *target, int cid)
 {
-	struct list l[3];
+	struct list l[VISIBLE_LISTS];
 	unsigned n = visible_lists(t, l);
 	for (unsigned i = 0; i < n; i++)
 		for (u32 j = 0; j < l[i].n; j++) {
@@ -146,11 +155,13 @@ bool scope_authorized_container(struct thread *t, u8 type, u32 cid, u32 need)
 
 /* ------------------------------------------------------------ the calls */
 
-/* The lists holding capabilities the caller's space may own: the three it
+/* The lists holding capabilities the caller's space may own: the four it
  * sees, in search order, then the list its space shares with the spaces
  * it pages (it owns those, though it does not use them itself).  The
  * caller has a space. */
-static unsigned owner_lists(const struct thread *t, struct list out[4])
+#define OWNER_LISTS (VISIBLE_LISTS + 1)
+static unsigned owner_lists(const struct thread *t,
+			    struct list out[OWNER_LISTS])
 {
 	unsigned n = visible_lists(t, out);
 	out[n++] = (struct list){&t->space->slots[SPACE_SLOT_CHILD],
@@ -161,7 +172,7 @@ static unsigned owner_lists(const struct thread *t, struct list out[4])
 /* A capability the caller's space owns, by capid, in one of those lists. */
 static struct cap *find_owned(struct thread *cur, u32 capid)
 {
-	struct list l[4];
+	struct list l[OWNER_LISTS];
 	unsigned n = owner_lists(cur, l);
 
 	for (unsigned i = 0; i < n; i++)
@@ -198,7 +209,7 @@ static void to_user_record(const struct cap *c, u32 kind, struct capability *r)
 static long cap_read(struct thread *cur, u64 flags, vaddr_t buf,
 		     bool count_only)
 {
-	struct list l[4];
+	struct list l[OWNER_LISTS];
 	unsigned nl = owner_lists(cur, l);
 	u64 n = 0;
 
@@ -331,6 +342,12 @@ long sys_capability_control(const u64 *a)
 			if (!p || !p->space)
 				return -E_NOTHREAD;
 			dest = &p->space->slots[SPACE_SLOT_CHILD];
+		} else if (flags == CAP_SHARE_GROUP) {
+			struct thread *g = thread_group_leader(cur);
+			if (!g)
+				return -E_NOTHREAD;
+			dest = &g->slots[THREAD_SLOT_GROUP];
+			n = GROUP_LIST_SLOTS;
 		} else {
 			return -E_INVAL;
 		}

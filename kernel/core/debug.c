@@ -4,7 +4,9 @@
  * DUMP_CDT adds what was derived from each capability, DUMP_CAPLISTS the
  * scope capabilities the caller sees, DUMP_THREADS every thread.
  * DUMP_CAPTREE prints every capability in the system, one `captree` line
- * each, for tools/captree.py (format in docs/ABI.md).
+ * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
+ * prints nothing: it writes the kernel's counters to the caller (the
+ * scheduler's, and the bench kernel's events, arch_counters).
  */
 #include "devices.h"
 #include "cspace.h"
@@ -301,8 +303,20 @@ long sys_debug_dump(const u64 *a)
 	if (r)
 		return r;
 	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
-			  DUMP_THREADS | DUMP_CAPTREE))
+			  DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
 		return -E_INVAL;
+	if (a[1] & DUMP_COUNTERS) {
+		struct tess_counters c;
+		memset(&c, 0, sizeof(c));
+		c.ticks = arch_ticks();
+		c.idle_ticks = sched_idle_ticks;
+		c.idle_entries = sched_idle_entries;
+		arch_counters(&c);
+		if (arch_copy_to_user(cur->space, a[2], &c, sizeof(c), NULL))
+			return -E_FAULT;
+		if (a[1] == DUMP_COUNTERS)
+			return 0; /* nothing to print */
+	}
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
 	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);
@@ -326,6 +340,10 @@ long sys_debug_dump(const u64 *a)
 			  SPACE_LIST_SLOTS);
 		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
 			  SPACE_LIST_SLOTS);
+		struct thread *g = thread_group_leader(cur);
+		if (g)
+			dump_list("group", &g->slots[THREAD_SLOT_GROUP],
+				  GROUP_LIST_SLOTS);
 		if (cur->container)
 			dump_list("container", cur->container->slots,
 				  CONTAINER_LIST_SLOTS);

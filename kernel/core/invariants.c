@@ -22,7 +22,9 @@
  *    of an object destroyed under it while a loop was taken apart: it
  *    still holds its Untyped's memory and the tree still reaches it);
  *  - Space and Thread objects are where the id tables say; the tid table
- *    and the run queues are consistent, and so is the deadline heap.
+ *    and the run queues are consistent, and so is the deadline heap;
+ *    every bound thread's tgid names itself or a bound leader, whose
+ *    group_size counts its members.
  * A failure panics, which the test runner reports.
  *
  * The walks mark capabilities with two bits of `spare` (delete.c uses
@@ -211,6 +213,32 @@ static void check_object(const struct cap *c)
 	}
 }
 
+/* Thread groups (thread.c), when some thread has joined another's group:
+ * each member's leader exists, and counts its members right. */
+static void check_groups(void)
+{
+	static u32 members[MAX_THREADS];
+
+	memset(members, 0, sizeof(members));
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *t = thread_by_index(i);
+		if (!t || t->tgid == t->tid)
+			continue;
+		struct thread *g = thread_lookup(t->tgid);
+		if (!g || g->tgid != g->tid)
+			panic(
+			    "invariant: thread %x: its group %x has no leader",
+			    t->tid, t->tgid);
+		members[TID_INDEX(g->tid)]++;
+	}
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *t = thread_by_index(i);
+		if (t && t->tgid == t->tid && t->group_size != members[i])
+			panic("invariant: group %x counts %u members, has %u",
+			      t->tid, t->group_size, members[i]);
+	}
+}
+
 void invariants_check(void)
 {
 	struct cap *n;
@@ -242,6 +270,7 @@ void invariants_check(void)
 		n->spare &= ~(INV_SEEN | INV_HOMED);
 	}
 
+	u32 joined = 0, counted = 0;
 	for (u32 i = 0; i < thread_count(); i++) {
 		struct thread *t = thread_by_index(i);
 		if (!t)
@@ -252,7 +281,15 @@ void invariants_check(void)
 		if (t->space && t->space->nthreads == 0)
 			panic("invariant: thread %x in a space with no threads",
 			      t->tid);
+		joined += t->tgid != t->tid;
+		counted += t->tgid == t->tid ? t->group_size : 0;
 	}
+	if (joined != counted)
+		panic("invariant: %u threads in others' groups, leaders count "
+		      "%u",
+		      joined, counted);
+	if (joined)
+		check_groups();
 	sched_check_invariants();
 	timer_check_invariants();
 }

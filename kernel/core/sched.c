@@ -14,6 +14,8 @@ static struct thread *rq_head[NPRIO];
 static u64 rq_bitmap[NPRIO / 64];
 static struct thread *idle_thread;
 bool need_resched;
+/* For debug_dump DUMP_COUNTERS: how often and how long nothing ran. */
+u64 sched_idle_entries, sched_idle_ticks;
 
 void sched_init(struct thread *idle)
 {
@@ -94,6 +96,8 @@ void schedule(void)
 	p = highest_prio();
 	if (p < 0) {
 		next = idle_thread;
+		if (cur != idle_thread)
+			sched_idle_entries++;
 	} else {
 		next = rq_head[p];
 		rq_unlink(next);
@@ -116,6 +120,7 @@ void sched_tick(void)
 {
 	struct thread *cur = arch_current();
 	if (cur == idle_thread) {
+		sched_idle_ticks++;
 		if (highest_prio() >= 0)
 			need_resched = true;
 		return;

@@ -29,8 +29,9 @@ struct create_plan {
 	struct thread *ref;	/* SHARE/COPY: the reference thread */
 	struct cap *untyped;	/* COPY: memory for the copy */
 	struct cap *dest;	/* COPY: first destination slot */
+	struct thread *group;	/* SHARE_GROUP: the leader of the group */
 	u64 copy_objects;
-	u32 cid, tgid, pager, prio;
+	u32 cid, pager, prio;
 	vaddr_t utcb;
 };
 
@@ -133,7 +134,14 @@ static int plan_create(struct thread *cur, u32 flags,
 		struct thread *g = thread_lookup(ids->tgid);
 		if (!g)
 			return -E_NOTHREAD;
-		p->tgid = g->tgid;
+		/* Joining a group gives its capability list: authority over
+		 * its leader is needed, as over a space one shares. */
+		p->group = thread_group_leader(g);
+		if (!p->group)
+			return -E_NOTHREAD;
+		if (!scope_authorized(cur, CAP_TCTRL, p->group,
+				      CAP_TCTRL_CREATE))
+			return -E_NOCAP;
 	}
 	if (flags & TC_SHARE_UTCB) {
 		struct thread *r = p->ref ? p->ref : cur;
@@ -181,7 +189,8 @@ static void do_create(struct thread *cur, const struct create_plan *p,
 	t->flags = 0;
 	t->pager = p->pager;
 	t->parent = cur->tid;
-	t->tgid = p->tgid ? p->tgid : t->tid;
+	if (p->group)
+		thread_join_group(t, p->group);
 	t->prio = (u8)p->prio;
 	t->utcb = p->utcb;
 	t->exit_status = 0;

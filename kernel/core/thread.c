@@ -1,9 +1,18 @@
 /*
- * Thread ids and the life of Thread objects.
+ * Thread ids, thread groups and the life of Thread objects.
  *
  * A thread id is TID_MAKE(container id, generation << 12 | index): the index
  * picks an entry of the tid table, the generation makes a recycled entry
  * give a different id, so a stale id finds nothing rather than a stranger.
+ *
+ * A thread group is a leader (a thread whose tgid is its own tid) and the
+ * threads that joined it at creation (TC_SHARE_GROUP), in any spaces.  The
+ * leader's Thread object holds the group's capability list (the slots from
+ * THREAD_SLOT_GROUP), which every member sees.  Invariant: a bound
+ * thread's tgid is its own tid or the tid of a bound leader, whose
+ * group_size counts its other members.  When a leader's id goes, so does
+ * its group: the list's capabilities are deleted and each remaining member
+ * leads a group of its own, so no tgid outlives the id it names.
  */
 #include "thread.h"
 #include "time.h"
@@ -43,7 +52,8 @@ struct thread *thread_by_index(u32 i)
 	return i < MAX_THREADS ? tid_table[i] : NULL;
 }
 
-/* Give `t` an id in container `cid`.  -E_LIMIT if the table is full. */
+/* Give `t` an id in container `cid`, and a group of its own.  -E_LIMIT if
+ * the table is full. */
 int thread_bind(struct thread *t, u32 cid)
 {
 	u32 i = tid_next;
@@ -55,12 +65,49 @@ int thread_bind(struct thread *t, u32 cid)
 	tid_next = i + 1 < MAX_THREADS ? i + 1 : 1;
 	tid_gen[i] = (u16)((tid_gen[i] + 1) & 0xfff);
 	t->tid = TID_MAKE(cid, ((u32)tid_gen[i] << TID_INDEX_BITS) | i);
+	t->tgid = t->tid; /* it leads a group of its own until it joins one */
+	t->group_size = 0;
 	t->container = container_lookup(cid);
 	if (t->container)
 		t->container->nthreads++;
 	tid_table[i] = t;
 	tid_used++;
 	return 0;
+}
+
+/* The leader of `t`'s group (`t` itself if it leads), or NULL if unbound. */
+struct thread *thread_group_leader(const struct thread *t)
+{
+	struct thread *g = thread_lookup(t->tgid);
+	return g && g->tgid == g->tid ? g : NULL;
+}
+
+/* `t`, being bound, joins the group `leader` leads. */
+void thread_join_group(struct thread *t, struct thread *leader)
+{
+	t->tgid = leader->tid;
+	leader->group_size++;
+}
+
+/* `t` loses its id: it leaves its group, or, leading one, ends it. */
+static void group_leave(struct thread *t)
+{
+	struct thread *g = thread_group_leader(t);
+	if (g && g != t) {
+		g->group_size--;
+	} else if (g) {
+		for (u32 i = 0; i < GROUP_LIST_SLOTS; i++)
+			cap_delete(&t->slots[THREAD_SLOT_GROUP + i]);
+		for (u32 i = 0; t->group_size && i < MAX_THREADS; i++) {
+			struct thread *m = tid_table[i];
+			if (m && m != t && m->tgid == t->tid) {
+				m->tgid = m->tid;
+				t->group_size--;
+			}
+		}
+	}
+	t->tgid = 0;
+	t->group_size = 0;
 }
 
 static void notify_parent(struct thread *t);
@@ -70,14 +117,15 @@ void thread_unbind(struct thread *t)
 	if (!t->tid)
 		return;
 	notify_parent(t); /* a parent waiting for it must look again */
+	group_leave(t);
 	tid_table[TID_INDEX(t->tid)] = NULL;
 	tid_used--;
 	if (t->container)
 		t->container->nthreads--;
 	t->container = NULL;
 	t->tid = 0;
-	cap_epoch++; /* threads it paged no longer see its space's shared list
-		      */
+	cap_epoch++; /* threads it paged no longer see its space's shared list,
+		      * nor its group the group's list */
 }
 
 void thread_set_space(struct thread *t, struct space *s)
@@ -141,6 +189,7 @@ void thread_stop(struct thread *t)
  * and free its id. */
 void thread_object_destroy(struct thread *t)
 {
+	arch_thread_destroy(t);
 	thread_cancel(t, true);
 	t->state = TS_INACTIVE;
 	thread_set_space(t, NULL);

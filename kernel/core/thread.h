@@ -41,9 +41,12 @@ enum thread_wait {
 	WAIT_INPUT, /* input_read: for console input */
 };
 
-#define THREAD_SLOTS 2
+#define GROUP_LIST_SLOTS 8 /* a thread group's capability list */
+#define THREAD_SLOTS (2 + GROUP_LIST_SLOTS)
 #define THREAD_SLOT_BUFFER 0  /* the IPC buffer page made by alloc_buffer */
 #define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (delete.c) */
+/* The group's list, used while this thread leads a group (tgid == tid). */
+#define THREAD_SLOT_GROUP 2
 
 struct space;
 struct container;
@@ -57,9 +60,10 @@ struct thread {
 	u8 flags; /* THREAD_F_* */
 	u32 timeslice;
 	int exit_status;
-	u32 tgid;
-	u32 pager;  /* pager tid, or TID_NIL */
-	u32 parent; /* creator's tid, for THREAD_WAIT */
+	u32 tgid;	/* the group's leader (thread.c: thread groups) */
+	u32 group_size; /* a leader: the other bound threads of its group */
+	u32 pager;	/* pager tid, or TID_NIL */
+	u32 parent;	/* creator's tid, for THREAD_WAIT */
 	vaddr_t utcb;
 	struct space *space;
 	struct container *container;
@@ -131,6 +135,7 @@ bool sched_queued(const struct thread *t);
 void sched_run_next(struct thread *t);
 void sched_check_invariants(void);
 extern bool need_resched;
+extern u64 sched_idle_entries, sched_idle_ticks;
 
 /* `t` waits for `wait` (the caller then schedules, if `t` is running). */
 static inline void thread_block(struct thread *t, u8 wait)
@@ -182,6 +187,8 @@ void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);
 void thread_set_space(struct thread *t, struct space *s);
+struct thread *thread_group_leader(const struct thread *t);
+void thread_join_group(struct thread *t, struct thread *leader);
 u32 thread_count(void);
 struct thread *thread_by_index(u32 i);
 #endif

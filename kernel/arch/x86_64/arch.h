@@ -71,6 +71,23 @@ u64 tsc_to_us(u64 tsc);
 u64 rtc_read_unix(void);
 
 /* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
+struct thread;
+struct space;
+/* The per-CPU block, reached through %gs in the kernel; the offsets of its
+ * first fields are in regs.h (CPU_*), for entry.S. */
+struct cpu {
+	u64 scratch;	/* user rsp during syscall entry */
+	u64 kstack_top; /* current thread's kernel stack top */
+	struct thread *current;
+	struct space *space; /* whose page tables are loaded (NULL: the
+				kernel's own); tlb.c */
+	bool fpu_ts;	     /* CR0.TS is set (fpu.c) */
+};
+extern struct cpu cpu0;
+static inline struct cpu *this_cpu(void)
+{
+	return &cpu0;
+}
 void cpu_init(void);
 bool arch_has_nx(void);
 

@@ -1,8 +1,10 @@
 /*
  * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
  * the syscall MSRs, the protections the CPU enforces between user and
- * kernel mode, the FPU/SSE state for user threads, and the thread context
- * operations (switch, start, resume to user).
+ * kernel mode, and the thread context operations (switch, start, resume
+ * to user).  A switch loads the kernel stack and the space (tlb.h); what
+ * only some threads need, TLS bases and FPU state (fpu.c), is behind one
+ * test of their work bits.
  *
  * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
  * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
@@ -19,14 +21,8 @@
 #include "core/space.h"
 #include "arch/hooks.h"
 #include "paging.h"
-
-/* Per-CPU block; offsets are in regs.h (CPU_*). */
-struct cpu {
-	u64 scratch;	/* user rsp during syscall entry */
-	u64 kstack_top; /* current thread's kernel stack top */
-	struct thread *current;
-	u64 cr3; /* the page-table root now loaded */
-};
+#include "tlb.h"
+#include "fpu.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
@@ -40,9 +36,10 @@ _Static_assert(offsetof(struct trapframe, ss) == TF_SS, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
 
-static struct cpu cpu0;
-static u8 fpu_initial[512] __attribute__((aligned(16)));
-static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
+struct cpu cpu0;
+#ifdef TESS_BENCH_COUNTERS
+struct tess_counters bench_counters;
+#endif
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
@@ -89,22 +86,21 @@ void cpu_init(void)
 		       (c & (1u << 2) ? CR4_UMIP : 0);
 	}
 
-	/* FPU and SSE for user code: the kernel itself never uses them. */
+	/* TLB entries tagged by space (tlb.c). */
+	cr4 |= tlb_init();
+
+	/* FPU and SSE for user code, switched lazily (fpu.c): the kernel
+	 * itself never uses them. */
 	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
 	write_cr4(cr4);
+	fpu_init();
 	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
 		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
 		cr4 & CR4_UMIP ? " UMIP" : "");
-
-	/* A new thread's FPU state: as after fninit, with every x87 and SSE
-	 * register 0 (fninit leaves their contents; they are the firmware's)
-	 * and MXCSR's default, all exceptions masked. */
-	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
-	mxcsr_mask = *(u32 *)&fpu_initial[28];
-	if (!mxcsr_mask)
-		mxcsr_mask = 0xffbf; /* the architectural default */
-	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
-	*(u32 *)&fpu_initial[24] = 0x1f80;
+	kprintf("cpu: TLB %s\n",
+		!tlb_has_pcid() ? "flushed at every switch of space (no PCID)"
+		: tlb_has_invpcid() ? "tagged by space (PCID, INVPCID)"
+				    : "tagged by space (PCID)");
 }
 
 bool arch_has_nx(void)
@@ -133,11 +129,28 @@ void arch_thread_init(struct thread *t)
 	tf->ss = SEL_UDATA;
 	tf->rflags = RFLAGS_IF | 0x2;
 	tf->vector = VEC_RESUME;
-	memcpy(t->arch.fpu, fpu_initial, sizeof(fpu_initial));
+	fpu_thread_init(t);
 	t->arch.fs_base = t->arch.gs_base = 0;
-	t->arch.tls = 0;
+	t->arch.work = 0;
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 	arch_thread_resume_to_user(t);
+}
+
+/* What a switch must do when either thread has work bits set: TLS bases
+ * and FPU state. */
+static __attribute__((noinline)) void switch_work(struct thread *prev,
+						  struct thread *next)
+{
+	/* A thread can zero its own FS or GS base without the kernel knowing
+	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
+	 * only when both threads have none are they sure to hold next's. */
+	if ((prev->arch.work | next->arch.work) & ARCH_WORK_TLS) {
+		wrmsr(MSR_FS_BASE, next->arch.fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
+	}
+	if ((prev->arch.work | next->arch.work) &
+	    (ARCH_WORK_FPU_LIVE | ARCH_WORK_FPU_EAGER))
+		fpu_switch(prev, next);
 }
 
 /* Load what the CPU needs to run `next` in user mode later. */
@@ -148,25 +161,16 @@ load_thread_state(struct thread *prev, struct thread *next)
 	cpu0.kstack_top = top;
 	cpu0.current = next;
 	tss.rsp[0] = top;
-	if (next->space && next->space->arch.pml4_phys != cpu0.cr3) {
-		cpu0.cr3 = next->space->arch.pml4_phys;
-		write_cr3(cpu0.cr3);
-	}
-	/* A thread can zero its own FS or GS base without the kernel knowing
-	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
-	 * only when both threads have none are they sure to hold next's. */
-	if (prev->arch.tls | next->arch.tls) {
-		wrmsr(MSR_FS_BASE, next->arch.fs_base);
-		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
-	}
+	if (next->space)
+		tlb_load_space(next->space);
+	if (unlikely(prev->arch.work | next->arch.work))
+		switch_work(prev, next);
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
 {
 	if (*thread_stack_canary(prev) != THREAD_STACK_CANARY)
 		panic("kernel stack overflow in thread %x", prev->tid);
-	__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-	__asm__ volatile("fxrstor %0" : : "m"(next->arch.fpu));
 	load_thread_state(prev, next);
 	/* A thread blocked with a user-mode continuation kept nothing on its
 	 * kernel stack: resume it by returning to user from its trapframe. */
@@ -182,26 +186,14 @@ void arch_enter_user(struct thread *t)
 {
 	struct thread *prev = arch_current();
 	t->flags &= ~THREAD_F_USER_CONT;
-	if (prev != t) {
-		__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+	if (prev != t)
 		load_thread_state(prev, t);
-	}
 	arch_return_to_user(arch_thread_tf(t));
 }
 
 void arch_poll_interrupts(void)
 {
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-}
-
-/* The space's tables are going away: if loaded, load the kernel's. */
-void arch_space_unload(struct space *s)
-{
-	if (cpu0.cr3 == s->arch.pml4_phys) {
-		cpu0.cr3 = kernel_pml4_phys();
-		write_cr3(cpu0.cr3);
-	}
 }
 
 void arch_idle_wait(void)
@@ -236,35 +228,27 @@ void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 {
 	t->arch.fs_base = fs_base;
 	t->arch.gs_base = gs_base;
-	t->arch.tls = (fs_base | gs_base) != 0;
+	if (fs_base | gs_base)
+		t->arch.work |= ARCH_WORK_TLS;
+	else
+		t->arch.work &= ~ARCH_WORK_TLS;
 	if (t == cpu0.current) {
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
 	}
 }
 
-/* The FPU state of a thread other than the running one is in its save
- * area (arch_switch saves it); the running thread's is in the CPU. */
-void arch_fpu_read(struct thread *t, u8 image[512])
+void arch_counters(struct tess_counters *c)
 {
-	if (t == cpu0.current)
-		__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
-	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
-}
-
-/* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
-int arch_fpu_check(const u8 image[512])
-{
-	u32 mxcsr;
-	memcpy(&mxcsr, image + 24, sizeof(mxcsr));
-	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
-}
-
-void arch_fpu_write(struct thread *t, const u8 image[512])
-{
-	memcpy(t->arch.fpu, image, sizeof(t->arch.fpu));
-	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
-	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
-	if (t == cpu0.current)
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+#ifdef TESS_BENCH_COUNTERS
+	c->events = 1;
+	c->cr3_writes = bench_counters.cr3_writes;
+	c->tlb_flushes = bench_counters.tlb_flushes;
+	c->tlb_page_flushes = bench_counters.tlb_page_flushes;
+	c->fpu_saves = bench_counters.fpu_saves;
+	c->fpu_restores = bench_counters.fpu_restores;
+	c->fpu_traps = bench_counters.fpu_traps;
+#else
+	(void)c;
+#endif
 }

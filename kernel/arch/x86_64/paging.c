@@ -18,6 +18,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "paging.h"
+#include "tlb.h"
 #include "core/bootmem.h"
 #include "core/space.h"
 #include "arch/hooks.h"
@@ -166,7 +167,7 @@ void paging_init(u64 mem_top)
 	/* Drop the identity map: user spaces own the lower half.  The boot
 	 * entries were not global: reloading CR3 drops them all. */
 	kpml4[0] = 0;
-	write_cr3(read_cr3());
+	tlb_write_cr3(read_cr3());
 #ifdef TESS_CHECK
 	check_wx(kpml4, 0, 0);
 #endif
@@ -180,6 +181,7 @@ void arch_space_init(struct space *s, void *root_table)
 	memcpy(pml4 + 256, kpml4 + 256, 256 * sizeof(u64));
 	s->arch.pml4 = pml4;
 	s->arch.pml4_phys = virt_to_phys(pml4);
+	tlb_space_init(s);
 }
 
 u64 arch_phys_to_kernel(paddr_t p)
@@ -190,11 +192,6 @@ u64 arch_phys_to_kernel(paddr_t p)
 paddr_t arch_kernel_to_phys(u64 kaddr)
 {
 	return virt_to_phys((const void *)kaddr);
-}
-
-void arch_flush_tlb(void)
-{
-	write_cr3(read_cr3());
 }
 
 static u64 *next_level(u64 *table, unsigned idx)

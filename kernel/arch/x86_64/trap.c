@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "regs.h"
+#include "fpu.h"
 #include "core/thread.h"
 #include "core/time.h"
 #include "core/input.h"
@@ -104,6 +105,8 @@ void trap_dispatch(struct trapframe *tf)
 		irq_dispatch((unsigned)tf->vector - 32);
 	} else if (!from_user) {
 		kernel_exception(tf);
+	} else if (tf->vector == 7) {
+		fpu_trap(arch_current()); /* #NM: its first FPU use (fpu.c) */
 	} else {
 		struct fault_info fi = {
 		    .vector = (u32)tf->vector,

@@ -13,7 +13,8 @@
  *    frames since freed, back into a space;
  *  - a mapping belongs to one capability: mapping an object wipes any
  *    stale record of the same place in the other capabilities to it;
- *  - every unmap flushes the TLB.
+ *  - every unmap flushes what the TLB may hold of the mapping, in the
+ *    space it was in, loaded or not (arch_tlb_flush_*, tlb.c on x86_64).
  */
 #include "paging.h"
 #include "core/vspace.h"
@@ -220,29 +221,38 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	return 0;
 }
 
-static void unmap_entry(struct cap *c, u64 *e)
+/* Clear the entry `e` that maps `c` at `va` in `s`, and flush: the page,
+ * or for a table all of `s` (everything under the table goes with it). */
+static void unmap_entry(struct cap *c, u64 *e, struct space *s, vaddr_t va)
 {
 	*e = 0;
-	if (cap_is_table(c->type))
-		memset((void *)c->obj, 0, PAGE_SIZE);
 	c->data[0] = c->data[1] = 0;
-	arch_flush_tlb();
+	if (cap_is_table(c->type)) {
+		memset((void *)c->obj, 0, PAGE_SIZE);
+		arch_tlb_flush_space(s);
+	} else {
+		arch_tlb_flush_page(s, va);
+	}
 }
 
 int vspace_unmap(struct cap *c)
 {
-	u64 *e = live_entry(c, NULL, NULL);
+	struct space *s;
+	vaddr_t va;
+	u64 *e = live_entry(c, &s, &va);
 	if (!e)
 		return -E_NOTMAPPED; /* a stale record stays: see vspace_map */
-	unmap_entry(c, e);
+	unmap_entry(c, e, s, va);
 	return 0;
 }
 
 void vspace_unmap_cap(struct cap *c)
 {
-	u64 *e = live_entry(c, NULL, NULL);
+	struct space *s;
+	vaddr_t va;
+	u64 *e = live_entry(c, &s, &va);
 	if (e)
-		unmap_entry(c, e);
+		unmap_entry(c, e, s, va);
 }
 
 /*

@@ -13,12 +13,6 @@
 	 LX_MAP_NORESERVE | LX_MAP_POPULATE | LX_MAP_NONBLOCK | LX_MAP_STACK | \
 	 LX_MAP_GROWSDOWN)
 
-/* The one door to page protections (vm.c). */
-static long protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
-{
-	return mm_protect(mm, start, end, prot);
-}
-
 long lx_sys_brk(struct task *t, struct lx_call *c)
 {
 	return sys_brk(t, c->a[0]);
@@ -86,7 +80,7 @@ long lx_sys_mprotect(struct task *t, struct lx_call *c)
 		return -ENOMEM;
 	if (!len)
 		return 0;
-	return protect(t->proc->mm, addr, addr + len, prot);
+	return vm_protect(t->proc->mm, addr, addr + len, prot);
 }
 
 long lx_sys_msync(struct task *t, struct lx_call *c)
