@@ -129,7 +129,8 @@ void fs_ctx_release(struct fs_ctx *c);
 int fs_open(struct fs_ctx *c, const char *path, int flags, int mode);
 int fs_open_at(struct fs_ctx *c, int dirfd, const char *path, int flags,
 	       int mode);
-/* Open an inode the caller holds (/proc/self/exe), for reading only. */
+/* Open an inode the caller holds (/proc/self/exe), for reading only:
+ * -ETXTBSY for writing a file a process runs, else -EACCES. */
 int fs_open_inode(struct fs_ctx *c, struct inode *ino, int flags);
 int fs_close(struct fs_ctx *c, int fd);
 long fs_read(struct fs_ctx *c, int fd, void *buf, size_t n);

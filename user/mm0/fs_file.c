@@ -382,6 +382,9 @@ int fs_open_inode(struct fs_ctx *c, struct inode *ino, int flags)
 	struct file *f;
 	int fd;
 
+	if (is_reg(ino) && ino->execs &&
+	    ((flags & PX_O_ACCMODE) != PX_O_RDONLY || (flags & PX_O_TRUNC)))
+		return -ETXTBSY; /* a process runs it */
 	if ((flags & PX_O_ACCMODE) != PX_O_RDONLY ||
 	    (flags & (PX_O_CREAT | PX_O_TRUNC)))
 		return -EACCES;
