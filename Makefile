@@ -151,7 +151,7 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench deps clean format iso captree
+.PHONY: all run debug test test-format test-host test-qemu bench deps clean format iso captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
 	$(BUILD)/initrd.cpio $(LX)/expected.log
 
@@ -178,6 +178,10 @@ $(BUILD)/.deps-iso:
 	@mkdir -p $(BUILD)
 	@$(call apt_need,command -v grub-mkrescue && [ -f /usr/lib/grub/i386-pc/cdboot.img ] \
 		&& command -v xorriso && command -v mformat,grub-common grub-pc-bin xorriso mtools)
+	@touch $@
+$(BUILD)/.deps-format:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v clang-format,clang-format)
 	@touch $@
 $(BUILD)/.deps-captree:
 	@mkdir -p $(BUILD)
@@ -208,8 +212,13 @@ captree: all deps $(BUILD)/.deps-captree
 
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu test-linux
+	@$(MAKE) --no-print-directory test-format test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
+
+# Every C file as clang-format writes it (tools/format-check.sh).
+test-format: $(BUILD)/.deps-format
+	@mkdir -p $(BUILD)/test
+	@tools/format-check.sh
 
 test-host:
 	@mkdir -p $(BUILD)/test
@@ -242,5 +251,5 @@ bench: all deps
 clean:
 	rm -rf $(BUILD)
 
-format:
+format: $(BUILD)/.deps-format
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -281,8 +281,8 @@ static void bench_page_fault(void)
 	memset(&m, 0, sizeof(m));
 	tess_receive(f.tid, &m);
 	while (m.mr[0] == IPC_TAG_PAGEFAULT && served < PF_PAGES) {
-		if (tess_map(pf_pages[served++], f.space_cap, m.mr[1] & ~0xffful,
-			     RIGHT_PAGE_READ))
+		if (tess_map(pf_pages[served++], f.space_cap,
+			     m.mr[1] & ~0xffful, RIGHT_PAGE_READ))
 			break;
 		m.mr[0] = FAULT_RESUME;
 		if (tess_ipc(f.tid, f.tid, IPC_SHORT, &m, 0))

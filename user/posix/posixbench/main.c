@@ -95,7 +95,8 @@ static void bench_read(void)
 			return;
 		}
 	for (int i = 0; i < N + WARMUP; i++) {
-		lseek(fd, (off_t)((i * 37ul % (FILE_SIZE / PAGE)) * PAGE), SEEK_SET);
+		lseek(fd, (off_t)((i * 37ul % (FILE_SIZE / PAGE)) * PAGE),
+		      SEEK_SET);
 		uint64_t t0 = rdtsc();
 		ssize_t got = read(fd, iobuf, PAGE);
 		uint64_t t1 = rdtsc();
@@ -114,7 +115,7 @@ static void bench_read(void)
 /* fork, then the child execs `path` (or exits at once if NULL). */
 static int bench_fork(const char *name, const char *path)
 {
-	char *argv[] = { (char *)path, NULL }, *envp[] = { NULL };
+	char *argv[] = {(char *)path, NULL}, *envp[] = {NULL};
 	for (int i = 0; i < N + WARMUP; i++) {
 		uint64_t t0 = rdtsc();
 		pid_t pid = fork();
