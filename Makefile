@@ -155,8 +155,9 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
 	$(BUILD)/initrd.cpio $(LX)/expected.log
 
-QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The machine every run uses: defined once, in tools/qemu-args.sh (which
+# the test and bench scripts source too).
+QEMU_BASE := $(shell bash -c '. tools/qemu-args.sh && echo "$${QEMU_MACHINE[*]}"')
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
 deps: $(BUILD)/.deps $(BUILD)/.deps-linux

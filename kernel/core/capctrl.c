@@ -242,19 +242,14 @@ static long cap_read(struct thread *cur, u64 flags, vaddr_t buf,
 	return (long)(count_only ? n : MIN(n, flags));
 }
 
-static u32 scope_rank(u32 scope)
-{
-	return scope; /* THREAD 1 < SPACE 2 < CONTAINER 3 < SYSTEM 4 */
-}
-
 /* Is (scope, resid) within the scope of capability `c`? */
 static int check_narrower(const struct cap *c, u32 scope, u32 resid)
 {
 	u32 old = cap_scope(c);
 	if (scope < SCOPE_THREAD || scope > SCOPE_SYSTEM)
 		return -E_INVAL;
-	if (scope_rank(scope) > scope_rank(old))
-		return -E_PERM; /* wider */
+	if (scope > old)
+		return -E_PERM; /* wider: THREAD < SPACE < CONTAINER < SYSTEM */
 	if (scope == old)
 		return resid == cap_resid(c) || scope == SCOPE_SYSTEM ? 0
 								      : -E_PERM;

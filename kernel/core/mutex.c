@@ -22,6 +22,8 @@
 #include "tessera/syscall.h"
 
 #define MUTEX_BUCKETS 64
+/* The lock word's value with waiters (0 free, 1 held: docs/ABI.md). */
+#define MUTEX_WORD_CONTENDED 2
 
 static struct thread *buckets[MUTEX_BUCKETS];
 
@@ -67,7 +69,7 @@ long sys_mutex_control(const u64 *a)
 
 	struct thread **head = &buckets[bucket_of(key)];
 	if (op == MUTEX_LOCK) {
-		if (word != 2)
+		if (word != MUTEX_WORD_CONTENDED)
 			return 0; /* released meanwhile: try again in user mode
 				   */
 		struct thread **pp = head;

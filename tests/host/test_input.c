@@ -93,7 +93,7 @@ static void test_order(void)
 	T_EQ(i.buffered, 0, "nothing is left");
 }
 
-static void test_full(void)
+static void test_ring_full(void)
 {
 	u8 bytes[1000];
 	struct input_info before = info();
@@ -174,7 +174,7 @@ int main(void)
 	build();
 	test_errors();
 	test_order();
-	test_full();
+	test_ring_full();
 	kw_fini(&w);
 	return t_finish();
 }

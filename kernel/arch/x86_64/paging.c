@@ -28,11 +28,6 @@ extern char _text_start[], _text_end[], _rodata_end[], _bss_end[];
 
 static u64 *kpml4;
 
-u64 *kernel_pml4(void)
-{
-	return kpml4;
-}
-
 paddr_t kernel_pml4_phys(void)
 {
 	return virt_to_phys(kpml4);

@@ -15,8 +15,6 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-#define TF_MRS 6
-
 struct trapframe {
 	uint64_t rdi, rsi, rdx, r10, r8, r9, r12, r13, r14;
 	uint64_t r15, rbx, rbp, r11, rcx, rax;

@@ -44,12 +44,12 @@ static int entry_level(u8 type)
 
 static u64 level_span(int level)
 {
-	return 1ull << (39 - 9 * level);
+	return 1ull << LEVEL_SHIFT(level);
 }
 
 static unsigned level_index(int level, vaddr_t va)
 {
-	return (unsigned)(va >> (39 - 9 * level)) & 511;
+	return (unsigned)LEVEL_INDEX(level, va);
 }
 
 static u64 *table_at(u64 entry)
@@ -128,7 +128,7 @@ static u64 object_span(u8 type)
 {
 	switch (type) {
 	case CAP_LARGE_PAGE:
-		return 1ull << 21;
+		return 1ull << LARGE_PAGE_BITS;
 	case CAP_PAGE:
 		return PAGE_SIZE;
 	default:
@@ -261,7 +261,7 @@ struct copy_walk {
 
 static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 {
-	u32 sb = type == CAP_LARGE_PAGE ? 21 : 12;
+	u32 sb = type == CAP_LARGE_PAGE ? LARGE_PAGE_BITS : PAGE_BITS_4K;
 	u64 size = 1ull << sb;
 
 	if (!w->to) {
@@ -287,7 +287,7 @@ static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 
 static void copy_walk(struct copy_walk *w, u64 *table, int level, vaddr_t base)
 {
-	unsigned n = level == LEVEL_PML4 ? 256 : 512; /* user half only */
+	unsigned n = level == LEVEL_PML4 ? USER_PML4_ENTRIES : PT_ENTRIES;
 	for (unsigned i = 0; i < n; i++) {
 		u64 e = table[i];
 		vaddr_t va = base + (u64)i * level_span(level);
