@@ -30,27 +30,27 @@ static u32 next_capid = 1;
 
 static u32 cap_scope(const struct cap *c)
 {
-	return (u32)c->data[0];
+	return c->scope.scope;
 }
 
 static u32 cap_resid(const struct cap *c)
 {
-	return (u32)(c->data[0] >> 32);
+	return c->scope.resid;
 }
 
 static u32 cap_capid(const struct cap *c)
 {
-	return (u32)c->data[1];
+	return c->scope.capid;
 }
 
 static u32 cap_owner(const struct cap *c)
 {
-	return (u32)(c->data[1] >> 32);
+	return c->scope.owner;
 }
 
 static void set_owner(struct cap *c, u32 spid)
 {
-	c->data[1] = cap_capid(c) | ((u64)spid << 32);
+	c->scope.owner = spid;
 }
 
 void scope_cap_init(struct cap *c, u8 type, u32 rights, u32 scope, u32 resid,
@@ -59,8 +59,10 @@ void scope_cap_init(struct cap *c, u8 type, u32 rights, u32 scope, u32 resid,
 	memset(c, 0, sizeof(*c));
 	c->type = type;
 	c->rights = rights;
-	c->data[0] = scope | ((u64)resid << 32);
-	c->data[1] = next_capid++ | ((u64)owner_spid << 32);
+	c->scope.scope = scope;
+	c->scope.resid = resid;
+	c->scope.capid = next_capid++;
+	c->scope.owner = owner_spid;
 	if (!next_capid)
 		next_capid = 1;
 	cap_epoch++;
@@ -426,7 +428,8 @@ long sys_capability_control(const u64 *a)
 		    in.resid == cap_resid(c))
 			return -E_INVAL; /* nothing to deduce */
 		c->rights = in.rights;
-		c->data[0] = in.scope | ((u64)in.resid << 32);
+		c->scope.scope = in.scope;
+		c->scope.resid = in.resid;
 		cap_epoch++;
 		return 0;
 	}

@@ -23,7 +23,7 @@ int cspace_lookup_path(struct cap *root, cptr_t cptr, struct cap **out,
 		if (path)
 			path->slot[path->n++] = cs;
 		u64 idx = (cptr >> (digit * CPTR_DIGIT_BITS)) & 0xffff;
-		if (idx >= (1ull << cs->data[0]))
+		if (idx >= (1ull << cs->cspace.bits))
 			return -E_BADCAP;
 		struct cap *slot = (struct cap *)cs->obj + idx;
 		if (digit == 0) {
@@ -75,7 +75,7 @@ int cap_lookup_range(cptr_t cptr, u64 count, struct cap **first)
 	/* The last CSpace on the path holds the slot. */
 	const struct cap *cs = path.slot[path.n - 1];
 	u64 idx = (u64)(*first - (struct cap *)cs->obj);
-	if (count > (1ull << cs->data[0]) - idx)
+	if (count > (1ull << cs->cspace.bits) - idx)
 		return -E_RANGE;
 	return 0;
 }
@@ -100,7 +100,7 @@ static void derive(struct cap *src, struct cap *dst)
 {
 	*dst = *src;
 	if (cap_is_frame(src->type) || cap_is_table(src->type))
-		dst->data[0] = dst->data[1] = 0;
+		memset(&dst->map, 0, sizeof(dst->map));
 	cdt_insert_child(src, dst);
 }
 
@@ -122,7 +122,7 @@ int cspace_copy(struct cap *src, struct cap *dst)
 int cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
 {
 	int r = check_derive(src, dst);
-	u64 nb = src->data[0];
+	u64 nb = src->device.badge;
 
 	if (r)
 		return r;
@@ -131,21 +131,21 @@ int cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
 		case CAP_CONSOLE:
 			if (badge > 0xff)
 				return -E_RANGE;
-			if (src->data[0] && badge != src->data[0])
+			if (src->device.badge && badge != src->device.badge)
 				return -E_PERM;
 			nb = badge;
 			break;
 		case CAP_WINDOW:
 			if (badge > 0xffffffff)
 				return -E_RANGE;
-			if (src->data[0] && badge > src->data[0])
+			if (src->device.badge && badge > src->device.badge)
 				return -E_PERM;
 			nb = badge;
 			break;
 		case CAP_TIMER:
 			if (badge > 63)
 				return -E_RANGE;
-			if (badge < src->data[0])
+			if (badge < src->device.badge)
 				return -E_PERM;
 			nb = badge;
 			break;
@@ -157,7 +157,7 @@ int cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
 	dst->rights = src->rights & rights;
 	if (src->type == CAP_CONSOLE || src->type == CAP_WINDOW ||
 	    src->type == CAP_TIMER)
-		dst->data[0] = nb;
+		dst->device.badge = nb;
 	return 0;
 }
 

@@ -61,7 +61,7 @@ static void print_cap(const struct cap *c, int indent)
 			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
-		kprintf(" slots=%lu", 1ul << c->data[0]);
+		kprintf(" slots=%lu", 1ul << c->cspace.bits);
 		break;
 	case CAP_THREAD:
 		kprintf(" tid=%x", ((struct thread *)c->obj)->tid);
@@ -71,11 +71,11 @@ static void print_cap(const struct cap *c, int indent)
 		break;
 	case CAP_CONSOLE:
 	case CAP_TIMER:
-		kprintf(" badge=%lu", c->data[0]);
+		kprintf(" badge=%lu", c->device.badge);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1],
-			c->rights, c->data[0]);
+		kprintf(" window=%lu rights=%x maxlen=%lu", c->device.window,
+			c->rights, c->device.badge);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
@@ -87,11 +87,10 @@ static void print_cap(const struct cap *c, int indent)
 				kprintf(" mapped at %lx in space %u", va,
 					s->spid);
 		} else if (cap_is_scope(c->type)) {
-			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x "
-				"owner=%lu",
-				c->data[1] & 0xffffffff,
-				c->data[0] & 0xffffffff, c->data[0] >> 32,
-				c->rights, c->data[1] >> 32);
+			kprintf(" capid=%u scope=%u resid=%x rights=%x "
+				"owner=%u",
+				c->scope.capid, c->scope.scope, c->scope.resid,
+				c->rights, c->scope.owner);
 		}
 		break;
 	}
@@ -202,7 +201,7 @@ static void captree_details(const struct cap *c)
 			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
-		kprintf(" bits=%lu", c->data[0]);
+		kprintf(" bits=%lu", c->cspace.bits);
 		break;
 	case CAP_THREAD:
 		kprintf(" tid=%x", ((struct thread *)c->obj)->tid);
@@ -215,10 +214,11 @@ static void captree_details(const struct cap *c)
 		break;
 	case CAP_CONSOLE:
 	case CAP_TIMER:
-		kprintf(" badge=%lu", c->data[0]);
+		kprintf(" badge=%lu", c->device.badge);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu maxlen=%lu", c->data[1], c->data[0]);
+		kprintf(" window=%lu maxlen=%lu", c->device.window,
+			c->device.badge);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
@@ -226,12 +226,11 @@ static void captree_details(const struct cap *c)
 			if (vspace_mapping(c, &s, &va))
 				kprintf(" va=%lx spid=%u", va, s->spid);
 		} else if (cap_is_scope(c->type)) {
-			u64 scope = c->data[0] & 0xffffffff;
-			u32 resid = c->data[0] >> 32;
-			kprintf(" scope=%s resid=%x target_cid=%ld capid=%lu",
-				scope_name(scope), resid,
-				scope_target_cid(scope, resid),
-				c->data[1] & 0xffffffff);
+			kprintf(
+			    " scope=%s resid=%x target_cid=%ld capid=%u",
+			    scope_name(c->scope.scope), c->scope.resid,
+			    scope_target_cid(c->scope.scope, c->scope.resid),
+			    c->scope.capid);
 		}
 		break;
 	}
@@ -317,7 +316,7 @@ long sys_debug_dump(const u64 *a)
 		struct cap *root = space_root_cspace(cur->space);
 		if (root->type == CAP_CSPACE) {
 			struct cap *slots = (struct cap *)root->obj;
-			for (u64 i = 0; i < (1ull << root->data[0]) &&
+			for (u64 i = 0; i < (1ull << root->cspace.bits) &&
 					lines < DUMP_MAX_LINES;
 			     i++) {
 				if (cap_is_null(&slots[i]))

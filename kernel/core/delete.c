@@ -9,7 +9,7 @@
  * walked the same way, its "slots" being its children.  The kernel stack cannot
  * hold that recursion, so the capability being deleted is turned into a zombie
  * in its own slot: the zombie remembers the object, how far its slots have been
- * emptied (a cursor) and the zombie it was reached from (data[0]). The walk
+ * emptied (a cursor) and the zombie it was reached from (zombie.up). The walk
  * goes down into nested zombies and back up by those links, with no stack at
  * all.  The zombie stays in the derivation tree, so a revoke or an untyped's
  * accounting still sees it; a zombie left behind by a preempted call is picked
@@ -30,7 +30,6 @@
 #include "arch/hooks.h"
 
 #define PREEMPT_INTERVAL 64
-#define ZOMBIE_ACTIVE 1u /* in cap.spare: the zombie is on the current walk */
 
 u64 cap_epoch = 1;
 static u32 preempt_counter;
@@ -60,30 +59,30 @@ static void clear_slot(struct cap *c)
 
 static struct cap *zombie_up(struct cap *z)
 {
-	return (struct cap *)z->data[0];
+	return z->zombie.up;
 }
 
 static bool active_zombie(const struct cap *c)
 {
-	return c->type == CAP_ZOMBIE && (c->spare & ZOMBIE_ACTIVE);
+	return c->type == CAP_ZOMBIE && (c->marks & CAP_MARK_ON_WALK);
 }
 
 /* The next capability a zombie must delete, or NULL when it is empty.
  * Zombies on the current walk are skipped: they are its ancestors. */
 static struct cap *zombie_next(struct cap *z)
 {
-	if (z->flags == CAP_UNTYPED) {
+	if (z->zombie_type == CAP_UNTYPED) {
 		struct cap *k = z->child;
 		while (k && active_zombie(k))
 			k = k->next;
 		return k;
 	}
-	u32 count, cursor = (u32)z->data[1];
+	u32 count, cursor = z->zombie.cursor;
 	struct cap *slots = cap_object_slots(z, &count);
 	while (cursor < count &&
 	       (cap_is_null(&slots[cursor]) || active_zombie(&slots[cursor])))
 		cursor++;
-	z->data[1] = cursor | ((u64)count << 32);
+	z->zombie.cursor = cursor;
 	return cursor < count ? &slots[cursor] : NULL;
 }
 
@@ -101,7 +100,7 @@ static bool needs_zombie(struct cap *c, bool final)
 static void unmark_chain(struct cap *z)
 {
 	for (; z; z = zombie_up(z))
-		z->spare &= ~ZOMBIE_ACTIVE;
+		z->marks &= ~CAP_MARK_ON_WALK;
 }
 
 int cap_delete(struct cap *top)
@@ -111,8 +110,8 @@ int cap_delete(struct cap *top)
 
 	for (;;) {
 		if (cur->type == CAP_ZOMBIE) {
-			cur->data[0] = (u64)up;
-			cur->spare |= ZOMBIE_ACTIVE;
+			cur->zombie.up = up;
+			cur->marks |= CAP_MARK_ON_WALK;
 			struct cap *next = zombie_next(cur);
 			if (!next) {
 				/* Emptied: the zombie itself goes. */
@@ -142,10 +141,11 @@ int cap_delete(struct cap *top)
 				cap_object_slots(cur, &count);
 				if (cur->type == CAP_UNTYPED)
 					count = untyped_bits(cur);
-				cur->flags = cur->type;
+				cur->zombie_type = cur->type;
 				cur->type = CAP_ZOMBIE;
-				cur->data[0] = (u64)up;
-				cur->data[1] = (u64)count << 32;
+				cur->zombie.up = up;
+				cur->zombie.cursor = 0;
+				cur->zombie.count = count;
 				cur->rights = 0;
 				continue; /* empty it next */
 			}

@@ -23,7 +23,7 @@ long sys_console_putc(const u64 *a)
 	int r = cap_lookup_type(a[0], CAP_CONSOLE, &c);
 	if (r)
 		return r;
-	arch_console_putc_attr((char)a[1], (u8)c->data[0]);
+	arch_console_putc_attr((char)a[1], (u8)c->device.badge);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ long sys_console_write(const u64 *a)
 		u64 n = MIN(sizeof(buf), len - off);
 		arch_copy_from_user(cur->space, buf, ptr + off, n, NULL);
 		for (u64 i = 0; i < n; i++)
-			arch_console_putc_attr(buf[i], (u8)c->data[0]);
+			arch_console_putc_attr(buf[i], (u8)c->device.badge);
 	}
 	return (long)len;
 }
@@ -67,7 +67,7 @@ static int window_lookup(cptr_t cptr, u32 right, struct cap **out)
 
 static unsigned window_of(const struct cap *c)
 {
-	return (unsigned)c->data[1];
+	return (unsigned)c->device.window;
 }
 
 long sys_window_putc(const u64 *a)
@@ -109,7 +109,7 @@ long sys_timer_ticks(const u64 *a)
 	if (r)
 		return r;
 	u64 t = arch_ticks();
-	return (long)(t & ~((1ull << c->data[0]) - 1) & 0x7fffffffffffffffull);
+	return (long)(t & ~((1ull << c->device.badge) - 1) & (u64)INT64_MAX);
 }
 
 /*
@@ -184,7 +184,7 @@ static void window_print(struct thread *t, const struct cap *w, vaddr_t addr,
 
 static u64 window_limit(const struct cap *w, u64 max)
 {
-	return w->data[0] && w->data[0] < max ? w->data[0] : max;
+	return w->device.badge && w->device.badge < max ? w->device.badge : max;
 }
 
 /* printBuffer(window): print the string in the caller's buffer, stopping
@@ -232,7 +232,7 @@ void device_make_boot_caps(struct cap *console, struct cap *windows,
 		memset(w, 0, sizeof(*w));
 		w->type = CAP_WINDOW;
 		w->rights = RIGHT_WINDOW_ALL;
-		w->data[1] = i;
+		w->device.window = i;
 		cdt_insert_child(&cdt_anchor, w);
 	}
 	memset(timer, 0, sizeof(*timer));

@@ -27,8 +27,8 @@
  *    group_size counts its members.
  * A failure panics, which the test runner reports.
  *
- * The walks mark capabilities with two bits of `spare` (delete.c uses
- * bit 0) and clear them before returning: the check is linear in the
+ * The walks mark capabilities (CAP_MARK_SEEN, CAP_MARK_HOMED in
+ * cap.marks) and clear the marks before returning: the check is linear in the
  * number of capabilities plus the slots of live objects.
  */
 #include "invariants.h"
@@ -39,9 +39,6 @@
 #include "time.h"
 #include "space.h"
 
-#define INV_SEEN (1u << 15)  /* reached by the tree walk */
-#define INV_HOMED (1u << 14) /* found in a slot of a live object */
-
 /* The capability after `n` in a pre-order walk of the whole tree (its
  * shape checked by the first walk). */
 static struct cap *walk_next(struct cap *n)
@@ -51,9 +48,9 @@ static struct cap *walk_next(struct cap *n)
 
 static void check_links(struct cap *c)
 {
-	if (c->spare & INV_SEEN)
+	if (c->marks & CAP_MARK_SEEN)
 		panic("invariant: cap %p reached twice (a cycle)", c);
-	c->spare |= INV_SEEN;
+	c->marks |= CAP_MARK_SEEN;
 	if (c->child && c->child->parent != c)
 		panic("invariant: cap %p: first child's parent is %p", c,
 		      c->child->parent);
@@ -85,15 +82,16 @@ static void check_form(const struct cap *c)
 
 	if (t == CAP_ZOMBIE) {
 		u32 n;
-		bool ut = c->flags == CAP_UNTYPED;
-		if (!(has_slots(c->flags) || ut) || !c->obj)
-			panic("invariant: zombie %p of type %d", c, c->flags);
+		bool ut = c->zombie_type == CAP_UNTYPED;
+		if (!(has_slots(c->zombie_type) || ut) || !c->obj)
+			panic("invariant: zombie %p of type %d", c,
+			      c->zombie_type);
 		if (ut)
 			return;
 		cap_object_slots(c, &n);
-		if ((u32)c->data[1] > n)
+		if (c->zombie.cursor > n)
 			panic("invariant: zombie %p: cursor %u past %u slots",
-			      c, (u32)c->data[1], n);
+			      c, c->zombie.cursor, n);
 		return;
 	}
 	if (t == CAP_NULL || t >= CAP_TYPE_COUNT)
@@ -101,17 +99,17 @@ static void check_form(const struct cap *c)
 	if (t == CAP_UNTYPED &&
 	    (untyped_bits(c) < UNTYPED_MIN_BITS ||
 	     untyped_bits(c) > UNTYPED_MAX_BITS ||
-	     c->data[1] > untyped_size(c) ||
-	     (c->data[0] & ~0xffull & (PAGE_SIZE - 1)) ||
-	     (c->data[0] & ~(PAGE_SIZE - 1)) > untyped_size(c)))
+	     c->untyped.used > untyped_size(c) ||
+	     (c->untyped.info & ~UNTYPED_BITS_MASK & (PAGE_SIZE - 1)) ||
+	     (c->untyped.info & ~(PAGE_SIZE - 1)) > untyped_size(c)))
 		panic("invariant: untyped %p: %llu (bits, zeroed end), %llu "
 		      "used",
-		      c, (unsigned long long)c->data[0],
-		      (unsigned long long)c->data[1]);
-	if (t == CAP_CSPACE &&
-	    (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
+		      c, (unsigned long long)c->untyped.info,
+		      (unsigned long long)c->untyped.used);
+	if (t == CAP_CSPACE && (c->cspace.bits < CSPACE_MIN_BITS ||
+				c->cspace.bits > CSPACE_MAX_BITS))
 		panic("invariant: cspace %p of %llu bits", c,
-		      (unsigned long long)c->data[0]);
+		      (unsigned long long)c->cspace.bits);
 	if (object_type_retypeable(t) && !c->obj)
 		panic("invariant: cap %p of type %d names no object", c, t);
 }
@@ -185,11 +183,11 @@ static void check_object(const struct cap *c)
 	for (u32 i = 0; slots && i < n; i++) {
 		if (cap_is_null(&slots[i]))
 			continue;
-		if (!(slots[i].spare & INV_SEEN))
+		if (!(slots[i].marks & CAP_MARK_SEEN))
 			panic("invariant: slot %p (%u of object %p) holds a "
 			      "cap of type %d not in the derivation tree",
 			      &slots[i], i, (void *)c->obj, slots[i].type);
-		slots[i].spare |= INV_HOMED;
+		slots[i].marks |= CAP_MARK_HOMED;
 	}
 	if (c->type == CAP_SPACE) {
 		struct space *s = (struct space *)c->obj;
@@ -261,13 +259,13 @@ void invariants_check(void)
 	}
 
 	/* 3. Every capability has a home; the marks come off. */
-	cdt_anchor.spare &= ~INV_SEEN;
+	cdt_anchor.marks &= ~CAP_MARK_SEEN;
 	for (n = cdt_anchor.child; n; n = walk_next(n)) {
-		if (!(n->spare & INV_HOMED) && n->type != CAP_ZOMBIE)
+		if (!(n->marks & CAP_MARK_HOMED) && n->type != CAP_ZOMBIE)
 			panic("invariant: cap %p (type %d) is in no live "
 			      "object's slot",
 			      n, n->type);
-		n->spare &= ~(INV_SEEN | INV_HOMED);
+		n->marks &= ~(CAP_MARK_SEEN | CAP_MARK_HOMED);
 	}
 
 	u32 joined = 0, counted = 0;

@@ -172,12 +172,12 @@ long sys_cap_info(const u64 *a)
 		info.bits = untyped_bits(c);
 		break;
 	case CAP_CSPACE:
-		info.bits = (u32)c->data[0];
+		info.bits = (u32)c->cspace.bits;
 		break;
 	case CAP_CONSOLE:
 	case CAP_WINDOW:
 	case CAP_TIMER:
-		info.badge = c->data[0];
+		info.badge = c->device.badge;
 		break;
 	case CAP_SPACE:
 		info.spid = ((struct space *)c->obj)->spid;

@@ -96,13 +96,12 @@ paddr_t vspace_object_phys(const struct cap *c)
 /* The entry that maps `c`, if the record in `c` is live; else NULL. */
 static u64 *live_entry(const struct cap *c, struct space **sp, vaddr_t *vap)
 {
-	if (!(c->data[0] & MAPPING_VALID))
+	if (!(c->map.vaddr & MAPPING_VALID))
 		return NULL;
-	struct space *s =
-	    space_lookup((u32)c->data[1], (u32)(c->data[1] >> 32));
+	struct space *s = space_lookup(c->map.spid, c->map.gen);
 	if (!s)
 		return NULL;
-	vaddr_t va = c->data[0] & ~MAPPING_VALID;
+	vaddr_t va = c->map.vaddr & ~MAPPING_VALID;
 	int level = entry_level(c->type);
 	u64 *t = walk_to(s, level, va);
 	if (!t)
@@ -166,9 +165,10 @@ static bool live_mapped(const struct cap *k, const struct cap *c)
  * `c` owns the mapping. */
 static bool forget_same_record(const struct cap *k, const struct cap *c)
 {
-	if (k->data[0] == c->data[0] && k->data[1] == c->data[1]) {
+	if (k->map.vaddr == c->map.vaddr && k->map.spid == c->map.spid &&
+	    k->map.gen == c->map.gen) {
 		struct cap *w = (struct cap *)k;
-		w->data[0] = w->data[1] = 0;
+		memset(&w->map, 0, sizeof(w->map));
 	}
 	return false;
 }
@@ -214,8 +214,9 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	}
 	walk_to(s, level, va)[level_index(level, va)] =
 	    vspace_object_phys(c) | flags;
-	c->data[0] = va | MAPPING_VALID;
-	c->data[1] = s->spid | ((u64)s->gen << 32);
+	c->map.vaddr = va | MAPPING_VALID;
+	c->map.spid = s->spid;
+	c->map.gen = s->gen;
 	cdt_run_any(c, forget_same_record);
 	return 0;
 }
@@ -225,7 +226,7 @@ static void unmap_entry(struct cap *c, u64 *e)
 	*e = 0;
 	if (cap_is_table(c->type))
 		memset((void *)c->obj, 0, PAGE_SIZE);
-	c->data[0] = c->data[1] = 0;
+	memset(&c->map, 0, sizeof(c->map));
 	arch_flush_tlb();
 }
 
