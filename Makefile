@@ -26,8 +26,10 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-nostdinc -isystem $(GCC_INC) -MMD -MP
+# kernel/arch/hooks.h includes the architecture's inline half, machine.h,
+# from kernel/arch/x86_64/include.
 KCFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-	-Ikernel -Iinclude -I.
+	-Ikernel -Iinclude -I. -Ikernel/arch/x86_64/include
 UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
 
 # ---------------------------------------------------------------- kernel

@@ -23,6 +23,7 @@
 #include "space.h"
 #include "container.h"
 #include "cspace.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/capctrl.h"
 
@@ -216,17 +217,9 @@ static long cap_read(struct thread *cur, u64 flags, vaddr_t buf,
 	u64 n = 0;
 
 	/* Validate the whole buffer first: nothing is written on error. */
-	if (!count_only) {
-		struct capability probe;
-		for (u64 i = 0; i < flags; i++)
-			if (arch_copy_from_user(cur->space, &probe,
-						buf + i * sizeof(probe),
-						sizeof(probe), NULL) ||
-			    arch_copy_to_user(cur->space,
-					      buf + i * sizeof(probe), &probe,
-					      sizeof(probe), NULL))
-				return -E_FAULT;
-	}
+	if (!count_only && user_check(cur->space, buf,
+				      flags * sizeof(struct capability), true))
+		return -E_FAULT;
 	for (unsigned i = 0; i < nl; i++)
 		for (u32 j = 0; j < l[i].n; j++) {
 			struct cap *c = &l[i].slots[j];
@@ -235,9 +228,8 @@ static long cap_read(struct thread *cur, u64 flags, vaddr_t buf,
 			if (!count_only && n < flags) {
 				struct capability r;
 				to_user_record(c, l[i].kind, &r);
-				arch_copy_to_user(cur->space,
-						  buf + n * sizeof(r), &r,
-						  sizeof(r), NULL);
+				user_write(cur->space, buf + n * sizeof(r), &r,
+					   sizeof(r));
 			}
 			n++;
 		}
@@ -316,8 +308,7 @@ long sys_capability_control(const u64 *a)
 
 	/* The rest name one capability the caller owns, by capid, in `buf`,
 	 * and write back into it: check both ways first. */
-	if (arch_copy_from_user(cur->space, &in, buf, sizeof(in), NULL) ||
-	    arch_copy_to_user(cur->space, buf, &in, sizeof(in), NULL))
+	if (user_read_rw(cur->space, &in, buf, sizeof(in)))
 		return -E_FAULT;
 	c = find_owned(cur, in.capid);
 	if (!c)
@@ -406,7 +397,7 @@ long sys_capability_control(const u64 *a)
 		}
 		cdt_insert_child(c, slot);
 		in.capid = cap_capid(slot);
-		arch_copy_to_user(cur->space, buf, &in, sizeof(in), NULL);
+		user_write(cur->space, buf, &in, sizeof(in));
 		return 0;
 	}
 	case CAP_CONTROL_DEDUCE: {

@@ -14,6 +14,7 @@
 #include "thread.h"
 #include "space.h"
 #include "container.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -306,7 +307,7 @@ long sys_debug_dump(const u64 *a)
 	if (a[1] & DUMP_COUNTERS) {
 		struct tess_counters c = {arch_ticks(), sched_idle_ticks,
 					  sched_idle_entries};
-		if (arch_copy_to_user(cur->space, a[2], &c, sizeof(c), NULL))
+		if (user_write(cur->space, a[2], &c, sizeof(c)))
 			return -E_FAULT;
 		if (a[1] == DUMP_COUNTERS)
 			return 0; /* nothing to print */

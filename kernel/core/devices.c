@@ -11,6 +11,7 @@
 #include "vspace.h"
 #include "thread.h"
 #include "space.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -42,13 +43,11 @@ long sys_console_write(const u64 *a)
 		return r;
 	if (len > CONSOLE_WRITE_MAX)
 		return -E_TOOBIG;
-	for (u64 off = 0; off < len; off += sizeof(buf))
-		if (arch_copy_from_user(cur->space, buf, ptr + off,
-					MIN(sizeof(buf), len - off), NULL))
-			return -E_FAULT;
+	if (user_check(cur->space, ptr, len, false))
+		return -E_FAULT;
 	for (u64 off = 0; off < len; off += sizeof(buf)) {
 		u64 n = MIN(sizeof(buf), len - off);
-		arch_copy_from_user(cur->space, buf, ptr + off, n, NULL);
+		user_read(cur->space, buf, ptr + off, n);
 		for (u64 i = 0; i < n; i++)
 			arch_console_putc_attr(buf[i], (u8)c->device.badge);
 	}
@@ -160,7 +159,7 @@ static long user_strlen(struct thread *t, vaddr_t addr, u64 max)
 		 * only touched if the string goes on into it */
 		u64 to_page = PAGE_SIZE - ((addr + n) & (PAGE_SIZE - 1));
 		chunk = MIN(chunk, to_page);
-		if (arch_copy_from_user(t->space, buf, addr + n, chunk, NULL))
+		if (user_read(t->space, buf, addr + n, chunk))
 			return -E_FAULT;
 		for (u64 i = 0; i < chunk; i++)
 			if (!buf[i])
@@ -176,7 +175,7 @@ static void window_print(struct thread *t, const struct cap *w, vaddr_t addr,
 	char buf[64];
 	for (u64 off = 0; off < len; off += sizeof(buf)) {
 		u64 n = MIN(sizeof(buf), len - off);
-		arch_copy_from_user(t->space, buf, addr + off, n, NULL);
+		user_read(t->space, buf, addr + off, n);
 		for (u64 i = 0; i < n; i++)
 			arch_window_putc(window_of(w), buf[i]);
 	}

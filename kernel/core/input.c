@@ -20,6 +20,7 @@
 #include "cspace.h"
 #include "thread.h"
 #include "space.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -64,27 +65,14 @@ void input_cancel(struct thread *t)
 	}
 }
 
-/* Is every byte of [va, va + len) writable by `s`'s thread? */
-static bool user_writable(struct space *s, vaddr_t va, u64 len)
-{
-	paddr_t pa;
-	if (va + len < va)
-		return false;
-	for (vaddr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len;
-	     p += PAGE_SIZE)
-		if (arch_user_phys(s, p, true, &pa))
-			return false;
-	return true;
-}
-
 /* Move up to `len` buffered bytes to `buf` (checked writable). */
 static long ring_take(struct space *s, vaddr_t buf, u64 len)
 {
 	u32 n = (u32)MIN(len, ring_count);
 	u32 first = MIN(n, INPUT_RING_SIZE - ring_head);
 
-	arch_copy_to_user(s, buf, &ring[ring_head], first, NULL);
-	arch_copy_to_user(s, buf + first, ring, n - first, NULL);
+	user_write(s, buf, &ring[ring_head], first);
+	user_write(s, buf + first, ring, n - first);
 	ring_head = (ring_head + n) % INPUT_RING_SIZE;
 	ring_count -= n;
 	return n;
@@ -107,7 +95,7 @@ long sys_input_read(const u64 *a)
 		return r;
 	if (flags & ~(u64)INPUT_NONBLOCK)
 		return -E_INVAL;
-	if (!user_writable(cur->space, buf, len))
+	if (user_check(cur->space, buf, len, true))
 		return -E_FAULT;
 	if (len == 0)
 		return 0;
@@ -123,7 +111,7 @@ long sys_input_read(const u64 *a)
 		if (cur->fault_result)
 			return cur->fault_result; /* stopped while waiting */
 		/* Its space may have changed while it waited. */
-		if (!user_writable(cur->space, buf, len))
+		if (user_check(cur->space, buf, len, true))
 			return -E_FAULT;
 	}
 	return ring_take(cur->space, buf, len);
@@ -140,7 +128,7 @@ long sys_input_info(const u64 *a)
 		return r;
 	struct input_info info = {received, dropped, ring_count,
 				  INPUT_RING_SIZE};
-	if (arch_copy_to_user(cur->space, a[1], &info, sizeof(info), NULL))
+	if (user_write(cur->space, a[1], &info, sizeof(info)))
 		return -E_FAULT;
 	return 0;
 }

@@ -26,8 +26,8 @@
 #include "time.h"
 #include "space.h"
 #include "cspace.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
@@ -116,7 +116,7 @@ static void block(struct thread *t, u8 wait, bool user_cont)
  * out of IPC meanwhile, it keeps the status and stays stopped). */
 static void wake_with(struct thread *t, long status)
 {
-	arch_thread_tf(t)->rax = (u64)status;
+	thread_set_result(t, status);
 	if (t->state == TS_BLOCKED)
 		thread_wake(t);
 }
@@ -142,10 +142,10 @@ static void msg_from_sender(struct thread *s, struct msg *m)
 		return;
 	}
 	struct trapframe *tf = arch_thread_tf(s);
-	memcpy(m->mr, tf_mrs(tf), sizeof(m->mr));
+	memcpy(m->mr, arch_msg_regs(tf), sizeof(m->mr));
 	m->type = ipc_type(s->ipc_flags);
 	m->size = m->type == IPC_EXTENDED ? ipc_size(s->ipc_flags) : 0;
-	m->xbuf = tf->r15;
+	m->xbuf = arch_ipc_buffer(tf);
 }
 
 /* Can receiver `r` take message `m`?  0 or the sender's error. */
@@ -171,8 +171,8 @@ static u32 fault_extra_to(const struct thread *s, struct thread *r)
 	const u64 *extra = s->fault_msg + IPC_SHORT_MRS;
 	if (s->fault_msg[0] != IPC_TAG_SYSCALL || !r->utcb)
 		return IPC_SHORT;
-	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
-			      (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8, NULL))
+	if (user_write(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
+		       (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8))
 		return IPC_SHORT;
 	return IPC_FULL;
 }
@@ -183,11 +183,11 @@ static int copy_full(struct thread *s, struct thread *r)
 	u64 words[UTCB_MRS - IPC_SHORT_MRS];
 	if (!s->utcb)
 		return -E_NOBUF;
-	if (arch_copy_from_user(s->space, words, s->utcb + IPC_SHORT_MRS * 8,
-				sizeof(words), NULL))
+	if (user_read(s->space, words, s->utcb + IPC_SHORT_MRS * 8,
+		      sizeof(words)))
 		return -E_FAULT;
-	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, words,
-			      sizeof(words), NULL))
+	if (user_write(r->space, r->utcb + IPC_SHORT_MRS * 8, words,
+		       sizeof(words)))
 		return -E_FAULT;
 	return 0;
 }
@@ -230,7 +230,7 @@ static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
 		return -E_FAULT;
 	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_PAGEFAULT, addr,
 				    FAULT_KERNEL | (write ? FAULT_WRITE : 0),
-				    tf->rip, tf->rsp};
+				    arch_user_pc(tf), arch_user_sp(tf)};
 	long f = fault_ipc(t, msg, NULL);
 	/* If the copier was stopped while the parked side t waited for its
 	 * pager, t's fault may still be there: nobody waits for it now. */
@@ -306,7 +306,8 @@ static int transfer_extended(struct thread **sp, struct thread **rp,
 	park(r, cur);
 	cur->copy_from = s;
 	cur->copy_to = r;
-	int err = copy_extended(cur, m->xbuf, arch_thread_tf(r)->r15, m->size);
+	int err = copy_extended(cur, m->xbuf,
+				arch_ipc_buffer(arch_thread_tf(r)), m->size);
 	*sp = s = cur->copy_from;
 	*rp = r = cur->copy_to;
 	cur->copy_from = cur->copy_to = NULL;
@@ -358,11 +359,11 @@ static int transfer(struct thread **sp, struct thread **rp)
 		return err;
 
 	struct trapframe *rtf = arch_thread_tf(r);
-	memcpy(tf_mrs(rtf), m.mr, sizeof(m.mr));
-	rtf->rsi = s->tid;
-	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT) |
-		   (is_fault_sender(s) ? IPC_FROM_KERNEL : 0);
-	rtf->rax = 0;
+	memcpy(arch_msg_regs(rtf), m.mr, sizeof(m.mr));
+	arch_ipc_set_received(rtf, s->tid,
+			      m.type | ((u64)m.size << IPC_SIZE_SHIFT) |
+				  (is_fault_sender(s) ? IPC_FROM_KERNEL : 0));
+	arch_set_result(rtf, 0);
 	if (r != arch_current())
 		thread_wake(r);
 	return 0;
@@ -526,11 +527,12 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
  */
 void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 {
-	u32 to = (u32)tf->rdi, from = (u32)tf->rsi;
+	const u64 *a = arch_syscall_args(tf);
+	u32 to = (u32)a[0], from = (u32)a[1];
 	struct thread *dst;
 
-	if (tf->rdx != IPC_SHORT || (from != to && from != TID_ANY) ||
-	    unlikely(tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull))
+	if (a[2] != IPC_SHORT || (from != to && from != TID_ANY) ||
+	    unlikely(a[0] > UINT32_MAX || a[1] > UINT32_MAX))
 		return;
 	if (cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
 	    (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
@@ -538,7 +540,7 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 		return;
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
-	    (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
+	    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid) ||
 	    dst->prio < cur->prio ||
 	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
 		return;
@@ -546,16 +548,15 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 		return;
 
 	struct trapframe *dtf = arch_thread_tf(dst);
-	u64 *d = tf_mrs(dtf), *m = tf_mrs(tf);
+	u64 *d = arch_msg_regs(dtf), *m = arch_msg_regs(tf);
 	d[0] = m[0];
 	d[1] = m[1];
 	d[2] = m[2];
 	d[3] = m[3];
 	d[4] = m[4];
 	d[5] = m[5];
-	dtf->rsi = cur->tid;
-	dtf->rdx = IPC_SHORT;
-	dtf->rax = 0;
+	arch_ipc_set_received(dtf, cur->tid, IPC_SHORT);
+	arch_set_result(dtf, 0);
 
 	cur->ipc_flags = IPC_SHORT;
 	cur->ipc_from = from;
@@ -569,12 +570,12 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	arch_enter_user(dst);
 }
 
-long sys_ipc(struct trapframe *tf)
+long sys_ipc(const u64 *a)
 {
 	struct thread *cur = arch_current();
-	u64 flags = tf->rdx;
+	u64 flags = a[2];
 
-	if (tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull)
+	if (a[0] > UINT32_MAX || a[1] > UINT32_MAX)
 		return -E_NOTHREAD;
 	if (flags & ~(u64)IPC_FLAGS_MASK ||
 	    ipc_type((u32)flags) > IPC_EXTENDED ||
@@ -582,8 +583,10 @@ long sys_ipc(struct trapframe *tf)
 	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
 		(IPC_NONBLOCK | IPC_TIMEOUT))
 		return -E_INVAL;
-	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags,
-			flags & IPC_TIMEOUT ? tf->rbx : DEADLINE_NEVER);
+	return ipc_slow(cur, (u32)a[0], (u32)a[1], (u32)flags,
+			flags & IPC_TIMEOUT
+			    ? arch_ipc_deadline(arch_thread_tf(cur))
+			    : DEADLINE_NEVER);
 }
 
 /* The deadline of `t`, blocked in IPC, has passed: the IPC ends with
@@ -685,14 +688,14 @@ void ipc_cancel(struct thread *t, bool dying)
 		case WAIT_SEND:
 			if (t->ipc_partner)
 				sendq_remove(t->ipc_partner, t);
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		case WAIT_RECV:
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		case WAIT_COPY:
 			leave_copy(t);
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		default:
 			break;

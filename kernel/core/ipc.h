@@ -8,7 +8,7 @@
 struct thread;
 struct trapframe;
 
-long sys_ipc(struct trapframe *tf);
+long sys_ipc(const u64 *a);
 /* The short-IPC fast path: returns only if it does not apply. */
 void ipc_fastpath(struct trapframe *tf, struct thread *cur);
 

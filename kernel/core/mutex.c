@@ -18,7 +18,6 @@
 #include "thread.h"
 #include "space.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
 
 #define MUTEX_BUCKETS 64
@@ -43,7 +42,7 @@ void mutex_cancel(struct thread *t)
 			break;
 		}
 	t->mutex_next = NULL;
-	arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+	thread_set_result(t, -E_ABORTED);
 }
 
 long sys_mutex_control(const u64 *a)
@@ -79,7 +78,7 @@ long sys_mutex_control(const u64 *a)
 		cur->mutex_next = NULL;
 		cur->mutex_key = key;
 		cur->flags |= THREAD_F_USER_CONT;
-		arch_thread_tf(cur)->rax = 0;
+		thread_set_result(cur, 0);
 		thread_block(cur, WAIT_MUTEX);
 		schedule();
 		return 0; /* not reached: resumes in user mode */

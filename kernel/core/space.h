@@ -1,19 +1,19 @@
 /*
  * Spaces (address spaces).  A Space object is 2^SPACE_BITS bytes: the root
  * page table (the PML4 on x86_64) in the first page, struct space in the
- * second.  The space holds its root CSpace (in slot 0 of its slot array)
- * and two capability lists: its own, and the one it shares with the spaces
- * it pages (CAP_SHARE_CHILD).  Every space has an id (spid) from a kernel
- * table, which carries a generation, as a thread id does; the id with the
- * space's full generation number names the space in the mapping records
- * of Page and table capabilities.
+ * second (whose end the architecture may use for its own part of the
+ * space: kernel/arch/x86_64/space_arch.h).  The space holds its root CSpace (in
+ * slot 0 of its slot array) and two capability lists: its own, and the one it
+ * shares with the spaces it pages (CAP_SHARE_CHILD).  Every space has an id
+ * (spid) from a kernel table, which carries a generation, as a thread id does;
+ * the id with the space's full generation number names the space in the mapping
+ * records of Page and table capabilities.
  */
 #ifndef CORE_SPACE_H
 #define CORE_SPACE_H
 
 #include "kernel.h"
 #include "cap.h"
-#include "arch/x86_64/space_arch.h"
 
 #define SPACE_OBJ_SIZE (1ull << SPACE_BITS)
 #define SPACE_LIST_SLOTS 28
@@ -31,7 +31,6 @@ _Static_assert(MAX_SPACES == 1u << SPID_INDEX_BITS, "space id index bits");
 struct thread;
 
 struct space {
-	struct arch_space arch;
 	u32 spid; /* generation << SPID_INDEX_BITS | index in the table */
 	u32 gen;  /* how many spaces the table entry has held */
 	u32 cid;  /* container, set when the first thread is bound */

@@ -12,6 +12,7 @@
 #include "object.h"
 #include "thread.h"
 #include "space.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -200,7 +201,7 @@ long sys_cap_info(const u64 *a)
 		}
 		break;
 	}
-	if (arch_copy_to_user(cur->space, a[1], &info, sizeof(info), NULL))
+	if (user_write(cur->space, a[1], &info, sizeof(info)))
 		return -E_FAULT;
 	return 0;
 }

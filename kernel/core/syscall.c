@@ -24,8 +24,8 @@
 #include "tctrl.h"
 #include "thread.h"
 #include "time.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
 
 static long sys_null(const u64 *a)
@@ -45,7 +45,7 @@ static long sys_getid(const u64 *a)
 	struct thread *cur = arch_current();
 	struct task_ids ids = {cur->tid, cur->space ? cur->space->spid : 0,
 			       cur->tgid, 0};
-	if (arch_copy_to_user(cur->space, a[0], &ids, sizeof(ids), NULL))
+	if (user_write(cur->space, a[0], &ids, sizeof(ids)))
 		return -E_FAULT;
 	return 0;
 }
@@ -125,23 +125,24 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 void syscall_dispatch(struct trapframe *tf)
 {
 	struct thread *cur = arch_current();
-	u64 nr = tf->rax - TESS_SYS_BASE;
+	u64 nr = arch_syscall_nr(tf);
+	const u64 *args = arch_syscall_args(tf);
 	long r;
 
 	if (likely(nr == SYS_ipc)) {
 		ipc_fastpath(tf, cur);
-		r = sys_ipc(tf);
+		r = sys_ipc(args);
 	} else if (likely(nr < SYS_COUNT)) {
-		r = syscall_table[nr](tf_args(tf));
+		r = syscall_table[nr](args);
 	} else {
 		fault_unknown_syscall(cur);
 		goto out;
 	}
 	if (unlikely(r == -E_RESTART)) {
-		tf->rip -= 2; /* the syscall instruction, again */
+		arch_syscall_rewind(tf); /* the call is made again */
 		need_resched = true;
 	} else {
-		tf->rax = (u64)r;
+		arch_set_result(tf, (u64)r);
 	}
 out:
 #ifdef TESS_CHECK

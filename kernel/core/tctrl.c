@@ -16,8 +16,8 @@
 #include "container.h"
 #include "untyped.h"
 #include "vspace.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/thread.h"
 
 /* Everything CREATE needs, checked, before anything changes. */
@@ -245,25 +245,21 @@ long sys_thread_control(const u64 *a)
 
 	if (a[0] >> 32)
 		return -E_INVAL;
-	if (arch_copy_from_user(cur->space, &ids, ids_ptr, sizeof(ids), NULL) ||
-	    arch_copy_to_user(cur->space, ids_ptr, &ids, sizeof(ids), NULL))
+	if (user_read_rw(cur->space, &ids, ids_ptr, sizeof(ids)))
 		return -E_FAULT;
 
 	if (action == THREAD_CREATE) {
 		struct thread_create tc;
 		struct create_plan plan;
-		if (arch_copy_from_user(cur->space, &tc, tc_ptr, sizeof(tc),
-					NULL) ||
-		    arch_copy_to_user(cur->space, tc_ptr, &tc, sizeof(tc),
-				      NULL))
+		if (user_read_rw(cur->space, &tc, tc_ptr, sizeof(tc)))
 			return -E_FAULT;
 		r = plan_create(cur, flags, &ids, &tc, &plan);
 		if (r)
 			return r;
 		tc.copied = 0;
 		do_create(cur, &plan, &ids, &tc);
-		arch_copy_to_user(cur->space, ids_ptr, &ids, sizeof(ids), NULL);
-		arch_copy_to_user(cur->space, tc_ptr, &tc, sizeof(tc), NULL);
+		user_write(cur->space, ids_ptr, &ids, sizeof(ids));
+		user_write(cur->space, tc_ptr, &tc, sizeof(tc));
 		return 0;
 	}
 	if (flags)
@@ -274,8 +270,7 @@ long sys_thread_control(const u64 *a)
 			return -E_NOTHREAD;
 		r = wait_child(cur, ids.tid, &ids);
 		if (r == 0)
-			arch_copy_to_user(cur->space, ids_ptr, &ids,
-					  sizeof(ids), NULL);
+			user_write(cur->space, ids_ptr, &ids, sizeof(ids));
 		return r;
 	}
 

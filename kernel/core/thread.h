@@ -2,16 +2,18 @@
  * Threads: the schedulable objects.
  *
  * A Thread object is 2^THREAD_BITS bytes of untyped memory: struct thread
- * at the bottom, the thread's kernel stack above it, and the trapframe (the
- * saved user registers) at the very top.  A thread made by retype is
- * unbound (no id, no space); thread_control CREATE binds it.
+ * at the bottom, the thread's kernel stack above it, and at the top what
+ * the architecture keeps: the saved user registers (the trapframe, reached
+ * by arch_thread_tf) and its own part (on x86_64 the FPU state and the
+ * saved kernel context, kernel/arch/x86_64/thread_arch.h).  A thread made
+ * by retype is unbound (no id, no space); thread_control CREATE binds it.
  */
 #ifndef CORE_THREAD_H
 #define CORE_THREAD_H
 
 #include "kernel.h"
 #include "cap.h"
-#include "arch/x86_64/thread_arch.h"
+#include "arch/hooks.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
@@ -52,10 +54,9 @@ struct space;
 struct container;
 
 struct thread {
-	struct arch_thread arch; /* first: entry code finds it at offset 0 */
-	u32 tid;		 /* 0: not bound */
-	u8 state;		 /* enum thread_state */
-	u8 wait;		 /* enum thread_wait, when TS_BLOCKED */
+	u32 tid;  /* 0: not bound */
+	u8 state; /* enum thread_state */
+	u8 wait;  /* enum thread_wait, when TS_BLOCKED */
 	u8 prio;
 	u8 flags; /* THREAD_F_* */
 	u32 timeslice;
@@ -119,9 +120,10 @@ static inline u64 *thread_stack_canary(struct thread *t)
 	return (u64 *)ALIGN_UP((u64)(t + 1), 16);
 }
 
-static inline u64 thread_kstack_top(struct thread *t)
+/* What the system call `t` is in (or blocked in) returns. */
+static inline void thread_set_result(struct thread *t, long v)
 {
-	return (u64)t + THREAD_OBJ_SIZE;
+	arch_set_result(arch_thread_tf(t), (u64)v);
 }
 
 /* sched.c */

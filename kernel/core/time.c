@@ -23,8 +23,8 @@
 #include "time.h"
 #include "thread.h"
 #include "ipc.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
 
 static struct thread *heap[MAX_THREADS];
@@ -49,7 +49,7 @@ long sys_time(const u64 *a)
 	else
 		return -E_INVAL;
 	struct tess_timeval tv = {(long)(us / 1000000), (long)(us % 1000000)};
-	if (arch_copy_to_user(cur->space, a[0], &tv, sizeof(tv), NULL))
+	if (user_write(cur->space, a[0], &tv, sizeof(tv)))
 		return -E_FAULT;
 	return 0;
 }
@@ -131,7 +131,7 @@ void timer_cancel(struct thread *t)
 {
 	timer_remove(t);
 	if (t->state == TS_BLOCKED && t->wait == WAIT_SLEEP)
-		arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+		thread_set_result(t, -E_ABORTED);
 }
 
 void timer_park_slow(struct thread *t)
@@ -155,7 +155,7 @@ void timer_expire(void)
 		struct thread *t = heap[0];
 		heap_delete(t);
 		if (t->wait == WAIT_SLEEP)
-			thread_wake(t); /* rax is 0 already */
+			thread_wake(t); /* its result is 0 already */
 		else
 			ipc_timeout(t);
 	}
@@ -173,7 +173,7 @@ long sys_sleep(const u64 *a)
 
 	if (deadline_passed(deadline))
 		return 0;
-	arch_thread_tf(cur)->rax = 0;
+	thread_set_result(cur, 0);
 	cur->flags |= THREAD_F_USER_CONT;
 	thread_block(cur, WAIT_SLEEP);
 	timer_arm(cur, deadline);

@@ -9,7 +9,7 @@
  */
 #include "kworld.h"
 #include "core/sys_memory.h"
-#include "arch/x86_64/regs.h"
+#include "arch/x86_64/space_arch.h"
 
 static struct kworld w;
 static struct cap *b;
@@ -43,8 +43,7 @@ static int thread_fresh(const struct thread *t)
 {
 	const u8 *stack =
 	    (const u8 *)(thread_stack_canary((struct thread *)t) + 1);
-	const u8 *tf =
-	    (const u8 *)t + THREAD_OBJ_SIZE - sizeof(struct trapframe);
+	const u8 *tf = (const u8 *)arch_thread_tf((struct thread *)t);
 	return t->tid == 0 && t->state == TS_INACTIVE && t->pager == TID_NIL &&
 	       !t->space && !t->container && !t->rq_next && !t->sendq_head &&
 	       all_zero(t->slots, sizeof(t->slots)) &&
@@ -57,13 +56,13 @@ static int thread_fresh(const struct thread *t)
 static int space_fresh(const struct space *s)
 {
 	const u64 *pml4 = (const u64 *)((u64)s - PAGE_SIZE);
-	const u8 *end = (const u8 *)pml4 + SPACE_OBJ_SIZE;
+	const struct arch_space *a = space_arch((struct space *)s);
 	return all_zero(pml4, 256 * 8) &&
 	       !memcmp(pml4 + 256, host_kernel_pml4 + 256, 256 * 8) &&
-	       s->arch.pml4 == pml4 && s->spid && space_by_id(s->spid) == s &&
+	       a->pml4 == pml4 && s->spid && space_by_id(s->spid) == s &&
 	       !s->threads && !s->nthreads &&
 	       all_zero(s->slots, sizeof(s->slots)) &&
-	       all_zero(s + 1, end - (const u8 *)(s + 1));
+	       all_zero(s + 1, (const u8 *)a - (const u8 *)(s + 1));
 }
 
 /* Each type: size, where it lands, what it holds, and remaining(). */

@@ -14,6 +14,7 @@
 #include "core/vspace.h"
 #include "core/sys_memory.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/space_arch.h"
 
 static struct kworld w;
 static struct cap *b;
@@ -98,7 +99,7 @@ static void test_map(void)
 	t_ok(!vspace_mapping(pdpt, NULL, NULL), "nothing is mapped yet");
 
 	T_EQ(vspace_map(pdpt, s, 0, 0), 0, "map the PDPT at 0");
-	T_EQ(s->arch.pml4[0], b[11].obj | PTE_P | PTE_W | PTE_U,
+	T_EQ(space_arch(s)->pml4[0], b[11].obj | PTE_P | PTE_W | PTE_U,
 	     "... PML4 entry 0 points at it, present, writable, user");
 	t_ok(mapped_at(pdpt, s, 0), "... its record says where");
 	T_EQ(vspace_map(pdpt, s, 512 * GiB, 0), -E_MAPPED,
@@ -239,8 +240,9 @@ static void test_map(void)
 	t_ok(table(pd)[4] == 0, "deleting a mapped PT clears its PD entry");
 	t_ok(kw_invariants_ok(), "invariants hold");
 
-	t_ok(!memcmp(s->arch.pml4 + 256, host_kernel_pml4 + 256, 256 * 8),
-	     "the kernel half of the PML4 was never touched");
+	t_ok(
+	    !memcmp(space_arch(s)->pml4 + 256, host_kernel_pml4 + 256, 256 * 8),
+	    "the kernel half of the PML4 was never touched");
 	T_EQ(cap_revoke(u, NULL), 0, "revoke the untyped under it all");
 	cap_delete(u);
 }

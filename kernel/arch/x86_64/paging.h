@@ -4,6 +4,7 @@
 
 #include "core/kernel.h"
 #include "tessera/syscall.h"
+#include "asm.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)

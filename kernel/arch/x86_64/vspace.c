@@ -16,6 +16,7 @@
  *  - every unmap flushes the TLB.
  */
 #include "paging.h"
+#include "space_arch.h"
 #include "core/vspace.h"
 #include "core/space.h"
 #include "core/untyped.h"
@@ -63,7 +64,7 @@ static u64 *table_at(u64 entry)
  */
 static u64 *walk_to(struct space *s, int level, vaddr_t va)
 {
-	u64 *t = s->arch.pml4;
+	u64 *t = space_arch(s)->pml4;
 	for (int l = 0; l < level; l++) {
 		u64 e = t[level_index(l, va)];
 		if (!(e & PTE_P) || (e & PTE_PS))
@@ -76,7 +77,7 @@ static u64 *walk_to(struct space *s, int level, vaddr_t va)
 /* Is `va` inside a large page mapped by an entry above `level` in `s`? */
 static bool in_large_page(struct space *s, int level, vaddr_t va)
 {
-	u64 *t = s->arch.pml4;
+	u64 *t = space_arch(s)->pml4;
 	for (int l = 0; l < level; l++) {
 		u64 e = t[level_index(l, va)];
 		if (!(e & PTE_P))
@@ -312,7 +313,7 @@ int vspace_copy_check(struct space *from, const struct cap *untyped, u64 *nobj)
 {
 	struct copy_walk w = {
 	    (struct cap *)untyped, untyped_used(untyped), 0, NULL, NULL, false};
-	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
+	copy_walk(&w, space_arch(from)->pml4, LEVEL_PML4, 0);
 	if (w.nomem)
 		return -E_NOMEM;
 	if (w.n > RETYPE_MAX_NUM)
@@ -325,6 +326,6 @@ u64 vspace_copy(struct space *from, struct space *to, struct cap *untyped,
 		struct cap *dest)
 {
 	struct copy_walk w = {untyped, 0, 0, to, dest, false};
-	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
+	copy_walk(&w, space_arch(from)->pml4, LEVEL_PML4, 0);
 	return w.n;
 }
