@@ -27,8 +27,6 @@
 #include "arch/hooks.h"
 #include "tessera/capctrl.h"
 
-static u32 next_capid = 1;
-
 static u32 cap_scope(const struct cap *c)
 {
 	return c->scope.scope;

@@ -5,8 +5,6 @@
 #include "thread.h"
 #include "root.h"
 
-static struct container *container_table[MAX_CONTAINERS];
-
 void container_table_init(void)
 {
 	memset(container_table, 0, sizeof(container_table));

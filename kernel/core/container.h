@@ -20,6 +20,9 @@ struct container {
 	struct cap slots[CONTAINER_LIST_SLOTS];
 };
 
+/* Container ids to Container objects (the instance is in state.c). */
+extern struct container *container_table[MAX_CONTAINERS];
+
 void container_table_init(void);
 struct container *container_lookup(u32 cid);
 void container_object_init(struct container *c);

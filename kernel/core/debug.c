@@ -305,8 +305,8 @@ long sys_debug_dump(const u64 *a)
 			  DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
 		return -E_INVAL;
 	if (a[1] & DUMP_COUNTERS) {
-		struct tess_counters c = {arch_ticks(), sched_idle_ticks,
-					  sched_idle_entries};
+		struct tess_counters c = {arch_ticks(), percpu()->idle_ticks,
+					  percpu()->idle_entries};
 		if (user_write(cur->space, a[2], &c, sizeof(c)))
 			return -E_FAULT;
 		if (a[1] == DUMP_COUNTERS)

@@ -31,15 +31,13 @@
 
 #define PREEMPT_INTERVAL 64
 
-u64 cap_epoch = 1;
-static u32 preempt_counter;
-
 bool preempt_check(void)
 {
-	if (++preempt_counter % PREEMPT_INTERVAL)
+	struct percpu *cpu = percpu();
+	if (++cpu->preempt_polls % PREEMPT_INTERVAL)
 		return false;
 	arch_poll_interrupts();
-	return need_resched;
+	return cpu->need_resched;
 }
 
 /* What deleting this one capability undoes, final or not. */

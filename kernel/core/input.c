@@ -10,11 +10,12 @@
  * INPUT_RING_SIZE bytes).  A key that makes several bytes (ESC [ A) goes
  * in whole or not at all.
  *
- * One thread at a time may wait in input_read (`reader`).  It blocks with
- * its kernel stack kept, woken by the interrupt that brings bytes, and
- * then copies them out itself; stopped meanwhile (thread_cancel), it
- * leaves `reader` and its call returns E_ABORTED.  The kernel runs with
- * interrupts off, so the handlers never meet a half-done read.
+ * One thread at a time may wait in input_read (`input.reader`).  It
+ * blocks with its kernel stack kept, woken by the interrupt that brings
+ * bytes, and then copies them out itself; stopped meanwhile
+ * (thread_cancel), it leaves `input.reader` and its call returns
+ * E_ABORTED.  The kernel runs with interrupts off, so the handlers never
+ * meet a half-done read.
  */
 #include "input.h"
 #include "cspace.h"
@@ -24,29 +25,24 @@
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
-static u8 ring[INPUT_RING_SIZE];
-static u32 ring_head; /* the oldest byte */
-static u32 ring_count;
-static u64 received, dropped;
-static struct thread *reader;
-
 void input_push_quiet(const u8 *bytes, u32 n)
 {
-	received += n;
-	if (n > INPUT_RING_SIZE - ring_count) {
-		dropped += n;
+	input.received += n;
+	if (n > INPUT_RING_SIZE - input.count) {
+		input.dropped += n;
 		return;
 	}
 	for (u32 i = 0; i < n; i++)
-		ring[(ring_head + ring_count + i) % INPUT_RING_SIZE] = bytes[i];
-	ring_count += n;
+		input.ring[(input.head + input.count + i) % INPUT_RING_SIZE] =
+		    bytes[i];
+	input.count += n;
 }
 
 void input_kick(void)
 {
-	if (reader && ring_count) {
-		struct thread *t = reader;
-		reader = NULL;
+	if (input.reader && input.count) {
+		struct thread *t = input.reader;
+		input.reader = NULL;
 		thread_wake(t);
 	}
 }
@@ -59,8 +55,8 @@ void input_push(const u8 *bytes, u32 n)
 
 void input_cancel(struct thread *t)
 {
-	if (reader == t) {
-		reader = NULL;
+	if (input.reader == t) {
+		input.reader = NULL;
 		t->fault_result = -E_ABORTED;
 	}
 }
@@ -68,13 +64,13 @@ void input_cancel(struct thread *t)
 /* Move up to `len` buffered bytes to `buf` (checked writable). */
 static long ring_take(struct space *s, vaddr_t buf, u64 len)
 {
-	u32 n = (u32)MIN(len, ring_count);
-	u32 first = MIN(n, INPUT_RING_SIZE - ring_head);
+	u32 n = (u32)MIN(len, input.count);
+	u32 first = MIN(n, INPUT_RING_SIZE - input.head);
 
-	user_write(s, buf, &ring[ring_head], first);
-	user_write(s, buf + first, ring, n - first);
-	ring_head = (ring_head + n) % INPUT_RING_SIZE;
-	ring_count -= n;
+	user_write(s, buf, &input.ring[input.head], first);
+	user_write(s, buf + first, input.ring, n - first);
+	input.head = (input.head + n) % INPUT_RING_SIZE;
+	input.count -= n;
 	return n;
 }
 
@@ -99,12 +95,12 @@ long sys_input_read(const u64 *a)
 		return -E_FAULT;
 	if (len == 0)
 		return 0;
-	while (!ring_count) {
+	while (!input.count) {
 		if (flags & INPUT_NONBLOCK)
 			return -E_WOULDBLOCK;
-		if (reader)
+		if (input.reader)
 			return -E_BUSY;
-		reader = cur;
+		input.reader = cur;
 		cur->fault_result = 0;
 		thread_block(cur, WAIT_INPUT);
 		schedule();
@@ -126,7 +122,7 @@ long sys_input_info(const u64 *a)
 
 	if (r)
 		return r;
-	struct input_info info = {received, dropped, ring_count,
+	struct input_info info = {input.received, input.dropped, input.count,
 				  INPUT_RING_SIZE};
 	if (user_write(cur->space, a[1], &info, sizeof(info)))
 		return -E_FAULT;

@@ -10,6 +10,16 @@ struct thread;
 
 #define INPUT_RING_SIZE 4096
 
+/* The ring and who waits on it (the instance is in state.c). */
+struct input {
+	u8 ring[INPUT_RING_SIZE];
+	u32 head; /* the oldest byte */
+	u32 count;
+	u64 received, dropped;
+	struct thread *reader; /* the one thread waiting in input_read */
+};
+extern struct input input;
+
 /*
  * From the interrupt handlers: `n` bytes that arrived together (a key's
  * escape sequence, say) go into the buffer whole, or, if it has no room

@@ -20,11 +20,8 @@
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
-#define MUTEX_BUCKETS 64
 /* The lock word's value with waiters (0 free, 1 held: docs/ABI.md). */
 #define MUTEX_WORD_CONTENDED 2
-
-static struct thread *buckets[MUTEX_BUCKETS];
 
 static unsigned bucket_of(u64 key)
 {
@@ -35,7 +32,7 @@ void mutex_cancel(struct thread *t)
 {
 	if (t->wait != WAIT_MUTEX)
 		return;
-	struct thread **pp = &buckets[bucket_of(t->mutex_key)];
+	struct thread **pp = &mutex_queues[bucket_of(t->mutex_key)];
 	for (; *pp; pp = &(*pp)->mutex_next)
 		if (*pp == t) {
 			*pp = t->mutex_next;
@@ -66,7 +63,7 @@ long sys_mutex_control(const u64 *a)
 	word =
 	    *(volatile u32 *)arch_phys_to_kernel(key); /* aligned: one page */
 
-	struct thread **head = &buckets[bucket_of(key)];
+	struct thread **head = &mutex_queues[bucket_of(key)];
 	if (op == MUTEX_LOCK) {
 		if (word != MUTEX_WORD_CONTENDED)
 			return 0; /* released meanwhile: try again in user mode

@@ -17,33 +17,28 @@
 #include "root.h"
 #include "arch/hooks.h"
 
-static struct space *space_table[MAX_SPACES];
-static u32 space_gen[MAX_SPACES];
-static u32 space_free = MAX_SPACES - 1; /* id 0 is never used */
-static u32 space_next = 1;
-
 void space_table_init(void)
 {
-	memset(space_table, 0, sizeof(space_table));
-	space_free = MAX_SPACES - 1;
-	space_next = 1;
+	memset(space_ids.table, 0, sizeof(space_ids.table));
+	space_ids.free = MAX_SPACES - 1; /* id 0 is never used */
+	space_ids.next = 1;
 }
 
 bool space_id_available(unsigned n)
 {
-	return n <= space_free;
+	return n <= space_ids.free;
 }
 
 /* Set up a zeroed Space object; takes a space id (one must be free). */
 void space_object_init(struct space *s, void *root_table)
 {
-	u32 id = space_next;
-	while (space_table[id])
+	u32 id = space_ids.next;
+	while (space_ids.table[id])
 		id = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_next = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_free--;
-	space_table[id] = s;
-	s->gen = ++space_gen[id];
+	space_ids.next = id + 1 < MAX_SPACES ? id + 1 : 1;
+	space_ids.free--;
+	space_ids.table[id] = s;
+	s->gen = ++space_ids.gen[id];
 	s->spid = (s->gen & ((1u << (32 - SPID_INDEX_BITS)) - 1))
 		      << SPID_INDEX_BITS |
 		  id;
@@ -73,18 +68,18 @@ void space_object_destroy(struct space *s)
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
-	space_table[SPID_INDEX(s->spid)] = NULL;
-	space_free++;
+	space_ids.table[SPID_INDEX(s->spid)] = NULL;
+	space_ids.free++;
 }
 
 struct space *space_lookup(u32 spid, u32 gen)
 {
-	struct space *s = space_table[SPID_INDEX(spid)];
+	struct space *s = space_ids.table[SPID_INDEX(spid)];
 	return s && s->spid == spid && s->gen == gen ? s : NULL;
 }
 
 struct space *space_by_id(u32 spid)
 {
-	struct space *s = space_table[SPID_INDEX(spid)];
+	struct space *s = space_ids.table[SPID_INDEX(spid)];
 	return s && s->spid == spid ? s : NULL;
 }

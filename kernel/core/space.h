@@ -44,6 +44,15 @@ static inline struct cap *space_root_cspace(struct space *s)
 	return &s->slots[SPACE_SLOT_CSPACE];
 }
 
+/* The space table (its instance is in state.c). */
+struct space_ids {
+	struct space *table[MAX_SPACES]; /* by index; NULL: free */
+	u32 gen[MAX_SPACES];		 /* each index's use count */
+	u32 free;			 /* free indices (0 is never used) */
+	u32 next;			 /* where the search starts */
+};
+extern struct space_ids space_ids;
+
 /* space.c */
 void space_table_init(void);
 bool space_id_available(unsigned n);

@@ -140,7 +140,7 @@ void syscall_dispatch(struct trapframe *tf)
 	}
 	if (unlikely(r == -E_RESTART)) {
 		arch_syscall_rewind(tf); /* the call is made again */
-		need_resched = true;
+		percpu()->need_resched = true;
 	} else {
 		arch_set_result(tf, (u64)r);
 	}

@@ -25,21 +25,15 @@
 #include "root.h"
 #include "arch/hooks.h"
 
-struct thread *tid_table[MAX_THREADS];
-static u16 tid_gen[MAX_THREADS];
-static u32 tid_next = 1;
-static u32 tid_used;
-
 void thread_table_init(void)
 {
-	memset(tid_table, 0, sizeof(tid_table));
-	tid_next = 1;
-	tid_used = 0;
+	memset(&thread_ids, 0, sizeof(thread_ids));
+	thread_ids.next = 1;
 }
 
 bool thread_id_available(void)
 {
-	return tid_used < MAX_THREADS - 1;
+	return thread_ids.used < MAX_THREADS - 1;
 }
 
 u32 thread_count(void)
@@ -49,29 +43,29 @@ u32 thread_count(void)
 
 struct thread *thread_by_index(u32 i)
 {
-	return i < MAX_THREADS ? tid_table[i] : NULL;
+	return i < MAX_THREADS ? thread_ids.table[i] : NULL;
 }
 
 /* Give `t` an id in container `cid`, and a group of its own.  -E_LIMIT if
  * the table is full. */
 int thread_bind(struct thread *t, u32 cid)
 {
-	u32 i = tid_next;
-	for (u32 tries = 0; tid_table[i]; tries++) {
+	u32 i = thread_ids.next;
+	for (u32 tries = 0; thread_ids.table[i]; tries++) {
 		if (tries == MAX_THREADS)
 			return -E_LIMIT;
 		i = i + 1 < MAX_THREADS ? i + 1 : 1;
 	}
-	tid_next = i + 1 < MAX_THREADS ? i + 1 : 1;
-	tid_gen[i] = (u16)((tid_gen[i] + 1) & 0xfff);
-	t->tid = TID_MAKE(cid, ((u32)tid_gen[i] << TID_INDEX_BITS) | i);
+	thread_ids.next = i + 1 < MAX_THREADS ? i + 1 : 1;
+	thread_ids.gen[i] = (u16)((thread_ids.gen[i] + 1) & 0xfff);
+	t->tid = TID_MAKE(cid, ((u32)thread_ids.gen[i] << TID_INDEX_BITS) | i);
 	t->tgid = t->tid; /* it leads a group of its own until it joins one */
 	t->group_size = 0;
 	t->container = container_lookup(cid);
 	if (t->container)
 		t->container->nthreads++;
-	tid_table[i] = t;
-	tid_used++;
+	thread_ids.table[i] = t;
+	thread_ids.used++;
 	return 0;
 }
 
@@ -99,7 +93,7 @@ static void group_leave(struct thread *t)
 		for (u32 i = 0; i < GROUP_LIST_SLOTS; i++)
 			cap_delete(&t->slots[THREAD_SLOT_GROUP + i]);
 		for (u32 i = 0; t->group_size && i < MAX_THREADS; i++) {
-			struct thread *m = tid_table[i];
+			struct thread *m = thread_ids.table[i];
 			if (m && m != t && m->tgid == t->tid) {
 				m->tgid = m->tid;
 				t->group_size--;
@@ -118,8 +112,8 @@ void thread_unbind(struct thread *t)
 		return;
 	notify_parent(t); /* a parent waiting for it must look again */
 	group_leave(t);
-	tid_table[TID_INDEX(t->tid)] = NULL;
-	tid_used--;
+	thread_ids.table[TID_INDEX(t->tid)] = NULL;
+	thread_ids.used--;
 	if (t->container)
 		t->container->nthreads--;
 	t->container = NULL;

@@ -13,15 +13,15 @@
 
 #include "kernel.h"
 #include "cap.h"
+#include "sched.h"
+#include "percpu.h"
 #include "arch/hooks.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
 #define THREAD_OBJ_BITS THREAD_BITS
 #define THREAD_OBJ_SIZE (1ull << THREAD_OBJ_BITS)
-#define NPRIO 256
-#define THREAD_TIMESLICE 5 /* ticks */
-#define MAX_THREADS 4096   /* live thread ids at once (the tid table) */
+#define MAX_THREADS 4096 /* live thread ids at once (the tid table) */
 
 enum thread_state {
 	TS_INACTIVE = THREAD_STATE_INACTIVE, /* unbound, new, or suspended */
@@ -126,19 +126,6 @@ static inline void thread_set_result(struct thread *t, long v)
 	arch_set_result(arch_thread_tf(t), (u64)v);
 }
 
-/* sched.c */
-void sched_init(struct thread *idle);
-void sched_make_runnable(struct thread *t);
-void sched_remove(struct thread *t);
-void schedule(void);
-void sched_yield(void);
-void sched_tick(void);
-bool sched_queued(const struct thread *t);
-void sched_run_next(struct thread *t);
-void sched_check_invariants(void);
-extern bool need_resched;
-extern u64 sched_idle_entries, sched_idle_ticks;
-
 /* `t` waits for `wait` (the caller then schedules, if `t` is running). */
 static inline void thread_block(struct thread *t, u8 wait)
 {
@@ -162,19 +149,27 @@ static inline void thread_wake(struct thread *t)
 /* On the way out of the kernel: switch if the scheduler asked for it. */
 static inline void sched_check_preempt(void)
 {
-	if (unlikely(need_resched))
+	if (unlikely(percpu()->need_resched))
 		schedule();
 }
 
 /* thread.c */
 #define TID_INDEX_BITS 12
 #define TID_INDEX(tid) ((tid) & ((1u << TID_INDEX_BITS) - 1))
-extern struct thread *tid_table[MAX_THREADS];
+/* The tid table (its instance is in state.c). */
+struct thread_ids {
+	struct thread *table[MAX_THREADS]; /* by index; NULL: free */
+	u16 gen[MAX_THREADS];		   /* each index's generation */
+	u32 next;			   /* where the search for a free
+					      index starts */
+	u32 used;
+};
+extern struct thread_ids thread_ids;
 
 /* The live thread with id `tid`, or NULL (special ids find nothing). */
 static inline struct thread *thread_lookup(u32 tid)
 {
-	struct thread *t = tid_table[TID_INDEX(tid)];
+	struct thread *t = thread_ids.table[TID_INDEX(tid)];
 	return t && t->tid == tid ? t : NULL;
 }
 

@@ -6,6 +6,15 @@
 #include "thread.h"
 #include "arch/hooks.h"
 
+/* The deadline heap and the realtime clock's offset (the instance is in
+ * state.c). */
+struct deadlines {
+	struct thread *heap[MAX_THREADS];
+	u32 n;
+	u64 epoch_us; /* realtime - monotonic */
+};
+extern struct deadlines deadlines;
+
 long sys_time(const u64 *a);
 long sys_sleep(const u64 *a);
 

@@ -31,7 +31,7 @@ static union {
 	struct thread t;
 	u8 bytes[THREAD_OBJ_SIZE];
 } idle __attribute__((aligned(THREAD_OBJ_SIZE)));
-static struct thread *current;
+struct percpu host_cpu;
 static u64 rng_state = 1;
 
 struct thread *host_idle_thread(void)
@@ -43,7 +43,8 @@ void host_arch_reset(void)
 {
 	memset(&idle, 0, sizeof(idle));
 	arch_thread_init(&idle.t);
-	current = &idle.t;
+	memset(&host_cpu, 0, sizeof(host_cpu));
+	host_cpu.current = &idle.t;
 	host_preempt = HOST_PREEMPT_NEVER;
 	host_preempt_one_in = 4;
 	host_polls = 0;
@@ -93,12 +94,12 @@ u64 arch_time_us(void)
 
 struct thread *arch_current(void)
 {
-	return current;
+	return host_cpu.current;
 }
 
 void arch_set_current(struct thread *t)
 {
-	current = t ? t : &idle.t;
+	host_cpu.current = t ? t : &idle.t;
 }
 
 void arch_thread_init(struct thread *t)
@@ -128,7 +129,7 @@ void arch_poll_interrupts(void)
 	if (host_preempt == HOST_PREEMPT_ALWAYS ||
 	    (host_preempt == HOST_PREEMPT_RANDOM &&
 	     host_rand_below(host_preempt_one_in) == 0))
-		need_resched = true;
+		host_cpu.need_resched = true;
 }
 
 bool arch_has_nx(void)

@@ -7,7 +7,7 @@ void kw_init(struct kworld *w, u32 mem_bits, u32 boot_bits)
 {
 	memset(w, 0, sizeof(*w));
 	host_arch_reset();
-	need_resched = false;
+	percpu()->need_resched = false;
 	cdt_init();
 	space_table_init();
 	thread_table_init();
@@ -92,7 +92,7 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 	u64 n = 1;
 	int r;
 
-	need_resched = false;
+	percpu()->need_resched = false;
 	r = cap_finish_pending(); /* work an earlier call left */
 	while (r == -E_RESTART && n++ < max_tries)
 		r = cap_finish_pending();
@@ -100,7 +100,7 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 		r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
 	while (r == -E_RESTART && n < max_tries) {
 		invariants_check();
-		need_resched = false;
+		percpu()->need_resched = false;
 		n++;
 		if (!pending) {
 			r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
@@ -110,7 +110,7 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 		if (r == 0 && revoke && !cap_is_null(c))
 			r = cap_revoke(c, NULL);
 	}
-	need_resched = false;
+	percpu()->need_resched = false;
 	if (tries)
 		*tries = n;
 	return r;

@@ -12,8 +12,16 @@
 #define HOST_MACHINE_H
 
 #include "core/kernel.h"
+#include "core/percpu.h"
 
 struct thread;
+
+/* The one CPU (arch_host.c). */
+extern struct percpu host_cpu;
+static inline struct percpu *percpu(void)
+{
+	return &host_cpu;
+}
 
 struct trapframe {
 	u64 nr;		/* the call number (TESS_SYS_BASE + n) */

@@ -330,10 +330,10 @@ static void test_zombie(void)
 	     "a 256-slot CSpace in slot 24");
 	T_EQ(retype(KW_UT, CAP_PAGE, 0, 0x00180000, 256), 0, "256 pages in it");
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&b[24]), -E_RESTART,
 	     "delete it with preemption forced: restart");
-	need_resched = false;
+	percpu()->need_resched = false;
 	host_preempt = HOST_PREEMPT_NEVER;
 	struct cap *z =
 	    &((struct thread *)arch_current())->slots[THREAD_SLOT_PENDING];

@@ -296,7 +296,7 @@ static void test_preempt(void)
 
 	/* A zombie left behind is finished by a revoke of the untyped. */
 	make_chain(u, 10, 300);
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&b[10]), -E_RESTART,
 	     "start deleting a chain; preempted");
 	t_ok(b[10].type == CAP_ZOMBIE && kw_slots(&b[10])[1].type == CAP_ZOMBIE,
@@ -309,7 +309,7 @@ static void test_preempt(void)
 	kw_retype(u, CAP_CSPACE, 1, &b[10], 1);
 	kw_retype(u, CAP_CSPACE, 8, &kw_slots(&b[10])[1], 1);
 	kw_retype(u, CAP_PAGE, 0, kw_slots(&kw_slots(&b[10])[1]), 256);
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&kw_slots(&b[10])[1]), -E_RESTART,
 	     "delete a nested CSpace; preempted");
 	T_EQ(kw_delete(&b[10], TRIES, &tries), 0,
@@ -346,11 +346,11 @@ static long syscall_restarting(long (*call)(const u64 *), cptr_t c, u64 *tries)
 	long r;
 	*tries = 0;
 	do {
-		need_resched = false;
+		percpu()->need_resched = false;
 		r = call(a);
 		++*tries;
 	} while (r == -E_RESTART && *tries < TRIES);
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 
@@ -436,7 +436,7 @@ static void test_abandoned_restart(void)
 	kw_retype(u, CAP_CSPACE, 9, &b[20], 1);
 	kw_retype(u, CAP_PAGE, 0, kw_slots(&b[20]), 400);
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	need_resched = false;
+	percpu()->need_resched = false;
 	u64 a[6] = {20};
 	T_EQ(sys_cap_delete(a), -E_RESTART, "delete a big CSpace; preempted");
 	t_ok(cap_is_null(&b[20]) &&

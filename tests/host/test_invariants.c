@@ -147,7 +147,7 @@ int main(void)
 	host_preempt = HOST_PREEMPT_ALWAYS;
 	int r = cap_delete(&b[13]);
 	host_preempt = HOST_PREEMPT_NEVER;
-	need_resched = false;
+	percpu()->need_resched = false;
 	/* (No bound thread here: the zombie stays in its slot.) */
 	struct cap *z = &b[13];
 	t_ok(r == -E_RESTART && z->type == CAP_ZOMBIE && kw_invariants_ok(),

@@ -795,7 +795,7 @@ static long run(long (*call)(const u64 *), const u64 *a)
 {
 	long r;
 	for (unsigned tries = 0;; tries++) {
-		need_resched = false;
+		percpu()->need_resched = false;
 		r = call(a);
 		if (r != -E_RESTART)
 			break;
@@ -806,7 +806,7 @@ static long run(long (*call)(const u64 *), const u64 *a)
 			break;
 		}
 	}
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 

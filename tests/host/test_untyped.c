@@ -434,7 +434,7 @@ static int retype_restarting(u64 *a, void (*between)(int restart),
 	*restarts = 0;
 	host_preempt = HOST_PREEMPT_ALWAYS;
 	while ((r = (int)sys_retype(a)) == -E_RESTART) {
-		need_resched = false;
+		percpu()->need_resched = false;
 		invariants_check();
 		if (between)
 			between(++*restarts);
@@ -442,7 +442,7 @@ static int retype_restarting(u64 *a, void (*between)(int restart),
 			break;
 	}
 	host_preempt = HOST_PREEMPT_NEVER;
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 

@@ -22,18 +22,10 @@
 #include "space_arch.h"
 #include "tessera/thread.h"
 
-/* Per-CPU block; offsets are in regs.h (CPU_*). */
-struct cpu {
-	u64 scratch;	/* user rsp during syscall entry */
-	u64 kstack_top; /* current thread's kernel stack top */
-	struct thread *current;
-	u64 cr3; /* the page-table root now loaded */
-};
-
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
 	       "cpu layout");
-_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
+_Static_assert(offsetof(struct cpu, core.current) == CPU_CURRENT, "cpu layout");
 _Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "tf layout");
 _Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "tf layout");
 _Static_assert(offsetof(struct trapframe, cs) == TF_CS, "tf layout");
@@ -48,7 +40,7 @@ _Static_assert(sizeof(struct thread) + 16 + PAGE_SIZE + TF_SIZE +
 		   THREAD_OBJ_SIZE,
 	       "thread object layout");
 
-static struct cpu cpu0;
+struct cpu cpu0;
 static u8 fpu_initial[512] __attribute__((aligned(16)));
 static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
 
@@ -59,7 +51,7 @@ extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 
 void arch_set_current(struct thread *t)
 {
-	cpu0.current = t;
+	cpu0.core.current = t;
 }
 
 void cpu_init(void)
@@ -156,7 +148,7 @@ load_thread_state(struct thread *prev, struct thread *next)
 {
 	u64 top = thread_kstack_top(next);
 	cpu0.kstack_top = top;
-	cpu0.current = next;
+	cpu0.core.current = next;
 	tss.rsp[0] = top;
 	if (next->space && space_arch(next->space)->pml4_phys != cpu0.cr3) {
 		cpu0.cr3 = space_arch(next->space)->pml4_phys;
@@ -252,7 +244,7 @@ static void set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 	a->fs_base = fs_base;
 	a->gs_base = gs_base;
 	a->tls = (fs_base | gs_base) != 0;
-	if (t == cpu0.current) {
+	if (t == cpu0.core.current) {
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
 	}
@@ -346,7 +338,7 @@ void arch_syscall_fault_msg(const struct trapframe *tf,
 void arch_fpu_read(struct thread *t, u8 image[512])
 {
 	struct arch_thread *a = thread_arch(t);
-	if (t == cpu0.current)
+	if (t == cpu0.core.current)
 		__asm__ volatile("fxsave %0" : "=m"(a->fpu));
 	memcpy(image, a->fpu, sizeof(a->fpu));
 }
@@ -365,6 +357,6 @@ void arch_fpu_write(struct thread *t, const u8 image[512])
 	memcpy(a->fpu, image, sizeof(a->fpu));
 	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
 	memcpy(a->fpu + FXSAVE_MXCSR_MASK, &mxcsr_mask, sizeof(mxcsr_mask));
-	if (t == cpu0.current)
+	if (t == cpu0.core.current)
 		__asm__ volatile("fxrstor %0" : : "m"(a->fpu));
 }
