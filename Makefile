@@ -35,7 +35,8 @@ UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
 # ---------------------------------------------------------------- kernel
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
-KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c \
+KSRC_C := $(wildcard kernel/core/*.c kernel/core/api/*.c) \
+	$(wildcard kernel/arch/x86_64/*.c) lib/format.c \
 	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 

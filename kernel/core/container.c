@@ -20,8 +20,8 @@ void container_object_init(struct container *c)
 	c->configured = false;
 }
 
-/* Give a Container object its id; the checks in the ABI's order. */
-int container_configure(struct container *c, u32 cid)
+/* May container `c` take id `cid`?  The checks in the ABI's order. */
+int container_check_configure(const struct container *c, u32 cid)
 {
 	if (c->configured)
 		return -E_BUSY;
@@ -29,10 +29,15 @@ int container_configure(struct container *c, u32 cid)
 		return -E_RANGE;
 	if (container_table[cid])
 		return -E_EXISTS;
+	return 0;
+}
+
+/* Give it the id (checked). */
+void container_configure(struct container *c, u32 cid)
+{
 	c->cid = cid;
 	c->configured = true;
 	container_table[cid] = c;
-	return 0;
 }
 
 /*

@@ -26,7 +26,8 @@ extern struct container *container_table[MAX_CONTAINERS];
 void container_table_init(void);
 struct container *container_lookup(u32 cid);
 void container_object_init(struct container *c);
-int container_configure(struct container *c, u32 cid);
+int container_check_configure(const struct container *c, u32 cid);
+void container_configure(struct container *c, u32 cid);
 void container_object_destroy(struct container *c);
 
 #endif

@@ -15,30 +15,16 @@
  * accounting still sees it; a zombie left behind by a preempted call is picked
  * up by the next delete or revoke that meets it.
  *
- * Long walks are preemptible: every so often pending interrupts are let in,
- * and if the scheduler wants the CPU the call returns -E_RESTART, which
- * re-runs the system call from the start; the work done stays done.  The
- * unfinished zombie is first moved into the calling thread's own pending
- * slot (in its Thread object): the restarted call finishes it before
- * anything else, so it does not depend on the capability's address, which
- * the work itself may have destroyed (a CSpace on the path).
+ * Long walks are preemptible (preempt.c has the protocol): at a preemption
+ * point the walk stops with -E_RESTART, its zombies left as they are, the
+ * top one kept in the calling thread's pending slot.
  */
 #include "cspace.h"
 #include "object.h"
+#include "preempt.h"
 #include "vspace.h"
 #include "thread.h"
 #include "arch/hooks.h"
-
-#define PREEMPT_INTERVAL 64
-
-bool preempt_check(void)
-{
-	struct percpu *cpu = percpu();
-	if (++cpu->preempt_polls % PREEMPT_INTERVAL)
-		return false;
-	arch_poll_interrupts();
-	return cpu->need_resched;
-}
 
 /* What deleting this one capability undoes, final or not. */
 static void before_delete(struct cap *c)
@@ -156,25 +142,10 @@ int cap_delete(struct cap *top)
 		/* Here `cur` is the zombie just gone back up to. */
 		if (preempt_check()) {
 			unmark_chain(cur);
-			/* Not into a thread this very call destroyed: it will
-			 * not run again, and its slots may be gone already; the
-			 * zombie stays where it is for a later delete or
-			 * revoke. */
-			struct thread *me = arch_current();
-			struct cap *pending = &me->slots[THREAD_SLOT_PENDING];
-			if (top != pending && top->type == CAP_ZOMBIE &&
-			    me->tid && me->state != TS_DEAD &&
-			    cap_is_null(pending))
-				cdt_move(top, pending);
+			preempt_keep_pending(top);
 			return -E_RESTART;
 		}
 	}
-}
-
-int cap_finish_pending(void)
-{
-	struct cap *pending = &arch_current()->slots[THREAD_SLOT_PENDING];
-	return cap_is_null(pending) ? 0 : cap_delete(pending);
 }
 
 static bool on_path(const struct cap *k, const struct cap_path *path)

@@ -15,7 +15,7 @@
  * bytes, and then copies them out itself; stopped meanwhile
  * (thread_cancel), it leaves `input.reader` and its call returns
  * E_ABORTED.  The kernel runs with interrupts off, so the handlers never
- * meet a half-done read.
+ * meet a half-done read.  (The calls are api/devices.c's.)
  */
 #include "input.h"
 #include "cspace.h"
@@ -74,29 +74,12 @@ static long ring_take(struct space *s, vaddr_t buf, u64 len)
 	return n;
 }
 
-/*
- * input_read(input, buf, len, flags): the bytes buffered, at most `len`
- * (and at most INPUT_RING_SIZE); with none, wait for some, unless
- * INPUT_NONBLOCK.  Returns how many were read.
- */
-long sys_input_read(const u64 *a)
+long input_read(struct thread *cur, vaddr_t buf, u64 len, bool nonblock)
 {
-	struct thread *cur = arch_current();
-	vaddr_t buf = a[1];
-	u64 len = MIN(a[2], INPUT_RING_SIZE), flags = a[3];
-	struct cap *c;
-	int r = cap_lookup_type(a[0], CAP_INPUT, &c);
-
-	if (r)
-		return r;
-	if (flags & ~(u64)INPUT_NONBLOCK)
-		return -E_INVAL;
-	if (user_check(cur->space, buf, len, true))
-		return -E_FAULT;
 	if (len == 0)
 		return 0;
 	while (!input.count) {
-		if (flags & INPUT_NONBLOCK)
+		if (nonblock)
 			return -E_WOULDBLOCK;
 		if (input.reader)
 			return -E_BUSY;
@@ -111,22 +94,6 @@ long sys_input_read(const u64 *a)
 			return -E_FAULT;
 	}
 	return ring_take(cur->space, buf, len);
-}
-
-/* input_info(input, info): counts since boot and the buffer now. */
-long sys_input_info(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	struct cap *c;
-	int r = cap_lookup_type(a[0], CAP_INPUT, &c);
-
-	if (r)
-		return r;
-	struct input_info info = {input.received, input.dropped, input.count,
-				  INPUT_RING_SIZE};
-	if (user_write(cur->space, a[1], &info, sizeof(info)))
-		return -E_FAULT;
-	return 0;
 }
 
 void input_make_boot_cap(struct cap *c)

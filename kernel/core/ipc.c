@@ -26,6 +26,7 @@
 #include "time.h"
 #include "space.h"
 #include "cspace.h"
+#include "scope.h"
 #include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/thread.h"
@@ -468,29 +469,22 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 	return 0; /* not reached: resumes in user mode */
 }
 
-static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
-		     u64 deadline)
-{
-	struct thread *f = NULL, *dst = NULL;
-	int err;
+/* ipc, decoded (below). */
+struct ipc_args {
+	struct thread *dst; /* NULL: no send */
+	u32 from, flags;
+	u64 deadline;
+};
 
-	if (from != TID_NIL && from != TID_ANY) {
-		f = thread_lookup(from);
-		if (f == cur)
-			return -E_SELF;
-		if (!f || f->state == TS_DEAD)
-			return -E_NOTHREAD;
-	}
-	if (to != TID_NIL) {
-		dst = to == from
-			  ? f
-			  : thread_lookup(to); /* a call: found already */
-		if (!dst)
-			return -E_NOTHREAD;
-		err = check_send(cur, dst, flags);
-		if (err)
-			return err;
-	}
+/* Send to x->dst (NULL: no send), then receive from x->from (TID_NIL: no
+ * receive), blocking until the deadline.  0 or -E_*: the transfer's and
+ * the wait's errors; a blocked call returns in user mode. */
+static long ipc_call(struct thread *cur, const struct ipc_args *x)
+{
+	struct thread *dst = x->dst;
+	u32 from = x->from, flags = x->flags;
+	u64 deadline = x->deadline;
+	int err;
 
 	cur->ipc_flags = flags;
 	cur->ipc_from = from;
@@ -570,9 +564,17 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	arch_enter_user(dst);
 }
 
-long sys_ipc(const u64 *a)
+/* ------------------------------------------------------------ the call
+ * ipc(to, from, flags).  The decode checks the ids, the flags, the
+ * threads named and the right to send: every error the ABI lists before
+ * anything moves; ipc_call is the invoke, whose errors are the transfer's
+ * and the wait's.  (The call lives here, not in api/: the IPC path is
+ * measured to the instruction, and a call across files costs some.) */
+
+static int decode_ipc(const u64 *a, struct ipc_args *x)
 {
-	struct thread *cur = arch_current();
+	struct thread *cur = arch_current(), *f = NULL;
+	u32 to = (u32)a[0];
 	u64 flags = a[2];
 
 	if (a[0] > UINT32_MAX || a[1] > UINT32_MAX)
@@ -583,10 +585,34 @@ long sys_ipc(const u64 *a)
 	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
 		(IPC_NONBLOCK | IPC_TIMEOUT))
 		return -E_INVAL;
-	return ipc_slow(cur, (u32)a[0], (u32)a[1], (u32)flags,
-			flags & IPC_TIMEOUT
-			    ? arch_ipc_deadline(arch_thread_tf(cur))
-			    : DEADLINE_NEVER);
+	x->from = (u32)a[1];
+	x->flags = (u32)flags;
+	x->deadline = flags & IPC_TIMEOUT
+			  ? arch_ipc_deadline(arch_thread_tf(cur))
+			  : DEADLINE_NEVER;
+	if (x->from != TID_NIL && x->from != TID_ANY) {
+		f = thread_lookup(x->from);
+		if (f == cur)
+			return -E_SELF;
+		if (!f || f->state == TS_DEAD)
+			return -E_NOTHREAD;
+	}
+	x->dst = NULL;
+	if (to != TID_NIL) {
+		/* a call: found already */
+		x->dst = to == x->from ? f : thread_lookup(to);
+		if (!x->dst)
+			return -E_NOTHREAD;
+		return check_send(cur, x->dst, x->flags);
+	}
+	return 0;
+}
+
+long sys_ipc(const u64 *a)
+{
+	struct ipc_args x;
+	int r = decode_ipc(a, &x);
+	return r ? r : ipc_call(arch_current(), &x);
 }
 
 /* The deadline of `t`, blocked in IPC, has passed: the IPC ends with

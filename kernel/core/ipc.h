@@ -8,9 +8,11 @@
 struct thread;
 struct trapframe;
 
-long sys_ipc(const u64 *a);
 /* The short-IPC fast path: returns only if it does not apply. */
 void ipc_fastpath(struct trapframe *tf, struct thread *cur);
+
+/* The system call (its decode, then the rendezvous). */
+long sys_ipc(const u64 *a);
 
 /*
  * Send a fault message in `victim`'s name to its pager and wait (the
@@ -32,10 +34,5 @@ void ipc_cancel(struct thread *t, bool dying);
 /* `t`'s deadline passed while it waited to send or receive (time.c):
  * out of any queue, and its IPC returns -E_TIMEOUT. */
 void ipc_timeout(struct thread *t);
-
-/* Authorization cache: has `t` a scope capability of `type` covering
- * `target` with all of `need`?  (capctrl.c) */
-bool scope_authorized(struct thread *t, u8 type, const struct thread *target,
-		      u32 need);
 
 #endif

@@ -33,7 +33,7 @@
  */
 #include "kernel.h"
 #include "cap.h"
-#include "capctrl.h"
+#include "scope.h"
 #include "container.h"
 #include "cspace.h"
 #include "input.h"

@@ -46,7 +46,7 @@ enum thread_wait {
 #define GROUP_LIST_SLOTS 8 /* a thread group's capability list */
 #define THREAD_SLOTS (2 + GROUP_LIST_SLOTS)
 #define THREAD_SLOT_BUFFER 0  /* the IPC buffer page made by alloc_buffer */
-#define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (delete.c) */
+#define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (preempt.c) */
 /* The group's list, used while this thread leads a group (tgid == tid). */
 #define THREAD_SLOT_GROUP 2
 
@@ -88,9 +88,12 @@ struct thread {
 	    *fault_waiter; /* thread resumed when our fault is answered */
 	long fault_result; /* 0 when a fault we wait for was answered */
 
-	/* A system call preempted and to be restarted (syscall.c). */
-	u32 restart_nr;
-	u64 restart_arg;
+	/* The preemptible call this thread left, to be made again
+	 * (preempt.c): its number (0: none) and first argument. */
+	struct {
+		u32 nr;
+		u64 arg;
+	} restart;
 
 	/* WAIT_MUTEX */
 	u64 mutex_key;

@@ -1,6 +1,6 @@
 /*
- * Time: the two clocks `time` reads, `sleep`, and the deadlines of timed
- * waits.
+ * Time: the two clocks `time` reads, and the deadlines of timed waits
+ * (`sleep`, IPC_TIMEOUT; the calls are api/time.c's and api/ipc.c's).
  *
  * The monotonic clock counts microseconds since boot (arch_time_us, from
  * the TSC); every deadline is a point on it.  The realtime clock is the
@@ -23,7 +23,6 @@
 #include "time.h"
 #include "thread.h"
 #include "ipc.h"
-#include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -32,22 +31,10 @@ void time_set_epoch(u64 unix_seconds)
 	deadlines.epoch_us = unix_seconds * 1000000 - arch_time_us();
 }
 
-/* time(tv, clock): the clock's time as seconds and microseconds. */
-long sys_time(const u64 *a)
+u64 time_now_us(u32 clock)
 {
-	struct thread *cur = arch_current();
-	u64 us;
-
-	if (a[1] == TIME_MONOTONIC)
-		us = arch_time_us();
-	else if (a[1] == TIME_REALTIME)
-		us = deadlines.epoch_us + arch_time_us();
-	else
-		return -E_INVAL;
-	struct tess_timeval tv = {(long)(us / 1000000), (long)(us % 1000000)};
-	if (user_write(cur->space, a[0], &tv, sizeof(tv)))
-		return -E_FAULT;
-	return 0;
+	u64 mono = arch_time_us();
+	return clock == TIME_REALTIME ? deadlines.epoch_us + mono : mono;
 }
 
 /* ------------------------------------------------------------ the heap */
@@ -156,26 +143,6 @@ void timer_expire(void)
 		else
 			ipc_timeout(t);
 	}
-}
-
-/*
- * sleep(deadline): block until the monotonic clock reaches `deadline`,
- * then return 0; at once if it has passed; never with DEADLINE_NEVER
- * (until stopped).  Stopped while asleep: -E_ABORTED (timer_cancel).
- */
-long sys_sleep(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	u64 deadline = a[0];
-
-	if (deadline_passed(deadline))
-		return 0;
-	thread_set_result(cur, 0);
-	cur->flags |= THREAD_F_USER_CONT;
-	thread_block(cur, WAIT_SLEEP);
-	timer_arm(cur, deadline);
-	schedule();
-	return 0; /* not reached: resumes in user mode */
 }
 
 /* ------------------------------------------------------------ checks */

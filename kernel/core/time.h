@@ -15,8 +15,8 @@ struct deadlines {
 };
 extern struct deadlines deadlines;
 
-long sys_time(const u64 *a);
-long sys_sleep(const u64 *a);
+/* The clock's time (TIME_MONOTONIC or TIME_REALTIME), microseconds. */
+u64 time_now_us(u32 clock);
 
 /* Boot: the wall clock read from the hardware, in seconds since 1970
  * (0: none); the realtime clock is this plus the monotonic clock. */

@@ -55,8 +55,9 @@ void kw_task(struct kworld *w)
 		panic("kw_task: retype failed");
 	w->thread = (struct thread *)t->obj;
 	w->space = (struct space *)s->obj;
-	if (cspace_copy(&w->boot[KW_SELF], space_root_cspace(w->space)))
+	if (cspace_check_copy(&w->boot[KW_SELF], space_root_cspace(w->space)))
 		panic("kw_task: no root CSpace");
+	cspace_copy(&w->boot[KW_SELF], space_root_cspace(w->space));
 	thread_set_space(w->thread, w->space);
 	if (thread_bind(w->thread, 0))
 		panic("kw_task: no thread id");
@@ -82,7 +83,7 @@ int kw_retype(struct cap *u, u32 type, u64 bits, struct cap *dest, u64 num)
 /*
  * Run a delete or revoke to the end as the kernel does across restarts: a
  * preempted call leaves its unfinished zombie in the current thread's
- * pending slot, and the repeat finishes that first (sys_memory.c).
+ * pending slot, and the repeat finishes that first (preempt.c).
  */
 static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 {
@@ -93,9 +94,9 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 	int r;
 
 	percpu()->need_resched = false;
-	r = cap_finish_pending(); /* work an earlier call left */
+	r = preempt_finish_pending(); /* work an earlier call left */
 	while (r == -E_RESTART && n++ < max_tries)
-		r = cap_finish_pending();
+		r = preempt_finish_pending();
 	if (r == 0)
 		r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
 	while (r == -E_RESTART && n < max_tries) {
@@ -106,7 +107,7 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 			r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
 			continue;
 		}
-		r = cap_finish_pending();
+		r = preempt_finish_pending();
 		if (r == 0 && revoke && !cap_is_null(c))
 			r = cap_revoke(c, NULL);
 	}

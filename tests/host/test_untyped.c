@@ -8,7 +8,7 @@
  * preempted and restarted, with other retypes and a reset in between.
  */
 #include "kworld.h"
-#include "core/sys_memory.h"
+#include "core/syscall.h"
 #include "arch/x86_64/space_arch.h"
 
 static struct kworld w;
@@ -284,7 +284,7 @@ static void test_watermark(void)
 	T_EQ(d[0].obj, u->obj + 12 * KiB,
 	     "... goes above the watermark, not into a hole");
 	cap_delete(&d[0]);
-	cspace_copy(&d[1], &b[30]);
+	kw_copy(&d[1], &b[30]);
 	cap_delete(&d[1]);
 	T_EQ(untyped_remaining(u), 48 * KiB,
 	     "a copy of the last page keeps the watermark");
@@ -303,8 +303,8 @@ static void test_watermark(void)
 	kw_retype(u, CAP_THREAD, 0, &cs[1], 2);
 	kw_retype(u, CAP_SPACE, 0, &cs[3], 1);
 	kw_retype(u, CAP_PAGE, 0, &cs[4], 5);
-	cspace_copy(&b[17], &cs[0]);
-	cspace_copy(&cs[4], &b[18]);
+	kw_copy(&b[17], &cs[0]);
+	kw_copy(&cs[4], &b[18]);
 	kw_retype(u, CAP_UNTYPED, 14, &cs[10], 1);
 	kw_retype(&cs[10], CAP_PT, 0, &b[19], 2);
 	u32 spid = ((struct space *)cs[3].obj)->spid;
@@ -400,24 +400,27 @@ static void test_syscall(void)
 	u64 a[6] = {9, CAP_PAGE, 0, 20, 1};
 	kw_task(&w);
 	cap_delete(&b[9]);
-	T_EQ(sys_retype(a), -E_EMPTY, "retype from an empty slot");
+	T_EQ(syscall_call(SYS_retype, a), -E_EMPTY,
+	     "retype from an empty slot");
 	kw_retype(w.ut, CAP_PAGE, 0, &b[9], 1);
-	T_EQ(sys_retype(a), -E_CAPTYPE, "retype from a page");
+	T_EQ(syscall_call(SYS_retype, a), -E_CAPTYPE, "retype from a page");
 	a[0] = 64;
-	T_EQ(sys_retype(a), -E_BADCAP, "retype from a bad address");
+	T_EQ(syscall_call(SYS_retype, a), -E_BADCAP,
+	     "retype from a bad address");
 	a[0] = 8;
 	a[3] = 62;
 	a[4] = 3;
-	T_EQ(sys_retype(a), -E_RANGE,
+	T_EQ(syscall_call(SYS_retype, a), -E_RANGE,
 	     "retype into slots running past the CSpace");
 	a[3] = 8;
 	a[4] = 1;
-	T_EQ(sys_retype(a), -E_OCCUPIED, "retype into the untyped's own slot");
+	T_EQ(syscall_call(SYS_retype, a), -E_OCCUPIED,
+	     "retype into the untyped's own slot");
 	u64 r[6] = {8};
-	T_EQ(sys_remaining(r), (long)untyped_remaining(&b[8]),
+	T_EQ(syscall_call(SYS_remaining, r), (long)untyped_remaining(&b[8]),
 	     "remaining as a system call");
 	r[0] = 9;
-	T_EQ(sys_remaining(r), -E_CAPTYPE, "remaining of a page");
+	T_EQ(syscall_call(SYS_remaining, r), -E_CAPTYPE, "remaining of a page");
 }
 
 /*
@@ -433,7 +436,7 @@ static int retype_restarting(u64 *a, void (*between)(int restart),
 	int r;
 	*restarts = 0;
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	while ((r = (int)sys_retype(a)) == -E_RESTART) {
+	while ((r = (int)syscall_call(SYS_retype, a)) == -E_RESTART) {
 		percpu()->need_resched = false;
 		invariants_check();
 		if (between)

@@ -15,7 +15,7 @@
 #include "multiboot.h"
 #include "regs.h"
 #include "core/bootmem.h"
-#include "core/capctrl.h"
+#include "core/scope.h"
 #include "core/container.h"
 #include "core/cspace.h"
 #include "core/devices.h"

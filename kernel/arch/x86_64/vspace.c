@@ -137,7 +137,7 @@ static u64 object_span(u8 type)
 }
 
 /* Could an object of `type` be mapped at `va` in `s`?  0 or -E_*. */
-int vspace_map_check(u8 type, struct space *s, vaddr_t va)
+int vspace_place_check(u8 type, struct space *s, vaddr_t va)
 {
 	int level = entry_level(type);
 	u64 span = object_span(type);
@@ -174,12 +174,9 @@ static bool forget_same_record(const struct cap *k, const struct cap *c)
 	return false;
 }
 
-int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
+int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
+		     u32 rights)
 {
-	int level = entry_level(c->type);
-	u64 flags;
-	int err;
-
 	if (!cap_is_frame(c->type) && !cap_is_table(c->type))
 		return -E_CAPTYPE;
 	if (!IS_ALIGNED(va, object_span(c->type)))
@@ -195,11 +192,14 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 		if (rights & ~c->rights)
 			return -E_RIGHTS;
 	}
-	err = vspace_map_check(c->type, s, va);
-	if (err)
-		return err;
+	return vspace_place_check(c->type, s, va);
+}
 
-	/* Checked: now change things. */
+void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
+{
+	int level = entry_level(c->type);
+	u64 flags;
+
 	if (cap_is_table(c->type)) {
 		memset((void *)c->obj, 0,
 		       PAGE_SIZE); /* no stale entry survives */
@@ -219,7 +219,6 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	c->map.spid = s->spid;
 	c->map.gen = s->gen;
 	cdt_run_any(c, forget_same_record);
-	return 0;
 }
 
 static void unmap_entry(struct cap *c, u64 *e)
@@ -231,15 +230,7 @@ static void unmap_entry(struct cap *c, u64 *e)
 	arch_flush_tlb();
 }
 
-int vspace_unmap(struct cap *c)
-{
-	u64 *e = live_entry(c, NULL, NULL);
-	if (!e)
-		return -E_NOTMAPPED; /* a stale record stays: see vspace_map */
-	unmap_entry(c, e);
-	return 0;
-}
-
+/* A stale record stays: see vspace_map. */
 void vspace_unmap_cap(struct cap *c)
 {
 	u64 *e = live_entry(c, NULL, NULL);

@@ -7,14 +7,14 @@
  * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
  * prints nothing: it writes the scheduler's counters to the caller.
  */
-#include "devices.h"
-#include "cspace.h"
-#include "untyped.h"
-#include "vspace.h"
-#include "thread.h"
-#include "space.h"
-#include "container.h"
-#include "usercopy.h"
+#include "syscalls.h"
+#include "core/container.h"
+#include "core/cspace.h"
+#include "core/space.h"
+#include "core/thread.h"
+#include "core/untyped.h"
+#include "core/usercopy.h"
+#include "core/vspace.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -292,28 +292,45 @@ static void dump_captree(void)
 	kprintf("captree end caps=%lu tree=%lu\n", listed, nodes);
 }
 
-long sys_debug_dump(const u64 *a)
+struct dump_args {
+	u64 what;
+	vaddr_t counters;
+};
+
+static int decode_debug_dump(const u64 *a, struct dump_args *x)
 {
-	struct thread *cur = arch_current();
 	struct cap *d;
 	int r = cap_lookup_type(a[0], CAP_DEBUG, &d);
-	int lines = 0;
 
 	if (r)
 		return r;
-	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
-			  DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
+	x->what = a[1];
+	x->counters = a[2];
+	if (x->what & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
+			     DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
 		return -E_INVAL;
-	if (a[1] & DUMP_COUNTERS) {
+	if (x->what & DUMP_COUNTERS &&
+	    user_check(arch_current()->space, x->counters,
+		       sizeof(struct tess_counters), true))
+		return -E_FAULT;
+	return 0;
+}
+
+static long invoke_debug_dump(const struct dump_args *x)
+{
+	struct thread *cur = arch_current();
+	u64 what = x->what;
+	int lines = 0;
+
+	if (what & DUMP_COUNTERS) {
 		struct tess_counters c = {arch_ticks(), percpu()->idle_ticks,
 					  percpu()->idle_entries};
-		if (user_write(cur->space, a[2], &c, sizeof(c)))
-			return -E_FAULT;
-		if (a[1] == DUMP_COUNTERS)
+		user_write(cur->space, x->counters, &c, sizeof(c));
+		if (what == DUMP_COUNTERS)
 			return 0; /* nothing to print */
 	}
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
-	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
+	if (what & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);
 		if (root->type == CAP_CSPACE) {
 			struct cap *slots = (struct cap *)root->obj;
@@ -325,12 +342,12 @@ long sys_debug_dump(const u64 *a)
 				kprintf("  slot %04lx: ", i);
 				print_cap(&slots[i], 0);
 				lines++;
-				if (a[1] & DUMP_CDT)
+				if (what & DUMP_CDT)
 					print_tree(&slots[i], &lines);
 			}
 		}
 	}
-	if (a[1] & DUMP_CAPLISTS) {
+	if (what & DUMP_CAPLISTS) {
 		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST],
 			  SPACE_LIST_SLOTS);
 		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
@@ -343,7 +360,7 @@ long sys_debug_dump(const u64 *a)
 			dump_list("container", cur->container->slots,
 				  CONTAINER_LIST_SLOTS);
 	}
-	if (a[1] & DUMP_THREADS) {
+	if (what & DUMP_THREADS) {
 		for (u32 i = 0; i < thread_count(); i++) {
 			struct thread *t = thread_by_index(i);
 			if (t)
@@ -354,8 +371,15 @@ long sys_debug_dump(const u64 *a)
 					t->pager);
 		}
 	}
-	if (a[1] & DUMP_CAPTREE)
+	if (what & DUMP_CAPTREE)
 		dump_captree();
 	kprintf("--- end of dump\n");
 	return 0;
+}
+
+long sys_debug_dump(const u64 *a)
+{
+	struct dump_args x;
+	int r = decode_debug_dump(a, &x);
+	return r ? r : invoke_debug_dump(&x);
 }
