@@ -72,6 +72,8 @@ u64 arch_time_us(void); /* microseconds since boot (TSC based) */
  * current kernel stack.
  */
 void arch_thread_init(struct thread *t);
+/* The thread object is going away (it may be the running thread). */
+void arch_thread_destroy(struct thread *t);
 void arch_switch(struct thread *prev, struct thread *next);
 void arch_thread_resume_to_user(struct thread *t);
 void arch_enter_user(struct thread *t) __attribute__((noreturn));
@@ -83,10 +85,19 @@ void arch_poll_interrupts(void);
 
 /* Memory. */
 bool arch_has_nx(void);
-void arch_flush_tlb(void);
+
+/* A mapping of `s` is gone (its entry cleared): flush what the TLB may
+ * hold of it, whether or not `s` is loaded.  One page (4 KiB or 2 MiB) at
+ * `va`, or everything of `s` (a table went, and all under it). */
+void arch_tlb_flush_page(struct space *s, vaddr_t va);
+void arch_tlb_flush_space(struct space *s);
 /* Physical address of user address `va` in `s` (user-accessible, and
  * writable if `write`), from the space's page tables: 0 or -E_FAULT. */
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);
+
+/* The bench kernel's event counters into `c` (debug_dump DUMP_COUNTERS);
+ * other kernels leave them 0. */
+void arch_counters(struct tess_counters *c);
 
 /* Spaces: set up a new root table (kernel half shared); stop using one. */
 void arch_space_init(struct space *s, void *root_table);

@@ -183,6 +183,7 @@ void thread_stop(struct thread *t)
  * and free its id. */
 void thread_object_destroy(struct thread *t)
 {
+	arch_thread_destroy(t);
 	thread_cancel(t, true);
 	t->state = TS_INACTIVE;
 	thread_set_space(t, NULL);

@@ -14,6 +14,7 @@
 #include "arch/hooks.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/space_arch.h"
+#include "arch/x86_64/tlb.h"
 #include "core/space.h"
 #include "core/thread.h"
 #include "tessera/thread.h"
@@ -22,6 +23,8 @@ enum host_preempt host_preempt;
 unsigned host_preempt_one_in = 4;
 u64 host_polls;
 u64 host_tlb_flushes;
+struct space *host_tlb_flush_space;
+vaddr_t host_tlb_flush_va;
 u64 host_time_us;
 bool host_nx = true;
 u64 host_kernel_pml4[512];
@@ -49,6 +52,8 @@ void host_arch_reset(void)
 	host_preempt_one_in = 4;
 	host_polls = 0;
 	host_tlb_flushes = 0;
+	host_tlb_flush_space = NULL;
+	host_tlb_flush_va = 0;
 	host_time_us = 0;
 	host_nx = true;
 	/* A recognizable kernel half: present entries no test may change. */
@@ -108,6 +113,10 @@ void arch_thread_init(struct thread *t)
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 }
 
+void arch_thread_destroy(struct thread *t)
+{
+}
+
 struct trapframe *arch_thread_tf(struct thread *t)
 {
 	return (struct trapframe *)((u64)t + THREAD_OBJ_SIZE) - 1;
@@ -137,9 +146,24 @@ bool arch_has_nx(void)
 	return host_nx;
 }
 
-void arch_flush_tlb(void)
+/* The flushes are recorded; test_tlb links kernel/arch/x86_64/tlb.c,
+ * whose hooks take the place of these weak ones. */
+__attribute__((weak)) void arch_tlb_flush_page(struct space *s, vaddr_t va)
 {
 	host_tlb_flushes++;
+	host_tlb_flush_space = s;
+	host_tlb_flush_va = va;
+}
+
+__attribute__((weak)) void arch_tlb_flush_space(struct space *s)
+{
+	host_tlb_flushes++;
+	host_tlb_flush_space = s;
+	host_tlb_flush_va = HOST_TLB_ALL;
+}
+
+__attribute__((weak)) void tlb_space_init(struct space *s)
+{
 }
 
 void arch_space_init(struct space *s, void *root_table)
@@ -149,9 +173,10 @@ void arch_space_init(struct space *s, void *root_table)
 	memcpy(pml4 + 256, host_kernel_pml4 + 256, 256 * sizeof(u64));
 	space_arch(s)->pml4 = pml4;
 	space_arch(s)->pml4_phys = (u64)pml4;
+	tlb_space_init(s);
 }
 
-void arch_space_unload(struct space *s)
+__attribute__((weak)) void arch_space_unload(struct space *s)
 {
 }
 
@@ -274,4 +299,8 @@ void arch_syscall_fault_msg(const struct trapframe *tf,
 const char *arch_exception_name(u64 number)
 {
 	return "exception";
+}
+
+void arch_counters(struct tess_counters *c)
+{
 }

@@ -34,6 +34,7 @@ $(CORE_CHECK_OBJ) $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE)): HOST_DEFS :=
 $(HOST_OUT)/obj/user/lib/libc/malloc.o: HOST_DEFS := -Dmalloc=libc_malloc -Dfree=libc_free \
 	-Dcalloc=libc_calloc -Drealloc=libc_realloc -Dmalloc_stats=libc_malloc_stats
 $(HOST_OUT)/test_malloc: $(HOST_OUT)/obj/user/lib/libc/malloc.o
+$(HOST_OUT)/test_malloc_pager: $(HOST_OUT)/obj/user/lib/libc/malloc.o
 
 $(HOST_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -42,8 +43,14 @@ $(HOST_OUT)/obj/%.o: %.c
 $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
+# The TLB rules (kernel/arch/x86_64/tlb.c) against a model of the CPU's
+# TLB: test_tlb replaces the instructions and the weak hooks arch_host.c
+# gives the other tests.
+$(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/kernel/arch/x86_64/tlb.o
+
 # mm0's file system, tested on the host against the C library.
-$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
+$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o \
+	$(HOST_OUT)/obj/user/mm0/pagemap.o
 
 # The root task's manifest parser, tested on the host: its headers reach
 # libtess's (tess.h) after the host C library's.

@@ -175,14 +175,20 @@ static void test_map(void)
 	t_ok(table(pt)[0] == 0 && !vspace_mapping(&pg[0], NULL, NULL) &&
 		 !pg[0].data[0],
 	     "... entry and record cleared");
-	T_EQ(host_tlb_flushes, flushes + 1, "... the TLB was flushed");
+	t_ok(host_tlb_flushes == flushes + 1 && host_tlb_flush_space == s &&
+		 host_tlb_flush_va == 0x200000,
+	     "... the TLB was flushed: that page, in that space");
 	T_EQ(kw_unmap(&pg[0]), -E_NOTMAPPED, "unmap it again: E_NOTMAPPED");
 	T_EQ(kw_unmap(&b[20]), -E_NOTMAPPED, "unmap a CSpace: nothing mapped");
 	T_EQ(kw_map(&pg[0], s, 0x204000, RIGHT_PAGE_READ), 0,
 	     "map it at another place");
 
 	/* Unmapping a table clears it; what was below goes stale. */
+	flushes = host_tlb_flushes;
 	T_EQ(kw_unmap(pt), 0, "unmap the PT");
+	t_ok(host_tlb_flushes == flushes + 1 && host_tlb_flush_space == s &&
+		 host_tlb_flush_va == HOST_TLB_ALL,
+	     "... the whole space's TLB entries were flushed");
 	t_ok(table(pd)[1] == 0 && table_clear(pt),
 	     "... its PD entry and its contents are cleared");
 	t_ok(!vspace_mapping(&pg[1], NULL, NULL) && pg[1].data[0],
@@ -225,8 +231,10 @@ static void test_map(void)
 	     "deleting the copy leaves the mapping");
 	flushes = host_tlb_flushes;
 	cap_delete(&pg[1]);
-	t_ok(table(pt)[0] == 0 && host_tlb_flushes == flushes + 1,
-	     "deleting the mapped page clears its entry and flushes the TLB");
+	t_ok(table(pt)[0] == 0 && host_tlb_flushes == flushes + 1 &&
+		 host_tlb_flush_space == s && host_tlb_flush_va == 0x800000,
+	     "deleting the mapped page clears its entry and flushes the TLB "
+	     "(that page, in that space)");
 	cap_delete(pt);
 	t_ok(table(pd)[4] == 0, "deleting a mapped PT clears its PD entry");
 	t_ok(kw_invariants_ok(), "invariants hold");

@@ -29,5 +29,7 @@ int main(long arg)
 	test_deadlines();
 	test_input();
 	test_fuzz();
+	test_tlb();
+	test_fpu();
 	return tap_finish();
 }

@@ -2016,43 +2016,8 @@ static long thread_in_space(struct tess_alloc *sa, cptr_t space, cptr_t *thread,
 	return r;
 }
 
-#define SPID_INDEX_MASK 0xfffu /* the table entry: the low 12 bits */
-#define BATCH_BITS 8
-#define BATCH (1u << BATCH_BITS)
-
-/*
- * Make Space objects until one gets table entry `index` again; that one is
- * left in *space (a slot of the batch CSpace `cs`), every other one made
- * is deleted.  Ids go round robin, so it comes back after the others.
- */
-static long space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space)
-{
-	for (unsigned round = 0; round < 2 * 4096 / BATCH; round++) {
-		long r = tess_retype(ut, CAP_SPACE, 0, kt_addr2(cs, 0), BATCH);
-		if (r)
-			return r;
-		uint32_t first = kt_cap_info(kt_addr2(cs, 0)).spid;
-		uint32_t last = kt_cap_info(kt_addr2(cs, BATCH - 1)).spid;
-		first &= SPID_INDEX_MASK;
-		last &= SPID_INDEX_MASK;
-		int inside = first <= last ? index >= first && index <= last
-					   : index >= first || index <= last;
-		for (unsigned i = 0; inside && i < BATCH; i++) {
-			cptr_t c = kt_addr2(cs, i);
-			if ((kt_cap_info(c).spid & SPID_INDEX_MASK) != index)
-				continue;
-			for (unsigned k = 0; k < BATCH; k++)
-				if (k != i)
-					tess_cap_delete(kt_addr2(cs, k));
-			*space = c;
-			return 0;
-		}
-		r = tess_cap_revoke(ut);
-		if (r)
-			return r;
-	}
-	return -E_LIMIT;
-}
+#define SPID_INDEX_MASK KT_SPID_INDEX_MASK
+#define BATCH_BITS KT_SPACE_BATCH_BITS
 
 /* The test's own arena: the suite's is nearly used up by now. */
 #define SPACES_ARENA_BITS 23
@@ -2098,7 +2063,7 @@ static void test_space_id_reuse(void)
 	if (!r)
 		r = tess_new(&sal, CAP_CSPACE, BATCH_BITS, &cs);
 	if (!r)
-		r = space_at_index(ut, cs, sp1 & SPID_INDEX_MASK, &s2);
+		r = kt_space_at_index(ut, cs, sp1 & SPID_INDEX_MASK, &s2);
 	if (!r)
 		r = thread_in_space(&sal, s2, &t2, &tid2, &sp2);
 	if (!tap_eq(

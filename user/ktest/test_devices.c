@@ -250,6 +250,17 @@ static void debug(void)
 	    "debug_dump of everything through a copy of the Debug capability");
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_COUNTERS << 1), -E_INVAL,
 	       "debug_dump with an unknown flag is E_INVAL");
+	{
+		struct tess_counters c;
+		memset(&c, 0xa5, sizeof(c));
+		tap_ok(tess_debug_counters(BOOT_SLOT_DEBUG, &c) == 0 &&
+			   c.events == 0 && c.cr3_writes == 0 &&
+			   c.fpu_saves == 0 && c.fpu_traps == 0,
+		       "debug_dump DUMP_COUNTERS: this kernel counts no events "
+		       "(only the bench kernel does)");
+		tap_eq(tess_debug_counters(BOOT_SLOT_TIMER, &c), -E_CAPTYPE,
+		       "debug_dump DUMP_COUNTERS needs the Debug capability");
+	}
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, ~0u), -E_INVAL,
 	       "debug_dump with every bit set is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_TIMER, DUMP_THREADS), -E_CAPTYPE,

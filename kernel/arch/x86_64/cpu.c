@@ -1,14 +1,16 @@
 /*
  * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
  * the syscall MSRs, the protections the CPU enforces between user and
- * kernel mode, the FPU/SSE state for user threads, and the thread context
- * operations (switch, start, resume to user).
+ * kernel mode, and the thread context operations (switch, start, resume
+ * to user).  A switch loads the kernel stack and the space (tlb.h); what
+ * only some threads need, TLS bases and FPU state (fpu.c), is behind one
+ * test of their work bits.
  *
  * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
  * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
  * on exceptions and interrupts); a user thread never runs with IOPL > 0
- * (every rflags the kernel builds or accepts goes through
- * arch_user_rflags, and popf cannot raise IOPL in ring 3); it starts with
+ * (every rflags the kernel builds or accepts goes through user_rflags,
+ * and popf cannot raise IOPL in ring 3); it starts with
  * zeroed general registers and the initial FPU state, never another
  * thread's or the kernel's values.
  */
@@ -19,7 +21,8 @@
 #include "core/space.h"
 #include "arch/hooks.h"
 #include "paging.h"
-#include "space_arch.h"
+#include "tlb.h"
+#include "fpu.h"
 #include "tessera/thread.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
@@ -41,8 +44,9 @@ _Static_assert(sizeof(struct thread) + 16 + PAGE_SIZE + TF_SIZE +
 	       "thread object layout");
 
 struct cpu cpu0;
-static u8 fpu_initial[512] __attribute__((aligned(16)));
-static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
+#ifdef TESS_BENCH_COUNTERS
+struct tess_counters bench_counters;
+#endif
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
@@ -89,23 +93,21 @@ void cpu_init(void)
 		       (c & (1u << 2) ? CR4_UMIP : 0);
 	}
 
-	/* FPU and SSE for user code: the kernel itself never uses them. */
+	/* TLB entries tagged by space (tlb.c). */
+	cr4 |= tlb_init();
+
+	/* FPU and SSE for user code, switched lazily (fpu.c): the kernel
+	 * itself never uses them. */
 	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
 	write_cr4(cr4);
+	fpu_init();
 	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
 		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
 		cr4 & CR4_UMIP ? " UMIP" : "");
-
-	/* A new thread's FPU state: as after fninit, with every x87 and SSE
-	 * register 0 (fninit leaves their contents; they are the firmware's)
-	 * and MXCSR's default, all exceptions masked. */
-	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
-	mxcsr_mask = *(u32 *)&fpu_initial[FXSAVE_MXCSR_MASK];
-	if (!mxcsr_mask)
-		mxcsr_mask = MXCSR_MASK_DEFAULT; /* the architecture's */
-	memset(fpu_initial + FXSAVE_LEGACY_END, 0,
-	       sizeof(fpu_initial) - FXSAVE_LEGACY_END);
-	*(u32 *)&fpu_initial[FXSAVE_MXCSR] = MXCSR_DEFAULT;
+	kprintf("cpu: TLB %s\n",
+		!tlb_has_pcid() ? "flushed at every switch of space (no PCID)"
+		: tlb_has_invpcid() ? "tagged by space (PCID, INVPCID)"
+				    : "tagged by space (PCID)");
 }
 
 bool arch_has_nx(void)
@@ -134,12 +136,28 @@ void arch_thread_init(struct thread *t)
 	tf->ss = SEL_UDATA;
 	tf->rflags = RFLAGS_IF | RFLAGS_RESERVED;
 	tf->vector = VEC_RESUME;
-	struct arch_thread *a = thread_arch(t);
-	memcpy(a->fpu, fpu_initial, sizeof(fpu_initial));
-	a->fs_base = a->gs_base = 0;
-	a->tls = 0;
+	fpu_thread_init(t);
+	thread_arch(t)->fs_base = thread_arch(t)->gs_base = 0;
+	thread_arch(t)->work = 0;
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 	arch_thread_resume_to_user(t);
+}
+
+/* What a switch must do when either thread has work bits set: TLS bases
+ * and FPU state. */
+static __attribute__((noinline)) void switch_work(struct thread *prev,
+						  struct thread *next)
+{
+	/* A thread can zero its own FS or GS base without the kernel knowing
+	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
+	 * only when both threads have none are they sure to hold next's. */
+	struct arch_thread *p = thread_arch(prev), *n = thread_arch(next);
+	if ((p->work | n->work) & ARCH_WORK_TLS) {
+		wrmsr(MSR_FS_BASE, n->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, n->gs_base);
+	}
+	if ((p->work | n->work) & (ARCH_WORK_FPU_LIVE | ARCH_WORK_FPU_EAGER))
+		fpu_switch(prev, next);
 }
 
 /* Load what the CPU needs to run `next` in user mode later. */
@@ -150,25 +168,16 @@ load_thread_state(struct thread *prev, struct thread *next)
 	cpu0.kstack_top = top;
 	cpu0.core.current = next;
 	tss.rsp[0] = top;
-	if (next->space && space_arch(next->space)->pml4_phys != cpu0.cr3) {
-		cpu0.cr3 = space_arch(next->space)->pml4_phys;
-		write_cr3(cpu0.cr3);
-	}
-	/* A thread can zero its own FS or GS base without the kernel knowing
-	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
-	 * only when both threads have none are they sure to hold next's. */
-	if (thread_arch(prev)->tls | thread_arch(next)->tls) {
-		wrmsr(MSR_FS_BASE, thread_arch(next)->fs_base);
-		wrmsr(MSR_KERNEL_GS_BASE, thread_arch(next)->gs_base);
-	}
+	if (next->space)
+		tlb_load_space(next->space);
+	if (unlikely(thread_arch(prev)->work | thread_arch(next)->work))
+		switch_work(prev, next);
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
 {
 	if (*thread_stack_canary(prev) != THREAD_STACK_CANARY)
 		panic("kernel stack overflow in thread %x", prev->tid);
-	__asm__ volatile("fxsave %0" : "=m"(thread_arch(prev)->fpu));
-	__asm__ volatile("fxrstor %0" : : "m"(thread_arch(next)->fpu));
 	load_thread_state(prev, next);
 	/* A thread blocked with a user-mode continuation kept nothing on its
 	 * kernel stack: resume it by returning to user from its trapframe. */
@@ -185,26 +194,14 @@ void arch_enter_user(struct thread *t)
 {
 	struct thread *prev = arch_current();
 	t->flags &= ~THREAD_F_USER_CONT;
-	if (prev != t) {
-		__asm__ volatile("fxsave %0" : "=m"(thread_arch(prev)->fpu));
-		__asm__ volatile("fxrstor %0" : : "m"(thread_arch(t)->fpu));
+	if (prev != t)
 		load_thread_state(prev, t);
-	}
 	arch_return_to_user(arch_thread_tf(t));
 }
 
 void arch_poll_interrupts(void)
 {
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-}
-
-/* The space's tables are going away: if loaded, load the kernel's. */
-void arch_space_unload(struct space *s)
-{
-	if (cpu0.cr3 == space_arch(s)->pml4_phys) {
-		cpu0.cr3 = kernel_pml4_phys();
-		write_cr3(cpu0.cr3);
-	}
 }
 
 void arch_idle_wait(void)
@@ -243,7 +240,10 @@ static void set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 	struct arch_thread *a = thread_arch(t);
 	a->fs_base = fs_base;
 	a->gs_base = gs_base;
-	a->tls = (fs_base | gs_base) != 0;
+	if (fs_base | gs_base)
+		a->work |= ARCH_WORK_TLS;
+	else
+		a->work &= ~ARCH_WORK_TLS;
 	if (t == cpu0.core.current) {
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
@@ -333,30 +333,17 @@ void arch_syscall_fault_msg(const struct trapframe *tf,
 	msg[9] = tf->rsp;
 }
 
-/* The FPU state of a thread other than the running one is in its save
- * area (arch_switch saves it); the running thread's is in the CPU. */
-void arch_fpu_read(struct thread *t, u8 image[512])
+void arch_counters(struct tess_counters *c)
 {
-	struct arch_thread *a = thread_arch(t);
-	if (t == cpu0.core.current)
-		__asm__ volatile("fxsave %0" : "=m"(a->fpu));
-	memcpy(image, a->fpu, sizeof(a->fpu));
-}
-
-/* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
-int arch_fpu_check(const u8 image[512])
-{
-	u32 mxcsr;
-	memcpy(&mxcsr, image + FXSAVE_MXCSR, sizeof(mxcsr));
-	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
-}
-
-void arch_fpu_write(struct thread *t, const u8 image[512])
-{
-	struct arch_thread *a = thread_arch(t);
-	memcpy(a->fpu, image, sizeof(a->fpu));
-	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
-	memcpy(a->fpu + FXSAVE_MXCSR_MASK, &mxcsr_mask, sizeof(mxcsr_mask));
-	if (t == cpu0.core.current)
-		__asm__ volatile("fxrstor %0" : : "m"(a->fpu));
+#ifdef TESS_BENCH_COUNTERS
+	c->events = 1;
+	c->cr3_writes = bench_counters.cr3_writes;
+	c->tlb_flushes = bench_counters.tlb_flushes;
+	c->tlb_page_flushes = bench_counters.tlb_page_flushes;
+	c->fpu_saves = bench_counters.fpu_saves;
+	c->fpu_restores = bench_counters.fpu_restores;
+	c->fpu_traps = bench_counters.fpu_traps;
+#else
+	(void)c;
+#endif
 }

@@ -6,6 +6,7 @@
 
 #include "core/kernel.h"
 #include "asm.h"
+#include "counters.h"
 
 #define MSR_EFER 0xC0000080
 #define MSR_STAR 0xC0000081
@@ -48,6 +49,7 @@
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP (1ull << 11)
 #define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE (1ull << 17)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
@@ -119,6 +121,7 @@ static inline u64 read_cr3(void)
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
+/* Only tlb.c and tlb.h load CR3 (tlb_write_cr3). */
 static inline void write_cr3(u64 v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");

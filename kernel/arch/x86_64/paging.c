@@ -20,6 +20,7 @@
 #include "arch.h"
 #include "paging.h"
 #include "space_arch.h"
+#include "tlb.h"
 #include "core/bootmem.h"
 #include "core/space.h"
 #include "arch/hooks.h"
@@ -167,7 +168,7 @@ void paging_init(u64 mem_top)
 	/* Drop the identity map: user spaces own the lower half.  The boot
 	 * entries were not global: reloading CR3 drops them all. */
 	kpml4[0] = 0;
-	write_cr3(read_cr3());
+	tlb_write_cr3(read_cr3());
 #ifdef TESS_CHECK
 	check_wx(kpml4, 0, 0);
 #endif
@@ -182,11 +183,7 @@ void arch_space_init(struct space *s, void *root_table)
 	       (PT_ENTRIES - USER_PML4_ENTRIES) * sizeof(u64));
 	space_arch(s)->pml4 = pml4;
 	space_arch(s)->pml4_phys = virt_to_phys(pml4);
-}
-
-void arch_flush_tlb(void)
-{
-	write_cr3(read_cr3());
+	tlb_space_init(s);
 }
 
 static u64 *next_level(u64 *table, unsigned idx)

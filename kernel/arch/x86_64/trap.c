@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "regs.h"
+#include "fpu.h"
 #include "core/thread.h"
 #include "core/time.h"
 #include "core/input.h"
@@ -21,6 +22,7 @@ void lapic_eoi(void);
 
 /* Vectors: the CPU's exceptions (0..31), then the interrupts as idt.c and
  * irq.c set them up. */
+#define VEC_DEVICE_NOT_AVAILABLE 7 /* #NM: an FPU use with CR0.TS set */
 #define VEC_PAGE_FAULT 14
 #define VEC_EXCEPTIONS 32  /* exceptions are below this */
 #define VEC_IRQ0 32	   /* IRQ n is vector VEC_IRQ0 + n (irq.c) */
@@ -141,6 +143,8 @@ void trap_dispatch(struct trapframe *tf)
 		irq_dispatch((unsigned)(tf->vector - VEC_IRQ0));
 	} else if (!from_user) {
 		kernel_exception(tf);
+	} else if (tf->vector == VEC_DEVICE_NOT_AVAILABLE) {
+		fpu_trap(arch_current()); /* #NM: its first FPU use (fpu.c) */
 	} else {
 		user_exception(tf);
 	}

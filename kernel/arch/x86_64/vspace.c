@@ -13,7 +13,8 @@
  *    frames since freed, back into a space;
  *  - a mapping belongs to one capability: mapping an object wipes any
  *    stale record of the same place in the other capabilities to it;
- *  - every unmap flushes the TLB.
+ *  - every unmap flushes what the TLB may hold of the mapping, in the
+ *    space it was in, loaded or not (arch_tlb_flush_*, tlb.c on x86_64).
  */
 #include "paging.h"
 #include "space_arch.h"
@@ -221,21 +222,28 @@ void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	cdt_run_any(c, forget_same_record);
 }
 
-static void unmap_entry(struct cap *c, u64 *e)
+/* Clear the entry `e` that maps `c` at `va` in `s`, and flush: the page,
+ * or for a table all of `s` (everything under the table goes with it). */
+static void unmap_entry(struct cap *c, u64 *e, struct space *s, vaddr_t va)
 {
 	*e = 0;
-	if (cap_is_table(c->type))
-		memset((void *)c->obj, 0, PAGE_SIZE);
 	memset(&c->map, 0, sizeof(c->map));
-	arch_flush_tlb();
+	if (cap_is_table(c->type)) {
+		memset((void *)c->obj, 0, PAGE_SIZE);
+		arch_tlb_flush_space(s);
+	} else {
+		arch_tlb_flush_page(s, va);
+	}
 }
 
 /* A stale record stays: see vspace_map. */
 void vspace_unmap_cap(struct cap *c)
 {
-	u64 *e = live_entry(c, NULL, NULL);
+	struct space *s;
+	vaddr_t va;
+	u64 *e = live_entry(c, &s, &va);
 	if (e)
-		unmap_entry(c, e);
+		unmap_entry(c, e, s, va);
 }
 
 /*

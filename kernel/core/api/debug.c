@@ -5,7 +5,8 @@
  * scope capabilities the caller sees, DUMP_THREADS every thread.
  * DUMP_CAPTREE prints every capability in the system, one `captree` line
  * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
- * prints nothing: it writes the scheduler's counters to the caller.
+ * prints nothing: it writes the kernel's counters to the caller (the
+ * scheduler's, and the bench kernel's events, arch_counters).
  */
 #include "syscalls.h"
 #include "core/container.h"
@@ -323,8 +324,12 @@ static long invoke_debug_dump(const struct dump_args *x)
 	int lines = 0;
 
 	if (what & DUMP_COUNTERS) {
-		struct tess_counters c = {arch_ticks(), percpu()->idle_ticks,
-					  percpu()->idle_entries};
+		struct tess_counters c;
+		memset(&c, 0, sizeof(c));
+		c.ticks = arch_ticks();
+		c.idle_ticks = percpu()->idle_ticks;
+		c.idle_entries = percpu()->idle_entries;
+		arch_counters(&c);
 		user_write(cur->space, x->counters, &c, sizeof(c));
 		if (what == DUMP_COUNTERS)
 			return 0; /* nothing to print */

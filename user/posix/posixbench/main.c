@@ -16,6 +16,8 @@
  *                          once, the parent waits
  *   fork_exit_wait_1000p   the same with 1,000 resident written pages
  *   fork_exec_wait         fork, exec of /bin/exit0, wait
+ *   sbrk_4k_x20000         sbrk(4096), per call, in 20 batches of 1,000
+ *                          calls in a row: grows if each adds an area
  */
 #include <bench.h>
 #include <fcntl.h>
@@ -152,6 +154,21 @@ static void bench_fork_resident(void)
 	munmap(p, RESIDENT * PAGE);
 }
 
+static void bench_sbrk(void)
+{
+	for (int b = 0; b < 20; b++) {
+		uint64_t t0 = rdtsc();
+		for (int i = 0; i < 1000; i++)
+			if (sbrk(PAGE) == (void *)-1) {
+				printf("posixbench: sbrk failed\n");
+				return;
+			}
+		samples[b] = (rdtsc() - t0) / 1000;
+	}
+	bench_report("sbrk_4k_x20000", samples, 20, 0);
+	sbrk(-20000 * (intptr_t)PAGE);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
@@ -166,6 +183,7 @@ int main(int argc, char **argv, char **envp)
 	bench_fork("fork_exit_wait", NULL);
 	bench_fork_resident();
 	bench_fork("fork_exec_wait", "/bin/exit0");
+	bench_sbrk();
 	printf("# posixbench done\n");
 	return 0;
 }

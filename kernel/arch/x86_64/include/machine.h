@@ -14,25 +14,14 @@
 
 #include "core/kernel.h"
 #include "core/percpu.h"
+#include "../arch.h"
 #include "../asm.h"
 #include "../regs.h"
 #include "../thread_arch.h"
 
 struct thread;
 
-/*
- * The per-CPU block, reached through %gs in the kernel (cpu.c sets it up):
- * what entry.S needs at fixed offsets (regs.h: CPU_*), then the core's
- * per-CPU state, then the rest.  One CPU today: cpu0.
- */
-struct cpu {
-	u64 scratch;	    /* CPU_SCRATCH: user rsp during syscall entry */
-	u64 kstack_top;	    /* CPU_KSTACK_TOP: the running thread's */
-	struct percpu core; /* its `current` is at CPU_CURRENT */
-	u64 cr3;	    /* the page-table root now loaded */
-};
-extern struct cpu cpu0;
-
+/* This CPU's per-CPU state: the core's part of its block (arch.h). */
 static inline struct percpu *percpu(void)
 {
 	return &cpu0.core;
