@@ -4,6 +4,9 @@
 #  - the core is portable: its host build (OBJDIR, the objects of
 #    tests/host/host.mk) depends on no kernel/arch/x86_64 header, and no
 #    core file names one;
+#  - the authorization cache has one rule: cap_epoch is written in one
+#    place only (scope_authority_changed, kernel/core/scope.c), besides
+#    its definition;
 #
 #   tools/core-check.sh OBJDIR
 set -u
@@ -24,4 +27,13 @@ if [ -z "$named" ]; then
 	echo "ok - $name: no kernel/core file includes an x86_64 header"
 else
 	echo "not ok - $name: kernel/core files that include x86_64 headers: $(echo $named)"
+fi
+
+writers=$(grep -rnE 'cap_epoch *(\+\+|--|[-+|&]?=[^=])|(\+\+|--) *cap_epoch' kernel --include='*.[ch]' |
+	grep -v '^kernel/core/state.c:.*u64 cap_epoch = ')
+nw=$(echo "$writers" | grep -c .)
+if [ "$nw" -eq 1 ] && echo "$writers" | grep -q '^kernel/core/scope.c:'; then
+	echo "ok - $name: cap_epoch has one writer (scope_authority_changed)"
+else
+	echo "not ok - $name: cap_epoch has $nw writers: $(echo $writers)"
 fi

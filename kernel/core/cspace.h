@@ -47,6 +47,5 @@ int cap_delete(struct cap *slot);
 /* Delete every descendant of `c`; those on `path` (the address `c` was
  * found by, if given) go last, so that a restarted revoke finds it again. */
 int cap_revoke(struct cap *c, const struct cap_path *path);
-extern u64 cap_epoch; /* bumped whenever a scope capability changes */
 
 #endif

@@ -22,6 +22,7 @@
 #include "cspace.h"
 #include "object.h"
 #include "preempt.h"
+#include "scope.h"
 #include "vspace.h"
 #include "thread.h"
 #include "arch/hooks.h"
@@ -32,7 +33,7 @@ static void before_delete(struct cap *c)
 	if (cap_is_frame(c->type) || cap_is_table(c->type))
 		vspace_unmap_cap(c);
 	else if (cap_is_scope(c->type))
-		cap_epoch++;
+		scope_authority_changed();
 }
 
 static void clear_slot(struct cap *c)

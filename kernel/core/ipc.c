@@ -528,9 +528,7 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	if (a[2] != IPC_SHORT || (from != to && from != TID_ANY) ||
 	    unlikely(a[0] > UINT32_MAX || a[1] > UINT32_MAX))
 		return;
-	if (cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
-	    (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
-		(CAP_IPC_SEND | CAP_IPC_SHORT))
+	if (!ipc_cache_trusts(cur, to))
 		return;
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||

@@ -9,8 +9,9 @@
  * id: its space's list, its thread group's list (in the group leader's
  * Thread object, thread.c), the list its pager's space shares with the
  * spaces it pages, and its container's list.  Whatever changes what a
- * list holds or who sees it bumps cap_epoch, which invalidates the IPC
- * fast path's cached authorization.
+ * list holds or who sees it calls scope_authority_changed, which
+ * invalidates the IPC fast path's cached authorization (scope.h has the
+ * rule).
  */
 #include "scope.h"
 #include "thread.h"
@@ -32,6 +33,10 @@ void scope_cap_init(struct cap *c, u8 type, u32 rights, u32 scope, u32 resid,
 	c->scope.owner = owner_spid;
 	if (!next_capid)
 		next_capid = 1;
+}
+
+void scope_authority_changed(void)
+{
 	cap_epoch++;
 }
 

@@ -8,11 +8,37 @@
 
 #include "kernel.h"
 #include "cap.h"
+#include "thread.h"
 
 struct thread;
 
 /* The capid the next scope capability gets (state.c). */
 extern u32 next_capid;
+
+/*
+ * The authorization cache.  A thread remembers the last IPC target it was
+ * authorized to send to and the rights it found (scope_authorized), good
+ * while cap_epoch is unchanged; the IPC fast path trusts it without a
+ * search (ipc_cache_trusts).  The one rule: whatever changes what a list
+ * holds, who sees a list, or what a scope capability covers calls
+ * scope_authority_changed, the only writer of cap_epoch (state.c).  Its
+ * callers: deleting a scope capability (delete.c), SHARE, GRANT,
+ * REPLICATE, SPLIT and DEDUCE (api/cap.c), a new pager
+ * (exchange_registers, api/thread.c), a thread losing its id and with it
+ * its group and the lists it paged (thread.c), a space going
+ * (space.c).
+ */
+extern u64 cap_epoch;
+void scope_authority_changed(void);
+
+/* Does `t`'s cached authorization let it send a short message to thread
+ * `to` without a search (the fast path's test)? */
+static inline bool ipc_cache_trusts(const struct thread *t, u32 to)
+{
+	return t->ipc_cache_tid == to && t->ipc_cache_epoch == cap_epoch &&
+	       (t->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) ==
+		   (CAP_IPC_SEND | CAP_IPC_SHORT);
+}
 
 /* Fill in a new scope capability. */
 void scope_cap_init(struct cap *c, u8 type, u32 rights, u32 scope, u32 resid,

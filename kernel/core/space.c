@@ -14,6 +14,7 @@
 #include "space.h"
 #include "thread.h"
 #include "vspace.h"
+#include "scope.h"
 #include "root.h"
 #include "arch/hooks.h"
 
@@ -68,6 +69,9 @@ void space_object_destroy(struct space *s)
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
+	/* Its threads saw its lists, and threads it paged its shared one;
+	 * its space-scope capabilities cover nobody now. */
+	scope_authority_changed();
 	space_ids.table[SPID_INDEX(s->spid)] = NULL;
 	space_ids.free++;
 }

@@ -8,10 +8,11 @@
  * Shared by every CPU, defined here (each declared in the header of the
  * file that owns it, which is the only one to write it):
  *   cdt_anchor      cdt.c       the root of the capability derivation tree
- *   cap_epoch       capctrl.c   bumped by every change of authority: the
- *                               IPC fast path's cached rights are good only
- *                               while it is unchanged
- *   next_capid      capctrl.c   the capid of the next scope capability
+ *   cap_epoch       scope.c     bumped by every change of authority
+ *                               (scope_authority_changed): the IPC fast
+ *                               path's cached rights are good only while
+ *                               it is unchanged
+ *   next_capid      scope.c     the capid of the next scope capability
  *   thread_ids      thread.c    thread id -> thread, generations
  *   space_ids       space.c     space id -> space, generations
  *   container_table container.c container id -> container

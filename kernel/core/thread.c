@@ -20,6 +20,7 @@
 #include "container.h"
 #include "cspace.h"
 #include "ipc.h"
+#include "scope.h"
 #include "mutex.h"
 #include "input.h"
 #include "root.h"
@@ -118,8 +119,9 @@ void thread_unbind(struct thread *t)
 		t->container->nthreads--;
 	t->container = NULL;
 	t->tid = 0;
-	cap_epoch++; /* threads it paged no longer see its space's shared list,
-		      * nor its group the group's list */
+	/* Threads it paged no longer see its space's shared list, nor its
+	 * group the group's list. */
+	scope_authority_changed();
 }
 
 void thread_set_space(struct thread *t, struct space *s)

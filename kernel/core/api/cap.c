@@ -136,7 +136,7 @@ static long invoke_share(struct thread *cur, struct capctrl_args *x)
 	if (x->there)
 		return 0;
 	cdt_move(x->c, x->slot);
-	cap_epoch++;
+	scope_authority_changed();
 	return 0;
 }
 
@@ -165,7 +165,7 @@ static long invoke_grant(struct thread *cur, struct capctrl_args *x)
 	x->slot->scope.owner = x->to->space->spid;
 	if (x->flags & CAP_GRANT_IMMUTABLE)
 		x->slot->rights &= ~CAP_GENERIC_ALL;
-	cap_epoch++;
+	scope_authority_changed();
 	return 0;
 }
 
@@ -215,6 +215,7 @@ static long invoke_replicate(struct thread *cur, struct capctrl_args *x)
 		c->rights &= ~split_ops(x);
 	}
 	cdt_insert_child(c, slot);
+	scope_authority_changed();
 	x->in.capid = slot->scope.capid;
 	user_write(cur->space, x->buf, &x->in, sizeof(x->in));
 	return 0;
@@ -251,7 +252,7 @@ static long invoke_deduce(struct thread *cur, struct capctrl_args *x)
 	x->c->rights = x->in.rights;
 	x->c->scope.scope = x->in.scope;
 	x->c->scope.resid = x->in.resid;
-	cap_epoch++;
+	scope_authority_changed();
 	return 0;
 }
 

@@ -582,7 +582,8 @@ static long invoke_exregs(const struct exregs_args *e)
 		preempt_forget(t); /* not at the preempted call any more */
 	if (x->valid & EXREGS_SET_PAGER) {
 		t->pager = x->pager;
-		cap_epoch++; /* t sees another pager's shared list now */
+		scope_authority_changed(); /* t sees another pager's shared
+					      list now */
 	}
 	if (x->valid & EXREGS_SET_UTCB)
 		t->utcb = x->utcb;
