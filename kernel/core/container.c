@@ -49,17 +49,14 @@ void container_object_destroy(struct container *c)
 {
 	if (!c->configured)
 		return;
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (t && t->container == c) {
-			if (t->flags & THREAD_F_ROOT)
-				root_task_exited(-1);
-			thread_cancel(t,
-				      true); /* senders waiting for it fail */
-			if (t->state != TS_DEAD)
-				t->state = TS_INACTIVE;
-			thread_unbind(t);
-		}
+	while (c->threads) {
+		struct thread *t = c->threads;
+		if (t->flags & THREAD_F_ROOT)
+			root_task_exited(-1);
+		thread_cancel(t, true); /* senders waiting for it fail */
+		if (t->state != TS_DEAD)
+			t->state = TS_INACTIVE;
+		thread_unbind(t); /* out of c->threads */
 	}
 	container_table[c->cid] = NULL;
 	c->configured = false;

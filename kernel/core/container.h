@@ -13,10 +13,13 @@
 #define CONTAINER_LIST_SLOTS 48
 #define MAX_CONTAINERS 256
 
+struct thread;
+
 struct container {
 	u32 cid;
 	bool configured;
 	u32 nthreads;
+	struct thread *threads; /* its bound threads (thread.c) */
 	struct cap slots[CONTAINER_LIST_SLOTS];
 };
 

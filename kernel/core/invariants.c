@@ -38,6 +38,7 @@
 #include "thread.h"
 #include "time.h"
 #include "space.h"
+#include "container.h"
 
 /* The capability after `n` in a pre-order walk of the whole tree (its
  * shape checked by the first walk). */
@@ -237,6 +238,139 @@ static void check_groups(void)
 	}
 }
 
+/* A list of threads headed by `owner` (thread.h): well linked, bounded,
+ * every member bound and `ok` about it.  Returns its length. */
+static u32 check_list(const struct thread *owner, struct thread *head,
+		      size_t link, const char *name,
+		      bool (*ok)(const struct thread *m,
+				 const struct thread *o))
+{
+	u32 n = 0;
+	struct thread *prev = NULL;
+
+	for (struct thread *m = head; m; m = thread_link_of(m, link)->next) {
+		if (++n > MAX_THREADS || !m->tid || !ok(m, owner) ||
+		    (prev && thread_link_of(m, link)->prev != prev))
+			panic("invariant: thread %x's %s list is wrong at %x",
+			      owner->tid, name, m->tid);
+		prev = m;
+	}
+	if (head && thread_link_of(head, link)->prev != prev)
+		panic("invariant: thread %x's %s list: the head's prev is "
+		      "not the tail",
+		      owner->tid, name);
+	return n;
+}
+
+static bool paged_ok(const struct thread *m, const struct thread *o)
+{
+	return m->paged_by == o && m->pager == o->tid;
+}
+
+static bool zombie_ok(const struct thread *m, const struct thread *o)
+{
+	return m->zombie_of == o && m->parent == o->tid && m->state == TS_DEAD;
+}
+
+static bool member_ok(const struct thread *m, const struct thread *o)
+{
+	return m->tgid == o->tid && m != o;
+}
+
+static bool recv_ok(const struct thread *m, const struct thread *o)
+{
+	return m->recv_on == o && m->recv_on_tid == o->tid;
+}
+
+/*
+ * The lists of threads (thread.h): every relation has its list entry and
+ * every entry its relation.  A thread's pager (when bound) heads the list
+ * it is in; a dead thread whose parent is bound is in the parent's
+ * zombies, and a parent counts its bound children; a thread blocked
+ * receiving from one live thread alone is in that thread's list; a
+ * leader's members are the threads in its group.
+ */
+static void check_thread_lists(void)
+{
+	static u32 children[MAX_THREADS];
+	u32 paged = 0, paged_listed = 0, zombies = 0, zombies_listed = 0;
+
+	memset(children, 0, sizeof(children));
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *t = thread_by_index(i);
+		if (!t)
+			continue;
+		struct thread *p = thread_lookup(t->pager);
+		struct thread *par = thread_lookup(t->parent);
+		if (t->paged_by != p)
+			panic("invariant: thread %x paged by %x is in the "
+			      "list of %x",
+			      t->tid, t->pager,
+			      t->paged_by ? t->paged_by->tid : 0);
+		paged += p != NULL;
+		if (par)
+			children[TID_INDEX(par->tid)]++;
+		if ((t->state == TS_DEAD && par) != (t->zombie_of != NULL))
+			panic("invariant: thread %x (state %u, parent %x) is "
+			      "%sa zombie child",
+			      t->tid, t->state, t->parent,
+			      t->zombie_of ? "" : "not ");
+		zombies += t->zombie_of != NULL;
+		if (t->state == TS_BLOCKED && t->wait == WAIT_RECV &&
+		    t->ipc_from != TID_ANY && t->ipc_from != TID_NIL) {
+			struct thread *x = thread_lookup(t->ipc_from);
+			if (x && x->state != TS_DEAD && t->recv_on != x)
+				panic("invariant: thread %x receives from %x "
+				      "alone and is not in its list",
+				      t->tid, t->ipc_from);
+		}
+		paged_listed += check_list(t, t->paged, THREAD_LINK(paged_link),
+					   "paged", paged_ok);
+		zombies_listed +=
+		    check_list(t, t->zombies, THREAD_LINK(zombie_link),
+			       "zombie", zombie_ok);
+		if (check_list(t, t->members, THREAD_LINK(group_link), "group",
+			       member_ok) !=
+		    (t->tgid == t->tid ? t->group_size : 0))
+			panic("invariant: group %x lists another count than "
+			      "its %u members",
+			      t->tid, t->group_size);
+		check_list(t, t->recv_waiters, THREAD_LINK(recv_link),
+			   "receivers", recv_ok);
+	}
+	if (paged != paged_listed || zombies != zombies_listed)
+		panic("invariant: %u paged threads, %u listed; %u zombies, %u "
+		      "listed",
+		      paged, paged_listed, zombies, zombies_listed);
+	for (u32 i = 0; i < thread_count(); i++) {
+		struct thread *t = thread_by_index(i);
+		if (t && t->nchildren != children[i])
+			panic("invariant: thread %x counts %u children, has %u",
+			      t->tid, t->nchildren, children[i]);
+	}
+}
+
+/* Each configured container lists exactly its bound threads. */
+static void check_containers(void)
+{
+	for (u32 cid = 0; cid < MAX_CONTAINERS; cid++) {
+		struct container *c = container_lookup(cid);
+		if (!c)
+			continue;
+		u32 n = 0;
+		for (struct thread *t = c->threads; t;
+		     t = t->container_link.next)
+			if (++n > MAX_THREADS || !t->tid || t->container != c)
+				panic("invariant: container %u lists a thread "
+				      "not in it",
+				      cid);
+		if (n != c->nthreads)
+			panic("invariant: container %u lists %u threads, "
+			      "counts %u",
+			      cid, n, c->nthreads);
+	}
+}
+
 void invariants_check(void)
 {
 	struct cap *n;
@@ -288,6 +422,8 @@ void invariants_check(void)
 		      joined, counted);
 	if (joined)
 		check_groups();
+	check_thread_lists();
+	check_containers();
 	sched_check_invariants();
 	timer_check_invariants();
 }

@@ -27,6 +27,7 @@
 #include "space.h"
 #include "cspace.h"
 #include "scope.h"
+#include "syscall.h"
 #include "usercopy.h"
 #include "arch/hooks.h"
 #include "tessera/thread.h"
@@ -93,6 +94,42 @@ static void sendq_remove(struct thread *r, struct thread *s)
 static bool in_sendq(const struct thread *s)
 {
 	return s->sendq_prev != NULL;
+}
+
+/*
+ * Closed receivers.  A thread that receives from one thread alone is in
+ * that thread's recv_waiters list (recv_on names it), so that the end of
+ * that thread finds it (ipc_cancel).  Membership is kept after the wait
+ * ends (a thread calling one server again and again stays in its list at
+ * no cost): the list holds every such waiter and perhaps others, and its
+ * readers check.  A thread leaves the list when it waits on another, or
+ * either of them loses its id (ipc_forget).
+ */
+static void recv_delist(struct thread *t)
+{
+	thread_list_remove(&t->recv_on->recv_waiters, t,
+			   THREAD_LINK(recv_link));
+	t->recv_on = NULL;
+	t->recv_on_tid = 0;
+}
+
+static __attribute__((noinline)) void recv_enlist(struct thread *t, u32 from)
+{
+	struct thread *x = thread_lookup(from);
+	if (t->recv_on)
+		recv_delist(t);
+	thread_list_append(&x->recv_waiters, t, THREAD_LINK(recv_link));
+	t->recv_on = x;
+	t->recv_on_tid = x->tid;
+}
+
+/* `t` is about to wait to receive from `from`: a closed receive enlists
+ * it with that thread (alive: checked by the caller), unless it is there
+ * already (a thread receives from the same one again and again). */
+static inline void recv_wait_on(struct thread *t, u32 from)
+{
+	if (from != TID_ANY && t->recv_on_tid != from)
+		recv_enlist(t, from);
 }
 
 /* The first queued sender `r` will accept (from == TID_ANY: anyone). */
@@ -393,6 +430,7 @@ static void sender_done(struct thread *s)
 			return;
 		}
 		s->wait = WAIT_RECV;
+		recv_wait_on(s, s->ipc_from);
 		/* A sender may have queued for it meanwhile. */
 		while (!next && s && (q = sendq_find(s, s->ipc_from))) {
 			sendq_remove(s, q);
@@ -463,6 +501,7 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 		return -E_WOULDBLOCK;
 	if (deadline_passed(deadline))
 		return -E_TIMEOUT;
+	recv_wait_on(cur, from);
 	block(cur, WAIT_RECV, true);
 	timer_arm(cur, deadline);
 	schedule();
@@ -514,30 +553,39 @@ static long ipc_call(struct thread *cur, const struct ipc_args *x)
 /*
  * The fast path: a short send to a thread already waiting for us, with a
  * receive phase (a call, or a reply and wait), permission cached, nobody
- * queued that the receive phase should take first, and the receiver at
- * least as urgent as the caller.  Six registers move and the receiver runs
- * next, directly; the caller waits in its receive phase.  Returns only if
- * the fast path does not apply.
+ * queued that the receive phase should take first, the receiver at least
+ * as urgent as the caller, and, for a call, the caller already in the
+ * receiver's list of closed receivers (the first call to a new server
+ * takes the slow path, which enlists it).  Six registers move and the receiver
+ * runs next, directly; the caller waits in its receive phase.  The dispatcher
+ * comes here first for every ipc, before it has done anything; when the
+ * fast path does not apply, this hands the call to the dispatcher proper
+ * (syscall_ipc).
  */
-void ipc_fastpath(struct trapframe *tf, struct thread *cur)
+void ipc_fastpath(struct trapframe *tf)
 {
+	struct thread *cur = arch_current();
 	const u64 *a = arch_syscall_args(tf);
 	u32 to = (u32)a[0], from = (u32)a[1];
 	struct thread *dst;
 
 	if (a[2] != IPC_SHORT || (from != to && from != TID_ANY) ||
 	    unlikely(a[0] > UINT32_MAX || a[1] > UINT32_MAX))
-		return;
+		goto slow;
 	if (!ipc_cache_trusts(cur, to))
-		return;
+		goto slow;
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
 	    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid) ||
 	    dst->prio < cur->prio ||
 	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
-		return;
+		goto slow;
 	if (cur->sendq_head && sendq_find(cur, from))
-		return;
+		goto slow;
+	/* A call receives from dst alone: cur must be in its list of such
+	 * receivers already (the slow path puts it there). */
+	if (from != TID_ANY && unlikely(cur->recv_on != dst))
+		goto slow;
 
 	struct trapframe *dtf = arch_thread_tf(dst);
 	u64 *d = arch_msg_regs(dtf), *m = arch_msg_regs(tf);
@@ -560,6 +608,8 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	if (!dst->timeslice)
 		dst->timeslice = THREAD_TIMESLICE;
 	arch_enter_user(dst);
+slow:
+	syscall_ipc(tf);
 }
 
 /* ------------------------------------------------------------ the call
@@ -742,14 +792,26 @@ void ipc_cancel(struct thread *t, bool dying)
 			wake_with(s, -E_ABORTED);
 	}
 	abandon_copy(t);
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *v = thread_by_index(i);
-		if (!v)
-			continue;
-		if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
+	/* The threads t pages (thread.c keeps the list): a fault of theirs
+	 * t holds will not be answered. */
+	for (struct thread *v = t->paged; v; v = v->paged_link.next)
+		if (v->flags & THREAD_F_FAULT_DELIVERED)
 			abort_fault(v, true);
-		else if (v->state == TS_BLOCKED && v->wait == WAIT_RECV &&
-			 v->ipc_from == t->tid)
+	/* Every thread blocked receiving from t alone is in t's list (and
+	 * some that no longer wait: the list is emptied here). */
+	while (t->recv_waiters) {
+		struct thread *v = t->recv_waiters;
+		recv_delist(v);
+		if (v->state == TS_BLOCKED && v->wait == WAIT_RECV &&
+		    v->ipc_from == t->tid)
 			wake_with(v, -E_ABORTED);
 	}
+}
+
+void ipc_forget(struct thread *t)
+{
+	if (t->recv_on)
+		recv_delist(t);
+	while (t->recv_waiters)
+		recv_delist(t->recv_waiters);
 }

@@ -8,8 +8,9 @@
 struct thread;
 struct trapframe;
 
-/* The short-IPC fast path: returns only if it does not apply. */
-void ipc_fastpath(struct trapframe *tf, struct thread *cur);
+/* ipc from the running thread: the short-IPC fast path, or, when it does
+ * not apply, the dispatcher proper (syscall_ipc). */
+void ipc_fastpath(struct trapframe *tf);
 
 /* The system call (its decode, then the rendezvous). */
 long sys_ipc(const u64 *a);
@@ -30,6 +31,10 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
  * it, the sides of a copy it was doing, threads receiving from it alone,
  * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
+
+/* `t` loses its id (thread.c): out of the receivers' lists it is in or
+ * heads. */
+void ipc_forget(struct thread *t);
 
 /* `t`'s deadline passed while it waited to send or receive (time.c):
  * out of any queue, and its IPC returns -E_TIMEOUT. */

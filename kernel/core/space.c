@@ -2,7 +2,8 @@
  * Space ids and the life of Space objects.
  *
  * The space table maps a space id to its struct space.  An id is
- * generation << 12 | index: the index picks the table entry (1..4095), the
+ * generation << 12 | index: the index picks the table entry (1..4095,
+ * taken round from a cursor: ids.h), the
  * generation (the entry's use count, low 20 bits) makes the id of a new
  * space differ from that of the space the entry held before, as thread ids
  * do.  So a scope capability or an owner naming a space id never covers a
@@ -21,23 +22,18 @@
 void space_table_init(void)
 {
 	memset(space_ids.table, 0, sizeof(space_ids.table));
-	space_ids.free = MAX_SPACES - 1; /* id 0 is never used */
-	space_ids.next = 1;
+	ids_init(&space_ids.free); /* id 0 is never used */
 }
 
 bool space_id_available(unsigned n)
 {
-	return n <= space_ids.free;
+	return n <= space_ids.free.count;
 }
 
 /* Set up a zeroed Space object; takes a space id (one must be free). */
 void space_object_init(struct space *s, void *root_table)
 {
-	u32 id = space_ids.next;
-	while (space_ids.table[id])
-		id = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_ids.next = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_ids.free--;
+	u32 id = ids_take(&space_ids.free);
 	space_ids.table[id] = s;
 	s->gen = ++space_ids.gen[id];
 	s->spid = (s->gen & ((1u << (32 - SPID_INDEX_BITS)) - 1))
@@ -73,7 +69,7 @@ void space_object_destroy(struct space *s)
 	 * its space-scope capabilities cover nobody now. */
 	scope_authority_changed();
 	space_ids.table[SPID_INDEX(s->spid)] = NULL;
-	space_ids.free++;
+	ids_put(&space_ids.free, SPID_INDEX(s->spid));
 }
 
 struct space *space_lookup(u32 spid, u32 gen)

@@ -14,6 +14,7 @@
 
 #include "kernel.h"
 #include "cap.h"
+#include "ids.h"
 
 #define SPACE_OBJ_SIZE (1ull << SPACE_BITS)
 #define SPACE_LIST_SLOTS 28
@@ -27,6 +28,7 @@
 #define SPID_INDEX_BITS 12
 #define SPID_INDEX(spid) ((spid) & ((1u << SPID_INDEX_BITS) - 1))
 _Static_assert(MAX_SPACES == 1u << SPID_INDEX_BITS, "space id index bits");
+_Static_assert(MAX_SPACES == IDS_MAX, "space ids");
 
 struct thread;
 
@@ -48,8 +50,7 @@ static inline struct cap *space_root_cspace(struct space *s)
 struct space_ids {
 	struct space *table[MAX_SPACES]; /* by index; NULL: free */
 	u32 gen[MAX_SPACES];		 /* each index's use count */
-	u32 free;			 /* free indices (0 is never used) */
-	u32 next;			 /* where the search starts */
+	struct ids free;		 /* free indices */
 };
 extern struct space_ids space_ids;
 

@@ -11,6 +11,11 @@ struct trapframe;
  * runs. */
 void syscall_dispatch(struct trapframe *tf);
 
+/* The dispatcher proper: every call but ipc; ipc when the fast path does
+ * not take it. */
+void syscall_slow(struct trapframe *tf);
+void syscall_ipc(struct trapframe *tf);
+
 /* Call number `nr` (< SYS_COUNT, not ipc's fast path) with `args`, as the
  * dispatcher calls it, restart protocol included; the result. */
 long syscall_call(u64 nr, const u64 *args);

@@ -13,6 +13,7 @@
 
 #include "kernel.h"
 #include "cap.h"
+#include "ids.h"
 #include "sched.h"
 #include "percpu.h"
 #include "arch/hooks.h"
@@ -52,6 +53,14 @@ enum thread_wait {
 
 struct space;
 struct container;
+struct thread;
+
+/* A thread's place in one of the lists of threads below, doubly linked
+ * through the members (the head's prev is the tail); the head is in the
+ * list's owner.  thread_list_append and _remove are O(1). */
+struct thread_link {
+	struct thread *next, *prev;
+};
 
 struct thread {
 	u32 tid;  /* 0: not bound */
@@ -102,6 +111,36 @@ struct thread {
 	/* A timed wait (THREAD_F_TIMED or THREAD_F_TIMER_PARKED: time.c) */
 	u64 deadline;	/* monotonic microseconds */
 	u32 timer_slot; /* THREAD_F_TIMED: its index in the deadline heap */
+
+	/*
+	 * The lists that let every operation find the threads it touches
+	 * without a walk of the thread table (thread.c; ipc.c for recv):
+	 *   container->threads  the bound threads of a container
+	 *   members             a leader: the threads that joined its group
+	 *   paged               the bound threads whose pager it is (pager
+	 *                       names it: paged_by)
+	 *   zombies             its dead children, not yet reaped (oldest
+	 *                       first; zombie_of is their parent)
+	 *   recv_waiters        threads whose last closed receive named it
+	 *                       (recv_on): every thread blocked receiving
+	 *                       from it alone is there, and some that no
+	 *                       longer wait (membership is kept, so the fast
+	 *                       path's repeated calls cost no list work)
+	 */
+	struct thread_link container_link;
+	struct thread_link group_link; /* while tgid names another */
+	struct thread *members;
+	struct thread_link paged_link; /* while paged_by */
+	struct thread *paged_by;
+	struct thread *paged;
+	struct thread_link zombie_link; /* while zombie_of */
+	struct thread *zombie_of;
+	struct thread *zombies;
+	u32 nchildren;		      /* bound threads whose parent it is */
+	struct thread_link recv_link; /* while recv_on */
+	struct thread *recv_on;
+	u32 recv_on_tid; /* recv_on's tid (0: none), for a quick test */
+	struct thread *recv_waiters;
 
 	struct cap slots[THREAD_SLOTS];
 	char name[16];
@@ -159,15 +198,22 @@ static inline void sched_check_preempt(void)
 /* thread.c */
 #define TID_INDEX_BITS 12
 #define TID_INDEX(tid) ((tid) & ((1u << TID_INDEX_BITS) - 1))
+#define TID_GEN_MASK 0xfffu /* the generation's 12 bits (docs/ABI.md) */
 /* The tid table (its instance is in state.c). */
 struct thread_ids {
 	struct thread *table[MAX_THREADS]; /* by index; NULL: free */
 	u16 gen[MAX_THREADS];		   /* each index's generation */
-	u32 next;			   /* where the search for a free
-					      index starts */
-	u32 used;
+	struct ids free;		   /* free indices (ids.h) */
 };
 extern struct thread_ids thread_ids;
+
+void thread_list_append(struct thread **head, struct thread *t, size_t link);
+void thread_list_remove(struct thread **head, struct thread *t, size_t link);
+#define THREAD_LINK(member) offsetof(struct thread, member)
+static inline struct thread_link *thread_link_of(struct thread *t, size_t link)
+{
+	return (struct thread_link *)((char *)t + link);
+}
 
 /* The live thread with id `tid`, or NULL (special ids find nothing). */
 static inline struct thread *thread_lookup(u32 tid)
@@ -187,6 +233,14 @@ void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);
 void thread_set_space(struct thread *t, struct space *s);
+/* `t` (bound) is paged by thread `tid` (or TID_NIL) from now on. */
+void thread_set_pager(struct thread *t, u32 tid);
+/* `t` (bound) is a child of `parent` (for THREAD_WAIT). */
+void thread_set_parent(struct thread *t, struct thread *parent);
+/* A dead child of `p` to reap (its oldest), or NULL. */
+struct thread *thread_zombie_child(struct thread *p);
+/* RECYCLE: a dead `t` is not dead any more. */
+void thread_revive(struct thread *t);
 struct thread *thread_group_leader(const struct thread *t);
 void thread_join_group(struct thread *t, struct thread *leader);
 u32 thread_count(void);

@@ -48,7 +48,6 @@ static struct thread *new_thread(unsigned slot, struct space *s)
 		panic("no thread id");
 	if (s)
 		thread_set_space(t, s);
-	t->pager = TID_NIL;
 	return t;
 }
 
@@ -121,7 +120,7 @@ static void build(void)
 	P = new_thread(S_P, (struct space *)b[S_P + 1].obj);
 	Q = new_thread(S_Q, (struct space *)b[S_Q + 1].obj);
 	L = new_thread(S_L, Q->space);
-	cur->pager = P->tid;
+	thread_set_pager(cur, P->tid);
 	buf_of[0] = map_buffer(cur->space, S_TABLES);
 	buf_of[1] = map_buffer(P->space, S_TABLES + 4);
 	buf_of[2] = map_buffer(Q->space, S_TABLES + 8);

@@ -36,6 +36,10 @@ _Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "tf layout");
 _Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(TF_SIZE % 16 == 0, "the trapframe keeps the stack aligned");
+_Static_assert(THREAD_KERNEL_RSP ==
+		   THREAD_OBJ_SIZE - sizeof(struct arch_thread) +
+		       offsetof(struct arch_thread, kernel_rsp),
+	       "entry.S finds kernel_rsp at THREAD_KERNEL_RSP");
 /* The Thread object: struct thread, its stack canary, at least a page of
  * kernel stack, the trapframe and the arch part (thread_arch.h). */
 _Static_assert(sizeof(struct thread) + 16 + PAGE_SIZE + TF_SIZE +
@@ -50,7 +54,7 @@ struct tess_counters bench_counters;
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
-extern void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
+extern void arch_switch_stack(struct thread *prev, struct thread *next);
 extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 
 void arch_set_current(struct thread *t)
@@ -185,8 +189,7 @@ void arch_switch(struct thread *prev, struct thread *next)
 		next->flags &= ~THREAD_F_USER_CONT;
 		arch_thread_resume_to_user(next);
 	}
-	arch_switch_stack(&thread_arch(prev)->kernel_rsp,
-			  thread_arch(next)->kernel_rsp);
+	arch_switch_stack(prev, next);
 }
 
 /* Leave the kernel for `t`, abandoning the current kernel stack. */

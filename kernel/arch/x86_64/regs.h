@@ -41,7 +41,11 @@ struct trapframe {
 #define VEC_SYSCALL 0x100
 #define VEC_RESUME 0x101
 
-/* Per-CPU block offsets (struct cpu in cpu.c), reached through %gs. */
+/* A thread's saved kernel rsp, from the start of its Thread object: its
+ * arch part's first word (thread_arch.h; cpu.c checks). */
+#define THREAD_KERNEL_RSP (8192 - 544)
+
+/* Per-CPU block offsets (struct cpu in arch.h), reached through %gs. */
 #define CPU_SCRATCH 0
 #define CPU_KSTACK_TOP 8
 #define CPU_CURRENT 16

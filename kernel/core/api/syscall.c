@@ -14,7 +14,8 @@
  * pending work, tells a repeated call it is one, and on -E_RESTART rewinds
  * the thread to make the call again.  Numbers outside the table are faults
  * for the thread's pager (fault.c).  ipc goes first, through its fast path
- * (ipc.c), which returns only when it does not apply.
+ * (ipc.c), which hands the call back (syscall_ipc) when it does not
+ * apply.
  */
 #include "syscalls.h"
 #include "core/syscall.h"
@@ -87,33 +88,58 @@ long syscall_call(u64 nr, const u64 *args)
 	return syscall_table[nr](args);
 }
 
-void syscall_dispatch(struct trapframe *tf)
+/* A call has returned `r`: the thread's result (or its call made again),
+ * the invariants (test builds), and the switch the call may have asked
+ * for. */
+static inline __attribute__((always_inline)) void
+finish(struct trapframe *tf, struct thread *cur, long r)
 {
-	struct thread *cur = arch_current();
-	u64 nr = arch_syscall_nr(tf);
-	const u64 *args = arch_syscall_args(tf);
-	long r;
-
-	if (likely(nr == SYS_ipc)) {
-		ipc_fastpath(tf, cur);
-		r = sys_ipc(args);
-	} else if (likely(nr < SYS_COUNT)) {
-		r = syscall_table[nr](args);
-	} else {
-		fault_unknown_syscall(cur);
-		goto out;
-	}
 	if (unlikely(r == -E_RESTART)) {
 		arch_syscall_rewind(tf); /* the call is made again */
 		percpu()->need_resched = true;
 	} else {
 		arch_set_result(tf, (u64)r);
 	}
-out:
 #ifdef TESS_CHECK
 	invariants_check();
 #endif
 	if (cur->state != TS_RUNNABLE)
 		schedule(); /* it stopped itself, or was stopped */
 	sched_check_preempt();
+}
+
+/* Every call but ipc: the table; an unknown number goes to the pager. */
+void syscall_slow(struct trapframe *tf)
+{
+	struct thread *cur = arch_current();
+	u64 nr = arch_syscall_nr(tf);
+
+	if (unlikely(nr >= SYS_COUNT)) {
+		fault_unknown_syscall(cur);
+#ifdef TESS_CHECK
+		invariants_check();
+#endif
+		if (cur->state != TS_RUNNABLE)
+			schedule();
+		sched_check_preempt();
+		return;
+	}
+	finish(tf, cur, syscall_table[nr](arch_syscall_args(tf)));
+}
+
+/* ipc when its fast path does not apply (ipc.c comes here). */
+void syscall_ipc(struct trapframe *tf)
+{
+	struct thread *cur = arch_current();
+	finish(tf, cur, sys_ipc(arch_syscall_args(tf)));
+}
+
+/* ipc goes to its fast path before anything else is done (ipc.c), which
+ * leaves for user mode itself or comes back through syscall_ipc. */
+void syscall_dispatch(struct trapframe *tf)
+{
+	if (likely(arch_syscall_nr(tf) == SYS_ipc))
+		ipc_fastpath(tf);
+	else
+		syscall_slow(tf);
 }

@@ -291,8 +291,8 @@ static long invoke_create(struct thread *cur, struct tctrl_args *x)
 	t->state = TS_INACTIVE;
 	t->wait = WAIT_NONE;
 	t->flags = 0;
-	t->pager = p->pager;
-	t->parent = cur->tid;
+	thread_set_pager(t, p->pager);
+	thread_set_parent(t, cur);
 	if (p->group)
 		thread_join_group(t, p->group);
 	t->prio = (u8)p->prio;
@@ -356,6 +356,7 @@ static long invoke_recycle(struct thread *cur, struct tctrl_args *x)
 {
 	struct thread *t = x->t;
 	thread_cancel(t, true);
+	thread_revive(t);
 	t->state = TS_INACTIVE;
 	t->flags &= THREAD_F_ROOT;
 	arch_thread_init(t);
@@ -363,43 +364,59 @@ static long invoke_recycle(struct thread *cur, struct tctrl_args *x)
 	return 0;
 }
 
+/* The dead child THREAD_WAIT may reap now (any: the oldest dead one),
+ * NULL if none; -E_NOCHILD in *err if there is no child to wait for. */
+static struct thread *dead_child(struct thread *cur, u32 which, int *err)
+{
+	struct thread *c;
+
+	*err = 0;
+	if (which == TID_ANY) {
+		c = thread_zombie_child(cur);
+		if (!c && !cur->nchildren)
+			*err = -E_NOCHILD;
+		return c;
+	}
+	c = thread_lookup(which);
+	if (!c || c == cur || c->parent != cur->tid) {
+		*err = -E_NOCHILD;
+		return NULL;
+	}
+	return c->state == TS_DEAD ? c : NULL;
+}
+
 /* THREAD_WAIT: reap a dead child (any, or ids.tid). */
 static int decode_wait(struct thread *cur, struct tctrl_args *x)
 {
+	int err;
 	if (x->ids.tid != TID_ANY && !thread_lookup(x->ids.tid))
 		return -E_NOTHREAD;
-	return 0;
+	dead_child(cur, x->ids.tid, &err);
+	return err;
 }
 
-/* Reap a dead child (any, or `which`); block until one dies. */
+/* Reap a dead child (any, or `which`); block until one dies (the child
+ * may have gone meanwhile: -E_NOCHILD then). */
 static long invoke_wait(struct thread *cur, struct tctrl_args *x)
 {
 	u32 which = x->ids.tid;
 	struct task_ids *out = &x->ids;
+	int err;
 
 	for (;;) {
-		bool have_child = false;
-		for (u32 i = 0; i < thread_count(); i++) {
-			struct thread *c = thread_by_index(i);
-			if (!c || c->parent != cur->tid || c == cur)
-				continue;
-			if (which != TID_ANY && c->tid != which)
-				continue;
-			have_child = true;
-			if (c->state == TS_DEAD) {
-				out->tid = c->tid;
-				out->spid = c->space ? c->space->spid : 0;
-				out->tgid = c->tgid;
-				out->status = c->exit_status;
-				thread_set_space(c, NULL);
-				thread_unbind(c);
-				user_write(cur->space, x->ids_ptr, out,
-					   sizeof(*out));
-				return 0;
-			}
+		struct thread *c = dead_child(cur, which, &err);
+		if (err)
+			return err;
+		if (c) {
+			out->tid = c->tid;
+			out->spid = c->space ? c->space->spid : 0;
+			out->tgid = c->tgid;
+			out->status = c->exit_status;
+			thread_set_space(c, NULL);
+			thread_unbind(c);
+			user_write(cur->space, x->ids_ptr, out, sizeof(*out));
+			return 0;
 		}
-		if (!have_child)
-			return -E_NOCHILD;
 		cur->ipc_from = which;
 		cur->fault_result = 0;
 		thread_block(cur, WAIT_CHILD);
@@ -581,7 +598,7 @@ static long invoke_exregs(const struct exregs_args *e)
 	if (x->valid & EXREGS_SET_PC)
 		preempt_forget(t); /* not at the preempted call any more */
 	if (x->valid & EXREGS_SET_PAGER) {
-		t->pager = x->pager;
+		thread_set_pager(t, x->pager);
 		scope_authority_changed(); /* t sees another pager's shared
 					      list now */
 	}
