@@ -39,6 +39,7 @@
 #include "time.h"
 #include "space.h"
 #include "container.h"
+#include "ipc.h"
 
 /* The capability after `n` in a pre-order walk of the whole tree (its
  * shape checked by the first walk). */
@@ -218,10 +219,11 @@ static void check_groups(void)
 {
 	static u32 members[MAX_THREADS];
 
+	struct thread *t;
+
 	memset(members, 0, sizeof(members));
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t || t->tgid == t->tid)
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
+		if (t->tgid == t->tid)
 			continue;
 		struct thread *g = thread_lookup(t->tgid);
 		if (!g || g->tgid != g->tid)
@@ -230,12 +232,12 @@ static void check_groups(void)
 			    t->tid, t->tgid);
 		members[TID_INDEX(g->tid)]++;
 	}
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (t && t->tgid == t->tid && t->group_size != members[i])
+	for (u32 i = 0; (t = thread_next_bound(&i));)
+		if (t->tgid == t->tid &&
+		    t->group_size != members[TID_INDEX(t->tid)])
 			panic("invariant: group %x counts %u members, has %u",
-			      t->tid, t->group_size, members[i]);
-	}
+			      t->tid, t->group_size,
+			      members[TID_INDEX(t->tid)]);
 }
 
 /* A list of threads headed by `owner` (thread.h): well linked, bounded,
@@ -295,11 +297,10 @@ static void check_thread_lists(void)
 	static u32 children[MAX_THREADS];
 	u32 paged = 0, paged_listed = 0, zombies = 0, zombies_listed = 0;
 
+	struct thread *t;
+
 	memset(children, 0, sizeof(children));
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t)
-			continue;
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
 		struct thread *p = thread_lookup(t->pager);
 		struct thread *par = thread_lookup(t->parent);
 		if (t->paged_by != p)
@@ -342,12 +343,11 @@ static void check_thread_lists(void)
 		panic("invariant: %u paged threads, %u listed; %u zombies, %u "
 		      "listed",
 		      paged, paged_listed, zombies, zombies_listed);
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (t && t->nchildren != children[i])
+	for (u32 i = 0; (t = thread_next_bound(&i));)
+		if (t->nchildren != children[TID_INDEX(t->tid)])
 			panic("invariant: thread %x counts %u children, has %u",
-			      t->tid, t->nchildren, children[i]);
-	}
+			      t->tid, t->nchildren,
+			      children[TID_INDEX(t->tid)]);
 }
 
 /* Each configured container lists exactly its bound threads. */
@@ -403,13 +403,11 @@ void invariants_check(void)
 	}
 
 	u32 joined = 0, counted = 0;
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t)
-			continue;
+	struct thread *t;
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
 		if (!t->tid || thread_lookup(t->tid) != t)
 			panic("invariant: tid table entry %u names thread %x",
-			      i, t->tid);
+			      i - 1, t->tid);
 		if (t->space && t->space->nthreads == 0)
 			panic("invariant: thread %x in a space with no threads",
 			      t->tid);
@@ -424,6 +422,7 @@ void invariants_check(void)
 		check_groups();
 	check_thread_lists();
 	check_containers();
+	ipc_check_invariants();
 	sched_check_invariants();
 	timer_check_invariants();
 }

@@ -81,14 +81,21 @@ void thread_list_remove(struct thread **head, struct thread *t, size_t link)
 	l->next = l->prev = NULL;
 }
 
-u32 thread_count(void)
+struct thread *thread_next_bound(u32 *i)
 {
-	return MAX_THREADS;
-}
-
-struct thread *thread_by_index(u32 i)
-{
-	return i < MAX_THREADS ? thread_ids.table[i] : NULL;
+	while (*i < MAX_THREADS) {
+		u32 w = *i / 64;
+		u64 used = ~thread_ids.free.free[w] & (~0ull << (*i % 64));
+		if (!used) {
+			*i = (w + 1) * 64;
+			continue;
+		}
+		u32 k = w * 64 + (u32)__builtin_ctzll(used);
+		*i = k + 1;
+		if (thread_ids.table[k])
+			return thread_ids.table[k];
+	}
+	return NULL;
 }
 
 /* Give `t` an id in container `cid`, and a group of its own.  -E_LIMIT if

@@ -243,6 +243,9 @@ struct thread *thread_zombie_child(struct thread *p);
 void thread_revive(struct thread *t);
 struct thread *thread_group_leader(const struct thread *t);
 void thread_join_group(struct thread *t, struct thread *leader);
-u32 thread_count(void);
-struct thread *thread_by_index(u32 i);
+/* The bound threads, for the invariant checker and debug_dump (never on a
+ * path a user can drive at will): the first at table index *i or after,
+ * *i moved past it; NULL after the last.  The free-index bitmap skips
+ * empty stretches 64 at a time. */
+struct thread *thread_next_bound(u32 *i);
 #endif

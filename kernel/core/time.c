@@ -165,10 +165,8 @@ void timer_check_invariants(void)
 			      "deadline",
 			      t->tid, t->state, t->wait);
 	}
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t)
-			continue;
+	struct thread *t;
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
 		if (t->flags & THREAD_F_TIMED)
 			timed++;
 		if ((t->flags & THREAD_F_TIMER_PARKED) &&

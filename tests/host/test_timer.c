@@ -34,13 +34,15 @@ static void build(void)
 	}
 }
 
-/* `t` waits: asleep (result 0, as sys_sleep leaves it) or receiving. */
+/* `t` waits: asleep (result 0, as sys_sleep leaves it) or receiving;
+ * both resume in user mode (THREAD_F_USER_CONT), as the kernel's do. */
 static void wait_timed(struct thread *t, u8 wait, u64 deadline)
 {
 	arch_thread_tf(t)->result = 0x5a5a;
 	if (wait == WAIT_SLEEP)
 		arch_thread_tf(t)->result = 0;
 	t->ipc_from = TID_ANY;
+	t->flags |= THREAD_F_USER_CONT;
 	thread_block(t, wait);
 	timer_arm(t, deadline);
 }
@@ -153,13 +155,17 @@ static void test_edges(void)
 	/* A receiver parked in a copy is not timed out; back out of the
 	 * copy with its deadline passed, it times out at the next tick. */
 	wait_timed(u, WAIT_RECV, 100);
-	u->wait = WAIT_COPY;
+	u->wait = WAIT_COPY; /* parked as ipc.c parks a side: the running */
+	u->copy_partner = w.thread; /* thread copies into it */
+	w.thread->copy_to = u;
 	timer_park(u);
 	t_ok(kw_invariants_ok(), "invariants hold with a thread parked");
 	host_time_us = 200;
 	timer_expire();
 	t_ok(u->state == TS_BLOCKED, "a parked thread does not time out");
 	u->wait = WAIT_RECV;
+	u->copy_partner = NULL;
+	w.thread->copy_to = NULL;
 	timer_unpark(u);
 	t_ok(u->flags & THREAD_F_TIMED, "unparked, it is in the heap again");
 	timer_expire();

@@ -366,14 +366,12 @@ static long invoke_debug_dump(const struct dump_args *x)
 				  CONTAINER_LIST_SLOTS);
 	}
 	if (what & DUMP_THREADS) {
-		for (u32 i = 0; i < thread_count(); i++) {
-			struct thread *t = thread_by_index(i);
-			if (t)
-				kprintf("  thread %x %-8s state=%u wait=%u "
-					"prio=%u space=%u pager=%x\n",
-					t->tid, t->name, t->state, t->wait,
-					t->prio, t->space ? t->space->spid : 0,
-					t->pager);
+		struct thread *t;
+		for (u32 i = 0; (t = thread_next_bound(&i));) {
+			kprintf("  thread %x %-8s state=%u wait=%u "
+				"prio=%u space=%u pager=%x\n",
+				t->tid, t->name, t->state, t->wait, t->prio,
+				t->space ? t->space->spid : 0, t->pager);
 		}
 	}
 	if (what & DUMP_CAPTREE)

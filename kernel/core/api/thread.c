@@ -426,6 +426,10 @@ static long invoke_wait(struct thread *cur, struct tctrl_args *x)
 	}
 }
 
+/* The action is the top nibble of the first argument (tessera/thread.h:
+ * THREAD_CREATE 0 .. THREAD_WAIT 5). */
+#define ACTION_INDEX(action) ((action) >> 28)
+
 /*
  * The six actions.  Those with a target (`right`) look it up and check a
  * thread-control capability covering it first (tctrl_decode); CREATE and
@@ -436,20 +440,20 @@ static const struct tctrl_op {
 	long (*invoke)(struct thread *cur, struct tctrl_args *x);
 	u32 right;
 } tctrl_ops[] = {
-    [THREAD_CREATE >> 28] = {decode_create, invoke_create, 0},
-    [THREAD_RUN >> 28] = {decode_run, invoke_run, CAP_TCTRL_RUN},
-    [THREAD_SUSPEND >> 28] = {decode_suspend, invoke_suspend,
-			      CAP_TCTRL_SUSPEND},
-    [THREAD_DESTROY >> 28] = {decode_destroy, invoke_destroy,
-			      CAP_TCTRL_DESTROY},
-    [THREAD_RECYCLE >> 28] = {decode_recycle, invoke_recycle,
-			      CAP_TCTRL_RECYCLE},
-    [THREAD_WAIT >> 28] = {decode_wait, invoke_wait, 0},
+    [ACTION_INDEX(THREAD_CREATE)] = {decode_create, invoke_create, 0},
+    [ACTION_INDEX(THREAD_RUN)] = {decode_run, invoke_run, CAP_TCTRL_RUN},
+    [ACTION_INDEX(THREAD_SUSPEND)] = {decode_suspend, invoke_suspend,
+				      CAP_TCTRL_SUSPEND},
+    [ACTION_INDEX(THREAD_DESTROY)] = {decode_destroy, invoke_destroy,
+				      CAP_TCTRL_DESTROY},
+    [ACTION_INDEX(THREAD_RECYCLE)] = {decode_recycle, invoke_recycle,
+				      CAP_TCTRL_RECYCLE},
+    [ACTION_INDEX(THREAD_WAIT)] = {decode_wait, invoke_wait, 0},
 };
 
 static const struct tctrl_op *tctrl_op(u32 action)
 {
-	u32 i = action >> 28;
+	u32 i = ACTION_INDEX(action);
 	return i < ARRAY_SIZE(tctrl_ops) ? &tctrl_ops[i] : NULL;
 }
 
