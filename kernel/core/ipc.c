@@ -24,7 +24,7 @@
  * What must hold: a thread's state, wait, flags and IPC pointers are in
  * one of the combinations docs/ipc-states.md tabulates (with the
  * transitions between them, and where each is made); the test builds
- * check them after every system call (ipc_check_invariants, at the end).
+ * check them after every system call (invariants.c, check_waits).
  */
 #include "ipc.h"
 #include "thread.h"
@@ -34,7 +34,6 @@
 #include "scope.h"
 #include "syscall.h"
 #include "usercopy.h"
-#include "input.h"
 #include "arch/hooks.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
@@ -820,93 +819,4 @@ void ipc_forget(struct thread *t)
 		recv_delist(t);
 	while (t->recv_waiters)
 		recv_delist(t->recv_waiters);
-}
-
-/* ------------------------------------------------------------ checks */
-
-/* One thread's waiting state against the table of docs/ipc-states.md
- * (each message names the rule broken). */
-static void check_thread(struct thread *t, struct thread *running)
-{
-	bool queued = in_sendq(t), faulting = t->flags & THREAD_F_FAULTING;
-	bool delivered = t->flags & THREAD_F_FAULT_DELIVERED;
-	bool user_cont = t->flags & THREAD_F_USER_CONT;
-	const char *bad = NULL;
-
-	if ((t->state == TS_BLOCKED) != (t->wait != WAIT_NONE))
-		bad = "blocked iff it waits for something";
-	else if (queued != (t->ipc_partner != NULL))
-		bad = "in a send queue iff it has a partner";
-	else if (queued && !((t->state == TS_BLOCKED && t->wait == WAIT_SEND &&
-			      !faulting) ||
-			     (faulting && !delivered)))
-		bad = "in a send queue: a send, or a fault not yet delivered";
-	else if (t->state == TS_BLOCKED && t->wait == WAIT_SEND && !queued)
-		bad = "a send waits in its receiver's queue";
-	else if (delivered && !faulting)
-		bad = "a fault delivered is a fault";
-	else if (faulting && !delivered && !queued)
-		bad = "a fault not delivered waits in its pager's queue";
-	else if (faulting != (t->fault_waiter != NULL))
-		bad = "a fault has a waiter";
-	else if (faulting && t->fault_waiter == t &&
-		 !(t->state == TS_BLOCKED && t->wait == WAIT_FAULT_REPLY))
-		bad = "a thread waits for its own fault's reply";
-	else if (faulting && t->fault_waiter != t &&
-		 ((t->fault_waiter->copy_from != t &&
-		   t->fault_waiter->copy_to != t) ||
-		  t->wait != WAIT_COPY))
-		bad = "a fault waited for by another: a parked side of its "
-		      "copy";
-	else if ((t->wait == WAIT_COPY) != (t->copy_partner != NULL))
-		bad = "parked in a copy iff it has a copier";
-	else if (t->wait == WAIT_COPY && t->copy_partner->copy_from != t &&
-		 t->copy_partner->copy_to != t)
-		bad = "a parked side is one of its copier's";
-	else if ((t->copy_from || t->copy_to) &&
-		 !(t == running || t->state == TS_RUNNABLE ||
-		   t->state == TS_INACTIVE ||
-		   (t->state == TS_BLOCKED && t->wait == WAIT_FAULT_REPLY)))
-		bad = "a copier runs, waits for a fault, or was stopped";
-	else if (t->state == TS_BLOCKED && t->wait != WAIT_COPY &&
-		 user_cont != (t->wait == WAIT_SEND || t->wait == WAIT_RECV ||
-			       t->wait == WAIT_MUTEX || t->wait == WAIT_SLEEP))
-		bad = "a user continuation iff it waits in send, receive, "
-		      "mutex or sleep";
-	else if (t->state == TS_BLOCKED && t->wait == WAIT_COPY && !user_cont)
-		bad = "a parked side resumes in user mode";
-	else if (t->state == TS_BLOCKED && t->wait == WAIT_RECV &&
-		 t->ipc_from == TID_NIL)
-		bad = "a receive names whom from";
-	else if (t->state == TS_DEAD && (queued || faulting || t->copy_from ||
-					 t->copy_to || t->copy_partner))
-		bad = "a dead thread takes part in no IPC";
-	else if (t->state == TS_INACTIVE && (queued || t->copy_partner))
-		bad = "a stopped thread is in no queue and no copy";
-	else if ((t->wait == WAIT_INPUT) != (input.reader == t))
-		bad = "waits for input iff it is the reader";
-	else if (t->wait == WAIT_CHILD && t->ipc_from == TID_ANY &&
-		 (t->zombies || !t->nchildren))
-		bad = "waits for any child: it has one, none dead";
-	else if (t->wait == WAIT_CHILD && t->ipc_from != TID_ANY) {
-		struct thread *c = thread_lookup(t->ipc_from);
-		if (!c || c->parent != t->tid || c->state == TS_DEAD)
-			bad = "waits for a child: its own, alive";
-	}
-	if (bad)
-		panic("invariant: thread %x (state %u, wait %u, flags %x): %s",
-		      t->tid, t->state, t->wait, t->flags, bad);
-}
-
-void ipc_check_invariants(void)
-{
-	struct thread *running = arch_current();
-
-	struct thread *t;
-	for (u32 i = 0; (t = thread_next_bound(&i));)
-		check_thread(t, running);
-	if (input.reader && !(input.reader->state == TS_BLOCKED &&
-			      input.reader->wait == WAIT_INPUT))
-		panic("invariant: the input reader %x does not wait for input",
-		      input.reader->tid);
 }

@@ -40,8 +40,4 @@ void ipc_forget(struct thread *t);
  * out of any queue, and its IPC returns -E_TIMEOUT. */
 void ipc_timeout(struct thread *t);
 
-/* Test builds: every thread's waiting state is one the table allows
- * (docs/ipc-states.md). */
-void ipc_check_invariants(void);
-
 #endif

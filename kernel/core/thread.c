@@ -279,6 +279,15 @@ void thread_set_space(struct thread *t, struct space *s)
 	}
 }
 
+int thread_utcb_check(vaddr_t utcb)
+{
+	if (utcb & 7)
+		return -E_ALIGN;
+	if (utcb >= USER_ADDR_TOP - sizeof(struct utcb))
+		return -E_RANGE;
+	return 0;
+}
+
 /* A freshly retyped (zeroed) Thread object: unbound and inactive. */
 void thread_object_init(struct thread *t)
 {

@@ -233,6 +233,9 @@ void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);
 void thread_set_space(struct thread *t, struct space *s);
+/* May `utcb` be a thread's UTCB address (0: none)?  0, -E_ALIGN (not 8-byte
+ * aligned) or -E_RANGE (the UTCB would reach past user memory). */
+int thread_utcb_check(vaddr_t utcb);
 /* `t` (bound) is paged by thread `tid` (or TID_NIL) from now on. */
 void thread_set_pager(struct thread *t, u32 tid);
 /* `t` (bound) is a child of `parent` (for THREAD_WAIT). */

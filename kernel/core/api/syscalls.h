@@ -21,8 +21,10 @@
 long sys_exit(const u64 *a);
 long sys_thread_switch(const u64 *a);
 long sys_thread_control(const u64 *a);
-long sys_exchange_registers(const u64 *a);
 long sys_getid(const u64 *a);
+
+/* exregs.c */
+long sys_exchange_registers(const u64 *a);
 
 /* ipc: kernel/core/ipc.c (ipc.h), beside its fast path and the engine */
 
