@@ -327,13 +327,16 @@ static void park(struct thread *t, struct thread *cur)
 }
 
 /* The copy is over: side `t` (NULL if it was taken out of IPC) goes back
- * to waiting for `wait`. */
+ * to waiting for `wait`.  A receiver from one thread alone whose thread
+ * went meanwhile would wait for good: its receive fails. */
 static void unpark(struct thread *t, struct thread *cur, u8 wait)
 {
 	if (t && t != cur) {
 		t->wait = wait;
 		t->copy_partner = NULL;
 		timer_unpark(t);
+		if (wait == WAIT_RECV && sender_gone(t->ipc_from))
+			wake_with(t, -E_ABORTED);
 	}
 }
 
