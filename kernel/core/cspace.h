@@ -1,6 +1,7 @@
 /*
- * CSpaces: capability addresses, and the operations on slots (copy, mint,
- * move, delete, revoke, info).
+ * CSpaces: capability addresses, the operations on slots (copy, mint,
+ * move: cspace.c), and deleting and revoking (delete.c).  The system
+ * calls are api/memory.c's.
  */
 #ifndef CORE_CSPACE_H
 #define CORE_CSPACE_H

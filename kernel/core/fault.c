@@ -1,9 +1,10 @@
 /*
- * User faults.  An exception or an unknown system call in a user thread is
- * sent to the thread's pager as a message in the thread's name (ipc.c:
- * fault_ipc); the pager's reply resumes the thread or kills it.  A thread
- * with no pager is stopped with one log line; a pager faulting on itself
- * is killed.
+ * User faults.  An exception (decoded by the architecture: a page fault's
+ * address and access, or an exception's number and error code) or an
+ * unknown system call in a user thread is sent to the thread's pager as a
+ * message in the thread's name (ipc.c: fault_ipc); the pager's reply
+ * resumes the thread or kills it.  A thread with no pager is stopped with
+ * one log line; a pager faulting on itself is killed.
  */
 #include "fault.h"
 #include "ipc.h"

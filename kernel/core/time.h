@@ -1,4 +1,5 @@
-/* Clocks, sleep, and the deadlines of timed waits (time.c). */
+/* Clocks and the deadlines of timed waits (time.c; the calls time and
+ * sleep are api/time.c's). */
 #ifndef CORE_TIME_H
 #define CORE_TIME_H
 

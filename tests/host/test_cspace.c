@@ -1,5 +1,5 @@
 /*
- * CSpaces (kernel/core/cspace.c, sys_memory.c): resolving capability
+ * CSpaces (kernel/core/cspace.c, api/memory.c): resolving capability
  * addresses at one, two and three levels (16-bit digits), out-of-range
  * digits, non-CSpace and empty intermediate slots, CPTR_NONE, slot ranges;
  * the rules of copy, mint and move (Untyped never copied, rights only

@@ -1,10 +1,12 @@
 /*
- * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
- * the syscall MSRs, the protections the CPU enforces between user and
- * kernel mode, and the thread context operations (switch, start, resume
- * to user).  A switch loads the kernel stack and the space (tlb.h); what
- * only some threads need, TLS bases and FPU state (fpu.c), is behind one
- * test of their work bits.
+ * Per-CPU set-up: the per-CPU block reached through %gs in the kernel
+ * (struct cpu, arch.h, which holds the core's struct percpu), the syscall
+ * MSRs, the protections the CPU enforces between user and kernel mode,
+ * the thread context operations (switch, start, resume to user), and a
+ * thread's register file as exchange_registers and the fault messages see
+ * it (arch_regs_*, arch_syscall_fault_msg).  A switch loads the kernel
+ * stack and the space (tlb.h); what only some threads need, TLS bases and
+ * FPU state (fpu.c), is behind one test of their work bits.
  *
  * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
  * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
