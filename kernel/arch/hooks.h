@@ -7,6 +7,7 @@
  * must cost nothing is inline, in the architecture's "machine.h", found by
  * the include path (kernel/arch/x86_64/include/machine.h; the host tests'
  * tests/host/machine.h); it gives:
+ *   percpu()                    this CPU's struct percpu (core/percpu.h)
  *   arch_current()              the running thread
  *   arch_thread_tf(t)           t's saved user registers (struct trapframe,
  *                               opaque to the core)
