@@ -39,19 +39,6 @@ static void report(const char *name, int n)
 	bench_report(name, samples, n, overhead);
 }
 
-static void measure_overhead(void)
-{
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = rdtsc();
-		uint64_t t1 = rdtsc();
-		samples[i] = t1 - t0;
-	}
-	bench_sort(samples, N);
-	overhead = samples[N / 2];
-	printf("# bench: reading the counter twice costs %lu (subtracted)\n",
-	       (unsigned long)overhead);
-}
-
 static void bench_null(void)
 {
 	for (int i = 0; i < N + WARMUP; i++) {
@@ -463,7 +450,9 @@ int main(long arg)
 		printf("# bench done\n");
 		return 0;
 	}
-	measure_overhead();
+	overhead = bench_counter_cost(samples, N);
+	printf("# bench: reading the counter twice costs %lu (subtracted)\n",
+	       (unsigned long)overhead);
 	bench_null();
 	bench_ipc();
 	bench_exception();

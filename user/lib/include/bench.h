@@ -36,6 +36,19 @@ static inline uint64_t bench_less(uint64_t v, uint64_t overhead)
 	return v > overhead ? v - overhead : 0;
 }
 
+/* The cost of reading the counter: the median of `n` back-to-back pairs
+ * (v is scratch space for n samples). */
+static inline uint64_t bench_counter_cost(uint64_t *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+		uint64_t t1 = rdtsc();
+		v[i] = t1 - t0;
+	}
+	bench_sort(v, n);
+	return v[n / 2];
+}
+
 /* Sort the samples and print `bench NAME median=N min=N max=N n=N`. */
 static inline void bench_report(const char *name, uint64_t *v, int n,
 				uint64_t overhead)

@@ -39,17 +39,6 @@ static uint64_t samples[N + TOUCH_PAGES];
 static uint64_t overhead;
 static char iobuf[PAGE];
 
-static void measure_overhead(void)
-{
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = rdtsc();
-		uint64_t t1 = rdtsc();
-		samples[i] = t1 - t0;
-	}
-	bench_sort(samples, N);
-	overhead = samples[N / 2];
-}
-
 static void bench_getppid(void)
 {
 	for (int i = 0; i < N + WARMUP; i++) {
@@ -175,7 +164,7 @@ int main(int argc, char **argv, char **envp)
 	(void)argv;
 	(void)envp;
 	printf("# posixbench: the POSIX container's costs\n");
-	measure_overhead();
+	overhead = bench_counter_cost(samples, N);
 	bench_getppid();
 	if (touch_all("anon_touch_new_frame") == 0)
 		touch_all("anon_touch_pooled");
