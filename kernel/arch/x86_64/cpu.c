@@ -26,6 +26,7 @@
 #include "tlb.h"
 #include "fpu.h"
 #include "tessera/thread.h"
+#include "tessera/syscall.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
@@ -38,6 +39,8 @@ _Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "tf layout");
 _Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(TF_SIZE % 16 == 0, "the trapframe keeps the stack aligned");
+_Static_assert(SYSCALL_RAX_IPC == TESS_SYS_BASE + SYS_ipc,
+	       "entry.S finds ipc by its number");
 _Static_assert(THREAD_KERNEL_RSP ==
 		   THREAD_OBJ_SIZE - sizeof(struct arch_thread) +
 		       offsetof(struct arch_thread, kernel_rsp),

@@ -48,6 +48,25 @@
 	popq %rax
 .endm
 
+/* The same, for sysret, which loads rcx and r11 from rip and rflags: their
+ * slots are skipped. */
+.macro RESTORE_GPRS_SYSRET
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
+	popq %r8
+	popq %r9
+	popq %r12
+	popq %r13
+	popq %r14
+	popq %r15
+	popq %rbx
+	popq %rbp
+	addq $16, %rsp                /* r11, rcx */
+	popq %rax
+.endm
+
 	.text
 
 /*
@@ -70,7 +89,10 @@ syscall_entry:
 	SAVE_GPRS
 	movq %rsp, %rdi
 	xorl %ebp, %ebp
-	call syscall_dispatch
+	/* ipc to its fast path before anything else; the rest to the table */
+	cmpq $SYSCALL_RAX_IPC, %rax
+	je syscall_ipc_entry
+	call syscall_slow
 	/* fall through: return to user from the frame at rsp */
 
 /*
@@ -82,7 +104,7 @@ syscall_entry:
 ret_to_user:
 	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)
 	jne 1f
-	RESTORE_GPRS
+	RESTORE_GPRS_SYSRET
 	movq TF_RIP - TF_VECTOR(%rsp), %rcx
 	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
 	movq TF_RSP - TF_VECTOR(%rsp), %rsp
@@ -92,6 +114,12 @@ ret_to_user:
 	addq $16, %rsp                /* vector, error */
 	swapgs
 	iretq
+
+/* ipc: the fast path leaves for user mode itself, or comes back through
+ * the dispatcher (syscall_ipc). */
+syscall_ipc_entry:
+	call ipc_fastpath
+	jmp ret_to_user
 
 /*
  * Jump to user mode from the trapframe `tf` (rdi), abandoning the current
