@@ -26,14 +26,17 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-nostdinc -isystem $(GCC_INC) -MMD -MP
+# kernel/arch/hooks.h includes the architecture's inline half, machine.h,
+# from kernel/arch/x86_64/include.
 KCFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-	-Ikernel -Iinclude -I.
+	-Ikernel -Iinclude -I. -Ikernel/arch/x86_64/include
 UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
 
 # ---------------------------------------------------------------- kernel
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
-KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c \
+KSRC_C := $(wildcard kernel/core/*.c kernel/core/api/*.c) \
+	$(wildcard kernel/arch/x86_64/*.c) lib/format.c \
 	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 
@@ -207,12 +210,13 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu test-lxunit test-mm0 bench deps clean format iso captree
+.PHONY: all run debug test test-format test-host test-qemu test-lxunit test-mm0 bench deps clean format iso captree
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
 	$(BUILD)/initrd.cpio $(LX)/expected.log
 
-QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The machine every run uses: defined once, in tools/qemu-args.sh (which
+# the test and bench scripts source too).
+QEMU_BASE := $(shell bash -c '. tools/qemu-args.sh && echo "$${QEMU_MACHINE[*]}"')
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
 deps: $(BUILD)/.deps $(BUILD)/.deps-linux
@@ -234,6 +238,10 @@ $(BUILD)/.deps-iso:
 	@mkdir -p $(BUILD)
 	@$(call apt_need,command -v grub-mkrescue && [ -f /usr/lib/grub/i386-pc/cdboot.img ] \
 		&& command -v xorriso && command -v mformat,grub-common grub-pc-bin xorriso mtools)
+	@touch $@
+$(BUILD)/.deps-format:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v clang-format,clang-format)
 	@touch $@
 $(BUILD)/.deps-captree:
 	@mkdir -p $(BUILD)
@@ -264,8 +272,13 @@ captree: all deps $(BUILD)/.deps-captree
 
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu test-linux
+	@$(MAKE) --no-print-directory test-format test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
+
+# Every C file as clang-format writes it (tools/format-check.sh).
+test-format: $(BUILD)/.deps-format
+	@mkdir -p $(BUILD)/test
+	@tools/format-check.sh
 
 test-host:
 	@mkdir -p $(BUILD)/test
@@ -315,5 +328,5 @@ bench: all deps $(BUILD)/kbench.bin
 clean:
 	rm -rf $(BUILD)
 
-format:
+format: $(BUILD)/.deps-format
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -194,8 +194,8 @@ static struct space *make_space(struct cap *u, struct tspace *t, unsigned slot)
 	    kw_retype(u, CAP_PT, 0, t->pt, 1))
 		panic("make_space: retype");
 	t->s = (struct space *)t->space->obj;
-	if (vspace_map(t->pdpt, t->s, 0, 0) || vspace_map(t->pd, t->s, 0, 0) ||
-	    vspace_map(t->pt, t->s, 0, 0))
+	if (kw_map(t->pdpt, t->s, 0, 0) || kw_map(t->pd, t->s, 0, 0) ||
+	    kw_map(t->pt, t->s, 0, 0))
 		panic("make_space: map");
 	return t->s;
 }
@@ -234,7 +234,7 @@ static void model_keeps(void)
 	struct tspace a, bb;
 	struct space *sa = make_space(u, &a, 10), *sb = make_space(u, &bb, 14);
 	struct cap *p = new_page(u, 20, CAP_PAGE);
-	vspace_map(p, sa, VA, RW);
+	kw_map(p, sa, VA, RW);
 	run_in(sa);
 	access(VA, false);
 	run_in(sb);
@@ -271,8 +271,8 @@ static void unmap_elsewhere(bool delete_cap)
 	struct space *sa = make_space(u, &a, 10), *sb = make_space(u, &bb, 14);
 	struct cap *p = new_page(u, 20, CAP_PAGE);
 	struct cap *q = new_page(u, 21, CAP_PAGE);
-	vspace_map(p, sa, VA, RW);
-	vspace_map(q, sa, VA2, RW);
+	kw_map(p, sa, VA, RW);
+	kw_map(q, sa, VA2, RW);
 	run_in(sa);
 	t_ok(access(VA, true) == p->obj && access(VA2, false) == q->obj,
 	     "%s: space A uses two pages", config);
@@ -280,7 +280,7 @@ static void unmap_elsewhere(bool delete_cap)
 	if (delete_cap)
 		cap_delete(p);
 	else
-		vspace_unmap(p);
+		kw_unmap(p);
 	run_in(sa);
 	T_EQ(access(VA, false), 0,
 	     "%s: a page %s while B runs: A's access faults", config,
@@ -297,12 +297,12 @@ static void narrow_elsewhere(void)
 	struct tspace a, bb;
 	struct space *sa = make_space(u, &a, 10), *sb = make_space(u, &bb, 14);
 	struct cap *p = new_page(u, 20, CAP_PAGE);
-	vspace_map(p, sa, VA, RW);
+	kw_map(p, sa, VA, RW);
 	run_in(sa);
 	T_EQ(access(VA, true), p->obj, "%s: A writes its page", config);
 	run_in(sb);
-	vspace_unmap(p);
-	vspace_map(p, sa, VA, RIGHT_PAGE_READ);
+	kw_unmap(p);
+	kw_map(p, sa, VA, RIGHT_PAGE_READ);
 	run_in(sa);
 	T_EQ(access(VA, true), 0,
 	     "%s: mapped read-only again while B ran: A's write faults",
@@ -320,21 +320,21 @@ static void table_elsewhere(void)
 	struct cap *p = new_page(u, 20, CAP_PAGE);
 	struct cap *q = new_page(u, 21, CAP_PAGE);
 	struct cap *l = new_page(u, 22, CAP_LARGE_PAGE);
-	vspace_map(p, sa, VA, RW);
-	vspace_map(q, sa, VA2, RW);
-	vspace_map(l, sa, VA_LARGE, RW);
+	kw_map(p, sa, VA, RW);
+	kw_map(q, sa, VA2, RW);
+	kw_map(l, sa, VA_LARGE, RW);
 	run_in(sa);
 	t_ok(access(VA, false) && access(VA2, false) &&
 		 access(VA_LARGE + 0x1234, true),
 	     "%s: A uses two pages under its PT and a large page", config);
 	run_in(sb);
-	vspace_unmap(l);
+	kw_unmap(l);
 	run_in(sa);
 	T_EQ(access(VA_LARGE + 0x1234, false), 0,
 	     "%s: the large page unmapped while B ran: A faults", config);
 	access(VA, false);
 	run_in(sb);
-	vspace_unmap(a.pt);
+	kw_unmap(a.pt);
 	run_in(sa);
 	t_ok(!access(VA, false) && !access(VA2, false),
 	     "%s: the PT unmapped while B ran: both pages fault in A", config);
@@ -349,21 +349,21 @@ static void unmap_here(void)
 	struct space *sa = make_space(u, &a, 10);
 	struct cap *p = new_page(u, 20, CAP_PAGE);
 	struct cap *q = new_page(u, 21, CAP_PAGE);
-	vspace_map(p, sa, VA, RW);
-	vspace_map(q, sa, VA2, RW);
+	kw_map(p, sa, VA, RW);
+	kw_map(q, sa, VA2, RW);
 	run_in(sa);
 	access(VA, true);
 	access(VA2, true);
-	vspace_unmap(p);
+	kw_unmap(p);
 	T_EQ(access(VA, false), 0, "%s: A unmaps its own page: it faults",
 	     config);
-	vspace_map(p, sa, VA, RIGHT_PAGE_READ);
+	kw_map(p, sa, VA, RIGHT_PAGE_READ);
 	access(VA, false);
-	vspace_unmap(q);
-	vspace_map(q, sa, VA2, RIGHT_PAGE_READ);
+	kw_unmap(q);
+	kw_map(q, sa, VA2, RIGHT_PAGE_READ);
 	T_EQ(access(VA2, true), 0, "%s: ... maps one read-only: writes fault",
 	     config);
-	vspace_unmap(a.pt);
+	kw_unmap(a.pt);
 	t_ok(!access(VA, false) && !access(VA2, false),
 	     "%s: ... unmaps their PT: both fault", config);
 	world_end(u);
@@ -389,8 +389,8 @@ static struct space *space_at(struct cap *pool, struct tspace *t, u32 index)
 		if (kw_retype(pool, CAP_PDPT, 0, t->pdpt, 1) ||
 		    kw_retype(pool, CAP_PD, 0, t->pd, 1) ||
 		    kw_retype(pool, CAP_PT, 0, t->pt, 1) ||
-		    vspace_map(t->pdpt, s, 0, 0) ||
-		    vspace_map(t->pd, s, 0, 0) || vspace_map(t->pt, s, 0, 0))
+		    kw_map(t->pdpt, s, 0, 0) || kw_map(t->pd, s, 0, 0) ||
+		    kw_map(t->pt, s, 0, 0))
 			return NULL;
 		t->s = s;
 		return s;
@@ -411,7 +411,7 @@ static void pcid_reuse(bool loaded)
 	u32 index = SPID_INDEX(sa->spid);
 	if (kw_retype(u, CAP_UNTYPED, 16, pool, 1))
 		panic("pcid_reuse");
-	vspace_map(p, sa, VA, RW);
+	kw_map(p, sa, VA, RW);
 	run_in(sa);
 	access(VA, true);
 	if (!loaded)
@@ -429,7 +429,7 @@ static void pcid_reuse(bool loaded)
 	T_EQ(access(VA, false), 0,
 	     "%s: the old space%s: the new one faults where it had a page",
 	     config, loaded ? " was loaded when destroyed" : "");
-	vspace_map(q, sc, VA, RW);
+	kw_map(q, sc, VA, RW);
 	T_EQ(access(VA, true), q->obj, "%s: ... and maps its own page there",
 	     config);
 	world_end(u);
@@ -450,7 +450,7 @@ static void cycle(void)
 	for (unsigned i = 0; i < n; i++) {
 		struct space *s = make_space(pool, &t, 44);
 		struct cap *p = new_page(pool, 48, CAP_PAGE);
-		vspace_map(p, s, VA, RW);
+		kw_map(p, s, VA, RW);
 		run_in(s);
 		if (access(VA, true) != p->obj)
 			wrong++;

@@ -235,12 +235,12 @@ static long split(uint32_t capid, uint32_t diff, uint32_t *out)
 	return r;
 }
 
-static long destroy(uint32_t capid)
+static long cc_destroy(uint32_t capid)
 {
 	return cc_req(CAP_CONTROL_DESTROY, 0, capid, 0, 0, 0, 0, NULL);
 }
 
-static long revoke(uint32_t capid)
+static long cc_revoke(uint32_t capid)
 {
 	return cc_req(CAP_CONTROL_REVOKE, 0, capid, 0, 0, 0, 0, NULL);
 }
@@ -264,7 +264,7 @@ static long narrowed(unsigned type, uint32_t rights, uint32_t scope,
 		return r;
 	r = deduce(*out, rights, scope, resid);
 	if (r) {
-		destroy(*out);
+		cc_destroy(*out);
 		*out = 0;
 	}
 	return r;
@@ -289,8 +289,8 @@ static long give(struct kt_agent *a, unsigned type, uint32_t rights,
 	if (!r)
 		r = grant(c, a->tid, CAP_GRANT_SINGLE | flags);
 	if (r)
-		revoke(p);
-	destroy(p);
+		cc_revoke(p);
+	cc_destroy(p);
 	if (out)
 		*out = r ? 0 : c;
 	return r;
@@ -580,7 +580,7 @@ static void test_bad_requests(void)
 	       "capid 0 is E_BADCAP");
 	tap_eq(cc_req(CAP_CONTROL_REPLICATE, 0, 0xfffffff0u, 0, 0, 0, 0, NULL),
 	       -E_BADCAP, "an unknown capid is E_BADCAP (REPLICATE)");
-	tap_eq(destroy(0xfffffff0u), -E_BADCAP,
+	tap_eq(cc_destroy(0xfffffff0u), -E_BADCAP,
 	       "an unknown capid is E_BADCAP (DESTROY)");
 	tap_eq(tess_capability_control(CAP_CONTROL_REPLICATE, 0, NULL),
 	       -E_FAULT, "REPLICATE with a NULL buffer is E_FAULT");
@@ -611,8 +611,8 @@ static void test_replicate(void)
 	       0, "deduce a replica without REPLICABLE");
 	tap_eq(replicate(b, &c), -E_PERM,
 	       "REPLICATE of a cap without REPLICABLE is E_PERM");
-	tap_eq(destroy(b), 0, "destroy the second replica");
-	tap_eq(destroy(a), 0, "destroy the first replica");
+	tap_eq(cc_destroy(b), 0, "destroy the second replica");
+	tap_eq(cc_destroy(a), 0, "destroy the first replica");
 	tap_eq(root_ncaps(), start_n, "REPLICATE: NCAPS is back");
 }
 
@@ -634,9 +634,9 @@ static void test_list_full(void)
 	       "the list holds %d capabilities", ROOT_LIST_SLOTS);
 	tap_eq(split(top, CAP_IPC_SEND, &x), -E_LIMIT,
 	       "SPLIT into a full list is E_LIMIT");
-	tap_eq(revoke(top), 0, "REVOKE the parent of the replicas");
+	tap_eq(cc_revoke(top), 0, "REVOKE the parent of the replicas");
 	tap_eq(root_ncaps(), start_n + 1, "REVOKE deleted every replica");
-	tap_eq(destroy(top), 0, "destroy the parent");
+	tap_eq(cc_destroy(top), 0, "destroy the parent");
 }
 
 /* ------------------------------------------------------------ DEDUCE */
@@ -745,12 +745,12 @@ static void test_deduce(void)
 	       -E_PERM, "DEDUCE of a cap without CHANGEABLE is E_PERM");
 	tap_eq(split(c, CAP_IPC_SEND, &d), -E_PERM,
 	       "SPLIT of a cap without CHANGEABLE is E_PERM");
-	tap_eq(destroy(c), -E_PERM,
+	tap_eq(cc_destroy(c), -E_PERM,
 	       "DESTROY of a cap without CHANGEABLE is E_PERM");
 
-	tap_eq(revoke(p), 0, "deduce: REVOKE the parent");
+	tap_eq(cc_revoke(p), 0, "deduce: REVOKE the parent");
 	tap_eq(root_ncaps(), start_n + 1, "deduce: only the parent is left");
-	tap_eq(destroy(p), 0, "deduce: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "deduce: destroy the parent");
 }
 
 /* ------------------------------------------------------------ SPLIT */
@@ -786,10 +786,10 @@ static void test_split(void)
 	tap_eq(split(s2, CAP_TCTRL_CREATE, &x), -E_INVAL,
 	       "SPLIT of a cap with a single bit is E_INVAL");
 	tap_eq(root_ncaps(), start_n + 3, "SPLIT made two caps");
-	tap_eq(revoke(t), 0, "REVOKE deletes what was split from a cap");
+	tap_eq(cc_revoke(t), 0, "REVOKE deletes what was split from a cap");
 	tap_ok(root_sees(t) && !root_sees(s) && !root_sees(s2),
 	       "only the revoked cap is left");
-	tap_eq(destroy(t), 0, "split: destroy the cap");
+	tap_eq(cc_destroy(t), 0, "split: destroy the cap");
 	tap_eq(root_ncaps(), start_n, "split: NCAPS is back");
 }
 
@@ -806,18 +806,19 @@ static void test_destroy_revoke(void)
 	split(b, CAP_IPC_SEND, &c);
 	replicate(b, &d);
 	tap_eq(root_ncaps(), start_n + 4, "a tree of four replicas");
-	tap_eq(destroy(b), 0, "DESTROY a cap with derived caps");
+	tap_eq(cc_destroy(b), 0, "DESTROY a cap with derived caps");
 	tap_ok(root_sees(a) && !root_sees(b) && root_sees(c) && root_sees(d),
 	       "DESTROY removes only that cap");
-	tap_eq(destroy(b), -E_BADCAP,
+	tap_eq(cc_destroy(b), -E_BADCAP,
 	       "DESTROY of a destroyed capid is E_BADCAP");
-	tap_eq(revoke(a), 0, "REVOKE the top cap");
+	tap_eq(cc_revoke(a), 0, "REVOKE the top cap");
 	tap_ok(root_sees(a) && !root_sees(c) && !root_sees(d),
 	       "REVOKE deleted what was derived from it, also through a "
 	       "destroyed cap");
-	tap_eq(revoke(a), 0, "REVOKE with nothing derived is 0");
-	tap_eq(destroy(a), 0, "DESTROY the top cap");
-	tap_eq(revoke(a), -E_BADCAP, "REVOKE of a destroyed capid is E_BADCAP");
+	tap_eq(cc_revoke(a), 0, "REVOKE with nothing derived is 0");
+	tap_eq(cc_destroy(a), 0, "DESTROY the top cap");
+	tap_eq(cc_revoke(a), -E_BADCAP,
+	       "REVOKE of a destroyed capid is E_BADCAP");
 	tap_eq(root_ncaps(), start_n, "revoke: NCAPS is back");
 }
 
@@ -845,16 +846,16 @@ static void test_share(void)
 	       "SHARE with the list it is in already is 0");
 	tap_eq(root_ncaps(), start_n + 1, "... and still one cap");
 	tap_eq(share(s, CAP_SHARE_CHILD), 0, "SHARE with the children");
-	tap_eq(destroy(s), 0,
+	tap_eq(cc_destroy(s), 0,
 	       "the sharer can destroy a cap it shared with its children");
-	tap_eq(destroy(s), -E_BADCAP, "... and it is gone");
+	tap_eq(cc_destroy(s), -E_BADCAP, "... and it is gone");
 
 	replicate(SYS(CAP_IPC), &t);
 	deduce(t, CAP_IPC_ALL | CAP_CHANGEABLE | CAP_REPLICABLE, SCOPE_SYSTEM,
 	       0);
 	tap_eq(share(t, CAP_SHARE_CONTAINER), -E_PERM,
 	       "SHARE of a cap without TRANSFERABLE is E_PERM");
-	tap_eq(destroy(t), 0, "share: destroy the cap");
+	tap_eq(cc_destroy(t), 0, "share: destroy the cap");
 	tap_eq(root_ncaps(), start_n, "share: NCAPS is back");
 }
 
@@ -890,7 +891,7 @@ static void test_grant(void)
 		 SCOPE_THREAD, echo[0].tid, &nt);
 	tap_eq(grant(nt, a.tid, CAP_GRANT_SINGLE), -E_PERM,
 	       "GRANT of a cap without TRANSFERABLE is E_PERM");
-	destroy(nt);
+	cc_destroy(nt);
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "before the grant the agent cannot send");
 
@@ -902,7 +903,7 @@ static void test_grant(void)
 	       "GRANT an IPC cap, immutable");
 	tap_eq(root_ncaps(), start_n,
 	       "the granter no longer sees the granted caps");
-	tap_eq(destroy(g), -E_BADCAP,
+	tap_eq(cc_destroy(g), -E_BADCAP,
 	       "the granter no longer owns the cap (E_BADCAP)");
 	n = agent_read(&a);
 	c = find_rec(a.mb->list, n, g);
@@ -986,7 +987,7 @@ static void test_grant(void)
 	tap_eq(
 	    deduce(s, IPC_SS | GEN, SCOPE_THREAD, a.tid), -E_PERM,
 	    "DEDUCE the root's space to a thread of another space is E_PERM");
-	destroy(s);
+	cc_destroy(s);
 out:
 	tap_eq(kt_agent_free(&a) | kt_agent_free(&b), 0,
 	       "grant: the agents are deleted");
@@ -1115,11 +1116,11 @@ static void test_ipc_authority(void)
 	       -E_NOCAP,
 	       "a cap without the FULL bit does not allow a full send");
 
-	tap_eq(revoke(p), 0, "REVOKE the parent of the granted IPC cap");
+	tap_eq(cc_revoke(p), 0, "REVOKE the parent of the granted IPC cap");
 	tap_eq(agent_call(&a, echo[0].tid, 30), -E_NOCAP,
 	       "revoke of a granted IPC cap makes the next send fail");
 	tap_eq(echo_recs[0].count, n0 + 2, "... and nothing arrives");
-	tap_eq(destroy(p), 0, "ipc: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "ipc: destroy the parent");
 
 	r = give(&a, CAP_IPC, IPC_SS, SCOPE_SPACE, root_spid,
 		 CAP_GRANT_IMMUTABLE, &sp);
@@ -1173,8 +1174,8 @@ static void test_ipc_cache(void)
 	       "the pager splits SEND and SHORT off into its own list");
 	tap_eq(agent_call(&a, echo[0].tid, 3), -E_NOCAP,
 	       "after the SPLIT the child's next call fails (E_NOCAP)");
-	destroy(y);
-	destroy(s);
+	cc_destroy(y);
+	cc_destroy(s);
 
 	/* A new pager: the old pager's shared list is no longer seen. */
 	narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[1].tid, &s);
@@ -1189,7 +1190,7 @@ static void test_ipc_cache(void)
 	       "give the child another pager");
 	tap_eq(agent_call(&a, echo[1].tid, 3), -E_NOCAP,
 	       "after its pager changed the child's next call fails (E_NOCAP)");
-	destroy(s);
+	cc_destroy(s);
 
 	/* The pager thread goes away: its space's shared list is not seen. */
 	r = give(&pg, CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[2].tid, 0, &w);
@@ -1249,7 +1250,7 @@ static void test_share_child(void)
 	tap_ok(c && c->list == CAP_LIST_PAGER && c->owner == root_spid,
 	       "the child sees the cap in its pager's shared list, owned by "
 	       "the pager");
-	tap_eq(destroy(s), 0, "the root task destroys the shared cap");
+	tap_eq(cc_destroy(s), 0, "the root task destroys the shared cap");
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "after that the child cannot send");
 out:
@@ -1316,11 +1317,11 @@ static void test_share_siblings(void)
 	       "after that the sibling cannot send");
 	tap_eq(agent_call(&c, echo[2].tid, 1), 0,
 	       "the sibling sends with the second cap");
-	tap_eq(revoke(p), 0,
+	tap_eq(cc_revoke(p), 0,
 	       "the root task revokes the cap the second came from");
 	tap_eq(agent_call(&c, echo[2].tid, 1), -E_NOCAP,
 	       "after the revoke the sibling cannot send");
-	tap_eq(destroy(p), 0, "share-siblings: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "share-siblings: destroy the parent");
 out:
 	tap_eq(kt_agent_free(&b) | kt_agent_free(&c) | kt_agent_free(&a), 0,
 	       "share-siblings: the agents are deleted");
@@ -1418,14 +1419,14 @@ static void test_share_group(void)
 	}
 	tap_ok(ordered, "group: READ lists the space list, the group's, the "
 			"pager's, then the container's");
-	tap_ok(destroy(y) == 0 && destroy(z) == 0,
+	tap_ok(cc_destroy(y) == 0 && cc_destroy(z) == 0,
 	       "group: destroy the pager's and the container's caps");
 
 	/* The fast path's cached authorization goes with the capability. */
 	tap_ok(agent_call(&a, echo[0].tid, 2) == 0 &&
 		   agent_call(&a, echo[0].tid, 3) == 0,
 	       "group: the member calls twice (the second by the fast path)");
-	tap_eq(destroy(s), 0,
+	tap_eq(cc_destroy(s), 0,
 	       "group: the root task destroys the cap it shared");
 	tap_eq(agent_call(&a, echo[0].tid, 4), -E_NOCAP,
 	       "group: the member's next call fails (E_NOCAP)");
@@ -1439,11 +1440,11 @@ static void test_share_group(void)
 		   agent_call(&a, echo[0].tid, 6) == 0,
 	       "group: with a replica's replica shared, the member calls "
 	       "twice");
-	tap_eq(revoke(p), 0, "group: the root task revokes the parent");
+	tap_eq(cc_revoke(p), 0, "group: the root task revokes the parent");
 	tap_eq(agent_call(&a, echo[0].tid, 7), -E_NOCAP,
 	       "group: after the revoke the member cannot send");
 	tap_ok(!root_sees(s2), "group: the revoked cap left the group's list");
-	destroy(p);
+	cc_destroy(p);
 
 	/* A full list. */
 	r = 0;
@@ -1462,7 +1463,7 @@ static void test_share_group(void)
 	       "group: which makes room for another");
 	r = 0;
 	for (int i = 0; i <= GROUP_SLOTS; i++)
-		r |= destroy(f[i]);
+		r |= cc_destroy(f[i]);
 	tap_eq(r, 0, "group: destroy them");
 out:
 	tap_eq(kt_agent_free(&b) | kt_agent_free(&a), 0,
@@ -1715,7 +1716,7 @@ static void test_lookup_order(void)
 	       "E_BADCAP");
 	tap_eq(agent_cc(&a, CAP_CONTROL_REPLICATE, 0, y, 0, 0, 0, 0), -E_BADCAP,
 	       "REPLICATE of a cap seen in the pager's list is E_BADCAP");
-	tap_ok(destroy(y) == 0 && destroy(z) == 0,
+	tap_ok(cc_destroy(y) == 0 && cc_destroy(z) == 0,
 	       "the owner destroys both shared caps");
 	tap_ok(agent_call(&a, echo[1].tid, 1) == -E_NOCAP &&
 		   agent_call(&a, echo[2].tid, 1) == -E_NOCAP &&
@@ -1894,7 +1895,7 @@ static void test_container_threads(void)
 	       "the root task shares a cap with container 0");
 	tap_eq(agent_call(&a, echo[1].tid, 1), -E_NOCAP,
 	       "a thread of container 2 does not see container 0's list");
-	destroy(z);
+	cc_destroy(z);
 
 	/* Creating a thread in container 2 needs a TCTRL cap covering it:
 	 * an agent of container 0 with a Thread and a Space object. */
@@ -2080,11 +2081,11 @@ static void test_space_id_reuse(void)
 	tap_eq(r, -E_NOTHREAD,
 	       "space ids: DEDUCE to the old space id is E_NOTHREAD");
 	if (r == 0)
-		destroy(c);
+		cc_destroy(c);
 	r = narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_SPACE, sp2, &c);
 	tap_eq(r, 0, "space ids: DEDUCE to the new one works");
 	if (r == 0)
-		destroy(c);
+		cc_destroy(c);
 out:
 	if (tid2)
 		kt_tctrl(THREAD_DESTROY, tid2);

@@ -26,7 +26,7 @@
 static cptr_t ud; /* the suite's private untyped */
 static uint32_t root_tid, root_spid;
 
-static cptr_t mint(cptr_t src, uint32_t rights, uint64_t badge)
+static cptr_t mint_slot(cptr_t src, uint32_t rights, uint64_t badge)
 {
 	cptr_t s = kt_slot();
 	long r = tess_cap_mint(src, s, rights, badge);
@@ -104,7 +104,7 @@ static long wait_thread(uint32_t tid)
 static void console(void)
 {
 	static const char line[] = "# console_putc writes this line\n";
-	cptr_t col = mint(BOOT_SLOT_CONSOLE, 0, 0x1e), e = kt_slot();
+	cptr_t col = mint_slot(BOOT_SLOT_CONSOLE, 0, 0x1e), e = kt_slot();
 	long r = 0;
 
 	for (const char *p = line; *p; p++)
@@ -131,8 +131,9 @@ static void console(void)
 
 static void windows(void)
 {
-	cptr_t pc = mint(W0, CAN_putchar, 0), cls = mint(W0, CAN_cls, 0);
-	cptr_t attr = mint(W0, CAN_setAttr, 0), none = mint(W0, 0, 0),
+	cptr_t pc = mint_slot(W0, CAN_putchar, 0),
+	       cls = mint_slot(W0, CAN_cls, 0);
+	cptr_t attr = mint_slot(W0, CAN_setAttr, 0), none = mint_slot(W0, 0, 0),
 	       e = kt_slot();
 	long r;
 
@@ -199,8 +200,8 @@ static void windows(void)
 
 static void timer(void)
 {
-	cptr_t t3 = mint(BOOT_SLOT_TIMER, 0, 3),
-	       all = mint(BOOT_SLOT_TIMER, 0, 63);
+	cptr_t t3 = mint_slot(BOOT_SLOT_TIMER, 0, 3),
+	       all = mint_slot(BOOT_SLOT_TIMER, 0, 63);
 	cptr_t fewer = kt_slot(), e = kt_slot();
 	long t0 = tess_timer_ticks(BOOT_SLOT_TIMER), t1 = t0, raw0, masked,
 	     raw1;
@@ -236,7 +237,7 @@ static void timer(void)
 
 static void debug(void)
 {
-	cptr_t d = mint(BOOT_SLOT_DEBUG, 0, 0), e = kt_slot();
+	cptr_t d = mint_slot(BOOT_SLOT_DEBUG, 0, 0), e = kt_slot();
 
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_THREADS), 0,
 	       "debug_dump of the threads");
@@ -316,8 +317,8 @@ static void idle(void)
 static void print_string(void)
 {
 	char *page = (char *)VA_STR;
-	cptr_t lim = mint(W0, RIGHT_WINDOW_ALL, 9), cls = mint(W0, CAN_cls, 0),
-	       e = kt_slot();
+	cptr_t lim = mint_slot(W0, RIGHT_WINDOW_ALL, 9),
+	       cls = mint_slot(W0, CAN_cls, 0), e = kt_slot();
 	static const char edge[] = "unended";
 	static const char end[] = "page-end string";
 	char line[64];
@@ -535,10 +536,10 @@ static void buffers(void)
 	buf_full = small;
 	kt_new_obj(small, CAP_PAGE, 0);
 	buf_ut = kt_new_obj(ud, CAP_UNTYPED, 13);
-	buf_lim10 = mint(W0, RIGHT_WINDOW_ALL, 10);
-	buf_lim100 = mint(W0, RIGHT_WINDOW_ALL, 100);
-	buf_lim5000 = mint(W0, RIGHT_WINDOW_ALL, 5000);
-	buf_cls = mint(W0, CAN_cls, 0);
+	buf_lim10 = mint_slot(W0, RIGHT_WINDOW_ALL, 10);
+	buf_lim100 = mint_slot(W0, RIGHT_WINDOW_ALL, 100);
+	buf_lim5000 = mint_slot(W0, RIGHT_WINDOW_ALL, 5000);
+	buf_cls = mint_slot(W0, CAN_cls, 0);
 	tid = start_thread(th, 0, 0, 0, buffer_thread, buf_stack,
 			   sizeof(buf_stack), NULL);
 	if (!tap_ok(tid != 0, "start a thread with no buffer in this space"))

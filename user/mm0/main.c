@@ -6,9 +6,11 @@
  * capabilities its processes need, starts the first program (the
  * manifest's args line) and then serves: page faults and exceptions from
  * its processes (the kernel sends them in the faulting thread's name) and
- * POSIX requests (tessera/posix.h), one at a time.  A request is answered
- * at once, unless it blocks (wait), ends the caller (exit) or changes its
- * program (execve); a fault by the reply of the next receive.
+ * POSIX requests (tessera/posix.h), one at a time.  A request or a fault
+ * is answered by the reply half of the next receive (IPC_REPLY: a
+ * process that sent without waiting loses its answer and never holds
+ * mm0), unless it blocks (wait), ends the caller (exit) or changes its
+ * program (execve).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,7 +56,7 @@ void mm0_reply(uint32_t tid, long r)
 	struct tess_msg m;
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = (uint64_t)r;
-	tess_ipc(tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+	tess_reply(tid, &m);
 }
 
 /* ------------------------------------------------------------ faults */
@@ -495,13 +497,18 @@ int main(long arg)
 	}
 	memset(&m, 0, sizeof(m));
 	for (;;) {
-		/* The receive gives up at the earliest Linux deadline. */
+		/* The answer and the next receive, one call (the IPC fast
+		 * path): the answer goes only to a thread waiting for it, so
+		 * a process that sent without receiving (not a call) cannot
+		 * hold mm0; it loses its answer instead.  The receive gives
+		 * up at the earliest Linux deadline. */
 		uint64_t deadline = lx_timer_next();
 		if (deadline == DEADLINE_NEVER)
-			r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+			r = tess_reply_wait(reply_to, &m);
 		else
-			r = tess_ipc_until(reply_to, TID_ANY, IPC_SHORT, &m,
-					   NULL, deadline);
+			r = tess_ipc_until(reply_to, TID_ANY,
+					   IPC_SHORT | IPC_REPLY, &m, NULL,
+					   deadline);
 		reply_to = TID_NIL;
 		if (r == -E_TIMEOUT) {
 			lx_timers_run();
@@ -510,8 +517,6 @@ int main(long arg)
 			continue;
 		}
 		if (r) {
-			/* The one we answered is gone, or a bad message: go on.
-			 */
 			memset(&m, 0, sizeof(m));
 			continue;
 		}
@@ -519,21 +524,17 @@ int main(long arg)
 		if (!t)
 			continue; /* not one of ours: ignore */
 		if (!(m.info & IPC_FROM_KERNEL)) {
-			/* A request is answered without waiting: a process
-			 * that sent it without receiving (not a call) would
-			 * otherwise hold mm0 in the send for as long as it
-			 * likes.  It loses its answer instead. */
 			mm0.in_request = true;
 			long res = handle_request(t, &m);
 			mm0.in_request = false;
-			if (res != NO_REPLY)
-				mm0_reply(t->tid, res);
+			if (res != NO_REPLY) {
+				memset(&m, 0, sizeof(m));
+				m.mr[0] = (uint64_t)res;
+				reply_to = t->tid;
+			}
 			lx_run_wakeups();
 			continue;
 		}
-		/* A fault: the kernel holds the thread until its pager
-		 * answers, so the reply and the next receive can be one
-		 * call (the IPC fast path) without waiting on the thread. */
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
 		lx_run_wakeups();

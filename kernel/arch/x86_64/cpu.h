@@ -19,7 +19,26 @@
 #define EFER_SCE (1u << 0)
 #define EFER_NXE (1u << 11)
 
+/* rflags */
+#define RFLAGS_CF (1ull << 0)
+#define RFLAGS_RESERVED (1ull << 1) /* always 1 */
+#define RFLAGS_PF (1ull << 2)
+#define RFLAGS_AF (1ull << 4)
+#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_SF (1ull << 7)
+#define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_OF (1ull << 11)
+#define RFLAGS_NT (1ull << 14)
+#define RFLAGS_AC (1ull << 18)
+
+/* The FXSAVE image: MXCSR and the mask of its bits the CPU has. */
+#define FXSAVE_MXCSR 24
+#define FXSAVE_MXCSR_MASK 28
+#define FXSAVE_LEGACY_END 32 /* the control words end, the registers start */
+#define MXCSR_DEFAULT 0x1f80 /* every exception masked */
+#define MXCSR_MASK_DEFAULT 0xffbf
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
 #define CR0_TS (1ull << 3)

@@ -73,11 +73,12 @@ void fpu_scrub(void)
 void fpu_init(void)
 {
 	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
-	mxcsr_mask = *(u32 *)&fpu_initial[28];
+	mxcsr_mask = *(u32 *)&fpu_initial[FXSAVE_MXCSR_MASK];
 	if (!mxcsr_mask)
-		mxcsr_mask = 0xffbf; /* the architectural default */
-	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
-	*(u32 *)&fpu_initial[24] = 0x1f80;
+		mxcsr_mask = MXCSR_MASK_DEFAULT; /* the architecture's */
+	memset(fpu_initial + FXSAVE_LEGACY_END, 0,
+	       sizeof(fpu_initial) - FXSAVE_LEGACY_END);
+	*(u32 *)&fpu_initial[FXSAVE_MXCSR] = MXCSR_DEFAULT;
 	cpu0.fpu_ts = false;
 	fpu_scrub();
 }
@@ -85,16 +86,16 @@ void fpu_init(void)
 /* `t`'s state in the registers is of no use any more: scrub them. */
 static void drop(struct thread *t)
 {
-	if (t->arch.work & ARCH_WORK_FPU_LIVE)
+	if (thread_arch(t)->work & ARCH_WORK_FPU_LIVE)
 		fpu_scrub();
-	t->arch.work &= ~(ARCH_WORK_FPU_LIVE | ARCH_WORK_FPU_EAGER);
-	t->arch.fpu_used = 0;
+	thread_arch(t)->work &= ~(ARCH_WORK_FPU_LIVE | ARCH_WORK_FPU_EAGER);
+	thread_arch(t)->fpu_used = 0;
 }
 
 void fpu_thread_init(struct thread *t)
 {
 	drop(t);
-	memcpy(t->arch.fpu, fpu_initial, sizeof(fpu_initial));
+	memcpy(thread_arch(t)->fpu, fpu_initial, sizeof(fpu_initial));
 }
 
 void arch_thread_destroy(struct thread *t)
@@ -106,9 +107,9 @@ void fpu_trap(struct thread *t)
 {
 	BENCH_COUNT(fpu_traps);
 	ts_clear();
-	if (!(t->arch.work & ARCH_WORK_FPU_LIVE)) {
-		fpu_fxrstor(t->arch.fpu);
-		t->arch.work |= ARCH_WORK_FPU_LIVE;
+	if (!(thread_arch(t)->work & ARCH_WORK_FPU_LIVE)) {
+		fpu_fxrstor(thread_arch(t)->fpu);
+		thread_arch(t)->work |= ARCH_WORK_FPU_LIVE;
 	}
 }
 
@@ -116,24 +117,25 @@ void fpu_trap(struct thread *t)
  * one's (the running thread's) is in the registers. */
 void arch_fpu_read(struct thread *t, u8 image[512])
 {
-	if (t->arch.work & ARCH_WORK_FPU_LIVE)
-		fpu_fxsave(t->arch.fpu);
-	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
+	if (thread_arch(t)->work & ARCH_WORK_FPU_LIVE)
+		fpu_fxsave(thread_arch(t)->fpu);
+	memcpy(image, thread_arch(t)->fpu, sizeof(thread_arch(t)->fpu));
 }
 
 /* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
 int arch_fpu_check(const u8 image[512])
 {
 	u32 mxcsr;
-	memcpy(&mxcsr, image + 24, sizeof(mxcsr));
+	memcpy(&mxcsr, image + FXSAVE_MXCSR, sizeof(mxcsr));
 	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
 }
 
 void arch_fpu_write(struct thread *t, const u8 image[512])
 {
-	memcpy(t->arch.fpu, image, sizeof(t->arch.fpu));
+	memcpy(thread_arch(t)->fpu, image, sizeof(thread_arch(t)->fpu));
 	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
-	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
-	if (t->arch.work & ARCH_WORK_FPU_LIVE)
-		fpu_fxrstor(t->arch.fpu);
+	memcpy(thread_arch(t)->fpu + FXSAVE_MXCSR_MASK, &mxcsr_mask,
+	       sizeof(mxcsr_mask));
+	if (thread_arch(t)->work & ARCH_WORK_FPU_LIVE)
+		fpu_fxrstor(thread_arch(t)->fpu);
 }

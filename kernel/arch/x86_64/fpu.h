@@ -43,17 +43,17 @@ static inline void fpu_fxrstor(const u8 *area)
 static inline __attribute__((always_inline)) void
 fpu_switch(struct thread *prev, struct thread *next)
 {
-	u8 pw = prev->arch.work, nw = next->arch.work;
+	u8 pw = thread_arch(prev)->work, nw = thread_arch(next)->work;
 
 	if (pw & ARCH_WORK_FPU_LIVE) {
-		fpu_fxsave(prev->arch.fpu);
-		u8 used = ++prev->arch.fpu_used;
+		fpu_fxsave(thread_arch(prev)->fpu);
+		u8 used = ++thread_arch(prev)->fpu_used;
 		pw &= ~ARCH_WORK_FPU_LIVE;
 		if (used == FPU_EAGER_AFTER)
 			pw |= ARCH_WORK_FPU_EAGER;
 		else if (used == 0) /* 256 slices: find out again */
 			pw &= ~ARCH_WORK_FPU_EAGER;
-		prev->arch.work = pw;
+		thread_arch(prev)->work = pw;
 		if (!(nw & ARCH_WORK_FPU_EAGER)) {
 			fpu_scrub();
 			return;
@@ -64,8 +64,8 @@ fpu_switch(struct thread *prev, struct thread *next)
 		__asm__ volatile("clts" ::: "memory");
 		cpu0.fpu_ts = false;
 	}
-	fpu_fxrstor(next->arch.fpu);
-	next->arch.work = nw | ARCH_WORK_FPU_LIVE;
+	fpu_fxrstor(thread_arch(next)->fpu);
+	thread_arch(next)->work = nw | ARCH_WORK_FPU_LIVE;
 }
 
 #endif

@@ -92,9 +92,9 @@ static u64 space_pcid(const struct space *s)
 
 void tlb_space_init(struct space *s)
 {
-	s->arch.cr3 =
-	    s->arch.pml4_phys | space_pcid(s) | (pcid_on ? CR3_NOFLUSH : 0);
-	s->arch.tlb_stale = pcid_on;
+	space_arch(s)->cr3 = space_arch(s)->pml4_phys | space_pcid(s) |
+			     (pcid_on ? CR3_NOFLUSH : 0);
+	space_arch(s)->tlb_stale = pcid_on;
 }
 
 static void invpcid(u64 type, u64 pcid, vaddr_t va)
@@ -114,7 +114,7 @@ void arch_tlb_flush_page(struct space *s, vaddr_t va)
 	} else if (invpcid_on) {
 		invpcid(INVPCID_ADDRESS, space_pcid(s), va);
 	} else if (pcid_on) {
-		s->arch.tlb_stale = true;
+		space_arch(s)->tlb_stale = true;
 	}
 }
 
@@ -123,9 +123,9 @@ void arch_tlb_flush_space(struct space *s)
 	if (invpcid_on)
 		invpcid(INVPCID_CONTEXT, space_pcid(s), 0);
 	else if (s == this_cpu()->space)
-		tlb_write_cr3(s->arch.cr3 & ~CR3_NOFLUSH);
+		tlb_write_cr3(space_arch(s)->cr3 & ~CR3_NOFLUSH);
 	else if (pcid_on)
-		s->arch.tlb_stale = true;
+		space_arch(s)->tlb_stale = true;
 }
 
 /* The space's tables are going away: if loaded, load the kernel's.  Its

@@ -10,6 +10,7 @@
 #include "core/space.h"
 #include "arch.h"
 #include "cpu.h"
+#include "space_arch.h"
 
 /* CR3 bit 63 with CR4.PCIDE: load the tables, keep the PCID's entries. */
 #define CR3_NOFLUSH (1ull << 63)
@@ -73,9 +74,9 @@ tlb_load_space(struct space *s)
 	if (s == c->space)
 		return;
 	c->space = s;
-	u64 cr3 = s->arch.cr3;
-	if (unlikely(s->arch.tlb_stale)) {
-		s->arch.tlb_stale = false;
+	u64 cr3 = space_arch(s)->cr3;
+	if (unlikely(space_arch(s)->tlb_stale)) {
+		space_arch(s)->tlb_stale = false;
 		cr3 &= ~CR3_NOFLUSH;
 	}
 	tlb_write_cr3(cr3);
