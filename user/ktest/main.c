@@ -22,6 +22,7 @@ int main(long arg)
 	test_devices();
 	test_threads();
 	test_ipc();
+	test_reply();
 	test_faults();
 	test_cpu();
 	test_capctrl();
@@ -29,5 +30,7 @@ int main(long arg)
 	test_deadlines();
 	test_input();
 	test_fuzz();
+	test_tlb();
+	test_fpu();
 	return tap_finish();
 }

@@ -3,7 +3,8 @@
  * readv/writev, descriptors (dup, dup2, dup3, fcntl, close-on-exec, 1024
  * of them), stat in its spellings, getdents64, the *at calls with a
  * directory descriptor, links, symbolic links, rename, chmod, utimensat,
- * truncate, access, the devices, and EFAULT/EBADF for bad arguments.
+ * truncate, access, the devices, EFAULT/EBADF for bad arguments, and
+ * ETXTBSY for a running file.
  */
 #include "lxt.h"
 #include <dirent.h>
@@ -391,6 +392,59 @@ static void bad_pointers(void)
 	ok(stat("/tmp/f1", &st) == 0, "and the file is still there");
 }
 
+/*
+ * A file a process runs is not written, and a file open for writing is
+ * not run (ETXTBSY); a file cut and extended again reads zeros past the
+ * cut, also inside the page that was cut.
+ */
+static void running_files(void)
+{
+	struct stat st;
+	char b[8192], self[256];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[len > 0 ? len : 0] = 0;
+	ERR(open("/proc/self/exe", O_WRONLY), ETXTBSY,
+	    "/proc/self/exe opened for writing: ETXTBSY");
+	ERR(open(self, O_RDWR), ETXTBSY,
+	    "the running program opened for writing: ETXTBSY");
+	ERR(open(self, O_RDONLY | O_TRUNC), ETXTBSY,
+	    "the running program opened with O_TRUNC: ETXTBSY");
+	ERR(truncate(self, 0), ETXTBSY,
+	    "the running program truncated: ETXTBSY");
+	ok(stat(self, &st) == 0 && st.st_size > 4096,
+	   "the running program is untouched");
+
+	int in = open(self, O_RDONLY);
+	int out = open("/tmp/copy", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ssize_t n;
+	while ((n = read(in, b, sizeof(b))) > 0)
+		write(out, b, (size_t)n);
+	close(in);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = {"/tmp/copy", NULL};
+		execve("/tmp/copy", argv, argv + 1);
+		_exit(errno == ETXTBSY ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "a file open for writing is not run: ETXTBSY (0x%x)", status);
+	close(out);
+
+	int fd = open("/tmp/cut", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	memset(b, 'x', sizeof(b));
+	write(fd, b, sizeof(b));
+	int zeros = ftruncate(fd, 5000) == 0 && ftruncate(fd, 8192) == 0 &&
+		    pread(fd, b, sizeof(b), 0) == 8192;
+	for (int i = 0; zeros && i < 8192; i++)
+		zeros = b[i] == (i < 5000 ? 'x' : 0);
+	ok(zeros, "cut to 5000 bytes and extended: zeros past the cut");
+	close(fd);
+	unlink("/tmp/cut");
+	unlink("/tmp/copy");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "cloexec"))
@@ -405,5 +459,6 @@ int main(int argc, char **argv)
 	names();
 	devices();
 	bad_pointers();
+	running_files();
 	return done();
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static sigjmp_buf jump;
@@ -30,6 +31,50 @@ static int write_faults(volatile char *p)
 	if (!sigsetjmp(jump, 1))
 		*p = 1;
 	return faults != before;
+}
+
+/* madvise: MADV_DONTNEED gives private anonymous pages back (zeros
+ * again), a private file mapping its file's bytes, a shared mapping keeps
+ * its bytes; its errors. */
+static void advice(void)
+{
+	char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(p, 'a', 3 * 4096);
+	ok(madvise(p + 4096, 4096, MADV_DONTNEED) == 0 && p[4096] == 0 &&
+	       p[2 * 4096 - 1] == 0 && p[4095] == 'a' && p[2 * 4096] == 'a',
+	   "MADV_DONTNEED: that page reads zeros, its neighbours keep theirs");
+	ok(madvise(p, 3 * 4096, MADV_WILLNEED) == 0 && p[0] == 'a',
+	   "MADV_WILLNEED changes nothing");
+
+	mkdir("/tmp", 01777);
+	int fd = open("/tmp/adv", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char b[4096];
+	memset(b, 'f', sizeof(b));
+	write(fd, b, sizeof(b));
+	char *f = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	f[0] = 'x';
+	ok(madvise(f, 4096, MADV_DONTNEED) == 0 && f[0] == 'f',
+	   "MADV_DONTNEED on a private file mapping: the file's bytes again");
+	char *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	s[0] = 's';
+	ok(madvise(s, 4096, MADV_DONTNEED) == 0 && s[0] == 's',
+	   "MADV_DONTNEED on shared memory: its bytes stay");
+
+	ERR(madvise(p + 1, 4096, MADV_DONTNEED), EINVAL,
+	    "madvise at an unaligned address: EINVAL");
+	ERR(madvise(p, 4096, 999), EINVAL, "madvise of unknown advice: EINVAL");
+	munmap(p + 4096, 4096);
+	p[0] = 'b';
+	ERR(madvise(p, 3 * 4096, MADV_DONTNEED), ENOMEM,
+	    "madvise over a hole: ENOMEM");
+	ok(p[0] == 0, "and the mapped part was advised anyway (as Linux)");
+	munmap(p, 3 * 4096);
+	munmap(f, 4096);
+	munmap(s, 4096);
+	close(fd);
+	unlink("/tmp/adv");
 }
 
 int main(void)
@@ -135,5 +180,6 @@ int main(void)
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1,
 		0) != MAP_FAILED,
 	   "MAP_STACK and MAP_NORESERVE are accepted");
+	advice();
 	return done();
 }

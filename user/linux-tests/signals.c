@@ -494,6 +494,41 @@ static void fpu_state(void)
 	   st);
 }
 
+/* Who may signal whom (mm0's rule, docs/posix.md): a process in a
+ * session of its own may not signal its parent (Linux lets root), and the
+ * parent may still signal it, its descendant. */
+static void permissions(void)
+{
+	int p[2], st;
+	pipe(p);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		char c = 'y';
+		if (on_tessera())
+			c = kill(getppid(), 0) == -1 && errno == EPERM &&
+				    kill(getppid(), SIGUSR1) == -1 &&
+				    errno == EPERM
+				? 'y'
+				: 'n';
+		write(p[1], &c, 1);
+		pause();
+		_exit(1);
+	}
+	close(p[1]);
+	char c = 0;
+	read(p[0], &c, 1);
+	close(p[0]);
+	ok(c == 'y', "a process in a session of its own may not signal its "
+		     "parent: EPERM");
+	ok(kill(pid, SIGTERM) == 0,
+	   "the parent may signal its child in another session");
+	waitpid(pid, &st, 0);
+	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+	   "and the child ends by it (0x%x)", st);
+}
+
 int main(void)
 {
 	handlers();
@@ -502,5 +537,6 @@ int main(void)
 	interrupted();
 	exceptions();
 	registers();
+	permissions();
 	return done();
 }

@@ -83,7 +83,8 @@ static void sleeps(void)
 	ok(RAW(SYS_nanosleep, (long)KADDR, 0, 0, 0, 0, 0) == -EFAULT,
 	   "nanosleep of a kernel pointer: EFAULT");
 
-	/* Interrupted: EINTR and what was left. */
+	/* Interrupted: EINTR and what was left (musl's signal() sets
+	 * SA_RESTART, and a sleep is still not restarted, as on Linux). */
 	signal(SIGUSR1, on_usr1);
 	pid_t pid = fork();
 	if (pid == 0) {

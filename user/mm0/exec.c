@@ -293,15 +293,15 @@ static long program_map(struct mm *mm, const struct program *pg)
 		uint64_t file_top = PAGE_UP(vaddr + p->filesz);
 		uint64_t mem_top = PAGE_UP(vaddr + p->memsz);
 		if (p->filesz) {
-			long r = vma_add(mm, start, file_top, prot,
-					 PX_MAP_PRIVATE, VMA_FILE);
+			struct vm_backing b = {.kind = VMA_FILE,
+					       .ino = pg->ino,
+					       .offset =
+						   p->offset - (vaddr - start),
+					       .file_end = vaddr + p->filesz};
+			long r = vm_map(mm, start, file_top, prot,
+					PX_MAP_PRIVATE, &b);
 			if (r)
 				return r;
-			struct vma *v = vma_find(mm, start);
-			v->ino = pg->ino;
-			fs_inode_get(pg->ino);
-			v->offset = p->offset - (vaddr - start);
-			v->file_end = vaddr + p->filesz;
 		} else {
 			file_top = start;
 		}
@@ -441,8 +441,8 @@ long program_load(struct mm *mm, const struct program *pg,
 	if (pg->native) {
 		if ((r = vma_add(mm, TASK_UTCB_BASE,
 				 TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
-				 PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE,
-				 VMA_ANON)) ||
+				 PX_PROT_READ | PX_PROT_WRITE,
+				 PX_MAP_PRIVATE | VMA_UTCB, VMA_ANON)) ||
 		    (r = stack_native(mm, args, envs, &sp)))
 			return r;
 	} else if ((r = stack_linux(mm, pg, args, envs, execfn, &sp))) {

@@ -22,6 +22,13 @@
  * process is root: permissions are kept and reported, and only the
  * execute bits are enforced (exec, access X_OK).  Times come from the
  * clock hook; reading does not change atime.
+ *
+ * File data are in pages of FS_PAGE bytes (fs_set_pages: mm0's frames,
+ * or the C library on the host), found through a sparse map: a file grows
+ * a page at a time, a hole costs nothing and reads as zeros, and a write
+ * that finds no page for its next bytes stops there (a short count, or
+ * -ENOSPC when nothing fitted).  A symbolic link's target is a string of
+ * its own (link, size bytes).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +42,10 @@ struct inode *fs_root;
 struct inode *fs_console; /* holds a reference: survives an unlink */
 static struct inode *devices[5];
 static void (*clock_hook)(struct fs_time *t);
+static void *default_page_alloc(void);
+static void default_page_free(void *page);
+static void *(*page_alloc)(void) = default_page_alloc;
+static void (*page_free)(void *page) = default_page_free;
 static uint64_t next_ino = 1;
 
 /* ---- time ---- */
@@ -73,6 +84,36 @@ struct inode *inode_new(uint32_t mode)
 	return ino;
 }
 
+/* ---- file pages ---- */
+
+static void *default_page_alloc(void)
+{
+	return calloc(1, FS_PAGE);
+}
+
+static void default_page_free(void *page)
+{
+	free(page);
+}
+
+void fs_set_pages(void *(*alloc)(void), void (*release)(void *page))
+{
+	page_alloc = alloc ? alloc : default_page_alloc;
+	page_free = release ? release : default_page_free;
+}
+
+static void page_drop(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	page_free((void *)(uintptr_t)v);
+}
+
+static void inode_truncate(struct inode *ino)
+{
+	pagemap_free(&ino->pages, page_drop, NULL);
+	ino->size = 0;
+}
+
 /* Free an inode nobody names or holds.  A directory is empty by then:
  * rmdir requires it and fs_shutdown empties it first. */
 void inode_release_if_unused(struct inode *ino)
@@ -80,13 +121,44 @@ void inode_release_if_unused(struct inode *ino)
 	if (ino->nlink || ino->refs)
 		return;
 	pipe_free(ino);
-	free(ino->data);
+	free(ino->link);
+	inode_truncate(ino);
 	free(ino);
 }
 
 void fs_inode_get(struct inode *ino)
 {
 	ino->refs++;
+}
+
+int fs_write_begin(struct inode *ino)
+{
+	if (ino->execs)
+		return -ETXTBSY;
+	ino->writers++;
+	return 0;
+}
+
+void fs_write_end(struct inode *ino)
+{
+	if (ino->writers)
+		ino->writers--;
+}
+
+int fs_exec_begin(struct inode *ino)
+{
+	if (ino->writers)
+		return -ETXTBSY;
+	fs_inode_get(ino);
+	ino->execs++;
+	return 0;
+}
+
+void fs_exec_end(struct inode *ino)
+{
+	if (ino->execs)
+		ino->execs--;
+	fs_inode_put(ino);
 }
 
 void fs_inode_put(struct inode *ino)
@@ -96,26 +168,10 @@ void fs_inode_put(struct inode *ino)
 	inode_release_if_unused(ino);
 }
 
-/* Make room for `need` bytes of data, doubling so that appends are
- * amortised. */
-static int inode_reserve(struct inode *ino, uint64_t need)
-{
-	uint64_t cap = ino->cap ? ino->cap : 64;
-	char *data;
-
-	if (need <= ino->cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	data = realloc(ino->data, cap);
-	if (!data)
-		return -ENOMEM;
-	ino->data = data;
-	ino->cap = cap;
-	return 0;
-}
-
-/* Cut or extend (with zeros) a regular file to `len` bytes. */
+/* Cut or extend a regular file to `len` bytes.  Extending makes a hole
+ * (it costs nothing); cutting gives back the pages wholly past the new
+ * end and zeros the bytes of the last page past it, so that a later
+ * extension reads zeros there. */
 int inode_truncate_to(struct inode *ino, uint64_t len)
 {
 	if (is_dir(ino))
@@ -125,13 +181,19 @@ int inode_truncate_to(struct inode *ino, uint64_t len)
 	if (len > FS_FILE_MAX)
 		return -EFBIG;
 	if (len == 0) {
-		free(ino->data);
-		ino->data = NULL;
-		ino->size = ino->cap = 0;
-	} else if (len > ino->size) {
-		if (inode_reserve(ino, len) < 0)
-			return -ENOMEM;
-		memset(ino->data + ino->size, 0, len - ino->size);
+		inode_truncate(ino);
+	} else if (len < ino->size) {
+		uint64_t at, v;
+		while ((v = pagemap_next(&ino->pages,
+					 (len + FS_PAGE - 1) / FS_PAGE, &at))) {
+			pagemap_clear(&ino->pages, at);
+			page_free((void *)(uintptr_t)v);
+		}
+		char *page =
+		    (char *)(uintptr_t)pagemap_get(&ino->pages, len / FS_PAGE);
+		if (page && len % FS_PAGE)
+			memset(page + len % FS_PAGE, 0,
+			       FS_PAGE - len % FS_PAGE);
 	}
 	ino->size = len;
 	inode_changed(ino, true);
@@ -140,6 +202,8 @@ int inode_truncate_to(struct inode *ino, uint64_t len)
 
 long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 {
+	char *b = buf;
+
 	if (is_dir(ino))
 		return -EISDIR;
 	if (is_chr(ino)) {
@@ -157,13 +221,42 @@ long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 		return 0; /* past the end */
 	if (n > ino->size - off)
 		n = ino->size - off;
-	memcpy(buf, ino->data + off, n);
+	for (size_t done = 0; done < n;) {
+		uint64_t in = (off + done) % FS_PAGE;
+		size_t chunk =
+		    FS_PAGE - in < n - done ? FS_PAGE - in : n - done;
+		const char *page = (const char *)(uintptr_t)pagemap_get(
+		    &ino->pages, (off + done) / FS_PAGE);
+		if (page)
+			memcpy(b + done, page + in, chunk);
+		else
+			memset(b + done, 0, chunk);
+		done += chunk;
+	}
 	return (long)n;
 }
 
+/* The page of `ino` at page index i, made (zeroed) if it is a hole, or
+ * NULL if there is no memory for it. */
+static char *page_for_write(struct inode *ino, uint64_t i)
+{
+	char *page = (char *)(uintptr_t)pagemap_get(&ino->pages, i);
+	if (page)
+		return page;
+	page = page_alloc();
+	if (page && pagemap_set(&ino->pages, i, (uintptr_t)page)) {
+		page_free(page);
+		page = NULL;
+	}
+	return page;
+}
+
+/* Writes what fits: a write that runs out of memory is short, or
+ * -ENOSPC if not one byte fitted. */
 long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 {
-	uint64_t end;
+	const char *b = buf;
+	size_t done = 0;
 
 	if (is_dir(ino))
 		return -EISDIR;
@@ -181,17 +274,22 @@ long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 		return 0;
 	if (off > FS_FILE_MAX || n > FS_FILE_MAX - off)
 		return -EFBIG;
-	end = off + n;
-	if (inode_reserve(ino, end) < 0)
-		return -ENOMEM;
-	/* Bytes past the old end may be stale capacity: a gap reads as 0. */
-	if (off > ino->size)
-		memset(ino->data + ino->size, 0, off - ino->size);
-	memcpy(ino->data + off, buf, n);
-	if (end > ino->size)
-		ino->size = end;
+	while (done < n) {
+		uint64_t in = (off + done) % FS_PAGE;
+		size_t chunk =
+		    FS_PAGE - in < n - done ? FS_PAGE - in : n - done;
+		char *page = page_for_write(ino, (off + done) / FS_PAGE);
+		if (!page)
+			break;
+		memcpy(page + in, b + done, chunk);
+		done += chunk;
+	}
+	if (!done)
+		return -ENOSPC;
 	inode_changed(ino, true);
-	return (long)n;
+	if (off + done > ino->size)
+		ino->size = off + done;
+	return (long)done;
 }
 
 bool fs_inode_is_dir(const struct inode *ino)
@@ -217,7 +315,8 @@ bool fs_inode_is_tty(const struct inode *ino)
 
 bool fs_inode_discards(const struct inode *ino)
 {
-	return is_chr(ino) && (ino->rdev == FS_DEV_NULL || ino->rdev == FS_DEV_ZERO);
+	return is_chr(ino) &&
+	       (ino->rdev == FS_DEV_NULL || ino->rdev == FS_DEV_ZERO);
 }
 
 bool fs_inode_executable(const struct inode *ino)
@@ -513,7 +612,7 @@ static int path_expand(struct path *p, const struct inode *link, size_t at,
 	if (!at)
 		dir[0] = '/';
 	strcpy(rest, p->buf + end);
-	memcpy(joined, link->data, tlen);
+	memcpy(joined, link->link, tlen);
 	joined[tlen] = '/';
 	strcpy(joined + tlen + 1, rest);
 	if (strlen(joined) >= PX_PATH_MAX)
@@ -916,14 +1015,14 @@ int fs_symlink_at(struct fs_ctx *c, const char *target, int dirfd,
 	if (p.must_dir)
 		return -ENOENT;
 	ino = inode_new(FS_S_IFLNK | 0777);
-	if (!ino || inode_reserve(ino, len) < 0) {
+	if (!ino || !(ino->link = malloc(len))) {
 		free(ino);
 		return -ENOMEM;
 	}
-	memcpy(ino->data, target, len);
+	memcpy(ino->link, target, len);
 	ino->size = len;
 	if (dir_add(p.dir, p.name, ino) < 0) {
-		free(ino->data);
+		free(ino->link);
 		free(ino);
 		return -ENOMEM;
 	}
@@ -943,7 +1042,7 @@ int fs_readlink_at(struct fs_ctx *c, int dirfd, const char *path, char *buf,
 	if (!is_lnk(p.ino))
 		return -EINVAL;
 	size_t n = p.ino->size < size ? p.ino->size : size;
-	memcpy(buf, p.ino->data, n);
+	memcpy(buf, p.ino->link, n);
 	return (int)n;
 }
 
@@ -1087,6 +1186,8 @@ int fs_truncate_at(struct fs_ctx *c, int dirfd, const char *path, uint64_t len)
 
 	if ((r = inode_at(c, dirfd, path, true, false, &ino)) < 0)
 		return r;
+	if (ino->execs)
+		return -ETXTBSY; /* a process runs it */
 	return inode_truncate_to(ino, len);
 }
 

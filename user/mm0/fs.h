@@ -11,8 +11,9 @@
  * ".." goes up, and stops at "/"), symbolic links are followed (40 at
  * most: ELOOP).  Every function returns >= 0 or a negated Linux errno
  * (ENOENT, EEXIST, ENOTDIR, EISDIR, EBADF, EINVAL, ENOMEM, ENAMETOOLONG,
- * ENOTEMPTY, EMFILE, ELOOP, EPIPE, EAGAIN, ...).  Buffers passed here are
- * in mm0's own memory: copying to and from processes is the caller's job.
+ * ENOTEMPTY, EMFILE, ELOOP, EPIPE, EAGAIN, ENOSPC, ...).  Buffers passed
+ * here are in mm0's own memory: copying to and from processes is the
+ * caller's job.
  *
  * Pipes never block here: a read of an empty pipe with writers, or a
  * write that does not fit, is -EAGAIN, and the caller (mm0's Linux
@@ -83,6 +84,11 @@ struct fs_stat {
 	uint64_t rdev, size, blocks;
 	struct fs_time atime, mtime, ctime;
 };
+/* File data come in pages of FS_PAGE bytes from `alloc` (zeroed, or NULL
+ * when there is no memory: the write is short, or -ENOSPC) and go back to
+ * `release`.  NULL for either: the C library's calloc and free. */
+#define FS_PAGE 4096u
+void fs_set_pages(void *(*alloc)(void), void (*release)(void *page));
 
 struct fs_ctx {
 	struct inode *cwd;
@@ -123,7 +129,8 @@ void fs_ctx_release(struct fs_ctx *c);
 int fs_open(struct fs_ctx *c, const char *path, int flags, int mode);
 int fs_open_at(struct fs_ctx *c, int dirfd, const char *path, int flags,
 	       int mode);
-/* Open an inode the caller holds (/proc/self/exe), for reading only. */
+/* Open an inode the caller holds (/proc/self/exe), for reading only:
+ * -ETXTBSY for writing a file a process runs, else -EACCES. */
 int fs_open_inode(struct fs_ctx *c, struct inode *ino, int flags);
 int fs_close(struct fs_ctx *c, int fd);
 long fs_read(struct fs_ctx *c, int fd, void *buf, size_t n);
@@ -234,5 +241,18 @@ long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n);
 long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n);
 void fs_inode_get(struct inode *ino);
 void fs_inode_put(struct inode *ino);
+/*
+ * A file a process runs may not be written, and a file that may be
+ * written may not be run (-ETXTBSY, as Linux): open for writing (or with
+ * O_TRUNC) fails while a process runs it, and exec fails while an open
+ * file description or a writable shared mapping may write it.
+ * fs_write_begin/end count a writer that is not an open file (a shared
+ * mapping); fs_exec_begin/end count a process running the file and hold
+ * a reference to it.
+ */
+int fs_write_begin(struct inode *ino);
+void fs_write_end(struct inode *ino);
+int fs_exec_begin(struct inode *ino);
+void fs_exec_end(struct inode *ino);
 
 #endif

@@ -203,6 +203,14 @@ static void fd_install(struct fs_ctx *c, int fd, struct file *f, int fdflags)
 	c->fd_flags[fd] = (uint8_t)(fdflags & FS_FD_CLOEXEC);
 }
 
+/* Whether a description with these flags may write a regular file it
+ * names (it counts as a writer: ETXTBSY). */
+static bool may_write(const struct inode *ino, int flags)
+{
+	return is_reg(ino) && !(flags & FS_O_PATH) &&
+	       (flags & PX_O_ACCMODE) != PX_O_RDONLY;
+}
+
 static struct file *file_new(struct inode *ino, int flags)
 {
 	struct file *f = calloc(1, sizeof(*f));
@@ -213,6 +221,8 @@ static struct file *file_new(struct inode *ino, int flags)
 	f->flags = flags & ~FS_O_CLOEXEC;
 	f->refs = 1;
 	fs_inode_get(ino);
+	if (may_write(ino, flags))
+		ino->writers++;
 	pipe_end(f, 1);
 	return f;
 }
@@ -222,6 +232,8 @@ static void file_put(struct file *f)
 	if (--f->refs)
 		return;
 	pipe_end(f, -1);
+	if (may_write(f->ino, f->flags))
+		fs_write_end(f->ino);
 	fs_inode_put(f->ino);
 	free(f);
 }
@@ -320,6 +332,10 @@ static int open_check(const struct path *p, int flags)
 			return -EISDIR;
 	} else if (flags & PX_O_DIRECTORY) {
 		return -ENOTDIR;
+	} else if (is_reg(p->ino) && p->ino->execs &&
+		   ((flags & PX_O_ACCMODE) != PX_O_RDONLY ||
+		    (flags & PX_O_TRUNC))) {
+		return -ETXTBSY; /* a process runs it */
 	}
 	return 0;
 }
@@ -366,6 +382,9 @@ int fs_open_inode(struct fs_ctx *c, struct inode *ino, int flags)
 	struct file *f;
 	int fd;
 
+	if (is_reg(ino) && ino->execs &&
+	    ((flags & PX_O_ACCMODE) != PX_O_RDONLY || (flags & PX_O_TRUNC)))
+		return -ETXTBSY; /* a process runs it */
 	if ((flags & PX_O_ACCMODE) != PX_O_RDONLY ||
 	    (flags & (PX_O_CREAT | PX_O_TRUNC)))
 		return -EACCES;

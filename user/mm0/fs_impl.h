@@ -17,6 +17,7 @@
 #define MM0_FS_IMPL_H
 
 #include "fs.h"
+#include "pagemap.h"
 
 /* A name in a directory.  seq orders a directory's entries by creation
  * and is never reused, so a readdir offset stays meaningful when entries
@@ -44,10 +45,16 @@ struct inode {
 	uint32_t uid, gid;
 	uint32_t rdev; /* character devices: FS_DEV_* */
 	struct fs_time atime, mtime, ctime;
-	/* Regular files and symbolic links (the target): size bytes of
-	 * data, cap allocated. */
-	char *data;
-	uint64_t size, cap;
+	/* Regular files: size bytes, in pages of FS_PAGE bytes (a page never
+	 * written, a hole, reads as zeros and costs nothing); the bytes of
+	 * a page beyond size are zeros.  Symbolic links: the target, size
+	 * bytes at link (no NUL). */
+	struct pagemap pages;
+	char *link;
+	uint64_t size;
+	/* Regular files: open file descriptions and shared mappings that may
+	 * write it, and processes running it (never both: ETXTBSY). */
+	uint32_t writers, execs;
 	/* Directories: the parent (the root's is itself; NULL once removed),
 	 * entries in creation order. */
 	struct inode *parent;

@@ -6,9 +6,11 @@
  * capabilities its processes need, starts the first program (the
  * manifest's args line) and then serves: page faults and exceptions from
  * its processes (the kernel sends them in the faulting thread's name) and
- * POSIX requests (tessera/posix.h), one at a time.  A request is answered
- * at once, unless it blocks (wait), ends the caller (exit) or changes its
- * program (execve); a fault by the reply of the next receive.
+ * POSIX requests (tessera/posix.h), one at a time.  A request or a fault
+ * is answered by the reply half of the next receive (IPC_REPLY: a
+ * process that sent without waiting loses its answer and never holds
+ * mm0), unless it blocks (wait), ends the caller (exit) or changes its
+ * program (execve).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,7 +56,7 @@ void mm0_reply(uint32_t tid, long r)
 	struct tess_msg m;
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = (uint64_t)r;
-	tess_ipc(tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+	tess_reply(tid, &m);
 }
 
 /* ------------------------------------------------------------ faults */
@@ -81,8 +83,14 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 	bool is_lx = t->proc->is_linux;
 
 	if (m->mr[0] == IPC_TAG_SYSCALL) {
-		if (is_lx)
-			return lx_syscall(t, m) ? 0 : NO_REPLY;
+		if (is_lx) {
+			/* A request, though it comes as a fault: it may not
+			 * take the memory kept for faults. */
+			mm0.in_request = true;
+			bool answer = lx_syscall(t, m);
+			mm0.in_request = false;
+			return answer ? 0 : NO_REPLY;
+		}
 		/* Not a Tessera call, and not a Linux program. */
 		m->mr[0] = FAULT_RESUME;
 		m->mr[1] = (uint64_t)-ENOSYS;
@@ -94,12 +102,16 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 		m->mr[0] = FAULT_RESUME;
 		return 0;
 	}
-	if (m->mr[0] == IPC_TAG_PAGEFAULT &&
-	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
-		m->mr[0] = FAULT_RESUME;
-		return 0;
-	}
 	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
+		long r;
+		while ((r = mm_fault(t->proc->mm, m->mr[1],
+				     (uint32_t)m->mr[2])) == -ENOMEM)
+			if (!task_oom(t))
+				return NO_REPLY;
+		if (r == 0) {
+			m->mr[0] = FAULT_RESUME;
+			return 0;
+		}
 		snprintf(why, sizeof(why),
 			 "touched %lx outside its memory (rip %lx)",
 			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
@@ -135,59 +147,59 @@ static bool user_range(uint64_t buf, uint64_t n)
 	return buf + n >= buf && buf + n <= TASK_USER_END;
 }
 
-/* Read in chunks through mm0.  A chunk that cannot be copied out is given
- * back to the file (the offset moves back over it), so a failed read
- * consumes nothing. */
+/*
+ * Read in chunks through mm0.  As on Linux, a read that reaches a page of
+ * the buffer it may not write returns the bytes it copied before it, and
+ * the part of a chunk not copied is given back to the file (the offset
+ * moves back over it); only a read that copied nothing fails (-EFAULT,
+ * or -ENOMEM when no page could be had for the buffer).
+ */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK]; /* mm0 serves one request at a time */
 	if (!user_range(buf, n))
 		return -EFAULT;
 	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	if (ino)
 		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long got = fs_read(&t->proc->fs, fd, chunk, want);
-		if (got < 0) {
-			done = done ? done : got;
-			break;
+		long got = fs_read(&t->proc->fs, fd, chunk, want), err;
+		if (got < 0)
+			return done ? done : got;
+		size_t put = mm_copy_out_some(t->proc->mm, buf + done, chunk,
+					      (size_t)got, &err);
+		done += (long)put;
+		if (put < (size_t)got) {
+			fs_lseek(&t->proc->fs, fd, -(long)(got - put),
+				 PX_SEEK_CUR);
+			return done ? done : err;
 		}
-		if (got && mm_copy_out(t->proc->mm, buf + done, chunk, got)) {
-			fs_lseek(&t->proc->fs, fd, -got, PX_SEEK_CUR);
-			done = done ? done : -EFAULT;
-			break;
-		}
-		done += got;
 		if ((size_t)got < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 
+/* Write in chunks, likewise: up to the first page of the buffer it may
+ * not read. */
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK];
 	if (!user_range(buf, n))
 		return -EFAULT;
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		if (mm_copy_in(t->proc->mm, chunk, buf + done, want)) {
-			done = done ? done : -EFAULT;
-			break;
-		}
-		long put = fs_write(&t->proc->fs, fd, chunk, want);
-		if (put < 0) {
-			done = done ? done : put;
-			break;
-		}
+		long err;
+		size_t got =
+		    mm_copy_in_some(t->proc->mm, chunk, buf + done, want, &err);
+		if (!got)
+			return done ? done : err;
+		long put = fs_write(&t->proc->fs, fd, chunk, got);
+		if (put < 0)
+			return done ? done : put;
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
@@ -197,7 +209,6 @@ static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 		if ((size_t)put < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 
@@ -259,13 +270,34 @@ static long do_getcwd(struct task *t, uint64_t buf, uint64_t size)
 	return mm_copy_out(t->proc->mm, buf, cwd, r + 1) ? -EFAULT : r;
 }
 
+/* The caches go back first, so that the figures count what any request
+ * can get. */
 static long do_stats(struct task *t, uint64_t buf)
 {
-	mm0.stats.untyped_remaining =
-	    (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
+	mem_settle();
+	chunks_stats(&mm0.stats);
+	mm0.stats.areas = t->proc->mm->nareas;
 	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats))
 		   ? -EFAULT
 		   : 0;
+}
+
+/* PX_ECHO_FULL: answer a full message with a full message, every word
+ * complemented (Codezero's test0 calls its pager with a full IPC). */
+static long echo_full(struct task *t, const struct tess_msg *m)
+{
+	struct utcb *u = (struct utcb *)PAGER_UTCB_ADDR;
+	struct tess_msg r;
+
+	if ((m->info & IPC_TYPE_MASK) != IPC_FULL)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	for (int i = 1; i < IPC_SHORT_MRS; i++)
+		r.mr[i] = ~m->mr[i];
+	for (int i = IPC_SHORT_MRS; i < UTCB_MRS; i++)
+		u->mr[i] = ~u->mr[i];
+	tess_ipc(t->tid, TID_NIL, IPC_FULL | IPC_NONBLOCK, &r, NULL);
+	return NO_REPLY;
 }
 
 /* ------------------------------------------------------------ requests */
@@ -311,6 +343,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 				(uint32_t)(a[3] >> 32), fd_arg(a[4]), a[5]);
 	case PX_MUNMAP:
 		return sys_munmap(t, a[1], a[2]);
+	case PX_MPROTECT:
+		return sys_mprotect(t, a[1], a[2], (uint32_t)a[3]);
 	case PX_MSYNC:
 		return sys_msync(t, a[1], a[2], (int)a[3]);
 	case PX_SHMGET:
@@ -319,6 +353,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return sys_shmat(t, (long)a[1], a[2], (int)a[3]);
 	case PX_SHMDT:
 		return sys_shmdt(t, a[1]);
+	case PX_SHMCTL:
+		return sys_shmctl(t, (long)a[1], (int)a[2], a[3]);
 	case PX_OPEN:
 		if ((r = path_in(t, a[1], path)))
 			return r;
@@ -365,14 +401,27 @@ static long handle_request(struct task *t, struct tess_msg *m)
 			return -ESRCH;
 		if (a[2] != 9)
 			return -EINVAL;
+		if (!may_signal(t->proc, p))
+			return -EPERM;
+		if (process_is_init(p))
+			return 0; /* ignored */
 		bool self = p == t->proc;
 		process_exit(p, LX_W_SIGNALED(LX_SIGKILL));
 		return self ? NO_REPLY : 0;
+	}
+	case PX_SETSID:
+		return process_setsid(t->proc);
+	case PX_GETSID: {
+		struct process *p =
+		    a[1] ? process_find((uint32_t)a[1]) : t->proc;
+		return p && !p->zombie ? (long)p->sid : -ESRCH;
 	}
 	case PX_REQUEST_CAPABILITY:
 		return cap_request(t, (uint32_t)a[1]);
 	case PX_STATS:
 		return do_stats(t, a[1]);
+	case PX_ECHO_FULL:
+		return echo_full(t, m);
 	default:
 		return -ENOSYS;
 	}
@@ -404,7 +453,10 @@ static long init(void)
 	mm0.untyped_size = 1ull << b->untyped_bits;
 	tess_use_console(PAGER_SLOT_CONSOLE);
 	slots_init();
-	frames_init();
+	chunks_init();
+	if (frames_init())
+		return -ENOMEM;
+	fs_set_pages(file_page_alloc, file_page_free);
 	fs_set_clock(fs_clock);
 	fs_set_random(random_bytes);
 	fs_set_pipe_hook(pipe_changed);
@@ -446,13 +498,18 @@ int main(long arg)
 	}
 	memset(&m, 0, sizeof(m));
 	for (;;) {
-		/* The receive gives up at the earliest Linux deadline. */
+		/* The answer and the next receive, one call (the IPC fast
+		 * path): the answer goes only to a thread waiting for it, so
+		 * a process that sent without receiving (not a call) cannot
+		 * hold mm0; it loses its answer instead.  The receive gives
+		 * up at the earliest Linux deadline. */
 		uint64_t deadline = lx_timer_next();
 		if (deadline == DEADLINE_NEVER)
-			r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+			r = tess_reply_wait(reply_to, &m);
 		else
-			r = tess_ipc_until(reply_to, TID_ANY, IPC_SHORT, &m,
-					   NULL, deadline);
+			r = tess_ipc_until(reply_to, TID_ANY,
+					   IPC_SHORT | IPC_REPLY, &m, NULL,
+					   deadline);
 		reply_to = TID_NIL;
 		if (r == -E_TIMEOUT) {
 			lx_timers_run();
@@ -461,8 +518,6 @@ int main(long arg)
 			continue;
 		}
 		if (r) {
-			/* The one we answered is gone, or a bad message: go on.
-			 */
 			memset(&m, 0, sizeof(m));
 			continue;
 		}
@@ -474,19 +529,17 @@ int main(long arg)
 		if (!t)
 			continue; /* not one of ours: ignore */
 		if (!(m.info & IPC_FROM_KERNEL)) {
-			/* A request is answered without waiting: a process
-			 * that sent it without receiving (not a call) would
-			 * otherwise hold mm0 in the send for as long as it
-			 * likes.  It loses its answer instead. */
+			mm0.in_request = true;
 			long res = handle_request(t, &m);
-			if (res != NO_REPLY)
-				mm0_reply(t->tid, res);
+			mm0.in_request = false;
+			if (res != NO_REPLY) {
+				memset(&m, 0, sizeof(m));
+				m.mr[0] = (uint64_t)res;
+				reply_to = t->tid;
+			}
 			lx_run_wakeups();
 			continue;
 		}
-		/* A fault: the kernel holds the thread until its pager
-		 * answers, so the reply and the next receive can be one
-		 * call (the IPC fast path) without waiting on the thread. */
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
 		lx_run_wakeups();

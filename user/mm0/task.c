@@ -166,12 +166,13 @@ void thread_drop(struct task *t)
 
 /* ------------------------------------------------------------ processes */
 
-static struct process *process_new(uint32_t ppid)
+static struct process *process_new(const struct process *parent)
 {
 	struct process *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->ppid = ppid;
+	p->ppid = parent ? parent->pid : 0;
+	p->sid = parent ? parent->sid : 0; /* init's: set with its pid */
 	p->next = procs;
 	procs = p;
 	return p;
@@ -216,7 +217,7 @@ static const char *const init_env_linux[] = {
 
 long task_start_init(const char *line)
 {
-	struct process *p = process_new(0);
+	struct process *p = process_new(NULL);
 	struct strlist args, envs;
 	struct program *pg = malloc(sizeof(*pg));
 	struct exregs x;
@@ -238,8 +239,9 @@ long task_start_init(const char *line)
 		r = -ENOENT;
 		goto out;
 	}
-	if ((r = program_check(ino, path, pg)))
+	if ((r = program_check(ino, path, pg)) || (r = fs_exec_begin(ino)))
 		goto out;
+	p->exe = ino;
 	for (const char *const *e = pg->native ? init_env_native
 					       : init_env_linux;
 	     *e; e++)
@@ -255,10 +257,10 @@ long task_start_init(const char *line)
 	x.rdx = utcb;
 	if ((r = thread_make(p, 0, &x, utcb, ui, &t)))
 		goto out;
-	p->pid = p->is_linux ? lx_id_alloc() : t->tid;
+	p->pid = p->sid = p->is_linux ? lx_id_alloc() : t->tid;
 	t->lx.tid = p->pid;
 	init_pid = p->pid;
-	lx_process_start(p, ino, path);
+	lx_process_start(p, path);
 	thread_run(t);
 out:
 	strlist_free(&args);
@@ -294,7 +296,7 @@ long process_fork(struct task *t, const struct exregs *regs, bool share_mm,
 	struct task *c;
 	long r;
 
-	p = process_new(parent->pid);
+	p = process_new(parent);
 	if (!p)
 		return -ENOMEM;
 	p->is_linux = parent->is_linux;
@@ -310,9 +312,15 @@ long process_fork(struct task *t, const struct exregs *regs, bool share_mm,
 		process_free(p);
 		return -ENOMEM;
 	}
+	/* It runs the parent's file too (which no one may write meanwhile,
+	 * so this is not refused). */
+	if (parent->exe && !fs_exec_begin(parent->exe))
+		p->exe = parent->exe;
 	r = thread_make(p, share_mm ? t->tid : 0, regs, share_mm ? 0 : t->utcb,
 			t->utcb_index, &c);
 	if (r) {
+		if (p->exe)
+			fs_exec_end(p->exe);
 		fs_ctx_release(&p->fs);
 		mm_put(p->mm);
 		process_free(p);
@@ -525,6 +533,17 @@ static long exec_new_space(struct task *t, struct exec_plan *e,
 	return 0;
 }
 
+/* The point of no return: the process runs `ino` now (the reference
+ * fs_exec_begin took moves to p->exe), and the old program's capability
+ * grants go. */
+static void exec_commit(struct process *p, struct inode *ino)
+{
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = ino;
+	cap_drop_grants(p);
+}
+
 long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 {
 	struct process *p = t->proc;
@@ -541,7 +560,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		goto out;
 
 	struct inode *ino = e->pg.ino;
-	fs_inode_get(ino);
+	if ((r = fs_exec_begin(ino)))
+		goto out; /* ETXTBSY: open for writing */
 	for (struct task *o = tasks; o;) {
 		struct task *next = o->next;
 		if (o->proc == p && o != t)
@@ -552,13 +572,15 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		/* Shared with a vfork parent: the old memory stays theirs,
 		 * so a failure can still be reported. */
 		if ((r = exec_new_space(t, e, &x))) {
-			fs_inode_put(ino);
+			fs_exec_end(ino);
 			goto out;
 		}
+		exec_commit(p, ino);
 	} else {
 		/* Past this point the old program is gone. */
 		struct task_ids ids = {t->tid, 0, 0, 0};
 		tess_thread_control(THREAD_SUSPEND, &ids, NULL);
+		exec_commit(p, ino);
 		mm_clear(p->mm);
 		r = program_load(p->mm, &e->pg, &e->args, &e->envs, e->path,
 				 &x);
@@ -570,7 +592,6 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 			mm0_log("execve of %s failed after the old program was "
 				"gone: %ld",
 				e->path, r);
-			fs_inode_put(ino);
 			process_exit(p, LX_W_EXITCODE(127));
 			r = 1; /* no reply: the caller is gone */
 			goto out;
@@ -585,8 +606,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	tess_exchange_registers(&x, t->tid);
 	t->lx.fs_base = t->lx.gs_base = 0;
 	p->is_linux = !e->pg.native;
-	lx_process_exec(p, t, ino, e->file);
-	fs_inode_put(ino);
+	lx_process_exec(p, t, e->file);
 	thread_run(t);
 	r = 1; /* no reply: it runs the new program */
 out:
@@ -646,8 +666,12 @@ void process_exit(struct process *p, int wstatus)
 		t = next;
 	}
 	fs_ctx_release(&p->fs);
+	cap_drop_grants(p);
 	mm_put(p->mm);
 	p->mm = NULL;
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = NULL;
 	p->zombie = true;
 	p->status = wstatus;
 	p->waiter = 0;
@@ -727,4 +751,81 @@ void task_kill(struct task *t, int sig, const char *why)
 {
 	mm0_log("process %x (thread %x) %s: killed", t->proc->pid, t->tid, why);
 	process_exit(t->proc, LX_W_SIGNALED(sig));
+}
+
+/* ------------------------------------------------------------ signals */
+
+/*
+ * Who may signal whom (docs/posix.md).  There is one user, so no user id
+ * to compare: a process may signal itself, its descendants (children,
+ * their children, ...; an orphan is nobody's descendant any more) and
+ * every process of its session.  Sessions are inherited at fork; setsid
+ * starts a new one.  init accepts signals but ignores them all: it
+ * handles none, and its end would end the container.
+ */
+bool may_signal(const struct process *sender, const struct process *target)
+{
+	if (sender == target || sender->sid == target->sid)
+		return true;
+	for (const struct process *q = target; q && q->ppid;
+	     q = process_find(q->ppid))
+		if (q->ppid == sender->pid)
+			return true;
+	return false;
+}
+
+bool process_is_init(const struct process *p)
+{
+	return p->pid == init_pid;
+}
+
+long process_setsid(struct process *p)
+{
+	if (p->sid == p->pid)
+		return -EPERM;
+	p->sid = p->pid;
+	return p->sid;
+}
+
+/* ------------------------------------------------------------ out of memory */
+
+/*
+ * The out-of-memory rule (docs/posix.md).  Requests that need memory are
+ * refused (ENOMEM, ENOSPC, EAGAIN) and never end anyone.  A page fault is
+ * not a request: when one cannot be served, mm0 ends the process whose
+ * end gives back the most memory (the frames it alone holds), never init,
+ * by SIGKILL (a native parent sees PX_STATUS_KILL), logs it as out of
+ * memory, and serves the fault again, until it succeeds or the faulting
+ * process is the one ended.  If no process but init holds memory of its own,
+ * the faulting process itself ends; when that is init, the container ends with
+ * it: nothing else is left to give memory back.
+ */
+static struct process *oom_victim(void)
+{
+	struct process *best = NULL;
+	uint64_t most = 0;
+	for (struct process *p = procs; p; p = p->next) {
+		if (p->zombie || p->pid == init_pid || !p->mm)
+			continue;
+		uint64_t n = mm_private_pages(p->mm);
+		if (n > most) {
+			most = n;
+			best = p;
+		}
+	}
+	return best;
+}
+
+bool task_oom(struct task *t)
+{
+	struct process *v = oom_victim();
+	uint32_t pid = t->proc->pid;
+	if (!v)
+		v = t->proc;
+	mm0_log("out of memory: killed process %x, the largest, to serve "
+		"process %x",
+		v->pid, pid);
+	bool self = v == t->proc;
+	process_exit(v, LX_W_SIGNALED(LX_SIGKILL));
+	return !self;
 }

@@ -48,6 +48,25 @@
 	popq %rax
 .endm
 
+/* The same, for sysret, which loads rcx and r11 from rip and rflags: their
+ * slots are skipped. */
+.macro RESTORE_GPRS_SYSRET
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
+	popq %r8
+	popq %r9
+	popq %r12
+	popq %r13
+	popq %r14
+	popq %r15
+	popq %rbx
+	popq %rbp
+	addq $16, %rsp                /* r11, rcx */
+	popq %rax
+.endm
+
 	.text
 
 /*
@@ -70,7 +89,10 @@ syscall_entry:
 	SAVE_GPRS
 	movq %rsp, %rdi
 	xorl %ebp, %ebp
-	call syscall_dispatch
+	/* ipc to its fast path before anything else; the rest to the table */
+	cmpq $SYSCALL_RAX_IPC, %rax
+	je syscall_ipc_entry
+	call syscall_slow
 	/* fall through: return to user from the frame at rsp */
 
 /*
@@ -82,7 +104,7 @@ syscall_entry:
 ret_to_user:
 	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)
 	jne 1f
-	RESTORE_GPRS
+	RESTORE_GPRS_SYSRET
 	movq TF_RIP - TF_VECTOR(%rsp), %rcx
 	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
 	movq TF_RSP - TF_VECTOR(%rsp), %rsp
@@ -92,6 +114,12 @@ ret_to_user:
 	addq $16, %rsp                /* vector, error */
 	swapgs
 	iretq
+
+/* ipc: the fast path leaves for user mode itself, or comes back through
+ * the dispatcher (syscall_ipc). */
+syscall_ipc_entry:
+	call ipc_fastpath
+	jmp ret_to_user
 
 /*
  * Jump to user mode from the trapframe `tf` (rdi), abandoning the current
@@ -206,10 +234,11 @@ trap_stub_spurious:
 
 	.text
 /*
- * void arch_switch_stack(u64 *save_rsp, u64 new_rsp)
- * Save the callee-saved registers and rsp of the current kernel context,
- * switch to the one saved at new_rsp.  A new or user-resumed thread's saved
- * context returns into ret_to_user (see cpu.c).
+ * void arch_switch_stack(struct thread *prev, struct thread *next)
+ * Save the callee-saved registers and rsp of the current kernel context
+ * in prev's arch part, switch to the one saved in next's.  A new or
+ * user-resumed thread's saved context returns into ret_to_user (see
+ * cpu.c).
  */
 	.globl arch_switch_stack
 arch_switch_stack:
@@ -219,8 +248,8 @@ arch_switch_stack:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	movq %rsp, (%rdi)
-	movq %rsi, %rsp
+	movq %rsp, THREAD_KERNEL_RSP(%rdi)
+	movq THREAD_KERNEL_RSP(%rsi), %rsp
 	popq %r15
 	popq %r14
 	popq %r13

@@ -141,6 +141,14 @@ static inline long tess_debug_dump(cptr_t dcap, unsigned what)
 	return tess_syscall2(SYS_debug_dump, (long)dcap, what);
 }
 
+/* debug_dump(DUMP_COUNTERS): the kernel's counters into *c (the events
+ * only in the bench kernel, c->events 1). */
+static inline long tess_debug_counters(cptr_t dcap, struct tess_counters *c)
+{
+	return tess_syscall3(SYS_debug_dump, (long)dcap, DUMP_COUNTERS,
+			     (long)c);
+}
+
 /* ------------------------------------------------------------ devices */
 
 static inline long tess_console_write(cptr_t ccap, const char *s, size_t len)
@@ -320,7 +328,12 @@ struct tess_msg {
 };
 
 /* ipc(to, from, flags): see tessera/ipc.h.  `xbuf` is the extended-IPC
- * buffer (sent from, or received into), or NULL. */
+ * buffer (sent from, or received into), or NULL.
+ *
+ * The asm stores what arrived itself: the compiler would merge its own
+ * stores of the six registers into SSE stores, and a thread whose code
+ * does not use the FPU would then use it at every IPC.  The kernel saves
+ * and loads FPU state only for threads that use it. */
 static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 			    struct tess_msg *m, void *xbuf)
 {
@@ -333,20 +346,22 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 	register uint64_t r14 __asm__("r14") = m->mr[5];
 	register uint64_t r15 __asm__("r15") = (uint64_t)xbuf;
 	uint64_t rsi = from, rdx = flags;
-	__asm__ volatile("syscall"
+	_Static_assert(__builtin_offsetof(struct tess_msg, info) == 52,
+		       "the asm below stores struct tess_msg");
+	__asm__ volatile("syscall\n\t"
+			 "movq %%r10, 0(%[m])\n\t"
+			 "movq %%r8, 8(%[m])\n\t"
+			 "movq %%r9, 16(%[m])\n\t"
+			 "movq %%r12, 24(%[m])\n\t"
+			 "movq %%r13, 32(%[m])\n\t"
+			 "movq %%r14, 40(%[m])\n\t"
+			 "movl %%esi, 48(%[m])\n\t"
+			 "movl %%edx, 52(%[m])"
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
 			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
-			   "D"((uint64_t)to), "r"(r15)
+			   "D"((uint64_t)to), "r"(r15), [m] "r"(m)
 			 : "rcx", "r11", "memory");
-	m->mr[0] = r10;
-	m->mr[1] = r8;
-	m->mr[2] = r9;
-	m->mr[3] = r12;
-	m->mr[4] = r13;
-	m->mr[5] = r14;
-	m->sender = (uint32_t)rsi;
-	m->info = (uint32_t)rdx;
 	return ret;
 }
 
@@ -406,10 +421,23 @@ static inline long tess_call(uint32_t to, struct tess_msg *m)
 	return tess_ipc(to, to, IPC_SHORT, m, 0);
 }
 
-/* Answer `to` and wait for the next message from anyone. */
+/* Answer `to` and wait for the next message from anyone (seL4's
+ * ReplyRecv).  The answer goes only to a thread waiting for it (in a call
+ * to us, or for our answer to its fault) and is dropped otherwise: the
+ * send never blocks, so a client that sent without waiting cannot hold
+ * the server.  `to` may be TID_NIL (nothing to answer).  The result is
+ * the receive's. */
 static inline long tess_reply_wait(uint32_t to, struct tess_msg *m)
 {
-	return tess_ipc(to, TID_ANY, IPC_SHORT, m, 0);
+	return tess_ipc(to, TID_ANY, IPC_SHORT | IPC_REPLY, m, 0);
+}
+
+/* Answer `to`, a thread waiting for our answer, without receiving: 0,
+ * -E_WOULDBLOCK (it is not waiting for one from us) or -E_NOTHREAD (it
+ * is gone). */
+static inline long tess_reply(uint32_t to, struct tess_msg *m)
+{
+	return tess_ipc(to, TID_NIL, IPC_SHORT | IPC_REPLY, m, 0);
 }
 
 /* ------------------------------------------------------------ mutexes */

@@ -391,8 +391,8 @@ static long open_at(struct task *t, int dirfd, uint64_t upath, uint64_t flags,
 	mode &= 07777 & ~t->proc->lx.umask;
 	flags = (flags | LX_O_LARGEFILE) & 037777777;
 	if (!strcmp(path, "/proc/self/exe"))
-		return t->proc->lx.exe
-			   ? fs_open_inode(FS(t), t->proc->lx.exe, (int)flags)
+		return t->proc->exe
+			   ? fs_open_inode(FS(t), t->proc->exe, (int)flags)
 			   : -ENOENT;
 	return fs_open_at(FS(t), dirfd, path, (int)flags, (int)mode);
 }
@@ -564,7 +564,7 @@ static long stat_at(struct task *t, int dirfd, uint64_t upath, uint64_t ubuf,
 		return r;
 	if (!path[0] && !(flags & LX_AT_EMPTY_PATH))
 		return -ENOENT;
-	if (!strcmp(path, "/proc/self/exe") && t->proc->lx.exe) {
+	if (!strcmp(path, "/proc/self/exe") && t->proc->exe) {
 		r = fs_stat_at(FS(t), FS_AT_FDCWD, t->proc->lx.exe_path, true,
 			       false, &s);
 	} else {
@@ -830,7 +830,7 @@ long lx_sys_readlinkat(struct task *t, struct lx_call *c)
 	if (size <= 0 || (int32_t)size != size)
 		return -EINVAL;
 	if (!strcmp(path, "/proc/self/exe")) {
-		if (!t->proc->lx.exe)
+		if (!t->proc->exe)
 			return -ENOENT;
 		r = (long)strlen(t->proc->lx.exe_path);
 		memcpy(target, t->proc->lx.exe_path, (size_t)r);

@@ -77,10 +77,9 @@ long lx_path_in(struct task *t, uint64_t uaddr, char *buf);
 /* ------------------------------------------------------------ proc.c */
 
 void lx_thread_gone(struct task *t);
-void lx_process_start(struct process *p, struct inode *exe, const char *path);
+void lx_process_start(struct process *p, const char *path);
 void lx_process_fork(struct process *child, struct process *parent);
-void lx_process_exec(struct process *p, struct task *t, struct inode *exe,
-		     const char *file);
+void lx_process_exec(struct process *p, struct task *t, const char *file);
 void lx_process_ending(struct process *p);
 void lx_process_ended(struct process *p);
 /* Child changed (ended, stopped or continued): SIGCHLD, wake wait4. */

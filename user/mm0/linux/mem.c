@@ -3,8 +3,9 @@
  * address-space machinery is mm0's (vm.c, mmap.c); this file maps the
  * Linux arguments onto it: flags Linux accepts and mm0 has no use for
  * (MAP_NORESERVE, MAP_STACK, MAP_POPULATE, ...) are dropped,
- * MAP_FIXED_NOREPLACE is MAP_FIXED over a free range, and brk answers the
- * old break when it cannot move it, as Linux does.
+ * MAP_FIXED_NOREPLACE is MAP_FIXED over a free range, brk answers the
+ * old break when it cannot move it, as Linux does, and madvise drops
+ * pages for MADV_DONTNEED.
  */
 #include "lx.h"
 
@@ -12,12 +13,6 @@
 	(LX_MAP_DENYWRITE | LX_MAP_EXECUTABLE | LX_MAP_LOCKED |                \
 	 LX_MAP_NORESERVE | LX_MAP_POPULATE | LX_MAP_NONBLOCK | LX_MAP_STACK | \
 	 LX_MAP_GROWSDOWN)
-
-/* The one door to page protections (vm.c). */
-static long protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
-{
-	return mm_protect(mm, start, end, prot);
-}
 
 long lx_sys_brk(struct task *t, struct lx_call *c)
 {
@@ -86,7 +81,7 @@ long lx_sys_mprotect(struct task *t, struct lx_call *c)
 		return -ENOMEM;
 	if (!len)
 		return 0;
-	return protect(t->proc->mm, addr, addr + len, prot);
+	return vm_protect(t->proc->mm, addr, addr + len, prot);
 }
 
 long lx_sys_msync(struct task *t, struct lx_call *c)
@@ -96,10 +91,89 @@ long lx_sys_msync(struct task *t, struct lx_call *c)
 	return sys_msync(t, c->a[0], c->a[1], (int)c->a[2]);
 }
 
-/* Advice changes nothing here: every hint is accepted. */
+/* Linux's advice values (uapi mman-common.h) that mm0 takes. */
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_DONTNEED_LOCKED 24
+
+/* Whether mm0 takes `advice`: the hints (normal, random, sequential,
+ * willneed; merge, huge pages, dump, cold, pageout, populate, collapse:
+ * nothing to do) and the calls that drop pages.  MADV_REMOVE,
+ * MADV_WIPEONFORK and the poisoning calls are EINVAL: not done here, and
+ * not pretended. */
+static bool advice_known(uint64_t advice)
+{
+	switch (advice) {
+	case 0: /* NORMAL */
+	case 1: /* RANDOM */
+	case 2: /* SEQUENTIAL */
+	case 3: /* WILLNEED */
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case 10: /* DONTFORK: fork copies every area anyway */
+	case 11: /* DOFORK */
+	case 12: /* MERGEABLE */
+	case 13: /* UNMERGEABLE */
+	case 14: /* HUGEPAGE */
+	case 15: /* NOHUGEPAGE */
+	case 16: /* DONTDUMP */
+	case 17: /* DODUMP */
+	case 19: /* KEEPONFORK */
+	case 20: /* COLD */
+	case 21: /* PAGEOUT */
+	case 22: /* POPULATE_READ */
+	case 23: /* POPULATE_WRITE */
+	case MADV_DONTNEED_LOCKED:
+	case 25: /* COLLAPSE */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * madvise(addr, len, advice).  MADV_DONTNEED (and MADV_FREE, which Linux
+ * may treat so) drops the range's pages: private anonymous memory reads
+ * as zeros again, a private file mapping the file's bytes, a shared
+ * mapping its object's (which keeps them).  Linux's order of checks; a
+ * range with holes is ENOMEM after the advice is applied to the mapped
+ * parts, as Linux does.
+ */
 long lx_sys_madvise(struct task *t, struct lx_call *c)
 {
-	if (c->a[0] & (PAGE - 1))
+	struct mm *mm = t->proc->mm;
+	uint64_t addr = c->a[0], len = PAGE_UP(c->a[1]);
+	uint64_t advice = c->a[2];
+	bool hole = false;
+
+	if ((addr & (PAGE - 1)) || !advice_known(advice))
 		return -EINVAL;
-	return 0;
+	if (c->a[1] && !len)
+		return -EINVAL; /* it wrapped */
+	if (addr + len < addr)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	uint64_t end = addr + len;
+	if (end > TASK_USER_END) {
+		hole = true; /* no area there */
+		end = addr < TASK_USER_END ? TASK_USER_END : addr;
+	}
+	for (uint64_t a = addr; a < end;) {
+		struct vma *v = vma_next(mm, a);
+		if (!v || v->start >= end) {
+			hole = true;
+			break;
+		}
+		if (v->start > a)
+			hole = true;
+		uint64_t s = v->start > a ? v->start : a;
+		uint64_t e = v->end < end ? v->end : end;
+		if ((advice == MADV_DONTNEED || advice == MADV_FREE ||
+		     advice == MADV_DONTNEED_LOCKED) &&
+		    !(v->flags & VMA_UTCB))
+			mm_drop_pages(mm, s, e);
+		a = e;
+	}
+	return hole ? -ENOMEM : 0;
 }

@@ -39,21 +39,11 @@ static void exe_path_set(struct process *p, const char *file)
 		strlcpy(p->lx.exe_path, file, sizeof(p->lx.exe_path));
 }
 
-static void exe_set(struct process *p, struct inode *exe)
+void lx_process_start(struct process *p, const char *path)
 {
-	if (exe)
-		fs_inode_get(exe);
-	if (p->lx.exe)
-		fs_inode_put(p->lx.exe);
-	p->lx.exe = exe;
-}
-
-void lx_process_start(struct process *p, struct inode *exe, const char *path)
-{
-	p->lx.pgid = p->lx.sid = p->pid;
+	p->lx.pgid = p->sid = p->pid;
 	p->lx.umask = 022;
 	p->lx.exit_signal = LX_SIGCHLD;
-	exe_set(p, exe);
 	exe_path_set(p, path);
 	lx_tty_process_start(p);
 }
@@ -61,15 +51,13 @@ void lx_process_start(struct process *p, struct inode *exe, const char *path)
 void lx_process_fork(struct process *child, struct process *parent)
 {
 	child->lx.pgid = parent->lx.pgid;
-	child->lx.sid = parent->lx.sid;
 	child->lx.umask = parent->lx.umask;
 	child->lx.exit_signal = LX_SIGCHLD;
-	exe_set(child, parent->lx.exe);
 	memcpy(child->lx.exe_path, parent->lx.exe_path,
 	       sizeof(child->lx.exe_path));
 	lx_signals_fork(child, parent);
 	if (!child->lx.pgid) /* a native parent started natively */
-		child->lx.pgid = child->lx.sid = parent->pid;
+		child->lx.pgid = parent->pid;
 }
 
 /* A vfork parent waits no more: its child execs or ends. */
@@ -84,19 +72,17 @@ static void vfork_release(struct process *p)
 	}
 }
 
-void lx_process_exec(struct process *p, struct task *t, struct inode *exe,
-		     const char *file)
+void lx_process_exec(struct process *p, struct task *t, const char *file)
 {
 	fs_close_on_exec(&p->fs);
 	lx_signals_exec(p);
-	exe_set(p, exe);
 	exe_path_set(p, file);
 	t->lx.clear_tid = 0;
 	t->lx.tid = p->pid;
 	memset(&t->lx.altstack, 0, sizeof(t->lx.altstack));
 	t->lx.altstack.ss_flags = LX_SS_DISABLE;
 	if (!p->lx.pgid)
-		p->lx.pgid = p->lx.sid = p->pid;
+		p->lx.pgid = p->pid;
 	if (!p->lx.exit_signal)
 		p->lx.exit_signal = LX_SIGCHLD;
 	vfork_release(p);
@@ -126,7 +112,6 @@ void lx_process_ending(struct process *p)
 
 void lx_process_ended(struct process *p)
 {
-	exe_set(p, NULL);
 	if (p->lx.alarm)
 		lx_timers_changed();
 }
@@ -181,9 +166,9 @@ void lx_child_changed(struct process *parent, struct process *child)
 long lx_exec_lookup(struct process *p, const char *name, struct inode **out)
 {
 	if (!strcmp(name, "/proc/self/exe")) {
-		if (!p->lx.exe)
+		if (!p->exe)
 			return -ENOENT;
-		*out = p->lx.exe;
+		*out = p->exe;
 		return 0;
 	}
 	return fs_resolve(&p->fs, FS_AT_FDCWD, name, true, out);
@@ -566,9 +551,9 @@ long lx_sys_setpgid(struct task *t, struct lx_call *c)
 	p = pid ? process_find((uint32_t)pid) : me;
 	if (!p || (p != me && p->ppid != me->pid))
 		return -ESRCH;
-	if (p->lx.sid != me->lx.sid)
+	if (p->sid != me->sid)
 		return -EPERM;
-	if (p->lx.sid == p->pid)
+	if (p->sid == p->pid)
 		return -EPERM; /* a session leader stays in its group */
 	if (!pgid)
 		pgid = (int32_t)p->pid;
@@ -576,7 +561,7 @@ long lx_sys_setpgid(struct task *t, struct lx_call *c)
 		bool exists = false;
 		for (struct process *q = procs; q; q = q->next)
 			exists |= !q->zombie && q->lx.pgid == (uint32_t)pgid &&
-				  q->lx.sid == me->lx.sid;
+				  q->sid == me->sid;
 		if (!exists)
 			return -EPERM;
 	}
@@ -603,12 +588,12 @@ long lx_sys_setsid(struct task *t, struct lx_call *c)
 			return -EPERM;
 	if (me->lx.pgid == me->pid)
 		return -EPERM; /* a group leader */
-	me->lx.sid = me->lx.pgid = me->pid;
+	me->sid = me->lx.pgid = me->pid;
 	return me->pid;
 }
 
 long lx_sys_getsid(struct task *t, struct lx_call *c)
 {
 	struct process *p = c->a[0] ? live_process((uint32_t)c->a[0]) : t->proc;
-	return p ? (long)p->lx.sid : -ESRCH;
+	return p ? (long)p->sid : -ESRCH;
 }

@@ -703,9 +703,17 @@ static bool after_fault(struct task *t)
 
 bool lx_fault(struct task *t, const struct tess_msg *m)
 {
-	if (m->mr[0] == IPC_TAG_PAGEFAULT && !past_eof(t->proc->mm, m->mr[1]) &&
-	    mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0)
-		return after_fault(t);
+	if (m->mr[0] == IPC_TAG_PAGEFAULT && !past_eof(t->proc->mm, m->mr[1])) {
+		long r;
+		/* No memory to serve it: mm0's rule ends the largest
+		 * process (task_oom), perhaps this one. */
+		while ((r = mm_fault(t->proc->mm, m->mr[1],
+				     (uint32_t)m->mr[2])) == -ENOMEM)
+			if (!task_oom(t))
+				return false;
+		if (r == 0)
+			return after_fault(t);
+	}
 	return signal_fault(t, m);
 }
 
@@ -874,21 +882,12 @@ long lx_sys_rt_sigreturn(struct task *t, struct lx_call *c)
 	return LX_REGS_SET;
 }
 
-/* Whether the sender may signal p.  Every process of the container runs
- * as root, so any may signal any other (Linux's rule for root). */
-static bool may_signal(struct task *t, struct process *p)
-{
-	(void)t;
-	(void)p;
-	return true;
-}
-
 static long kill_one(struct task *t, struct process *p, int sig)
 {
 	struct lx_sigsource src = {LX_SI_USER, (int32_t)t->proc->pid, 0, 0};
 	if (p->zombie)
 		return -ESRCH;
-	if (!may_signal(t, p))
+	if (!may_signal(t->proc, p))
 		return -EPERM;
 	if (sig)
 		lx_signal_process(p, sig, &src);
@@ -943,7 +942,7 @@ static long thread_kill(struct task *t, int32_t tgid, int32_t tid, int sig)
 	struct task *target = lx_task_by_tid((uint32_t)tid);
 	if (!target || (tgid > 0 && target->proc->pid != (uint32_t)tgid))
 		return -ESRCH;
-	if (!may_signal(t, target->proc))
+	if (!may_signal(t->proc, target->proc))
 		return -EPERM;
 	if (sig)
 		lx_signal_thread(target, sig, &src);

@@ -78,11 +78,10 @@ struct lx_process {
 	struct lx_sigaction act[LX_NSIG + 1];
 	uint64_t pending; /* process-directed signals */
 	struct lx_sigsource src[LX_NSIG + 1];
-	uint32_t pgid, sid;
+	uint32_t pgid; /* the session is the process's: p->sid */
 	uint32_t umask;
-	int exit_signal;   /* sent to the parent at the end (SIGCHLD) */
-	struct inode *exe; /* what it runs: /proc/self/exe */
-	char exe_path[256];
+	int exit_signal;	   /* sent to the parent at the end (SIGCHLD) */
+	char exe_path[256];	   /* the path of p->exe: /proc/self/exe */
 	struct task *vfork_parent; /* parked until this process execs or ends */
 	bool stopped;		   /* by SIGSTOP and friends */
 	int stop_sig;

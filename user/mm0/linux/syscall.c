@@ -604,7 +604,7 @@ struct task *lx_task_by_tid(uint32_t tid)
 static bool id_used(uint32_t id)
 {
 	for (struct process *p = procs; p; p = p->next)
-		if (p->pid == id || p->lx.pgid == id || p->lx.sid == id)
+		if (p->pid == id || p->lx.pgid == id || p->sid == id)
 			return true;
 	for (struct task *t = tasks; t; t = t->next)
 		if (t->lx.tid == id)

@@ -247,7 +247,7 @@ static bool session_alive(uint32_t sid)
 	if (!sid)
 		return false;
 	for (struct process *p = procs; p; p = p->next)
-		if (!p->zombie && p->is_linux && p->lx.sid == sid)
+		if (!p->zombie && p->is_linux && p->sid == sid)
 			return true;
 	return false;
 }
@@ -255,7 +255,7 @@ static bool session_alive(uint32_t sid)
 /* Whether the terminal is p's controlling terminal. */
 static bool is_ctty(const struct process *p)
 {
-	return tty.live && tty.sid && p->lx.sid == tty.sid &&
+	return tty.live && tty.sid && p->sid == tty.sid &&
 	       session_alive(tty.sid);
 }
 
@@ -292,8 +292,7 @@ static bool orphaned(uint32_t pgrp)
 		if (p->zombie || p->lx.pgid != pgrp)
 			continue;
 		struct process *q = process_find(p->ppid);
-		if (q && !q->zombie && q->lx.pgid != pgrp &&
-		    q->lx.sid == p->lx.sid)
+		if (q && !q->zombie && q->lx.pgid != pgrp && q->sid == p->sid)
 			return false;
 	}
 	return true;
@@ -477,7 +476,7 @@ bool lx_tty_live(void)
 void lx_tty_process_start(struct process *p)
 {
 	if (tty.live && !session_alive(tty.sid)) {
-		tty.sid = p->lx.sid;
+		tty.sid = p->sid;
 		tty.pgrp = p->lx.pgid;
 	}
 }
@@ -629,7 +628,7 @@ static long set_pgrp(struct task *t, uint64_t arg)
 	if ((int32_t)pgrp < 0)
 		return -EINVAL;
 	for (struct process *p = procs; p; p = p->next)
-		if (!p->zombie && p->lx.pgid == pgrp && p->lx.sid == tty.sid) {
+		if (!p->zombie && p->lx.pgid == pgrp && p->sid == tty.sid) {
 			tty.pgrp = pgrp;
 			return 0;
 		}
@@ -643,11 +642,11 @@ static long set_ctty(struct task *t)
 	struct process *p = t->proc;
 	if (is_ctty(p))
 		return 0;
-	if (p->lx.sid != p->pid)
+	if (p->sid != p->pid)
 		return -EPERM;
 	if (session_alive(tty.sid))
 		return -EPERM;
-	tty.sid = p->lx.sid;
+	tty.sid = p->sid;
 	tty.pgrp = p->lx.pgid;
 	return 0;
 }
@@ -660,7 +659,7 @@ static long no_ctty(struct task *t)
 	struct process *p = t->proc;
 	if (!is_ctty(p))
 		return -ENOTTY;
-	if (p->lx.sid == p->pid) {
+	if (p->sid == p->pid) {
 		uint32_t fg = tty.pgrp;
 		tty.sid = tty.pgrp = 0;
 		signal_group(fg, LX_SIGHUP);
@@ -687,7 +686,7 @@ static long dead_ioctl(struct task *t, unsigned long req, uint64_t arg)
 			return -EINVAL;
 		for (struct process *p = procs; p; p = p->next)
 			if (!p->zombie && p->lx.pgid == pgrp &&
-			    p->lx.sid == t->proc->lx.sid) {
+			    p->sid == t->proc->sid) {
 				tty.pgrp = pgrp;
 				return 0;
 			}

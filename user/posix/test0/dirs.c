@@ -74,8 +74,8 @@ static void make_tree(void)
 	    "dirs: mkdir of the %d directories (new ones made, others EEXIST)",
 	    NTREE);
 	tap_ok(made >= NTREE - 3,
-	       "dirs: at most /bin, /dev and /etc existed before (%d made)",
-	       made);
+	       "dirs: at most /bin, /dev and /etc existed before");
+	tap_diag("dirs: %d made", made);
 	expect_err(mkdir("/usr", 0755), EEXIST,
 		   "dirs: mkdir of an existing directory is EEXIST");
 	expect_err(mkdir("/no/such/parent", 0755), ENOENT,

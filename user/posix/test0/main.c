@@ -2,21 +2,14 @@
  * test0's main: waits until mm0 is ready (PX_SYNC), runs every area's
  * tests in Codezero's order (file I/O, directories, mmap, shm, file I/O
  * with seek, fork, clone, undefined instruction, IPC, user mutex, exec),
- * then malformed requests and the cost of fork, and ends with the plan
- * line and the tally.  Exit status 0 only if every check passed.
+ * then what else Codezero's test0 did, mm0's writes into zero-page pages,
+ * malformed requests, the cost of fork, and the suite's areas in eight
+ * processes at once, and ends with the plan line and the tally.  Exit
+ * status 0 only if every check passed.
  */
 #include <sys/wait.h>
 
 #include "test0.h"
-
-int wait_exit_status(pid_t pid)
-{
-	int status = 0;
-	pid_t r = waitpid(pid, &status, 0);
-	if (r != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
 int spin_forever(void *arg)
 {
@@ -24,18 +17,6 @@ int spin_forever(void *arg)
 	for (;;)
 		tess_thread_switch(TID_NIL);
 	return 0;
-}
-
-long px_raw(long req, long a1, long a2, long a3, long a4, long a5)
-{
-	struct tess_msg m = {
-	    .mr = {(uint64_t)req, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3,
-		   (uint64_t)a4, (uint64_t)a5},
-	};
-	long r = tess_call(posix_pager(), &m);
-	if (r)
-		return -1000 + r;
-	return (long)m.mr[0];
 }
 
 int main(int argc, char **argv)
@@ -56,7 +37,10 @@ int main(int argc, char **argv)
 	test_ipc();
 	test_mutex();
 	test_exec();
+	test_codezero();
+	test_zero_page();
 	test_malformed();
 	test_fork_cost();
+	test_concurrent();
 	return tap_finish();
 }
