@@ -133,14 +133,17 @@ $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 include tests/linux/linux.mk
 
 # The initrd: every POSIX program as /bin/NAME, the tree under
-# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# user/initrd/ as it is, the Linux binaries, and lxt-tty (the terminal's
+# unit test, run from the shell by the tty suite) (tools/mkinitrd writes a
 # cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list \
+		$(BUILD)/linux-tests/lxt-tty
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
+		/bin/lxt-tty=$(BUILD)/linux-tests/lxt-tty \
 		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
 # The unit tests of mm0's Linux personality: user/linux-tests/NAME.c

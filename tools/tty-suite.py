@@ -326,6 +326,17 @@ def window_size():
     return re.search(r"\n24 80\r", run("stty size"))
 
 
+def tty_unit():
+    # lxt-tty (user/linux-tests/tty.c) on its controlling terminal.
+    out = run("lxt-tty; echo STATUS=$?", 60)
+    oks = len(re.findall(r"^ok - ", out, re.M))
+    bad = re.findall(r"^not ok - .*", out, re.M)
+    for b in bad:
+        print("# " + b.strip(), flush=True)
+    print("# lxt-tty: %d ok" % oks, flush=True)
+    return not bad and oks >= 20 and "STATUS=0" in out
+
+
 def poweroff():
     no_jobs()
     send("exit\r")
@@ -352,6 +363,8 @@ if results[-1].startswith("ok"):
     check("a line longer than the buffer is cut, not lost", long_line)
     check("background reads stop (SIGTTIN) or fail (EIO); TOSTOP writes stop",
           background_read)
+    check("lxt-tty: hostile ioctls, reads that would wait, job control",
+          tty_unit)
     check("a megabyte pasted at once: dropped beyond the buffer, no hang",
           flood)
     check("exit powers the machine off", poweroff)

@@ -615,6 +615,22 @@ static long set_termios(struct task *t, unsigned long req, uint64_t arg)
 	return 0;
 }
 
+/* TIOCSPGRP's test: 0 if process group pgrp has a live member in
+ * session sid; -ESRCH if it has none at all, -EPERM if in another
+ * session (Linux's answers). */
+static long group_in(uint32_t pgrp, uint32_t sid)
+{
+	bool any = false;
+	for (struct process *p = procs; p; p = p->next) {
+		if (p->zombie || p->lx.pgid != pgrp)
+			continue;
+		if (p->sid == sid)
+			return 0;
+		any = true;
+	}
+	return any ? -EPERM : -ESRCH;
+}
+
 static long set_pgrp(struct task *t, uint64_t arg)
 {
 	uint32_t pgrp;
@@ -627,12 +643,10 @@ static long set_pgrp(struct task *t, uint64_t arg)
 		return r;
 	if ((int32_t)pgrp < 0)
 		return -EINVAL;
-	for (struct process *p = procs; p; p = p->next)
-		if (!p->zombie && p->lx.pgid == pgrp && p->sid == tty.sid) {
-			tty.pgrp = pgrp;
-			return 0;
-		}
-	return -EPERM;
+	if ((r = group_in(pgrp, tty.sid)))
+		return r;
+	tty.pgrp = pgrp;
+	return 0;
 }
 
 /* TIOCSCTTY: a session leader without a terminal takes it, if no live
@@ -674,6 +688,7 @@ static long dead_ioctl(struct task *t, unsigned long req, uint64_t arg)
 {
 	struct mm *mm = t->proc->mm;
 	uint32_t pgrp;
+	long r;
 
 	switch (req) {
 	case LX_TIOCGPGRP:
@@ -684,13 +699,10 @@ static long dead_ioctl(struct task *t, unsigned long req, uint64_t arg)
 			return -EFAULT;
 		if ((int32_t)pgrp <= 0)
 			return -EINVAL;
-		for (struct process *p = procs; p; p = p->next)
-			if (!p->zombie && p->lx.pgid == pgrp &&
-			    p->sid == t->proc->sid) {
-				tty.pgrp = pgrp;
-				return 0;
-			}
-		return -EPERM;
+		if ((r = group_in(pgrp, t->proc->sid)))
+			return r;
+		tty.pgrp = pgrp;
+		return 0;
 	case LX_TIOCSCTTY:
 		return 0;
 	}
