@@ -25,12 +25,12 @@
  * entry is kept for the newline (or VEOF) that ends the line, as N_TTY
  * does, so an over-long line is cut but still ends.
  *
- * Output (OPOST with ONLCR) goes to the kernel console: the serial line
- * and the VGA log window.  Native processes' writes keep going to the
- * container's window (fs_file.c).
+ * Output goes to the kernel console: the serial line and the VGA log
+ * window, which end lines at \n as OPOST|ONLCR does.  Native processes'
+ * writes keep going to the container's window (fs_file.c).
  *
- * Job control: the terminal belongs to one session (the first Linux
- * process's, init's, or one that takes it with TIOCSCTTY) and has a
+ * Job control: the terminal belongs to one session (the container's
+ * first process's, init's, or one that takes it with TIOCSCTTY) and has a
  * foreground process group.  A process of that session outside the
  * foreground group that reads gets SIGTTIN (EIO if it ignores or blocks
  * it); that writes with TOSTOP, or changes the termios or the foreground
@@ -44,15 +44,12 @@
 
 #define RING 4096
 #define RING_EOF 0x100 /* with the VEOF byte: a line end, not data */
-#define OUT_CHUNK 1024
 
 /* termios bits (Linux's values). */
 #define T_ISTRIP 0000040
 #define T_INLCR 0000100
 #define T_IGNCR 0000200
 #define T_ICRNL 0000400
-#define T_OPOST 0000001
-#define T_ONLCR 0000004
 #define T_ISIG 0000001
 #define T_ICANON 0000002
 #define T_ECHO 0000010
@@ -132,25 +129,12 @@ static void out_raw(const char *s, size_t n)
 	}
 }
 
-/* Write with output processing (OPOST: ONLCR makes \n \r\n). */
+/* Output processing: the kernel console's serial line and VGA window
+ * end a line at \n as ONLCR does, so bytes go out as they are (with
+ * OPOST off too: a program's own \r\n is harmless). */
 static void out(const char *s, size_t n)
 {
-	char buf[OUT_CHUNK * 2];
-	size_t k = 0;
-	bool onlcr =
-	    (tty.tio.c_oflag & (T_OPOST | T_ONLCR)) == (T_OPOST | T_ONLCR);
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n' && onlcr)
-			buf[k++] = '\r';
-		buf[k++] = s[i];
-		if (k >= OUT_CHUNK) {
-			out_raw(buf, k);
-			k = 0;
-		}
-	}
-	if (k)
-		out_raw(buf, k);
+	out_raw(s, n);
 }
 
 /* Echo one input byte (ECHOCTL: a control character as ^X). */
