@@ -3,7 +3,7 @@
  * (private and shared), PROT_NONE reservations made usable with
  * mprotect, mprotect taking rights away (the fault is SIGSEGV with
  * SEGV_ACCERR), MAP_FIXED over a mapping, MAP_FIXED_NOREPLACE, munmap,
- * and their errors.
+ * madvise, and their errors.  Running out of memory is lxt-oom's.
  */
 #include "lxt.h"
 #include <fcntl.h>
@@ -47,7 +47,6 @@ static void advice(void)
 	ok(madvise(p, 3 * 4096, MADV_WILLNEED) == 0 && p[0] == 'a',
 	   "MADV_WILLNEED changes nothing");
 
-	mkdir("/tmp", 01777);
 	int fd = open("/tmp/adv", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	char b[4096];
 	memset(b, 'f', sizeof(b));
@@ -84,6 +83,7 @@ int main(void)
 	sa.sa_sigaction = on_segv;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGSEGV, &sa, NULL);
+	mkdir("/tmp", 01777); /* when it runs alone */
 
 	uintptr_t b0 = (uintptr_t)RAW(SYS_brk, 0, 0, 0, 0, 0, 0);
 	ok(b0 > 0, "brk(0): the current break");

@@ -1,8 +1,8 @@
 /*
  * Linux time: the clocks, nanosleep and clock_nanosleep (relative,
- * absolute, interrupted), alarm and setitimer (SIGALRM once and
- * periodically), and the timeouts of poll, select, ppoll and futex.  The
- * waits are short (tens of milliseconds) and only their lower bound is
+ * absolute, interrupted, stopped and continued), alarm and setitimer (SIGALRM
+ * once and periodically), and the timeouts of poll, select, ppoll and futex.
+ * The waits are short (tens of milliseconds) and only their lower bound is
  * checked: a loaded host may stretch them.
  */
 #include "lxt.h"
@@ -205,11 +205,38 @@ static void timeouts(void)
 	close(p[1]);
 }
 
+/* A sleep stopped (SIGSTOP) and continued goes on sleeping, as on Linux:
+ * stop and continue have no handler, so nothing interrupts the call. */
+static void stopped_sleep(void)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct timespec d = {0, 600 * 1000000};
+		_exit(nanosleep(&d, NULL) == 0 ? 0 : 1);
+	}
+	struct timespec d = {0, 100 * 1000000};
+	nanosleep(&d, NULL);
+	kill(pid, SIGSTOP);
+	nanosleep(&d, NULL);
+	kill(pid, SIGCONT);
+	int st;
+	waitpid(pid, &st, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long took = (t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0 && took >= 600,
+	   "a sleep stopped and continued goes on to its end (0x%x, %ld ms)",
+	   st, took);
+}
+
 int main(void)
 {
 	clocks();
 	sleeps();
 	alarms_and_timers();
 	timeouts();
+	stopped_sleep();
 	return done();
 }

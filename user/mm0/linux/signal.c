@@ -71,8 +71,12 @@ static enum dfl default_action(int sig)
 bool lx_signal_ignored(struct process *p, int sig)
 {
 	uint64_t h = p->lx.act[sig].handler;
+	/* SIGCONT's default action, continuing, is taken as it is sent:
+	 * after that it is ignored, as Linux's (sig_kernel_ignore), so it
+	 * ends no call in progress. */
 	return h == LX_SIG_IGN ||
-	       (h == LX_SIG_DFL && default_action(sig) == DFL_IGN);
+	       (h == LX_SIG_DFL && (default_action(sig) == DFL_IGN ||
+				    default_action(sig) == DFL_CONT));
 }
 
 static bool has_handler(struct process *p, int sig)
