@@ -188,11 +188,9 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
-# The same with test0 as init (the `system` suite), and with the shell
-# alone (the `tty` suite).
+# The same with test0 as init (the `system` suite).  (The `tty` suite,
+# tools/tty-suite.py, boots user/root/manifest-tty.txt: the shell alone.)
 SYSTEM_TEST_MODULES = $(subst manifest.txt,manifest-test.txt,$(SYSTEM_MODULES))
-TTY_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-tty.txt manifest,$\
-$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 # mm0 with an unsuitable IPC capability first (user/posix/capreq).
 CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
