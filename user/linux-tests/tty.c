@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <termios.h>
 
@@ -87,6 +88,24 @@ static void hostile(void)
 	   "tty: TIOCGWINSZ: %d rows, %d columns", ws.ws_row, ws.ws_col);
 	ok(RAW(SYS_ioctl, 0, TIOCSWINSZ, (long)KADDR, 0, 0, 0) == -EFAULT,
 	   "tty: TIOCSWINSZ from a kernel address is EFAULT");
+	/* Half of it on a page, half past its end: EFAULT, nothing set. */
+	char *pg2 = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct winsize now;
+	if (pg2 != MAP_FAILED && munmap(pg2 + 4096, 4096) == 0) {
+		unsigned short *half = (unsigned short *)(pg2 + 4096 - 4);
+		half[0] = (unsigned short)(ws.ws_row + 1);
+		half[1] = (unsigned short)(ws.ws_col + 1);
+		long e = RAW(SYS_ioctl, 0, TIOCSWINSZ, (long)half, 0, 0, 0);
+		memset(&now, 0, sizeof(now));
+		ioctl(0, TIOCGWINSZ, &now);
+		ok(e == -EFAULT && now.ws_row == ws.ws_row &&
+		       now.ws_col == ws.ws_col,
+		   "tty: TIOCSWINSZ across the end of memory: EFAULT, the size "
+		   "unchanged (%d rows, %d columns)",
+		   now.ws_row, now.ws_col);
+		munmap(pg2, 4096);
+	}
 	ok(RAW(SYS_ioctl, 0, TIOCSPGRP, (long)&pg, 0, 0, 0) == -EINVAL,
 	   "tty: TIOCSPGRP of -1 is EINVAL");
 	pg = 0x3ffffe;

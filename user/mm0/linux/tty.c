@@ -695,6 +695,7 @@ static long dead_ioctl(struct task *t, unsigned long req, uint64_t arg)
 
 long lx_tty_ioctl(struct task *t, unsigned long req, uint64_t arg)
 {
+	struct lx_winsize ws;
 	struct mm *mm = t->proc->mm;
 	uint32_t v;
 	int n;
@@ -711,8 +712,10 @@ long lx_tty_ioctl(struct task *t, unsigned long req, uint64_t arg)
 		return mm_copy_out(mm, arg, &tty.ws, sizeof(tty.ws)) ? -EFAULT
 								     : 0;
 	case LX_TIOCSWINSZ:
-		return mm_copy_in(mm, &tty.ws, arg, sizeof(tty.ws)) ? -EFAULT
-								    : 0;
+		if (mm_copy_in(mm, &ws, arg, sizeof(ws)))
+			return -EFAULT;
+		tty.ws = ws; /* not before: a failed copy changes nothing */
+		return 0;
 	case TIOCINQ:
 		n = tty.live ? (int)readable() : 0;
 		return mm_copy_out(mm, arg, &n, 4) ? -EFAULT : 0;
