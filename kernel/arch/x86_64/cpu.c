@@ -25,6 +25,7 @@
 #include "paging.h"
 #include "tlb.h"
 #include "fpu.h"
+#include "machine_ipc.h"
 #include "tessera/thread.h"
 #include "tessera/syscall.h"
 
@@ -169,7 +170,8 @@ static __attribute__((noinline)) void switch_work(struct thread *prev,
 		fpu_switch(prev, next);
 }
 
-/* Load what the CPU needs to run `next` in user mode later. */
+/* Load what the CPU needs to run `next` in user mode later.  (The IPC
+ * fast path does the same inline: machine_ipc.h.) */
 static inline __attribute__((always_inline)) void
 load_thread_state(struct thread *prev, struct thread *next)
 {
@@ -197,14 +199,20 @@ void arch_switch(struct thread *prev, struct thread *next)
 	arch_switch_stack(prev, next);
 }
 
-/* Leave the kernel for `t`, abandoning the current kernel stack. */
-void arch_enter_user(struct thread *t)
+/* The IPC fast path's exit when a switch has work to do or `next`'s frame
+ * is not a syscall's (machine_ipc.h): the work, then the message written
+ * into a frame that returns with iretq. */
+void arch_ipc_enter_user_slow(struct thread *prev, struct thread *next,
+			      const u64 *mrs)
 {
-	struct thread *prev = arch_current();
-	t->flags &= ~THREAD_F_USER_CONT;
-	if (prev != t)
-		load_thread_state(prev, t);
-	arch_return_to_user(arch_thread_tf(t));
+	struct trapframe *tf = arch_thread_tf(next);
+	if (thread_arch(prev)->work | thread_arch(next)->work)
+		switch_work(prev, next);
+	if (tf->vector != VEC_SYSCALL) {
+		memcpy(arch_msg_regs(tf), mrs, IPC_SHORT_MRS * 8);
+		arch_return_to_user(tf);
+	}
+	ipc_sysret(tf, mrs);
 }
 
 void arch_poll_interrupts(void)
