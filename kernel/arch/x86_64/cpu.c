@@ -61,6 +61,7 @@ struct tess_counters bench_counters;
 extern void syscall_entry(void);
 extern void ret_to_user(void);
 extern void arch_switch_stack(struct thread *prev, struct thread *next);
+extern void arch_switch_to_user(struct thread *prev, struct trapframe *tf);
 extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 
 void arch_set_current(struct thread *t)
@@ -194,9 +195,10 @@ void arch_switch(struct thread *prev, struct thread *next)
 	 * kernel stack: resume it by returning to user from its trapframe. */
 	if (next->flags & THREAD_F_USER_CONT) {
 		next->flags &= ~THREAD_F_USER_CONT;
-		arch_thread_resume_to_user(next);
+		arch_switch_to_user(prev, arch_thread_tf(next));
+	} else {
+		arch_switch_stack(prev, next);
 	}
-	arch_switch_stack(prev, next);
 }
 
 /* The IPC fast path's exit when a switch has work to do or `next`'s frame

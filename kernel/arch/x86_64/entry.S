@@ -278,4 +278,23 @@ arch_switch_stack:
 	popq %rbp
 	ret
 
+/*
+ * void arch_switch_to_user(struct thread *prev, struct trapframe *tf)
+ * Save prev's kernel context as arch_switch_stack does (it resumes by
+ * returning from this call), then return to user mode from `tf`, the
+ * frame of a thread that kept nothing on its kernel stack (a user-mode
+ * continuation): no context is made up for it to pop.
+ */
+	.globl arch_switch_to_user
+arch_switch_to_user:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, THREAD_KERNEL_RSP(%rdi)
+	movq %rsi, %rsp
+	jmp ret_to_user
+
 	.section .note.GNU-stack, "", @progbits
