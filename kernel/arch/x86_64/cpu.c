@@ -69,6 +69,10 @@ void arch_set_current(struct thread *t)
 	cpu0.core.current = t;
 }
 
+/* Whether cpu_init turned NX on (EFER.NXE), read once: every mapping
+ * asks. */
+static bool cpu_nx;
+
 void cpu_init(void)
 {
 	u32 a, b, c, d;
@@ -96,6 +100,7 @@ void cpu_init(void)
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	if (d & (1u << 20))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	cpu_nx = rdmsr(MSR_EFER) & EFER_NXE;
 	cpuid(0, 0, &a, &b, &c, &d);
 	if (a >= 7) {
 		cpuid(7, 0, &a, &b, &c, &d);
@@ -123,7 +128,7 @@ void cpu_init(void)
 
 bool arch_has_nx(void)
 {
-	return rdmsr(MSR_EFER) & EFER_NXE;
+	return cpu_nx;
 }
 
 /*

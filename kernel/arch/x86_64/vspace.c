@@ -219,7 +219,9 @@ void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	c->map.vaddr = va | MAPPING_VALID;
 	c->map.spid = s->spid;
 	c->map.gen = s->gen;
-	cdt_run_any(c, forget_same_record);
+	/* Only another capability to the object can hold such a record. */
+	if (!cap_is_final(c))
+		cdt_run_any(c, forget_same_record);
 }
 
 /* Clear the entry `e` that maps `c` at `va` in `s`, and flush: the page,
