@@ -35,6 +35,7 @@
 #include "scope.h"
 #include "syscall.h"
 #include "usercopy.h"
+#include "fault.h"
 #include "arch/hooks.h"
 #include "machine_ipc.h"
 #include "tessera/thread.h"
@@ -641,14 +642,17 @@ static inline __attribute__((always_inline)) void fast_wake(struct thread *dst)
 static __attribute__((noinline, noreturn)) void
 fast_fault_reply(struct thread *cur, struct thread *dst, const u64 *m)
 {
-	dst->fault_reply[0] = m[0];
-	dst->fault_reply[1] = m[1];
 	dst->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
 	dst->fault_waiter = NULL;
-	dst->fault_result = 0;
 	fast_block(cur, IPC_REPLY, TID_ANY);
 	fast_wake(dst);
-	/* cur's kernel stack is abandoned: it resumes in user mode. */
+	/* cur's kernel stack is abandoned: it resumes in user mode.  So is
+	 * dst's, if the answer needs nothing more of its fault path. */
+	if (fault_resume_direct(dst, m[0], m[1]))
+		arch_resume_user(cur, dst);
+	dst->fault_reply[0] = m[0];
+	dst->fault_reply[1] = m[1];
+	dst->fault_result = 0;
 	arch_switch(cur, dst);
 	__builtin_unreachable();
 }

@@ -1,7 +1,7 @@
 /*
- * The host unit tests' IPC fast-path exit (kernel/arch/x86_64/include/
- * machine_ipc.h says what it does): the host tests never take the fast
- * path's switch, so it stops the test.
+ * The host unit tests' IPC fast-path exits (kernel/arch/x86_64/include/
+ * machine_ipc.h says what they do): the host tests never take the fast
+ * path's switch, so they stop the test.
  */
 #ifndef HOST_MACHINE_IPC_H
 #define HOST_MACHINE_IPC_H
@@ -13,6 +13,13 @@ arch_ipc_enter_user(struct thread *prev, struct thread *next, const u64 *mrs)
 {
 	(void)mrs;
 	panic("arch_ipc_enter_user on the host (%p to %p)", (void *)prev,
+	      (void *)next);
+}
+
+static inline __attribute__((noreturn)) void
+arch_resume_user(struct thread *prev, struct thread *next)
+{
+	panic("arch_resume_user on the host (%p to %p)", (void *)prev,
 	      (void *)next);
 }
 

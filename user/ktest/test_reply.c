@@ -356,6 +356,55 @@ static void closed_pager_main(uint64_t from, uint64_t faulter, uint64_t a2)
 	tess_exit(first && fault && r == 0);
 }
 
+/* Wait until thread `watch` is dead, then send `to` TAG_DONE. */
+static void late_sender_main(uint64_t watch, uint64_t to, uint64_t a2)
+{
+	struct tess_msg m;
+	kt_wait_state((uint32_t)watch, THREAD_STATE_DEAD);
+	reply_msg(&m, TAG_DONE);
+	tess_exit((int)tess_send((uint32_t)to, &m));
+}
+
+/*
+ * A fault answered by a reply and wait (the fast path) with a resume that
+ * the fault path must refuse: FAULT_RESUME_AT a kernel address kills the
+ * thread, as by the slow path, and the reply and wait goes on receiving.
+ */
+static void test_fault_reply_kill(void)
+{
+	struct kt_thread f = {0, 0}, l = {0, 0};
+	struct tess_msg m;
+	int status;
+	long r;
+
+	if (!tap_eq(kt_create(&f, 0, me, 0), 0, "a thread I page") ||
+	    !tap_eq(kt_start(f.tid, faults_main, STACK(0), 1, 0, 0), 0,
+		    "(started: it takes an exception)") ||
+	    !tap_eq(kt_spawn(&l, late_sender_main, STACK(1), f.tid, me, 0), 0,
+		    "a thread that sends me a message once it is dead"))
+		goto out;
+	memset(&m, 0, sizeof(m));
+	r = tess_receive(f.tid, &m);
+	if (!tap_ok(r == 0 && is_ud2_from(&m, f.tid), "I take its fault"))
+		goto out;
+	uint64_t rip = m.mr[3];
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = 0xffff800000000000ull;
+	r = tess_reply_wait(f.tid, &m);
+	tap_ok(r == 0 && m.sender == l.tid && m.mr[0] == TAG_DONE,
+	       "my reply and wait resumes it at a kernel address, then "
+	       "receives the next message");
+	tap_eq(kt_reap(f.tid, &status), 0, "it is dead");
+	tap_eq(status, -1, "killed by the fault path");
+	printf("# expect: fault: thread %x (t%x): #UD invalid opcode, rip "
+	       "%lx: killed by its pager\n",
+	       f.tid, f.tid, (unsigned long)rip);
+	tap_eq(kt_reap(l.tid, &status), 0, "(the sender ends)");
+out:
+	kt_destroy(&l);
+	kt_destroy(&f);
+}
+
 /*
  * A thread's fault reaches a pager already waiting for it (the fault fast
  * path, switched to directly): in an open receive, in a receive from the
@@ -437,4 +486,5 @@ void test_reply(void)
 	test_hostile_client();
 	test_fault_reply();
 	test_fault_delivery();
+	test_fault_reply_kill();
 }

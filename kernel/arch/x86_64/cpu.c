@@ -62,7 +62,6 @@ extern void syscall_entry(void);
 extern void ret_to_user(void);
 extern void arch_switch_stack(struct thread *prev, struct thread *next);
 extern void arch_switch_to_user(struct thread *prev, struct trapframe *tf);
-extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 
 void arch_set_current(struct thread *t)
 {
@@ -161,8 +160,7 @@ void arch_thread_init(struct thread *t)
 
 /* What a switch must do when either thread has work bits set: TLS bases
  * and FPU state. */
-static __attribute__((noinline)) void switch_work(struct thread *prev,
-						  struct thread *next)
+void arch_switch_work(struct thread *prev, struct thread *next)
 {
 	/* A thread can zero its own FS or GS base without the kernel knowing
 	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
@@ -188,7 +186,7 @@ load_thread_state(struct thread *prev, struct thread *next)
 	if (next->space)
 		tlb_load_space(next->space);
 	if (unlikely(thread_arch(prev)->work | thread_arch(next)->work))
-		switch_work(prev, next);
+		arch_switch_work(prev, next);
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
@@ -214,7 +212,7 @@ void arch_ipc_enter_user_slow(struct thread *prev, struct thread *next,
 {
 	struct trapframe *tf = arch_thread_tf(next);
 	if (thread_arch(prev)->work | thread_arch(next)->work)
-		switch_work(prev, next);
+		arch_switch_work(prev, next);
 	if (tf->vector != VEC_SYSCALL) {
 		memcpy(arch_msg_regs(tf), mrs, IPC_SHORT_MRS * 8);
 		arch_return_to_user(tf);
