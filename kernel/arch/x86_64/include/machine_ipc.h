@@ -46,8 +46,7 @@ static inline __attribute__((always_inline, noreturn)) void
 arch_ipc_enter_user(struct thread *prev, struct thread *next, const u64 *mrs)
 {
 	struct trapframe *tf = arch_thread_tf(next);
-	if (unlikely(ipc_load_thread(prev, next) ||
-		     tf->vector != VEC_SYSCALL))
+	if (unlikely(ipc_load_thread(prev, next) || tf->vector != VEC_SYSCALL))
 		arch_ipc_enter_user_slow(prev, next, mrs);
 	ipc_sysret(tf, mrs);
 }
