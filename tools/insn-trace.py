@@ -50,7 +50,7 @@ def symbols(elf):
             syms.append((int(f[0], 16), -1, f[2]))
     syms.sort()
     return [(s, e if e >= 0 else
-             (syms[i + 1][0] if i + 1 < len(syms) else s + 1), n)
+             (syms[i + 1][0] if i + 1 < len(syms) else s + 4096), n)
             for i, (s, e, n) in enumerate(syms)]
 
 
