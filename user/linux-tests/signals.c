@@ -495,11 +495,20 @@ static void fpu_state(void)
 }
 
 /* Who may signal whom (mm0's rule, docs/posix.md): a process in a
- * session of its own may not signal its parent (Linux lets root), and the
- * parent may still signal it, its descendant. */
+ * session of its own may not signal its parent or a group of its
+ * parent's session (EPERM; Linux lets root), kill(-1) skips what it may
+ * not signal (0, as Linux), and the parent may still signal it, its
+ * descendant. */
 static void permissions(void)
 {
 	int p[2], st;
+	pid_t group = fork(); /* a group of its own, in this session */
+	if (group == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(1);
+	}
+	setpgid(group, group);
 	pipe(p);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -509,7 +518,8 @@ static void permissions(void)
 		if (on_tessera())
 			c = kill(getppid(), 0) == -1 && errno == EPERM &&
 				    kill(getppid(), SIGUSR1) == -1 &&
-				    errno == EPERM
+				    errno == EPERM && kill(-group, 0) == -1 &&
+				    errno == EPERM && kill(-1, 0) == 0
 				? 'y'
 				: 'n';
 		write(p[1], &c, 1);
@@ -521,12 +531,15 @@ static void permissions(void)
 	read(p[0], &c, 1);
 	close(p[0]);
 	ok(c == 'y', "a process in a session of its own may not signal its "
-		     "parent: EPERM");
+		     "parent or a group of its session (EPERM); kill(-1) "
+		     "skips them (0)");
 	ok(kill(pid, SIGTERM) == 0,
 	   "the parent may signal its child in another session");
 	waitpid(pid, &st, 0);
 	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
 	   "and the child ends by it (0x%x)", st);
+	kill(group, SIGKILL);
+	waitpid(group, &st, 0);
 }
 
 int main(void)

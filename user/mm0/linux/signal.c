@@ -924,18 +924,28 @@ long lx_sys_kill(struct task *t, struct lx_call *c)
 			targets[n++] = p;
 	}
 	bool self = false;
+	long err = -ESRCH;
 	for (unsigned i = 0; i < n; i++) {
 		if (targets[i] == t->proc) {
 			self = true; /* last: it may end the caller */
 			continue;
 		}
-		if (process_find(targets[i]->pid) == targets[i] &&
-		    !kill_one(t, targets[i], sig))
+		if (process_find(targets[i]->pid) != targets[i])
+			continue;
+		long r = kill_one(t, targets[i], sig);
+		if (!r)
 			found = true;
+		else
+			err = r;
 	}
 	if (self && !kill_one(t, t->proc, sig))
 		found = true;
-	return found ? 0 : -ESRCH;
+	/* Linux's answers: a group none of which may be signalled is
+	 * EPERM; for -1, processes it may not signal do not count as a
+	 * failure. */
+	if (found || (pid == -1 && n && err == -EPERM))
+		return 0;
+	return err;
 }
 
 static long thread_kill(struct task *t, int32_t tgid, int32_t tid, int sig)
