@@ -124,8 +124,8 @@ static void alarms_and_timers(void)
 	int gr = getitimer(ITIMER_REAL, &old);
 	ok(gr == 0 && old.it_interval.tv_sec == 0 &&
 	       old.it_interval.tv_usec == 20000,
-	   "getitimer: the interval (%ld.%06ld)", (long)old.it_interval.tv_sec,
-	   (long)old.it_interval.tv_usec);
+	   "getitimer: the interval (%d, %ld.%06ld)", gr,
+	   (long)old.it_interval.tv_sec, (long)old.it_interval.tv_usec);
 	memset(&it, 0, sizeof(it));
 	ok(setitimer(ITIMER_REAL, &it, &old) == 0 && alarms >= 3,
 	   "it rang three times; stopped");
