@@ -25,7 +25,6 @@ struct mm0_state mm0;
 /* Handler result: do not answer now.  Not a possible answer: those are
  * >= 0 (counts, ids, addresses below 2^47) or a negated errno value. */
 #define NO_REPLY (-0x7fffffffffffffffl - 1)
-#define IO_CHUNK 4096
 
 void mm0_log(const char *fmt, ...)
 {
@@ -129,15 +128,18 @@ static bool user_range(uint64_t buf, uint64_t n)
 }
 
 /*
- * Read in chunks through mm0.  As on Linux, a read that reaches a page of
- * the buffer it may not write returns the bytes it copied before it, and
- * the part of a chunk not copied is given back to the file (the offset
- * moves back over it); only a read that copied nothing fails (-EFAULT,
- * or -ENOMEM when no page could be had for the buffer).
+ * read and write copy once, straight between the file's pages and the
+ * caller's frames (seen in mm0's frame window): a piece at a time, each
+ * within one page of the buffer, which is made present first as the
+ * process may touch it (touch in vm.c: copy-on-write, zero page, rights).
+ * As on Linux, a transfer that reaches a page of the buffer it may not
+ * touch returns the bytes it moved before it; only one that moved
+ * nothing fails (-EFAULT, or -ENOMEM when no page could be had for the
+ * buffer).  No file byte moves for a page that cannot be touched, so the
+ * offset stays exact.
  */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
-	static char chunk[IO_CHUNK]; /* mm0 serves one request at a time */
 	if (!user_range(buf, n))
 		return -EFAULT;
 	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
@@ -145,46 +147,41 @@ static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 	if (ino)
 		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
-		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long got = fs_read(&t->proc->fs, fd, chunk, want), err;
+		size_t in = (buf + done) & (PAGE - 1);
+		size_t want = n - done < PAGE - in ? n - done : PAGE - in;
+		void *p;
+		long err = mm_user_page(t->proc->mm, buf + done, true, &p);
+		if (err)
+			return done ? done : err;
+		long got = fs_read(&t->proc->fs, fd, p, want);
 		if (got < 0)
 			return done ? done : got;
-		size_t put = mm_copy_out_some(t->proc->mm, buf + done, chunk,
-					      (size_t)got, &err);
-		done += (long)put;
-		if (put < (size_t)got) {
-			fs_lseek(&t->proc->fs, fd, -(long)(got - put),
-				 PX_SEEK_CUR);
-			return done ? done : err;
-		}
+		done += got;
 		if ((size_t)got < want)
 			break;
 	}
 	return done;
 }
 
-/* Write in chunks, likewise: up to the first page of the buffer it may
- * not read. */
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
-	static char chunk[IO_CHUNK];
 	if (!user_range(buf, n))
 		return -EFAULT;
 	long done = 0;
 	while ((uint64_t)done < n) {
-		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long err;
-		size_t got =
-		    mm_copy_in_some(t->proc->mm, chunk, buf + done, want, &err);
-		if (!got)
+		size_t in = (buf + done) & (PAGE - 1);
+		size_t want = n - done < PAGE - in ? n - done : PAGE - in;
+		void *p;
+		long err = mm_user_page(t->proc->mm, buf + done, false, &p);
+		if (err)
 			return done ? done : err;
-		long put = fs_write(&t->proc->fs, fd, chunk, got);
+		long put = fs_write(&t->proc->fs, fd, p, want);
 		if (put < 0)
 			return done ? done : put;
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
-			vmo_file_update(ino, (uint64_t)(end - put), chunk,
+			vmo_file_update(ino, (uint64_t)(end - put), p,
 					(size_t)put);
 		done += put;
 		if ((size_t)put < want)

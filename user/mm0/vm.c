@@ -113,9 +113,13 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
 		uint64_t i = off / PAGE, in = off % PAGE;
 		size_t chunk = PAGE - in < n ? PAGE - in : n;
 		uint64_t v = pagemap_get(&o->pages, i);
-		if (v)
-			memcpy((char *)frame_va((frame_t)(v - 1)) + in, b,
-			       chunk);
+		char *dst = v ? (char *)frame_va((frame_t)(v - 1)) + in : NULL;
+		/* buf may be in a shared mapping of this very file (a write
+		 * from it): the two ranges can then overlap. */
+		if (dst && (dst + chunk <= b || b + chunk <= dst))
+			memcpy(dst, b, chunk);
+		else if (dst)
+			memmove(dst, b, chunk);
 		off += chunk;
 		b += chunk;
 		n -= chunk;
@@ -630,9 +634,7 @@ uint64_t mm_private_pages(const struct mm *mm)
 
 /* ------------------------------------------------------------ copying */
 
-/* The frame address of `addr`, made present for mm0 to read or write it
- * as the process may (its area's rights): 0, -EFAULT or -ENOMEM. */
-static long touch(struct mm *mm, uint64_t addr, bool write, void **out)
+long mm_user_page(struct mm *mm, uint64_t addr, bool write, void **out)
 {
 	struct vma *v = vma_find(mm, addr);
 	if (!v ||
@@ -670,7 +672,7 @@ static size_t copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n,
 		void *p;
 		if (chunk > n - done)
 			chunk = n - done;
-		if ((*err = touch(mm, uaddr + done, out, &p)))
+		if ((*err = mm_user_page(mm, uaddr + done, out, &p)))
 			break;
 		if (out)
 			memcpy(p, k + done, chunk);
@@ -711,7 +713,7 @@ long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
 		const char *p;
-		if (touch(mm, src + i, false, (void **)&p))
+		if (mm_user_page(mm, src + i, false, (void **)&p))
 			return -EFAULT;
 		dst[i] = *p;
 		if (!*p)
