@@ -454,24 +454,33 @@ static bool is_utcb_page(uint64_t page)
 	       page < (TASK_UTCB_BASE >> 12) + TASK_UTCB_PAGES;
 }
 
-/* The child's copy of the forking thread's UTCB page `e`: a frame of its
- * own, mapped writable at once. */
-static long utcb_copy(struct mm *mm, const struct page_entry *e)
+/* The child's copy of the forking thread's UTCB page `c` (an entry
+ * still sharing the parent's frame): a frame of its own, mapped writable
+ * at once. */
+static long utcb_own(struct mm *mm, struct page_entry *c)
 {
 	frame_t f;
 	if (frame_alloc(false, &f))
 		return -ENOMEM;
-	memcpy(frame_va(f), frame_va(e->frame), PAGE);
-	struct page_entry *c = pe_insert(mm, e->page, f, 0);
-	if (!c) {
-		frame_put(f);
-		return -ENOMEM;
-	}
+	memcpy(frame_va(f), frame_va(c->frame), PAGE);
+	frame_put(c->frame);
+	c->frame = f;
+	c->flags = 0;
 	return pe_map(mm, c, true, false);
 }
 
+/*
+ * The child's page table starts as a copy of the parent's, slot for slot:
+ * the same size, so every entry already sits where it hashes, and fork
+ * costs a copy of the table and one short step per page (a reference to
+ * the frame, the flags), with no hashing, probing or growing.  The UTCB
+ * pages are then taken out of the copy, but for the forking thread's,
+ * which gets a frame of its own.
+ */
 long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 {
+	uint64_t utcbs[TASK_UTCB_PAGES];
+	uint32_t n = parent->npages_slots, nutcb = 0;
 	struct mm *mm;
 	long r = mm_new(&mm);
 	if (r)
@@ -480,34 +489,30 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 		mm_put(mm);
 		return -ENOMEM;
 	}
-	/* The child's page table sized for the parent's pages (not for its
-	 * table, which may be mostly empty): no rehashing as they go in. */
-	if (parent->npages) {
-		uint32_t n = 64;
-		while ((parent->npages + 1) * 4 > n * 3)
-			n *= 2;
-		mm->pages = calloc(n, sizeof(*mm->pages));
+	if (n) {
+		mm->pages = malloc(n * sizeof(*mm->pages));
 		if (!mm->pages) {
 			mm_put(mm);
 			return -ENOMEM;
 		}
+		memcpy(mm->pages, parent->pages, n * sizeof(*mm->pages));
 		mm->npages_slots = n;
+		mm->npages = parent->npages;
 	}
-	for (uint32_t i = 0; i < parent->npages_slots; i++) {
-		struct page_entry *e = &parent->pages[i];
+	for (uint32_t i = 0; i < n; i++) {
+		struct page_entry *e = &parent->pages[i], *c = &mm->pages[i];
 		if (!e->page)
 			continue;
+		frame_get(e->frame);
+		c->cap = 0;
 		if (is_utcb_page(e->page)) {
-			if (e->page == utcb >> 12 && (r = utcb_copy(mm, e))) {
-				mm_put(mm);
-				return r;
-			}
-			continue;
-		}
-		uint16_t flags = e->flags & PE_SHARED;
-		if (!(e->flags & PE_SHARED)) {
+			utcbs[nutcb++] = e->page;
+			c->flags = 0;
+		} else if (e->flags & PE_SHARED) {
+			c->flags = PE_SHARED;
+		} else {
 			/* Private: both share it read-only until one writes. */
-			flags |= PE_COW;
+			c->flags = PE_COW;
 			e->flags |= PE_COW;
 			if (e->flags & PE_MAPPED_RW) {
 				struct vma *v = vma_find(parent, e->page << 12);
@@ -515,11 +520,16 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 				       v && (v->prot & PX_PROT_EXEC));
 			}
 		}
-		frame_get(e->frame);
-		if (!pe_insert(mm, e->page, e->frame, flags)) {
-			frame_put(e->frame);
+	}
+	/* Every entry of the copy now holds its own reference: from here
+	 * on, mm_put undoes it all. */
+	for (uint32_t k = 0; k < nutcb; k++) {
+		struct page_entry *c = pe_lookup(mm, utcbs[k]);
+		if (utcbs[k] != utcb >> 12)
+			pe_drop(mm, c);
+		else if ((r = utcb_own(mm, c))) {
 			mm_put(mm);
-			return -ENOMEM;
+			return r;
 		}
 	}
 	mm->brk_start = parent->brk_start;
