@@ -194,9 +194,19 @@ static struct page_entry *pe_lookup(struct mm *mm, uint64_t page)
 	}
 }
 
-static long pe_grow(struct mm *mm)
+/* The table's size for `npages` entries: a power of two, at least 64,
+ * at most three quarters full. */
+static uint32_t pe_slots_for(uint32_t npages)
 {
-	uint32_t n = mm->npages_slots ? mm->npages_slots * 2 : 64;
+	uint32_t n = 64;
+	while ((npages + 1) * 4 > n * 3)
+		n *= 2;
+	return n;
+}
+
+/* Move the entries to a table of n slots (a power of two, with room). */
+static long pe_resize(struct mm *mm, uint32_t n)
+{
 	struct page_entry *old = mm->pages, *t = calloc(n, sizeof(*t));
 	uint32_t old_n = mm->npages_slots;
 	if (!t)
@@ -212,6 +222,11 @@ static long pe_grow(struct mm *mm)
 		}
 	free(old);
 	return 0;
+}
+
+static long pe_grow(struct mm *mm)
+{
+	return pe_resize(mm, mm->npages_slots ? mm->npages_slots * 2 : 64);
 }
 
 static struct page_entry *pe_insert(struct mm *mm, uint64_t page, frame_t f,
@@ -472,7 +487,8 @@ static long utcb_own(struct mm *mm, struct page_entry *c)
 /*
  * The child's page table starts as a copy of the parent's, slot for slot:
  * the same size, so every entry already sits where it hashes, and fork
- * costs a copy of the table and one short step per page (a reference to
+ * costs a copy of the table (made to fit the pages first, if it is far
+ * larger) and one short step per page (a reference to
  * the frame, the flags), with no hashing, probing or growing.  The UTCB
  * pages are then taken out of the copy, but for the forking thread's,
  * which gets a frame of its own.
@@ -489,6 +505,11 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 		mm_put(mm);
 		return -ENOMEM;
 	}
+	/* A table left large by pages since dropped is made to fit first
+	 * (once), so that neither copy costs the room. */
+	if (n > pe_slots_for(parent->npages) &&
+	    !pe_resize(parent, pe_slots_for(parent->npages)))
+		n = parent->npages_slots;
 	if (n) {
 		mm->pages = malloc(n * sizeof(*mm->pages));
 		if (!mm->pages) {
