@@ -17,7 +17,9 @@
  *     kernel zeroes what it retypes, and a whole chunk at once would
  *     stall the page fault that happens to want it (tens of thousands
  *     of instructions) where a batch costs about what clearing the same
- *     pages would anyway;
+ *     pages would anyway.  Likewise the next chunk of a kind is taken
+ *     (as its spare) a little before the last one runs out
+ *     (chunk_prepare), so that no take makes a chunk and a batch at once;
  *   a slot chunk is one CSpace of 4096 slots for mm0's other capabilities
  *     (slots.c).
  *
@@ -45,6 +47,7 @@
 
 #define OBJ_MAX 256 /* objects per chunk, at most: 2^obj_bits */
 #define RETYPE_BATCH (16u << 10)
+#define PREPARE_LOW 8 /* objects left when the next chunk is taken ahead */
 
 struct chunk {
 	uint8_t kind;	/* CK_NONE: reset (no objects), free for any kind */
@@ -289,6 +292,36 @@ void chunk_used(uint32_t c)
 		spare[kind] = 0;
 }
 
+/* Whether a chunk of `kind` other than c has an object to take. */
+static bool avail_elsewhere(enum chunk_kind kind, uint32_t c)
+{
+	for (uint32_t w = 0; w * 64 < nchunks; w++) {
+		uint64_t m = avail[kind][w];
+		if (w == c / 64)
+			m &= ~(1ull << (c % 64));
+		if (m)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Chunk c, the last of its kind with objects to take, is made whole and
+ * nearly used up: take the next chunk of the kind now, as its spare (its
+ * CSpace made, no object yet), in a take that made no batch, rather than
+ * in the take that first needs it, which would make the chunk and a batch
+ * at once.  Not when the kind has a spare already, nor from the reserve.
+ */
+static void chunk_prepare(enum chunk_kind kind, uint32_t c)
+{
+	if (spare[kind] || avail_elsewhere(kind, c) ||
+	    chunks_unused() <= RESERVE_CHUNKS + 1)
+		return;
+	long r = chunk_get(kind);
+	if (r >= 0)
+		spare[kind] = (uint32_t)r + 1;
+}
+
 long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 {
 	uint32_t c = first(avail[kind], nchunks);
@@ -302,7 +335,8 @@ long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 	while (!k->free[w])
 		w++;
 	uint32_t j = w * 64 + (uint32_t)__builtin_ctzll(k->free[w]);
-	if (j > k->made) {
+	bool batch = j > k->made;
+	if (batch) {
 		/* Every object below j is in use, every one above free. */
 		long r = chunk_make(c, kind, j);
 		if (r) {
@@ -321,6 +355,8 @@ long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 	if (k->live++ == 0 && spare[kind] == c + 1)
 		spare[kind] = 0;
 	*id = c << obj_bits | j;
+	if (!batch && k->made == k->nobj && k->nfree < PREPARE_LOW)
+		chunk_prepare(kind, c);
 	return 0;
 }
 
