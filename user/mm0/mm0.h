@@ -233,8 +233,8 @@ struct mm {
 	struct vma *vmas;   /* the areas by address (vma.c)... */
 	struct vma **areas; /* ...and as a sorted array */
 	uint32_t nareas, areas_cap;
-	struct page_entry *pages; /* open-addressing hash table */
-	uint32_t npages_slots, npages;
+	struct pe_leaf **leaves; /* its pages, in leaves of 64 (vm.c) */
+	uint32_t leaf_slots, nleaves, npages;
 	struct table_rec *tables;
 	uint32_t ntables, tables_cap;
 	uint64_t brk_start, brk;

@@ -173,98 +173,140 @@ static long vmo_page(struct vm_object *o, uint64_t i, frame_t *out)
 
 /* ------------------------------------------------------------ page table */
 
-static uint32_t hash_page(uint64_t page, uint32_t nslots)
+/*
+ * A process's pages come in leaves of LEAF_PAGES entries, one leaf for
+ * each run of 64 pages (256 KiB) that has any page, found through a
+ * small open-addressing hash table of leaves (the directory) by
+ * page >> LEAF_BITS.  No step ever moves many entries: a leaf is made
+ * when its first page comes and freed when its last goes, and only the
+ * directory grows by doubling, about 64 times less often and less far
+ * than a table of pages would (a page fault that grew a table of pages
+ * rehashed every page: 25,000 instructions at 400 pages).  An entry's
+ * place never changes while it exists.
+ */
+#define LEAF_BITS 6
+#define LEAF_PAGES (1u << LEAF_BITS)
+
+struct pe_leaf {
+	uint64_t index;			 /* page >> LEAF_BITS of its pages */
+	uint32_t count;			 /* entries in use */
+	struct page_entry e[LEAF_PAGES]; /* by page % LEAF_PAGES; page 0:
+					    empty (the NULL page is never a
+					    process's, see mm_fault) */
+};
+
+static uint32_t hash_leaf(uint64_t index, uint32_t nslots)
 {
-	return (uint32_t)((page * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+	return (uint32_t)((index * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+/* The directory slot of leaf `index`, or the empty one where it would
+ * go (the directory is never full). */
+static uint32_t leaf_slot(const struct mm *mm, uint64_t index)
+{
+	uint32_t i = hash_leaf(index, mm->leaf_slots);
+	while (mm->leaves[i] && mm->leaves[i]->index != index)
+		i = (i + 1) & (mm->leaf_slots - 1);
+	return i;
+}
+
+static struct pe_leaf *leaf_find(const struct mm *mm, uint64_t index)
+{
+	return mm->leaf_slots ? mm->leaves[leaf_slot(mm, index)] : NULL;
+}
+
+static struct pe_leaf *leaf_of(struct page_entry *e)
+{
+	struct page_entry *first = e - (e->page & (LEAF_PAGES - 1));
+	return (struct pe_leaf *)((char *)first -
+				  __builtin_offsetof(struct pe_leaf, e));
 }
 
 static struct page_entry *pe_lookup(struct mm *mm, uint64_t page)
 {
-	/* Page 0 marks an empty slot: it is never a process's page (the
-	 * NULL page is never mapped, see mm_fault). */
-	if (!mm->npages_slots || !page)
+	struct pe_leaf *l = page ? leaf_find(mm, page >> LEAF_BITS) : NULL;
+	if (!l)
 		return NULL;
-	for (uint32_t i = hash_page(page, mm->npages_slots);;
-	     i = (i + 1) & (mm->npages_slots - 1)) {
-		struct page_entry *e = &mm->pages[i];
-		if (e->page == page)
-			return e;
-		if (!e->page)
-			return NULL;
-	}
+	struct page_entry *e = &l->e[page & (LEAF_PAGES - 1)];
+	return e->page ? e : NULL;
 }
 
-/* The table's size for `npages` entries: a power of two, at least 64,
- * at most three quarters full. */
-static uint32_t pe_slots_for(uint32_t npages)
+/* Room in the directory for one more leaf (at most 3/4 full). */
+static long leaves_reserve(struct mm *mm)
 {
-	uint32_t n = 64;
-	while ((npages + 1) * 4 > n * 3)
-		n *= 2;
-	return n;
-}
-
-/* Move the entries to a table of n slots (a power of two, with room). */
-static long pe_resize(struct mm *mm, uint32_t n)
-{
-	struct page_entry *old = mm->pages, *t = calloc(n, sizeof(*t));
-	uint32_t old_n = mm->npages_slots;
+	if ((mm->nleaves + 1) * 4 <= mm->leaf_slots * 3)
+		return 0;
+	uint32_t old_n = mm->leaf_slots, n = old_n ? old_n * 2 : 16;
+	struct pe_leaf **old = mm->leaves, **t = calloc(n, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	mm->pages = t;
-	mm->npages_slots = n;
+	mm->leaves = t;
+	mm->leaf_slots = n;
 	for (uint32_t i = 0; i < old_n; i++)
-		if (old[i].page) {
-			uint32_t j = hash_page(old[i].page, n);
-			while (t[j].page)
-				j = (j + 1) & (n - 1);
-			t[j] = old[i];
-		}
+		if (old[i])
+			t[leaf_slot(mm, old[i]->index)] = old[i];
 	free(old);
 	return 0;
 }
 
-static long pe_grow(struct mm *mm)
-{
-	return pe_resize(mm, mm->npages_slots ? mm->npages_slots * 2 : 64);
-}
-
+/* A new entry for `page` (not present): NULL if there is no memory. */
 static struct page_entry *pe_insert(struct mm *mm, uint64_t page, frame_t f,
 				    uint16_t flags)
 {
-	if ((mm->npages + 1) * 4 > mm->npages_slots * 3 && pe_grow(mm))
-		return NULL;
-	uint32_t i = hash_page(page, mm->npages_slots);
-	while (mm->pages[i].page)
-		i = (i + 1) & (mm->npages_slots - 1);
-	struct page_entry *e = &mm->pages[i];
+	uint64_t index = page >> LEAF_BITS;
+	struct pe_leaf *l = leaf_find(mm, index);
+	if (!l) {
+		if (leaves_reserve(mm) || !(l = calloc(1, sizeof(*l))))
+			return NULL;
+		l->index = index;
+		mm->leaves[leaf_slot(mm, index)] = l;
+		mm->nleaves++;
+	}
+	struct page_entry *e = &l->e[page & (LEAF_PAGES - 1)];
 	e->page = page;
 	e->frame = f;
 	e->flags = flags;
 	e->cap = 0;
+	l->count++;
 	mm->npages++;
 	return e;
 }
 
-/* Remove an entry, keeping every probe chain whole (backward shift). */
-static void pe_erase(struct mm *mm, struct page_entry *e)
+/* Take leaf l out of the directory, keeping every probe chain whole
+ * (backward shift), and free it.  A leaf further on may move back into
+ * its slot, never one from before it. */
+static void leaf_remove(struct mm *mm, struct pe_leaf *l)
 {
-	uint32_t n = mm->npages_slots, i = (uint32_t)(e - mm->pages), j = i;
-	mm->pages[i].page = 0;
-	mm->npages--;
+	uint32_t n = mm->leaf_slots, i = leaf_slot(mm, l->index), j = i;
+	free(l);
+	mm->leaves[i] = NULL;
+	mm->nleaves--;
 	for (;;) {
 		j = (j + 1) & (n - 1);
-		if (!mm->pages[j].page)
+		if (!mm->leaves[j])
 			return;
-		uint32_t home = hash_page(mm->pages[j].page, n);
-		/* Can the entry at j move back to the hole at i? */
+		uint32_t home = hash_leaf(mm->leaves[j]->index, n);
+		/* Can the leaf at j move back to the hole at i? */
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && home <= i && home > j)) {
-			mm->pages[i] = mm->pages[j];
-			mm->pages[j].page = 0;
+			mm->leaves[i] = mm->leaves[j];
+			mm->leaves[j] = NULL;
 			i = j;
 		}
 	}
+}
+
+/* Remove an entry; its leaf goes with its last one.  Whether the leaf
+ * went. */
+static bool pe_erase(struct mm *mm, struct page_entry *e)
+{
+	struct pe_leaf *l = leaf_of(e);
+	e->page = 0;
+	mm->npages--;
+	if (--l->count)
+		return false;
+	leaf_remove(mm, l);
+	return true;
 }
 
 /* ------------------------------------------------------------ mapping */
@@ -345,27 +387,40 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable,
 	return 0;
 }
 
-static void pe_drop(struct mm *mm, struct page_entry *e)
+/* Whether the entry's leaf went with it. */
+static bool pe_drop(struct mm *mm, struct page_entry *e)
 {
 	pe_unmap(e);
 	frame_put(e->frame);
-	pe_erase(mm, e);
+	return pe_erase(mm, e);
+}
+
+/* Whether any of leaf l's pages lies in [start, end). */
+static bool leaf_overlaps(const struct pe_leaf *l, uint64_t start, uint64_t end)
+{
+	uint64_t first = l->index << (LEAF_BITS + 12);
+	return first < end && first + ((uint64_t)LEAF_PAGES << 12) > start;
 }
 
 /* ------------------------------------------------------------ pages of a range
  */
 
-/* Drop the pages of [start, end) (page aligned). */
+/* Drop the pages of [start, end) (page aligned): by address, or by leaf
+ * when the range has more pages than the process. */
 void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
-		for (uint32_t i = 0; i < mm->npages_slots; i++) {
-			struct page_entry *e = &mm->pages[i];
-			if (e->page && e->page << 12 >= start &&
-			    e->page << 12 < end) {
-				pe_drop(mm, e);
-				i--; /* the backward shift may have moved one
-					here */
+		for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+			struct pe_leaf *l = mm->leaves[i];
+			if (!l || !leaf_overlaps(l, start, end))
+				continue;
+			for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+				struct page_entry *e = &l->e[k];
+				if (e->page && e->page << 12 >= start &&
+				    e->page << 12 < end && pe_drop(mm, e)) {
+					i--; /* another leaf may be here now */
+					break;
+				}
 			}
 		}
 		return;
@@ -382,11 +437,16 @@ void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
-		for (uint32_t i = 0; i < mm->npages_slots; i++) {
-			struct page_entry *e = &mm->pages[i];
-			if (e->page && e->page << 12 >= start &&
-			    e->page << 12 < end)
-				pe_unmap(e);
+		for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+			struct pe_leaf *l = mm->leaves[i];
+			if (!l || !leaf_overlaps(l, start, end))
+				continue;
+			for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+				struct page_entry *e = &l->e[k];
+				if (e->page && e->page << 12 >= start &&
+				    e->page << 12 < end)
+					pe_unmap(e);
+			}
 		}
 		return;
 	}
@@ -426,16 +486,22 @@ void mm_clear(struct mm *mm)
 	for (uint32_t i = 0; i < mm->ntables; i++)
 		if (mm->tables[i].type == CAP_PDPT)
 			tess_unmap(mm->tables[i].cap);
-	for (uint32_t i = 0; i < mm->npages_slots; i++) {
-		struct page_entry *e = &mm->pages[i];
-		if (e->page) {
-			pe_unmap(e);
-			frame_put(e->frame);
+	for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+		struct pe_leaf *l = mm->leaves[i];
+		if (!l)
+			continue;
+		for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+			struct page_entry *e = &l->e[k];
+			if (e->page) {
+				pe_unmap(e);
+				frame_put(e->frame);
+			}
 		}
+		free(l);
 	}
-	free(mm->pages);
-	mm->pages = NULL;
-	mm->npages = mm->npages_slots = 0;
+	free(mm->leaves);
+	mm->leaves = NULL;
+	mm->npages = mm->nleaves = mm->leaf_slots = 0;
 	for (uint32_t i = 0; i < mm->ntables; i++)
 		pool_give(mm->tables[i].type, mm->tables[i].cap);
 	mm->ntables = 0;
@@ -485,65 +551,74 @@ static long utcb_own(struct mm *mm, struct page_entry *c)
 }
 
 /*
- * The child's page table starts as a copy of the parent's, slot for slot:
- * the same size, so every entry already sits where it hashes, and fork
- * costs a copy of the table (made to fit the pages first, if it is far
- * larger) and one short step per page (a reference to
- * the frame, the flags), with no hashing, probing or growing.  The UTCB
- * pages are then taken out of the copy, but for the forking thread's,
- * which gets a frame of its own.
+ * The child's page table starts as a copy of the parent's: its directory
+ * the same size, each leaf copied whole into the same slot, and each page
+ * then takes a reference to its frame and its flags (no hashing, no
+ * probing, nothing that grows).  A leaf is copied with its references
+ * taken, so that whatever is in the child's table is its own (mm_put
+ * undoes a copy cut short).  The UTCB pages are then taken out, but for
+ * the forking thread's, which gets a frame of its own.
  */
+static long clone_pages(struct mm *mm, struct mm *parent, uint64_t *utcbs,
+			uint32_t *nutcb)
+{
+	uint32_t n = parent->leaf_slots;
+	if (!n)
+		return 0;
+	if (!(mm->leaves = calloc(n, sizeof(*mm->leaves))))
+		return -ENOMEM;
+	mm->leaf_slots = n;
+	for (uint32_t i = 0; i < n; i++) {
+		struct pe_leaf *pl = parent->leaves[i], *cl;
+		if (!pl)
+			continue;
+		if (!(cl = malloc(sizeof(*cl))))
+			return -ENOMEM;
+		memcpy(cl, pl, sizeof(*cl));
+		mm->leaves[i] = cl;
+		mm->nleaves++;
+		mm->npages += cl->count;
+		for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+			struct page_entry *e = &pl->e[k], *c = &cl->e[k];
+			if (!e->page)
+				continue;
+			frame_get(e->frame);
+			c->cap = 0;
+			if (is_utcb_page(e->page)) {
+				utcbs[(*nutcb)++] = e->page;
+				c->flags = 0;
+			} else if (e->flags & PE_SHARED) {
+				c->flags = PE_SHARED;
+			} else {
+				/* Private: both share it read-only until one
+				 * writes. */
+				c->flags = PE_COW;
+				e->flags |= PE_COW;
+				if (e->flags & PE_MAPPED_RW) {
+					struct vma *v =
+					    vma_find(parent, e->page << 12);
+					pe_map(parent, e, false,
+					       v && (v->prot & PX_PROT_EXEC));
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 {
 	uint64_t utcbs[TASK_UTCB_PAGES];
-	uint32_t n = parent->npages_slots, nutcb = 0;
+	uint32_t nutcb = 0;
 	struct mm *mm;
 	long r = mm_new(&mm);
 	if (r)
 		return r;
-	if (vma_clone_all(mm, parent)) {
+	if (vma_clone_all(mm, parent) ||
+	    clone_pages(mm, parent, utcbs, &nutcb)) {
 		mm_put(mm);
 		return -ENOMEM;
 	}
-	/* A table left large by pages since dropped is made to fit first
-	 * (once), so that neither copy costs the room. */
-	if (n > pe_slots_for(parent->npages) &&
-	    !pe_resize(parent, pe_slots_for(parent->npages)))
-		n = parent->npages_slots;
-	if (n) {
-		mm->pages = malloc(n * sizeof(*mm->pages));
-		if (!mm->pages) {
-			mm_put(mm);
-			return -ENOMEM;
-		}
-		memcpy(mm->pages, parent->pages, n * sizeof(*mm->pages));
-		mm->npages_slots = n;
-		mm->npages = parent->npages;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		struct page_entry *e = &parent->pages[i], *c = &mm->pages[i];
-		if (!e->page)
-			continue;
-		frame_get(e->frame);
-		c->cap = 0;
-		if (is_utcb_page(e->page)) {
-			utcbs[nutcb++] = e->page;
-			c->flags = 0;
-		} else if (e->flags & PE_SHARED) {
-			c->flags = PE_SHARED;
-		} else {
-			/* Private: both share it read-only until one writes. */
-			c->flags = PE_COW;
-			e->flags |= PE_COW;
-			if (e->flags & PE_MAPPED_RW) {
-				struct vma *v = vma_find(parent, e->page << 12);
-				pe_map(parent, e, false,
-				       v && (v->prot & PX_PROT_EXEC));
-			}
-		}
-	}
-	/* Every entry of the copy now holds its own reference: from here
-	 * on, mm_put undoes it all. */
 	for (uint32_t k = 0; k < nutcb; k++) {
 		struct page_entry *c = pe_lookup(mm, utcbs[k]);
 		if (utcbs[k] != utcb >> 12)
@@ -654,11 +729,14 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 uint64_t mm_private_pages(const struct mm *mm)
 {
 	uint64_t n = 0;
-	for (uint32_t i = 0; i < mm->npages_slots; i++) {
-		const struct page_entry *e = &mm->pages[i];
-		if (e->page && e->frame != zero_frame &&
-		    frame_refs(e->frame) == 1)
-			n++;
+	for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+		const struct pe_leaf *l = mm->leaves[i];
+		for (uint32_t k = 0; l && k < LEAF_PAGES; k++) {
+			const struct page_entry *e = &l->e[k];
+			if (e->page && e->frame != zero_frame &&
+			    frame_refs(e->frame) == 1)
+				n++;
+		}
 	}
 	return n;
 }
