@@ -2,13 +2,13 @@
  * Address spaces of POSIX processes: areas (VMAs), the pages in them, page
  * faults, copy-on-write, and copying to and from process memory.
  *
- * A process's pages are a hash table from page address to a frame.  A
- * page is mapped in the process lazily, on its first fault: an untouched
- * anonymous page reads as the shared zero page, mapped read-only; the
- * first write gets a frame of its own.  After fork both processes share
- * every private page copy-on-write: mapped read-only, copied on the first
- * write by either (or just made writable again when the other copy has
- * gone).  UTCB pages are the exception: the kernel uses a UTCB only while
+ * A process's pages map page addresses to frames (in leaves of 64 pages:
+ * "page table" below).  A page is mapped in the process lazily, on its
+ * first fault: an untouched anonymous page reads as the shared zero page,
+ * mapped read-only; the first write gets a frame of its own.  After fork both
+ * processes share every private page copy-on-write: mapped read-only, copied on
+ * the first write by either (or just made writable again when the other copy
+ * has gone).  UTCB pages are the exception: the kernel uses a UTCB only while
  * it is mapped, so they are never shared or left unmapped (mm_clone).  mm0
  * itself reads and writes process memory through the same fault logic, so the
  * protections hold for it too: it never writes into the zero page or into a
