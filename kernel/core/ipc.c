@@ -19,7 +19,8 @@
  * it out of the heap (thread_wake, thread_cancel).
  *
  * The short round trip has a fast path (ipc_fastpath): one capability check
- * from a cache, six registers copied, and a direct switch to the receiver.
+ * from a cache and a direct switch to the receiver, whose six message
+ * registers are loaded from the sender's frame as it leaves the kernel.
  *
  * What must hold: a thread's state, wait, flags and IPC pointers are in
  * one of the combinations docs/ipc-states.md tabulates (with the
@@ -34,7 +35,9 @@
 #include "scope.h"
 #include "syscall.h"
 #include "usercopy.h"
+#include "fault.h"
 #include "arch/hooks.h"
+#include "machine_ipc.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
@@ -611,8 +614,9 @@ static long ipc_call(struct thread *cur, const struct ipc_args *x)
  *    pager: the fault is answered and the thread resumes in the kernel,
  *    where it waits (fault_ipc), switched to directly.
  *
- * Six registers move and the receiver runs next; the caller waits in its
- * receive phase.  No walk of anything: one lookup of the receiver.
+ * The receiver runs next, its message registers loaded from the caller's
+ * frame; the caller waits in its receive phase.  No walk of anything: one
+ * lookup of the receiver.
  */
 static inline __attribute__((always_inline)) void
 fast_block(struct thread *cur, u32 flags, u32 from)
@@ -638,74 +642,80 @@ static inline __attribute__((always_inline)) void fast_wake(struct thread *dst)
 static __attribute__((noinline, noreturn)) void
 fast_fault_reply(struct thread *cur, struct thread *dst, const u64 *m)
 {
-	dst->fault_reply[0] = m[0];
-	dst->fault_reply[1] = m[1];
 	dst->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
 	dst->fault_waiter = NULL;
-	dst->fault_result = 0;
 	fast_block(cur, IPC_REPLY, TID_ANY);
 	fast_wake(dst);
-	/* cur's kernel stack is abandoned: it resumes in user mode. */
+	/* cur's kernel stack is abandoned: it resumes in user mode.  So is
+	 * dst's, if the answer needs nothing more of its fault path. */
+	if (fault_resume_direct(dst, m[0], m[1]))
+		arch_resume_user(cur, dst);
+	dst->fault_reply[0] = m[0];
+	dst->fault_reply[1] = m[1];
+	dst->fault_result = 0;
 	arch_switch(cur, dst);
 	__builtin_unreachable();
+}
+
+/* The thread whose id is `id`, an argument not checked yet (an id has 32
+ * bits: one with a higher bit set names none). */
+static inline struct thread *fast_lookup(u64 id)
+{
+	struct thread *t = thread_ids.table[TID_INDEX((u32)id)];
+	return t && t->tid == id ? t : NULL;
 }
 
 void ipc_fastpath(struct trapframe *tf)
 {
 	struct thread *cur = arch_current();
 	const u64 *a = arch_syscall_args(tf);
-	u32 to = (u32)a[0], from = (u32)a[1];
+	u64 to = a[0], from = a[1], flags = a[2];
 	struct thread *dst;
 
-	if (unlikely((a[0] | a[1]) >> 32))
-		goto slow;
-	if (a[2] == IPC_REPLY) {
+	if (flags == IPC_REPLY) {
 		if (from != TID_ANY || cur->sendq_head)
 			goto slow;
-		dst = thread_lookup(to);
+		dst = fast_lookup(to);
 		if (!dst || dst->prio < cur->prio)
 			goto slow;
-		if (dst->state != TS_BLOCKED)
+		if (dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
+		    dst->ipc_from != cur->tid) {
+			if (dst->state == TS_BLOCKED &&
+			    dst->wait == WAIT_FAULT_REPLY &&
+			    (dst->flags & THREAD_F_FAULT_DELIVERED) &&
+			    dst->pager == cur->tid && dst->fault_waiter == dst)
+				fast_fault_reply(cur, dst, arch_msg_regs(tf));
 			goto slow;
-		if (dst->wait == WAIT_FAULT_REPLY &&
-		    (dst->flags & THREAD_F_FAULT_DELIVERED) &&
-		    dst->pager == cur->tid && dst->fault_waiter == dst)
-			fast_fault_reply(cur, dst, arch_msg_regs(tf));
-		if (dst->wait != WAIT_RECV || dst->ipc_from != cur->tid)
-			goto slow;
+		}
 	} else {
-		if (a[2] != IPC_SHORT || (from != to && from != TID_ANY))
+		/* The cache names a thread id: `to` has 32 bits. */
+		if (flags != IPC_SHORT || !ipc_cache_trusts(cur, to))
 			goto slow;
-		if (!ipc_cache_trusts(cur, to))
-			goto slow;
-		dst = thread_lookup(to);
+		dst = thread_lookup((u32)to);
 		if (!dst || dst->prio < cur->prio)
+			goto slow;
+		/* A call, already in dst's list of closed receivers, or a
+		 * send and wait with nobody queued to send to the caller. */
+		if (from == to ? cur->recv_on != dst
+			       : from != TID_ANY || cur->sendq_head)
 			goto slow;
 		/* (Blocked receiving: so not in a send queue, the caller's
 		 * included: a call takes nobody queued first.) */
 		if (dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
 		    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid))
 			goto slow;
-		if (from == TID_ANY ? cur->sendq_head != NULL
-				    : unlikely(cur->recv_on != dst))
-			goto slow;
 	}
 	if (dst->flags & THREAD_F_TIMED)
 		goto slow;
 
+	/* The message stays in the caller's frame: dst's registers are
+	 * loaded from there as it leaves the kernel. */
 	struct trapframe *dtf = arch_thread_tf(dst);
-	u64 *d = arch_msg_regs(dtf), *m = arch_msg_regs(tf);
-	d[0] = m[0];
-	d[1] = m[1];
-	d[2] = m[2];
-	d[3] = m[3];
-	d[4] = m[4];
-	d[5] = m[5];
 	arch_ipc_set_received(dtf, cur->tid, IPC_SHORT);
 	arch_set_result(dtf, 0);
-	fast_block(cur, (u32)a[2], from);
+	fast_block(cur, (u32)flags, (u32)from);
 	fast_wake(dst);
-	arch_enter_user(dst);
+	arch_ipc_enter_user(cur, dst, arch_msg_regs(tf));
 slow:
 	syscall_ipc(tf);
 }
@@ -780,6 +790,37 @@ void ipc_timeout(struct thread *t)
 
 /* ------------------------------------------------------------ faults */
 
+/*
+ * The fault fast path.  A thread's own fault (not an unknown system
+ * call's, whose message may be longer than the six registers) to a pager
+ * already waiting in a receive that takes it, untimed and at least as
+ * urgent: the message goes straight into the pager's registers and the
+ * pager runs next, switched to directly (no run queue, no scheduler); the
+ * faulting thread waits for the reply in the kernel (fault_ipc), as on the
+ * slow path.  The reply comes back the same way (fast_fault_reply).
+ */
+static bool fast_fault_send_ok(const struct thread *cur,
+			       const struct thread *pager)
+{
+	return cur->fault_msg[0] != IPC_TAG_SYSCALL &&
+	       ready_to_receive(pager, cur) && pager->prio >= cur->prio &&
+	       !(pager->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED));
+}
+
+/* Returns when the fault is answered or aborted. */
+static void fast_fault_send(struct thread *cur, struct thread *pager)
+{
+	struct trapframe *ptf = arch_thread_tf(pager);
+	memcpy(arch_msg_regs(ptf), cur->fault_msg, IPC_SHORT_MRS * 8);
+	arch_ipc_set_received(ptf, cur->tid, IPC_SHORT | IPC_FROM_KERNEL);
+	arch_set_result(ptf, 0);
+	cur->flags |= THREAD_F_FAULT_DELIVERED;
+	cur->state = TS_BLOCKED; /* running: in no run queue */
+	cur->wait = WAIT_FAULT_REPLY;
+	fast_wake(pager);
+	arch_switch(cur, pager);
+}
+
 long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
 	       u64 *reply1)
 {
@@ -797,15 +838,19 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
 	victim->fault_waiter = cur;
 	cur->fault_result = -E_ABORTED;
 
-	if (ready_to_receive(pager, victim)) {
+	if (victim == cur && fast_fault_send_ok(cur, pager)) {
+		fast_fault_send(cur, pager);
+	} else if (ready_to_receive(pager, victim)) {
 		struct thread *s = victim;
 		if (transfer(&s, &pager) == 0)
 			victim->flags |= THREAD_F_FAULT_DELIVERED;
+		block(cur, WAIT_FAULT_REPLY, false);
+		schedule();
 	} else {
 		sendq_append(pager, victim);
+		block(cur, WAIT_FAULT_REPLY, false);
+		schedule();
 	}
-	block(cur, WAIT_FAULT_REPLY, false);
-	schedule();
 	/* Woken by the reply (fault_result 0) or by an abort. */
 	if (cur->fault_result)
 		return cur->fault_result;

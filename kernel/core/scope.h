@@ -32,8 +32,9 @@ extern u64 cap_epoch;
 void scope_authority_changed(void);
 
 /* Does `t`'s cached authorization let it send a short message to thread
- * `to` without a search (the fast path's test)? */
-static inline bool ipc_cache_trusts(const struct thread *t, u32 to)
+ * `to` without a search (the fast path's test; `to` as the caller gave it:
+ * a value above 32 bits is no id, and never trusted)? */
+static inline bool ipc_cache_trusts(const struct thread *t, u64 to)
 {
 	return t->ipc_cache_tid == to && t->ipc_cache_epoch == cap_epoch;
 }

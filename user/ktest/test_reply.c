@@ -11,6 +11,7 @@
  * sends without waiting, and keeps sending, never blocks the server.
  */
 #include "ktest.h"
+#include <stdbool.h>
 
 #define STACK_SIZE 8192
 static char stacks[3][STACK_SIZE] __attribute__((aligned(16)));
@@ -323,6 +324,159 @@ out:
 	kt_destroy(&f);
 }
 
+/* `n` ud2 faults at one place for its pager, then exit(TAG_FAULTS_DONE). */
+#define TAG_FAULTS_DONE 0x61
+static void faults_main(uint64_t n, uint64_t a1, uint64_t a2)
+{
+	for (uint64_t i = 0; i < n; i++)
+		__asm__ volatile("ud2" ::: "memory");
+	tess_exit(TAG_FAULTS_DONE);
+}
+
+static bool is_ud2_from(const struct tess_msg *m, uint32_t tid)
+{
+	return m->sender == tid && m->mr[0] == IPC_TAG_EXCEPTION &&
+	       m->mr[1] == 6 /* #UD */ && (m->info & IPC_FROM_KERNEL);
+}
+
+/* A pager that first receives from `from` alone, then takes a fault and
+ * moves the thread past its ud2; exits with 1 if all came in that order. */
+static void closed_pager_main(uint64_t from, uint64_t faulter, uint64_t a2)
+{
+	struct tess_msg m;
+	memset(&m, 0, sizeof(m));
+	long r = tess_receive((uint32_t)from, &m);
+	bool first = r == 0 && m.sender == (uint32_t)from && m.mr[0] == 0x55;
+	r = tess_receive(TID_ANY, &m);
+	bool fault = r == 0 && is_ud2_from(&m, (uint32_t)faulter);
+	uint64_t rip = m.mr[3];
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = rip + 2;
+	r = tess_reply((uint32_t)faulter, &m);
+	tess_exit(first && fault && r == 0);
+}
+
+/* Wait until thread `watch` is dead, then send `to` TAG_DONE. */
+static void late_sender_main(uint64_t watch, uint64_t to, uint64_t a2)
+{
+	struct tess_msg m;
+	kt_wait_state((uint32_t)watch, THREAD_STATE_DEAD);
+	reply_msg(&m, TAG_DONE);
+	tess_exit((int)tess_send((uint32_t)to, &m));
+}
+
+/*
+ * A fault answered by a reply and wait (the fast path) with a resume that
+ * the fault path must refuse: FAULT_RESUME_AT a kernel address kills the
+ * thread, as by the slow path, and the reply and wait goes on receiving.
+ */
+static void test_fault_reply_kill(void)
+{
+	struct kt_thread f = {0, 0}, l = {0, 0};
+	struct tess_msg m;
+	int status;
+	long r;
+
+	if (!tap_eq(kt_create(&f, 0, me, 0), 0, "a thread I page") ||
+	    !tap_eq(kt_start(f.tid, faults_main, STACK(0), 1, 0, 0), 0,
+		    "(started: it takes an exception)") ||
+	    !tap_eq(kt_spawn(&l, late_sender_main, STACK(1), f.tid, me, 0), 0,
+		    "a thread that sends me a message once it is dead"))
+		goto out;
+	memset(&m, 0, sizeof(m));
+	r = tess_receive(f.tid, &m);
+	if (!tap_ok(r == 0 && is_ud2_from(&m, f.tid), "I take its fault"))
+		goto out;
+	uint64_t rip = m.mr[3];
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = 0xffff800000000000ull;
+	r = tess_reply_wait(f.tid, &m);
+	tap_ok(r == 0 && m.sender == l.tid && m.mr[0] == TAG_DONE,
+	       "my reply and wait resumes it at a kernel address, then "
+	       "receives the next message");
+	tap_eq(kt_reap(f.tid, &status), 0, "it is dead");
+	tap_eq(status, -1, "killed by the fault path");
+	printf("# expect: fault: thread %x (t%x): #UD invalid opcode, rip "
+	       "%lx: killed by its pager\n",
+	       f.tid, f.tid, (unsigned long)rip);
+	tap_eq(kt_reap(l.tid, &status), 0, "(the sender ends)");
+out:
+	kt_destroy(&l);
+	kt_destroy(&f);
+}
+
+/*
+ * A thread's fault reaches a pager already waiting for it (the fault fast
+ * path, switched to directly): in an open receive, in a receive from the
+ * thread alone; in a receive with a deadline (the slow path: a timed wait
+ * is not the fast path's) it arrives as well, and the deadline is
+ * forgotten.  A pager receiving from another thread alone does not take
+ * it: it waits until the pager receives from anyone.
+ */
+static void test_fault_delivery(void)
+{
+	struct kt_thread f = {0, 0}, p = {0, 0};
+	struct tess_msg m;
+	int status;
+	long r;
+
+	if (!tap_eq(kt_create(&f, 0, me, 0), 0, "a thread I page") ||
+	    !tap_eq(kt_start(f.tid, faults_main, STACK(0), 3, 0, 0), 0,
+		    "(started: it takes three exceptions)"))
+		goto out;
+	memset(&m, 0, sizeof(m));
+	r = tess_receive(TID_ANY, &m);
+	if (!tap_ok(r == 0 && is_ud2_from(&m, f.tid),
+		    "its fault reaches me waiting in an open receive"))
+		goto out;
+	uint64_t rip = m.mr[3];
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = rip + 2;
+	r = tess_ipc(f.tid, f.tid, IPC_REPLY, &m, NULL);
+	tap_ok(r == 0 && is_ud2_from(&m, f.tid) && m.mr[3] == rip,
+	       "its next fault reaches me receiving from it alone");
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = rip + 2;
+	r = tess_ipc_until(f.tid, TID_ANY, IPC_REPLY, &m, NULL,
+			   kt_now_us() + KT_TIMEOUT_US);
+	tap_ok(r == 0 && is_ud2_from(&m, f.tid) && m.mr[3] == rip,
+	       "and its third reaches me receiving with a deadline");
+	reply_msg(&m, FAULT_RESUME_AT);
+	m.mr[1] = rip + 2;
+	tap_eq(tess_reply(f.tid, &m), 0, "I answer it");
+	tap_eq(kt_reap(f.tid, &status), 0, "it ends");
+	tap_eq(status, TAG_FAULTS_DONE, "past its three faults");
+	kt_destroy(&f);
+
+	if (!tap_eq(kt_create(&f, 0, TID_NIL, 0), 0, "a second thread") ||
+	    !tap_eq(kt_spawn(&p, closed_pager_main, STACK(1), me, f.tid, 0), 0,
+		    "its pager, receiving from me alone") ||
+	    !tap_eq(kt_wait_state(p.tid, THREAD_STATE_BLOCKED), 0,
+		    "(it waits)"))
+		goto out;
+	struct exregs x;
+	memset(&x, 0, sizeof(x));
+	x.valid = EXREGS_SET_PAGER;
+	x.pager = p.tid;
+	if (!tap_eq(tess_exchange_registers(&x, f.tid), 0, "(its pager set)") ||
+	    !tap_eq(kt_start(f.tid, faults_main, STACK(0), 1, 0, 0), 0,
+		    "(started: it takes one exception)"))
+		goto out;
+	tap_eq(kt_wait_state(f.tid, THREAD_STATE_BLOCKED), 0,
+	       "the thread waits for its pager");
+	tap_eq(kt_state(p.tid), THREAD_STATE_BLOCKED,
+	       "which still waits for me: the fault is not taken");
+	reply_msg(&m, 0x55);
+	tap_eq(tess_send(p.tid, &m), 0, "I send to the pager");
+	tap_eq(kt_reap(p.tid, &status), 0, "the pager ends");
+	tap_eq(status, 1, "having had my message first, then the fault");
+	tap_eq(kt_reap(f.tid, &status), 0, "the thread ends");
+	tap_eq(status, TAG_FAULTS_DONE, "past its fault");
+out:
+	kt_destroy(&p);
+	kt_destroy(&f);
+}
+
 void test_reply(void)
 {
 	me = kt_self();
@@ -331,4 +485,6 @@ void test_reply(void)
 	test_reply_dropped_receive();
 	test_hostile_client();
 	test_fault_reply();
+	test_fault_delivery();
+	test_fault_reply_kill();
 }
