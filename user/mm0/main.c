@@ -428,6 +428,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return do_stats(t, a[1]);
 	case PX_ECHO_FULL:
 		return echo_full(t, m);
+	case PX_PID_TID:
+		return process_main_tid(t->proc, a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -68,8 +68,6 @@ void lx_run_wakeups(void);
 /* Make the call of parked thread t again now: true if it is still
  * parked after (t is not to be touched otherwise). */
 bool lx_redo(struct task *t);
-/* A Linux tid or pid not in use: small, as Linux gives them. */
-uint32_t lx_id_alloc(void);
 struct task *lx_task_by_tid(uint32_t tid);
 /* Read one NUL-terminated path from process memory. */
 long lx_path_in(struct task *t, uint64_t uaddr, char *buf);

@@ -4,7 +4,7 @@
  * (arch_prctl, set_tid_address), process groups and sessions; and the
  * hooks task.c calls at a process's start, fork, exec and end.
  *
- * Linux sees small pids and tids, which mm0 hands out (lx_id_alloc): a
+ * Linux sees small pids and tids, which mm0 hands out (pid_alloc): a
  * process's pid is its first thread's tid, as on Linux.  A vfork child
  * shares its parent's address space (the same Space object: one more
  * reference on the struct mm) while the parent is parked, until the
