@@ -448,7 +448,13 @@ static void deliver_async(struct task *t)
 		regs_read(t, &b);
 		if (b.rip == a.rip && b.rsp == a.rsp) {
 			/* It did not move between the two reads: the
-			 * registers are where it stopped. */
+			 * registers are where it stopped.  Answered by mm0
+			 * and not yet back in user mode, it has the call's
+			 * number in rax, not the answer (the kernel writes
+			 * that when the thread runs, and not at all once the
+			 * frame moves its rip): the frame saves the answer. */
+			if (t->lx.answered && b.rip == t->lx.call.rip)
+				b.rax = (uint64_t)t->lx.answer;
 			if (deliver_one(t, &b, 0, 0) >= 0)
 				thread_action(t, THREAD_RUN);
 			return;
@@ -707,6 +713,7 @@ static bool after_fault(struct task *t)
 
 bool lx_fault(struct task *t, const struct tess_msg *m)
 {
+	t->lx.answered = false;
 	if (m->mr[0] == IPC_TAG_PAGEFAULT && !past_eof(t->proc->mm, m->mr[1])) {
 		long r;
 		/* No memory to serve it: mm0's rule ends the largest

@@ -71,6 +71,12 @@ struct lx_thread {
 	uint64_t done;		 /* bytes a parked write has moved so far */
 	uint64_t deadline; /* a timed wait ends then (monotonic us; 0: none) */
 	bool redoing;	   /* the call is being made again (lx_redo) */
+	/* mm0 answered the call with `answer` and has had no fault of it
+	 * since: the kernel writes the answer into rax only when the thread
+	 * runs again, so until then its registers show the call's number
+	 * there (signal.c, deliver_async). */
+	bool answered;
+	long answer;
 	struct task *park_next; /* the list of parked threads */
 };
 

@@ -413,6 +413,8 @@ static void send_answer(struct task *t, long r)
 	m.mr[0] = FAULT_RESUME;
 	m.mr[1] = (uint64_t)r;
 	tess_ipc(t->tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+	t->lx.answered = r != LX_REGS_SET;
+	t->lx.answer = r;
 }
 
 /* What becomes of handler result r for thread t (the current one): true
@@ -450,6 +452,7 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	t->lx.done = 0;
 	t->lx.deadline = 0;
 	t->lx.redoing = false;
+	t->lx.answered = false;
 	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3)
 		args_rest(t, m, c);
 	lx_cur = t;
@@ -460,6 +463,8 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 		return false;
 	m->mr[0] = FAULT_RESUME;
 	m->mr[1] = (uint64_t)r;
+	t->lx.answered = r != LX_REGS_SET;
+	t->lx.answer = r;
 	return true;
 }
 

@@ -71,5 +71,6 @@ int main(int argc, char **argv)
 	test_io();
 	test_areas();
 	test_protect();
+	test_fork_tables();
 	return tap_finish();
 }

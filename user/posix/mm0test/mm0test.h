@@ -46,5 +46,6 @@ void test_smaller(void);
 void test_io(void);
 void test_areas(void);
 void test_protect(void);
+void test_fork_tables(void);
 
 #endif
