@@ -389,9 +389,12 @@ static void args_rest(struct task *t, const struct tess_msg *m,
 	struct exregs x;
 	memset(&x, 0, sizeof(x));
 	x.flags = EXREGS_READ;
-	if (tess_exchange_registers(&x, t->tid))
-		return; /* cannot happen to our own thread: the arguments stay 0
-			 */
+	if (tess_exchange_registers(&x, t->tid)) {
+		/* Cannot happen to our own thread: the arguments are 0. */
+		c->a[3] = c->a[4] = c->a[5] = 0;
+		c->rsp = 0;
+		return;
+	}
 	c->a[3] = x.r10;
 	c->a[4] = x.r8;
 	c->a[5] = x.r9;
@@ -443,7 +446,6 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	struct lx_call *c = &t->lx.call;
 	long r;
 
-	memset(c, 0, sizeof(*c));
 	c->nr = m->mr[1];
 	c->a[0] = m->mr[2];
 	c->a[1] = m->mr[3];
@@ -453,8 +455,12 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	t->lx.deadline = 0;
 	t->lx.redoing = false;
 	t->lx.answered = false;
-	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3)
+	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3) {
 		args_rest(t, m, c);
+	} else {
+		c->a[3] = c->a[4] = c->a[5] = 0;
+		c->rsp = 0;
+	}
 	lx_cur = t;
 	r = call(t, c);
 	bool answer = finish(t, r, &r);
@@ -534,27 +540,28 @@ static struct {
 	enum lx_park why;
 	const void *key;
 } wakes[WAKE_MAX];
-static unsigned nwakes;
-static bool wake_all_io;
+unsigned lx_nwakes;
+bool lx_wake_all_io;
 
 void lx_wake(enum lx_park why, const void *key)
 {
-	for (unsigned i = 0; i < nwakes; i++)
+	for (unsigned i = 0; i < lx_nwakes; i++)
 		if (wakes[i].why == why && wakes[i].key == key)
 			return;
-	if (nwakes == WAKE_MAX) {
-		wake_all_io = true; /* too many at once: everyone looks again */
+	if (lx_nwakes == WAKE_MAX) {
+		lx_wake_all_io =
+		    true; /* too many at once: everyone looks again */
 		return;
 	}
-	wakes[nwakes].why = why;
-	wakes[nwakes].key = key;
-	nwakes++;
+	wakes[lx_nwakes].why = why;
+	wakes[lx_nwakes].key = key;
+	lx_nwakes++;
 }
 
 /* Whether parked thread t is among the woken. */
 static bool woken(const struct task *t, unsigned n)
 {
-	if (wake_all_io &&
+	if (lx_wake_all_io &&
 	    (t->lx.park == LX_PARK_IO || t->lx.park == LX_PARK_WAIT))
 		return true;
 	for (unsigned i = 0; i < n; i++) {
@@ -573,18 +580,19 @@ void lx_run_wakeups(void)
 	/* Each round makes the woken calls again; they may wake others,
 	 * for the next round.  A call parks again if it still cannot
 	 * finish, so this ends when nothing more changes. */
-	for (int round = 0; (nwakes || wake_all_io) && round < 64; round++) {
-		unsigned n = nwakes;
-		bool all = wake_all_io;
+	for (int round = 0; (lx_nwakes || lx_wake_all_io) && round < 64;
+	     round++) {
+		unsigned n = lx_nwakes;
+		bool all = lx_wake_all_io;
 		struct task *batch[64];
 		unsigned nb = 0;
 		for (struct task *t = parked; t && nb < 64; t = t->lx.park_next)
 			if (woken(t, n))
 				batch[nb++] = t;
-		memmove(wakes, wakes + n, (nwakes - n) * sizeof(wakes[0]));
-		nwakes -= n;
+		memmove(wakes, wakes + n, (lx_nwakes - n) * sizeof(wakes[0]));
+		lx_nwakes -= n;
 		if (all)
-			wake_all_io = false;
+			lx_wake_all_io = false;
 		for (unsigned i = 0; i < nb; i++) {
 			/* An earlier redo may have ended this thread. */
 			bool still = false;
