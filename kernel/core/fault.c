@@ -90,20 +90,30 @@ static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
 	return FAULT_KILL;
 }
 
-/* What fault_to_pager does with a resuming answer to an exception or a
- * page fault taken in user mode (not one an extended copy took: those
- * carry FAULT_KERNEL) is no more than this, so it can be done without
- * going back there. */
+/* What fault_to_pager and fault_unknown_syscall do with a resuming answer
+ * to an exception, an unknown system call or a page fault taken in user
+ * mode (not one an extended copy took: those carry FAULT_KERNEL) is no
+ * more than this, so it can be done without going back there.  A system
+ * call resumed gets its result, unless its pc was moved meanwhile (the
+ * message's MR5 is the pc it was taken at). */
 bool fault_resume_direct(struct thread *t, u64 mr0, u64 mr1)
 {
 	const u64 *msg = t->fault_msg;
-	if (msg[0] != IPC_TAG_EXCEPTION &&
-	    (msg[0] != IPC_TAG_PAGEFAULT || (msg[2] & FAULT_KERNEL)))
+	struct trapframe *tf = arch_thread_tf(t);
+	if (msg[0] == IPC_TAG_SYSCALL) {
+		if (mr0 == FAULT_RESUME) {
+			if (arch_user_pc(tf) == msg[5])
+				arch_set_result(tf, mr1);
+			return true;
+		}
+	} else if (msg[0] != IPC_TAG_EXCEPTION &&
+		   (msg[0] != IPC_TAG_PAGEFAULT || (msg[2] & FAULT_KERNEL))) {
 		return false;
-	if (mr0 == FAULT_RESUME)
+	} else if (mr0 == FAULT_RESUME) {
 		return true;
+	}
 	if (mr0 == FAULT_RESUME_AT && arch_user_pc_ok(mr1)) {
-		arch_set_user_pc(arch_thread_tf(t), mr1);
+		arch_set_user_pc(tf, mr1);
 		return true;
 	}
 	return false;

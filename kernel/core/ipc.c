@@ -791,19 +791,19 @@ void ipc_timeout(struct thread *t)
 /* ------------------------------------------------------------ faults */
 
 /*
- * The fault fast path.  A thread's own fault (not an unknown system
- * call's, whose message may be longer than the six registers) to a pager
- * already waiting in a receive that takes it, untimed and at least as
- * urgent: the message goes straight into the pager's registers and the
- * pager runs next, switched to directly (no run queue, no scheduler); the
- * faulting thread waits for the reply in the kernel (fault_ipc), as on the
- * slow path.  The reply comes back the same way (fast_fault_reply).
+ * The fault fast path.  A thread's own fault (an exception, a page fault
+ * or an unknown system call) to a pager already waiting in a receive that
+ * takes it, untimed and at least as urgent: the message goes straight into
+ * the pager's registers (a system call's last four words into its UTCB,
+ * as on the slow path: fault_extra_to) and the pager runs next, switched
+ * to directly (no run queue, no scheduler); the faulting thread waits for
+ * the reply in the kernel (fault_ipc), as on the slow path.  The reply
+ * comes back the same way (fast_fault_reply).
  */
 static bool fast_fault_send_ok(const struct thread *cur,
 			       const struct thread *pager)
 {
-	return cur->fault_msg[0] != IPC_TAG_SYSCALL &&
-	       ready_to_receive(pager, cur) && pager->prio >= cur->prio &&
+	return ready_to_receive(pager, cur) && pager->prio >= cur->prio &&
 	       !(pager->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED));
 }
 
@@ -812,7 +812,8 @@ static void fast_fault_send(struct thread *cur, struct thread *pager)
 {
 	struct trapframe *ptf = arch_thread_tf(pager);
 	memcpy(arch_msg_regs(ptf), cur->fault_msg, IPC_SHORT_MRS * 8);
-	arch_ipc_set_received(ptf, cur->tid, IPC_SHORT | IPC_FROM_KERNEL);
+	arch_ipc_set_received(ptf, cur->tid,
+			      fault_extra_to(cur, pager) | IPC_FROM_KERNEL);
 	arch_set_result(ptf, 0);
 	cur->flags |= THREAD_F_FAULT_DELIVERED;
 	cur->state = TS_BLOCKED; /* running: in no run queue */

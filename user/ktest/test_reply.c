@@ -477,6 +477,61 @@ out:
 	kt_destroy(&f);
 }
 
+/* One unknown system call (number 39, Linux's getppid), then exit with
+ * what it returned in rax. */
+static void sysfault_main(uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t rax = 39;
+	__asm__ volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
+	tess_exit((int)rax);
+}
+
+/*
+ * An unknown system call answered by a reply and wait (the fault fast
+ * path both ways, as the Linux personality does): FAULT_RESUME sets rax
+ * to MR1 and the thread goes on after the `syscall`, and the reply and
+ * wait receives the next message.  Before its pager took the message, a
+ * reply to the thread is refused (E_WOULDBLOCK) and changes nothing.
+ */
+static void test_syscall_fault_reply(void)
+{
+	struct kt_thread f = {0, 0}, l = {0, 0};
+	struct tess_msg m;
+	int status;
+	long r;
+
+	if (!tap_eq(kt_create(&f, 0, me, 0), 0, "a thread I page") ||
+	    !tap_eq(kt_start(f.tid, sysfault_main, STACK(0), 0, 0, 0), 0,
+		    "(started: it makes unknown system call 39)") ||
+	    !tap_eq(kt_spawn(&l, late_sender_main, STACK(1), f.tid, me, 0), 0,
+		    "a thread that sends me a message once it is dead"))
+		goto out;
+	tap_eq(kt_wait_state(f.tid, THREAD_STATE_BLOCKED), 0,
+	       "it waits for its pager");
+	reply_msg(&m, FAULT_RESUME);
+	m.mr[1] = 0x5151;
+	tap_eq(tess_reply(f.tid, &m), -E_WOULDBLOCK,
+	       "a reply before I took its system call is E_WOULDBLOCK");
+	memset(&m, 0, sizeof(m));
+	r = tess_receive(f.tid, &m);
+	if (!tap_ok(r == 0 && m.sender == f.tid && m.mr[0] == IPC_TAG_SYSCALL &&
+			m.mr[1] == 39 && (m.info & IPC_FROM_KERNEL),
+		    "I take its system call: number 39"))
+		goto out;
+	reply_msg(&m, FAULT_RESUME);
+	m.mr[1] = 0x4242;
+	r = tess_reply_wait(f.tid, &m);
+	tap_ok(r == 0 && m.sender == l.tid && m.mr[0] == TAG_DONE,
+	       "my reply and wait answers it, then receives the next message");
+	tap_eq(kt_reap(f.tid, &status), 0, "the thread ends");
+	tap_eq(status, 0x4242,
+	       "past its syscall instruction, with rax = my MR1");
+	tap_eq(kt_reap(l.tid, &status), 0, "(the sender ends)");
+out:
+	kt_destroy(&l);
+	kt_destroy(&f);
+}
+
 void test_reply(void)
 {
 	me = kt_self();
@@ -487,4 +542,5 @@ void test_reply(void)
 	test_fault_reply();
 	test_fault_delivery();
 	test_fault_reply_kill();
+	test_syscall_fault_reply();
 }

@@ -511,7 +511,7 @@ int main(long arg)
 		 * a process that sent without receiving (not a call) cannot
 		 * hold mm0; it loses its answer instead.  The receive gives
 		 * up at the earliest Linux deadline. */
-		uint64_t deadline = lx_timer_next();
+		uint64_t deadline = lx_timer_next_fast();
 		if (deadline == DEADLINE_NEVER)
 			r = tess_reply_wait(reply_to, &m);
 		else
@@ -548,11 +548,13 @@ int main(long arg)
 				m.mr[4] = m.mr[5] = 0;
 				reply_to = t->tid;
 			}
-			lx_run_wakeups();
+			if (lx_wakeups_due())
+				lx_run_wakeups();
 			continue;
 		}
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
-		lx_run_wakeups();
+		if (lx_wakeups_due())
+			lx_run_wakeups();
 	}
 }

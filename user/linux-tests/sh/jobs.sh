@@ -6,7 +6,7 @@ trap 'echo got INT' INT
 kill -INT $$
 echo after kill
 trap 'echo child done' CHLD
-(true) & wait || echo "wait interrupted $?"
+(sleep 1) & wait || echo "wait interrupted $?"
 trap - CHLD
 ( set -e; false; echo not reached ) ; echo "set -e subshell $?"
 ( set -e; true; echo reached ) ; echo "status $?"

@@ -63,8 +63,15 @@ void lx_answer(struct task *t, long result);
 /* Something threads parked on `key` wait for has changed: their calls are
  * made again after the current message (NULL key: every LX_PARK_IO). */
 void lx_wake(enum lx_park why, const void *key);
-/* Run the calls woken since the last time (main loop, after each message). */
+/* Run the calls woken since the last time (main loop, after each message:
+ * lx_wakeups_due says, inline, whether there are any). */
 void lx_run_wakeups(void);
+extern unsigned lx_nwakes;
+extern bool lx_wake_all_io;
+static inline bool lx_wakeups_due(void)
+{
+	return lx_nwakes || lx_wake_all_io;
+}
 /* Make the call of parked thread t again now: true if it is still
  * parked after (t is not to be touched otherwise). */
 bool lx_redo(struct task *t);
@@ -257,6 +264,13 @@ uint64_t lx_timer_next(void);
 void lx_timers_run(void);
 /* A deadline may have changed: lx_timer_next looks again. */
 void lx_timers_changed(void);
+/* lx_timer_next without a call when nothing changed (every message). */
+extern bool lx_timers_dirty;
+extern uint64_t lx_timers_next;
+static inline uint64_t lx_timer_next_fast(void)
+{
+	return lx_timers_dirty ? lx_timer_next() : lx_timers_next;
+}
 /* A parked nanosleep ended by a signal: -EINTR, the rest written back. */
 long lx_sleep_interrupted(struct task *t);
 /* A relative or absolute timeout in process memory as a deadline (us):

@@ -73,6 +73,15 @@ static long sys_getresid(struct task *t, struct lx_call *c)
 	return 0;
 }
 
+/* sched_yield: the answer goes by a plain send, which puts the thread at
+ * the back of the run queue.  The reply of the next receive would switch
+ * straight back to it (the fault fast path), and it would not yield. */
+static long sys_sched_yield(struct task *t, struct lx_call *c)
+{
+	lx_answer(t, 0);
+	return LX_NOREPLY;
+}
+
 static long sys_getgroups(struct task *t, struct lx_call *c)
 {
 	return (int)c->a[0] < 0 ? -EINVAL : 0;
@@ -224,7 +233,7 @@ static const struct lx_entry table[LX_NR_MAX] = {
     [LX_access] = E(access, 2),
     [LX_pipe] = E(pipe, 1),
     [LX_select] = E(select, 5),
-    [LX_sched_yield] = {zero, 0},
+    [LX_sched_yield] = {sys_sched_yield, 0},
     [LX_mremap] = {nosys, 0},
     [LX_msync] = E(msync, 3),
     [LX_madvise] = E(madvise, 3),
@@ -389,9 +398,12 @@ static void args_rest(struct task *t, const struct tess_msg *m,
 	struct exregs x;
 	memset(&x, 0, sizeof(x));
 	x.flags = EXREGS_READ;
-	if (tess_exchange_registers(&x, t->tid))
-		return; /* cannot happen to our own thread: the arguments stay 0
-			 */
+	if (tess_exchange_registers(&x, t->tid)) {
+		/* Cannot happen to our own thread: the arguments are 0. */
+		c->a[3] = c->a[4] = c->a[5] = 0;
+		c->rsp = 0;
+		return;
+	}
 	c->a[3] = x.r10;
 	c->a[4] = x.r8;
 	c->a[5] = x.r9;
@@ -443,7 +455,6 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	struct lx_call *c = &t->lx.call;
 	long r;
 
-	memset(c, 0, sizeof(*c));
 	c->nr = m->mr[1];
 	c->a[0] = m->mr[2];
 	c->a[1] = m->mr[3];
@@ -453,8 +464,12 @@ bool lx_syscall(struct task *t, struct tess_msg *m)
 	t->lx.deadline = 0;
 	t->lx.redoing = false;
 	t->lx.answered = false;
-	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3)
+	if (c->nr < LX_NR_MAX && table[c->nr].nargs > 3) {
 		args_rest(t, m, c);
+	} else {
+		c->a[3] = c->a[4] = c->a[5] = 0;
+		c->rsp = 0;
+	}
 	lx_cur = t;
 	r = call(t, c);
 	bool answer = finish(t, r, &r);
@@ -534,27 +549,28 @@ static struct {
 	enum lx_park why;
 	const void *key;
 } wakes[WAKE_MAX];
-static unsigned nwakes;
-static bool wake_all_io;
+unsigned lx_nwakes;
+bool lx_wake_all_io;
 
 void lx_wake(enum lx_park why, const void *key)
 {
-	for (unsigned i = 0; i < nwakes; i++)
+	for (unsigned i = 0; i < lx_nwakes; i++)
 		if (wakes[i].why == why && wakes[i].key == key)
 			return;
-	if (nwakes == WAKE_MAX) {
-		wake_all_io = true; /* too many at once: everyone looks again */
+	if (lx_nwakes == WAKE_MAX) {
+		lx_wake_all_io =
+		    true; /* too many at once: everyone looks again */
 		return;
 	}
-	wakes[nwakes].why = why;
-	wakes[nwakes].key = key;
-	nwakes++;
+	wakes[lx_nwakes].why = why;
+	wakes[lx_nwakes].key = key;
+	lx_nwakes++;
 }
 
 /* Whether parked thread t is among the woken. */
 static bool woken(const struct task *t, unsigned n)
 {
-	if (wake_all_io &&
+	if (lx_wake_all_io &&
 	    (t->lx.park == LX_PARK_IO || t->lx.park == LX_PARK_WAIT))
 		return true;
 	for (unsigned i = 0; i < n; i++) {
@@ -573,18 +589,19 @@ void lx_run_wakeups(void)
 	/* Each round makes the woken calls again; they may wake others,
 	 * for the next round.  A call parks again if it still cannot
 	 * finish, so this ends when nothing more changes. */
-	for (int round = 0; (nwakes || wake_all_io) && round < 64; round++) {
-		unsigned n = nwakes;
-		bool all = wake_all_io;
+	for (int round = 0; (lx_nwakes || lx_wake_all_io) && round < 64;
+	     round++) {
+		unsigned n = lx_nwakes;
+		bool all = lx_wake_all_io;
 		struct task *batch[64];
 		unsigned nb = 0;
 		for (struct task *t = parked; t && nb < 64; t = t->lx.park_next)
 			if (woken(t, n))
 				batch[nb++] = t;
-		memmove(wakes, wakes + n, (nwakes - n) * sizeof(wakes[0]));
-		nwakes -= n;
+		memmove(wakes, wakes + n, (lx_nwakes - n) * sizeof(wakes[0]));
+		lx_nwakes -= n;
 		if (all)
-			wake_all_io = false;
+			lx_wake_all_io = false;
 		for (unsigned i = 0; i < nb; i++) {
 			/* An earlier redo may have ended this thread. */
 			bool still = false;

@@ -152,18 +152,18 @@ long lx_timeout_in(struct task *t, uint64_t uts, bool absolute, int clock,
 
 /* The earliest deadline, recomputed only after something changed one
  * (a thread parked or unparked, an alarm set or run, a process ended). */
-static bool timers_dirty = true;
-static uint64_t timers_next;
+bool lx_timers_dirty = true;
+uint64_t lx_timers_next;
 
 void lx_timers_changed(void)
 {
-	timers_dirty = true;
+	lx_timers_dirty = true;
 }
 
 uint64_t lx_timer_next(void)
 {
-	if (!timers_dirty)
-		return timers_next;
+	if (!lx_timers_dirty)
+		return lx_timers_next;
 	uint64_t next = DEADLINE_NEVER;
 	for (struct task *t = tasks; t; t = t->next)
 		if (t->lx.park != LX_PARK_NONE &&
@@ -173,8 +173,8 @@ uint64_t lx_timer_next(void)
 	for (struct process *p = procs; p; p = p->next)
 		if (!p->zombie && p->lx.alarm && p->lx.alarm < next)
 			next = p->lx.alarm;
-	timers_next = next;
-	timers_dirty = false;
+	lx_timers_next = next;
+	lx_timers_dirty = false;
 	return next;
 }
 
