@@ -5,6 +5,8 @@
 #   make test     host unit tests, then the QEMU test suites
 #   make debug    like run, stopped at the first instruction for gdb
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
+#   make fuzz N=<calls> [SEED=<n>]   a coverage-guided fuzzing campaign
+#   make coverage the lines of kernel/core and mm0 that `make test` reaches
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -34,34 +36,67 @@ KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/for
 	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 
-# Two builds of the same sources: `kernel` for run and bench, `kcheck`
+# Builds of the same sources: `kernel` for run and bench, `kcheck`
 # (TESS_CHECK) for the test suites: kernel invariants checked after every
-# system call.
+# system call; `kfuzz`, kcheck with edge coverage for the fuzzer
+# (TESS_COVERAGE, kernel/core/coverage.c).  KINSTR (set per object below)
+# is the instrumentation of one file.
 define kernel_build
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(KSRC_C)) \
 	$$(patsubst %.S,$(BUILD)/$(1)/%.o,$(KSRC_S))
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$(Q)$(CC) $(KCFLAGS) $(2) -c $$< -o $$@
+	$(Q)$(CC) $(KCFLAGS) $(2) $$(KINSTR) -c $$< -o $$@
 $(BUILD)/$(1)/%.o: %.S
 	@mkdir -p $$(@D)
 	$(Q)$(CC) $(KCFLAGS) $(2) -D__ASSEMBLER__ -c $$< -o $$@
-$(BUILD)/$(1).elf: $$($(1)_OBJ) kernel/arch/x86_64/kernel.ld
-	$(Q)$(LD) $(KLDFLAGS) -o $$@ $$($(1)_OBJ)
+$(BUILD)/$(1).elf: $$($(1)_OBJ) $(GCOV_LIB) kernel/arch/x86_64/kernel.ld
+	$(Q)$(LD) $(KLDFLAGS) -o $$@ $$($(1)_OBJ) $(GCOV_LIB)
 $(BUILD)/$(1).bin: $(BUILD)/$(1).elf
 	$(Q)$(OBJCOPY) -O binary $$< $$@
 -include $$($(1)_OBJ:.o=.d)
 endef
-$(eval $(call kernel_build,kernel,))
-$(eval $(call kernel_build,kcheck,-DTESS_CHECK))
+
+# `make coverage` builds everything again under $(BUILD)/cov with
+# COVERAGE=1: the kernel's and mm0's C files count their lines (gcov),
+# and every kernel and program writes its profile to the console when it
+# ends (TESS_GCOV; lib/gcov.h, kernel/core/coverage.c, tools/coverage.py).
+GCOV_FLAGS := -fprofile-arcs -ftest-coverage -fprofile-update=single \
+	-fprofile-info-section
+ifdef COVERAGE
+KSRC_C += lib/gcov.c
+GCOV_DEFS := -DTESS_GCOV
+GCOV_LIB := $(BUILD)/gcov_info_to_gcda.o
+UCFLAGS += -DTESS_GCOV
+endif
+# libgcov's serializer, with its two calls into a C library renamed to
+# stubs of lib/gcov.c (neither is called for edge counters).
+$(BUILD)/gcov_info_to_gcda.o:
+	@mkdir -p $(@D)
+	$(Q)cd $(@D) && ar x $(shell $(CC) -print-file-name=libgcov.a) _gcov_info_to_gcda.o
+	$(Q)$(OBJCOPY) --redefine-sym mmap=gcov_mmap --redefine-sym abort=gcov_abort \
+		$(@D)/_gcov_info_to_gcda.o $@ && rm $(@D)/_gcov_info_to_gcda.o
+
+$(eval $(call kernel_build,kernel,$(GCOV_DEFS)))
+$(eval $(call kernel_build,kcheck,-DTESS_CHECK $(GCOV_DEFS)))
+$(eval $(call kernel_build,kfuzz,-DTESS_CHECK -DTESS_COVERAGE $(GCOV_DEFS)))
+KFUZZ_FLAGS := -fprofile-arcs -fprofile-update=single -fprofile-info-section \
+	-fdata-sections
+$(BUILD)/kfuzz/kernel/%.o: KINSTR = $(KFUZZ_FLAGS)
+$(BUILD)/kfuzz/kernel/core/invariants.o: KINSTR =
+ifdef COVERAGE
+$(BUILD)/kernel/kernel/%.o $(BUILD)/kcheck/kernel/%.o: KINSTR = $(GCOV_FLAGS)
+$(BUILD)/kfuzz/kernel/%.o: KINSTR = $(GCOV_FLAGS) -fdata-sections
+endif
 
 # ---------------------------------------------------------------- user
-LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c
+LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c \
+	lib/gcov.c
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
 
 $(BUILD)/user/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(UCFLAGS) $(UINSTR) -c $< -o $@
 $(BUILD)/user/%.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UCFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -70,9 +105,9 @@ $(BUILD)/user/libc.a: $(LIBC_OBJ)
 
 # prog name, objects
 define user_prog
-$(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a user/user.ld
+$(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a $(GCOV_LIB) user/user.ld
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
-		$(BUILD)/user/user/lib/crt0.o $(2) $(BUILD)/user/libc.a
+		$(BUILD)/user/user/lib/crt0.o $(2) $(GCOV_LIB) $(BUILD)/user/libc.a
 USER_PROGS += $(BUILD)/user/$(1).elf
 endef
 $(eval $(call user_prog,hello,$(BUILD)/user/user/demos/hello/main.o))
@@ -91,6 +126,10 @@ $(call native_dir,root,user/root)
 $(call native_dir,mm0,user/mm0)
 $(call native_dir,demo,user/demos/demo)
 
+ifdef COVERAGE
+$(BUILD)/user/user/mm0/%.o: UINSTR = $(GCOV_FLAGS)
+endif
+
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
 # and the libc.  They run in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
@@ -104,7 +143,7 @@ $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user
 	@mkdir -p $$(@D)
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
-		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
+		$(GCOV_LIB) $(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
@@ -127,9 +166,9 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initr
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench deps clean format
-all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
-	$(BUILD)/initrd.cpio
+.PHONY: all run debug test test-host test-qemu bench fuzz coverage deps clean format
+all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(BUILD)/kfuzz.bin $(USER_PROGS) \
+	$(POSIX_PROGS) $(BUILD)/initrd.cpio
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -178,9 +217,23 @@ test-qemu: all deps
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
+		-initrd $(BUILD)/user/ktest.elf -append "fuzz calls=$(FUZZ_TEST_CALLS) seed=1"
 
 bench: all deps
 	@tools/bench.sh $(BUILD)
+
+# The short campaign of `make test`; `make fuzz` runs one of any length
+# (docs/fuzzing.md): N calls from SEED (a new one if not given; printed),
+# repeatable under QEMU -icount unless ICOUNT=0.
+FUZZ_TEST_CALLS := 3000
+N ?= 100000
+SEED ?=
+SHOW ?= 0
+ICOUNT ?= 1
+TRACE ?= 0
+fuzz: all deps
+	@tools/fuzz.sh $(BUILD) $(N) "$(SEED)" $(SHOW) $(ICOUNT) $(TRACE)
 
 clean:
 	rm -rf $(BUILD)

@@ -52,6 +52,7 @@ enum tess_syscall {
 	SYS_print_string = 29,      /* (window cap, addr) */
 	SYS_debug_dump = 30,        /* (debug cap, what) */
 	SYS_page_copy = 31,         /* (src page cap, dst page cap) */
+	SYS_debug_coverage = 32,    /* (debug cap, op, buf, size) */
 	SYS_COUNT
 };
 
@@ -67,6 +68,11 @@ enum tess_syscall {
 #define DUMP_CDT 2      /* the derivation tree below each of those caps */
 #define DUMP_CAPLISTS 4 /* the caller's capability lists */
 #define DUMP_THREADS 8  /* every thread: id, state, priority, space */
+
+/* debug_coverage() operations (kernels built with coverage: kfuzz). */
+#define COVERAGE_EDGES 0 /* the number of distinct edges seen so far */
+#define COVERAGE_READ 1  /* copy the edge map (a byte per edge) to buf */
+#define COVERAGE_RESET 2 /* forget every edge seen */
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */

@@ -8,6 +8,7 @@
  * and it is not the running thread.  The running thread is in no queue.
  */
 #include "thread.h"
+#include "coverage.h"
 #include "arch/hooks.h"
 
 static struct thread *rq_head[NPRIO];
@@ -64,6 +65,7 @@ void sched_make_runnable(struct thread *t)
 {
 	struct thread *cur = arch_current();
 	t->state = TS_RUNNABLE;
+	coverage_call_resumed(t);
 	if (t == cur || t == idle_thread || t->rq_next)
 		return;
 	rq_append(t);

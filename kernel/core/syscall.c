@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "capctrl.h"
 #include "container.h"
+#include "coverage.h"
 #include "cspace.h"
 #include "devices.h"
 #include "fault.h"
@@ -125,6 +126,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_print_string] = sys_print_string,
 	[SYS_debug_dump] = sys_debug_dump,
 	[SYS_page_copy] = sys_page_copy,
+	[SYS_debug_coverage] = sys_debug_coverage,
 };
 
 void syscall_dispatch(struct trapframe *tf)
@@ -133,6 +135,7 @@ void syscall_dispatch(struct trapframe *tf)
 	u64 nr = tf->rax - TESS_SYS_BASE;
 	long r;
 
+	coverage_call_begin(cur, nr);
 	if (likely(nr == SYS_ipc)) {
 		ipc_fastpath(tf, cur);
 		r = sys_ipc(tf);
@@ -147,6 +150,7 @@ void syscall_dispatch(struct trapframe *tf)
 		need_resched = true;
 	} else {
 		tf->rax = (u64)r;
+		coverage_call_end(cur, tf->rax);
 	}
 out:
 #ifdef TESS_CHECK

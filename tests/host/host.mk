@@ -8,6 +8,10 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -pthread -DHOST_TEST -Ikernel -Iinclude -I. -Itests/host
 HOST_OUT := $(BUILD)/host
+# `make coverage`: the host tests count the lines they reach too.
+ifdef COVERAGE
+HOST_CFLAGS += --coverage
+endif
 Q := $(if $(V),,@)
 
 # The kernel files the host tests link against: the portable core (all of
@@ -21,7 +25,7 @@ HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c \
 	kernel/core/thread.c kernel/core/container.c kernel/core/capctrl.c \
 	kernel/core/invariants.c kernel/core/sys_memory.c kernel/core/sched.c \
 	kernel/core/ipc.c kernel/core/mutex.c kernel/core/tctrl.c \
-	kernel/core/root.c kernel/arch/x86_64/vspace.c
+	kernel/core/root.c kernel/core/coverage.c kernel/arch/x86_64/vspace.c
 HOST_SUPPORT := tests/host/harness.c tests/host/arch_host.c tests/host/kworld.c
 HOST_OBJ := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE) $(HOST_SUPPORT))
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))

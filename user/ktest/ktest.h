@@ -142,6 +142,5 @@ void test_ipc(void);
 void test_faults(void);
 void test_capctrl(void);
 void test_mutex(void);
-void test_fuzz(void);
 
 #endif

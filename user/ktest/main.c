@@ -1,7 +1,9 @@
 /*
- * ktest: the kernel API test suite, run as the root task (see ktest.h).
+ * ktest: the kernel API test suite, run as the root task (see ktest.h);
+ * with "fuzz" on the kernel command line, the fuzzer instead (fuzz.h).
  */
 #include "ktest.h"
+#include "fuzz.h"
 
 struct tess_alloc *ka;
 
@@ -10,6 +12,10 @@ int main(long arg)
 	(void)arg;
 	printf("# ktest: kernel API tests\n");
 	ka = tess_alloc_default();
+	if (tess_bootinfo && strstr(tess_bootinfo->cmdline, "fuzz")) {
+		fuzz_campaign(tess_bootinfo->cmdline);
+		return tap_finish();
+	}
 	test_boot();
 	test_caps();
 	test_memory();
@@ -19,6 +25,5 @@ int main(long arg)
 	test_faults();
 	test_capctrl();
 	test_mutex();
-	test_fuzz();
 	return tap_finish();
 }

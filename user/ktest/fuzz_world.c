@@ -1,0 +1,842 @@
+/*
+ * The fuzzer's world (see fuzz.h): the workers, their spaces, the pager,
+ * and how one program runs.
+ *
+ * All of it is made from one Untyped of the root task's (the arena) and
+ * lives in root slots from 0x0c00 up, which ktest's own allocator never
+ * uses.  FZ_SPACES spaces, each a copy of the root task's space, hold
+ * FZ_THREADS workers each, in container FZ_CID.  Each space has
+ *  - a CSpace of 2^FZ_CSPACE_BITS slots, refilled before every program
+ *    with the objects of enum fz_slot from a pool Untyped the root task
+ *    keeps (revoking it takes back all a program made, wherever the
+ *    program moved it);
+ *  - the control page (struct fz_ctl) and a page for mutex words, both
+ *    shared by every space, and a read-only page;
+ *  - 2 MiB at FZ_LAZY_VA with page tables but no pages: the pager (a
+ *    thread of the root task, every worker's pager) maps a page on the
+ *    first fault there, from an Untyped revoked after every program.
+ * The workers hold scope capabilities over their own container (IPC,
+ * capability control, mutexes) and over container FZ_VICTIM_CID (thread
+ * control, exchange registers), where the threads they create go:
+ * they can do anything to those threads and to each other's capabilities,
+ * but never stop, redirect or destroy a worker.  Each space's scope
+ * capabilities are replicas of masters the root task keeps (revoking a
+ * master takes back whatever was derived from it).  A worker that blocks
+ * for good (an IPC nobody answers, a mutex nobody unlocks) is suspended
+ * and run again, which ends its call with E_ABORTED.
+ *
+ * Only the spaces a program used are reset after it, and their scope
+ * capabilities granted again only if a call changed some.  Everything
+ * costs an invariant check of the whole kernel, so fewer calls here are
+ * more calls fuzzed.
+ */
+#include "ktest.h"
+#include "fuzz.h"
+
+#define FZ_LAZY_BITS 21
+#define FZ_LAZY_CSPACE_BITS 6 /* FZ_LAZY_PAGES */
+#define FZ_COPY_CSPACE_BITS 9 /* the copied tables and pages of a space */
+#define FZ_SLOTS_FIRST 0x0c00
+#define FZ_SLOTS_END 0x1000
+#define FZ_IDLE_YIELDS 2    /* yields without progress before kicking */
+#define FZ_KICKS 100	    /* kicks before a worker counts as stuck */
+#define FZ_STUCK_US 5000000 /* or this long */
+#define FZ_SCOPE_CAPS 5
+
+_Static_assert(sizeof(struct fz_ctl) <= 4096, "the control page");
+
+#define FZ_PAGER_STACK_VA 0x00000b0000100000ul /* in our space only */
+
+static char *structs_of(unsigned w)
+{
+	return (char *)FZ_STRUCTS_VA + (w % FZ_THREADS) * FZ_STRUCT_SIZE;
+}
+
+static void *stack_of(unsigned t)
+{
+	return (void *)(FZ_STACK_VA + t * FZ_STACK);
+}
+
+struct fz_space {
+	cptr_t space, cspace, copies;
+	cptr_t pool;		  /* revoked after every program */
+	cptr_t lazy, lazy_cspace; /* the pager's pages, and their slots */
+	cptr_t timer;		  /* the worker's timer is a child of this */
+	cptr_t thread[FZ_THREADS];
+	uint32_t tid[FZ_THREADS];
+	uint32_t spid;
+	uint32_t master[FZ_SCOPE_CAPS]; /* capids: what it is granted comes
+					 * from these (root-owned) */
+};
+
+static struct {
+	struct tess_alloc al;
+	cptr_t arena;
+	cptr_t container, victims;
+	cptr_t ctl_page, shared_page, ro_page;
+	cptr_t pager_cap;
+	uint32_t pager, root;
+	struct fz_space sp[FZ_SPACES];
+	struct fz_ctl *ctl;
+	uint64_t faults_served;
+	uint64_t restarts; /* workers killed (by a fault) and started again */
+} W;
+
+/* The scope capabilities every worker space gets. */
+static const struct {
+	unsigned type, cid;
+	uint32_t ops;
+} scope_caps[FZ_SCOPE_CAPS] = {
+    {CAP_IPC, FZ_CID, CAP_IPC_ALL},
+    {CAP_CAPCTRL, FZ_CID, CAP_CAPCTRL_ALL},
+    {CAP_MUTEX, FZ_CID, CAP_MUTEX_ALL},
+    {CAP_TCTRL, FZ_VICTIM_CID, CAP_TCTRL_ALL},
+    {CAP_EXREGS, FZ_VICTIM_CID, CAP_EXREGS_ALL},
+};
+
+static cptr_t in_cs(cptr_t cs, unsigned slot)
+{
+	return (cs << CPTR_DIGIT_BITS) | slot;
+}
+
+/* ------------------------------------------------------------ the worker */
+
+/* ipc with every register the call reads. */
+static long raw_ipc(const uint64_t *a, uint64_t buf)
+{
+	long ret;
+	register uint64_t r10 __asm__("r10") = a[3];
+	register uint64_t r8 __asm__("r8") = a[4];
+	register uint64_t r9 __asm__("r9") = a[5];
+	register uint64_t r12 __asm__("r12") = a[6];
+	register uint64_t r13 __asm__("r13") = a[7];
+	register uint64_t r14 __asm__("r14") = a[8];
+	register uint64_t r15 __asm__("r15") = buf;
+	uint64_t rsi = a[1], rdx = a[2];
+	__asm__ volatile("syscall"
+			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
+			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"(a[0]),
+			   "r"(r15)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static uint64_t tid_of(struct fz_ctl *ctl, uint64_t i)
+{
+	uint32_t n = ctl->ntids;
+	if (n == 0 || n > FZ_TIDS)
+		return TID_NIL;
+	return ctl->tids[i % n];
+}
+
+static uint64_t spid_field(struct fz_ctl *ctl, struct fz_rng *r)
+{
+	return fz_below(r, 2) ? ctl->spids[fz_below(r, FZ_SPACES)]
+			      : fz_below(r, 64);
+}
+
+/* A field of a struct: a value of `type` from the struct's own numbers. */
+static uint64_t field(struct fz_ctl *ctl, struct fz_rng *r, unsigned type)
+{
+	if (type == T_TID)
+		return fz_below(r, 4) ? tid_of(ctl, fz_next(r))
+				      : fz_next(r) >> 32;
+	if (type == T_SLOT && fz_below(r, 3) == 0)
+		return FS_STANDARD + fz_below(r, 28);
+	return fz_value(r, type);
+}
+
+static void fill_ids(struct fz_ctl *ctl, struct fz_rng *r, struct task_ids *ids)
+{
+	ids->tid = (uint32_t)field(ctl, r, T_TID);
+	ids->spid = (uint32_t)spid_field(ctl, r);
+	ids->tgid = (uint32_t)field(ctl, r, T_TID);
+	ids->status = (int32_t)fz_next(r);
+}
+
+static void fill_create(struct fz_ctl *ctl, struct fz_rng *r,
+			struct thread_create *tc)
+{
+	static const uint32_t prios[] = {PRIO_INHERIT, PRIO_INHERIT, 0,	 1,
+					 100,	       255,	     256};
+	tc->thread = fz_below(r, 2) ? FS_THREAD : field(ctl, r, T_SLOT);
+	tc->space = fz_below(r, 2)   ? FS_SPACE
+		    : fz_below(r, 2) ? CPTR_NONE
+				     : field(ctl, r, T_SLOT);
+	tc->cspace = fz_below(r, 2)   ? CPTR_NONE
+		     : fz_below(r, 2) ? FS_NESTED
+				      : field(ctl, r, T_SLOT);
+	tc->untyped = fz_below(r, 2) ? FS_UNTYPED2 : field(ctl, r, T_SLOT);
+	tc->dest = fz_below(r, 2) ? in_cs(FS_NESTED, (unsigned)fz_below(r, 17))
+				  : field(ctl, r, T_DEST);
+	tc->utcb = fz_below(r, 2) ? 0 : field(ctl, r, T_VADDR);
+	tc->pager = fz_below(r, 2) ? TID_NIL : (uint32_t)field(ctl, r, T_TID);
+	tc->cid = (uint32_t)field(ctl, r, T_CID);
+	tc->prio =
+	    fz_below(r, 4) ? prios[fz_below(r, 7)] : (uint32_t)fz_next(r);
+	tc->copied = (uint32_t)fz_next(r);
+}
+
+static void fill_exregs(struct fz_ctl *ctl, struct fz_rng *r, struct exregs *x)
+{
+	uint64_t *regs = &x->rax;
+	for (int i = 0; i < 16; i++)
+		regs[i] = field(ctl, r, T_ANY);
+	x->rip = fz_below(r, 2) ? field(ctl, r, T_VADDR) : field(ctl, r, T_ANY);
+	x->rsp = field(ctl, r, T_VADDR);
+	x->rflags = fz_below(r, 2) ? 0x202 : fz_next(r);
+	x->fs_base = fz_below(r, 2) ? 0 : field(ctl, r, T_VADDR);
+	x->gs_base = fz_below(r, 2) ? 0 : field(ctl, r, T_VADDR);
+	x->utcb = field(ctl, r, T_VADDR);
+	x->pager = (uint32_t)field(ctl, r, T_TID);
+	x->valid =
+	    fz_below(r, 8) ? (uint32_t)fz_below(r, 32) : (uint32_t)fz_next(r);
+	x->flags =
+	    fz_below(r, 8) ? (uint32_t)fz_below(r, 2) : (uint32_t)fz_next(r);
+	x->state = (uint32_t)fz_next(r);
+}
+
+/* A capability record naming, mostly, one the worker really sees. */
+static void fill_capability(struct fz_ctl *ctl, struct fz_rng *r,
+			    struct capability *c, unsigned w)
+{
+	struct capability *seen = (struct capability *)(structs_of(w) + 512);
+	long n = tess_capability_control(CAP_CONTROL_READ, 8, seen);
+	if (n > 0 && fz_below(r, 4))
+		*c = seen[fz_below(r, (uint64_t)n)];
+	else
+		c->capid = (uint32_t)fz_next(r);
+	if (fz_below(r, 3))
+		c->owner = (uint32_t)field(ctl, r, T_TID);
+	if (fz_below(r, 4) == 0)
+		c->type = CAP_IPC + (uint32_t)fz_below(r, 6);
+	if (fz_below(r, 2))
+		c->scope = (uint32_t)fz_below(r, 6);
+	if (fz_below(r, 2)) {
+		switch (c->scope) {
+		case SCOPE_THREAD:
+			c->resid = (uint32_t)field(ctl, r, T_TID);
+			break;
+		case SCOPE_SPACE:
+			c->resid = (uint32_t)spid_field(ctl, r);
+			break;
+		default:
+			c->resid = (uint32_t)field(ctl, r, T_CID);
+			break;
+		}
+	}
+	if (fz_below(r, 2))
+		c->rights = fz_below(r, 4) ? c->rights & (uint32_t)fz_next(r)
+					   : (uint32_t)fz_next(r);
+}
+
+/* The struct argument `a` of call `nr`, filled from `seed`, in the
+ * worker's struct area; its address. */
+static uint64_t make_struct(struct fz_ctl *ctl, unsigned nr, unsigned a,
+			    uint64_t seed, unsigned w)
+{
+	struct fz_rng r = {seed | 1};
+	void *s = structs_of(w);
+	memset(s, 0, 512);
+	if (nr == SYS_thread_control && a == 1)
+		fill_ids(ctl, &r, s);
+	else if (nr == SYS_thread_control)
+		fill_create(ctl, &r, s);
+	else if (nr == SYS_exchange_registers)
+		fill_exregs(ctl, &r, s);
+	else if (nr == SYS_capability_control)
+		fill_capability(ctl, &r, s, w);
+	/* Now and then the struct runs past the end of the shared page
+	 * (the next page is not mapped), or starts in a page the pager has
+	 * not filled. */
+	if (fz_below(&r, 16) == 0) {
+		uint64_t size =
+		    nr == SYS_exchange_registers ? sizeof(struct exregs) : 64;
+		char *end =
+		    (char *)FZ_SHARED_VA + 4096 - size + fz_below(&r, 8);
+		memcpy(end, s, (uint64_t)((char *)FZ_SHARED_VA + 4096 - end));
+		return (uint64_t)end;
+	}
+	if (fz_below(&r, 32) == 0)
+		return FZ_LAZY_VA + 0x100000 + fz_below(&r, 64) * 4096 - 8;
+	return (uint64_t)s;
+}
+
+long fz_exec_call(struct fz_ctl *ctl, const struct fz_call *c, unsigned w)
+{
+	uint64_t a[FZ_ARGS + 4];
+	const uint8_t *sig = fz_signature(c->nr);
+	long r;
+
+	for (unsigned i = 0; i < FZ_ARGS + 4; i++) {
+		a[i] = c->val[i];
+		if (sig[i] == T_NONE)
+			break;
+		switch (c->kind[i]) {
+		case FA_TID:
+			a[i] = tid_of(ctl, c->val[i]);
+			break;
+		case FA_SPID:
+			a[i] = ctl->spids[c->val[i] % FZ_SPACES];
+			break;
+		case FA_STRUCT:
+			a[i] = make_struct(ctl, c->nr, i, c->val[i], w);
+			break;
+		}
+	}
+	if (c->nr == SYS_ipc)
+		return raw_ipc(a, c->val[9]);
+	if (c->nr == FZ_TOUCH) {
+		volatile char *p =
+		    (volatile char *)(FZ_LAZY_VA +
+				      c->val[0] % (FZ_LAZY_PAGES * 4096ul));
+		if (c->val[1] & 1)
+			*p = (char)c->val[1];
+		return *p;
+	}
+	if (c->nr == SYS_exit)
+		return -E_INVAL; /* never drawn: it would end the worker */
+	r = tess_syscall6(c->nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3],
+			  (long)a[4], (long)a[5]);
+	/* A thread it made: later calls may name it. */
+	if (c->nr == SYS_thread_control && r == 0 &&
+	    (a[0] & THREAD_ACTION_MASK) == THREAD_CREATE) {
+		uint32_t tid = ((struct task_ids *)a[1])->tid;
+		uint32_t i =
+		    __atomic_fetch_add(&ctl->ntids, 1, __ATOMIC_RELAXED);
+		if (i < FZ_TIDS)
+			ctl->tids[i] = tid;
+		else
+			__atomic_fetch_sub(&ctl->ntids, 1, __ATOMIC_RELAXED);
+	}
+	return r;
+}
+
+/* A worker: runs its calls of each program the root task starts. */
+static void __attribute__((noreturn))
+worker_main(uint64_t w, uint64_t ctl_va, uint64_t root)
+{
+	struct fz_ctl *ctl = (struct fz_ctl *)ctl_va;
+	for (;;) {
+		struct tess_msg m;
+		memset(&m, 0, sizeof(m));
+		if (tess_receive((uint32_t)root, &m))
+			continue;
+		uint32_t seq = (uint32_t)m.mr[0];
+		for (uint32_t i = 0; i < ctl->prog.n && i < FZ_MAX_CALLS; i++) {
+			const struct fz_call *c = &ctl->prog.c[i];
+			if (c->worker != w)
+				continue;
+			ctl->result[i] = fz_exec_call(ctl, c, (unsigned)w);
+			ctl->calls[w]++;
+		}
+		__atomic_store_n(&ctl->done[w], seq, __ATOMIC_RELEASE);
+	}
+}
+
+/* ------------------------------------------------------------ the pager */
+
+static int space_of(uint32_t tid)
+{
+	for (int i = 0; i < FZ_SPACES; i++)
+		for (int t = 0; t < FZ_THREADS; t++)
+			if (W.sp[i].tid[t] == tid)
+				return i;
+	return -1;
+}
+
+/* A page in the lazy region of the space of thread `tid`, if the fault
+ * is there: 0 when mapped. */
+static long serve(uint32_t tid, uint64_t addr)
+{
+	int i = space_of(tid);
+	if (i < 0 || addr < FZ_LAZY_VA ||
+	    addr >= FZ_LAZY_VA + FZ_LAZY_PAGES * 4096ul)
+		return -E_RANGE;
+	unsigned idx = (unsigned)((addr - FZ_LAZY_VA) >> PAGE_BITS_4K);
+	cptr_t slot = in_cs(W.sp[i].lazy_cspace, idx);
+	long r = tess_retype(W.sp[i].lazy, CAP_PAGE, 0, slot, 1);
+	if (r && r != -E_OCCUPIED)
+		return r;
+	/* E_MAPPED: a program mapped a page of its own there, read-only
+	 * (else there would be no fault): the worker is killed, and the
+	 * root task starts it again. */
+	return tess_map(slot, W.sp[i].space, addr & ~0xffful,
+			RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+}
+
+/*
+ * Every worker's pager: pages in the lazy region on demand; any other
+ * fault is refused (an extended copy then fails, a thread is killed).
+ * The reply does not wait: if the root task stopped the thread after its
+ * fault reached us, the thread is no longer waiting for this reply (it
+ * takes the fault again when it runs), and a reply that waited would
+ * wait for good while the thread's new fault waits for us.
+ */
+static void __attribute__((noreturn))
+pager_main(uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct tess_msg m;
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		if (tess_ipc(TID_NIL, TID_ANY, IPC_SHORT, &m, NULL) ||
+		    !(m.info & IPC_FROM_KERNEL))
+			continue;
+		if (m.mr[0] == IPC_TAG_PAGEFAULT &&
+		    serve(m.sender, m.mr[1]) == 0)
+			m.mr[0] = FAULT_RESUME;
+		else
+			m.mr[0] = FAULT_KILL;
+		W.faults_served++;
+		tess_ipc(m.sender, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+	}
+}
+
+/* ------------------------------------------------------------ building */
+
+/* The root task's system-wide scope capability of `type`. */
+static long find_system(unsigned type, struct capability *out)
+{
+	struct capability list[32];
+	long n = tess_capability_control(CAP_CONTROL_READ, 32, list);
+	for (long i = 0; i < n; i++)
+		if (list[i].type == type && list[i].scope == SCOPE_SYSTEM &&
+		    list[i].list == CAP_LIST_SPACE) {
+			*out = list[i];
+			return 0;
+		}
+	return n < 0 ? n : -E_NOCAP;
+}
+
+/* Space i's masters: replicas of ours, narrowed to one container, with
+ * every generic right. */
+static long make_masters(struct fz_space *s)
+{
+	for (int k = 0; k < FZ_SCOPE_CAPS; k++) {
+		struct capability c;
+		long r = find_system(scope_caps[k].type, &c);
+		if (r ||
+		    (r = tess_capability_control(CAP_CONTROL_REPLICATE, 0, &c)))
+			return r;
+		c.rights = scope_caps[k].ops | CAP_GENERIC_ALL;
+		c.scope = SCOPE_CONTAINER;
+		c.resid = scope_caps[k].cid;
+		if ((r = tess_capability_control(CAP_CONTROL_DEDUCE, 0, &c)))
+			return r;
+		s->master[k] = c.capid;
+	}
+	return 0;
+}
+
+/* Take back whatever space i holds of its masters, and grant each again
+ * (a replica, to its first worker's space). */
+static long regrant(struct fz_space *s)
+{
+	for (int k = 0; k < FZ_SCOPE_CAPS; k++) {
+		struct capability c;
+		long r;
+		memset(&c, 0, sizeof(c));
+		c.capid = s->master[k];
+		if ((r = tess_capability_control(CAP_CONTROL_REVOKE, 0, &c)) ||
+		    (r = tess_capability_control(CAP_CONTROL_REPLICATE, 0, &c)))
+			return r;
+		c.owner = s->tid[0];
+		if ((r = tess_capability_control(CAP_CONTROL_GRANT,
+						 CAP_GRANT_SINGLE, &c)))
+			return r;
+	}
+	return 0;
+}
+
+/* One object of the standard set into slot `slot` of the space's CSpace
+ * (emptied first if a program left something there). */
+static long standard(struct fz_space *s, unsigned slot, unsigned type,
+		     unsigned bits)
+{
+	cptr_t dst = in_cs(s->cspace, slot);
+	cptr_t from =
+	    slot == FS_UNTYPED ? s->pool : in_cs(s->cspace, FS_UNTYPED);
+	long r = 0;
+	for (int tries = 0; tries < 2; tries++) {
+		if (slot == FS_TIMER)
+			r = tess_cap_mint(s->timer, dst, 0, 4);
+		else
+			r = tess_retype(from, type, bits, dst, 1);
+		if (r != -E_OCCUPIED)
+			return r;
+		tess_cap_delete(dst);
+	}
+	return r;
+}
+
+static long populate(struct fz_space *s)
+{
+	static const struct {
+		unsigned slot, type, bits;
+	} set[] = {
+	    {FS_UNTYPED, CAP_UNTYPED, FZ_POOL_BITS - 1},
+	    {FS_PAGE, CAP_PAGE, 0},
+	    {FS_PT, CAP_PT, 0},
+	    {FS_NESTED, CAP_CSPACE, 4},
+	    {FS_TIMER, CAP_TIMER, 0},
+	    {FS_THREAD, CAP_THREAD, 0},
+	    {FS_SPACE, CAP_SPACE, 0},
+	    {FS_UNTYPED2, CAP_UNTYPED, 16},
+	};
+	long r = tess_cap_copy(s->cspace, in_cs(s->cspace, FS_SELF));
+	if (r && r != -E_OCCUPIED)
+		return r; /* slot 0 holds the CSpace unless a program moved it
+			   */
+	for (unsigned i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		if ((r = standard(s, set[i].slot, set[i].type, set[i].bits)))
+			return r;
+	return 0;
+}
+
+/* Take back everything programs made in space i; refill its CSpace;
+ * grant its scope capabilities again if asked. */
+static long reset_space(struct fz_space *s, int caps, int *leaked)
+{
+	long r;
+	tess_cap_revoke(s->pool);
+	tess_cap_revoke(s->lazy);
+	tess_cap_revoke(s->timer);
+	tess_cap_revoke(in_cs(s->cspace, FS_SELF));
+	if (tess_remaining(s->pool) != 1l << FZ_POOL_BITS ||
+	    tess_remaining(s->lazy) != 1l << FZ_LAZY_BITS)
+		(*leaked)++;
+	if (caps && (r = regrant(s)))
+		return r;
+	return populate(s);
+}
+
+static long make_space(int i, uint32_t pager)
+{
+	struct fz_space *s = &W.sp[i];
+	struct task_ids ids;
+	struct thread_create tc;
+	long r;
+
+	if ((r = tess_new(&W.al, CAP_SPACE, 0, &s->space)) ||
+	    (r = tess_new(&W.al, CAP_CSPACE, FZ_CSPACE_BITS, &s->cspace)) ||
+	    (r = tess_new(&W.al, CAP_CSPACE, FZ_COPY_CSPACE_BITS,
+			  &s->copies)) ||
+	    (r = tess_new(&W.al, CAP_UNTYPED, FZ_POOL_BITS, &s->pool)) ||
+	    (r = tess_new(&W.al, CAP_UNTYPED, FZ_LAZY_BITS, &s->lazy)) ||
+	    (r = tess_new(&W.al, CAP_CSPACE, FZ_LAZY_CSPACE_BITS,
+			  &s->lazy_cspace)))
+		return r;
+	if (!(s->timer = tess_slot(&W.al)))
+		return -E_LIMIT;
+	if ((r = tess_cap_mint(BOOT_SLOT_TIMER, s->timer, 0, 2)))
+		return r;
+	for (int t = 0; t < FZ_THREADS; t++) {
+		if ((r = tess_new(&W.al, CAP_THREAD, 0, &s->thread[t])))
+			return r;
+		memset(&ids, 0, sizeof(ids));
+		memset(&tc, 0, sizeof(tc));
+		ids.tid = t ? s->tid[0] : W.root;
+		tc.thread = s->thread[t];
+		tc.space = t ? CPTR_NONE : s->space;
+		tc.cspace = t ? CPTR_NONE : s->cspace;
+		tc.untyped = W.arena;
+		tc.dest = in_cs(s->copies, 0);
+		tc.utcb = FZ_UTCB_VA + t * FZ_UTCB_STRIDE;
+		tc.pager = pager;
+		tc.cid = FZ_CID;
+		tc.prio = PRIO_INHERIT;
+		r = tess_thread_control(
+		    THREAD_CREATE | (t ? TC_SHARE_SPACE : TC_COPY_SPACE), &ids,
+		    &tc);
+		if (r)
+			return r;
+		s->tid[t] = ids.tid;
+		s->spid = ids.spid;
+	}
+	return make_masters(s);
+}
+
+/* `page` (a copy of it) mapped at `va` in space `s` with `rights`. */
+static long share_page(struct fz_space *s, cptr_t page, uint64_t va,
+		       unsigned rights)
+{
+	cptr_t copy = tess_slot(&W.al);
+	long r = copy ? tess_cap_copy(page, copy) : -E_LIMIT;
+	if (r)
+		return r;
+	return tess_map_page(&W.al, copy, s->space, va, rights);
+}
+
+long fz_world_build(void)
+{
+	long r;
+	int leaked = 0;
+
+	memset(&W, 0, sizeof(W));
+	W.root = kt_self();
+	if ((r = tess_new(ka, CAP_UNTYPED, FZ_ARENA_BITS, &W.arena)))
+		return r;
+	tess_alloc_init(&W.al, W.arena, FZ_SLOTS_FIRST, FZ_SLOTS_END);
+	if ((r = tess_new(&W.al, CAP_CONTAINER, 0, &W.container)) ||
+	    (r = tess_container_control(CONTAINER_CONFIGURE, W.container,
+					FZ_CID)) ||
+	    (r = tess_new(&W.al, CAP_CONTAINER, 0, &W.victims)) ||
+	    (r = tess_container_control(CONTAINER_CONFIGURE, W.victims,
+					FZ_VICTIM_CID)))
+		return r;
+
+	/* The pager: a thread of ours, in our space. */
+	struct task_ids ids = {W.root, 0, 0, 0};
+	struct thread_create tc;
+	memset(&tc, 0, sizeof(tc));
+	if ((r = tess_new(&W.al, CAP_THREAD, 0, &W.pager_cap)))
+		return r;
+	tc.thread = W.pager_cap;
+	tc.space = tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
+	tc.pager = TID_NIL;
+	tc.cid = TID_CID(W.root);
+	tc.prio = PRIO_INHERIT;
+	if ((r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids,
+				     &tc)))
+		return r;
+	W.pager = ids.tid;
+
+	/* The spaces are copies of ours: made before anything of the
+	 * fuzzer's is mapped here (the shared pages must be the same pages
+	 * in every space, not copies). */
+	for (int i = 0; i < FZ_SPACES; i++)
+		if ((r = make_space(i, W.pager)))
+			return r;
+	for (unsigned i = 0; i < FZ_STACK / 4096; i++) {
+		cptr_t page;
+		if ((r = tess_new_page_at(&W.al, SPACE_SELF,
+					  FZ_PAGER_STACK_VA + i * 4096ul,
+					  &page)))
+			return r;
+	}
+	if ((r = kt_start(W.pager, pager_main, (void *)FZ_PAGER_STACK_VA,
+			  FZ_STACK, 0, 0, 0)))
+		return r;
+	if ((r = tess_new_page_at(&W.al, SPACE_SELF, FZ_CTL_VA, &W.ctl_page)) ||
+	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_SHARED_VA,
+				  &W.shared_page)) ||
+	    (r = tess_new(&W.al, CAP_PAGE, 0, &W.ro_page)))
+		return r;
+	W.ctl = (struct fz_ctl *)FZ_CTL_VA;
+	for (int i = 0; i < FZ_SPACES; i++) {
+		struct fz_space *s = &W.sp[i];
+		if ((r = share_page(s, W.ctl_page, FZ_CTL_VA,
+				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
+		    (r = share_page(s, W.shared_page, FZ_SHARED_VA,
+				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
+		    (r = share_page(s, W.ro_page, FZ_RO_VA, RIGHT_PAGE_READ)) ||
+		    (r = tess_ensure_tables(&W.al, s->space, FZ_LAZY_VA)) ||
+		    (r = regrant(s)))
+			return r;
+		for (unsigned p = 0; p < FZ_PRIVATE_PAGES; p++) {
+			cptr_t page;
+			if ((r = tess_new(&W.al, CAP_PAGE, 0, &page)) ||
+			    (r = tess_map_page(&W.al, page, s->space,
+					       FZ_SCRATCH_VA + p * 4096ul,
+					       RIGHT_PAGE_READ |
+						   RIGHT_PAGE_WRITE)))
+				return r;
+		}
+		W.ctl->spids[i] = s->spid;
+	}
+	W.ctl->root = W.root;
+	if ((r = fz_world_reset(NULL, &leaked)))
+		return r;
+	for (int i = 0; i < FZ_SPACES; i++)
+		for (int t = 0; t < FZ_THREADS; t++) {
+			unsigned w = (unsigned)(i * FZ_THREADS + t);
+			if ((r = kt_start(W.sp[i].tid[t], worker_main,
+					  stack_of(t), FZ_STACK, w, FZ_CTL_VA,
+					  W.root)))
+				return r;
+		}
+	return leaked ? -E_NOMEM : 0;
+}
+
+/* ------------------------------------------------------------ running */
+
+static int changes_scope_caps(const struct fz_call *c, long result)
+{
+	return c->nr == SYS_capability_control && result == 0 &&
+	       c->val[0] != CAP_CONTROL_NCAPS && c->val[0] != CAP_CONTROL_READ;
+}
+
+/* Take back everything program `last` made (NULL: whatever any program
+ * made), in the spaces it used, and refill their CSpaces; *leaked counts
+ * the pools that did not come back whole. */
+long fz_world_reset(const struct fz_prog *last, int *leaked)
+{
+	struct fz_ctl *ctl = W.ctl;
+	int used[FZ_SPACES] = {0}, caps[FZ_SPACES] = {0};
+	long r;
+
+	for (int i = 0; i < FZ_SPACES; i++)
+		used[i] = caps[i] = !last;
+	for (unsigned k = 0; last && k < last->n; k++) {
+		unsigned i = (last->c[k].worker % FZ_WORKERS) / FZ_THREADS;
+		used[i] = 1;
+		caps[i] |= changes_scope_caps(&last->c[k], ctl->result[k]);
+	}
+	for (int i = 0; i < FZ_SPACES; i++)
+		if (used[i] && (r = reset_space(&W.sp[i], caps[i], leaked)))
+			return r;
+	memset((void *)FZ_SHARED_VA, 0, 4 * FZ_MUTEX_WORDS);
+	for (int i = 0; i < FZ_SPACES; i++)
+		for (int t = 0; t < FZ_THREADS; t++)
+			ctl->tids[i * FZ_THREADS + t] = W.sp[i].tid[t];
+	ctl->tids[FZ_WORKERS] = W.pager;
+	ctl->tids[FZ_WORKERS + 1] = W.root;
+	ctl->ntids = FZ_FIXED_TIDS;
+	return 0;
+}
+
+/* A worker that will not finish: stop it and run it again, which ends
+ * the call it waits in with E_ABORTED.  A worker that died (it should
+ * not) is recycled and started again. */
+static void kick(unsigned w)
+{
+	uint32_t tid = W.sp[w / FZ_THREADS].tid[w % FZ_THREADS];
+	kt_tctrl(THREAD_SUSPEND, tid);
+	if (kt_tctrl(THREAD_RUN, tid) == -E_BUSY) {
+		kt_tctrl(THREAD_RECYCLE, tid);
+		W.ctl->done[w] = W.ctl->seq;
+		W.restarts++;
+		kt_start(tid, worker_main, stack_of(w % FZ_THREADS), FZ_STACK,
+			 w, FZ_CTL_VA, W.root);
+	}
+}
+
+static uint32_t worker_tid(unsigned w)
+{
+	return W.sp[w / FZ_THREADS].tid[w % FZ_THREADS];
+}
+
+static int finished(unsigned w, uint32_t seq)
+{
+	return __atomic_load_n(&W.ctl->done[w], __ATOMIC_ACQUIRE) == seq;
+}
+
+/* Run program p as number `seq`: every worker its calls, all at once.
+ * When the workers stop making progress while we yield, those blocked
+ * are kicked; *stuck counts the workers that could not be made to
+ * finish. */
+long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
+{
+	int busy[FZ_WORKERS] = {0};
+	struct fz_ctl *ctl = W.ctl;
+	uint64_t last_calls = ~0ull, give_up = 0;
+	int idle = 0, kicks = 0, left;
+
+	ctl->prog = *p;
+	ctl->seq = seq;
+	for (unsigned i = 0; i < p->n; i++) {
+		busy[p->c[i].worker % FZ_WORKERS] = 1;
+		ctl->result[i] = -E_ERROR_MAX;
+	}
+	for (unsigned w = 0; w < FZ_WORKERS; w++) {
+		struct tess_msg m;
+		if (!busy[w])
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.mr[0] = seq;
+		/* It waits for us (it finished the last program). */
+		for (int tries = 0;
+		     tess_ipc(worker_tid(w), TID_NIL, IPC_SHORT | IPC_NONBLOCK,
+			      &m, NULL) == -E_WOULDBLOCK;
+		     tries++) {
+			if (tries > 100) {
+				(*stuck)++;
+				busy[w] = 0;
+				break;
+			}
+			tess_thread_switch(TID_NIL);
+		}
+	}
+	for (;;) {
+		left = 0;
+		for (unsigned w = 0; w < FZ_WORKERS; w++)
+			left += busy[w] && !finished(w, seq);
+		if (!left)
+			return 0;
+		uint64_t calls = fz_world_calls();
+		idle = calls == last_calls ? idle + 1 : 0;
+		last_calls = calls;
+		if (idle >= FZ_IDLE_YIELDS) {
+			/* Nobody moved while we yielded: kick the blocked. */
+			if (!give_up)
+				give_up = kt_now_us() + FZ_STUCK_US;
+			if (++kicks > FZ_KICKS || kt_now_us() > give_up)
+				break;
+			for (unsigned w = 0; w < FZ_WORKERS; w++)
+				if (busy[w] && !finished(w, seq) &&
+				    kt_state(worker_tid(w)) !=
+					THREAD_STATE_RUNNABLE)
+					kick(w);
+			idle = 0;
+		}
+		tess_thread_switch(TID_NIL);
+	}
+	for (unsigned w = 0; w < FZ_WORKERS; w++)
+		if (busy[w] && !finished(w, seq)) {
+			(*stuck)++;
+			tap_diag(
+			    "fuzz: worker %u (thread %x, state %ld) stuck in "
+			    "program %u",
+			    w, worker_tid(w), kt_state(worker_tid(w)), seq);
+		}
+	fflush_stdout();
+	tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_THREADS);
+	return -E_WOULDBLOCK;
+}
+
+uint64_t fz_world_calls(void)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < FZ_WORKERS; w++)
+		n += W.ctl->calls[w];
+	return n;
+}
+
+uint64_t fz_world_faults(void)
+{
+	return W.faults_served;
+}
+
+uint64_t fz_world_restarts(void)
+{
+	return W.restarts;
+}
+
+cptr_t fz_world_arena(void)
+{
+	return W.arena;
+}
+
+/* Everything the campaign made goes with the arena, and the masters
+ * (with all derived from them) with the system capabilities' children. */
+long fz_world_free(void)
+{
+	static const unsigned types[] = {CAP_IPC, CAP_CAPCTRL, CAP_MUTEX,
+					 CAP_TCTRL, CAP_EXREGS};
+	long r;
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct capability c;
+		if (find_system(types[i], &c) == 0)
+			tess_capability_control(CAP_CONTROL_REVOKE, 0, &c);
+	}
+	for (int i = 0; i < FZ_SPACES; i++)
+		if (W.sp[i].timer) {
+			tess_cap_revoke(W.sp[i].timer);
+			tess_cap_delete(W.sp[i].timer);
+		}
+	r = tess_cap_revoke(W.arena);
+	for (cptr_t s = FZ_SLOTS_FIRST; s < FZ_SLOTS_END; s++)
+		tess_cap_delete(s);
+	return r;
+}
