@@ -162,6 +162,10 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
 
+# The pxfuzz suite: the POSIX container alone, running the mm0 fuzzer.
+PXFUZZ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-pxfuzz.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
+
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
@@ -217,6 +221,8 @@ test-qemu: all deps
 	@tools/root-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh pxfuzz 180 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(PXFUZZ_MODULES)"
 	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
 		-initrd $(BUILD)/user/ktest.elf -append "fuzz calls=$(FUZZ_TEST_CALLS) seed=1"
 
@@ -234,6 +240,17 @@ ICOUNT ?= 1
 TRACE ?= 0
 fuzz: all deps
 	@tools/fuzz.sh $(BUILD) $(N) "$(SEED)" $(SHOW) $(ICOUNT) $(TRACE)
+
+# The lines of kernel/core and user/mm0 that `make test` reaches: the
+# whole tree built again under $(BUILD)/cov with COVERAGE=1, the host tests
+# and the QEMU suites run there, and tools/coverage.py's figures, with the
+# documented errors no test gets back (docs/fuzzing.md).
+coverage: deps
+	@find $(BUILD)/cov -name '*.gcda' -delete 2>/dev/null; rm -rf $(BUILD)/cov/test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cov COVERAGE=1 test-host test-qemu \
+		>$(BUILD)/coverage-tests.log 2>&1 || true
+	@tools/summary.sh $(BUILD)/cov/test | tail -n 20 || true
+	@/usr/bin/python3 tools/coverage.py $(BUILD)/cov $(BUILD)/cov/test/*.log
 
 clean:
 	rm -rf $(BUILD)
