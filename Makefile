@@ -58,11 +58,13 @@ $(BUILD)/$(1).bin: $(BUILD)/$(1).elf
 endef
 
 # `make coverage` builds everything again under $(BUILD)/cov with
-# COVERAGE=1: the kernel's and mm0's C files count their lines (gcov),
-# and every kernel and program writes its profile to the console when it
-# ends (TESS_GCOV; lib/gcov.h, kernel/core/coverage.c, tools/coverage.py).
+# COVERAGE=1: the kernel's and mm0's C files count their lines (gcov; at
+# -Og, which keeps each line's code its own, where -O2 merges the same
+# `return -E_X;` of several lines into one), and every kernel and program
+# writes its profile to the console when it ends (TESS_GCOV; lib/gcov.h,
+# kernel/core/coverage.c, tools/coverage.py).
 GCOV_FLAGS := -fprofile-arcs -ftest-coverage -fprofile-update=single \
-	-fprofile-info-section
+	-fprofile-info-section -Og
 ifdef COVERAGE
 KSRC_C += lib/gcov.c
 GCOV_DEFS := -DTESS_GCOV
