@@ -5,6 +5,9 @@
 #   make test     host unit tests, then the QEMU test suites
 #   make debug    like run, stopped at the first instruction for gdb
 #   make bench    microbenchmarks under QEMU -icount (guest instructions)
+#   make iso      a bootable CD image (BIOS, GRUB): build/tessera.iso
+#   make captree  the capability tree of the running system: build/captree.svg
+#   make linux-check  the Linux conformance suite under Linux 6.1 in QEMU
 #   make fuzz N=<calls> [SEED=<n>]   a coverage-guided fuzzing campaign
 #   make coverage the lines of kernel/core and mm0 that `make test` reaches
 #
@@ -127,6 +130,7 @@ endef
 $(call native_dir,root,user/root)
 $(call native_dir,mm0,user/mm0)
 $(call native_dir,demo,user/demos/demo)
+include user/llp/llp.mk
 
 ifdef COVERAGE
 $(BUILD)/user/user/mm0/%.o: UINSTR = $(GCOV_FLAGS)
@@ -150,15 +154,20 @@ POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 
-# The initrd: every POSIX program as /bin/NAME, and the tree under
-# user/initrd/ as it is (tools/mkinitrd writes a cpio "newc" archive).
+# Static Linux binaries: busybox, the musl programs and the conformance
+# suite (tests/linux/linux.mk).
+include tests/linux/linux.mk
+
+# The initrd: every POSIX program as /bin/NAME, the tree under
+# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES)
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
-		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f))
+		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
@@ -171,16 +180,27 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
+# The CD image: GRUB and the kernel with SYSTEM_MODULES as Multiboot
+# modules (tools/mkiso.sh).  ISO_EXPECT is the line that says the system
+# booted from it is up (tools/iso-suite.sh).
+ISO := $(BUILD)/tessera.iso
+ISO_EXPECT := tessera: root task exited with status 0; powering off
+comma := ,
+SYSTEM_FILES = $(foreach w,$(subst $(comma), ,$(SYSTEM_MODULES)),$(if $(findstring /,$(w)),$(w)))
+$(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
+	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
+
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench fuzz coverage deps clean format
+.PHONY: all run debug test test-host test-qemu bench deps clean format iso captree \
+	fuzz coverage
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(BUILD)/kfuzz.bin $(USER_PROGS) \
-	$(POSIX_PROGS) $(BUILD)/initrd.cpio
+	$(POSIX_PROGS) $(BUILD)/initrd.cpio $(LX)/expected.log
 
 QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
-deps: $(BUILD)/.deps
+deps: $(BUILD)/.deps $(BUILD)/.deps-linux
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
 	@command -v $(QEMU) >/dev/null 2>&1 || { \
@@ -188,6 +208,21 @@ $(BUILD)/.deps:
 		apt-get install -y --no-install-recommends qemu-system-x86 || \
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
+	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
+	@touch $@
+
+# $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
+apt_need = { $(1); } >/dev/null 2>&1 || { echo "installing $(2) (apt-get)"; \
+	apt-get install -y --no-install-recommends $(2) || \
+	{ apt-get update && apt-get install -y --no-install-recommends $(2); }; }
+$(BUILD)/.deps-iso:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v grub-mkrescue && [ -f /usr/lib/grub/i386-pc/cdboot.img ] \
+		&& command -v xorriso && command -v mformat,grub-common grub-pc-bin xorriso mtools)
+	@touch $@
+$(BUILD)/.deps-captree:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v dot && [ -x /usr/bin/python3 ],graphviz python3)
 	@touch $@
 
 # The whole system: the root task reads its manifest and starts the POSIX
@@ -204,9 +239,17 @@ debug: all deps
 	$(QEMU) $(QEMU_BASE) -nographic -s -S -kernel $(BUILD)/kernel.bin \
 		-initrd "$(SYSTEM_MODULES)"
 
+iso: $(ISO)
+	@echo "$(ISO): write it to a USB stick or a CD and boot a PC from it (README.md)"
+
+# Boot the system with the `captree` option and draw the capabilities the
+# kernel dumps: build/captree.svg (and .dot, and the serial log).
+captree: all deps $(BUILD)/.deps-captree
+	@tools/captree.sh $(BUILD)/kernel.bin "$(SYSTEM_MODULES)" $(BUILD)/captree
+
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu
+	@$(MAKE) --no-print-directory test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
 
 test-host:
@@ -215,14 +258,21 @@ test-host:
 
 export TEST_OUT := $(BUILD)/test
 
-test-qemu: all deps
+test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
-		-initrd $(BUILD)/user/ktest.elf
+		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
+	@SUITE_DRIVER=tools/input-driver.py tools/run-suite.sh input 120 \
+		-kernel $(BUILD)/kcheck.bin -initrd $(BUILD)/user/ktest.elf \
+		-append "suite=input"
 	@tools/fault-suite.sh $(BUILD)
 	@tools/root-suite.sh $(BUILD)
+	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
+	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
+		$(BUILD)/test/captree
 	@tools/run-suite.sh pxfuzz 180 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(PXFUZZ_MODULES)"
 	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
@@ -230,6 +280,7 @@ test-qemu: all deps
 
 bench: all deps
 	@tools/bench.sh $(BUILD)
+	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
 
 # The short campaign of `make test`; `make fuzz` runs one of any length
 # (docs/fuzzing.md): N calls from SEED (a new one if not given; printed),

@@ -80,7 +80,7 @@ int format(format_put_fn put, void *ctx, const char *fmt, va_list ap)
 	int count = 0;
 
 	while (*fmt) {
-		struct spec sp = { 0, 0, 0, 0, 0, 0, -1 };
+		struct spec sp = {0, 0, 0, 0, 0, 0, -1};
 		int lng = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long */
 		const char *start = fmt;
 
@@ -151,9 +151,9 @@ int format(format_put_fn put, void *ctx, const char *fmt, va_list ap)
 				v = (signed char)va_arg(ap, int);
 			else
 				v = va_arg(ap, int);
-			count += format_int(put, ctx, &sp,
-					    v < 0 ? -(uintmax_t)v : (uintmax_t)v,
-					    v < 0, 10, 0, 0);
+			count += format_int(
+			    put, ctx, &sp, v < 0 ? -(uintmax_t)v : (uintmax_t)v,
+			    v < 0, 10, 0, 0);
 			break;
 		}
 		case 'u':
@@ -199,12 +199,14 @@ int format(format_put_fn put, void *ctx, const char *fmt, va_list ap)
 			while (s[len] && (sp.prec < 0 || len < sp.prec))
 				len++;
 			if (!sp.left)
-				count += emit_pad(put, ctx, ' ', sp.width - len);
+				count +=
+				    emit_pad(put, ctx, ' ', sp.width - len);
 			for (i = 0; i < len; i++)
 				put(ctx, s[i]);
 			count += len;
 			if (sp.left)
-				count += emit_pad(put, ctx, ' ', sp.width - len);
+				count +=
+				    emit_pad(put, ctx, ' ', sp.width - len);
 			break;
 		}
 		case '%':
@@ -241,7 +243,7 @@ static void buf_put(void *ctx, char c)
 
 int format_buf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct bufctx b = { buf, size, 0 };
+	struct bufctx b = {buf, size, 0};
 	int n = format(buf_put, &b, fmt, ap);
 	if (size > 0)
 		buf[b.pos < size ? b.pos : size - 1] = '\0';

@@ -2,9 +2,17 @@
  * mkinitrd: write a cpio "newc" archive (the initrd mm0 unpacks) from host
  * files, on the build machine.
  *
- *	mkinitrd OUT.cpio /path/in/archive=host/file ...
+ *	mkinitrd OUT.cpio ENTRY ...
  *
- * Each argument puts one regular file in the archive under the given path.
+ * where an ENTRY is one of
+ *
+ *	/path/in/archive=host/file	a regular file, the host file's bytes
+ *	/path/in/archive->target	a symbolic link to `target`
+ *	@list				more ENTRYs from the file `list`, one a
+ *					line (empty lines ignored)
+ *
+ * A symbolic link's entry has mode S_IFLNK | 0777 and the target (without
+ * a NUL) as its data, as the kernel's initramfs and `cpio -i` expect.
  * A directory entry is written for every prefix of every path, before
  * anything inside it.  Names are stored without the leading '/'
  * ("bin/test0"), as the kernel's initramfs and `cpio -i` expect.  Files
@@ -30,6 +38,7 @@
 struct entry {
 	char path[MAX_PATH]; /* normalised: no leading '/', no empty parts */
 	const char *host;    /* NULL for a directory */
+	const char *target;  /* a symbolic link's, else NULL */
 	unsigned mode;
 };
 
@@ -106,12 +115,14 @@ static struct entry *add(const char *path, const char *host, unsigned mode)
 	e = &entries[n_entries++];
 	strcpy(e->path, path);
 	e->host = host;
+	e->target = NULL;
 	e->mode = mode;
 	return e;
 }
 
-/* Add the directories above `path`, then the file itself. */
-static void add_file(const char *path, const char *host, unsigned mode)
+/* Add the directories above `path`, then the file itself (`host` names the
+ * source of a regular file, or the link of a symbolic link, in messages). */
+static struct entry *add_file(const char *path, const char *host, unsigned mode)
 {
 	char dir[MAX_PATH];
 	struct entry *e;
@@ -132,14 +143,68 @@ static void add_file(const char *path, const char *host, unsigned mode)
 	if (e)
 		die("'%s' is a directory, so it cannot be a file from %s", path,
 		    host);
-	add(path, host, mode);
+	return add(path, host, mode);
+}
+
+/* "/path->target": a symbolic link. */
+static void parse_link(const char *arg, const char *arrow)
+{
+	char path[MAX_PATH], in[MAX_PATH];
+	struct entry *e;
+
+	if (arrow == arg || !arrow[2])
+		die("bad argument '%s': expected /path/in/archive->target",
+		    arg);
+	if ((size_t)(arrow - arg) >= MAX_PATH || strlen(arrow + 2) >= MAX_PATH)
+		die("'%s' is too long", arg);
+	memcpy(in, arg, arrow - arg);
+	in[arrow - arg] = '\0';
+	normalise(in, path);
+	e = add_file(path, arg, 0120777);
+	e->target = arrow + 2;
+}
+
+static void parse_arg(const char *arg);
+
+/* "@list": one argument a line.  The lines stay allocated: entries point
+ * into them. */
+static void parse_list(const char *list)
+{
+	FILE *f = fopen(list, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		die("%s: %s", list, strerror(errno));
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		parse_arg(line);
+		line = NULL;
+		cap = 0;
+	}
+	free(line);
+	fclose(f);
 }
 
 static void parse_arg(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
+	const char *arrow = strstr(arg, "->");
 	char path[MAX_PATH], in[MAX_PATH];
 	struct stat st;
+
+	if (arg[0] == '@') {
+		parse_list(arg + 1);
+		return;
+	}
+	if (arrow && (!eq || arrow < eq)) {
+		parse_link(arg, arrow);
+		return;
+	}
 
 	if (!eq || eq == arg || !eq[1])
 		die("bad argument '%s': expected /path/in/archive=host/file",
@@ -215,6 +280,12 @@ static void write_entry(const struct entry *e)
 		header(e->path, e->mode, 2, 0, next_ino++);
 		return;
 	}
+	if (e->target) {
+		header(e->path, e->mode, 1, strlen(e->target), next_ino++);
+		put(e->target, strlen(e->target));
+		pad4();
+		return;
+	}
 	if (stat(e->host, &st))
 		die("%s: %s", e->host, strerror(errno));
 	header(e->path, e->mode, 1, (unsigned long)st.st_size, next_ino++);
@@ -224,7 +295,8 @@ static void write_entry(const struct entry *e)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: mkinitrd OUT.cpio /path/in/archive=host/file ...");
+		die("usage: mkinitrd OUT.cpio /path=host/file | /path->target "
+		    "| @list ...");
 	for (int i = 2; i < argc; i++)
 		parse_arg(argv[i]);
 	out_name = argv[1];

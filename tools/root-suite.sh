@@ -105,8 +105,10 @@ container two
 	modules manifest hello
 	args hello world
 	colour 0x4f
+	input yes
 EOF
 check two 1 "two containers run side by side, modules are copied to the pager" \
+	"root: container two \\(id 3\\) started: thread $tid; pager demo, memory 2\\^23, window 1, caps ipc tctrl exregs capctrl mutex, input, priority 100" \
 	'\[w2\] == Tessera: container one ==' \
 	'\[w1\] == Tessera: container two ==' \
 	'\[w1\] manifest: [0-9]+ B, [0-9a-f]{8}' \
@@ -114,6 +116,30 @@ check two 1 "two containers run side by side, modules are copied to the pager" \
 	'\[w1\] 5 scope caps, 5 for cid 3' \
 	'root: container one finished with status 0' \
 	'root: container two finished with status 0' \
+	'root: all containers finished'
+
+manifest big <<'EOF'
+# with 512 MiB of RAM the largest boot untyped is 128 MiB: the container's
+# memory must come from it, and the root's own objects from the others
+container big
+	id 2
+	pager demo
+	memory 128M
+	window 2
+	caps ipc
+
+container small
+	id 3
+	pager demo
+	memory 64M
+	window 1
+	caps ipc
+EOF
+check big 1 "containers as big as the largest boot untyped still start" \
+	"root: container big \(id 2\) started: thread $tid; pager demo, memory 2\^27, window 2, caps ipc, priority 100" \
+	"root: container small \(id 3\) started: thread $tid; pager demo, memory 2\^26, window 1, caps ipc, priority 100" \
+	'root: container big finished with status 0' \
+	'root: container small finished with status 0' \
 	'root: all containers finished'
 
 manifest faults <<'EOF'
@@ -286,6 +312,31 @@ container demo
 EOF
 bad_check window-3 "there are windows 0 to 2 only" \
 	"root: manifest line 5: window '3' is not 0, 1 or 2"
+
+manifest dup-input <<'EOF'
+container a
+	id 2
+	pager demo
+	memory 4M
+	input yes
+container b
+	id 3
+	pager demo
+	memory 4M
+	input yes
+EOF
+bad_check dup-input "two containers may not share the input" \
+	'root: manifest line 6: containers a and b both have the input'
+
+manifest input-maybe <<'EOF'
+container demo
+	id 2
+	pager demo
+	memory 4M
+	input maybe
+EOF
+bad_check input-maybe "input is yes or no" \
+	"root: manifest line 5: input 'maybe' is not yes or no"
 
 manifest unknown-key <<'EOF'
 container demo

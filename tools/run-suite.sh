@@ -2,6 +2,7 @@
 # Boot one QEMU test suite and turn its serial log into TAP results.
 #
 #   tools/run-suite.sh NAME TIMEOUT_SECONDS QEMU_ARGS...
+#   SUITE_DRIVER=PROGRAM tools/run-suite.sh ...   (PROGRAM runs QEMU)
 #
 # The guest prints "ok N - name" / "not ok N - name" lines, "# expect: TEXT"
 # lines (see below) and a plan
@@ -20,8 +21,15 @@ mkdir -p "$out"
 log=$out/$name.log tap=$out/$name.tap
 
 start=$(date +%s%N)
-timeout -k 5 "$timeout_s" "$QEMU" "${QEMU_MACHINE[@]}" -display none \
-	-monitor none -serial stdio "$@" </dev/null >"$log" 2>&1
+if [ -n "${SUITE_DRIVER:-}" ]; then
+	# A program that runs QEMU itself (it gets the command line) and types
+	# into it: serial input and key presses (tools/input-driver.py).
+	timeout -k 5 "$timeout_s" "$SUITE_DRIVER" "$QEMU" "${QEMU_MACHINE[@]}" \
+		-display none -serial stdio "$@" </dev/null >"$log" 2>&1
+else
+	timeout -k 5 "$timeout_s" "$QEMU" "${QEMU_MACHINE[@]}" -display none \
+		-monitor none -serial stdio "$@" </dev/null >"$log" 2>&1
+fi
 status=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

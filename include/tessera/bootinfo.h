@@ -22,9 +22,9 @@
  * The root task's CSpace at start (2^BOOT_CSPACE_BITS slots):
  */
 #define BOOT_CSPACE_BITS 12
-#define BOOT_SLOT_CSPACE 0    /* the root CSpace itself */
-#define BOOT_SLOT_CONSOLE 1   /* the kernel console */
-#define BOOT_SLOT_WINDOW0 2   /* three windows on the right of the screen */
+#define BOOT_SLOT_CSPACE 0  /* the root CSpace itself */
+#define BOOT_SLOT_CONSOLE 1 /* the kernel console */
+#define BOOT_SLOT_WINDOW0 2 /* three windows on the right of the screen */
 #define BOOT_SLOT_WINDOW1 3
 #define BOOT_SLOT_WINDOW2 4
 #define BOOT_SLOT_TIMER 5
@@ -32,6 +32,7 @@
 #define BOOT_SLOT_THREAD 7    /* the root task's thread */
 #define BOOT_SLOT_SPACE 8     /* its space */
 #define BOOT_SLOT_CONTAINER 9 /* container 0 */
+#define BOOT_SLOT_INPUT 10    /* console input (serial line and keyboard) */
 #define BOOT_SLOT_UNTYPED 16  /* the untyped blocks, in bootinfo order */
 /* The root space's capability list holds one system-wide scope capability
  * of each type (IPC, thread control, exchange registers, capability
@@ -57,13 +58,14 @@ struct bootinfo_module {
 
 struct bootinfo {
 	uint64_t magic;
-	uint64_t tsc_hz;         /* TSC frequency measured at boot */
-	uint64_t tick_hz;        /* timer interrupts per second */
-	uint64_t boot_tsc;       /* TSC at kernel entry */
-	uint64_t user_tsc;       /* TSC just before the root task starts */
-	uint64_t mem_total;      /* bytes of usable RAM the kernel found */
-	uint32_t root_tid;       /* the root task's thread id */
-	uint32_t first_free_slot;/* the first root CSpace slot after the boot caps */
+	uint64_t tsc_hz;	  /* TSC frequency measured at boot */
+	uint64_t tick_hz;	  /* timer interrupts per second */
+	uint64_t boot_tsc;	  /* TSC at kernel entry */
+	uint64_t user_tsc;	  /* TSC just before the root task starts */
+	uint64_t mem_total;	  /* bytes of usable RAM the kernel found */
+	uint32_t root_tid;	  /* the root task's thread id */
+	uint32_t first_free_slot; /* the first root CSpace slot after the boot
+				     caps */
 	uint32_t n_untyped;
 	uint32_t n_modules;
 	struct bootinfo_untyped untyped[BOOTINFO_MAX_UNTYPED];

@@ -33,18 +33,20 @@
 
 /* Which list a capability is in (struct capability.list). */
 #define CAP_LIST_SPACE 1
-#define CAP_LIST_CHILD 2   /* the list a pager shares with the spaces it pages */
-#define CAP_LIST_PAGER 3   /* seen by the caller: its pager's shared list */
+/* CAP_LIST_CHILD: the list a pager shares with the spaces it pages. */
+#define CAP_LIST_CHILD 2
+#define CAP_LIST_PAGER 3 /* seen by the caller: its pager's shared list */
 #define CAP_LIST_CONTAINER 4
 
 struct capability {
 	uint32_t capid;
-	uint32_t owner;  /* GRANT: the grantee's tid; READ: the owner's space id */
-	uint32_t type;   /* enum cap_type (a scope type) */
-	uint32_t scope;  /* enum cap_scope */
-	uint32_t resid;  /* the thread, space or container id in scope */
+	uint32_t
+	    owner; /* GRANT: the grantee's tid; READ: the owner's space id */
+	uint32_t type;	 /* enum cap_type (a scope type) */
+	uint32_t scope;	 /* enum cap_scope */
+	uint32_t resid;	 /* the thread, space or container id in scope */
 	uint32_t rights; /* operation bits | generic bits */
-	uint32_t list;   /* CAP_LIST_* (READ) */
+	uint32_t list;	 /* CAP_LIST_* (READ) */
 	uint32_t spare;
 };
 

@@ -25,28 +25,30 @@ typedef uint64_t cptr_t;
 
 /* Capability types.  The retypeable ones double as object types. */
 enum cap_type {
-	CAP_NULL = 0,      /* an empty slot */
-	CAP_UNTYPED = 1,   /* free memory: retype it into objects */
-	CAP_CSPACE = 2,    /* a table of 2^n capability slots */
-	CAP_THREAD = 3,    /* a thread */
-	CAP_SPACE = 4,     /* an address space: root page table + cap lists */
-	CAP_PDPT = 5,      /* page-table levels, mapped explicitly */
+	CAP_NULL = 0,	 /* an empty slot */
+	CAP_UNTYPED = 1, /* free memory: retype it into objects */
+	CAP_CSPACE = 2,	 /* a table of 2^n capability slots */
+	CAP_THREAD = 3,	 /* a thread */
+	CAP_SPACE = 4,	 /* an address space: root page table + cap lists */
+	CAP_PDPT = 5,	 /* page-table levels, mapped explicitly */
 	CAP_PD = 6,
 	CAP_PT = 7,
-	CAP_PAGE = 8,      /* a 4 KiB frame */
-	CAP_LARGE_PAGE = 9,/* a 2 MiB frame */
-	CAP_CONTAINER = 10,/* a container: id and shared capability list */
-	CAP_CONSOLE = 11,  /* the kernel console; badge = colour */
-	CAP_WINDOW = 12,   /* a region of the screen; badge = max message length */
-	CAP_TIMER = 13,    /* the tick counter; badge = low bits hidden */
-	CAP_DEBUG = 14,    /* kernel debugging services */
+	CAP_PAGE = 8,	    /* a 4 KiB frame */
+	CAP_LARGE_PAGE = 9, /* a 2 MiB frame */
+	CAP_CONTAINER = 10, /* a container: id and shared capability list */
+	CAP_CONSOLE = 11,   /* the kernel console; badge = colour */
+	CAP_WINDOW =
+	    12,		/* a region of the screen; badge = max message length */
+	CAP_TIMER = 13, /* the tick counter; badge = low bits hidden */
+	CAP_DEBUG = 14, /* kernel debugging services */
+	CAP_INPUT = 15, /* console input: read what is typed */
 	/* Scope capabilities (Codezero): authority over a thread, a space,
 	 * a container or the whole system, found implicitly by thread id. */
 	CAP_IPC = 16,
-	CAP_TCTRL = 17,    /* thread_control */
-	CAP_EXREGS = 18,   /* exchange_registers */
-	CAP_CAPCTRL = 19,  /* capability_control */
-	CAP_MUTEX = 20,    /* mutex_control */
+	CAP_TCTRL = 17,	  /* thread_control */
+	CAP_EXREGS = 18,  /* exchange_registers */
+	CAP_CAPCTRL = 19, /* capability_control */
+	CAP_MUTEX = 20,	  /* mutex_control */
 	CAP_TYPE_COUNT
 };
 
@@ -66,9 +68,9 @@ enum cap_type {
 #define RETYPE_MAX_NUM 4096
 
 /* Rights, per type (the low 16 bits of a capability's rights). */
-#define RIGHT_PAGE_READ (1u << 0)   /* Page, Large page: map readable */
-#define RIGHT_PAGE_WRITE (1u << 1)  /* map writable */
-#define RIGHT_PAGE_EXEC (1u << 2)   /* map executable */
+#define RIGHT_PAGE_READ (1u << 0)  /* Page, Large page: map readable */
+#define RIGHT_PAGE_WRITE (1u << 1) /* map writable */
+#define RIGHT_PAGE_EXEC (1u << 2)  /* map executable */
 #define RIGHT_PAGE_ALL 7u
 
 #define CAN_putchar (1u << 0) /* Window (values from the LLP lab) */
@@ -131,14 +133,14 @@ enum cap_scope {
 
 /* What cap_info() reports about one capability. */
 struct cap_info {
-	uint32_t type;     /* enum cap_type */
+	uint32_t type; /* enum cap_type */
 	uint32_t rights;
-	uint64_t badge;    /* console colour, window length, timer bits */
-	uint64_t paddr;    /* Untyped, Page, table: physical address */
-	uint32_t bits;     /* Untyped: size; CSpace: slots; others: object size */
-	uint32_t mapped;   /* Page/table: 1 if currently mapped */
-	uint64_t vaddr;    /* where it is mapped */
-	uint32_t spid;     /* Space: its id; mapped Page/table: the space's id */
+	uint64_t badge;	 /* console colour, window length, timer bits */
+	uint64_t paddr;	 /* Untyped, Page, table: physical address */
+	uint32_t bits;	 /* Untyped: size; CSpace: slots; others: object size */
+	uint32_t mapped; /* Page/table: 1 if currently mapped */
+	uint64_t vaddr;	 /* where it is mapped */
+	uint32_t spid;	 /* Space: its id; mapped Page/table: the space's id */
 	uint32_t children; /* number of CDT children */
 };
 

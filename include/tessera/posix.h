@@ -20,39 +20,39 @@
 #include <stdint.h>
 
 enum posix_request {
-	PX_SYNC = 1,      /* () wait until mm0 is ready; returns 0 */
-	PX_GETPID = 2,    /* () */
-	PX_GETPPID = 3,   /* () */
-	PX_EXIT = 4,      /* (status) does not reply */
-	PX_WAIT = 5,      /* (pid or -1, int *status) -> pid; blocks */
-	PX_FORK = 6,      /* () -> child pid, 0 in the child */
-	PX_CLONE = 7,     /* (flags, child stack) -> tid; 0 in the new thread */
-	PX_EXECVE = 8,    /* (path, argv, envp) */
-	PX_BRK = 9,       /* (new end or 0) -> current end */
-	PX_MMAP = 10,     /* (addr, len, prot | flags << 32, fd, offset) -> addr */
-	PX_MUNMAP = 11,   /* (addr, len) */
-	PX_MSYNC = 12,    /* (addr, len, flags) */
-	PX_SHMGET = 13,   /* (key, size, flags) -> id */
-	PX_SHMAT = 14,    /* (id, addr, flags) -> addr */
-	PX_SHMDT = 15,    /* (addr) */
-	PX_OPEN = 16,     /* (path, flags, mode) -> fd */
-	PX_CLOSE = 17,    /* (fd) */
-	PX_READ = 18,     /* (fd, buf, count) -> bytes */
-	PX_WRITE = 19,    /* (fd, buf, count) -> bytes */
-	PX_LSEEK = 20,    /* (fd, offset, whence) -> offset */
-	PX_STAT = 21,     /* (path, struct px_stat *) */
-	PX_FSTAT = 22,    /* (fd, struct px_stat *) */
-	PX_MKDIR = 23,    /* (path, mode) */
-	PX_CHDIR = 24,    /* (path) */
-	PX_GETCWD = 25,   /* (buf, size) -> length */
-	PX_READDIR = 26,  /* (fd, struct px_dirent *buf, count) -> entries */
-	PX_UNLINK = 27,   /* (path) */
-	PX_RMDIR = 28,    /* (path) */
-	PX_DUP = 29,      /* (fd) -> new fd */
-	PX_FSYNC = 30,    /* (fd) */
-	PX_KILL = 31,     /* (pid, signal) only SIGKILL: ends the process */
+	PX_SYNC = 1,	/* () wait until mm0 is ready; returns 0 */
+	PX_GETPID = 2,	/* () */
+	PX_GETPPID = 3, /* () */
+	PX_EXIT = 4,	/* (status) does not reply */
+	PX_WAIT = 5,	/* (pid or -1, int *status) -> pid; blocks */
+	PX_FORK = 6,	/* () -> child pid, 0 in the child */
+	PX_CLONE = 7,	/* (flags, child stack) -> tid; 0 in the new thread */
+	PX_EXECVE = 8,	/* (path, argv, envp) */
+	PX_BRK = 9,	/* (new end or 0) -> current end */
+	PX_MMAP = 10, /* (addr, len, prot | flags << 32, fd, offset) -> addr */
+	PX_MUNMAP = 11,	 /* (addr, len) */
+	PX_MSYNC = 12,	 /* (addr, len, flags) */
+	PX_SHMGET = 13,	 /* (key, size, flags) -> id */
+	PX_SHMAT = 14,	 /* (id, addr, flags) -> addr */
+	PX_SHMDT = 15,	 /* (addr) */
+	PX_OPEN = 16,	 /* (path, flags, mode) -> fd */
+	PX_CLOSE = 17,	 /* (fd) */
+	PX_READ = 18,	 /* (fd, buf, count) -> bytes */
+	PX_WRITE = 19,	 /* (fd, buf, count) -> bytes */
+	PX_LSEEK = 20,	 /* (fd, offset, whence) -> offset */
+	PX_STAT = 21,	 /* (path, struct px_stat *) */
+	PX_FSTAT = 22,	 /* (fd, struct px_stat *) */
+	PX_MKDIR = 23,	 /* (path, mode) */
+	PX_CHDIR = 24,	 /* (path) */
+	PX_GETCWD = 25,	 /* (buf, size) -> length */
+	PX_READDIR = 26, /* (fd, struct px_dirent *buf, count) -> entries */
+	PX_UNLINK = 27,	 /* (path) */
+	PX_RMDIR = 28,	 /* (path) */
+	PX_DUP = 29,	 /* (fd) -> new fd */
+	PX_FSYNC = 30,	 /* (fd) */
+	PX_KILL = 31,	 /* (pid, signal) only SIGKILL: ends the process */
 	PX_REQUEST_CAPABILITY = 50, /* (target tid) grant an IPC cap to it */
-	PX_STATS = 51,    /* (struct px_stats *) mm0's counters */
+	PX_STATS = 51,		    /* (struct px_stats *) mm0's counters */
 	PX_REQUEST_MAX
 };
 
@@ -119,12 +119,12 @@ struct px_dirent {
 /* PX_STATS: what mm0 counts (for tests and curiosity). */
 struct px_stats {
 	uint64_t untyped_remaining; /* remaining() of mm0's untyped */
-	uint64_t frames_total;      /* frames mm0 has made */
-	uint64_t frames_free;       /* of those, free in its pool */
-	uint64_t page_copies;       /* copy-on-write copies so far */
+	uint64_t frames_total;	    /* frames mm0 has made */
+	uint64_t frames_free;	    /* of those, free in its pool */
+	uint64_t page_copies;	    /* copy-on-write copies so far */
 	uint64_t zero_page_maps;    /* mappings of the shared zero page */
-	uint64_t faults;            /* page faults served */
-	uint64_t tasks;             /* live processes and threads */
+	uint64_t faults;	    /* page faults served */
+	uint64_t tasks;		    /* live processes and threads */
 };
 
 /* Exit statuses mm0 gives a process it ends (like a shell's 128 + signal). */

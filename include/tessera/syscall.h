@@ -20,39 +20,42 @@
 #define TESS_SYS_BASE 0x1000
 
 enum tess_syscall {
-	SYS_null = 0,               /* () */
-	SYS_console_write = 1,      /* (console cap, ptr, len) */
-	SYS_exit = 2,               /* (status) */
-	SYS_ipc = 3,                /* (to, from, flags) + message registers */
-	SYS_thread_switch = 4,      /* (tid or TID_NIL) */
-	SYS_thread_control = 5,     /* (action|flags, ids*, create*) */
+	SYS_null = 0,		    /* () */
+	SYS_console_write = 1,	    /* (console cap, ptr, len) */
+	SYS_exit = 2,		    /* (status) */
+	SYS_ipc = 3,		    /* (to, from, flags) + message registers */
+	SYS_thread_switch = 4,	    /* (tid or TID_NIL) */
+	SYS_thread_control = 5,	    /* (action|flags, ids*, create*) */
 	SYS_exchange_registers = 6, /* (exregs*, tid) */
-	SYS_getid = 7,              /* (ids*) */
+	SYS_getid = 7,		    /* (ids*) */
 	SYS_capability_control = 8, /* (req, flags, buf*) */
-	SYS_mutex_control = 9,      /* (addr, op) */
-	SYS_time = 10,              /* (timeval*) */
+	SYS_mutex_control = 9,	    /* (addr, op) */
+	SYS_time = 10,		    /* (timeval*, clock) */
 	SYS_container_control = 11, /* (req, container cap, cid) */
-	SYS_retype = 12,            /* (untyped, type, bits, dest, num) */
-	SYS_remaining = 13,         /* (untyped) */
-	SYS_cap_copy = 14,          /* (src, dst) */
-	SYS_cap_mint = 15,          /* (src, dst, rights, badge) */
-	SYS_cap_move = 16,          /* (src, dst) */
-	SYS_cap_delete = 17,        /* (slot) */
-	SYS_cap_revoke = 18,        /* (slot) */
-	SYS_cap_info = 19,          /* (slot, cap_info*) */
-	SYS_map = 20,               /* (cap, space cap or SPACE_SELF, vaddr, rights) */
-	SYS_unmap = 21,             /* (cap) */
-	SYS_console_putc = 22,      /* (console cap, ch) */
-	SYS_window_putc = 23,       /* (window cap, ch) */
-	SYS_window_cls = 24,        /* (window cap) */
-	SYS_window_set_attr = 25,   /* (window cap, attr) */
-	SYS_timer_ticks = 26,       /* (timer cap) */
-	SYS_alloc_buffer = 27,      /* (untyped, addr) */
-	SYS_print_buffer = 28,      /* (window cap) */
-	SYS_print_string = 29,      /* (window cap, addr) */
-	SYS_debug_dump = 30,        /* (debug cap, what) */
-	SYS_page_copy = 31,         /* (src page cap, dst page cap) */
-	SYS_debug_coverage = 32,    /* (debug cap, op, buf, size) */
+	SYS_retype = 12,	    /* (untyped, type, bits, dest, num) */
+	SYS_remaining = 13,	    /* (untyped) */
+	SYS_cap_copy = 14,	    /* (src, dst) */
+	SYS_cap_mint = 15,	    /* (src, dst, rights, badge) */
+	SYS_cap_move = 16,	    /* (src, dst) */
+	SYS_cap_delete = 17,	    /* (slot) */
+	SYS_cap_revoke = 18,	    /* (slot) */
+	SYS_cap_info = 19,	    /* (slot, cap_info*) */
+	SYS_map = 20,	/* (cap, space cap or SPACE_SELF, vaddr, rights) */
+	SYS_unmap = 21, /* (cap) */
+	SYS_console_putc = 22,	  /* (console cap, ch) */
+	SYS_window_putc = 23,	  /* (window cap, ch) */
+	SYS_window_cls = 24,	  /* (window cap) */
+	SYS_window_set_attr = 25, /* (window cap, attr) */
+	SYS_timer_ticks = 26,	  /* (timer cap) */
+	SYS_alloc_buffer = 27,	  /* (untyped, addr) */
+	SYS_print_buffer = 28,	  /* (window cap) */
+	SYS_print_string = 29,	  /* (window cap, addr) */
+	SYS_debug_dump = 30,	  /* (debug cap, what) */
+	SYS_page_copy = 31,	  /* (src page cap, dst page cap) */
+	SYS_sleep = 32,		  /* (deadline) */
+	SYS_input_read = 33,	  /* (input cap, buf*, len, flags) */
+	SYS_input_info = 34,	  /* (input cap, input_info*) */
+	SYS_debug_coverage = 35,  /* (debug cap, op, buf, size) */
 	SYS_COUNT
 };
 
@@ -64,14 +67,16 @@ enum tess_syscall {
 #define SPACE_SELF ((unsigned long)-1)
 
 /* debug_dump(): what to print. */
-#define DUMP_CSPACE 1   /* the caller's root CSpace, slot by slot */
-#define DUMP_CDT 2      /* the derivation tree below each of those caps */
+#define DUMP_CSPACE 1	/* the caller's root CSpace, slot by slot */
+#define DUMP_CDT 2	/* the derivation tree below each of those caps */
 #define DUMP_CAPLISTS 4 /* the caller's capability lists */
-#define DUMP_THREADS 8  /* every thread: id, state, priority, space */
+#define DUMP_THREADS 8	/* every thread: id, state, priority, space */
+/* every capability in the system, machine-readable (tools/captree.py) */
+#define DUMP_CAPTREE 16
 
 /* debug_coverage() operations (kernels built with coverage: kfuzz). */
 #define COVERAGE_EDGES 0 /* the number of distinct edges seen so far */
-#define COVERAGE_READ 1  /* copy the edge map (a byte per edge) to buf */
+#define COVERAGE_READ 1	 /* copy the edge map (a byte per edge) to buf */
 #define COVERAGE_RESET 2 /* forget every edge seen */
 
 /* container_control() requests. */
@@ -84,6 +89,28 @@ enum tess_syscall {
 struct tess_timeval {
 	long tv_sec;
 	long tv_usec;
+};
+
+/* time(): the clocks.  TIME_MONOTONIC counts from boot and is the clock
+ * of every deadline; TIME_REALTIME counts from 1970-01-01 00:00 UTC (the
+ * CMOS clock at boot). */
+#define TIME_MONOTONIC 0
+#define TIME_REALTIME 1
+
+/* Deadlines (sleep, ipc with IPC_TIMEOUT) are absolute, in microseconds
+ * on the monotonic clock: tv_sec * 1000000 + tv_usec of time().  A
+ * deadline at or before now has passed already; this one never comes. */
+#define DEADLINE_NEVER 0xFFFFFFFFFFFFFFFFull
+
+/* input_read() flags. */
+#define INPUT_NONBLOCK 1u /* E_WOULDBLOCK rather than wait for input */
+
+/* What input_info() reports: bytes since boot, and the buffer now. */
+struct input_info {
+	uint64_t received; /* bytes that arrived (kept or dropped) */
+	uint64_t dropped;  /* bytes dropped because the buffer was full */
+	uint32_t buffered; /* bytes waiting to be read */
+	uint32_t size;	   /* the buffer's size */
 };
 
 #endif

@@ -42,8 +42,8 @@ static inline struct thread *arch_current(void)
 void arch_set_current(struct thread *t);
 
 /* Time. */
-u64 arch_ticks(void);        /* timer interrupts since boot */
-u64 arch_time_us(void);      /* microseconds since boot (TSC based) */
+u64 arch_ticks(void);	/* timer interrupts since boot */
+u64 arch_time_us(void); /* microseconds since boot (TSC based) */
 
 /*
  * Thread contexts.  arch_thread_init prepares a new thread so that the
@@ -63,8 +63,9 @@ void arch_enter_user(struct thread *t) __attribute__((noreturn));
 #ifdef HOST_TEST
 struct trapframe *arch_thread_tf(struct thread *t);
 #else
-#define arch_thread_tf(t) \
-	((struct trapframe *)((u64)(t) + (1ull << THREAD_BITS) - sizeof(struct trapframe)))
+#define arch_thread_tf(t)                                                      \
+	((struct trapframe *)((u64)(t) + (1ull << THREAD_BITS) -               \
+			      sizeof(struct trapframe)))
 #endif
 
 /* Interrupts on and halt until one arrives (the idle loop). */
@@ -83,6 +84,11 @@ void arch_flush_tlb(void);
 #define USER_CANONICAL_END 0x0000800000000000ull
 u64 arch_user_rflags(u64 requested);
 void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base);
+/* A thread's FPU/SSE state as a 512-byte FXSAVE image: read it; check that
+ * an image is one the CPU will load (0 or -E_INVAL); load it. */
+void arch_fpu_read(struct thread *t, u8 image[512]);
+int arch_fpu_check(const u8 image[512]);
+void arch_fpu_write(struct thread *t, const u8 image[512]);
 /* Physical address of user address `va` in `s` (writable if `write`);
  * 0 or -E_FAULT. */
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa);

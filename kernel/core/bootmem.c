@@ -11,7 +11,8 @@ static bool finished;
 
 static void remove_at(unsigned i)
 {
-	memmove(&ranges[i], &ranges[i + 1], (nranges - i - 1) * sizeof(ranges[0]));
+	memmove(&ranges[i], &ranges[i + 1],
+		(nranges - i - 1) * sizeof(ranges[0]));
 	nranges--;
 }
 
@@ -81,12 +82,14 @@ paddr_t bootmem_alloc(u64 size, u64 align)
 	size = ALIGN_UP(size, PAGE_SIZE);
 	for (unsigned i = 0; i < nranges; i++) {
 		paddr_t a = ALIGN_UP(ranges[i].start, align);
-		if (a >= ranges[i].start && a + size <= ranges[i].end && a + size > a) {
+		if (a >= ranges[i].start && a + size <= ranges[i].end &&
+		    a + size > a) {
 			bootmem_reserve(a, a + size);
 			return a;
 		}
 	}
-	panic("bootmem: out of memory allocating %lu bytes", (unsigned long)size);
+	panic("bootmem: out of memory allocating %lu bytes",
+	      (unsigned long)size);
 }
 
 void bootmem_finish(void)
@@ -116,7 +119,8 @@ unsigned untyped_split(paddr_t start, paddr_t end, struct untyped_block *out,
 	start = ALIGN_UP(start, 1ull << UNTYPED_MIN_BITS);
 	end = ALIGN_DOWN(end, 1ull << UNTYPED_MIN_BITS);
 	while (start < end && n < max) {
-		u32 bits = start ? (u32)__builtin_ctzll(start) : UNTYPED_MAX_BITS;
+		u32 bits =
+		    start ? (u32)__builtin_ctzll(start) : UNTYPED_MAX_BITS;
 		if (bits > UNTYPED_MAX_BITS)
 			bits = UNTYPED_MAX_BITS;
 		while ((1ull << bits) > end - start)

@@ -28,8 +28,8 @@
 #define CAP_ZOMBIE 0xFE /* internal: an object being destroyed (delete.c) */
 
 struct cap {
-	u8 type;    /* enum cap_type, or CAP_ZOMBIE */
-	u8 flags;   /* CAP_ZOMBIE: the type of the object being destroyed */
+	u8 type;  /* enum cap_type, or CAP_ZOMBIE */
+	u8 flags; /* CAP_ZOMBIE: the type of the object being destroyed */
 	u16 spare;
 	u32 rights;
 	u64 obj;     /* kernel address of the object (0 for scope caps) */
@@ -41,7 +41,8 @@ _Static_assert(sizeof(struct cap) == 1u << CAP_SLOT_BITS, "cap size");
 
 /*
  * Type-specific words:
- *   Untyped     data[0] = size bits, data[1] = bytes used (watermark)
+ *   Untyped     data[0] = size bits | zeroed end (untyped.c), data[1] =
+ *               bytes used (watermark)
  *   CSpace      data[0] = slot bits
  *   PDPT/PD/PT, Page, Large page
  *               data[0] = mapped vaddr | MAPPING_VALID, data[1] = space id
@@ -76,6 +77,12 @@ static inline bool cap_is_frame(u8 type)
 static inline bool cap_is_table(u8 type)
 {
 	return type == CAP_PDPT || type == CAP_PD || type == CAP_PT;
+}
+
+/* An Untyped's size: log2 of its bytes (the low byte of data[0]). */
+static inline u32 untyped_bits(const struct cap *u)
+{
+	return (u32)(u->data[0] & 0xff);
 }
 
 /* The type of the object a capability names (a zombie's original type). */

@@ -97,15 +97,16 @@ static unsigned visible_lists(const struct thread *t, struct list out[3])
 {
 	unsigned n = 0;
 	if (t->space)
-		out[n++] = (struct list){ &t->space->slots[SPACE_SLOT_LIST],
-					  SPACE_LIST_SLOTS, CAP_LIST_SPACE };
+		out[n++] = (struct list){&t->space->slots[SPACE_SLOT_LIST],
+					 SPACE_LIST_SLOTS, CAP_LIST_SPACE};
 	struct thread *p = thread_lookup(t->pager);
 	if (p && p->space && p->space != t->space)
-		out[n++] = (struct list){ &p->space->slots[SPACE_SLOT_CHILD],
-					  SPACE_LIST_SLOTS, CAP_LIST_PAGER };
+		out[n++] = (struct list){&p->space->slots[SPACE_SLOT_CHILD],
+					 SPACE_LIST_SLOTS, CAP_LIST_PAGER};
 	if (t->container)
-		out[n++] = (struct list){ t->container->slots, CONTAINER_LIST_SLOTS,
-					  CAP_LIST_CONTAINER };
+		out[n++] =
+		    (struct list){t->container->slots, CONTAINER_LIST_SLOTS,
+				  CAP_LIST_CONTAINER};
 	return n;
 }
 
@@ -152,8 +153,8 @@ bool scope_authorized_container(struct thread *t, u8 type, u32 cid, u32 need)
 static unsigned owner_lists(const struct thread *t, struct list out[4])
 {
 	unsigned n = visible_lists(t, out);
-	out[n++] = (struct list){ &t->space->slots[SPACE_SLOT_CHILD],
-				  SPACE_LIST_SLOTS, CAP_LIST_CHILD };
+	out[n++] = (struct list){&t->space->slots[SPACE_SLOT_CHILD],
+				 SPACE_LIST_SLOTS, CAP_LIST_CHILD};
 	return n;
 }
 
@@ -194,7 +195,8 @@ static void to_user_record(const struct cap *c, u32 kind, struct capability *r)
 }
 
 /* READ and NCAPS: the capabilities in owner_lists(). */
-static long cap_read(struct thread *cur, u64 flags, vaddr_t buf, bool count_only)
+static long cap_read(struct thread *cur, u64 flags, vaddr_t buf,
+		     bool count_only)
 {
 	struct list l[4];
 	unsigned nl = owner_lists(cur, l);
@@ -205,9 +207,11 @@ static long cap_read(struct thread *cur, u64 flags, vaddr_t buf, bool count_only
 		struct capability probe;
 		for (u64 i = 0; i < flags; i++)
 			if (arch_copy_from_user(cur->space, &probe,
-						buf + i * sizeof(probe), sizeof(probe), NULL) ||
-			    arch_copy_to_user(cur->space, buf + i * sizeof(probe),
-					      &probe, sizeof(probe), NULL))
+						buf + i * sizeof(probe),
+						sizeof(probe), NULL) ||
+			    arch_copy_to_user(cur->space,
+					      buf + i * sizeof(probe), &probe,
+					      sizeof(probe), NULL))
 				return -E_FAULT;
 	}
 	for (unsigned i = 0; i < nl; i++)
@@ -218,7 +222,8 @@ static long cap_read(struct thread *cur, u64 flags, vaddr_t buf, bool count_only
 			if (!count_only && n < flags) {
 				struct capability r;
 				to_user_record(c, l[i].kind, &r);
-				arch_copy_to_user(cur->space, buf + n * sizeof(r), &r,
+				arch_copy_to_user(cur->space,
+						  buf + n * sizeof(r), &r,
 						  sizeof(r), NULL);
 			}
 			n++;
@@ -240,7 +245,8 @@ static int check_narrower(const struct cap *c, u32 scope, u32 resid)
 	if (scope_rank(scope) > scope_rank(old))
 		return -E_PERM; /* wider */
 	if (scope == old)
-		return resid == cap_resid(c) || scope == SCOPE_SYSTEM ? 0 : -E_PERM;
+		return resid == cap_resid(c) || scope == SCOPE_SYSTEM ? 0
+								      : -E_PERM;
 	switch (scope) {
 	case SCOPE_CONTAINER:
 		return resid <= CID_MAX ? 0 : -E_RANGE;
@@ -250,7 +256,8 @@ static int check_narrower(const struct cap *c, u32 scope, u32 resid)
 			return -E_NOTHREAD;
 		/* A space with no thread is in no container yet: its first
 		 * thread may be made in any. */
-		if (old == SCOPE_CONTAINER && (!s->nthreads || s->cid != cap_resid(c)))
+		if (old == SCOPE_CONTAINER &&
+		    (!s->nthreads || s->cid != cap_resid(c)))
 			return -E_PERM;
 		return 0;
 	}
@@ -273,15 +280,15 @@ long sys_capability_control(const u64 *a)
 	struct capability in;
 	struct cap *c, *slot;
 	static const u32 op_right[] = {
-		[CAP_CONTROL_NCAPS] = CAP_CAPCTRL_READ,
-		[CAP_CONTROL_READ] = CAP_CAPCTRL_READ,
-		[CAP_CONTROL_SHARE] = CAP_CAPCTRL_SHARE,
-		[CAP_CONTROL_GRANT] = CAP_CAPCTRL_GRANT,
-		[CAP_CONTROL_REPLICATE] = CAP_CAPCTRL_REPLICATE,
-		[CAP_CONTROL_SPLIT] = CAP_CAPCTRL_SPLIT,
-		[CAP_CONTROL_DEDUCE] = CAP_CAPCTRL_DEDUCE,
-		[CAP_CONTROL_DESTROY] = CAP_CAPCTRL_DESTROY,
-		[CAP_CONTROL_REVOKE] = CAP_CAPCTRL_REVOKE,
+	    [CAP_CONTROL_NCAPS] = CAP_CAPCTRL_READ,
+	    [CAP_CONTROL_READ] = CAP_CAPCTRL_READ,
+	    [CAP_CONTROL_SHARE] = CAP_CAPCTRL_SHARE,
+	    [CAP_CONTROL_GRANT] = CAP_CAPCTRL_GRANT,
+	    [CAP_CONTROL_REPLICATE] = CAP_CAPCTRL_REPLICATE,
+	    [CAP_CONTROL_SPLIT] = CAP_CAPCTRL_SPLIT,
+	    [CAP_CONTROL_DEDUCE] = CAP_CAPCTRL_DEDUCE,
+	    [CAP_CONTROL_DESTROY] = CAP_CAPCTRL_DESTROY,
+	    [CAP_CONTROL_REVOKE] = CAP_CAPCTRL_REVOKE,
 	};
 
 	if (req > CAP_CONTROL_REVOKE)
@@ -349,7 +356,8 @@ long sys_capability_control(const u64 *a)
 			return -E_NOCAP;
 		if (!(c->rights & CAP_TRANSFERABLE))
 			return -E_PERM;
-		slot = free_slot(&to->space->slots[SPACE_SLOT_LIST], SPACE_LIST_SLOTS);
+		slot = free_slot(&to->space->slots[SPACE_SLOT_LIST],
+				 SPACE_LIST_SLOTS);
 		if (!slot)
 			return -E_LIMIT;
 		cdt_move(c, slot);
@@ -362,19 +370,22 @@ long sys_capability_control(const u64 *a)
 	case CAP_CONTROL_REPLICATE:
 	case CAP_CONTROL_SPLIT: {
 		u32 diff = in.rights & CAP_OPS_MASK;
-		if (req == CAP_CONTROL_REPLICATE && !(c->rights & CAP_REPLICABLE))
+		if (req == CAP_CONTROL_REPLICATE &&
+		    !(c->rights & CAP_REPLICABLE))
 			return -E_PERM;
 		if (req == CAP_CONTROL_SPLIT) {
 			if (!(c->rights & CAP_CHANGEABLE))
 				return -E_PERM;
-			if (!diff || (diff & ~c->rights) || diff == (c->rights & CAP_OPS_MASK))
+			if (!diff || (diff & ~c->rights) ||
+			    diff == (c->rights & CAP_OPS_MASK))
 				return -E_INVAL;
 		}
-		slot = free_slot(&cur->space->slots[SPACE_SLOT_LIST], SPACE_LIST_SLOTS);
+		slot = free_slot(&cur->space->slots[SPACE_SLOT_LIST],
+				 SPACE_LIST_SLOTS);
 		if (!slot)
 			return -E_LIMIT;
-		scope_cap_init(slot, c->type, c->rights, cap_scope(c), cap_resid(c),
-			       cur->space->spid);
+		scope_cap_init(slot, c->type, c->rights, cap_scope(c),
+			       cap_resid(c), cur->space->spid);
 		if (req == CAP_CONTROL_SPLIT) {
 			slot->rights = diff | (c->rights & CAP_GENERIC_ALL);
 			c->rights &= ~diff;
@@ -385,7 +396,8 @@ long sys_capability_control(const u64 *a)
 		return 0;
 	}
 	case CAP_CONTROL_DEDUCE: {
-		u32 ops = in.rights & CAP_OPS_MASK, gen = in.rights & CAP_GENERIC_ALL;
+		u32 ops = in.rights & CAP_OPS_MASK,
+		    gen = in.rights & CAP_GENERIC_ALL;
 		int err;
 		if (!(c->rights & CAP_CHANGEABLE))
 			return -E_PERM;

@@ -51,7 +51,8 @@ void container_object_destroy(struct container *c)
 		if (t && t->container == c) {
 			if (t->flags & THREAD_F_ROOT)
 				root_task_exited(-1);
-			thread_cancel(t, true); /* senders waiting for it fail */
+			thread_cancel(t,
+				      true); /* senders waiting for it fail */
 			if (t->state != TS_DEAD)
 				t->state = TS_INACTIVE;
 			thread_unbind(t);

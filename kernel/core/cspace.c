@@ -49,7 +49,8 @@ int cap_lookup_path(cptr_t cptr, struct cap **out, struct cap_path *path)
 	struct thread *cur = arch_current();
 	if (!cur->space)
 		return -E_BADCAP;
-	return cspace_lookup_path(space_root_cspace(cur->space), cptr, out, path);
+	return cspace_lookup_path(space_root_cspace(cur->space), cptr, out,
+				  path);
 }
 
 int cap_lookup_type(cptr_t cptr, u8 type, struct cap **out)
@@ -87,7 +88,8 @@ static int check_derive(const struct cap *src, const struct cap *dst)
 	if (src->type == CAP_ZOMBIE)
 		return -E_BUSY;
 	if (src->type == CAP_UNTYPED)
-		return -E_CAPTYPE; /* two holders could allocate the same memory */
+		return -E_CAPTYPE; /* two holders could allocate the same memory
+				    */
 	if (!cap_is_null(dst))
 		return -E_OCCUPIED;
 	return 0;

@@ -3,6 +3,8 @@
  * the Debug capability).  DUMP_CSPACE lists the root CSpace slot by slot,
  * DUMP_CDT adds what was derived from each capability, DUMP_CAPLISTS the
  * scope capabilities the caller sees, DUMP_THREADS every thread.
+ * DUMP_CAPTREE prints every capability in the system, one `captree` line
+ * each, for tools/captree.py (format in docs/ABI.md).
  */
 #include "devices.h"
 #include "cspace.h"
@@ -17,23 +19,35 @@
 #define DUMP_MAX_LINES 512
 
 static const char *const type_names[] = {
-	[CAP_NULL] = "null",       [CAP_UNTYPED] = "Untyped",
-	[CAP_CSPACE] = "CSpace",   [CAP_THREAD] = "Thread",
-	[CAP_SPACE] = "Space",     [CAP_PDPT] = "PDPT",
-	[CAP_PD] = "PD",           [CAP_PT] = "PT",
-	[CAP_PAGE] = "Page",       [CAP_LARGE_PAGE] = "LargePage",
-	[CAP_CONTAINER] = "Container", [CAP_CONSOLE] = "Console",
-	[CAP_WINDOW] = "Window",   [CAP_TIMER] = "Timer",
-	[CAP_DEBUG] = "Debug",     [CAP_IPC] = "IPC",
-	[CAP_TCTRL] = "ThreadControl", [CAP_EXREGS] = "ExRegs",
-	[CAP_CAPCTRL] = "CapControl", [CAP_MUTEX] = "Mutex",
+    [CAP_NULL] = "null",
+    [CAP_UNTYPED] = "Untyped",
+    [CAP_CSPACE] = "CSpace",
+    [CAP_THREAD] = "Thread",
+    [CAP_SPACE] = "Space",
+    [CAP_PDPT] = "PDPT",
+    [CAP_PD] = "PD",
+    [CAP_PT] = "PT",
+    [CAP_PAGE] = "Page",
+    [CAP_LARGE_PAGE] = "LargePage",
+    [CAP_CONTAINER] = "Container",
+    [CAP_CONSOLE] = "Console",
+    [CAP_WINDOW] = "Window",
+    [CAP_TIMER] = "Timer",
+    [CAP_DEBUG] = "Debug",
+    [CAP_INPUT] = "Input",
+    [CAP_IPC] = "IPC",
+    [CAP_TCTRL] = "ThreadControl",
+    [CAP_EXREGS] = "ExRegs",
+    [CAP_CAPCTRL] = "CapControl",
+    [CAP_MUTEX] = "Mutex",
 };
 
 static const char *type_name(u8 t)
 {
 	if (t == CAP_ZOMBIE)
 		return "zombie";
-	return t < ARRAY_SIZE(type_names) && type_names[t] ? type_names[t] : "?";
+	return t < ARRAY_SIZE(type_names) && type_names[t] ? type_names[t]
+							   : "?";
 }
 
 static void print_cap(const struct cap *c, int indent)
@@ -41,8 +55,9 @@ static void print_cap(const struct cap *c, int indent)
 	kprintf("%*s%s", indent, "", type_name(c->type));
 	switch (c->type) {
 	case CAP_UNTYPED:
-		kprintf(" phys=%lx size=2^%lu used=%lu free=%lu", untyped_phys(c),
-			c->data[0], untyped_used(c), untyped_remaining(c));
+		kprintf(" phys=%lx size=2^%lu used=%lu free=%lu",
+			untyped_phys(c), (u64)untyped_bits(c), untyped_used(c),
+			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
 		kprintf(" slots=%lu", 1ul << c->data[0]);
@@ -58,20 +73,24 @@ static void print_cap(const struct cap *c, int indent)
 		kprintf(" badge=%lu", c->data[0]);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1], c->rights,
-			c->data[0]);
+		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1],
+			c->rights, c->data[0]);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
 			struct space *s;
 			vaddr_t va;
-			kprintf(" phys=%lx rights=%x", vspace_object_phys(c), c->rights);
+			kprintf(" phys=%lx rights=%x", vspace_object_phys(c),
+				c->rights);
 			if (vspace_mapping(c, &s, &va))
-				kprintf(" mapped at %lx in space %u", va, s->spid);
+				kprintf(" mapped at %lx in space %u", va,
+					s->spid);
 		} else if (cap_is_scope(c->type)) {
-			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x owner=%lu",
-				c->data[1] & 0xffffffff, c->data[0] & 0xffffffff,
-				c->data[0] >> 32, c->rights, c->data[1] >> 32);
+			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x "
+				"owner=%lu",
+				c->data[1] & 0xffffffff,
+				c->data[0] & 0xffffffff, c->data[0] >> 32,
+				c->rights, c->data[1] >> 32);
 		}
 		break;
 	}
@@ -110,6 +129,168 @@ static void dump_list(const char *name, const struct cap *slots, u32 n)
 		}
 }
 
+/*
+ * DUMP_CAPTREE.  Capabilities are found through their holders: a pre-order
+ * walk of the whole CDT meets every object with slots (CSpace, Thread,
+ * Space, Container) once, at the first capability of its run (the
+ * contiguity of cap.h), and lists that object's non-empty slots.  The walk
+ * also counts the tree's nodes: the two counts on the `end` line differ
+ * if a capability in the tree sits in no holder's slot, or a listed slot
+ * is not in the tree (the reader checks).  Ids are physical addresses (of a
+ * slot, of an object), stable while the thing lives; 0 is the CDT's
+ * anchor, the parent of every boot capability.  Not preemptible: its time
+ * is linear in the number of capabilities (a debugging aid).
+ */
+static u64 captree_id(const struct cap *c)
+{
+	return !c || c == &cdt_anchor ? 0 : arch_kernel_to_phys((u64)c);
+}
+
+static u64 captree_obj(const struct cap *c)
+{
+	return c->obj ? arch_kernel_to_phys(c->obj) : 0;
+}
+
+static const char *scope_name(u64 scope)
+{
+	switch (scope) {
+	case SCOPE_THREAD:
+		return "thread";
+	case SCOPE_SPACE:
+		return "space";
+	case SCOPE_CONTAINER:
+		return "container";
+	case SCOPE_SYSTEM:
+		return "system";
+	default:
+		return "?";
+	}
+}
+
+/* The container a scope capability's target lives in, or -1 (system
+ * scope, or a space id that names no space now). */
+static long scope_target_cid(u64 scope, u32 resid)
+{
+	struct space *s;
+
+	switch (scope) {
+	case SCOPE_THREAD:
+		return TID_CID(resid);
+	case SCOPE_SPACE:
+		s = space_by_id(resid);
+		return s ? (long)s->cid : -1;
+	case SCOPE_CONTAINER:
+		return resid;
+	default:
+		return -1;
+	}
+}
+
+static void captree_details(const struct cap *c)
+{
+	struct space *s;
+	vaddr_t va;
+
+	switch (c->type) {
+	case CAP_ZOMBIE:
+		kprintf(" zombie=1"); /* its words mean other things */
+		break;
+	case CAP_UNTYPED:
+		kprintf(" phys=%lx bits=%lu used=%lu free=%lu", untyped_phys(c),
+			(u64)untyped_bits(c), untyped_used(c),
+			untyped_remaining(c));
+		break;
+	case CAP_CSPACE:
+		kprintf(" bits=%lu", c->data[0]);
+		break;
+	case CAP_THREAD:
+		kprintf(" tid=%x", ((struct thread *)c->obj)->tid);
+		break;
+	case CAP_SPACE:
+		kprintf(" spid=%u", ((struct space *)c->obj)->spid);
+		break;
+	case CAP_CONTAINER:
+		kprintf(" cid=%u", ((struct container *)c->obj)->cid);
+		break;
+	case CAP_CONSOLE:
+	case CAP_TIMER:
+		kprintf(" badge=%lu", c->data[0]);
+		break;
+	case CAP_WINDOW:
+		kprintf(" window=%lu maxlen=%lu", c->data[1], c->data[0]);
+		break;
+	default:
+		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
+			kprintf(" phys=%lx", vspace_object_phys(c));
+			if (vspace_mapping(c, &s, &va))
+				kprintf(" va=%lx spid=%u", va, s->spid);
+		} else if (cap_is_scope(c->type)) {
+			u64 scope = c->data[0] & 0xffffffff;
+			u32 resid = c->data[0] >> 32;
+			kprintf(" scope=%s resid=%x target_cid=%ld capid=%lu",
+				scope_name(scope), resid,
+				scope_target_cid(scope, resid),
+				c->data[1] & 0xffffffff);
+		}
+		break;
+	}
+}
+
+/* The holder `h` names: one line for it, one for each capability in it. */
+static u64 captree_holder(const struct cap *h, const struct cap *slots, u32 n)
+{
+	u8 t = cap_object_type(h);
+	u64 id = captree_obj(h), listed = 0;
+
+	kprintf("captree holder id=%lx type=%s slots=%u", id, type_name(t), n);
+	if (t == CAP_THREAD) {
+		const struct thread *th = (const struct thread *)h->obj;
+		kprintf(" tid=%x", th->tid);
+		if (th->container)
+			kprintf(" cid=%u", th->container->cid);
+	} else if (t == CAP_SPACE) {
+		const struct space *s = (const struct space *)h->obj;
+		kprintf(" spid=%u cid=%u", s->spid, s->cid);
+	} else if (t == CAP_CONTAINER) {
+		kprintf(" cid=%u", ((const struct container *)h->obj)->cid);
+	}
+	kprintf("\n");
+	for (u32 i = 0; i < n; i++) {
+		const struct cap *c = &slots[i];
+		if (cap_is_null(c))
+			continue;
+		kprintf("captree cap id=%lx parent=%lx holder=%lx slot=%u "
+			"type=%s rights=%x obj=%lx",
+			captree_id(c), captree_id(c->parent), id, i,
+			type_name(cap_object_type(c)), c->rights,
+			captree_obj(c));
+		captree_details(c);
+		kprintf("\n");
+		listed++;
+	}
+	return listed;
+}
+
+static void dump_captree(void)
+{
+	u64 nodes = 0, listed = 0;
+
+	kprintf("captree begin\n");
+	for (const struct cap *c = cdt_anchor.child; c;
+	     c = cdt_walk_next(c, &cdt_anchor)) {
+		const struct cap *slots;
+		u32 n = 0;
+		nodes++;
+		if ((c->parent && cap_same_object(c->parent, c)) ||
+		    (c->prev && cap_same_object(c->prev, c)))
+			continue; /* not the first of its object's run */
+		slots = cap_object_slots(c, &n);
+		if (slots)
+			listed += captree_holder(c, slots, n);
+	}
+	kprintf("captree end caps=%lu tree=%lu\n", listed, nodes);
+}
+
 long sys_debug_dump(const u64 *a)
 {
 	struct thread *cur = arch_current();
@@ -119,14 +300,17 @@ long sys_debug_dump(const u64 *a)
 
 	if (r)
 		return r;
-	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS | DUMP_THREADS))
+	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
+			  DUMP_THREADS | DUMP_CAPTREE))
 		return -E_INVAL;
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
 	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);
 		if (root->type == CAP_CSPACE) {
 			struct cap *slots = (struct cap *)root->obj;
-			for (u64 i = 0; i < (1ull << root->data[0]) && lines < DUMP_MAX_LINES; i++) {
+			for (u64 i = 0; i < (1ull << root->data[0]) &&
+					lines < DUMP_MAX_LINES;
+			     i++) {
 				if (cap_is_null(&slots[i]))
 					continue;
 				kprintf("  slot %04lx: ", i);
@@ -138,20 +322,27 @@ long sys_debug_dump(const u64 *a)
 		}
 	}
 	if (a[1] & DUMP_CAPLISTS) {
-		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST], SPACE_LIST_SLOTS);
-		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD], SPACE_LIST_SLOTS);
+		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST],
+			  SPACE_LIST_SLOTS);
+		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
+			  SPACE_LIST_SLOTS);
 		if (cur->container)
-			dump_list("container", cur->container->slots, CONTAINER_LIST_SLOTS);
+			dump_list("container", cur->container->slots,
+				  CONTAINER_LIST_SLOTS);
 	}
 	if (a[1] & DUMP_THREADS) {
 		for (u32 i = 0; i < thread_count(); i++) {
 			struct thread *t = thread_by_index(i);
 			if (t)
-				kprintf("  thread %x %-8s state=%u wait=%u prio=%u space=%u pager=%x\n",
-					t->tid, t->name, t->state, t->wait, t->prio,
-					t->space ? t->space->spid : 0, t->pager);
+				kprintf("  thread %x %-8s state=%u wait=%u "
+					"prio=%u space=%u pager=%x\n",
+					t->tid, t->name, t->state, t->wait,
+					t->prio, t->space ? t->space->spid : 0,
+					t->pager);
 		}
 	}
+	if (a[1] & DUMP_CAPTREE)
+		dump_captree();
 	kprintf("--- end of dump\n");
 	return 0;
 }

@@ -6,14 +6,14 @@
  * Container) means deleting every capability in them, which may destroy
  * further objects, nested without limit.  Deleting an Untyped means
  * deleting everything made from it first (its children in the tree): it is
- * walked the same way, its "slots" being its children.  The kernel stack cannot hold that
- * recursion, so the capability being deleted is turned into a zombie in
- * its own slot: the zombie remembers the object, how far its slots have
- * been emptied (a cursor) and the zombie it was reached from (data[0]).
- * The walk goes down into nested zombies and back up by those links, with
- * no stack at all.  The zombie stays in the derivation tree, so a revoke or
- * an untyped's accounting still sees it; a zombie left behind by a
- * preempted call is picked up by the next delete or revoke that meets it.
+ * walked the same way, its "slots" being its children.  The kernel stack cannot
+ * hold that recursion, so the capability being deleted is turned into a zombie
+ * in its own slot: the zombie remembers the object, how far its slots have been
+ * emptied (a cursor) and the zombie it was reached from (data[0]). The walk
+ * goes down into nested zombies and back up by those links, with no stack at
+ * all.  The zombie stays in the derivation tree, so a revoke or an untyped's
+ * accounting still sees it; a zombie left behind by a preempted call is picked
+ * up by the next delete or revoke that meets it.
  *
  * Long walks are preemptible: every so often pending interrupts are let in,
  * and if the scheduler wants the CPU the call returns -E_RESTART, which
@@ -125,7 +125,8 @@ int cap_delete(struct cap *top)
 			} else {
 				up = cur;
 				cur = next;
-				continue; /* going down is not progress: no preemption */
+				continue; /* going down is not progress: no
+					     preemption */
 			}
 		} else if (cap_is_null(cur)) {
 			return 0; /* only the top slot can be empty here */
@@ -135,10 +136,12 @@ int cap_delete(struct cap *top)
 			if (final)
 				object_finalize(cur);
 			if (needs_zombie(cur, final)) {
+				/* Before it is a zombie: its slot count, or an
+				 * Untyped's size. */
 				u32 count = 0;
-				cap_object_slots(cur, &count); /* before it is a zombie */
+				cap_object_slots(cur, &count);
 				if (cur->type == CAP_UNTYPED)
-					count = (u32)cur->data[0]; /* keep its size */
+					count = untyped_bits(cur);
 				cur->flags = cur->type;
 				cur->type = CAP_ZOMBIE;
 				cur->data[0] = (u64)up;
@@ -155,13 +158,15 @@ int cap_delete(struct cap *top)
 		/* Here `cur` is the zombie just gone back up to. */
 		if (preempt_check()) {
 			unmark_chain(cur);
-			/* Not into a thread this very call destroyed: it will not
-			 * run again, and its slots may be gone already; the zombie
-			 * stays where it is for a later delete or revoke. */
+			/* Not into a thread this very call destroyed: it will
+			 * not run again, and its slots may be gone already; the
+			 * zombie stays where it is for a later delete or
+			 * revoke. */
 			struct thread *me = arch_current();
 			struct cap *pending = &me->slots[THREAD_SLOT_PENDING];
-			if (top != pending && top->type == CAP_ZOMBIE && me->tid &&
-			    me->state != TS_DEAD && cap_is_null(pending))
+			if (top != pending && top->type == CAP_ZOMBIE &&
+			    me->tid && me->state != TS_DEAD &&
+			    cap_is_null(pending))
 				cdt_move(top, pending);
 			return -E_RESTART;
 		}

@@ -141,7 +141,7 @@ long sys_alloc_buffer(const u64 *a)
 	r = vspace_map_check(CAP_PAGE, cur->space, addr);
 	if (r)
 		return r;
-	untyped_retype(u, CAP_PAGE, sb, offset, slot, 1);
+	untyped_retype(u, CAP_PAGE, sb, offset, slot, 1, false);
 	vspace_map(slot, cur->space, addr, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	cur->utcb = addr;
 	return 0;
@@ -156,8 +156,8 @@ static long user_strlen(struct thread *t, vaddr_t addr, u64 max)
 	u64 n = 0;
 	while (n < max) {
 		u64 chunk = MIN(sizeof(buf), max - n);
-		/* stay within one page per read so an unmapped next page is only
-		 * touched if the string goes on into it */
+		/* stay within one page per read so an unmapped next page is
+		 * only touched if the string goes on into it */
 		u64 to_page = PAGE_SIZE - ((addr + n) & (PAGE_SIZE - 1));
 		chunk = MIN(chunk, to_page);
 		if (arch_copy_from_user(t->space, buf, addr + n, chunk, NULL))
@@ -170,7 +170,8 @@ static long user_strlen(struct thread *t, vaddr_t addr, u64 max)
 	return (long)n;
 }
 
-static void window_print(struct thread *t, const struct cap *w, vaddr_t addr, u64 len)
+static void window_print(struct thread *t, const struct cap *w, vaddr_t addr,
+			 u64 len)
 {
 	char buf[64];
 	for (u64 off = 0; off < len; off += sizeof(buf)) {

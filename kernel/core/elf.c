@@ -16,8 +16,9 @@ const char *elf_check(const u8 *img, u64 size, u64 user_top)
 		return err;
 	for (unsigned i = 0; i < eh->phnum; i++) {
 		const struct elf64_phdr *ph =
-			(const void *)(img + eh->phoff + i * sizeof(*ph));
-		if (ph->type == PT_LOAD && (err = elf64_check_segment(ph, size, 0, user_top)))
+		    (const void *)(img + eh->phoff + i * sizeof(*ph));
+		if (ph->type == PT_LOAD &&
+		    (err = elf64_check_segment(ph, size, 0, user_top)))
 			return err;
 	}
 	if (eh->entry >= user_top)

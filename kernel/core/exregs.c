@@ -4,7 +4,9 @@
  * exchange-registers scope capability covering the target; writes are
  * allowed only to a thread that is not running, to one the caller pages,
  * or to the caller itself.  Reading returns the values from before the
- * writes.
+ * writes.  The FPU/SSE state travels as a 512-byte FXSAVE image at a
+ * separate user address (x.fpu); a call that both writes and reads it
+ * swaps: the new image is taken before the old one is written there.
  */
 #include "tctrl.h"
 #include "capctrl.h"
@@ -49,6 +51,7 @@ long sys_exchange_registers(const u64 *a)
 	struct thread *cur = arch_current(), *t;
 	vaddr_t ptr = a[0];
 	struct exregs x, old;
+	u8 fpu_new[EXREGS_FPU_SIZE], fpu_old[EXREGS_FPU_SIZE];
 	u32 need = 0;
 	int err;
 
@@ -58,9 +61,10 @@ long sys_exchange_registers(const u64 *a)
 	t = a[1] >> 32 ? NULL : thread_lookup((u32)a[1]);
 	if (!t)
 		return -E_NOTHREAD;
-	if (x.valid & ~EXREGS_VALID_MASK || x.flags & ~EXREGS_READ)
+	if (x.valid & ~EXREGS_VALID_MASK || x.flags & ~EXREGS_FLAGS_MASK)
 		return -E_INVAL;
-	if (x.valid & EXREGS_SET_REGS)
+	if (x.valid & (EXREGS_SET_REGS | EXREGS_SET_FPU) ||
+	    x.flags & EXREGS_READ_FPU)
 		need |= CAP_EXREGS_RW_REGS;
 	if (x.valid & EXREGS_SET_SP)
 		need |= CAP_EXREGS_RW_SP;
@@ -72,21 +76,38 @@ long sys_exchange_registers(const u64 *a)
 		need |= CAP_EXREGS_RW_UTCB;
 	if (!scope_authorized(cur, CAP_EXREGS, t, need))
 		return -E_NOCAP;
-	if (x.valid && t != cur && t->state == TS_RUNNABLE && t->pager != cur->tid)
+	if (x.valid && t != cur && t->state == TS_RUNNABLE &&
+	    t->pager != cur->tid)
 		return -E_ACTIVE;
 
 	/* Check every value before writing any. */
 	if (x.valid & EXREGS_SET_PC && x.rip >= USER_CANONICAL_END)
 		return -E_RANGE;
-	if (x.valid & EXREGS_SET_REGS &&
-	    (x.fs_base >= USER_CANONICAL_END || x.gs_base >= USER_CANONICAL_END))
+	if (x.valid & EXREGS_SET_REGS && (x.fs_base >= USER_CANONICAL_END ||
+					  x.gs_base >= USER_CANONICAL_END))
 		return -E_RANGE;
-	if (x.valid & EXREGS_SET_PAGER && x.pager != TID_NIL && !thread_lookup(x.pager))
+	if (x.valid & EXREGS_SET_PAGER && x.pager != TID_NIL &&
+	    !thread_lookup(x.pager))
 		return -E_NOTHREAD;
 	if (x.valid & EXREGS_SET_UTCB) {
 		err = utcb_check(x.utcb);
 		if (err)
 			return err;
+	}
+	if (x.valid & EXREGS_SET_FPU) {
+		if (arch_copy_from_user(cur->space, fpu_new, x.fpu,
+					sizeof(fpu_new), NULL))
+			return -E_FAULT;
+		err = arch_fpu_check(fpu_new);
+		if (err)
+			return err;
+	}
+	if (x.flags & EXREGS_READ_FPU) {
+		/* Probe the image's room before anything changes. */
+		arch_fpu_read(t, fpu_old);
+		if (arch_copy_to_user(cur->space, x.fpu, fpu_old,
+				      sizeof(fpu_old), NULL))
+			return -E_FAULT;
 	}
 
 	read_regs(t, &old);
@@ -117,13 +138,16 @@ long sys_exchange_registers(const u64 *a)
 		t->restart_nr = 0; /* not at the preempted call any more */
 	}
 	if (x.valid & (EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC))
-		tf->vector = VEC_RESUME; /* return with iretq: any rip, rflags */
+		tf->vector =
+		    VEC_RESUME; /* return with iretq: any rip, rflags */
 	if (x.valid & EXREGS_SET_PAGER) {
 		t->pager = x.pager;
 		cap_epoch++; /* t sees another pager's shared list now */
 	}
 	if (x.valid & EXREGS_SET_UTCB)
 		t->utcb = x.utcb;
+	if (x.valid & EXREGS_SET_FPU)
+		arch_fpu_write(t, fpu_new);
 	if (x.flags & EXREGS_READ) {
 		old.valid = x.valid;
 		old.flags = x.flags;

@@ -13,29 +13,35 @@
 #include "tessera/ipc.h"
 
 /* One line saying what the fault was (only built when it is logged). */
-static void describe(const u64 msg[6], char *buf, size_t size)
+static void describe(const u64 msg[FAULT_MSG_WORDS], char *buf, size_t size)
 {
 	switch (msg[0]) {
 	case IPC_TAG_PAGEFAULT:
-		ksnprintf(buf, size, "#PF page fault at address %lx (%s, %s), rip %lx",
+		ksnprintf(buf, size,
+			  "#PF page fault at address %lx (%s, %s), rip %lx",
 			  msg[1], msg[2] & FAULT_WRITE ? "write" : "read",
-			  msg[2] & FAULT_PROTECTION ? "protection" : "not mapped", msg[3]);
-		break;
-	case IPC_TAG_EXCEPTION:
-		ksnprintf(buf, size, "%s, rip %lx", exception_name((unsigned)msg[1]),
+			  msg[2] & FAULT_PROTECTION ? "protection"
+						    : "not mapped",
 			  msg[3]);
 		break;
+	case IPC_TAG_EXCEPTION:
+		ksnprintf(buf, size, "%s, rip %lx",
+			  exception_name((unsigned)msg[1]), msg[3]);
+		break;
 	default:
-		ksnprintf(buf, size, "unknown system call %lx at rip %lx", msg[1], msg[5]);
+		ksnprintf(buf, size, "unknown system call %lx at rip %lx",
+			  msg[1], msg[5]);
 		break;
 	}
 }
 
-static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
+static void log_fault(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
+		      const char *outcome)
 {
 	char what[96];
 	describe(msg, what, sizeof(what));
-	kprintf("fault: thread %x (%s): %s: %s\n", t->tid, t->name, what, outcome);
+	kprintf("fault: thread %x (%s): %s: %s\n", t->tid, t->name, what,
+		outcome);
 }
 
 /*
@@ -43,14 +49,16 @@ static void log_fault(struct thread *t, const u64 msg[6], const char *outcome)
  * or FAULT_RESUME_AT if the thread goes on; otherwise the thread is dead
  * (and this returns only if it is not the running thread).
  */
-static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
+static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
+			   u64 *reply1)
 {
 	struct thread *p = thread_lookup(t->pager);
 	u64 r1 = 0;
 
 	if (!p || p == t || !p->space) {
-		log_fault(t, msg, p == t ? "faulted while its own pager, thread stopped"
-					 : "no pager, thread stopped");
+		log_fault(t, msg,
+			  p == t ? "faulted while its own pager, thread stopped"
+				 : "no pager, thread stopped");
 		thread_exit(t, -1);
 		return FAULT_KILL;
 	}
@@ -60,7 +68,8 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 		 * pager went away.  When it runs again it takes the fault
 		 * again (a syscall fault re-executes the instruction), and
 		 * then finds a pager, or dies for want of one. */
-		if (msg[0] == IPC_TAG_SYSCALL && arch_thread_tf(t)->rip == msg[5])
+		if (msg[0] == IPC_TAG_SYSCALL &&
+		    arch_thread_tf(t)->rip == msg[5])
 			arch_thread_tf(t)->rip -= 2;
 		return FAULT_RESUME;
 	}
@@ -83,7 +92,7 @@ static long fault_to_pager(struct thread *t, const u64 msg[6], u64 *reply1)
 void fault_user_exception(struct thread *t, const struct fault_info *fi)
 {
 	struct trapframe *tf = arch_thread_tf(t);
-	u64 msg[6];
+	u64 msg[FAULT_MSG_WORDS] = {0};
 
 	if (fi->vector == 14) {
 		msg[0] = IPC_TAG_PAGEFAULT;
@@ -98,16 +107,19 @@ void fault_user_exception(struct thread *t, const struct fault_info *fi)
 	}
 	msg[3] = fi->ip;
 	msg[4] = tf->rsp;
-	msg[5] = 0;
 	fault_to_pager(t, msg, NULL);
 }
 
-/* An unknown system call: the pager may emulate it and give rax. */
+/* An unknown system call: the pager may emulate it and give rax.  The
+ * message carries all six argument registers and rsp (the last four reach
+ * the pager in its UTCB: ipc.c, transfer). */
 void fault_unknown_syscall(struct thread *t)
 {
 	struct trapframe *tf = arch_thread_tf(t);
 	u64 reply1 = (u64)-E_NOSYS;
-	u64 msg[6] = { IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi, tf->rdx, tf->rip };
+	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi,
+				    tf->rdx,	     tf->rip, tf->r10, tf->r8,
+				    tf->r9,	     tf->rsp};
 
 	u64 rip = tf->rip;
 	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME && tf->rip == rip)

@@ -10,7 +10,7 @@ struct fault_info {
 	u32 vector; /* the CPU exception vector (14 = page fault) */
 	u64 error;  /* the CPU error code */
 	u64 addr;   /* the faulting address (page faults) */
-	u64 ip;     /* the instruction pointer */
+	u64 ip;	    /* the instruction pointer */
 };
 
 void fault_user_exception(struct thread *t, const struct fault_info *fi);

@@ -22,7 +22,7 @@
  *    of an object destroyed under it while a loop was taken apart: it
  *    still holds its Untyped's memory and the tree still reaches it);
  *  - Space and Thread objects are where the id tables say; the tid table
- *    and the run queues are consistent.
+ *    and the run queues are consistent, and so is the deadline heap.
  * A failure panics, which the test runner reports.
  *
  * The walks mark capabilities with two bits of `spare` (delete.c uses
@@ -34,6 +34,7 @@
 #include "object.h"
 #include "untyped.h"
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 
 #define INV_SEEN (1u << 15)  /* reached by the tree walk */
@@ -93,13 +94,17 @@ static void check_form(const struct cap *c)
 			      c, (u32)c->data[1], n);
 		return;
 	}
-	if (t == CAP_NULL || t >= CAP_TYPE_COUNT || t == 15)
+	if (t == CAP_NULL || t >= CAP_TYPE_COUNT)
 		panic("invariant: cap %p has type %d", c, t);
 	if (t == CAP_UNTYPED &&
-	    (c->data[0] < UNTYPED_MIN_BITS || c->data[0] > UNTYPED_MAX_BITS ||
-	     c->data[1] > untyped_size(c)))
-		panic("invariant: untyped %p: %llu bits, %llu used", c,
-		      (unsigned long long)c->data[0],
+	    (untyped_bits(c) < UNTYPED_MIN_BITS ||
+	     untyped_bits(c) > UNTYPED_MAX_BITS ||
+	     c->data[1] > untyped_size(c) ||
+	     (c->data[0] & ~0xffull & (PAGE_SIZE - 1)) ||
+	     (c->data[0] & ~(PAGE_SIZE - 1)) > untyped_size(c)))
+		panic("invariant: untyped %p: %llu (bits, zeroed end), %llu "
+		      "used",
+		      c, (unsigned long long)c->data[0],
 		      (unsigned long long)c->data[1]);
 	if (t == CAP_CSPACE &&
 	    (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
@@ -249,4 +254,5 @@ void invariants_check(void)
 			      t->tid);
 	}
 	sched_check_invariants();
+	timer_check_invariants();
 }

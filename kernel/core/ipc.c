@@ -13,18 +13,23 @@
  * reply, or copying an extended message and waiting for a fault on either
  * side to be served.
  *
+ * Deadlines (IPC_TIMEOUT): a thread that blocks in either phase with a
+ * deadline also waits in the deadline heap (time.c); when it passes, the
+ * IPC ends with E_TIMEOUT (ipc_timeout).  Any other end of the wait takes
+ * it out of the heap (thread_wake, thread_cancel).
+ *
  * The short round trip has a fast path (ipc_fastpath): one capability check
  * from a cache, six registers copied, and a direct switch to the receiver.
  */
 #include "ipc.h"
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 #include "cspace.h"
 #include "arch/hooks.h"
 #include "arch/x86_64/regs.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
-
 
 /* A message on its way: where its words come from. */
 struct msg {
@@ -151,9 +156,25 @@ static int check_fits(const struct thread *r, const struct msg *m)
 	if (m->type == IPC_FULL && (!r->utcb))
 		return -E_NOBUF;
 	if (m->type == IPC_EXTENDED &&
-	    (ipc_type(r->ipc_flags) != IPC_EXTENDED || ipc_size(r->ipc_flags) < m->size))
+	    (ipc_type(r->ipc_flags) != IPC_EXTENDED ||
+	     ipc_size(r->ipc_flags) < m->size))
 		return -E_TOOBIG;
 	return 0;
+}
+
+/* A syscall fault's words beyond MR5 (the last four argument registers)
+ * go to the pager's UTCB, making it a full message; a pager whose UTCB is
+ * not mapped gets the short message and reads them with
+ * exchange_registers. */
+static u32 fault_extra_to(const struct thread *s, struct thread *r)
+{
+	const u64 *extra = s->fault_msg + IPC_SHORT_MRS;
+	if (s->fault_msg[0] != IPC_TAG_SYSCALL || !r->utcb)
+		return IPC_SHORT;
+	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
+			      (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8, NULL))
+		return IPC_SHORT;
+	return IPC_FULL;
 }
 
 /* Copy the UTCB message registers 6..63 from `s` to `r`. */
@@ -207,12 +228,14 @@ static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
 	struct thread *p = thread_lookup(t->pager);
 	if (p && (p == cur->copy_from || p == cur->copy_to || p == cur))
 		return -E_FAULT;
-	u64 msg[6] = { IPC_TAG_PAGEFAULT, addr,
-		       FAULT_KERNEL | (write ? FAULT_WRITE : 0), tf->rip, tf->rsp, 0 };
+	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_PAGEFAULT, addr,
+				    FAULT_KERNEL | (write ? FAULT_WRITE : 0),
+				    tf->rip, tf->rsp};
 	long f = fault_ipc(t, msg, NULL);
 	/* If the copier was stopped while the parked side t waited for its
 	 * pager, t's fault may still be there: nobody waits for it now. */
-	if ((t == cur->copy_from || t == cur->copy_to) && t->fault_waiter == cur)
+	if ((t == cur->copy_from || t == cur->copy_to) &&
+	    t->fault_waiter == cur)
 		withdraw_fault(t);
 	return f;
 }
@@ -249,12 +272,14 @@ static int copy_extended(struct thread *cur, vaddr_t src, vaddr_t dst, u32 size)
 	return 0;
 }
 
-/* Park side `t` while `cur` copies (not if it is `cur`). */
+/* Park side `t` while `cur` copies (not if it is `cur`).  A deadline
+ * does not cut a copy short: it waits outside the heap meanwhile. */
 static void park(struct thread *t, struct thread *cur)
 {
 	if (t != cur) {
 		t->wait = WAIT_COPY;
 		t->copy_partner = cur;
+		timer_park(t);
 	}
 }
 
@@ -265,6 +290,7 @@ static void unpark(struct thread *t, struct thread *cur, u8 wait)
 	if (t && t != cur) {
 		t->wait = wait;
 		t->copy_partner = NULL;
+		timer_unpark(t);
 	}
 }
 
@@ -322,7 +348,9 @@ static int transfer(struct thread **sp, struct thread **rp)
 		return 0;
 	}
 
-	if (m.type == IPC_FULL)
+	if (is_fault_sender(s))
+		m.type = fault_extra_to(s, r);
+	else if (m.type == IPC_FULL)
 		err = copy_full(s, r);
 	else if (m.type == IPC_EXTENDED && m.size)
 		err = transfer_extended(sp, rp, &m);
@@ -349,7 +377,8 @@ static void sender_done(struct thread *s)
 	while (s) {
 		struct thread *next = NULL, *q;
 		if (is_fault_sender(s)) {
-			s->flags |= THREAD_F_FAULT_DELIVERED; /* now wait for the reply */
+			s->flags |= THREAD_F_FAULT_DELIVERED; /* now wait for
+								 the reply */
 			return;
 		}
 		if (s->ipc_from == TID_NIL) {
@@ -357,7 +386,8 @@ static void sender_done(struct thread *s)
 			return;
 		}
 		if (sender_gone(s->ipc_from)) {
-			wake_with(s, -E_ABORTED); /* it went while s was queued */
+			wake_with(s,
+				  -E_ABORTED); /* it went while s was queued */
 			return;
 		}
 		s->wait = WAIT_RECV;
@@ -368,7 +398,8 @@ static void sender_done(struct thread *s)
 			if (!err)
 				next = q;
 			else if (q)
-				wake_with(q, err); /* did not fit: fail it, try the next */
+				wake_with(q, err); /* did not fit: fail it, try
+						      the next */
 		}
 		s = next;
 	}
@@ -382,14 +413,15 @@ static bool ready_to_receive(const struct thread *r, const struct thread *s)
 		return false;
 	if (r->flags & THREAD_F_FAULT_DELIVERED)
 		return s->tid == r->pager && !is_fault_sender(s);
-	return r->wait == WAIT_RECV && (r->ipc_from == TID_ANY || r->ipc_from == s->tid);
+	return r->wait == WAIT_RECV &&
+	       (r->ipc_from == TID_ANY || r->ipc_from == s->tid);
 }
 
 /* Check that `cur` may send to `dst` with `flags`. */
 static int check_send(struct thread *cur, struct thread *dst, u32 flags)
 {
-	static const u32 type_right[3] = { CAP_IPC_SHORT, CAP_IPC_FULL,
-					   CAP_IPC_EXTENDED };
+	static const u32 type_right[3] = {CAP_IPC_SHORT, CAP_IPC_FULL,
+					  CAP_IPC_EXTENDED};
 	if (dst == cur)
 		return -E_SELF;
 	if (!dst->space || dst->state == TS_DEAD)
@@ -397,13 +429,15 @@ static int check_send(struct thread *cur, struct thread *dst, u32 flags)
 	/* A pager's reply to a fault message needs no capability. */
 	if ((dst->flags & THREAD_F_FAULT_DELIVERED) && dst->pager == cur->tid)
 		return 0;
-	if (!scope_authorized(cur, CAP_IPC, dst, CAP_IPC_SEND | type_right[ipc_type(flags)]))
+	if (!scope_authorized(cur, CAP_IPC, dst,
+			      CAP_IPC_SEND | type_right[ipc_type(flags)]))
 		return -E_NOCAP;
 	return 0;
 }
 
-/* The receive phase of `cur`: take a queued sender or block. */
-static long receive_phase(struct thread *cur, u32 from, u32 flags)
+/* The receive phase of `cur`: take a queued sender or block (until
+ * `deadline`). */
+static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 {
 	struct thread *s;
 
@@ -416,16 +450,25 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags)
 			return 0;
 		}
 		if (s)
-			wake_with(s, err); /* did not fit: fail that sender, look again */
+			wake_with(s, err); /* did not fit: fail that sender,
+					      look again */
 	}
+	/* An extended send phase may have waited for a page: `from`, alive
+	 * when the call began, may be gone now. */
+	if (unlikely(ipc_type(flags) == IPC_EXTENDED) && sender_gone(from))
+		return -E_ABORTED;
 	if (flags & IPC_NONBLOCK)
 		return -E_WOULDBLOCK;
+	if (deadline_passed(deadline))
+		return -E_TIMEOUT;
 	block(cur, WAIT_RECV, true);
+	timer_arm(cur, deadline);
 	schedule();
 	return 0; /* not reached: resumes in user mode */
 }
 
-static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
+static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
+		     u64 deadline)
 {
 	struct thread *f = NULL, *dst = NULL;
 	int err;
@@ -438,7 +481,9 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
 			return -E_NOTHREAD;
 	}
 	if (to != TID_NIL) {
-		dst = to == from ? f : thread_lookup(to); /* a call: found already */
+		dst = to == from
+			  ? f
+			  : thread_lookup(to); /* a call: found already */
 		if (!dst)
 			return -E_NOTHREAD;
 		err = check_send(cur, dst, flags);
@@ -457,15 +502,18 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags)
 		} else {
 			if (flags & IPC_NONBLOCK)
 				return -E_WOULDBLOCK;
+			if (deadline_passed(deadline))
+				return -E_TIMEOUT;
 			sendq_append(dst, cur);
 			block(cur, WAIT_SEND, true);
+			timer_arm(cur, deadline);
 			schedule();
 			return 0; /* not reached */
 		}
 	}
 	if (from == TID_NIL)
 		return 0;
-	return receive_phase(cur, from, flags);
+	return receive_phase(cur, from, flags, deadline);
 }
 
 /*
@@ -486,12 +534,13 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 		return;
 	if (cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
 	    (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
-		    (CAP_IPC_SEND | CAP_IPC_SHORT))
+		(CAP_IPC_SEND | CAP_IPC_SHORT))
 		return;
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
 	    (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
-	    dst->prio < cur->prio || (dst->flags & THREAD_F_FAULT_DELIVERED))
+	    dst->prio < cur->prio ||
+	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
 		return;
 	if (cur->sendq_head && sendq_find(cur, from))
 		return;
@@ -527,22 +576,38 @@ long sys_ipc(struct trapframe *tf)
 
 	if (tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull)
 		return -E_NOTHREAD;
-	if (flags & ~(u64)IPC_FLAGS_MASK || ipc_type((u32)flags) > IPC_EXTENDED ||
-	    ipc_size((u32)flags) > IPC_EXTENDED_MAX)
+	if (flags & ~(u64)IPC_FLAGS_MASK ||
+	    ipc_type((u32)flags) > IPC_EXTENDED ||
+	    ipc_size((u32)flags) > IPC_EXTENDED_MAX ||
+	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
+		(IPC_NONBLOCK | IPC_TIMEOUT))
 		return -E_INVAL;
-	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags);
+	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags,
+			flags & IPC_TIMEOUT ? tf->rbx : DEADLINE_NEVER);
+}
+
+/* The deadline of `t`, blocked in IPC, has passed: the IPC ends with
+ * E_TIMEOUT.  A sender leaves its receiver's queue: nothing was sent in
+ * the phase it was in. */
+void ipc_timeout(struct thread *t)
+{
+	if (t->wait == WAIT_SEND && t->ipc_partner)
+		sendq_remove(t->ipc_partner, t);
+	wake_with(t, -E_TIMEOUT);
 }
 
 /* ------------------------------------------------------------ faults */
 
-long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1)
+long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
+	       u64 *reply1)
 {
 	struct thread *cur = arch_current();
 	struct thread *pager = thread_lookup(victim->pager);
 
 	if (!pager || pager == victim || !pager->space) {
-		thread_kill(victim, pager == victim ? "faulted while its own pager"
-						    : "fault with no pager");
+		thread_kill(victim, pager == victim
+					? "faulted while its own pager"
+					: "fault with no pager");
 		return -E_ABORTED;
 	}
 	memcpy(victim->fault_msg, msg, sizeof(victim->fault_msg));
@@ -598,7 +663,7 @@ static void leave_copy(struct thread *t)
  * (and a fault of theirs it waited for is withdrawn). */
 static void abandon_copy(struct thread *t)
 {
-	struct thread *side[2] = { t->copy_from, t->copy_to };
+	struct thread *side[2] = {t->copy_from, t->copy_to};
 	t->copy_from = t->copy_to = NULL;
 	for (int i = 0; i < 2; i++) {
 		struct thread *v = side[i];

@@ -3,6 +3,7 @@
 #define CORE_IPC_H
 
 #include "kernel.h"
+#include "tessera/ipc.h"
 
 struct thread;
 struct trapframe;
@@ -19,13 +20,18 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur);
  * answered (no pager, the pager or the victim went away).  *reply1 gets
  * the reply's MR1.
  */
-long fault_ipc(struct thread *victim, const u64 msg[6], u64 *reply1);
+long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
+	       u64 *reply1);
 
 /* Take `t` out of IPC: queues, pending copies, fault messages.  If `dying`
  * the threads that wait for it fail with E_ABORTED too: senders queued for
  * it, the sides of a copy it was doing, threads receiving from it alone,
  * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
+
+/* `t`'s deadline passed while it waited to send or receive (time.c):
+ * out of any queue, and its IPC returns -E_TIMEOUT. */
+void ipc_timeout(struct thread *t);
 
 /* Authorization cache: has `t` a scope capability of `type` covering
  * `target` with all of `need`?  (capctrl.c) */

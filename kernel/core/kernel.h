@@ -30,11 +30,11 @@ typedef u64 vaddr_t; /* a user virtual address */
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define container_of(p, type, member) \
-	((type *)((char *)(p) - offsetof(type, member)))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define container_of(p, type, member)                                          \
+	((type *)((char *)(p)-offsetof(type, member)))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define BIT(n) (1ull << (n))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -45,16 +45,17 @@ typedef u64 vaddr_t; /* a user virtual address */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A kernel bug: print, dump state, stop the machine.  Never for user input. */
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void panic(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 
-#define assert(cond)                                                        \
-	do {                                                                \
-		if (unlikely(!(cond)))                                      \
-			panic("assertion failed: %s at %s:%d", #cond,       \
-			      __FILE__, __LINE__);                          \
+#define assert(cond)                                                           \
+	do {                                                                   \
+		if (unlikely(!(cond)))                                         \
+			panic("assertion failed: %s at %s:%d", #cond,          \
+			      __FILE__, __LINE__);                             \
 	} while (0)
 
 #include "lib/string.h" /* shared with libc */

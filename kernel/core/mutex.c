@@ -57,16 +57,19 @@ long sys_mutex_control(const u64 *a)
 	if (addr & 3)
 		return -E_ALIGN;
 	if (!scope_authorized(cur, CAP_MUTEX, cur,
-			      op == MUTEX_LOCK ? CAP_MUTEX_LOCK : CAP_MUTEX_UNLOCK))
+			      op == MUTEX_LOCK ? CAP_MUTEX_LOCK
+					       : CAP_MUTEX_UNLOCK))
 		return -E_NOCAP;
 	if (arch_user_phys(cur->space, addr, true, &key))
 		return -E_FAULT;
-	word = *(volatile u32 *)arch_phys_to_kernel(key); /* aligned: one page */
+	word =
+	    *(volatile u32 *)arch_phys_to_kernel(key); /* aligned: one page */
 
 	struct thread **head = &buckets[bucket_of(key)];
 	if (op == MUTEX_LOCK) {
 		if (word != 2)
-			return 0; /* released meanwhile: try again in user mode */
+			return 0; /* released meanwhile: try again in user mode
+				   */
 		struct thread **pp = head;
 		while (*pp)
 			pp = &(*pp)->mutex_next;

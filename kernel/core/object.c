@@ -11,7 +11,8 @@
 /* Each object's structure fits in the memory retype gives it (a Space's
  * in the page after its root table). */
 _Static_assert(sizeof(struct thread) <= 1ull << THREAD_BITS, "thread size");
-_Static_assert(sizeof(struct space) <= SPACE_OBJ_SIZE - PAGE_SIZE, "space size");
+_Static_assert(sizeof(struct space) <= SPACE_OBJ_SIZE - PAGE_SIZE,
+	       "space size");
 _Static_assert(sizeof(struct container) <= 1ull << CONTAINER_BITS,
 	       "container size");
 
@@ -38,11 +39,13 @@ u32 object_size_bits(u32 type, u64 bits)
 {
 	switch (type) {
 	case CAP_UNTYPED:
-		return bits >= UNTYPED_MIN_BITS && bits <= UNTYPED_MAX_BITS ? (u32)bits : 0;
+		return bits >= UNTYPED_MIN_BITS && bits <= UNTYPED_MAX_BITS
+			   ? (u32)bits
+			   : 0;
 	case CAP_CSPACE:
 		return bits >= CSPACE_MIN_BITS && bits <= CSPACE_MAX_BITS
-			       ? (u32)bits + CAP_SLOT_BITS
-			       : 0;
+			   ? (u32)bits + CAP_SLOT_BITS
+			   : 0;
 	case CAP_THREAD:
 		return THREAD_BITS;
 	case CAP_SPACE:
@@ -78,7 +81,8 @@ void object_init(u32 type, u32 size_bits, u64 obj, struct cap *c)
 		thread_object_init((struct thread *)obj);
 		break;
 	case CAP_SPACE:
-		space_object_init((struct space *)(obj + PAGE_SIZE), (void *)obj);
+		space_object_init((struct space *)(obj + PAGE_SIZE),
+				  (void *)obj);
 		c->obj = obj + PAGE_SIZE; /* the cap names struct space */
 		break;
 	case CAP_PAGE:
@@ -138,11 +142,14 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 	*start = c->obj;
 	switch (t) {
 	case CAP_UNTYPED:
-		/* A zombie's data[0] is a link: it keeps its size bits in data[1]. */
-		*size = 1ull << (c->type == CAP_ZOMBIE ? c->data[1] >> 32 : c->data[0]);
+		/* A zombie's data[0] is a link: it keeps its size bits in
+		 * data[1]. */
+		*size = 1ull << (c->type == CAP_ZOMBIE ? c->data[1] >> 32
+						       : untyped_bits(c));
 		break;
 	case CAP_CSPACE: {
-		/* A zombie's data[0] is a link: its slot count is kept in data[1]. */
+		/* A zombie's data[0] is a link: its slot count is kept in
+		 * data[1]. */
 		u32 n;
 		cap_object_slots(c, &n);
 		*size = (u64)n << CAP_SLOT_BITS;
@@ -153,7 +160,8 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 		*size = 1ull << SPACE_BITS;
 		break;
 	default:
-		*size = object_size_bits(t, 0) ? 1ull << object_size_bits(t, 0) : 0;
+		*size =
+		    object_size_bits(t, 0) ? 1ull << object_size_bits(t, 0) : 0;
 		break;
 	}
 }

@@ -154,15 +154,19 @@ void sched_check_invariants(void)
 	for (int p = 0; p < NPRIO; p++) {
 		bool bit = rq_bitmap[p / 64] & BIT(p % 64);
 		if (bit != (rq_head[p] != NULL))
-			panic("invariant: run-queue bitmap wrong at priority %d", p);
+			panic(
+			    "invariant: run-queue bitmap wrong at priority %d",
+			    p);
 		struct thread *t = rq_head[p];
 		u32 n = 0;
 		while (t) {
 			if (t->state != TS_RUNNABLE || t->prio != p || t == cur)
-				panic("invariant: thread %x in run queue %d is state %d",
+				panic("invariant: thread %x in run queue %d is "
+				      "state %d",
 				      t->tid, p, t->state);
 			if (t->rq_next->rq_prev != t || ++n > MAX_THREADS)
-				panic("invariant: run queue %d links broken", p);
+				panic("invariant: run queue %d links broken",
+				      p);
 			t = t->rq_next;
 			if (t == rq_head[p])
 				break;

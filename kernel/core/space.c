@@ -1,10 +1,15 @@
 /*
  * Space ids and the life of Space objects.
  *
- * The space table maps a space id to its struct space.  Each id carries a
- * generation, bumped when the id is given to a new space, so a Page or
- * table capability's mapping record (id, generation) goes stale by itself
- * when its space dies: no capability has to be found and updated.
+ * The space table maps a space id to its struct space.  An id is
+ * generation << 12 | index: the index picks the table entry (1..4095), the
+ * generation (the entry's use count, low 20 bits) makes the id of a new
+ * space differ from that of the space the entry held before, as thread ids
+ * do.  So a scope capability or an owner naming a space id never covers a
+ * later space (until the same entry has been used 2^20 more times), and a
+ * Page or table capability's mapping record (id, full generation) goes
+ * stale by itself when its space dies: no capability has to be found and
+ * updated.
  */
 #include "space.h"
 #include "thread.h"
@@ -38,41 +43,48 @@ void space_object_init(struct space *s, void *root_table)
 	space_next = id + 1 < MAX_SPACES ? id + 1 : 1;
 	space_free--;
 	space_table[id] = s;
-	s->spid = id;
 	s->gen = ++space_gen[id];
+	s->spid = (s->gen & ((1u << (32 - SPID_INDEX_BITS)) - 1))
+		      << SPID_INDEX_BITS |
+		  id;
 	s->cid = 0;
 	arch_space_init(s, root_table);
 }
 
 /*
  * The last capability to the space is going.  Its threads stop and lose
- * it; its id is released (every mapping record naming it is now stale);
- * if its page tables are loaded, the kernel's own are loaded instead so
- * the memory can be reused.  Its slots are emptied by the caller (delete.c).
+ * it; they can never run again (THREAD_RUN needs a space), so whoever
+ * waits for one of them stops waiting, as when a thread is destroyed
+ * (ipc_cancel: senders queued to it, receives from it alone, faults it
+ * was to answer, sides parked in a copy it was doing).  Its id is
+ * released (every mapping record naming it is now stale); if its page
+ * tables are loaded, the kernel's own are loaded instead so the memory can
+ * be reused.  Its slots are emptied by the caller (delete.c).
  */
 void space_object_destroy(struct space *s)
 {
 	while (s->threads) {
 		struct thread *t = s->threads;
-		if (t->flags & THREAD_F_ROOT)
-			root_task_exited(-1); /* its space is gone: so is the system */
-		thread_stop(t);
+		if (t->flags & THREAD_F_ROOT) /* the system goes with it */
+			root_task_exited(-1);
+		thread_cancel(t, true);
+		if (t->state != TS_DEAD)
+			t->state = TS_INACTIVE;
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
-	space_table[s->spid] = NULL;
+	space_table[SPID_INDEX(s->spid)] = NULL;
 	space_free++;
 }
 
 struct space *space_lookup(u32 spid, u32 gen)
 {
-	if (spid == 0 || spid >= MAX_SPACES)
-		return NULL;
-	struct space *s = space_table[spid];
-	return s && s->gen == gen ? s : NULL;
+	struct space *s = space_table[SPID_INDEX(spid)];
+	return s && s->spid == spid && s->gen == gen ? s : NULL;
 }
 
 struct space *space_by_id(u32 spid)
 {
-	return spid && spid < MAX_SPACES ? space_table[spid] : NULL;
+	struct space *s = space_table[SPID_INDEX(spid)];
+	return s && s->spid == spid ? s : NULL;
 }

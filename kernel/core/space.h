@@ -4,8 +4,9 @@
  * second.  The space holds its root CSpace (in slot 0 of its slot array)
  * and two capability lists: its own, and the one it shares with the spaces
  * it pages (CAP_SHARE_CHILD).  Every space has an id (spid) from a kernel
- * table; the id with a generation number names the space in the mapping
- * records of Page and table capabilities.
+ * table, which carries a generation, as a thread id does; the id with the
+ * space's full generation number names the space in the mapping records
+ * of Page and table capabilities.
  */
 #ifndef CORE_SPACE_H
 #define CORE_SPACE_H
@@ -22,13 +23,18 @@
 #define SPACE_SLOTS (1 + 2 * SPACE_LIST_SLOTS)
 #define MAX_SPACES 4096
 
+/* A space id is generation << SPID_INDEX_BITS | index (space.c). */
+#define SPID_INDEX_BITS 12
+#define SPID_INDEX(spid) ((spid) & ((1u << SPID_INDEX_BITS) - 1))
+_Static_assert(MAX_SPACES == 1u << SPID_INDEX_BITS, "space id index bits");
+
 struct thread;
 
 struct space {
 	struct arch_space arch;
-	u32 spid;
-	u32 gen;
-	u32 cid;       /* container, set when the first thread is bound */
+	u32 spid; /* generation << SPID_INDEX_BITS | index in the table */
+	u32 gen;  /* how many spaces the table entry has held */
+	u32 cid;  /* container, set when the first thread is bound */
 	u32 nthreads;
 	struct thread *threads; /* list through thread->space_next */
 	struct cap slots[SPACE_SLOTS];

@@ -35,7 +35,14 @@ long sys_retype(const u64 *a)
 	for (u64 i = 0; i < a[4]; i++)
 		if (!cap_is_null(&dest[i]))
 			return -E_OCCUPIED;
-	untyped_retype(u, (u32)a[1], sb, offset, dest, a[4]);
+	/* Checked.  Zeroing may be preempted: the call is made again, checks
+	 * and all, and goes on where the zeroing stopped. */
+	if ((u32)a[1] != CAP_UNTYPED) {
+		r = untyped_zero(u, offset, offset + (a[4] << sb));
+		if (r)
+			return r;
+	}
+	untyped_retype(u, (u32)a[1], sb, offset, dest, a[4], true);
 	return 0;
 }
 
@@ -162,7 +169,7 @@ long sys_cap_info(const u64 *a)
 	switch (c->type) {
 	case CAP_UNTYPED:
 		info.paddr = untyped_phys(c);
-		info.bits = (u32)c->data[0];
+		info.bits = untyped_bits(c);
 		break;
 	case CAP_CSPACE:
 		info.bits = (u32)c->data[0];
@@ -187,7 +194,8 @@ long sys_cap_info(const u64 *a)
 				info.vaddr = va;
 				info.spid = s->spid;
 			}
-		} else if (c->type != CAP_NULL && object_type_retypeable(c->type)) {
+		} else if (c->type != CAP_NULL &&
+			   object_type_retypeable(c->type)) {
 			info.bits = object_size_bits(c->type, 0);
 		}
 		break;

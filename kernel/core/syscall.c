@@ -16,6 +16,7 @@
 #include "cspace.h"
 #include "devices.h"
 #include "fault.h"
+#include "input.h"
 #include "invariants.h"
 #include "ipc.h"
 #include "mutex.h"
@@ -23,6 +24,7 @@
 #include "sys_memory.h"
 #include "tctrl.h"
 #include "thread.h"
+#include "time.h"
 #include "arch/hooks.h"
 #include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
@@ -42,19 +44,9 @@ static long sys_exit(const u64 *a)
 static long sys_getid(const u64 *a)
 {
 	struct thread *cur = arch_current();
-	struct task_ids ids = { cur->tid, cur->space ? cur->space->spid : 0,
-				cur->tgid, 0 };
+	struct task_ids ids = {cur->tid, cur->space ? cur->space->spid : 0,
+			       cur->tgid, 0};
 	if (arch_copy_to_user(cur->space, a[0], &ids, sizeof(ids), NULL))
-		return -E_FAULT;
-	return 0;
-}
-
-static long sys_time(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	u64 us = arch_time_us();
-	struct tess_timeval tv = { (long)(us / 1000000), (long)(us % 1000000) };
-	if (arch_copy_to_user(cur->space, a[0], &tv, sizeof(tv), NULL))
 		return -E_FAULT;
 	return 0;
 }
@@ -95,38 +87,41 @@ static long sys_container_control(const u64 *a)
 typedef long (*syscall_fn)(const u64 *args);
 
 static const syscall_fn syscall_table[SYS_COUNT] = {
-	[SYS_null] = sys_null,
-	[SYS_console_write] = sys_console_write,
-	[SYS_exit] = sys_exit,
-	[SYS_thread_switch] = sys_thread_switch,
-	[SYS_thread_control] = sys_thread_control,
-	[SYS_exchange_registers] = sys_exchange_registers,
-	[SYS_getid] = sys_getid,
-	[SYS_capability_control] = sys_capability_control,
-	[SYS_mutex_control] = sys_mutex_control,
-	[SYS_time] = sys_time,
-	[SYS_container_control] = sys_container_control,
-	[SYS_retype] = sys_retype,
-	[SYS_remaining] = sys_remaining,
-	[SYS_cap_copy] = sys_cap_copy,
-	[SYS_cap_mint] = sys_cap_mint,
-	[SYS_cap_move] = sys_cap_move,
-	[SYS_cap_delete] = sys_cap_delete,
-	[SYS_cap_revoke] = sys_cap_revoke,
-	[SYS_cap_info] = sys_cap_info,
-	[SYS_map] = sys_map,
-	[SYS_unmap] = sys_unmap,
-	[SYS_console_putc] = sys_console_putc,
-	[SYS_window_putc] = sys_window_putc,
-	[SYS_window_cls] = sys_window_cls,
-	[SYS_window_set_attr] = sys_window_set_attr,
-	[SYS_timer_ticks] = sys_timer_ticks,
-	[SYS_alloc_buffer] = sys_alloc_buffer,
-	[SYS_print_buffer] = sys_print_buffer,
-	[SYS_print_string] = sys_print_string,
-	[SYS_debug_dump] = sys_debug_dump,
-	[SYS_page_copy] = sys_page_copy,
-	[SYS_debug_coverage] = sys_debug_coverage,
+    [SYS_null] = sys_null,
+    [SYS_console_write] = sys_console_write,
+    [SYS_exit] = sys_exit,
+    [SYS_thread_switch] = sys_thread_switch,
+    [SYS_thread_control] = sys_thread_control,
+    [SYS_exchange_registers] = sys_exchange_registers,
+    [SYS_getid] = sys_getid,
+    [SYS_capability_control] = sys_capability_control,
+    [SYS_mutex_control] = sys_mutex_control,
+    [SYS_time] = sys_time,
+    [SYS_container_control] = sys_container_control,
+    [SYS_retype] = sys_retype,
+    [SYS_remaining] = sys_remaining,
+    [SYS_cap_copy] = sys_cap_copy,
+    [SYS_cap_mint] = sys_cap_mint,
+    [SYS_cap_move] = sys_cap_move,
+    [SYS_cap_delete] = sys_cap_delete,
+    [SYS_cap_revoke] = sys_cap_revoke,
+    [SYS_cap_info] = sys_cap_info,
+    [SYS_map] = sys_map,
+    [SYS_unmap] = sys_unmap,
+    [SYS_console_putc] = sys_console_putc,
+    [SYS_window_putc] = sys_window_putc,
+    [SYS_window_cls] = sys_window_cls,
+    [SYS_window_set_attr] = sys_window_set_attr,
+    [SYS_timer_ticks] = sys_timer_ticks,
+    [SYS_alloc_buffer] = sys_alloc_buffer,
+    [SYS_print_buffer] = sys_print_buffer,
+    [SYS_print_string] = sys_print_string,
+    [SYS_debug_dump] = sys_debug_dump,
+    [SYS_page_copy] = sys_page_copy,
+    [SYS_sleep] = sys_sleep,
+    [SYS_input_read] = sys_input_read,
+    [SYS_input_info] = sys_input_info,
+    [SYS_debug_coverage] = sys_debug_coverage,
 };
 
 void syscall_dispatch(struct trapframe *tf)

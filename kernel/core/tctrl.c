@@ -23,12 +23,12 @@
 /* Everything CREATE needs, checked, before anything changes. */
 struct create_plan {
 	struct thread *t;
-	struct space *space;      /* the space the thread will run in */
-	struct cap *space_cap;    /* NEW/COPY: the Space object's capability */
-	struct cap *cspace_cap;   /* NEW/COPY: root CSpace to install, or NULL */
-	struct thread *ref;       /* SHARE/COPY: the reference thread */
-	struct cap *untyped;      /* COPY: memory for the copy */
-	struct cap *dest;         /* COPY: first destination slot */
+	struct space *space;	/* the space the thread will run in */
+	struct cap *space_cap;	/* NEW/COPY: the Space object's capability */
+	struct cap *cspace_cap; /* NEW/COPY: root CSpace to install, or NULL */
+	struct thread *ref;	/* SHARE/COPY: the reference thread */
+	struct cap *untyped;	/* COPY: memory for the copy */
+	struct cap *dest;	/* COPY: first destination slot */
 	u64 copy_objects;
 	u32 cid, tgid, pager, prio;
 	vaddr_t utcb;
@@ -44,7 +44,8 @@ int utcb_check(vaddr_t utcb)
 	return 0;
 }
 
-static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids,
+static int plan_create(struct thread *cur, u32 flags,
+		       const struct task_ids *ids,
 		       const struct thread_create *tc, struct create_plan *p)
 {
 	u32 kind = flags & (TC_SHARE_SPACE | TC_COPY_SPACE | TC_NEW_SPACE);
@@ -54,12 +55,14 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 	memset(p, 0, sizeof(*p));
 	if (flags & ~TC_FLAGS_MASK)
 		return -E_INVAL;
-	if (kind != TC_SHARE_SPACE && kind != TC_COPY_SPACE && kind != TC_NEW_SPACE)
+	if (kind != TC_SHARE_SPACE && kind != TC_COPY_SPACE &&
+	    kind != TC_NEW_SPACE)
 		return -E_INVAL; /* exactly one way to get a space */
 	if (tc->cid > CID_MAX || !container_lookup(tc->cid))
 		return -E_INVAL;
 	p->cid = tc->cid;
-	if (!scope_authorized_container(cur, CAP_TCTRL, p->cid, CAP_TCTRL_CREATE))
+	if (!scope_authorized_container(cur, CAP_TCTRL, p->cid,
+					CAP_TCTRL_CREATE))
 		return -E_NOCAP;
 
 	err = cap_lookup_type(tc->thread, CAP_THREAD, &c);
@@ -85,10 +88,12 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 		if (err)
 			return err;
 		p->space = (struct space *)p->space_cap->obj;
-		if (p->space->nthreads || !cap_is_null(space_root_cspace(p->space)))
+		if (p->space->nthreads ||
+		    !cap_is_null(space_root_cspace(p->space)))
 			return -E_BUSY; /* in use */
 		if (tc->cspace != CPTR_NONE) {
-			err = cap_lookup_type(tc->cspace, CAP_CSPACE, &p->cspace_cap);
+			err = cap_lookup_type(tc->cspace, CAP_CSPACE,
+					      &p->cspace_cap);
 			if (err)
 				return err;
 		}
@@ -97,11 +102,13 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 		err = cap_lookup_type(tc->untyped, CAP_UNTYPED, &p->untyped);
 		if (err)
 			return err;
-		err = vspace_copy_check(p->ref->space, p->untyped, &p->copy_objects);
+		err = vspace_copy_check(p->ref->space, p->untyped,
+					&p->copy_objects);
 		if (err)
 			return err;
 		if (p->copy_objects) {
-			err = cap_lookup_range(tc->dest, p->copy_objects, &p->dest);
+			err = cap_lookup_range(tc->dest, p->copy_objects,
+					       &p->dest);
 			if (err)
 				return err;
 			for (u64 i = 0; i < p->copy_objects; i++)
@@ -118,7 +125,8 @@ static int plan_create(struct thread *cur, u32 flags, const struct task_ids *ids
 	else if (tc->prio > 255)
 		return -E_RANGE;
 	else if (tc->prio > cur->prio)
-		return -E_PERM; /* no thread makes one more urgent than itself */
+		return -E_PERM; /* no thread makes one more urgent than itself
+				 */
 	else
 		p->prio = tc->prio;
 	if (flags & TC_SHARE_GROUP) {
@@ -151,8 +159,8 @@ static void do_create(struct thread *cur, const struct create_plan *p,
 		if (p->cspace_cap) {
 			struct cap *root = space_root_cspace(p->space);
 			cspace_copy(p->cspace_cap, root);
-			/* Slot 0 of every root CSpace names it (if still free), so
-			 * one- and two-level addresses agree. */
+			/* Slot 0 of every root CSpace names it (if still free),
+			 * so one- and two-level addresses agree. */
 			struct cap *slot0 = (struct cap *)root->obj;
 			if (cap_is_null(slot0))
 				cspace_copy(root, slot0);
@@ -162,8 +170,8 @@ static void do_create(struct thread *cur, const struct create_plan *p,
 	if (!cap_is_null(&t->slots[THREAD_SLOT_BUFFER]))
 		cap_delete(&t->slots[THREAD_SLOT_BUFFER]);
 	if (p->untyped)
-		tc->copied = (u32)vspace_copy(p->ref->space, p->space, p->untyped,
-					      p->dest);
+		tc->copied = (u32)vspace_copy(p->ref->space, p->space,
+					      p->untyped, p->dest);
 	arch_thread_init(t);
 	t->restart_nr = 0;
 	thread_bind(t, p->cid);
@@ -220,7 +228,8 @@ static long wait_child(struct thread *cur, u32 which, struct task_ids *out)
 long sys_thread_control(const u64 *a)
 {
 	struct thread *cur = arch_current(), *t;
-	u32 action = (u32)a[0] & THREAD_ACTION_MASK, flags = (u32)a[0] & ~THREAD_ACTION_MASK;
+	u32 action = (u32)a[0] & THREAD_ACTION_MASK,
+	    flags = (u32)a[0] & ~THREAD_ACTION_MASK;
 	vaddr_t ids_ptr = a[1], tc_ptr = a[2];
 	struct task_ids ids;
 	long r;
@@ -234,8 +243,10 @@ long sys_thread_control(const u64 *a)
 	if (action == THREAD_CREATE) {
 		struct thread_create tc;
 		struct create_plan plan;
-		if (arch_copy_from_user(cur->space, &tc, tc_ptr, sizeof(tc), NULL) ||
-		    arch_copy_to_user(cur->space, tc_ptr, &tc, sizeof(tc), NULL))
+		if (arch_copy_from_user(cur->space, &tc, tc_ptr, sizeof(tc),
+					NULL) ||
+		    arch_copy_to_user(cur->space, tc_ptr, &tc, sizeof(tc),
+				      NULL))
 			return -E_FAULT;
 		r = plan_create(cur, flags, &ids, &tc, &plan);
 		if (r)
@@ -254,15 +265,16 @@ long sys_thread_control(const u64 *a)
 			return -E_NOTHREAD;
 		r = wait_child(cur, ids.tid, &ids);
 		if (r == 0)
-			arch_copy_to_user(cur->space, ids_ptr, &ids, sizeof(ids), NULL);
+			arch_copy_to_user(cur->space, ids_ptr, &ids,
+					  sizeof(ids), NULL);
 		return r;
 	}
 
 	t = thread_lookup(ids.tid);
 	if (!t)
 		return -E_NOTHREAD;
-	static const u32 need[] = { 0, CAP_TCTRL_RUN, CAP_TCTRL_SUSPEND,
-				    CAP_TCTRL_DESTROY, CAP_TCTRL_RECYCLE };
+	static const u32 need[] = {0, CAP_TCTRL_RUN, CAP_TCTRL_SUSPEND,
+				   CAP_TCTRL_DESTROY, CAP_TCTRL_RECYCLE};
 	u32 ai = action >> 28;
 	if (ai >= ARRAY_SIZE(need))
 		return -E_INVAL;

@@ -6,11 +6,13 @@
  * give a different id, so a stale id finds nothing rather than a stranger.
  */
 #include "thread.h"
+#include "time.h"
 #include "space.h"
 #include "container.h"
 #include "cspace.h"
 #include "ipc.h"
 #include "mutex.h"
+#include "input.h"
 #include "root.h"
 #include "arch/hooks.h"
 
@@ -74,7 +76,8 @@ void thread_unbind(struct thread *t)
 		t->container->nthreads--;
 	t->container = NULL;
 	t->tid = 0;
-	cap_epoch++; /* threads it paged no longer see its space's shared list */
+	cap_epoch++; /* threads it paged no longer see its space's shared list
+		      */
 }
 
 void thread_set_space(struct thread *t, struct space *s)
@@ -111,14 +114,17 @@ void thread_object_init(struct thread *t)
 }
 
 /*
- * Take `t` off the run queue and out of any IPC, mutex or child wait.  If
- * `dying`, the threads waiting for it fail too (see ipc_cancel).
+ * Take `t` off the run queue and out of any IPC, mutex, child wait,
+ * sleep or input wait, and its deadline out of the heap.  If `dying`,
+ * the threads waiting for it fail too (see ipc_cancel).
  */
 void thread_cancel(struct thread *t, bool dying)
 {
 	sched_remove(t);
 	ipc_cancel(t, dying);
 	mutex_cancel(t);
+	timer_cancel(t);
+	input_cancel(t);
 	t->wait = WAIT_NONE;
 }
 

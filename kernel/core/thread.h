@@ -25,18 +25,20 @@ enum thread_state {
 	TS_INACTIVE = THREAD_STATE_INACTIVE, /* unbound, new, or suspended */
 	TS_RUNNABLE = THREAD_STATE_RUNNABLE, /* running or in a run queue */
 	TS_BLOCKED = THREAD_STATE_BLOCKED,   /* waiting (see `wait`) */
-	TS_DEAD = THREAD_STATE_DEAD,         /* exited; waits to be reaped */
+	TS_DEAD = THREAD_STATE_DEAD,	     /* exited; waits to be reaped */
 };
 
 /* What a blocked thread waits for. */
 enum thread_wait {
 	WAIT_NONE = 0,
-	WAIT_SEND,        /* in the send queue of `ipc_partner` */
-	WAIT_RECV,        /* for a message from `ipc_from` */
+	WAIT_SEND,	  /* in the send queue of `ipc_partner` */
+	WAIT_RECV,	  /* for a message from `ipc_from` */
 	WAIT_FAULT_REPLY, /* for its pager's reply to a fault message */
-	WAIT_COPY,        /* an extended copy in another thread's hands */
-	WAIT_CHILD,       /* THREAD_WAIT: for child `ipc_from` (or any) to end */
-	WAIT_MUTEX,       /* in a user mutex's queue */
+	WAIT_COPY,	  /* an extended copy in another thread's hands */
+	WAIT_CHILD, /* THREAD_WAIT: for child `ipc_from` (or any) to end */
+	WAIT_MUTEX, /* in a user mutex's queue */
+	WAIT_SLEEP, /* sleep: for its deadline */
+	WAIT_INPUT, /* input_read: for console input */
 };
 
 #define THREAD_SLOTS 2
@@ -48,37 +50,38 @@ struct container;
 
 struct thread {
 	struct arch_thread arch; /* first: entry code finds it at offset 0 */
-	u32 tid;                 /* 0: not bound */
-	u8 state;                /* enum thread_state */
-	u8 wait;                 /* enum thread_wait, when TS_BLOCKED */
+	u32 tid;		 /* 0: not bound */
+	u8 state;		 /* enum thread_state */
+	u8 wait;		 /* enum thread_wait, when TS_BLOCKED */
 	u8 prio;
-	u8 flags;                /* THREAD_F_* */
+	u8 flags; /* THREAD_F_* */
 	u32 timeslice;
 	int exit_status;
 	u32 tgid;
-	u32 pager;   /* pager tid, or TID_NIL */
-	u32 parent;  /* creator's tid, for THREAD_WAIT */
+	u32 pager;  /* pager tid, or TID_NIL */
+	u32 parent; /* creator's tid, for THREAD_WAIT */
 	vaddr_t utcb;
 	struct space *space;
 	struct container *container;
-	struct thread *rq_next, *rq_prev;       /* run queue */
+	struct thread *rq_next, *rq_prev;	/* run queue */
 	struct thread *space_next, *space_prev; /* threads of one space */
 
 	/* IPC */
-	u32 ipc_from;         /* WAIT_RECV: expected sender, or TID_ANY */
-	u32 ipc_flags;        /* the flags of the call in progress */
-	struct thread *ipc_partner;   /* in a send queue: the receiver */
-	struct thread *copy_partner;  /* WAIT_COPY: the thread copying for us */
+	u32 ipc_from;		    /* WAIT_RECV: expected sender, or TID_ANY */
+	u32 ipc_flags;		    /* the flags of the call in progress */
+	struct thread *ipc_partner; /* in a send queue: the receiver */
+	struct thread *copy_partner; /* WAIT_COPY: the thread copying for us */
 	struct thread *copy_from, *copy_to; /* copying: the two sides (ipc.c) */
-	struct thread *sendq_head;    /* threads waiting to send to us */
+	struct thread *sendq_head;	    /* threads waiting to send to us */
 	struct thread *sendq_next, *sendq_prev;
 	u32 ipc_cache_tid;    /* last send target authorized... */
 	u32 ipc_cache_rights; /* ...its allowed IPC operations... */
 	u64 ipc_cache_epoch;  /* ...valid while cap_epoch is unchanged */
-	u64 fault_msg[IPC_SHORT_MRS]; /* a kernel-made message (faults) */
-	u64 fault_reply[2];           /* MR0, MR1 of the pager's reply */
-	struct thread *fault_waiter;  /* thread resumed when our fault is answered */
-	long fault_result;            /* 0 when a fault we wait for was answered */
+	u64 fault_msg[FAULT_MSG_WORDS]; /* a kernel-made message (faults) */
+	u64 fault_reply[2];		/* MR0, MR1 of the pager's reply */
+	struct thread
+	    *fault_waiter; /* thread resumed when our fault is answered */
+	long fault_result; /* 0 when a fault we wait for was answered */
 
 	/* A system call preempted and to be restarted (syscall.c). */
 	u32 restart_nr;
@@ -88,14 +91,21 @@ struct thread {
 	u64 mutex_key;
 	struct thread *mutex_next;
 
+	/* A timed wait (THREAD_F_TIMED or THREAD_F_TIMER_PARKED: time.c) */
+	u64 deadline;	/* monotonic microseconds */
+	u32 timer_slot; /* THREAD_F_TIMED: its index in the deadline heap */
+
 	struct cap slots[THREAD_SLOTS];
 	char name[16];
 };
 
-#define THREAD_F_FAULTING (1u << 0)       /* a fault message is in flight */
-#define THREAD_F_ROOT (1u << 1)           /* the root task's first thread */
-#define THREAD_F_USER_CONT (1u << 2)      /* resumes by returning to user */
-#define THREAD_F_FAULT_DELIVERED (1u << 3)/* the pager has the fault message */
+#define THREAD_F_FAULTING (1u << 0)  /* a fault message is in flight */
+#define THREAD_F_ROOT (1u << 1)	     /* the root task's first thread */
+#define THREAD_F_USER_CONT (1u << 2) /* resumes by returning to user */
+/* The pager has the fault message. */
+#define THREAD_F_FAULT_DELIVERED (1u << 3)
+#define THREAD_F_TIMED (1u << 4)	/* its deadline is in the heap */
+#define THREAD_F_TIMER_PARKED (1u << 5) /* out of the heap during a copy */
 
 /* Stack canary at the lowest word of the kernel stack (checked at switch). */
 #define THREAD_STACK_CANARY 0x57acc0de57acc0deull
@@ -130,9 +140,14 @@ static inline void thread_block(struct thread *t, u8 wait)
 	sched_remove(t);
 }
 
-/* What `t` waited for has happened: it is runnable again. */
+void timer_remove(struct thread *t); /* time.h */
+
+/* What `t` waited for has happened: it is runnable again (and its
+ * deadline, if it had one, is forgotten). */
 static inline void thread_wake(struct thread *t)
 {
+	if (unlikely(t->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED)))
+		timer_remove(t);
 	t->wait = WAIT_NONE;
 	sched_make_runnable(t);
 }

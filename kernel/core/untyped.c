@@ -7,15 +7,29 @@
  * be skipped.  Objects are zeroed when made.  When the untyped has no
  * children left (all deleted, or revoked), nothing can refer to its memory
  * any more and the whole block is free again: `used` reads as 0.
+ *
+ * Zeroing is preemptible, as deletion is: a retype zeroes its objects'
+ * memory first (untyped_zero), page by page, and when the scheduler wants
+ * the CPU it records how far it got and the call is made again from the
+ * start; only then, in one step that cannot fail, are the objects made.
+ * No capability to a half-zeroed object ever exists.  The record is the
+ * zeroed end, kept in data[0] above the size bits: [used, zeroed end) is
+ * known to hold only zeros.  It stays true because memory above the
+ * watermark is never touched (objects live below it): making objects past
+ * the mark drops it, and so does a reset (with no children the memory
+ * below the old watermark may be dirty).
  */
 #include "untyped.h"
+#include "cspace.h"
 #include "object.h"
 #include "space.h"
 #include "arch/hooks.h"
 
+#define ZEROED_END_MASK (~(u64)(PAGE_SIZE - 1)) /* in data[0] */
+
 u64 untyped_size(const struct cap *u)
 {
-	return 1ull << u->data[0];
+	return 1ull << untyped_bits(u);
 }
 
 u64 untyped_used(const struct cap *u)
@@ -46,7 +60,7 @@ int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 		return -E_RANGE;
 	if (num == 0 || num > RETYPE_MAX_NUM)
 		return -E_RANGE;
-	if (sb > u->data[0])
+	if (sb > untyped_bits(u))
 		return -E_NOMEM;
 	first = ALIGN_UP(untyped_used(u), 1ull << sb);
 	total = num << sb; /* num <= 4096, sb <= 47: no overflow */
@@ -59,19 +73,62 @@ int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 	return 0;
 }
 
-void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
-		    struct cap *dest, u64 num)
+/* The end of the zeroed range above the watermark, or 0 if none is known. */
+static u64 zeroed_end(const struct cap *u)
 {
-	u64 size = 1ull << size_bits;
+	u64 z = u->data[0] & ZEROED_END_MASK;
+	/* Reset (no children, an old watermark): that memory may be dirty. */
+	if (!u->child && u->data[1])
+		return 0;
+	return z > u->data[1] ? z : 0;
+}
+
+/* [used, z) is zero (z page-aligned). */
+static void set_zeroed_end(struct cap *u, u64 z)
+{
+	if (!u->child)
+		u->data[1] = 0; /* no object: the watermark is 0 */
+	u->data[0] = untyped_bits(u) | z;
+}
+
+int untyped_zero(struct cap *u, u64 offset, u64 end)
+{
+	u64 used = untyped_used(u), z = zeroed_end(u);
+	u64 at = MAX(offset, z);
+
+	while (at < end) {
+		u64 next = MIN(ALIGN_DOWN(at, PAGE_SIZE) + PAGE_SIZE, end);
+		memset((void *)(u->obj + at), 0, next - at);
+		at = next;
+		if (at < end && preempt_check()) {
+			/* The record starts at the watermark: zero the padding
+			 * below `offset` too (less than one object). */
+			u64 gap = MAX(used, z);
+			if (gap < offset)
+				memset((void *)(u->obj + gap), 0, offset - gap);
+			set_zeroed_end(u, at);
+			return -E_RESTART;
+		}
+	}
+	return 0;
+}
+
+void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
+		    struct cap *dest, u64 num, bool zeroed)
+{
+	u64 size = 1ull << size_bits, z = zeroed_end(u);
 	for (u64 i = 0; i < num; i++) {
 		u64 obj = u->obj + offset + i * size;
-		/* An untyped's contents are never seen: only objects are zeroed. */
-		if (type != CAP_UNTYPED)
+		/* An untyped's contents are never seen: only objects are
+		 * zeroed. */
+		if (type != CAP_UNTYPED && !zeroed)
 			memset((void *)obj, 0, size);
 		object_init(type, size_bits, obj, &dest[i]);
 		cdt_insert_child(u, &dest[i]);
 	}
 	u->data[1] = offset + num * size;
+	if (z <= u->data[1])
+		u->data[0] = untyped_bits(u); /* nothing known above it now */
 }
 
 void untyped_make_boot_cap(struct cap *slot, paddr_t phys, u32 bits)

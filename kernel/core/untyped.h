@@ -15,9 +15,14 @@ paddr_t untyped_phys(const struct cap *u);
  * caller's to check. */
 int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 			 u64 *offset, u32 *size_bits);
-/* Make the objects (cannot fail once checked). */
+/* Zero [offset, end) of `u` for a retype checked to go there (preemptible:
+ * -E_RESTART when the scheduler wants the CPU, the work done is kept;
+ * 0 when all of it is zero). */
+int untyped_zero(struct cap *u, u64 offset, u64 end);
+/* Make the objects (cannot fail once checked).  `zeroed`: untyped_zero
+ * has zeroed their memory; otherwise each is zeroed here, at once. */
 void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
-		    struct cap *dest, u64 num);
+		    struct cap *dest, u64 num, bool zeroed);
 /* A boot Untyped capability for [phys, phys + 2^bits). */
 void untyped_make_boot_cap(struct cap *slot, paddr_t phys, u32 bits);
 

@@ -19,6 +19,7 @@ enum host_preempt host_preempt;
 unsigned host_preempt_one_in = 4;
 u64 host_polls;
 u64 host_tlb_flushes;
+u64 host_time_us;
 bool host_nx = true;
 u64 host_kernel_pml4[512];
 
@@ -44,6 +45,7 @@ void host_arch_reset(void)
 	host_preempt_one_in = 4;
 	host_polls = 0;
 	host_tlb_flushes = 0;
+	host_time_us = 0;
 	host_nx = true;
 	/* A recognizable kernel half: present entries no test may change. */
 	for (unsigned i = 256; i < 512; i++)
@@ -79,6 +81,11 @@ void arch_console_putc_attr(char c, u8 attr)
 void arch_machine_exit(int status)
 {
 	panic("arch_machine_exit(%d) on the host", status);
+}
+
+u64 arch_time_us(void)
+{
+	return host_time_us;
 }
 
 struct thread *arch_current(void)

@@ -30,6 +30,7 @@ extern enum host_preempt host_preempt;
 extern unsigned host_preempt_one_in;
 extern u64 host_polls;		  /* arch_poll_interrupts calls */
 extern u64 host_tlb_flushes;	  /* arch_flush_tlb calls */
+extern u64 host_time_us;	  /* what arch_time_us answers */
 extern bool host_nx;		  /* what arch_has_nx answers */
 extern u64 host_kernel_pml4[512]; /* kernel half copied into every space */
 

@@ -25,7 +25,8 @@ HOST_CORE := kernel/core/bootmem.c kernel/core/elf.c lib/format.c \
 	kernel/core/thread.c kernel/core/container.c kernel/core/capctrl.c \
 	kernel/core/invariants.c kernel/core/sys_memory.c kernel/core/sched.c \
 	kernel/core/ipc.c kernel/core/mutex.c kernel/core/tctrl.c \
-	kernel/core/root.c kernel/core/coverage.c kernel/arch/x86_64/vspace.c
+	kernel/core/root.c kernel/core/time.c kernel/core/input.c kernel/core/coverage.c \
+	kernel/arch/x86_64/vspace.c
 HOST_SUPPORT := tests/host/harness.c tests/host/arch_host.c tests/host/kworld.c
 HOST_OBJ := $(patsubst %.c,$(HOST_OUT)/obj/%.o,$(HOST_CORE) $(HOST_SUPPORT))
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))
@@ -49,6 +50,12 @@ $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 
 # mm0's file system, tested on the host against the C library.
 $(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o
+
+# The root task's manifest parser, tested on the host: its headers reach
+# libtess's (tess.h) after the host C library's.
+$(HOST_OUT)/obj/user/root/manifest.o $(HOST_OUT)/obj/tests/host/test_manifest.o: \
+	HOST_DEFS := -idirafter user/lib/include
+$(HOST_OUT)/test_manifest: $(HOST_OUT)/obj/user/root/manifest.o
 
 # The objects are shared by every test program: keep them.
 .SECONDARY:

@@ -75,7 +75,7 @@ int kw_retype(struct cap *u, u32 type, u64 bits, struct cap *dest, u64 num)
 	for (u64 i = 0; i < num; i++)
 		if (!cap_is_null(&dest[i]))
 			return -E_OCCUPIED;
-	untyped_retype(u, type, sb, offset, dest, num);
+	untyped_retype(u, type, sb, offset, dest, num, false);
 	return 0;
 }
 

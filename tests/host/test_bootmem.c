@@ -33,12 +33,14 @@ int main(void)
 
 	n = untyped_split(0x101000, 0x104000, b, 64);
 	T_EQ(n, 2, "0x101000..0x104000 splits into two blocks");
-	t_ok(b[0].phys == 0x101000 && b[0].bits == 12 && b[1].phys == 0x102000 &&
-		     b[1].bits == 13,
+	t_ok(b[0].phys == 0x101000 && b[0].bits == 12 &&
+		 b[1].phys == 0x102000 && b[1].bits == 13,
 	     "... 4 KiB at 0x101000 then 8 KiB at 0x102000");
 
-	t_ok(check_split(0x123000, 0x1fff0000), "odd range splits into aligned maximal blocks covering it");
-	t_ok(check_split(0x0, 0x20000000), "range from 0 is one block per power");
+	t_ok(check_split(0x123000, 0x1fff0000),
+	     "odd range splits into aligned maximal blocks covering it");
+	t_ok(check_split(0x0, 0x20000000),
+	     "range from 0 is one block per power");
 	n = untyped_split(0x5000, 0x5000, b, 64);
 	T_EQ(n, 0, "an empty range makes no blocks");
 	n = untyped_split(0x1000, 0x100000, b, 2);

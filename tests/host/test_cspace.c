@@ -335,7 +335,8 @@ static void test_zombie(void)
 	     "delete it with preemption forced: restart");
 	need_resched = false;
 	host_preempt = HOST_PREEMPT_NEVER;
-	struct cap *z = &((struct thread *)arch_current())->slots[THREAD_SLOT_PENDING];
+	struct cap *z =
+	    &((struct thread *)arch_current())->slots[THREAD_SLOT_PENDING];
 	T_EQ(z->type, CAP_ZOMBIE,
 	     "... the unfinished zombie is in the thread's pending slot");
 	t_ok(cap_is_null(&b[24]), "... and the capability's own slot is empty");

@@ -23,9 +23,14 @@ static int truncated(char *b, size_t size, const char *f, ...)
 	return n;
 }
 
-#define F_EQ(want, ...) \
-	do { const char *g = fmt(__VA_ARGS__); t_ok(!strcmp(g, want), "format %-18s -> \"%s\"", #__VA_ARGS__, want); \
-	     if (strcmp(g, want)) printf("#   got \"%s\"\n", g); } while (0)
+#define F_EQ(want, ...)                                                        \
+	do {                                                                   \
+		const char *g = fmt(__VA_ARGS__);                              \
+		t_ok(!strcmp(g, want), "format %-18s -> \"%s\"", #__VA_ARGS__, \
+		     want);                                                    \
+		if (strcmp(g, want))                                           \
+			printf("#   got \"%s\"\n", g);                         \
+	} while (0)
 
 int main(void)
 {

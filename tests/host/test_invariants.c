@@ -127,7 +127,7 @@ int main(void)
 	caught("a timer capability derived from a page", "derived from");
 
 	b[12] = b[6];
-	b[12].type = 15;
+	b[12].type = CAP_TYPE_COUNT;
 	b[12].child = NULL;
 	cdt_insert_child(&b[6], &b[12]);
 	caught("a capability of an unknown type", "has type");

@@ -4,7 +4,8 @@
  * checks (type, bits, num); alignment padding; E_NOMEM exactly at the
  * boundary; nothing changed by a failing retype; remaining() as a
  * watermark that falls back to the whole block once every child is gone
- * (deleted or revoked); nested Untypeds; the space id limit.
+ * (deleted or revoked); nested Untypeds; the space id limit; zeroing
+ * preempted and restarted, with other retypes and a reset in between.
  */
 #include "kworld.h"
 #include "core/sys_memory.h"
@@ -385,9 +386,11 @@ static void test_space_limit(void)
 	t_ok(space_by_id(id) == NULL, "delete one: its id is free");
 	T_EQ(kw_retype(w2.ut, CAP_SPACE, 0, &bb[4], 1), 0, "now one more fits");
 	struct space *s = (struct space *)bb[4].obj;
-	t_ok(s->spid == id && s->gen != gen && space_lookup(id, gen) == NULL &&
-		 space_lookup(id, s->gen) == s,
-	     "... it has the freed id with a new generation");
+	t_ok(SPID_INDEX(s->spid) == SPID_INDEX(id) && s->spid != id &&
+		 s->gen != gen && space_lookup(id, gen) == NULL &&
+		 space_lookup(s->spid, s->gen) == s && space_by_id(id) == NULL,
+	     "... it has the freed entry, with a new generation in its id: "
+	     "the old id names nothing");
 	t_ok(kw_invariants_ok(), "invariants hold");
 	kw_fini(&w2);
 }
@@ -418,6 +421,117 @@ static void test_syscall(void)
 	T_EQ(sys_remaining(r), -E_CAPTYPE, "remaining of a page");
 }
 
+/*
+ * retype's zeroing, preempted at every poll and made again as the kernel
+ * does (with the same arguments), until it completes: nothing is made and
+ * nothing taken before that; a retype of another object in between, and
+ * a reset in between (whose object was scribbled on), do not leave a
+ * byte of junk in the objects made at last.
+ */
+static int retype_restarting(u64 *a, void (*between)(int restart),
+			     int *restarts)
+{
+	int r;
+	*restarts = 0;
+	host_preempt = HOST_PREEMPT_ALWAYS;
+	while ((r = (int)sys_retype(a)) == -E_RESTART) {
+		need_resched = false;
+		invariants_check();
+		if (between)
+			between(++*restarts);
+		if (*restarts > 10000)
+			break;
+	}
+	host_preempt = HOST_PREEMPT_NEVER;
+	need_resched = false;
+	return r;
+}
+
+#define ZSLOTS_BITS 9
+static struct cap *zu, *zcs;
+static int z_made_early;
+
+static void check_nothing_made(int restart)
+{
+	struct cap *d = kw_slots(zcs);
+	if (!cap_is_null(&d[0]) || !cap_is_null(&d[255]))
+		z_made_early++;
+}
+
+static void take_a_page(int restart)
+{
+	check_nothing_made(restart);
+	if (restart == 1 && kw_retype(zu, CAP_PAGE, 0, &b[13], 1))
+		panic("take_a_page");
+}
+
+static void page_scribbled_and_reset(int restart)
+{
+	check_nothing_made(restart);
+	if (restart != 2)
+		return;
+	if (kw_retype(zu, CAP_PAGE, 0, &b[13], 1))
+		panic("page_scribbled_and_reset");
+	memset((void *)b[13].obj, 0x5a, PAGE_SIZE);
+	cap_delete(&b[13]); /* the untyped's only child: a reset */
+}
+
+static void test_preempted_zeroing(void)
+{
+	u64 a[6] = {10, CAP_PAGE, 0, 12ull << CPTR_DIGIT_BITS, 256};
+	int restarts;
+	struct cap *d;
+
+	for (int i = 12; i <= 13; i++)
+		if (!cap_is_null(&b[i]) &&
+		    (cap_revoke(&b[i], NULL) || cap_delete(&b[i])))
+			panic("test_preempted_zeroing: slot %d", i);
+	zu = fresh_untyped(10, 21); /* 2 MiB of junk */
+	if (kw_retype(w.ut, CAP_CSPACE, ZSLOTS_BITS, &b[12], 1))
+		panic("test_preempted_zeroing: no CSpace");
+	zcs = &b[12];
+	d = kw_slots(zcs);
+
+	z_made_early = 0;
+	T_EQ(retype_restarting(a, check_nothing_made, &restarts), 0,
+	     "256 pages, preempted at every poll, made again until done");
+	t_ok(restarts > 1 && !z_made_early,
+	     "... restarted %d times; no object before the last", restarts);
+	int zero = 1;
+	for (int i = 0; i < 256; i++)
+		zero &= d[i].type == CAP_PAGE &&
+			all_zero((void *)d[i].obj, PAGE_SIZE);
+	t_ok(zero, "... every page is zero");
+	T_EQ(untyped_remaining(zu), MiB, "... and took 1 MiB");
+	cap_revoke(zu, NULL);
+	memset((void *)zu->obj, 0xa5, 2 * MiB);
+
+	T_EQ(retype_restarting(a, take_a_page, &restarts), 0,
+	     "again, and another page taken from the untyped in between");
+	zero = !z_made_early;
+	for (int i = 0; i < 256; i++)
+		zero &= d[i].type == CAP_PAGE &&
+			d[i].obj == zu->obj + (u64)(i + 1) * PAGE_SIZE &&
+			all_zero((void *)d[i].obj, PAGE_SIZE);
+	t_ok(zero, "... the pages come after it, all zero");
+	cap_revoke(zu, NULL);
+	memset((void *)zu->obj, 0xa5, 2 * MiB);
+
+	T_EQ(retype_restarting(a, page_scribbled_and_reset, &restarts), 0,
+	     "again, and a page made, scribbled on and deleted (a reset) in "
+	     "between");
+	zero = !z_made_early;
+	for (int i = 0; i < 256; i++)
+		zero &= d[i].type == CAP_PAGE &&
+			all_zero((void *)d[i].obj, PAGE_SIZE);
+	t_ok(zero, "... every page is zero");
+	t_ok(kw_invariants_ok(), "invariants hold");
+	cap_revoke(zu, NULL);
+	cap_delete(zcs);
+	cap_revoke(zu, NULL);
+	cap_delete(zu);
+}
+
 int main(void)
 {
 	kw_init(&w, 23, 6);
@@ -427,6 +541,7 @@ int main(void)
 	test_watermark();
 	test_nested();
 	test_syscall();
+	test_preempted_zeroing();
 	kw_fini(&w);
 	test_space_limit();
 	return t_finish();

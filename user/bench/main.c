@@ -3,12 +3,17 @@
  *
  * Each benchmark times one operation many times with rdtsc and prints
  *   bench NAME median=N min=N max=N n=N
- * Under QEMU with -icount shift=0 rdtsc counts guest instructions, so the
- * figures are instructions and repeat from run to run; without icount they
- * are TCG cycles (QEMU's cost, noisy).  tools/bench.sh runs both.  The cost
- * of the two rdtsc reads themselves is measured and subtracted.
+ * tools/bench.sh runs it under QEMU with -icount shift=0, where rdtsc
+ * counts guest instructions, so the figures repeat from run to run.  The
+ * cost of reading the counter (two back-to-back rdtsc) is measured and
+ * subtracted from every sample, before any halving.
+ *
+ * One-way IPC figures follow sel4bench's method: the sending thread reads
+ * the counter just before its system call, the receiving thread just after
+ * its own returns, and the difference is one direction.
  */
 #include <bench.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <tess.h>
@@ -34,8 +39,10 @@ static void measure_overhead(void)
 		uint64_t t1 = rdtsc();
 		samples[i] = t1 - t0;
 	}
-	bench_report("rdtsc_overhead", samples, N, 0); /* sorts them */
+	bench_sort(samples, N);
 	overhead = samples[N / 2];
+	printf("# bench: reading the counter twice costs %lu (subtracted)\n",
+	       (unsigned long)overhead);
 }
 
 static void bench_null(void)
@@ -83,11 +90,59 @@ static void bench_roundtrip(const char *name, uint32_t server, uint32_t flags)
 	report(name, N);
 }
 
+/*
+ * One-way halves, sel4bench style.  The client sends its counter in MR0
+ * with a call; the server reads the counter as its receive returns (the
+ * call's one-way cost), and answers, with a ReplyRecv-shaped ipc, the
+ * call's cost in MR1 and its own counter, read just before, in MR2; the
+ * client reads the counter as its call returns (the reply's cost).
+ */
+static void stamp_server(void *arg)
+{
+	struct tess_msg m;
+	(void)arg;
+	memset(&m, 0, sizeof(m));
+	tess_ipc(TID_NIL, TID_ANY, IPC_SHORT, &m, NULL);
+	for (;;) {
+		uint64_t t1 = rdtsc();
+		m.mr[1] = t1 - m.mr[0];
+		m.mr[2] = rdtsc();
+		tess_ipc(m.sender, TID_ANY, IPC_SHORT, &m, NULL);
+	}
+}
+
+static uint64_t reply_samples[N];
+
+static void bench_oneway(void)
+{
+	struct tess_thread s;
+	struct tess_msg m;
+	if (tess_thread_spawn_copy(ba, stamp_server, NULL,
+				   server_stack + sizeof(server_stack), TID_NIL,
+				   22, &s))
+		return;
+	tess_thread_switch(s.tid);
+	for (int i = 0; i < N + WARMUP; i++) {
+		memset(&m, 0, sizeof(m));
+		m.mr[0] = rdtsc();
+		tess_ipc(s.tid, s.tid, IPC_SHORT, &m, NULL);
+		uint64_t t3 = rdtsc();
+		if (i >= WARMUP) {
+			samples[i - WARMUP] = m.mr[1];
+			reply_samples[i - WARMUP] = t3 - m.mr[2];
+		}
+	}
+	report("ipc_call_oneway_xspace", N);
+	bench_report("ipc_replyrecv_oneway_xspace", reply_samples, N, overhead);
+	tess_thread_free(ba, &s);
+}
+
 static void bench_ipc(void)
 {
 	struct tess_thread s;
-	long r = tess_thread_spawn(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
-				   server_stack + sizeof(server_stack), TID_NIL, &s);
+	long r =
+	    tess_thread_spawn(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
+			      server_stack + sizeof(server_stack), TID_NIL, &s);
 	if (r) {
 		printf("bench ipc: spawn failed: %s\n", tess_strerror(r));
 		return;
@@ -96,24 +151,29 @@ static void bench_ipc(void)
 	bench_roundtrip("ipc_roundtrip_same_space", s.tid, IPC_SHORT);
 	tess_thread_free(ba, &s);
 
-	r = tess_thread_spawn_copy(ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
-				   server_stack + sizeof(server_stack), TID_NIL, 22, &s);
+	r = tess_thread_spawn_copy(
+	    ba, echo_server, (void *)(uintptr_t)IPC_SHORT,
+	    server_stack + sizeof(server_stack), TID_NIL, 22, &s);
 	if (r) {
-		printf("bench ipc: spawn in a copied space failed: %s\n", tess_strerror(r));
+		printf("bench ipc: spawn in a copied space failed: %s\n",
+		       tess_strerror(r));
 		return;
 	}
 	tess_thread_switch(s.tid);
 	bench_roundtrip("ipc_roundtrip_xspace", s.tid, IPC_SHORT);
 	tess_thread_free(ba, &s);
 
-	r = tess_thread_spawn_copy(ba, echo_server,
-				   (void *)(uintptr_t)(IPC_EXTENDED | IPC_SIZE(IPC_EXTENDED_MAX)),
-				   server_stack + sizeof(server_stack), TID_NIL, 22, &s);
+	bench_oneway();
+
+	r = tess_thread_spawn_copy(
+	    ba, echo_server,
+	    (void *)(uintptr_t)(IPC_EXTENDED | IPC_SIZE(IPC_EXTENDED_MAX)),
+	    server_stack + sizeof(server_stack), TID_NIL, 22, &s);
 	if (r)
 		return;
 	tess_thread_switch(s.tid);
 	memset(xbuf_client, 0x5a, sizeof(xbuf_client));
-	bench_roundtrip("ipc_extended_2k_xspace", s.tid,
+	bench_roundtrip("ipc_extended_2k_each_way_xspace", s.tid,
 			IPC_EXTENDED | IPC_SIZE(IPC_EXTENDED_MAX));
 	tess_thread_free(ba, &s);
 }
@@ -137,15 +197,19 @@ static void faulter(void *arg)
 	tess_send(pager, &done);
 }
 
-static void bench_fault(void)
+/* The exception round trip: ud2 in a thread of the pager's own space, the
+ * pager's reply moves it past the instruction (seL4's fault benchmark is
+ * the same shape). */
+static void bench_exception(void)
 {
 	struct tess_thread f;
 	struct tess_msg m;
 	struct task_ids me;
 
 	tess_getid(&me);
-	long r = tess_thread_spawn(ba, faulter, (void *)(uintptr_t)me.tid,
-				   client_stack + sizeof(client_stack), me.tid, &f);
+	long r =
+	    tess_thread_spawn(ba, faulter, (void *)(uintptr_t)me.tid,
+			      client_stack + sizeof(client_stack), me.tid, &f);
 	if (r)
 		return;
 	memset(&m, 0, sizeof(m));
@@ -157,38 +221,123 @@ static void bench_fault(void)
 		if (tess_ipc(f.tid, f.tid, IPC_SHORT, &m, 0))
 			break;
 	}
-	report("fault_roundtrip", N);
+	report("exception_ud2_roundtrip_same_space", N);
 	tess_thread_free(ba, &f);
+}
+
+/* A real page fault, served by a pager in another space: the faulting
+ * thread (in a copy of this space) reads a page that is not mapped; the
+ * pager maps a page there and answers; the thread's load completes.  Its
+ * own samples are in its own (copied) memory: it sends the figures. */
+#define VA_PF 0x0000500000000000ul
+#define PF_PAGES (N + WARMUP)
+static cptr_t pf_pages[PF_PAGES];
+
+static void page_toucher(void *arg)
+{
+	struct tess_msg m;
+	uint32_t pager = (uint32_t)(uintptr_t)arg;
+	for (int i = 0; i < N + WARMUP; i++) {
+		volatile const uint64_t *p =
+		    (const uint64_t *)(VA_PF + (uint64_t)i * 4096);
+		uint64_t t0 = rdtsc();
+		(void)*p;
+		uint64_t t1 = rdtsc();
+		if (i >= WARMUP)
+			samples[i - WARMUP] = bench_less(t1 - t0, overhead);
+	}
+	bench_sort(samples, N);
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = 0x5e;
+	m.mr[1] = samples[N / 2];
+	m.mr[2] = samples[0];
+	m.mr[3] = samples[N - 1];
+	tess_send(pager, &m);
+	for (;;)
+		tess_thread_switch(TID_NIL);
+}
+
+static void bench_page_fault(void)
+{
+	struct tess_thread f;
+	struct tess_msg m;
+	struct task_ids me;
+	int i, served = 0;
+
+	for (i = 0; i < PF_PAGES; i++)
+		if (tess_new(ba, CAP_PAGE, 0, &pf_pages[i])) {
+			printf("bench page fault: %d pages only\n", i);
+			return;
+		}
+	tess_getid(&me);
+	if (tess_thread_spawn_copy(ba, page_toucher, (void *)(uintptr_t)me.tid,
+				   client_stack + sizeof(client_stack), me.tid,
+				   22, &f))
+		return;
+	/* The tables exist beforehand: the figure is the fault, the map and
+	 * the two IPCs, not table making. */
+	for (i = 0; i < PF_PAGES; i += 512)
+		tess_ensure_tables(ba, f.space_cap, VA_PF + (uint64_t)i * 4096);
+	memset(&m, 0, sizeof(m));
+	tess_receive(f.tid, &m);
+	while (m.mr[0] == IPC_TAG_PAGEFAULT && served < PF_PAGES) {
+		if (tess_map(pf_pages[served++], f.space_cap, m.mr[1] & ~0xffful,
+			     RIGHT_PAGE_READ))
+			break;
+		m.mr[0] = FAULT_RESUME;
+		if (tess_ipc(f.tid, f.tid, IPC_SHORT, &m, 0))
+			break;
+	}
+	if (m.mr[0] == 0x5e)
+		printf("bench page_fault_roundtrip_xspace_pager median=%lu "
+		       "min=%lu max=%lu n=%d\n",
+		       (unsigned long)m.mr[1], (unsigned long)m.mr[2],
+		       (unsigned long)m.mr[3], N);
+	else
+		printf("bench page fault: stopped after %d faults\n", served);
+	tess_thread_free(ba, &f);
+	for (i = 0; i < PF_PAGES; i++)
+		tess_delete(ba, pf_pages[i]);
 }
 
 /* ------------------------------------------------------------ switch */
 
 static volatile uint32_t other_tid;
 
-static void yielder(void *arg)
+static void directed_yielder(void *arg)
 {
 	(void)arg;
 	for (;;)
 		tess_thread_switch(other_tid);
 }
 
-static void bench_switch(void)
+static void undirected_yielder(void *arg)
+{
+	(void)arg;
+	for (;;)
+		tess_thread_switch(TID_NIL);
+}
+
+/* Two threads of one priority hand the CPU to each other: one sample is
+ * two switches (there and back), halved after the counter's cost is
+ * taken off. */
+static void bench_switch(const char *name, tess_entry_fn other, bool directed)
 {
 	struct tess_thread y;
 	struct task_ids me;
 	tess_getid(&me);
 	other_tid = me.tid;
-	if (tess_thread_spawn(ba, yielder, NULL, server_stack + sizeof(server_stack),
-			      TID_NIL, &y))
+	if (tess_thread_spawn(ba, other, NULL,
+			      server_stack + sizeof(server_stack), TID_NIL, &y))
 		return;
 	for (int i = 0; i < N + WARMUP; i++) {
 		uint64_t t0 = rdtsc();
-		tess_thread_switch(y.tid); /* to it, and it straight back */
+		tess_thread_switch(directed ? y.tid : TID_NIL);
 		uint64_t t1 = rdtsc();
 		if (i >= WARMUP)
-			samples[i - WARMUP] = (t1 - t0) / 2;
+			samples[i - WARMUP] = bench_less(t1 - t0, overhead) / 2;
 	}
-	report("thread_switch", N);
+	bench_report(name, samples, N, 0);
 	tess_thread_free(ba, &y);
 }
 
@@ -203,8 +352,10 @@ int main(long arg)
 	measure_overhead();
 	bench_null();
 	bench_ipc();
-	bench_fault();
-	bench_switch();
+	bench_exception();
+	bench_page_fault();
+	bench_switch("yield_directed", directed_yielder, true);
+	bench_switch("yield_undirected", undirected_yielder, false);
 	printf("# bench done\n");
 	return 0;
 }

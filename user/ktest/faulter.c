@@ -34,7 +34,10 @@ int main(long arg)
 	} else if (!strncmp(f, "bp", 2)) {
 		__asm__ volatile("int3");
 	} else if (!strncmp(f, "sys", 3)) {
-		__asm__ volatile("syscall" : : "a"(39l) : "rcx", "r11", "memory");
+		__asm__ volatile("syscall"
+				 :
+				 : "a"(39l)
+				 : "rcx", "r11", "memory");
 	}
 	printf("faulter: still running after the fault: wrong\n");
 	return 3;

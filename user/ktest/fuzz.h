@@ -28,6 +28,7 @@
 #define FZ_WORKERS (FZ_SPACES * FZ_THREADS)
 #define FZ_MAX_CALLS 24
 #define FZ_ARGS 6
+#define FZ_VALS (FZ_ARGS + 5) /* ipc reads five more registers */
 #define FZ_CID 0x50	   /* the workers' container */
 #define FZ_VICTIM_CID 0x51 /* the threads they create */
 
@@ -65,6 +66,7 @@ enum fz_slot {
 	FS_THREAD = 6,
 	FS_SPACE = 7,
 	FS_UNTYPED2 = 8, /* 2^16 bytes */
+	FS_INPUT = 9,	 /* console input (nothing is ever typed) */
 	FS_STANDARD	 /* the first slot programs fill */
 };
 #define FZ_POOL_BITS 22
@@ -76,6 +78,7 @@ enum fz_kind {
 	FA_TID,	   /* thread id number val of the program's table */
 	FA_SPID,   /* space id number val of the workers */
 	FA_STRUCT, /* a struct for the call, filled from seed val */
+	FA_DEADLINE, /* the monotonic time now plus (signed) val */
 };
 
 /* What an argument means, for making and mutating it. */
@@ -102,7 +105,9 @@ enum fz_type {
 	T_CID,
 	T_STRUCT,
 	T_MUTEXPTR,
-	T_LAZY, /* an offset in the lazy region */
+	T_LAZY,	    /* an offset in the lazy region */
+	T_DEADLINE, /* a deadline (sleep, ipc with IPC_TIMEOUT) */
+	T_CLOCK,
 	T_TYPE_COUNT
 };
 
@@ -114,8 +119,8 @@ enum fz_type {
 struct fz_call {
 	uint8_t nr;	/* SYS_* or FZ_TOUCH */
 	uint8_t worker; /* 0 .. FZ_WORKERS-1 */
-	uint8_t kind[FZ_ARGS + 4];
-	uint64_t val[FZ_ARGS + 4]; /* ipc: 6..9 are MR0, MR1, MR2, buffer */
+	uint8_t kind[FZ_VALS];
+	uint64_t val[FZ_VALS]; /* ipc: 3..8 MR0..MR5, 9 the buffer, 10 rbx */
 };
 
 struct fz_prog {
@@ -157,7 +162,7 @@ void fz_mutate(struct fz_rng *r, struct fz_prog *p,
 	       const struct fz_prog *other);
 void fz_print(const struct fz_prog *p);
 /* The signature of call `nr`: the type of each argument (T_NONE after the
- * last); ipc's message registers and buffer follow as 6..9. */
+ * last); ipc's other registers follow (fz_call). */
 const uint8_t *fz_signature(unsigned nr);
 
 /* fuzz_world.c: the workers, their spaces, the pager. */

@@ -44,14 +44,14 @@ static const uint8_t *const signatures[FZ_CALLS] = {
     [SYS_null] = S(T_NONE),
     [SYS_console_write] = S(T_SLOT, T_PTR, T_LEN),
     [SYS_ipc] = S(T_TID, T_TID, T_IPCFLAGS, T_ANY, T_ANY, T_ANY, T_ANY, T_ANY,
-		  T_ANY, T_PTR),
+		  T_ANY, T_PTR, T_DEADLINE),
     [SYS_thread_switch] = S(T_TID),
     [SYS_thread_control] = S(T_TCOP, T_STRUCT, T_STRUCT),
     [SYS_exchange_registers] = S(T_STRUCT, T_TID),
     [SYS_getid] = S(T_PTR),
     [SYS_capability_control] = S(T_CAPREQ, T_CAPFLAGS, T_STRUCT),
     [SYS_mutex_control] = S(T_MUTEXPTR, T_MUTEXOP),
-    [SYS_time] = S(T_PTR),
+    [SYS_time] = S(T_PTR, T_CLOCK),
     [SYS_container_control] = S(T_NUM, T_SLOT, T_CID),
     [SYS_retype] = S(T_SLOT, T_TYPE, T_BITS, T_DEST, T_NUM),
     [SYS_remaining] = S(T_SLOT),
@@ -73,6 +73,9 @@ static const uint8_t *const signatures[FZ_CALLS] = {
     [SYS_print_string] = S(T_SLOT, T_PTR),
     [SYS_debug_dump] = S(T_SLOT, T_ANY),
     [SYS_page_copy] = S(T_SLOT, T_SLOT),
+    [SYS_sleep] = S(T_DEADLINE),
+    [SYS_input_read] = S(T_SLOT, T_PTR, T_LEN, T_NUM),
+    [SYS_input_info] = S(T_SLOT, T_PTR),
     [SYS_debug_coverage] = S(T_SLOT, T_NUM, T_PTR, T_LEN),
     [FZ_TOUCH] = S(T_LAZY, T_ANY),
 };
@@ -118,6 +121,9 @@ static const uint8_t weights[FZ_CALLS] = {
     [SYS_print_string] = 1,
     [SYS_debug_dump] = 1,
     [SYS_page_copy] = 3,
+    [SYS_sleep] = 2,
+    [SYS_input_read] = 2,
+    [SYS_input_info] = 1,
     [SYS_debug_coverage] = 1,
     [FZ_TOUCH] = 3,
 };
@@ -409,6 +415,8 @@ static uint64_t typed_value(struct fz_rng *r, unsigned type,
 		uint64_t f = fz_below(r, 4);
 		if (fz_below(r, 2))
 			f |= IPC_NONBLOCK;
+		else if (fz_below(r, 3) == 0)
+			f |= IPC_TIMEOUT;
 		switch (fz_below(r, 4)) {
 		case 0:
 			f |= IPC_SIZE(fz_below(r, 2049));
@@ -440,6 +448,8 @@ static uint64_t typed_value(struct fz_rng *r, unsigned type,
 		return fz_below(r, 8) ? PICK(r, cids) : any_value(r);
 	case T_LAZY:
 		return fz_below(r, FZ_LAZY_PAGES) * 4096 + fz_below(r, 4096);
+	case T_CLOCK:
+		return fz_below(r, 4) ? fz_below(r, 2) : any_value(r);
 	case T_MUTEXPTR:
 		if (fz_below(r, 4))
 			return FZ_SHARED_VA + 4 * fz_below(r, FZ_MUTEX_WORDS);
@@ -475,7 +485,17 @@ static void make_arg(struct fz_rng *r, unsigned type, struct fz_gen *g,
 		*val = fz_below(r, 5) ? PICK(r, tids) : any_value(r);
 		return;
 	}
+	if (type == T_DEADLINE && fz_below(r, 8)) {
+		/* Mostly now give or take a few ticks; else an absolute one
+		 * (0, DEADLINE_NEVER, anything). */
+		static const int64_t offs[] = {-1000000, -1, 0, 1, 5000, 20000};
+		*kind = FA_DEADLINE;
+		*val = (uint64_t)offs[fz_below(r, 6)];
+		return;
+	}
 	*val = typed_value(r, type, g);
+	if (type == T_DEADLINE && fz_below(r, 2))
+		*val = fz_below(r, 2) ? DEADLINE_NEVER : 0;
 	if (type == T_DEST && g && g->n < sizeof(g->made) / sizeof(g->made[0]))
 		g->made[g->n++] = *val;
 }
@@ -487,7 +507,7 @@ static void gen_context(const struct fz_prog *p, unsigned upto,
 	g->n = 0;
 	for (unsigned i = 0; i < upto && i < p->n; i++) {
 		const uint8_t *sig = fz_signature(p->c[i].nr);
-		for (unsigned a = 0; a < FZ_ARGS + 4 && sig[a] != T_NONE; a++)
+		for (unsigned a = 0; a < FZ_VALS && sig[a] != T_NONE; a++)
 			if (sig[a] == T_DEST &&
 			    g->n < sizeof(g->made) / sizeof(g->made[0]))
 				g->made[g->n++] = p->c[i].val[a];
@@ -502,7 +522,7 @@ static void make_call(struct fz_rng *r, struct fz_call *c, struct fz_gen *g,
 	c->nr = (uint8_t)pick_call(r);
 	c->worker = (uint8_t)worker;
 	sig = fz_signature(c->nr);
-	for (unsigned a = 0; a < FZ_ARGS + 4 && sig[a] != T_NONE; a++)
+	for (unsigned a = 0; a < FZ_VALS && sig[a] != T_NONE; a++)
 		make_arg(r, sig[a], g, &c->kind[a], &c->val[a]);
 }
 
@@ -555,6 +575,7 @@ static unsigned make_ipc_pair(struct fz_rng *r, struct fz_call *c,
 		s->val[i] = any_value(r);
 		v->val[i] = any_value(r);
 	}
+	s->val[10] = v->val[10] = DEADLINE_NEVER;
 	s->val[9] = fz_below(r, 3)
 			? FZ_LAZY_VA + fz_below(r, FZ_LAZY_PAGES) * 4096 +
 			      fz_below(r, 4096)
@@ -600,7 +621,7 @@ static void mutate_arg(struct fz_rng *r, struct fz_prog *p, unsigned i)
 	const uint8_t *sig = fz_signature(c->nr);
 	unsigned n = 0, a;
 	struct fz_gen g;
-	while (n < FZ_ARGS + 4 && sig[n] != T_NONE)
+	while (n < FZ_VALS && sig[n] != T_NONE)
 		n++;
 	if (!n)
 		return;
@@ -701,13 +722,13 @@ void fz_mutate(struct fz_rng *r, struct fz_prog *p, const struct fz_prog *other)
 
 void fz_print(const struct fz_prog *p)
 {
-	static const char kinds[] = "=TSs";
+	static const char kinds[] = "=TSsD";
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct fz_call *c = &p->c[i];
 		const uint8_t *sig = fz_signature(c->nr);
 		printf("#   %2u: w%u sys %2u", i, c->worker, c->nr);
-		for (unsigned a = 0; a < FZ_ARGS + 4 && sig[a] != T_NONE; a++)
-			printf(" %c%lx", kinds[c->kind[a] & 3],
+		for (unsigned a = 0; a < FZ_VALS && sig[a] != T_NONE; a++)
+			printf(" %c%lx", kinds[c->kind[a] % 5],
 			       (unsigned long)c->val[a]);
 		printf("\n");
 	}

@@ -61,7 +61,7 @@ struct fz_space {
 	cptr_t space, cspace, copies;
 	cptr_t pool;		  /* revoked after every program */
 	cptr_t lazy, lazy_cspace; /* the pager's pages, and their slots */
-	cptr_t timer;		  /* the worker's timer is a child of this */
+	cptr_t timer, input; /* the worker's are children of these */
 	cptr_t thread[FZ_THREADS];
 	uint32_t tid[FZ_THREADS];
 	uint32_t spid;
@@ -102,9 +102,10 @@ static cptr_t in_cs(cptr_t cs, unsigned slot)
 /* ------------------------------------------------------------ the worker */
 
 /* ipc with every register the call reads. */
-static long raw_ipc(const uint64_t *a, uint64_t buf)
+static long raw_ipc(const uint64_t *a, uint64_t buf, uint64_t deadline)
 {
 	long ret;
+	register uint64_t rbx __asm__("rbx") = deadline;
 	register uint64_t r10 __asm__("r10") = a[3];
 	register uint64_t r8 __asm__("r8") = a[4];
 	register uint64_t r9 __asm__("r9") = a[5];
@@ -117,7 +118,7 @@ static long raw_ipc(const uint64_t *a, uint64_t buf)
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
 			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"(a[0]),
-			   "r"(r15)
+			   "r"(r15), "r"(rbx)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
@@ -265,11 +266,11 @@ static uint64_t make_struct(struct fz_ctl *ctl, unsigned nr, unsigned a,
 
 long fz_exec_call(struct fz_ctl *ctl, const struct fz_call *c, unsigned w)
 {
-	uint64_t a[FZ_ARGS + 4];
+	uint64_t a[FZ_VALS];
 	const uint8_t *sig = fz_signature(c->nr);
 	long r;
 
-	for (unsigned i = 0; i < FZ_ARGS + 4; i++) {
+	for (unsigned i = 0; i < FZ_VALS; i++) {
 		a[i] = c->val[i];
 		if (sig[i] == T_NONE)
 			break;
@@ -283,10 +284,17 @@ long fz_exec_call(struct fz_ctl *ctl, const struct fz_call *c, unsigned w)
 		case FA_STRUCT:
 			a[i] = make_struct(ctl, c->nr, i, c->val[i], w);
 			break;
+		case FA_DEADLINE: {
+			struct tess_timeval tv;
+			tess_time(&tv);
+			a[i] = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec +
+			       c->val[i];
+			break;
+		}
 		}
 	}
 	if (c->nr == SYS_ipc)
-		return raw_ipc(a, c->val[9]);
+		return raw_ipc(a, a[9], a[10]);
 	if (c->nr == FZ_TOUCH) {
 		volatile char *p =
 		    (volatile char *)(FZ_LAZY_VA +
@@ -461,6 +469,8 @@ static long standard(struct fz_space *s, unsigned slot, unsigned type,
 	for (int tries = 0; tries < 2; tries++) {
 		if (slot == FS_TIMER)
 			r = tess_cap_mint(s->timer, dst, 0, 4);
+		else if (slot == FS_INPUT)
+			r = tess_cap_copy(s->input, dst);
 		else
 			r = tess_retype(from, type, bits, dst, 1);
 		if (r != -E_OCCUPIED)
@@ -502,6 +512,7 @@ static long reset_space(struct fz_space *s, int caps, int *leaked)
 	tess_cap_revoke(s->pool);
 	tess_cap_revoke(s->lazy);
 	tess_cap_revoke(s->timer);
+	tess_cap_revoke(s->input);
 	tess_cap_revoke(in_cs(s->cspace, FS_SELF));
 	if (tess_remaining(s->pool) != 1l << FZ_POOL_BITS ||
 	    tess_remaining(s->lazy) != 1l << FZ_LAZY_BITS)
@@ -530,6 +541,10 @@ static long make_space(int i, uint32_t pager)
 	if (!(s->timer = tess_slot(&W.al)))
 		return -E_LIMIT;
 	if ((r = tess_cap_mint(BOOT_SLOT_TIMER, s->timer, 0, 2)))
+		return r;
+	if (!(s->input = tess_slot(&W.al)))
+		return -E_LIMIT;
+	if ((r = tess_cap_copy(BOOT_SLOT_INPUT, s->input)))
 		return r;
 	for (int t = 0; t < FZ_THREADS; t++) {
 		if ((r = tess_new(&W.al, CAP_THREAD, 0, &s->thread[t])))
@@ -831,9 +846,12 @@ long fz_world_free(void)
 			tess_capability_control(CAP_CONTROL_REVOKE, 0, &c);
 	}
 	for (int i = 0; i < FZ_SPACES; i++)
-		if (W.sp[i].timer) {
-			tess_cap_revoke(W.sp[i].timer);
-			tess_cap_delete(W.sp[i].timer);
+		for (int k = 0; k < 2; k++) {
+			cptr_t c = k ? W.sp[i].input : W.sp[i].timer;
+			if (c) {
+				tess_cap_revoke(c);
+				tess_cap_delete(c);
+			}
 		}
 	r = tess_cap_revoke(W.arena);
 	for (cptr_t s = FZ_SLOTS_FIRST; s < FZ_SLOTS_END; s++)

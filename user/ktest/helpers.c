@@ -91,8 +91,8 @@ long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
 	      uint64_t a1, uint64_t a2)
 {
 	/* As if called: rsp + 8 is 16-byte aligned. */
-	return tess_thread_start_at(tid, (uint64_t)fn, (uint64_t)stack + size - 8,
-				    a0, a1, a2);
+	return tess_thread_start_at(tid, (uint64_t)fn,
+				    (uint64_t)stack + size - 8, a0, a1, a2);
 }
 
 /* kt_create in the caller's space, paged by the caller, then kt_start. */
@@ -304,6 +304,36 @@ long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	if (r)
 		tess_capability_control(CAP_CONTROL_DESTROY, 0, &c);
 	return r;
+}
+
+/* ---------------------------------------------------------------- stacks */
+
+long kt_stacks_map(struct kt_stacks *s, uintptr_t va, unsigned n)
+{
+	unsigned pages = n * (KT_STACK_SIZE / 4096);
+	long r;
+
+	memset(s, 0, sizeof(*s));
+	s->va = va;
+	if (n > KT_STACKS_MAX)
+		return -E_RANGE;
+	r = kt_tables_make(ka, SPACE_SELF, va, s->tables);
+	for (unsigned i = 0; !r && i < pages; i++) {
+		r = tess_new(ka, CAP_PAGE, 0, &s->pages[i]);
+		if (!r)
+			r = tess_map(s->pages[i], SPACE_SELF, va + i * 4096ul,
+				     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	}
+	return r;
+}
+
+void kt_stacks_unmap(struct kt_stacks *s)
+{
+	for (unsigned i = 0; i < sizeof(s->pages) / sizeof(s->pages[0]); i++)
+		if (s->pages[i])
+			tess_delete(ka, s->pages[i]);
+	kt_tables_free(ka, s->tables);
+	memset(s, 0, sizeof(*s));
 }
 
 /* ---------------------------------------------------------------- tables */

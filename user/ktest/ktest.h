@@ -29,6 +29,9 @@ extern struct tess_alloc *ka;
 #define KT_VA_FAULTS 0x0000070000000000ul
 #define KT_VA_CAPCTRL 0x0000080000000000ul
 #define KT_VA_MUTEX 0x0000090000000000ul
+#define KT_VA_CPU 0x00000a0000000000ul
+#define KT_VA_TIME 0x00000b0000000000ul
+#define KT_VA_INPUT 0x00000c0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -70,6 +73,23 @@ long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 void kt_child_destroy(struct kt_child *c);
 long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	      uint32_t ops);
+
+/* Stacks for a suite's threads, mapped at `va` (a suite's range) for
+ * the suite only: in the .bss they would make every copy of the root
+ * task's space bigger (other suites make many).  KT_STACK_SIZE each. */
+#define KT_STACK_SIZE 8192
+#define KT_STACKS_MAX 20
+struct kt_stacks {
+	uintptr_t va;
+	cptr_t tables[3];
+	cptr_t pages[KT_STACKS_MAX * (KT_STACK_SIZE / 4096)];
+};
+long kt_stacks_map(struct kt_stacks *s, uintptr_t va, unsigned n);
+void kt_stacks_unmap(struct kt_stacks *s);
+static inline void *kt_stack(const struct kt_stacks *s, unsigned i)
+{
+	return (void *)(s->va + (uintptr_t)i * KT_STACK_SIZE);
+}
 
 /* Page tables, capabilities, root slots. */
 long kt_tables_make(struct tess_alloc *a, cptr_t space, uintptr_t va,
@@ -140,7 +160,11 @@ void test_devices(void);
 void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
+void test_cpu(void);
 void test_capctrl(void);
 void test_mutex(void);
+void test_deadlines(void);
+void test_input(void);
+void test_input_driven(void);
 
 #endif

@@ -15,10 +15,12 @@ void test_boot(void)
 	const cptr_t con = BOOT_SLOT_CONSOLE;
 
 	tap_ok(1, "boot reaches user mode");
-	if (!tap_ok(tess_bootinfo != NULL, "boot-info page is mapped and valid"))
+	if (!tap_ok(tess_bootinfo != NULL,
+		    "boot-info page is mapped and valid"))
 		return;
 	tap_ok(tess_bootinfo->n_untyped > 0 && tess_bootinfo->mem_total > 0,
-	       "boot info lists untyped memory (%u blocks)", tess_bootinfo->n_untyped);
+	       "boot info lists untyped memory (%u blocks)",
+	       tess_bootinfo->n_untyped);
 	tap_ok(ka != NULL, "the root task has an untyped to allocate from");
 
 	tap_eq(tess_null(), 0, "null system call round trip returns 0");
@@ -29,27 +31,31 @@ void test_boot(void)
 
 	tap_eq(tess_console_write(con, msg, sizeof(msg) - 1), sizeof(msg) - 1,
 	       "console_write prints a valid string");
-	tap_eq(tess_console_write(con, msg, 0), 0, "console_write with length 0");
+	tap_eq(tess_console_write(con, msg, 0), 0,
+	       "console_write with length 0");
 	tap_eq(tess_console_write(con, NULL, 5), -E_FAULT,
 	       "console_write(NULL) is refused");
 	tap_eq(tess_console_write(con, (const char *)KERNEL_HALF, 8), -E_FAULT,
 	       "console_write of a kernel-half address is refused");
-	tap_eq(tess_console_write(con, (const char *)0xffffffff80100000ul, 8), -E_FAULT,
-	       "console_write of the kernel image is refused");
+	tap_eq(tess_console_write(con, (const char *)0xffffffff80100000ul, 8),
+	       -E_FAULT, "console_write of the kernel image is refused");
 	tap_eq(tess_console_write(con, (const char *)UNMAPPED, 8), -E_FAULT,
 	       "console_write of an unmapped address is refused");
-	tap_eq(tess_console_write(con, (const char *)(stack_top - 4), 8), -E_FAULT,
+	tap_eq(tess_console_write(con, (const char *)(stack_top - 4), 8),
+	       -E_FAULT,
 	       "console_write straddling the end of a mapping is refused");
-	tap_eq(tess_console_write(con, (const char *)0x00007ffffffffff0ul, 32), -E_FAULT,
+	tap_eq(tess_console_write(con, (const char *)0x00007ffffffffff0ul, 32),
+	       -E_FAULT,
 	       "console_write crossing into the non-canonical hole is refused");
-	tap_eq(tess_console_write(con, (const char *)0xfffffffffffffff0ul, 64), -E_FAULT,
-	       "console_write with a wrapping range is refused");
+	tap_eq(tess_console_write(con, (const char *)0xfffffffffffffff0ul, 64),
+	       -E_FAULT, "console_write with a wrapping range is refused");
 	tap_eq(tess_console_write(con, msg, 1ul << 40), -E_TOOBIG,
 	       "console_write with a huge length is refused");
 	tap_eq(tess_console_write(con, msg, (size_t)-1), -E_TOOBIG,
 	       "console_write with length -1 is refused");
 	memcpy(stackbuf, "# from the stack\n", 18);
-	tap_eq(tess_console_write(con, stackbuf, 17), 17, "console_write from the stack");
+	tap_eq(tess_console_write(con, stackbuf, 17), 17,
+	       "console_write from the stack");
 	tap_eq(tess_console_write(con, (const char *)tess_bootinfo, 0), 0,
 	       "console_write from a read-only page with length 0");
 	tap_eq(tess_console_write(BOOT_SLOT_TIMER, msg, 4), -E_CAPTYPE,

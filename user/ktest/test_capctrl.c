@@ -10,6 +10,8 @@
  * children and siblings, the order of the three lists).  Containers:
  * CONTAINER_CONFIGURE, thread ids in container 2, IPC across containers
  * only with a capability, and the end of a container with its last cap.
+ * Space ids: a space made in the table entry of a destroyed one has a new
+ * id, which the old space scope does not cover.
  *
  * An agent (agent.c) takes orders from the root task by IPC (operation
  * and arguments in the message registers), carries each out with one
@@ -24,7 +26,9 @@
 #include "ktest.h"
 #include <tess_thread.h>
 
-#define ARENA_BITS 24	   /* the arena's Untyped: 16 MiB */
+/* The arena's Untyped: 32 MiB (each agent is a copy of the whole ktest
+ * image). */
+#define ARENA_BITS 25
 #define ARENA_SLOT_BITS 10 /* the arena's CSpace: 1024 slots */
 #define ROOT_LIST_SLOTS 28 /* a space's own list (kernel/core/space.h) */
 #define STACK_SIZE 8192
@@ -1659,6 +1663,168 @@ out:
 	       "containers: the root task's view is as before");
 }
 
+/* ------------------------------------------------------------ space ids */
+
+/* A thread, not started, in Space object `space` (new, empty); its tid
+ * and space id. */
+static long thread_in_space(struct tess_alloc *sa, cptr_t space, cptr_t *thread,
+			    uint32_t *tid, uint32_t *spid)
+{
+	struct task_ids ids;
+	struct thread_create tc;
+	long r = tess_new(sa, CAP_THREAD, 0, thread);
+	if (r)
+		return r;
+	memset(&ids, 0, sizeof(ids));
+	memset(&tc, 0, sizeof(tc));
+	ids.tid = root_tid;
+	tc.thread = *thread;
+	tc.space = space;
+	tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
+	tc.pager = TID_NIL;
+	tc.prio = PRIO_INHERIT;
+	r = tess_thread_control(THREAD_CREATE | TC_NEW_SPACE, &ids, &tc);
+	*tid = ids.tid;
+	*spid = ids.spid;
+	return r;
+}
+
+#define SPID_INDEX_MASK 0xfffu /* the table entry: the low 12 bits */
+#define BATCH_BITS 8
+#define BATCH (1u << BATCH_BITS)
+
+/*
+ * Make Space objects until one gets table entry `index` again; that one is
+ * left in *space (a slot of the batch CSpace `cs`), every other one made
+ * is deleted.  Ids go round robin, so it comes back after the others.
+ */
+static long space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space)
+{
+	for (unsigned round = 0; round < 2 * 4096 / BATCH; round++) {
+		long r = tess_retype(ut, CAP_SPACE, 0, kt_addr2(cs, 0), BATCH);
+		if (r)
+			return r;
+		uint32_t first = kt_cap_info(kt_addr2(cs, 0)).spid;
+		uint32_t last = kt_cap_info(kt_addr2(cs, BATCH - 1)).spid;
+		first &= SPID_INDEX_MASK;
+		last &= SPID_INDEX_MASK;
+		int inside = first <= last ? index >= first && index <= last
+					   : index >= first || index <= last;
+		for (unsigned i = 0; inside && i < BATCH; i++) {
+			cptr_t c = kt_addr2(cs, i);
+			if ((kt_cap_info(c).spid & SPID_INDEX_MASK) != index)
+				continue;
+			for (unsigned k = 0; k < BATCH; k++)
+				if (k != i)
+					tess_cap_delete(kt_addr2(cs, k));
+			*space = c;
+			return 0;
+		}
+		r = tess_cap_revoke(ut);
+		if (r)
+			return r;
+	}
+	return -E_LIMIT;
+}
+
+/* The test's own arena: the suite's is nearly used up by now. */
+#define SPACES_ARENA_BITS 23
+#define SPACES_SLOT_BITS 6
+
+static void test_space_id_reuse(void)
+{
+	static struct tess_alloc sal;
+	struct kt_agent a;
+	cptr_t s1 = 0, t1 = 0, s2 = 0, t2 = 0, ut = 0, cs = 0, aut = 0, acs = 0;
+	uint32_t tid1 = 0, sp1 = 0, tid2 = 0, sp2 = 0, c = 0;
+	long r;
+
+	memset(&a, 0, sizeof(a));
+	r = tess_new(ka, CAP_UNTYPED, SPACES_ARENA_BITS, &aut);
+	if (!r)
+		r = tess_new(ka, CAP_CSPACE, SPACES_SLOT_BITS, &acs);
+	if (!r) {
+		tess_alloc_init(&sal, aut, kt_addr2(acs, 0),
+				kt_addr2(acs, 0) + (1u << SPACES_SLOT_BITS));
+		r = kt_agent_make(&a, &sal, VA_MB(0), 0, TID_NIL, CPTR_NONE,
+				  agent_order);
+	}
+	if (!r)
+		r = tess_new(&sal, CAP_SPACE, 0, &s1);
+	if (!r)
+		r = thread_in_space(&sal, s1, &t1, &tid1, &sp1);
+	if (!tap_eq(r, 0, "space ids: an agent, and a thread in a new space"))
+		goto out;
+	tap_eq(give(&a, CAP_IPC, IPC_SS, SCOPE_SPACE, sp1, 0, NULL), 0,
+	       "space ids: give the agent an IPC cap over that space");
+	tap_eq(kt_agent_do(&a, OP_IPC, tid1, TID_NIL, IPC_NONBLOCK, 0),
+	       -E_WOULDBLOCK,
+	       "space ids: it covers the thread (a send that would wait)");
+	kt_tctrl(THREAD_DESTROY, tid1);
+	tess_delete(&sal, t1);
+	t1 = 0;
+	tess_delete(&sal, s1);
+	s1 = 0;
+
+	/* Every other space id, until the table entry comes back. */
+	r = tess_new(&sal, CAP_UNTYPED, BATCH_BITS + SPACE_BITS, &ut);
+	if (!r)
+		r = tess_new(&sal, CAP_CSPACE, BATCH_BITS, &cs);
+	if (!r)
+		r = space_at_index(ut, cs, sp1 & SPID_INDEX_MASK, &s2);
+	if (!r)
+		r = thread_in_space(&sal, s2, &t2, &tid2, &sp2);
+	if (!tap_eq(
+		r, 0,
+		"space ids: after 4094 more spaces, a thread in a new space "
+		"in the same table entry"))
+		goto out;
+	tap_ok(sp2 != sp1 && (sp2 & SPID_INDEX_MASK) == (sp1 & SPID_INDEX_MASK),
+	       "space ids: the new space has a new id (%x, the old was %x)",
+	       sp2, sp1);
+	tap_eq(kt_agent_do(&a, OP_IPC, tid2, TID_NIL, IPC_NONBLOCK, 0),
+	       -E_NOCAP,
+	       "space ids: the old space scope does not cover the new space");
+	r = narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_SPACE, sp1, &c);
+	tap_eq(r, -E_NOTHREAD,
+	       "space ids: DEDUCE to the old space id is E_NOTHREAD");
+	if (r == 0)
+		destroy(c);
+	r = narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_SPACE, sp2, &c);
+	tap_eq(r, 0, "space ids: DEDUCE to the new one works");
+	if (r == 0)
+		destroy(c);
+out:
+	if (tid2)
+		kt_tctrl(THREAD_DESTROY, tid2);
+	if (t2)
+		tess_delete(&sal, t2);
+	if (s2)
+		tess_cap_delete(s2);
+	if (ut)
+		tess_cap_revoke(ut);
+	if (cs)
+		tess_delete(&sal, cs);
+	if (ut)
+		tess_delete(&sal, ut);
+	if (t1)
+		tess_delete(&sal, t1);
+	if (s1)
+		tess_delete(&sal, s1);
+	if (a.tid)
+		tap_eq(kt_agent_free(&a), 0, "space ids: the agent is deleted");
+	if (aut)
+		tap_eq(tess_remaining(aut), 1l << SPACES_ARENA_BITS,
+		       "space ids: every object made from the test's arena is "
+		       "gone");
+	if (acs)
+		tess_delete(ka, acs);
+	if (aut)
+		tess_delete(ka, aut);
+	tap_eq(root_ncaps(), start_n,
+	       "space ids: the root task's view is as before");
+}
+
 void test_capctrl(void)
 {
 	printf(
@@ -1683,5 +1849,6 @@ void test_capctrl(void)
 	test_lookup_order();
 	test_container_config();
 	test_container_threads();
+	test_space_id_reuse();
 	teardown();
 }

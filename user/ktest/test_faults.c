@@ -61,11 +61,14 @@ __asm__(".text\n"
 	"fl_bp_after:\n"
 	"	movl $0x8d, %eax\n"
 	"	ret\n"
-	"fl_sys:\n" /* syscall number rdi, arguments rsi, rdx, rcx */
-	"	movq %rdi, %rax\n"
+	"fl_sys:\n" /* syscall number rdi, arguments rsi, rdx, rcx, */
+	"	movq %rdi, %rax\n" /* then 0x44, 0x55, 0x66 in r10, r8, r9 */
 	"	movq %rsi, %rdi\n"
 	"	movq %rdx, %rsi\n"
 	"	movq %rcx, %rdx\n"
+	"	movl $0x44, %r10d\n"
+	"	movl $0x55, %r8d\n"
+	"	movl $0x66, %r9d\n"
 	"	syscall\n"
 	"fl_sys_after:\n"
 	"	ret\n"
@@ -89,6 +92,7 @@ static char stacks[NSTACKS][STACK_SIZE] __attribute__((aligned(16)));
 #define VA(k)                                                                  \
 	(KT_VA_FAULTS + 0x1000 * (uintptr_t)(k)) /* unmapped until served */
 #define VA_FILL (KT_VA_FAULTS + 0x100000)	 /* where I fill pages */
+#define VA_MY_UTCB (KT_VA_FAULTS + 0x200000)	 /* my UTCB, for a while */
 #define NONCANONICAL 0x1000000000000000ull
 
 static uint32_t me;
@@ -425,6 +429,8 @@ static void test_unknown_syscall(void)
 		       "its first three arguments (rdi, rsi, rdx)");
 		tap_eq(m.mr[5], (uint64_t)fl_sys_after,
 		       "and the rip after the syscall instruction");
+		tap_eq(m.info, IPC_SHORT | IPC_FROM_KERNEL,
+		       "a short message to a pager with no UTCB");
 		tap_eq(fault_answer(&t, FAULT_RESUME, 4200 + i, &m), 0,
 		       "answer FAULT_RESUME, MR1 %u", 4200 + i);
 		tap_ok(is_report(&m, 4200 + i),
@@ -452,6 +458,64 @@ static void test_unknown_syscall(void)
 		 (unsigned long)fl_sys_after);
 	expect_log(t.tid, what, "killed by its pager");
 	kt_destroy(&t);
+}
+
+/* A pager with a UTCB gets a syscall fault as a full message: r10, r8, r9
+ * and rsp in its UTCB; with its UTCB unmapped, the short message. */
+static void test_syscall_full(void)
+{
+	struct utcb *u = (struct utcb *)VA_MY_UTCB;
+	struct kt_thread t = {0, 0};
+	struct exregs x, mine;
+	struct tess_msg m;
+	cptr_t page = 0;
+	int status;
+
+	kt_read(me, &mine);
+	if (tess_new_page_at(ka, SPACE_SELF, VA_MY_UTCB, &page)) {
+		tap_ok(0, "a page for my UTCB");
+		return;
+	}
+	memset(&x, 0, sizeof(x));
+	x.valid = EXREGS_SET_UTCB;
+	x.utcb = VA_MY_UTCB;
+	tap_eq(tess_exchange_registers(&x, me), 0, "give myself a UTCB");
+	for (int i = IPC_SHORT_MRS; i < UTCB_MRS; i++)
+		u->mr[i] = 0xdead;
+	tap_eq(fault_start(&t, 0, F_SYS, 39, &m), 0,
+	       "system call 39 to a pager with a UTCB");
+	tap_eq(m.info, IPC_FULL | IPC_FROM_KERNEL, "arrives as a full message");
+	tap_ok(m.mr[1] == 39 && m.mr[2] == 0x11 && m.mr[3] == 0x22 &&
+		   m.mr[4] == 0x33 && m.mr[5] == (uint64_t)fl_sys_after,
+	       "MR1..MR5 as in the short message");
+	tap_ok(u->mr[FAULT_SYSCALL_R10] == 0x44 &&
+		   u->mr[FAULT_SYSCALL_R8] == 0x55 &&
+		   u->mr[FAULT_SYSCALL_R9] == 0x66,
+	       "r10, r8, r9 in mr[6..8] of my UTCB");
+	tap_ok(on_stack(u->mr[FAULT_SYSCALL_RSP], 0),
+	       "the thread's rsp in mr[9]");
+	tap_eq(u->mr[FAULT_MSG_WORDS], 0xdead, "nothing written beyond mr[9]");
+	tap_eq(fault_answer(&t, FAULT_RESUME, 77, &m), 0,
+	       "answer FAULT_RESUME");
+	tap_ok(is_report(&m, 77), "the system call returns MR1");
+	kt_reap(t.tid, &status);
+	kt_destroy(&t);
+
+	tess_unmap(page);
+	tap_eq(fault_start(&t, 0, F_SYS, 40, &m), 0,
+	       "system call 40 to a pager whose UTCB is not mapped");
+	tap_ok(m.info == (IPC_SHORT | IPC_FROM_KERNEL) && m.mr[1] == 40,
+	       "arrives as the short message");
+	tap_eq(fault_answer(&t, FAULT_RESUME, 78, &m), 0, "answer it");
+	tap_ok(is_report(&m, 78), "the system call returns MR1");
+	kt_reap(t.tid, &status);
+	kt_destroy(&t);
+
+	memset(&x, 0, sizeof(x));
+	x.valid = EXREGS_SET_UTCB;
+	x.utcb = mine.utcb;
+	tess_exchange_registers(&x, me);
+	tess_delete(ka, page);
 }
 
 /* ---------------------------------------------------------------- odd starts
@@ -804,6 +868,7 @@ void test_faults(void)
 	test_exceptions();
 	test_fault_kill();
 	test_unknown_syscall();
+	test_syscall_full();
 	test_single_step();
 	test_bad_stack();
 	test_fault_in_copy();

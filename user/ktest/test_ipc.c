@@ -2,7 +2,9 @@
  * IPC: short, full (UTCB) and extended messages; extended copies that
  * fault on either side and are served by a pager thread, in one space and
  * across two; copies that fail, or lose a side, while a fault waits, and a
- * third thread's copy that only it could page; open and closed receives,
+ * third thread's copy that only it could page; a call whose `from` dies,
+ * and a copier whose space is destroyed, while the copy waits for a page;
+ * open and closed receives,
  * receives from a thread that is gone, and the order of queued senders;
  * IPC_NONBLOCK; the sender's tid as the kernel gives it; every error of
  * ipc(); the IPC capability a send needs; call/reply-wait servers; the
@@ -1169,8 +1171,9 @@ out:
 	kt_destroy(&s);
 }
 
-#define VA_FREED (KT_VA_IPC + 0x20000) /* two pages: a freed Thread's memory   \
-					*/
+#define VA_FREED                                                               \
+	(KT_VA_IPC + 0x20000) /* two pages: a freed Thread's memory            \
+			       */
 static uint8_t rbuf_freed[IPC_EXTENDED_MAX];
 
 /* The memory of a deleted Thread object (untyped `ut`, all of it) made
@@ -1345,6 +1348,97 @@ out:
 	kt_destroy(&q);
 	kt_destroy(&x);
 	kt_destroy(&c);
+}
+
+/*
+ * While an extended copy waits for a page of the receiver (I am its
+ * pager), what the copy does not depend on goes away:
+ *  - the thread the copying caller is to receive from is destroyed: once
+ *    the copy is done its receive fails with E_ABORTED (it used to wait
+ *    for the dead thread for good);
+ *  - the copier's space is destroyed (the copier stops for good): the
+ *    parked receiver's receive fails with E_ABORTED (it used to stay
+ *    parked in the copy for good).
+ * Each receive buffer is on one unmapped page.
+ */
+#define HOLE_SIZE 512
+static void test_copy_holes(void)
+{
+	struct kt_thread r = {0, 0}, c = {0, 0}, f = {0, 0};
+	struct kt_child cc;
+	cptr_t page = 0;
+	struct tess_msg m;
+	int status;
+
+	memset(&cc, 0, sizeof(cc));
+	if (tess_new(ka, CAP_PAGE, 0, &page) || kt_create(&r, 0, me, 0) ||
+	    kt_create(&c, 0, me, 0) || kt_create(&f, 0, me, 0)) {
+		tap_ok(0, "threads for the vanished-partner copy tests");
+		goto out;
+	}
+	fill(xbuf_me, HOLE_SIZE, 9);
+	kt_start(r.tid, ext_recv_main, STACK(1), TID_ANY, AREA(11),
+		 HOLE_SIZE | ((uint64_t)me << 32));
+	kt_wait_state(r.tid, THREAD_STATE_BLOCKED);
+	kt_start(c.tid, call_from_main, STACK(2),
+		 r.tid | ((uint64_t)f.tid << 32), (uint64_t)xbuf_me,
+		 HOLE_SIZE | ((uint64_t)me << 32));
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(r.tid, &m) == 0 && m.mr[0] == IPC_TAG_PAGEFAULT &&
+		   m.mr[1] == AREA(11),
+	       "a caller's extended send waits for a page of the receiver");
+	tap_eq(kt_tctrl(THREAD_DESTROY, f.tid), 0,
+	       "destroy the thread the caller is to receive from");
+	tess_map(page, SPACE_SELF, AREA(11),
+		 RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	tap_eq(fault_answer(r.tid, FAULT_RESUME), 0,
+	       "map the page and answer the fault");
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(r.tid, &m) == 0 && m.mr[0] == 0 && m.mr[2] == 0 &&
+		   m.mr[3] == c.tid,
+	       "the receiver got the message intact");
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(c.tid, &m), 0,
+	       "the caller's receive phase does not wait for the dead thread");
+	tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
+	       "it fails with E_ABORTED (%ld)", (long)m.mr[1]);
+	kt_reap(r.tid, &status);
+	kt_reap(c.tid, &status);
+	kt_destroy(&r);
+	tess_unmap(page);
+
+	/* The copier's space goes. */
+	if (kt_create(&r, 0, me, 0) ||
+	    kt_copy_child(&cc, copy_untyped, me, 0) ||
+	    kt_grant(cc.t.tid, CAP_IPC, SCOPE_THREAD, r.tid, CAP_IPC_ALL)) {
+		tap_ok(0, "a receiver, and a sender in a copy of my space");
+		goto out;
+	}
+	kt_start(r.tid, ext_recv_main, STACK(1), TID_ANY, AREA(11),
+		 HOLE_SIZE | ((uint64_t)me << 32));
+	kt_wait_state(r.tid, THREAD_STATE_BLOCKED);
+	kt_start(cc.t.tid, ext_send_main, STACK(2), r.tid, (uint64_t)xbuf_me,
+		 HOLE_SIZE);
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(r.tid, &m) == 0 && m.mr[0] == IPC_TAG_PAGEFAULT &&
+		   m.mr[1] == AREA(11),
+	       "a sender in another space copies: it waits for a page of the "
+	       "receiver");
+	tap_eq(tess_delete(ka, cc.space), 0,
+	       "destroy the sender's space (the sender stops for good)");
+	cc.space = 0;
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(r.tid, &m), 0, "the parked receiver is released");
+	tap_eq((long)m.mr[0], -E_ABORTED, "its receive fails with E_ABORTED");
+	tap_ok(kt_reap(r.tid, &status) == 0 && status == 0,
+	       "and it ends normally, its fault withdrawn");
+out:
+	kt_child_destroy(&cc);
+	kt_destroy(&r);
+	kt_destroy(&c);
+	kt_destroy(&f);
+	if (page)
+		tess_delete(ka, page);
 }
 
 /* ---------------------------------------------------------------- caps */
@@ -1707,7 +1801,7 @@ void test_ipc(void)
 	       " (%ld KiB left)\n",
 	       tess_remaining(ka->untyped) >> 10);
 	me = kt_self();
-	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 23, &copy_untyped), 0,
+	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 24, &copy_untyped), 0,
 		    "an untyped for copied spaces"))
 		return;
 	if (!tap_eq(kt_tables_make(ka, SPACE_SELF, KT_VA_IPC, tables), 0,
@@ -1729,6 +1823,7 @@ void test_ipc(void)
 	test_copy_fail_unparks();
 	test_copy_side_freed();
 	test_copy_by_pager();
+	test_copy_holes();
 	test_ipc_caps();
 	test_call_reply_wait();
 	test_fast_slow();

@@ -4,14 +4,14 @@
  * watermark, revoke resetting an untyped, memory zeroed on reuse; then the
  * LLP sequence allocPage/allocPageTable/mapPage with x86_64's PD and PDPT
  * levels, every map/unmap error, mapping into another space, what deleting
- * a page, a table or a space undoes, large pages and page_copy.
+ * a page, a table or a space undoes, large pages and page_copy; a retype
+ * big enough to be preempted, watched by a hostile thread while it zeroes.
  *
  * Everything comes from a private Untyped carved from the shared
  * allocator's; every root slot the suite takes is recorded and given back
  * after that untyped is revoked.  Mappings stay in KT_VA_MEMORY.
  */
 #include "ktest.h"
-#include <llp.h>
 
 #define MEM_UNTYPED_BITS 24
 #define VA0 KT_VA_MEMORY	   /* the LLP sequence's tables; pages PG(n) */
@@ -29,6 +29,7 @@ static cptr_t pdpt, pd, pt; /* the tables for VA0 in the root space */
 static cptr_t seq_page;	    /* the page they map at VA0 */
 static cptr_t probe;	    /* the slot va_free() uses */
 static uint32_t root_spid;
+static char hstack[4096] __attribute__((aligned(16)));
 
 static cptr_t new_untyped(unsigned bits)
 {
@@ -371,20 +372,21 @@ static void paging_sequence(void)
 	pt = kt_slot();
 	pd = kt_slot();
 	pdpt = kt_slot();
-	tap_eq(allocPage(um, page), 0, "allocPage");
-	tap_eq(allocPageTable(um, pt), 0, "allocPageTable");
-	tap_eq(allocPageDirectory(um, pd), 0, "allocPageDirectory");
-	tap_eq(allocPDPT(um, pdpt), 0, "allocPDPT");
-	tap_eq(mapPage(page, VA0), -E_NOTMAPPED,
+	tap_eq(tess_retype(um, CAP_PAGE, 0, page, 1), 0, "allocPage");
+	tap_eq(tess_retype(um, CAP_PT, 0, pt, 1), 0, "allocPageTable");
+	tap_eq(tess_retype(um, CAP_PD, 0, pd, 1), 0, "allocPageDirectory");
+	tap_eq(tess_retype(um, CAP_PDPT, 0, pdpt, 1), 0, "allocPDPT");
+	tap_eq(tess_map(page, SPACE_SELF, VA0, RW), -E_NOTMAPPED,
 	       "mapPage with no page table there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pt, VA0), -E_NOTMAPPED,
+	tap_eq(tess_map(pt, SPACE_SELF, VA0, 0), -E_NOTMAPPED,
 	       "mapPageTable with no PD there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pd, VA0), -E_NOTMAPPED,
+	tap_eq(tess_map(pd, SPACE_SELF, VA0, 0), -E_NOTMAPPED,
 	       "mapping a PD with no PDPT there is E_NOTMAPPED");
-	tap_eq(mapPageTable(pdpt, VA0), 0, "map the PDPT");
-	tap_eq(mapPageTable(pd, VA0), 0, "map the PD");
-	tap_eq(mapPageTable(pt, VA0), 0, "map the PT");
-	tap_eq(mapPage(page, VA0), 0, "mapPage once the tables are there");
+	tap_eq(tess_map(pdpt, SPACE_SELF, VA0, 0), 0, "map the PDPT");
+	tap_eq(tess_map(pd, SPACE_SELF, VA0, 0), 0, "map the PD");
+	tap_eq(tess_map(pt, SPACE_SELF, VA0, 0), 0, "map the PT");
+	tap_eq(tess_map(page, SPACE_SELF, VA0, RW), 0,
+	       "mapPage once the tables are there");
 	v[0] = 0x1234567890abcdefull;
 	v[511] = 42;
 	tap_ok(v[0] == 0x1234567890abcdefull && v[511] == 42,
@@ -797,6 +799,201 @@ static void page_copy(void)
 	tess_cap_delete(p1);
 }
 
+/* ------------------------------------------------------- preemptible retype */
+
+#define VA_BIG (KT_VA_MEMORY + (8ul << 30)) /* a GiB of large pages */
+#define LARGE (1ul << 21)
+#define BIG_SLOT_BITS 7
+
+/* The hostile thread: at my priority, it looks once per turn, while my
+ * retype is under way, at what the retype may not show yet. */
+static struct {
+	volatile uint32_t stop, in_retype, mid, half, bad_remaining, took;
+	cptr_t ut, first, last, own;
+	uint64_t size;
+} hostile;
+
+static void hostile_main(uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	while (!hostile.stop) {
+		if (hostile.in_retype) {
+			uint32_t a = kt_cap_type(hostile.first);
+			uint32_t b = kt_cap_type(hostile.last);
+			long rem = tess_remaining(hostile.ut);
+			if (a == CAP_LARGE_PAGE && b == CAP_LARGE_PAGE)
+				; /* made, not yet returned */
+			else if (a != CAP_NULL || b != CAP_NULL)
+				hostile
+				    .half++; /* some objects and not others */
+			else if (rem !=
+				 (long)hostile.size - (hostile.took ? 4096 : 0))
+				hostile.bad_remaining++;
+			else
+				hostile.mid++; /* the call is in the middle */
+			if (a == CAP_NULL && !hostile.took) {
+				/* Take a page of the same untyped; scribble. */
+				if (tess_retype(hostile.ut, CAP_PAGE, 0,
+						hostile.own, 1) == 0 &&
+				    tess_map(hostile.own, SPACE_SELF,
+					     VA_BIG - 4096,
+					     RIGHT_PAGE_READ |
+						 RIGHT_PAGE_WRITE) == 0) {
+					memset((void *)(VA_BIG - 4096), 0xff,
+					       4096);
+					tess_unmap(hostile.own);
+				}
+				hostile.took = 1;
+			}
+		}
+		tess_thread_switch(TID_NIL); /* once per turn */
+	}
+	tess_exit(0);
+}
+
+/* Write `v` at a few places in each 4 KiB of the large page at VA_BIG,
+ * or count the places that are not 0. */
+static uint64_t scribble(uint64_t v, int check)
+{
+	uint64_t bad = 0;
+	for (uintptr_t a = VA_BIG; a < VA_BIG + LARGE; a += 4096)
+		for (int k = 0; k < 3; k++) {
+			volatile uint64_t *w =
+			    (volatile uint64_t *)(a + (uintptr_t)k * 2040);
+			if (check)
+				bad += *w != 0;
+			else
+				*w = v;
+		}
+	return bad;
+}
+
+/*
+ * A retype of a boot untyped of 64 MiB or more into large pages, after
+ * its memory was dirtied: long enough that the timer ends my time slice
+ * while it zeroes.  The retype is preempted and restarted (another thread
+ * of my priority runs in the middle) and still makes zeroed objects; in
+ * the middle the other thread sees no new object, the memory not taken,
+ * and can take a page of the same untyped for itself.
+ */
+static void retype_preemptible(void)
+{
+	const struct bootinfo *bi = tess_bootinfo;
+	cptr_t big = 0, cs = 0, tpdpt = 0, tpd = 0;
+	struct kt_thread h = {0, 0};
+	unsigned bits = 0, n;
+	uint64_t bad = 0;
+	int status;
+
+	for (unsigned i = 0; i < bi->n_untyped; i++)
+		if (bi->untyped[i].cptr != ka->untyped &&
+		    bi->untyped[i].bits >= 26 && bi->untyped[i].bits > bits &&
+		    tess_remaining(bi->untyped[i].cptr) ==
+			1l << bi->untyped[i].bits) {
+			big = bi->untyped[i].cptr;
+			bits = bi->untyped[i].bits;
+		}
+	if (!tap_ok(big != 0, "retype: an unused boot untyped of 2^%u bytes",
+		    bits))
+		return;
+	if (bits > 28)
+		bits = 28; /* 256 MiB at most: 128 large pages */
+	n = (unsigned)((1ul << bits) / LARGE) - 1; /* room for one more */
+	memset(&hostile, 0, sizeof(hostile));
+	hostile.ut = big;
+	hostile.size = 1ul << bi->untyped[0].bits;
+	for (unsigned i = 0; i < bi->n_untyped; i++)
+		if (bi->untyped[i].cptr == big)
+			hostile.size = 1ul << bi->untyped[i].bits;
+	long r = tess_new(ka, CAP_CSPACE, BIG_SLOT_BITS, &cs);
+	if (!r)
+		r = tess_new(ka, CAP_PDPT, 0, &tpdpt);
+	if (!r) {
+		r = tess_map(tpdpt, SPACE_SELF, VA_BIG & ~((1ul << 39) - 1), 0);
+		if (r == -E_MAPPED) {
+			tess_delete(ka, tpdpt); /* there is one already */
+			tpdpt = 0;
+			r = 0;
+		}
+	}
+	if (!r)
+		r = tess_new(ka, CAP_PD, 0, &tpd);
+	if (!r)
+		r = tess_map(tpd, SPACE_SELF, VA_BIG, 0);
+	if (r) {
+		tap_eq(r, 0, "retype: tables for the large pages");
+		goto out;
+	}
+	hostile.first = kt_addr2(cs, 0);
+	hostile.last = kt_addr2(cs, n - 1);
+	hostile.own = kt_addr2(cs, (1u << BIG_SLOT_BITS) - 1);
+
+	/* Dirty every large page's memory, then give it back. */
+	if (tess_retype(big, CAP_LARGE_PAGE, 0, kt_addr2(cs, 0), n)) {
+		tap_ok(0, "retype: %u large pages to dirty", n);
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (tess_map(kt_addr2(cs, i), SPACE_SELF, VA_BIG, RW) == 0) {
+			scribble(0x5a5a5a5a5a5a5a5aull + i, 0);
+			tess_unmap(kt_addr2(cs, i));
+		}
+	tap_eq(tess_cap_revoke(big), 0,
+	       "retype: %u large pages dirtied and revoked", n);
+
+	/* The big one, with the hostile thread at my priority. */
+	if (kt_spawn(&h, hostile_main, hstack, sizeof(hstack), 0, 0, 0)) {
+		tap_ok(0, "retype: a hostile thread");
+		goto out;
+	}
+	/* Start the call late in a time slice: yield for a fresh one, then
+	 * use most of it (4 of its 5 ticks) in user mode. */
+	tess_thread_switch(TID_NIL);
+	uint64_t t0 = kt_now_us();
+	while (kt_now_us() - t0 < 35000)
+		;
+	t0 = kt_now_us();
+	hostile.in_retype = 1;
+	r = tess_retype(big, CAP_LARGE_PAGE, 0, kt_addr2(cs, 0), n);
+	hostile.in_retype = 0;
+	uint64_t us = kt_now_us() - t0;
+	hostile.stop = 1;
+	tap_eq(r, 0, "retype: %u large pages (%lu MiB) in one call", n,
+	       (unsigned long)(n * LARGE >> 20));
+	tap_diag("retype took %lu us; the other thread ran %u times in the "
+		 "middle of it",
+		 (unsigned long)us, hostile.mid);
+	tap_ok(hostile.mid > 0,
+	       "retype: it was preempted: another thread of my priority ran "
+	       "in the middle of the call");
+	tap_ok(hostile.took && !hostile.half && !hostile.bad_remaining,
+	       "retype: there it saw none of the objects (never some "
+	       "without the others) and none of the memory taken, and took a "
+	       "page of the same untyped");
+	tap_eq(kt_cap_type(kt_addr2(cs, n - 1)), CAP_LARGE_PAGE,
+	       "retype: the call made every object");
+	for (unsigned i = 0; i < n; i++)
+		if (tess_map(kt_addr2(cs, i), SPACE_SELF, VA_BIG, RW) == 0) {
+			bad += scribble(0, 1);
+			tess_unmap(kt_addr2(cs, i));
+		} else {
+			bad++;
+		}
+	tap_eq(bad, 0, "retype: every large page reads 0 where it was dirty");
+	kt_reap(h.tid, &status);
+out:
+	hostile.stop = 1;
+	kt_destroy(&h);
+	tap_eq(tess_cap_revoke(big), 0, "retype: revoke the untyped");
+	tap_eq(tess_remaining(big), (long)hostile.size,
+	       "retype: all of it is free again");
+	if (tpd)
+		tess_delete(ka, tpd);
+	if (tpdpt)
+		tess_delete(ka, tpdpt);
+	if (cs)
+		tess_delete(ka, cs);
+}
+
 void test_memory(void)
 {
 	struct task_ids ids;
@@ -838,4 +1035,5 @@ void test_memory(void)
 	tap_eq(tess_remaining(um), 1l << MEM_UNTYPED_BITS,
 	       "memory: the private untyped is whole again");
 	kt_slots_free();
+	retype_preemptible();
 }

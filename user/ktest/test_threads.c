@@ -1390,11 +1390,11 @@ static void test_exregs_rw(void)
 	       "refused writes change nothing, not even the good values");
 
 	memset(&x, 0, sizeof(x));
-	x.valid = 1u << 5;
+	x.valid = 1u << 6;
 	tap_eq(tess_exchange_registers(&x, t.tid), -E_INVAL,
 	       "an unknown valid bit is E_INVAL");
 	x.valid = 0;
-	x.flags = 2;
+	x.flags = 4;
 	tap_eq(tess_exchange_registers(&x, t.tid), -E_INVAL,
 	       "an unknown flag is E_INVAL");
 	x.flags = EXREGS_READ;
@@ -1507,8 +1507,139 @@ static void exregs_rights_main(uint64_t target, uint64_t report, uint64_t newpc)
 	ids.tid = (uint32_t)report;
 	m.mr[3] = (uint64_t)tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE,
 						&ids, &tc);
+	/* FPU state needs the regs right, to read as to write. */
+	static uint8_t image[EXREGS_FPU_SIZE] __attribute__((aligned(16)));
+	memset(&x, 0, sizeof(x));
+	x.fpu = (uint64_t)image;
+	x.flags = EXREGS_READ_FPU;
+	m.mr[4] = (uint64_t)tess_exchange_registers(&x, (uint32_t)target);
+	x.flags = 0;
+	x.valid = EXREGS_SET_FPU;
+	m.mr[5] = (uint64_t)tess_exchange_registers(&x, (uint32_t)target);
 	tess_send((uint32_t)report, &m);
 	tess_exit(0);
+}
+
+/* FPU/SSE state through exchange_registers: xmm0 lives at bytes
+ * 160..175 of the FXSAVE image, MXCSR at 24..27. */
+#define FX_XMM0 160
+#define FX_MXCSR 24
+
+/* Put `a` in xmm0, call `report` (an empty short IPC, in assembly so that
+ * no compiled code touches xmm0 meanwhile), then report xmm0 and MXCSR as
+ * they are after the answer. */
+static void fpu_main(uint64_t a, uint64_t report, uint64_t unused)
+{
+	struct tess_msg m;
+	uint64_t lo, nr = TESS_SYS_BASE + SYS_ipc, to = report, from = report,
+		     flags = IPC_SHORT;
+	uint32_t mxcsr;
+	__asm__ volatile("xorl %%r10d, %%r10d\n"
+			 "movq %[a], %%xmm0\n"
+			 "syscall\n"
+			 "movq %%xmm0, %[lo]\n"
+			 : [lo] "=r"(lo), "+a"(nr), "+D"(to), "+S"(from),
+			   "+d"(flags)
+			 : [a] "r"(a)
+			 : "rcx", "r11", "r8", "r9", "r10", "r12", "r13", "r14",
+			   "r15", "xmm0", "memory");
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = lo;
+	m.mr[1] = mxcsr;
+	tess_send((uint32_t)report, &m);
+	tess_exit(0);
+}
+
+static void test_exregs_fpu(void)
+{
+	static uint8_t image[EXREGS_FPU_SIZE] __attribute__((aligned(16)));
+	static uint8_t other[EXREGS_FPU_SIZE] __attribute__((aligned(16)));
+	const uint64_t A = 0x1122334455667788ull, B = 0x0badf00dcafe1234ull;
+	struct kt_thread t = {0, 0};
+	struct tess_msg m;
+	struct exregs x;
+	uint64_t v;
+	uint32_t mx;
+	int status;
+
+	if (!tap_eq(kt_spawn(&t, fpu_main, STACK(0), A, me, 0), 0,
+		    "a thread that puts a value in xmm0 and calls me"))
+		return;
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(t.tid, &m), 0, "it calls");
+
+	memset(&x, 0, sizeof(x));
+	memset(image, 0xee, sizeof(image));
+	x.fpu = (uint64_t)image;
+	x.flags = EXREGS_READ_FPU;
+	tap_eq(tess_exchange_registers(&x, t.tid), 0, "EXREGS_READ_FPU");
+	memcpy(&v, image + FX_XMM0, 8);
+	tap_eq(v, A, "the image holds its xmm0");
+	memcpy(&mx, image + FX_MXCSR, 4);
+	tap_eq(mx & 0xffff, 0x1f80, "and the default MXCSR");
+
+	memcpy(other, image, sizeof(other));
+	memcpy(&mx, other + FX_MXCSR, 4);
+	mx |= 0x80000000u; /* a reserved bit */
+	memcpy(other + FX_MXCSR, &mx, 4);
+	x.flags = 0;
+	x.fpu = (uint64_t)other;
+	x.valid = EXREGS_SET_FPU;
+	tap_eq(tess_exchange_registers(&x, t.tid), -E_INVAL,
+	       "an image with a reserved MXCSR bit is E_INVAL");
+	x.fpu = 0x10;
+	tap_eq(tess_exchange_registers(&x, t.tid), -E_FAULT,
+	       "an unmapped image is E_FAULT (write)");
+	x.valid = 0;
+	x.flags = EXREGS_READ_FPU;
+	tap_eq(tess_exchange_registers(&x, t.tid), -E_FAULT,
+	       "an unmapped image is E_FAULT (read)");
+	x.fpu = 0xffff800000000000ull;
+	tap_eq(tess_exchange_registers(&x, t.tid), -E_FAULT,
+	       "an image in the kernel half is E_FAULT");
+	x.flags = 1u << 7;
+	x.fpu = (uint64_t)image;
+	tap_eq(tess_exchange_registers(&x, t.tid), -E_INVAL,
+	       "an unknown flag (with an image) is E_INVAL");
+
+	/* Swap: the new state goes in, the old comes back in the same image. */
+	memcpy(&v, &B, 8);
+	memcpy(image + FX_XMM0, &v, 8);
+	memcpy(&mx, image + FX_MXCSR, 4);
+	mx = (mx & ~0x6000u) | 0x2000u; /* round down */
+	memcpy(image + FX_MXCSR, &mx, 4);
+	x.flags = EXREGS_READ_FPU;
+	x.valid = EXREGS_SET_FPU;
+	tap_eq(tess_exchange_registers(&x, t.tid), 0,
+	       "EXREGS_SET_FPU with EXREGS_READ_FPU on one image");
+	memcpy(&v, image + FX_XMM0, 8);
+	tap_eq(v, A,
+	       "the image now holds the old xmm0 (the refused writes "
+	       "changed nothing)");
+	memset(&m, 0, sizeof(m));
+	tess_send(t.tid, &m);
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(t.tid, &m), 0, "it goes on and reports");
+	tap_eq(m.mr[0], B, "its xmm0 is the value written");
+	tap_eq(m.mr[1] & 0x6000, 0x2000, "and its MXCSR the one written");
+	kt_reap(t.tid, &status);
+	kt_destroy(&t);
+
+	/* Its own state: the one in the CPU, read and written. */
+	__asm__ volatile("movq %0, %%xmm1" : : "r"(A) : "xmm1");
+	memset(&x, 0, sizeof(x));
+	x.fpu = (uint64_t)image;
+	x.flags = EXREGS_READ_FPU;
+	tap_eq(tess_exchange_registers(&x, me), 0, "read my own FPU state");
+	memcpy(&v, image + FX_XMM0 + 16, 8);
+	tap_eq(v, A, "it holds my live xmm1");
+	memcpy(image + FX_XMM0 + 16, &B, 8);
+	x.flags = 0;
+	x.valid = EXREGS_SET_FPU;
+	tap_eq(tess_exchange_registers(&x, me), 0, "write my own FPU state");
+	__asm__ volatile("movq %%xmm1, %0" : "=r"(v));
+	tap_eq(v, B, "my xmm1 changed at once");
 }
 
 static void test_exregs_rights(void)
@@ -1557,6 +1688,10 @@ static void test_exregs_rights(void)
 	       "WAIT needs no capability, but only for its own children: "
 	       "E_NOCHILD");
 	tap_eq((long)m.mr[3], -E_NOCAP, "CREATE without one is E_NOCAP");
+	tap_eq((long)m.mr[4], -E_NOCAP,
+	       "without the regs right, reading the FPU state is E_NOCAP");
+	tap_eq((long)m.mr[5], -E_NOCAP,
+	       "without the regs right, writing the FPU state is E_NOCAP");
 	kt_read(target.tid, &x);
 	tap_ok(x.rip == newpc && x.rsp == 0 && x.pager == me,
 	       "the target got the pc and nothing else");
@@ -1907,6 +2042,7 @@ void test_threads(void)
 	test_priority();
 	test_exregs_rw();
 	test_exregs_running();
+	test_exregs_fpu();
 	test_exregs_rights();
 	test_tls();
 	test_tls_null_selector();

@@ -44,7 +44,8 @@ static uint32_t replicate_deduce(const struct capability *c, uint32_t scope,
 static long own_caps(uint32_t type, struct capability *out, long max)
 {
 	struct capability all[MAX_CAPS];
-	long n = tess_capability_control(CAP_CONTROL_READ, MAX_CAPS, all), k = 0;
+	long n = tess_capability_control(CAP_CONTROL_READ, MAX_CAPS, all),
+	     k = 0;
 	for (long i = 0; i < n && k < max; i++)
 		if (all[i].type == type && all[i].list == CAP_LIST_SPACE &&
 		    all[i].scope >= SCOPE_CONTAINER)
@@ -60,12 +61,14 @@ static long share_narrowed(uint32_t type, uint32_t scope, uint32_t resid,
 	long n = own_caps(type, c, 4);
 	for (long i = 0; i < n; i++) {
 		uint32_t id = replicate_deduce(&c[i], scope, resid,
-					       rights | CAP_TRANSFERABLE | CAP_CHANGEABLE);
+					       rights | CAP_TRANSFERABLE |
+						   CAP_CHANGEABLE);
 		if (!id)
 			continue;
 		struct capability s = c[i];
 		s.capid = id;
-		if (tess_capability_control(CAP_CONTROL_SHARE, CAP_SHARE_CHILD, &s) == 0)
+		if (tess_capability_control(CAP_CONTROL_SHARE, CAP_SHARE_CHILD,
+					    &s) == 0)
 			return 0;
 		tess_capability_control(CAP_CONTROL_DESTROY, 0, &s);
 	}
@@ -76,11 +79,13 @@ long caps_setup(void)
 {
 	long r = share_narrowed(CAP_IPC, SCOPE_THREAD, mm0.tid, CAP_IPC_ALL);
 	if (r) {
-		mm0_log("cannot share an IPC capability to mm0 with its processes");
+		mm0_log(
+		    "cannot share an IPC capability to mm0 with its processes");
 		return r;
 	}
 	if (share_narrowed(CAP_MUTEX, SCOPE_CONTAINER, mm0.cid, CAP_MUTEX_ALL))
-		mm0_log("no mutex capability to share: user mutexes will not block");
+		mm0_log("no mutex capability to share: user mutexes will not "
+			"block");
 	return 0;
 }
 
@@ -97,14 +102,15 @@ long cap_request(struct task *t, uint32_t target)
 	for (long i = 0; i < n; i++) {
 		uint32_t id = replicate_deduce(&c[i], SCOPE_THREAD, target,
 					       CAP_IPC_ALL | CAP_TRANSFERABLE |
-						       CAP_CHANGEABLE);
+						   CAP_CHANGEABLE);
 		if (!id)
 			continue; /* a deduce refused: try the next one */
 		struct capability g = c[i];
 		g.capid = id;
 		g.owner = t->tid;
-		if (tess_capability_control(CAP_CONTROL_GRANT,
-					    CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE, &g) == 0) {
+		if (tess_capability_control(
+			CAP_CONTROL_GRANT,
+			CAP_GRANT_SINGLE | CAP_GRANT_IMMUTABLE, &g) == 0) {
 			t->proc->mm->has_grants = true; /* see mm_put */
 			return 0;
 		}

@@ -46,8 +46,8 @@ static void own_give_table(void *ctx, unsigned type, cptr_t cap)
 /* Map `page` at `va` in mm0's own space, making tables as needed. */
 static long map_own(cptr_t page, uint64_t va, unsigned rights)
 {
-	static const struct tess_tables own = { own_take_table, own_give_table,
-						NULL, NULL };
+	static const struct tess_tables own = {own_take_table, own_give_table,
+					       NULL, NULL};
 	return tess_tables_map(page, SPACE_SELF, va, rights, &own);
 }
 
@@ -63,7 +63,8 @@ static void *heap_more(size_t n)
 		cptr_t p;
 		if (object_new(CAP_PAGE, 0, &p))
 			return NULL;
-		if (map_own(p, heap_mapped, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) {
+		if (map_own(p, heap_mapped,
+			    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) {
 			slot_delete(p);
 			return NULL;
 		}
@@ -105,7 +106,8 @@ static long frame_make(frame_t *out)
 	long r = object_new(CAP_PAGE, 0, &cap);
 	if (r)
 		return r;
-	r = map_own(cap, (uint64_t)frame_va(f), RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	r = map_own(cap, (uint64_t)frame_va(f),
+		    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	if (r) {
 		slot_delete(cap);
 		return r;
@@ -213,8 +215,10 @@ static void pool_give_table(void *ctx, unsigned type, cptr_t cap)
 }
 
 long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
-		     void (*mapped)(void *ctx, unsigned type, cptr_t cap), void *ctx)
+		     void (*mapped)(void *ctx, unsigned type, cptr_t cap),
+		     void *ctx)
 {
-	struct tess_tables src = { pool_take_table, pool_give_table, mapped, ctx };
+	struct tess_tables src = {pool_take_table, pool_give_table, mapped,
+				  ctx};
 	return tess_tables_map(page, space, va, rights, &src);
 }

@@ -33,7 +33,8 @@ void mm0_log(const char *fmt, ...)
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	tess_console_write(PAGER_SLOT_CONSOLE, "mm0: ", 5);
-	tess_console_write(PAGER_SLOT_CONSOLE, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	tess_console_write(PAGER_SLOT_CONSOLE, buf,
+			   n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	tess_console_write(PAGER_SLOT_CONSOLE, "\n", 1);
 }
 
@@ -79,7 +80,8 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 			m->mr[0] = FAULT_RESUME;
 			return 0;
 		}
-		snprintf(why, sizeof(why), "touched %lx outside its memory (rip %lx)",
+		snprintf(why, sizeof(why),
+			 "touched %lx outside its memory (rip %lx)",
 			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
 		task_kill(t, PX_STATUS_SEGV, why);
 		return NO_REPLY;
@@ -175,7 +177,8 @@ static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
-			vmo_file_update(ino, (uint64_t)(end - put), chunk, (size_t)put);
+			vmo_file_update(ino, (uint64_t)(end - put), chunk,
+					(size_t)put);
 		done += put;
 		if ((size_t)put < want)
 			break;
@@ -219,8 +222,8 @@ static long do_readdir(struct task *t, int fd, uint64_t buf, uint64_t count)
 		long n = fs_readdir(&t->proc->fs, fd, ents, want);
 		if (n < 0)
 			return total ? total : n;
-		if (n && mm_copy_out(t->proc->mm, buf + total * sizeof(ents[0]), ents,
-				     n * sizeof(ents[0]))) {
+		if (n && mm_copy_out(t->proc->mm, buf + total * sizeof(ents[0]),
+				     ents, n * sizeof(ents[0]))) {
 			fs_lseek(&t->proc->fs, fd, pos, PX_SEEK_SET);
 			return total ? total : -EFAULT;
 		}
@@ -244,8 +247,11 @@ static long do_getcwd(struct task *t, uint64_t buf, uint64_t size)
 
 static long do_stats(struct task *t, uint64_t buf)
 {
-	mm0.stats.untyped_remaining = (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
-	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats)) ? -EFAULT : 0;
+	mm0.stats.untyped_remaining =
+	    (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
+	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats))
+		   ? -EFAULT
+		   : 0;
 }
 
 /* ------------------------------------------------------------ requests */
@@ -287,8 +293,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 	case PX_BRK:
 		return sys_brk(t, a[1]);
 	case PX_MMAP:
-		return sys_mmap(t, a[1], a[2], (uint32_t)a[3], (uint32_t)(a[3] >> 32),
-				fd_arg(a[4]), a[5]);
+		return sys_mmap(t, a[1], a[2], (uint32_t)a[3],
+				(uint32_t)(a[3] >> 32), fd_arg(a[4]), a[5]);
 	case PX_MUNMAP:
 		return sys_munmap(t, a[1], a[2]);
 	case PX_MSYNC:
@@ -378,7 +384,8 @@ static long init(void)
 	for (uint32_t i = 0; i < b->n_modules; i++) {
 		if (strcmp(b->modules[i].name, "initrd"))
 			continue;
-		int n = fs_load_cpio((const void *)b->modules[i].vaddr, b->modules[i].size);
+		int n = fs_load_cpio((const void *)b->modules[i].vaddr,
+				     b->modules[i].size);
 		if (n < 0)
 			mm0_log("the initrd is malformed (%d)", n);
 		else
@@ -411,7 +418,8 @@ int main(long arg)
 		r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
 		reply_to = TID_NIL;
 		if (r) {
-			/* The one we answered is gone, or a bad message: go on. */
+			/* The one we answered is gone, or a bad message: go on.
+			 */
 			memset(&m, 0, sizeof(m));
 			continue;
 		}

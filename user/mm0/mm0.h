@@ -34,8 +34,9 @@
 #define TASK_STACK_TOP 0x00007fff00000000ul
 #define TASK_STACK_SIZE (8ul << 20)
 #define TASK_UTCB_BASE 0x00007fff40000000ul /* one page per thread */
-#define TASK_UTCB_PAGES 64                    /* threads per process, at most */
-#define TASK_MMAP_BASE 0x0000400000000000ul /* mmap picks addresses from here */
+#define TASK_UTCB_PAGES 64		    /* threads per process, at most */
+/* mmap picks addresses from here up. */
+#define TASK_MMAP_BASE 0x0000400000000000ul
 #define TASK_USER_END 0x00007fff00000000ul
 
 /* Where things are in mm0's own space. */
@@ -87,7 +88,8 @@ void pool_give(unsigned type, cptr_t cap);
 /* Map `page` at `va` in `space`, making the missing tables from the
  * pools; `mapped` (if not NULL) hears of each table mapped. */
 long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
-		     void (*mapped)(void *ctx, unsigned type, cptr_t cap), void *ctx);
+		     void (*mapped)(void *ctx, unsigned type, cptr_t cap),
+		     void *ctx);
 
 /* ------------------------------------------------------------ vm.c */
 
@@ -101,12 +103,12 @@ struct vm_object; /* shared pages: an shm segment or a file's shared pages */
 
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
-	uint32_t prot;       /* PX_PROT_* */
-	uint32_t flags;      /* PX_MAP_* */
+	uint32_t prot;	     /* PX_PROT_* */
+	uint32_t flags;	     /* PX_MAP_* */
 	enum vma_kind kind;
-	struct inode *ino;   /* VMA_FILE: the file... */
-	uint64_t offset;     /* ...and the file offset of `start` */
-	uint64_t file_end;   /* VMA_FILE: bytes beyond this address read as 0 */
+	struct inode *ino; /* VMA_FILE: the file... */
+	uint64_t offset;   /* ...and the file offset of `start` */
+	uint64_t file_end; /* VMA_FILE: bytes beyond this address read as 0 */
 	struct vm_object *obj; /* VMA_SHARED */
 	uint64_t obj_offset;   /* VMA_SHARED: object offset of `start` */
 	struct vma *next;      /* sorted by address */
@@ -122,9 +124,9 @@ struct page_entry {
 	uint16_t spare;
 	cptr_t cap;
 };
-#define PE_COW 1u     /* shared with another process: copy before writing */
+#define PE_COW 1u /* shared with another process: copy before writing */
 #define PE_MAPPED_RW 2u
-#define PE_SHARED 4u  /* a shared object's page: writes go to the frame */
+#define PE_SHARED 4u /* a shared object's page: writes go to the frame */
 
 /* A table capability mm0 made for a process, to take back at the end. */
 struct table_rec {
@@ -135,7 +137,7 @@ struct table_rec {
 /* An address space: shared by the threads of a process. */
 struct mm {
 	uint32_t refs;
-	cptr_t space;        /* the Space object */
+	cptr_t space; /* the Space object */
 	uint32_t spid;
 	struct vma *vmas;
 	struct page_entry *pages; /* open-addressing hash table */
@@ -144,9 +146,9 @@ struct mm {
 	uint32_t ntables, tables_cap;
 	uint64_t brk_start, brk;
 	uint64_t mmap_next;
-	uint64_t utcb_used;  /* bit i: UTCB page i taken */
-	bool has_grants;     /* PX_REQUEST_CAPABILITY put capabilities in the
-				space's list: see mm_put */
+	uint64_t utcb_used; /* bit i: UTCB page i taken */
+	bool has_grants;    /* PX_REQUEST_CAPABILITY put capabilities in the
+			       space's list: see mm_put */
 };
 
 struct task;
@@ -197,7 +199,8 @@ void vmo_put(struct vm_object *o);
  * file nobody maps shared.
  */
 void vmo_file_flush(struct inode *ino);
-void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n);
+void vmo_file_update(struct inode *ino, uint64_t off, const void *buf,
+		     size_t n);
 
 /* ------------------------------------------------------------ task.c */
 
@@ -209,15 +212,15 @@ struct process {
 	uint32_t nthreads;
 	bool zombie;
 	int status;
-	uint32_t waiter;     /* tid blocked in PX_WAIT, or 0 */
-	int32_t wait_pid;    /* what it waits for (-1: any) */
+	uint32_t waiter;  /* tid blocked in PX_WAIT, or 0 */
+	int32_t wait_pid; /* what it waits for (-1: any) */
 	uint64_t wait_status_ptr;
 	struct process *next;
 };
 
 struct task {
 	uint32_t tid;
-	cptr_t thread;       /* the Thread object */
+	cptr_t thread; /* the Thread object */
 	struct process *proc;
 	uint64_t utcb;
 	uint32_t utcb_index;

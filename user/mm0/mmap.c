@@ -46,8 +46,8 @@ static uint64_t find_free(struct mm *mm, uint64_t from, uint64_t len)
  * are used again). */
 static uint64_t pick_range(struct mm *mm, uint64_t hint, uint64_t len)
 {
-	if (hint && !(hint & (PAGE - 1)) && hint + len > hint && hint + len <= TASK_USER_END &&
-	    vma_range_free(mm, hint, hint + len))
+	if (hint && !(hint & (PAGE - 1)) && hint + len > hint &&
+	    hint + len <= TASK_USER_END && vma_range_free(mm, hint, hint + len))
 		return hint;
 	uint64_t a = find_free(mm, mm->mmap_next, len);
 	if (!a && mm->mmap_next != TASK_MMAP_BASE)
@@ -65,12 +65,13 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 	struct inode *ino = NULL;
 	int oflags = 0;
 
-	if (!len || len > (1ul << 40) || (share != PX_MAP_SHARED && share != PX_MAP_PRIVATE))
+	if (!len || len > (1ul << 40) ||
+	    (share != PX_MAP_SHARED && share != PX_MAP_PRIVATE))
 		return -EINVAL;
 	if (prot & ~(PX_PROT_READ | PX_PROT_WRITE | PX_PROT_EXEC))
 		return -EINVAL;
-	if (flags & ~(PX_MAP_SHARED | PX_MAP_PRIVATE | PX_MAP_FIXED | PX_MAP_ANONYMOUS |
-		      PX_MAP_GROWSDOWN))
+	if (flags & ~(PX_MAP_SHARED | PX_MAP_PRIVATE | PX_MAP_FIXED |
+		      PX_MAP_ANONYMOUS | PX_MAP_GROWSDOWN))
 		return -EINVAL;
 	len = PAGE_UP(len);
 	if (!(flags & PX_MAP_ANONYMOUS)) {
@@ -131,7 +132,8 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 
 long sys_munmap(struct task *t, uint64_t addr, uint64_t len)
 {
-	if (!len || addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END)
+	if (!len || addr & (PAGE - 1) || addr + len < addr ||
+	    addr + len > TASK_USER_END)
 		return -EINVAL;
 	return vma_remove(t->proc->mm, addr, addr + PAGE_UP(len));
 }
@@ -182,7 +184,8 @@ long sys_shmget(struct task *t, long key, uint64_t size, int flags)
 	if (key != PX_IPC_PRIVATE)
 		for (int i = 0; i < SHM_MAX; i++)
 			if (segs[i].used && segs[i].key == key) {
-				if ((flags & PX_IPC_CREAT) && (flags & PX_IPC_EXCL))
+				if ((flags & PX_IPC_CREAT) &&
+				    (flags & PX_IPC_EXCL))
 					return -EEXIST;
 				if (size > segs[i].size)
 					return -EINVAL;
@@ -213,7 +216,8 @@ long sys_shmat(struct task *t, long id, uint64_t addr, int flags)
 		return -EINVAL;
 	uint64_t len = segs[id].size;
 	if (addr) {
-		if (addr & (PAGE - 1) || addr + len < addr || addr + len > TASK_USER_END ||
+		if (addr & (PAGE - 1) || addr + len < addr ||
+		    addr + len > TASK_USER_END ||
 		    !vma_range_free(mm, addr, addr + len))
 			return -EINVAL;
 	} else {
@@ -239,6 +243,7 @@ long sys_shmdt(struct task *t, uint64_t addr)
 		return -EINVAL;
 	for (int i = 0; i < SHM_MAX; i++)
 		if (segs[i].used && segs[i].obj == v->obj)
-			return vma_remove(mm, v->start, v->end); /* whole: no split */
+			return vma_remove(mm, v->start,
+					  v->end); /* whole: no split */
 	return -EINVAL;
 }

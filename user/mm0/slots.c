@@ -23,8 +23,8 @@ struct nested {
 static uint64_t direct_used[SLOTS_DIRECT_END / 64];
 static struct nested nested_store[MAX_NESTED];
 static struct nested *nested[ROOT_SLOTS];
-static uint32_t nested_count;  /* nested CSpaces made so far */
-static uint32_t hint;          /* the nested CSpace to try first */
+static uint32_t nested_count; /* nested CSpaces made so far */
+static uint32_t hint;	      /* the nested CSpace to try first */
 
 void slots_init(void)
 {
@@ -59,7 +59,8 @@ static cptr_t nested_take(unsigned root)
 /* Make the nested CSpace for root slot `root`. */
 static bool nested_make(unsigned root)
 {
-	long r = tess_retype(PAGER_SLOT_UNTYPED, CAP_CSPACE, NESTED_BITS, root, 1);
+	long r =
+	    tess_retype(PAGER_SLOT_UNTYPED, CAP_CSPACE, NESTED_BITS, root, 1);
 	if (r) {
 		mm0_log("cannot make a CSpace: %s", tess_strerror(r));
 		return false;

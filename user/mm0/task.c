@@ -61,7 +61,8 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 /* The areas every address space has: the UTCB pages. */
 static long mm_base_areas(struct mm *mm)
 {
-	return vma_add(mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
+	return vma_add(mm, TASK_UTCB_BASE,
+		       TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
 		       PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE, VMA_ANON);
 }
 
@@ -69,8 +70,9 @@ static long mm_base_areas(struct mm *mm)
  * A new thread of mm0's container: in the space `mm` (new, its first
  * thread) or in the space of thread `share_tid`.  Registers from `regs`.
  */
-static long thread_make(struct process *p, uint32_t share_tid, struct exregs *regs,
-			uint64_t utcb, uint32_t utcb_index, struct task **out)
+static long thread_make(struct process *p, uint32_t share_tid,
+			struct exregs *regs, uint64_t utcb, uint32_t utcb_index,
+			struct task **out)
 {
 	struct task *t = calloc(1, sizeof(*t));
 	struct thread_create tc;
@@ -96,7 +98,8 @@ static long thread_make(struct process *p, uint32_t share_tid, struct exregs *re
 	tc.prio = PRIO_INHERIT;
 	memset(&ids, 0, sizeof(ids));
 	ids.tid = share_tid;
-	r = tess_thread_control(THREAD_CREATE | (share_tid ? TC_SHARE_SPACE : TC_NEW_SPACE),
+	r = tess_thread_control(THREAD_CREATE |
+				    (share_tid ? TC_SHARE_SPACE : TC_NEW_SPACE),
 				&ids, &tc);
 	if (r) {
 		mm0_log("cannot create a thread: %s", tess_strerror(r));
@@ -112,7 +115,8 @@ static long thread_make(struct process *p, uint32_t share_tid, struct exregs *re
 	regs->flags = 0;
 	r = tess_exchange_registers(regs, t->tid);
 	if (r)
-		mm0_log("exchange_registers on a new thread: %s", tess_strerror(r));
+		mm0_log("exchange_registers on a new thread: %s",
+			tess_strerror(r));
 	t->next = tasks;
 	tasks = t;
 	p->nthreads++;
@@ -123,7 +127,7 @@ static long thread_make(struct process *p, uint32_t share_tid, struct exregs *re
 
 static void thread_run(struct task *t)
 {
-	struct task_ids ids = { t->tid, 0, 0, 0 };
+	struct task_ids ids = {t->tid, 0, 0, 0};
 	long r = tess_thread_control(THREAD_RUN, &ids, NULL);
 	if (r)
 		mm0_log("cannot run thread %x: %s", t->tid, tess_strerror(r));
@@ -132,13 +136,14 @@ static void thread_run(struct task *t)
 /* Destroy the thread and forget it (its process lives on). */
 static void thread_drop(struct task *t)
 {
-	struct task_ids ids = { t->tid, 0, 0, 0 };
+	struct task_ids ids = {t->tid, 0, 0, 0};
 	tess_thread_control(THREAD_DESTROY, &ids, NULL);
 	pool_give(CAP_THREAD, t->thread);
 	if (t->proc->mm)
 		t->proc->mm->utcb_used &= ~(1ull << t->utcb_index);
 	if (t->proc->waiter == t->tid)
-		t->proc->waiter = 0; /* its wait ends with it (execve by a sibling) */
+		t->proc->waiter =
+		    0; /* its wait ends with it (execve by a sibling) */
 	struct task **pp = &tasks;
 	while (*pp != t)
 		pp = &(*pp)->next;
@@ -153,13 +158,14 @@ static void thread_drop(struct task *t)
 #define MAX_PHDRS 16
 
 /* Read and check the program's headers: 0, or -ENOEXEC. */
-static long elf_read(struct inode *ino, struct elf64_ehdr *eh, struct elf64_phdr *ph)
+static long elf_read(struct inode *ino, struct elf64_ehdr *eh,
+		     struct elf64_phdr *ph)
 {
 	uint64_t size = fs_inode_size(ino);
 	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
 	    elf64_check_header(eh, size) || eh->phnum > MAX_PHDRS ||
 	    fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
-		    (long)(eh->phnum * sizeof(*ph)))
+		(long)(eh->phnum * sizeof(*ph)))
 		return -ENOEXEC;
 	for (unsigned i = 0; i < eh->phnum; i++)
 		if (ph[i].type == PT_LOAD &&
@@ -175,8 +181,8 @@ static long elf_read(struct inode *ino, struct elf64_ehdr *eh, struct elf64_phdr
  * (file_end); the whole bss pages above it, from the next page boundary,
  * are anonymous memory.
  */
-static long elf_map(struct mm *mm, struct inode *ino, const struct elf64_ehdr *eh,
-		    const struct elf64_phdr *ph)
+static long elf_map(struct mm *mm, struct inode *ino,
+		    const struct elf64_ehdr *eh, const struct elf64_phdr *ph)
 {
 	uint64_t top = 0;
 	for (unsigned i = 0; i < eh->phnum; i++) {
@@ -190,7 +196,8 @@ static long elf_map(struct mm *mm, struct inode *ino, const struct elf64_ehdr *e
 		uint64_t file_top = PAGE_UP(p->vaddr + p->filesz);
 		uint64_t mem_top = PAGE_UP(p->vaddr + p->memsz);
 		if (p->filesz) {
-			long r = vma_add(mm, start, file_top, prot, PX_MAP_PRIVATE, VMA_FILE);
+			long r = vma_add(mm, start, file_top, prot,
+					 PX_MAP_PRIVATE, VMA_FILE);
 			if (r)
 				return r;
 			struct vma *v = vma_find(mm, start);
@@ -202,7 +209,8 @@ static long elf_map(struct mm *mm, struct inode *ino, const struct elf64_ehdr *e
 			file_top = start;
 		}
 		if (mem_top > file_top) {
-			long r = vma_add(mm, file_top, mem_top, prot, PX_MAP_PRIVATE, VMA_ANON);
+			long r = vma_add(mm, file_top, mem_top, prot,
+					 PX_MAP_PRIVATE, VMA_ANON);
 			if (r)
 				return r;
 		}
@@ -221,7 +229,8 @@ struct strlist {
 	uint32_t offsets[256];
 };
 
-static long strlist_take(struct mm *mm, uint64_t list, struct strlist *s, size_t room)
+static long strlist_take(struct mm *mm, uint64_t list, struct strlist *s,
+			 size_t room)
 {
 	s->n = 0;
 	if (!list)
@@ -236,7 +245,8 @@ static long strlist_take(struct mm *mm, uint64_t list, struct strlist *s, size_t
 			return -E2BIG;
 		if (s->used >= room)
 			return -E2BIG;
-		long len = mm_copy_string(mm, s->buf + s->used, p, room - s->used);
+		long len =
+		    mm_copy_string(mm, s->buf + s->used, p, room - s->used);
 		if (len == -ENAMETOOLONG)
 			return -E2BIG;
 		if (len < 0)
@@ -248,13 +258,13 @@ static long strlist_take(struct mm *mm, uint64_t list, struct strlist *s, size_t
 
 /* Build the initial stack: argc, argv[], NULL, envp[], NULL, then the
  * strings.  Returns the stack pointer. */
-static long stack_build(struct mm *mm, struct strlist *args, struct strlist *envs,
-			uint64_t *sp_out)
+static long stack_build(struct mm *mm, struct strlist *args,
+			struct strlist *envs, uint64_t *sp_out)
 {
 	uint64_t top = TASK_STACK_TOP, strings, sp;
 	long r = vma_add(mm, TASK_STACK_TOP - TASK_STACK_SIZE, TASK_STACK_TOP,
-			 PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE | PX_MAP_GROWSDOWN,
-			 VMA_ANON);
+			 PX_PROT_READ | PX_PROT_WRITE,
+			 PX_MAP_PRIVATE | PX_MAP_GROWSDOWN, VMA_ANON);
 	if (r)
 		return r;
 	strings = (top - args->used - envs->used) & ~15ul;
@@ -288,7 +298,8 @@ static long stack_build(struct mm *mm, struct strlist *args, struct strlist *env
 
 /* Set `mm` up to run `ino` (its headers checked by elf_read) with these
  * arguments; fills the entry regs. */
-static long program_load(struct mm *mm, struct inode *ino, const struct elf64_ehdr *eh,
+static long program_load(struct mm *mm, struct inode *ino,
+			 const struct elf64_ehdr *eh,
 			 const struct elf64_phdr *ph, struct strlist *args,
 			 struct strlist *envs, struct exregs *x)
 {
@@ -359,7 +370,8 @@ long task_start_init(const char *path)
 	strlcpy(envbuf, "PATH=/bin", sizeof(envbuf));
 	envs.used = strlen(envbuf) + 1;
 
-	if ((r = mm_new(&p->mm)) || (r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x)))
+	if ((r = mm_new(&p->mm)) ||
+	    (r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x)))
 		return r;
 	uint64_t utcb;
 	uint32_t ui;
@@ -495,7 +507,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 			thread_drop(o);
 		o = next;
 	}
-	struct task_ids ids = { t->tid, 0, 0, 0 };
+	struct task_ids ids = {t->tid, 0, 0, 0};
 	tess_thread_control(THREAD_SUSPEND, &ids, NULL);
 	mm_clear(p->mm);
 	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
@@ -509,13 +521,16 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		x.rdx = utcb;
 	}
 	if (r) {
-		mm0_log("execve of %s failed after the old program was gone: %ld", name, r);
+		mm0_log(
+		    "execve of %s failed after the old program was gone: %ld",
+		    name, r);
 		free(args.buf);
 		free(envs.buf);
 		process_exit(p, 127);
 		return 1; /* no reply: the caller is gone */
 	}
-	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC | EXREGS_SET_UTCB;
+	x.valid =
+	    EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC | EXREGS_SET_UTCB;
 	x.utcb = t->utcb;
 	tess_exchange_registers(&x, t->tid);
 	tess_thread_control(THREAD_RUN, &ids, NULL);
@@ -609,12 +624,14 @@ long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
 
 	*replied = true;
 	for (struct process *c = procs; c; c = c->next) {
-		if (c->ppid != me->pid || (pid != -1 && (uint32_t)pid != c->pid))
+		if (c->ppid != me->pid ||
+		    (pid != -1 && (uint32_t)pid != c->pid))
 			continue;
 		have = true;
 		if (c->zombie) {
 			int st = c->status & 0xff;
-			if (status_ptr && mm_copy_out(me->mm, status_ptr, &st, sizeof(st)))
+			if (status_ptr &&
+			    mm_copy_out(me->mm, status_ptr, &st, sizeof(st)))
 				return -EFAULT;
 			uint32_t cpid = c->pid;
 			process_free(c);

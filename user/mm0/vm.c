@@ -9,9 +9,10 @@
  * every private page copy-on-write: mapped read-only, copied on the first
  * write by either (or just made writable again when the other copy has
  * gone).  UTCB pages are the exception: the kernel uses a UTCB only while
- * it is mapped, so they are never shared or left unmapped (mm_clone).  mm0 itself reads and writes process memory through the same
- * fault logic, so the protections hold for it too: it never writes into
- * the zero page or into a page the process may only read.
+ * it is mapped, so they are never shared or left unmapped (mm_clone).  mm0
+ * itself reads and writes process memory through the same fault logic, so the
+ * protections hold for it too: it never writes into the zero page or into a
+ * page the process may only read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,13 +20,14 @@
 
 #include "mm0.h"
 
-/* ------------------------------------------------------------ shared objects */
+/* ------------------------------------------------------------ shared objects
+ */
 
 struct vm_object {
 	uint32_t refs;
 	uint64_t npages;
-	frame_t *frames;     /* NO_FRAME until touched */
-	struct inode *ino;   /* a file's shared pages, or NULL (shm, anonymous) */
+	frame_t *frames;   /* NO_FRAME until touched */
+	struct inode *ino; /* a file's shared pages, or NULL (shm, anonymous) */
 	struct vm_object *next_file;
 };
 
@@ -230,7 +232,8 @@ static void pe_erase(struct mm *mm, struct page_entry *e)
 			return;
 		uint32_t home = hash_page(mm->pages[j].page, n);
 		/* Can the entry at j move back to the hole at i? */
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && home <= i && home > j)) {
 			mm->pages[i] = mm->pages[j];
 			mm->pages[j].page = 0;
 			i = j;
@@ -283,7 +286,8 @@ static void pe_unmap(struct page_entry *e)
 }
 
 /* Map the entry's frame in the process, writable or not. */
-static long pe_map(struct mm *mm, struct page_entry *e, bool writable, bool exec)
+static long pe_map(struct mm *mm, struct page_entry *e, bool writable,
+		   bool exec)
 {
 	unsigned rights = RIGHT_PAGE_READ | (writable ? RIGHT_PAGE_WRITE : 0) |
 			  (exec ? RIGHT_PAGE_EXEC : 0);
@@ -374,9 +378,11 @@ static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 	if ((end - start) / PAGE > mm->npages) {
 		for (uint32_t i = 0; i < mm->npages_slots; i++) {
 			struct page_entry *e = &mm->pages[i];
-			if (e->page && e->page << 12 >= start && e->page << 12 < end) {
+			if (e->page && e->page << 12 >= start &&
+			    e->page << 12 < end) {
 				pe_drop(mm, e);
-				i--; /* the backward shift may have moved one here */
+				i--; /* the backward shift may have moved one
+					here */
 			}
 		}
 		return;
@@ -511,7 +517,8 @@ void mm_put(struct mm *mm)
 
 static bool is_utcb_page(uint64_t page)
 {
-	return page >= TASK_UTCB_BASE >> 12 && page < (TASK_UTCB_BASE >> 12) + TASK_UTCB_PAGES;
+	return page >= TASK_UTCB_BASE >> 12 &&
+	       page < (TASK_UTCB_BASE >> 12) + TASK_UTCB_PAGES;
 }
 
 /* The child's copy of the forking thread's UTCB page `e`: a frame of its
@@ -570,7 +577,8 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 			e->flags |= PE_COW;
 			if (e->flags & PE_MAPPED_RW) {
 				struct vma *v = vma_find(parent, e->page << 12);
-				pe_map(parent, e, false, v && (v->prot & PX_PROT_EXEC));
+				pe_map(parent, e, false,
+				       v && (v->prot & PX_PROT_EXEC));
 			}
 		}
 		frame_get(e->frame);
@@ -597,8 +605,10 @@ static long file_page(struct vma *v, uint64_t page, frame_t *out)
 	if (r)
 		return -ENOMEM;
 	if (page < v->file_end) {
-		uint64_t n = v->file_end - page < PAGE ? v->file_end - page : PAGE;
-		fs_inode_read(v->ino, v->offset + (page - v->start), frame_va(*out), n);
+		uint64_t n =
+		    v->file_end - page < PAGE ? v->file_end - page : PAGE;
+		fs_inode_read(v->ino, v->offset + (page - v->start),
+			      frame_va(*out), n);
 	}
 	return 0;
 }
@@ -626,7 +636,9 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 		frame_t f;
 		uint16_t flags = 0;
 		if (v->kind == VMA_SHARED) {
-			r = vmo_page(v->obj, (v->obj_offset + page - v->start) / PAGE, &f);
+			r = vmo_page(v->obj,
+				     (v->obj_offset + page - v->start) / PAGE,
+				     &f);
 			if (r)
 				return r;
 			frame_get(f);
@@ -654,7 +666,8 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 			e->flags &= ~PE_COW; /* the other copy is gone */
 		} else {
 			/* A copy of the zero page is just a new zeroed frame:
-			 * nothing is copied, and page_copies does not count it. */
+			 * nothing is copied, and page_copies does not count it.
+			 */
 			bool zero = e->frame == zero_frame;
 			frame_t f;
 			if (frame_alloc(zero, &f))
@@ -743,7 +756,8 @@ long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 void mm_sync(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		if (v->kind != VMA_SHARED || !v->obj->ino || v->end <= start || v->start >= end)
+		if (v->kind != VMA_SHARED || !v->obj->ino || v->end <= start ||
+		    v->start >= end)
 			continue;
 		uint64_t a = v->start > start ? v->start : start;
 		uint64_t b = v->end < end ? v->end : end;

@@ -5,13 +5,15 @@
  * stack, boot info, UTCB and modules mapped in its space; its capabilities
  * in the CSpace slots pager.h lists; container-wide scope capabilities in
  * its space's list; and its thread, whose pager is the root's fault
- * thread, running at its entry point.
+ * thread, running at its entry point.  A container with `layout lab`
+ * gets the LLP lab's slots and space instead (lab.c), and no UTCB.
  *
  * Everything but the pager's memory is made from the root's own untyped.
  * The capabilities of the pages, tables, Thread and Space go in a CSpace
  * of their own (`hold`, 4096 slots), so a container costs the root four
  * root slots and one delete undoes a failed start.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "root.h"
 
@@ -102,7 +104,8 @@ int container_check(struct container *c, const struct container_spec *spec)
 	       PAGER_STACK_PAGES + 2 +
 	       tables_for(PAGER_STACK_TOP - PAGER_STACK_PAGES * PAGE_SIZE,
 			  PAGER_STACK_TOP) +
-	       tables_for(PAGER_BOOTINFO_ADDR, PAGER_UTCB_ADDR + PAGE_SIZE);
+	       tables_for(PAGER_BOOTINFO_ADDR, PAGER_UTCB_ADDR + PAGE_SIZE) +
+	       (spec->lab.on ? LAB_TABLES : 0);
 	for (unsigned i = 0; i < c->image.n; i++) {
 		const struct elf_segment *s = &c->image.seg[i];
 		need += tables_for(s->vaddr, s->vaddr + s->memsz);
@@ -116,10 +119,49 @@ int container_check(struct container *c, const struct container_spec *spec)
 	return 0;
 }
 
+/*
+ * A container's memory is an Untyped cut from the smallest of the boot
+ * untypeds that can hold it, so that one big container does not use up
+ * the block the root makes its own objects from (the default allocator's,
+ * the largest, tried last).
+ */
 long container_carve_memory(struct container *c)
 {
-	return tess_new(tess_alloc_default(), CAP_UNTYPED, c->spec->mem_bits,
-			&c->memory);
+	const struct bootinfo *bi = tess_bootinfo;
+	struct tess_alloc *a = tess_alloc_default();
+	unsigned bits = c->spec->mem_bits;
+	bool tried[BOOTINFO_MAX_UNTYPED] = {false};
+	long r = -E_NOMEM;
+	cptr_t slot = tess_slot(a);
+
+	if (!slot)
+		return -E_LIMIT;
+	for (;;) {
+		int best = -1;
+		for (unsigned i = 0; i < bi->n_untyped; i++) {
+			const struct bootinfo_untyped *u = &bi->untyped[i];
+			if (tried[i] || !u->cptr || u->bits < bits)
+				continue;
+			bool own = u->cptr == a->untyped;
+			bool best_own =
+			    best >= 0 && bi->untyped[best].cptr == a->untyped;
+			if (best < 0 || (best_own && !own) ||
+			    (own == best_own &&
+			     u->bits < bi->untyped[best].bits))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		tried[best] = true;
+		r = tess_retype(bi->untyped[best].cptr, CAP_UNTYPED, bits, slot,
+				1);
+		if (r == 0) {
+			c->memory = slot;
+			return 0;
+		}
+	}
+	tess_slot_free(a, slot);
+	return r;
 }
 
 /* ------------------------------------------------------------ objects */
@@ -162,7 +204,7 @@ static int create_thread(struct container *c, uint32_t fault_tid)
 	tc.cspace = c->cspace;
 	tc.untyped = CPTR_NONE;
 	tc.dest = CPTR_NONE;
-	tc.utcb = PAGER_UTCB_ADDR;
+	tc.utcb = c->spec->lab.on ? 0 : PAGER_UTCB_ADDR; /* lab: allocBuffer */
 	tc.pager = fault_tid;
 	tc.cid = c->spec->cid;
 	tc.prio = c->spec->prio;
@@ -291,6 +333,8 @@ static int map_stack_and_utcb(struct container *c)
 					PAGER_STACK_TOP - i * PAGE_SIZE, rw,
 					NULL, NULL)))
 			return fail(c, "its stack", r);
+	if (c->spec->lab.on)
+		return 0; /* no UTCB: the lab's allocBuffer makes one */
 	if ((r = space_put_page(&c->alloc, c->space, PAGER_UTCB_ADDR, rw, NULL,
 				NULL)))
 		return fail(c, "its UTCB page", r);
@@ -315,6 +359,9 @@ static int fill_cspace(struct container *c)
 	if ((r = tess_cap_copy(BOOT_SLOT_TIMER,
 			       pager_slot(c, PAGER_SLOT_TIMER))))
 		return fail(c, "its timer capability", r);
+	if (s->input && (r = tess_cap_copy(BOOT_SLOT_INPUT,
+					   pager_slot(c, PAGER_SLOT_INPUT))))
+		return fail(c, "its input capability", r);
 	if ((r = tess_cap_move(c->memory, pager_slot(c, PAGER_SLOT_UNTYPED))))
 		return fail(c, "giving it its memory", r);
 	tess_slot_free(tess_alloc_default(), c->memory);
@@ -444,9 +491,10 @@ static void undo(struct container *c)
 
 int container_start(struct container *c, uint32_t fault_tid)
 {
-	if (make_objects(c) || create_thread(c, fault_tid) || load_image(c) ||
-	    map_stack_and_utcb(c) || map_modules(c) ||
-	    map_bootinfo(c, fault_tid) || fill_cspace(c) ||
+	if (make_objects(c) || create_thread(c, fault_tid) ||
+	    lab_shape_space(c) || load_image(c) || map_stack_and_utcb(c) ||
+	    map_modules(c) || map_bootinfo(c, fault_tid) ||
+	    (c->spec->lab.on ? lab_fill_cspace(c) : fill_cspace(c)) ||
 	    give_scope_caps(c) || run_pager(c)) {
 		undo(c);
 		c->state = CS_FAILED;

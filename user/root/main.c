@@ -45,8 +45,8 @@ static int carve_all(void)
 			cptr_t u = tess_alloc_default()->untyped;
 			long left = tess_remaining(u);
 			root_log("container %s: its 2^%u bytes of memory: %s "
-				 "(the root's largest untyped has %ld bytes "
-				 "left)",
+				 "(no boot untyped has room; the root's own "
+				 "has %ld bytes left)",
 				 c->spec->name, c->spec->mem_bits,
 				 tess_strerror(r), left);
 			return -1;
@@ -86,7 +86,11 @@ static void describe(const struct container *c, char *buf, size_t size)
 			append(buf, size, &n, " %s", scope_names[k]);
 	if (!s->caps)
 		append(buf, size, &n, " none");
+	if (s->input)
+		append(buf, size, &n, ", input");
 	append(buf, size, &n, ", priority %u", s->prio);
+	if (s->lab.on)
+		append(buf, size, &n, ", layout lab");
 }
 
 static void start_all(uint32_t fault_tid)
@@ -103,6 +107,22 @@ static void start_all(uint32_t fault_tid)
 			root_log("container %s (id %u) not started",
 				 c->spec->name, c->spec->cid);
 	}
+}
+
+/* The priority of the least urgent running pager (the root's default if
+ * none runs). */
+static uint32_t lowest_prio(void)
+{
+	uint32_t prio = ROOT_DEFAULT_PRIO;
+	int any = 0;
+
+	for (unsigned i = 0; i < n_containers; i++)
+		if (containers[i].state == CS_RUNNING &&
+		    (!any || containers[i].spec->prio < prio)) {
+			prio = containers[i].spec->prio;
+			any = 1;
+		}
+	return prio;
 }
 
 /* Reap the pagers as they finish.  1 if any failed or did not start. */
@@ -183,5 +203,7 @@ int main(long arg)
 		return 1;
 	}
 	start_all(fault_tid);
+	if (captree_requested(bi) && (r = captree_start(lowest_prio())))
+		root_log("captree: starting its thread: %s", tess_strerror(r));
 	return wait_all(fault_tid);
 }

@@ -8,6 +8,7 @@
  *		memory 4M
  *		window 2
  *		caps ipc
+ *		input yes
  *
  * The manifest is untrusted text: every line is checked, and anything the
  * parser does not understand is an error naming the line, never a guess.
@@ -254,6 +255,16 @@ static int key_priority(struct container_spec *c, const struct line *l)
 	return 0;
 }
 
+static int key_input(struct container_spec *c, const struct line *l)
+{
+	if (one_word(l))
+		return -1;
+	if (strcmp(l->word[1], "yes") && strcmp(l->word[1], "no"))
+		return bad(l->no, "input '%s' is not yes or no", l->word[1]);
+	c->input = !strcmp(l->word[1], "yes");
+	return 0;
+}
+
 static int key_colour(struct container_spec *c, const struct line *l)
 {
 	uint64_t v;
@@ -267,6 +278,83 @@ static int key_colour(struct container_spec *c, const struct line *l)
 	return 0;
 }
 
+/* The options of `layout lab`: each at most once, with its values. */
+enum { LAB_NOCONSOLE, LAB_PERMS, LAB_TIMER, LAB_OPTIONS };
+static const struct {
+	const char *name;
+	unsigned values;
+} lab_options[LAB_OPTIONS] = {
+    {"noconsole", 0},
+    {"perms", 1},
+    {"timer", 2},
+};
+
+static int lab_option(struct lab_layout *lab, unsigned opt,
+		      const struct line *l, unsigned i)
+{
+	uint64_t v, bits;
+
+	switch (opt) {
+	case LAB_NOCONSOLE:
+		lab->noconsole = 1;
+		return 0;
+	case LAB_PERMS:
+		if (parse_number(l->word[i], ~0ull, &v) || v < 1 ||
+		    v > RIGHT_WINDOW_ALL)
+			return bad(l->no,
+				   "window perms '%s' are not 1 to 7 "
+				   "(CAN_putchar 1, CAN_setAttr 2, CAN_cls 4)",
+				   l->word[i]);
+		lab->perms = (unsigned)v;
+		return 0;
+	default:
+		if (parse_number(l->word[i], ~0ull, &v) ||
+		    v <= LAB_SLOT_UNTYPED || v >= LAB_SLOTS)
+			return bad(l->no, "timer slot '%s' is not 4 to 255",
+				   l->word[i]);
+		if (parse_number(l->word[i + 1], ~0ull, &bits) || bits > 63)
+			return bad(l->no, "timer bits '%s' are not 0 to 63",
+				   l->word[i + 1]);
+		lab->timer_slot = (unsigned)v;
+		lab->timer_bits = (unsigned)bits;
+		return 0;
+	}
+}
+
+/* layout tessera | lab [noconsole] [perms N] [timer SLOT BITS]: the
+ * capability slots its pager finds (pager.h: PAGER_* or LAB_*). */
+static int key_layout(struct container_spec *c, const struct line *l)
+{
+	struct lab_layout *lab = &c->lab;
+	unsigned seen = 0;
+
+	if (l->n == 2 && !strcmp(l->word[1], "tessera"))
+		return 0;
+	if (l->n < 2 || strcmp(l->word[1], "lab"))
+		return bad(l->no, "layout is 'tessera' or 'lab [noconsole] "
+				  "[perms N] [timer SLOT BITS]'");
+	lab->on = 1;
+	lab->perms = CAN_setAttr | CAN_putchar;
+	for (unsigned i = 2; i < l->n;) {
+		unsigned opt = 0;
+		while (opt < LAB_OPTIONS &&
+		       strcmp(l->word[i], lab_options[opt].name))
+			opt++;
+		if (opt == LAB_OPTIONS || (seen & (1u << opt)) ||
+		    i + lab_options[opt].values >= l->n)
+			return bad(l->no,
+				   "layout lab: '%s' is not 'noconsole', "
+				   "'perms N' or 'timer SLOT BITS' (each at "
+				   "most once)",
+				   l->word[i]);
+		seen |= 1u << opt;
+		if (lab_option(lab, opt, l, i + 1))
+			return -1;
+		i += 1 + lab_options[opt].values;
+	}
+	return 0;
+}
+
 /* The keys; the required ones (id, pager, memory) first, in this order:
  * end_block checks their bits in `given`. */
 static const struct {
@@ -277,7 +365,8 @@ static const struct {
     {"memory", key_memory}, {"window", key_window},
     {"caps", key_caps},	    {"modules", key_modules},
     {"args", key_args},	    {"priority", key_priority},
-    {"colour", key_colour},
+    {"colour", key_colour}, {"layout", key_layout},
+    {"input", key_input},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 #define N_REQUIRED 3
@@ -332,7 +421,16 @@ static int end_block(struct manifest *m)
 			return bad(c->line,
 				   "containers %s and %s both have window %d",
 				   o->name, c->name, c->window);
+		if (c->input && o->input)
+			return bad(c->line,
+				   "containers %s and %s both have the input",
+				   o->name, c->name);
 	}
+	if (c->input && c->lab.on)
+		return bad(c->line,
+			   "container %s: the lab layout has no slot for the "
+			   "input",
+			   c->name);
 	if (!c->colour)
 		c->colour = colours[(c->cid - 1) % sizeof(colours)];
 	return 0;

@@ -7,8 +7,10 @@
  *   manifest.c   the boot manifest's parser and checks (docs/manifest.md)
  *   elf.c        checking an ELF64 image and listing its pages
  *   container.c  building one container: objects, image, caps, its pager
+ *   lab.c        the LLP lab's layout, for a container that asks for it
  *   space.c      filling pages of a pager's space through a scratch mapping
  *   faults.c     the pagers' pager: a second thread that kills on fault
+ *   captree.c    the `captree` boot option: dump every capability
  */
 #ifndef ROOT_H
 #define ROOT_H
@@ -53,6 +55,15 @@ enum scope_kind { SK_IPC, SK_TCTRL, SK_EXREGS, SK_CAPCTRL, SK_MUTEX, SK_COUNT };
 extern const char *const scope_names[SK_COUNT];
 extern const uint32_t scope_types[SK_COUNT];
 
+/* `layout lab ...`: the LLP lab's capability slots (pager.h, LAB_*). */
+struct lab_layout {
+	int on;
+	int noconsole;	     /* no console capability (the lab's proc[1]) */
+	unsigned perms;	     /* the window capability's rights */
+	unsigned timer_slot; /* 0: no timer; else its slot, 4..255 */
+	unsigned timer_bits; /* low tick bits hidden */
+};
+
 struct container_spec {
 	char name[ROOT_NAME_LEN];
 	unsigned line; /* where its block starts */
@@ -66,6 +77,8 @@ struct container_spec {
 	char args[ROOT_ARGS_LEN];
 	uint32_t prio;
 	uint8_t colour; /* console colour (VGA attribute) */
+	int input;	/* gets the console's input (Input capability) */
+	struct lab_layout lab;
 	uint32_t given; /* bit per key seen, to refuse repeats */
 };
 
@@ -161,9 +174,28 @@ long container_carve_memory(struct container *c);
 int container_start(struct container *c, uint32_t fault_tid);
 struct container *container_by_tid(uint32_t tid);
 
+/* ------------------------------------------------------------ lab.c */
+
+/* The most objects (tables) lab_shape_space makes for a container. */
+#define LAB_TABLES 4
+
+/* Give a lab-layout container its page directories below LAB_USER_TOP.
+ * 0, or -1 after printing why. */
+int lab_shape_space(struct container *c);
+/* Its capabilities in the lab's slots (pager.h, LAB_*).  0 or -1. */
+int lab_fill_cspace(struct container *c);
+
 /* ------------------------------------------------------------ faults.c */
 
 /* Start the thread that answers the pagers' faults; its tid in *tid. */
 long faults_start(uint32_t *tid);
+
+/* ------------------------------------------------------------ captree.c */
+
+/* Is `captree` a word of the kernel command line? */
+int captree_requested(const struct bootinfo *bi);
+/* Start the thread that dumps the capabilities (debug_dump DUMP_CAPTREE)
+ * a moment after the containers started; it runs at `prio`.  0 or -E_*. */
+long captree_start(uint32_t prio);
 
 #endif

@@ -11,6 +11,17 @@
 /* serial.c */
 void serial_init(void);
 void serial_putc(char c);
+void serial_input_init(void); /* receive interrupts on */
+void serial_irq(void);
+
+/* keyboard.c: the PS/2 keyboard */
+void keyboard_init(void);
+void keyboard_irq(void);
+
+/* irq.c: the 8259 PICs */
+void pic_init(void);
+void irq_enable(unsigned irq);
+void irq_dispatch(unsigned irq);
 
 /* vga.c */
 struct vga_window {
@@ -55,6 +66,9 @@ extern u64 tsc_hz;
 extern volatile u64 timer_ticks;
 #define TIMER_HZ 100
 u64 tsc_to_us(u64 tsc);
+
+/* rtc.c: the CMOS clock's time, seconds since 1970 (0 if unreadable) */
+u64 rtc_read_unix(void);
 
 /* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
 void cpu_init(void);

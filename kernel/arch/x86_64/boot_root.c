@@ -20,6 +20,7 @@
 #include "core/cspace.h"
 #include "core/devices.h"
 #include "core/elf.h"
+#include "core/input.h"
 #include "core/root.h"
 #include "core/space.h"
 #include "core/thread.h"
@@ -52,7 +53,7 @@ static void load_elf(struct space *s, const u8 *img, u64 size, u64 *entry)
 		panic("root task image: %s", err);
 	for (unsigned i = 0; i < eh->phnum; i++) {
 		const struct elf64_phdr *ph =
-			(const void *)(img + eh->phoff + i * sizeof(*ph));
+		    (const void *)(img + eh->phoff + i * sizeof(*ph));
 		if (ph->type != PT_LOAD || ph->memsz == 0)
 			continue;
 		u64 flags = (ph->flags & PF_W ? PTE_W : 0) |
@@ -72,7 +73,8 @@ static void load_elf(struct space *s, const u8 *img, u64 size, u64 *entry)
 			u64 hi = MIN(va + PAGE_SIZE, ph->vaddr + ph->filesz);
 			if (lo < hi)
 				memcpy((u8 *)phys_to_virt(pa) + (lo - va),
-				       img + ph->offset + (lo - ph->vaddr), hi - lo);
+				       img + ph->offset + (lo - ph->vaddr),
+				       hi - lo);
 		}
 	}
 	*entry = eh->entry;
@@ -98,7 +100,8 @@ struct thread *root_task_create(struct boot_params *bp)
 	u64 entry;
 
 	if (bp->nmodules == 0)
-		panic("no boot modules: the root task must be the first module");
+		panic(
+		    "no boot modules: the root task must be the first module");
 
 	/* Container 0, the root CSpace, the Space, the Thread. */
 	c0 = alloc_object(CONTAINER_BITS);
@@ -114,46 +117,57 @@ struct thread *root_task_create(struct boot_params *bp)
 	cs = boot_cap(BOOT_SLOT_CSPACE, CAP_CSPACE, (u64)root_slots);
 	cs->data[0] = BOOT_CSPACE_BITS;
 	cspace_copy(cs, space_root_cspace(root_space));
-	device_make_boot_caps(&root_slots[BOOT_SLOT_CONSOLE],
-			      &root_slots[BOOT_SLOT_WINDOW0],
-			      &root_slots[BOOT_SLOT_TIMER], &root_slots[BOOT_SLOT_DEBUG]);
+	device_make_boot_caps(
+	    &root_slots[BOOT_SLOT_CONSOLE], &root_slots[BOOT_SLOT_WINDOW0],
+	    &root_slots[BOOT_SLOT_TIMER], &root_slots[BOOT_SLOT_DEBUG]);
 	boot_cap(BOOT_SLOT_THREAD, CAP_THREAD, (u64)t);
 	boot_cap(BOOT_SLOT_SPACE, CAP_SPACE, (u64)root_space);
 	boot_cap(BOOT_SLOT_CONTAINER, CAP_CONTAINER, (u64)c0);
+	input_make_boot_cap(&root_slots[BOOT_SLOT_INPUT]);
 
 	/* System-wide scope capabilities in the root space's list. */
-	static const struct { u8 type; u32 ops; } scope[] = {
-		{ CAP_IPC, CAP_IPC_ALL },       { CAP_TCTRL, CAP_TCTRL_ALL },
-		{ CAP_EXREGS, CAP_EXREGS_ALL }, { CAP_CAPCTRL, CAP_CAPCTRL_ALL },
-		{ CAP_MUTEX, CAP_MUTEX_ALL },
+	static const struct {
+		u8 type;
+		u32 ops;
+	} scope[] = {
+	    {CAP_IPC, CAP_IPC_ALL},	  {CAP_TCTRL, CAP_TCTRL_ALL},
+	    {CAP_EXREGS, CAP_EXREGS_ALL}, {CAP_CAPCTRL, CAP_CAPCTRL_ALL},
+	    {CAP_MUTEX, CAP_MUTEX_ALL},
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(scope); i++) {
 		struct cap *sc = &root_space->slots[SPACE_SLOT_LIST + i];
-		scope_cap_init(sc, scope[i].type, scope[i].ops | CAP_GENERIC_ALL,
-			       SCOPE_SYSTEM, 0, root_space->spid);
+		scope_cap_init(sc, scope[i].type,
+			       scope[i].ops | CAP_GENERIC_ALL, SCOPE_SYSTEM, 0,
+			       root_space->spid);
 		cdt_insert_child(&cdt_anchor, sc);
 	}
 
 	/* The image, the stack, the boot info, the modules. */
 	struct boot_module *m0 = &bp->modules[0];
-	load_elf(root_space, phys_to_virt(m0->start), m0->end - m0->start, &entry);
+	load_elf(root_space, phys_to_virt(m0->start), m0->end - m0->start,
+		 &entry);
 	for (u64 i = 0; i < ROOT_STACK_PAGES; i++)
-		boot_map_user_page(root_space, ROOT_STACK_TOP - (i + 1) * PAGE_SIZE,
+		boot_map_user_page(root_space,
+				   ROOT_STACK_TOP - (i + 1) * PAGE_SIZE,
 				   alloc_zeroed(PAGE_SIZE, PAGE_SIZE),
 				   PTE_W | (arch_has_nx() ? PTE_NX : 0));
 	paddr_t bi = alloc_zeroed(PAGE_SIZE, PAGE_SIZE);
 	bootinfo = phys_to_virt(bi);
-	boot_map_user_page(root_space, BOOTINFO_ADDR, bi, arch_has_nx() ? PTE_NX : 0);
+	boot_map_user_page(root_space, BOOTINFO_ADDR, bi,
+			   arch_has_nx() ? PTE_NX : 0);
 	vaddr_t va = MODULE_AREA;
-	for (unsigned i = 1; i < bp->nmodules && i <= BOOTINFO_MAX_MODULES; i++) {
+	for (unsigned i = 1; i < bp->nmodules && i <= BOOTINFO_MAX_MODULES;
+	     i++) {
 		struct boot_module *m = &bp->modules[i];
-		struct bootinfo_module *bm = &bootinfo->modules[bootinfo->n_modules++];
+		struct bootinfo_module *bm =
+		    &bootinfo->modules[bootinfo->n_modules++];
 		bm->vaddr = va + (m->start & (PAGE_SIZE - 1));
 		bm->size = m->end - m->start;
 		memcpy(bm->name, m->name, sizeof(bm->name) - 1);
 		for (paddr_t p = ALIGN_DOWN(m->start, PAGE_SIZE); p < m->end;
 		     p += PAGE_SIZE, va += PAGE_SIZE)
-			boot_map_user_page(root_space, va, p, arch_has_nx() ? PTE_NX : 0);
+			boot_map_user_page(root_space, va, p,
+					   arch_has_nx() ? PTE_NX : 0);
 		va += PAGE_SIZE; /* a guard page between modules */
 	}
 
@@ -193,11 +207,12 @@ void root_task_finish(struct boot_params *bp, u64 boot_tsc)
 		unsigned n = untyped_split(r[i].start, r[i].end, b, room);
 		for (unsigned j = 0; j < n; j++) {
 			struct bootinfo_untyped *u =
-				&bootinfo->untyped[bootinfo->n_untyped++];
+			    &bootinfo->untyped[bootinfo->n_untyped++];
 			u->phys = b[j].phys;
 			u->bits = b[j].bits;
 			u->cptr = slot;
-			untyped_make_boot_cap(&root_slots[slot++], b[j].phys, b[j].bits);
+			untyped_make_boot_cap(&root_slots[slot++], b[j].phys,
+					      b[j].bits);
 		}
 	}
 	bootinfo->first_free_slot = slot;

@@ -23,12 +23,13 @@ static struct window windows[NUM_WINDOWS];
 
 void console_init(void)
 {
-	static const u8 colours[NUM_WINDOWS] = { 0x1f, 0x4f, 0x2f };
+	static const u8 colours[NUM_WINDOWS] = {0x1f, 0x4f, 0x2f};
 	serial_init();
 	vga_init();
 	vga_window_init(&log_window, 1, 24, 0, 46, 0x07);
 	for (unsigned i = 0; i < NUM_WINDOWS; i++) {
-		vga_window_init(&windows[i].vga, 1 + i * 8, 7, 47, 33, colours[i]);
+		vga_window_init(&windows[i].vga, 1 + i * 8, 7, 47, 33,
+				colours[i]);
 		vga_window_cls(&windows[i].vga);
 	}
 	console_ready = true;

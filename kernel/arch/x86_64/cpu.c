@@ -1,7 +1,16 @@
 /*
  * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
- * the syscall MSRs, the FPU/SSE state for user threads, and the thread
- * context operations (switch, start, resume to user).
+ * the syscall MSRs, the protections the CPU enforces between user and
+ * kernel mode, the FPU/SSE state for user threads, and the thread context
+ * operations (switch, start, resume to user).
+ *
+ * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
+ * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
+ * on exceptions and interrupts); a user thread never runs with IOPL > 0
+ * (every rflags the kernel builds or accepts goes through
+ * arch_user_rflags, and popf cannot raise IOPL in ring 3); it starts with
+ * zeroed general registers and the initial FPU state, never another
+ * thread's or the kernel's values.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -13,14 +22,15 @@
 
 /* Per-CPU block; offsets are in regs.h (CPU_*). */
 struct cpu {
-	u64 scratch;     /* user rsp during syscall entry */
-	u64 kstack_top;  /* current thread's kernel stack top */
+	u64 scratch;	/* user rsp during syscall entry */
+	u64 kstack_top; /* current thread's kernel stack top */
 	struct thread *current;
-	u64 cr3;         /* the page-table root now loaded */
+	u64 cr3; /* the page-table root now loaded */
 };
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
-_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
+	       "cpu layout");
 _Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
 _Static_assert(CPU_CURRENT == 16, "arch_current in hooks.h reads %gs:16");
 _Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "tf layout");
@@ -32,6 +42,7 @@ _Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
 
 static struct cpu cpu0;
 static u8 fpu_initial[512] __attribute__((aligned(16)));
+static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
@@ -55,18 +66,44 @@ void cpu_init(void)
 	wrmsr(MSR_STAR, ((u64)0x10 << 48) | ((u64)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
 	/* Mask IF, TF, DF, AC, NT on entry. */
-	wrmsr(MSR_FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+	wrmsr(MSR_FMASK,
+	      (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
 
-	/* No-execute, if the CPU has it. */
+	/*
+	 * The protections the CPU has (QEMU -cpu max has them all): no-execute
+	 * pages; SMEP and SMAP (the kernel never executes or touches a user
+	 * page through a user address: it reaches user memory only through
+	 * its map of physical memory, paging.c, so it never needs stac/clac);
+	 * UMIP (sgdt, sidt, sldt, smsw, str fault in user mode); WP (read-only
+	 * pages are read-only for the kernel too).
+	 */
+	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	if (d & (1u << 20))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		cr4 |= (b & (1u << 7) ? CR4_SMEP : 0) |
+		       (b & (1u << 20) ? CR4_SMAP : 0) |
+		       (c & (1u << 2) ? CR4_UMIP : 0);
+	}
 
 	/* FPU and SSE for user code: the kernel itself never uses them. */
-	write_cr0((read_cr0() & ~(CR0_TS | (1ull << 2))) | (1ull << 1) | (1ull << 5));
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE);
+	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
+	write_cr4(cr4);
+	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
+		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
+		cr4 & CR4_UMIP ? " UMIP" : "");
+
+	/* A new thread's FPU state: as after fninit, with every x87 and SSE
+	 * register 0 (fninit leaves their contents; they are the firmware's)
+	 * and MXCSR's default, all exceptions masked. */
 	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
-	/* Default MXCSR: all exceptions masked. */
+	mxcsr_mask = *(u32 *)&fpu_initial[28];
+	if (!mxcsr_mask)
+		mxcsr_mask = 0xffbf; /* the architectural default */
+	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
 	*(u32 *)&fpu_initial[24] = 0x1f80;
 }
 
@@ -204,4 +241,30 @@ void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
 	}
+}
+
+/* The FPU state of a thread other than the running one is in its save
+ * area (arch_switch saves it); the running thread's is in the CPU. */
+void arch_fpu_read(struct thread *t, u8 image[512])
+{
+	if (t == cpu0.current)
+		__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
+	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
+}
+
+/* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
+int arch_fpu_check(const u8 image[512])
+{
+	u32 mxcsr;
+	memcpy(&mxcsr, image + 24, sizeof(mxcsr));
+	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
+}
+
+void arch_fpu_write(struct thread *t, const u8 image[512])
+{
+	memcpy(t->arch.fpu, image, sizeof(t->arch.fpu));
+	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
+	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
+	if (t == cpu0.current)
+		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
 }

@@ -19,11 +19,18 @@
 #define EFER_NXE (1u << 11)
 
 #define RFLAGS_IF (1ull << 9)
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
 #define CR0_TS (1ull << 3)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP (1ull << 11)
 #define CR4_FSGSBASE (1ull << 16)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
 
 static inline void outb(u16 port, u8 v)
 {
@@ -52,7 +59,9 @@ static inline u64 rdmsr(u32 msr)
 }
 static inline void wrmsr(u32 msr, u64 v)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
 static inline u64 rdtsc(void)
@@ -109,10 +118,22 @@ static inline void invlpg(u64 va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void pause(void) { __asm__ volatile("pause"); }
+static inline void cli(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+static inline void sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
+static inline void pause(void)
+{
+	__asm__ volatile("pause");
+}
 
 /* Physical memory is mapped in full at PHYSMAP_BASE. */
 static inline void *phys_to_virt(paddr_t p)

@@ -51,8 +51,9 @@
 	.text
 
 /*
- * syscall: rcx = user rip, r11 = user rflags, interrupts masked by FMASK.
- * The kernel stack top of the current thread is in the per-CPU block.
+ * syscall: rcx = user rip, r11 = user rflags; FMASK has cleared IF, TF,
+ * DF, AC and NT.  The kernel stack top of the current thread is in the
+ * per-CPU block.
  */
 	.globl syscall_entry
 syscall_entry:
@@ -121,6 +122,13 @@ trap_\vec:
 .endm
 
 trap_common:
+	/* The kernel runs with DF and AC clear (its memcpy and memset are rep
+	 * movs and rep stos; AC set would lift SMAP).  An exception or
+	 * interrupt keeps the interrupted code's: a user thread's, or (a
+	 * kernel-mode entry) the kernel's own.  IF is already clear (interrupt
+	 * gates), and stays so. */
+	pushq $0x2
+	popfq
 	SAVE_GPRS
 	testb $3, TF_CS(%rsp)
 	jz 1f

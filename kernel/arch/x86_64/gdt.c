@@ -7,6 +7,13 @@
  * The TSS supplies rsp0 (the current thread's kernel stack top) for
  * interrupts and exceptions taken in user mode, and an IST stack for double
  * faults so that a kernel stack overflow still reports.
+ *
+ * LDTR holds the null selector on every CPU: a selector with the table bit
+ * set (an LDT selector) then raises #GP wherever it is used.  Left as the
+ * processor's reset state, the LDT would be based at linear address 0,
+ * user memory: a thread could write its own descriptors there, a call
+ * gate into ring 0 among them.  Nothing here is per-CPU but the TSS;
+ * gdt_init runs once on each CPU.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -38,18 +45,22 @@ void gdt_init(void)
 	tss.ist[0] = (u64)df_stack + sizeof(df_stack);
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: all ports denied */
 
-	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+	struct desc_ptr p = {sizeof(gdt) - 1, (u64)gdt};
+	/* DS and ES are null: 64-bit mode does not use them, and user mode
+	 * then finds no kernel selector in them. */
 	__asm__ volatile("lgdt %0\n\t"
-			 "movw %w1, %%ds\n\t"
-			 "movw %w1, %%es\n\t"
+			 "movw %w4, %%ds\n\t"
+			 "movw %w4, %%es\n\t"
 			 "movw %w1, %%ss\n\t"
 			 "pushq %2\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
 			 "pushq %%rax\n\t"
 			 "lretq\n"
 			 "1:\n\t"
-			 "ltr %w3"
+			 "ltr %w3\n\t"
+			 "lldt %w4" /* the null selector: no LDT */
 			 :
-			 : "m"(p), "r"(SEL_KDATA), "i"(SEL_KCODE), "r"(SEL_TSS)
+			 : "m"(p), "r"(SEL_KDATA), "i"(SEL_KCODE), "r"(SEL_TSS),
+			   "r"(0)
 			 : "rax", "memory");
 }

@@ -38,6 +38,6 @@ void idt_init(void)
 	struct {
 		u16 limit;
 		u64 base;
-	} __attribute__((packed)) p = { sizeof(idt) - 1, (u64)idt };
+	} __attribute__((packed)) p = {sizeof(idt) - 1, (u64)idt};
 	__asm__ volatile("lidt %0" : : "m"(p));
 }

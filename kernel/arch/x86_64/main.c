@@ -12,6 +12,7 @@
 #include "core/cap.h"
 #include "core/space.h"
 #include "core/container.h"
+#include "core/time.h"
 #include "arch/hooks.h"
 
 struct thread *root_task_create(struct boot_params *bp);
@@ -20,7 +21,8 @@ void timer_set_boot_tsc(u64 tsc);
 
 static struct boot_params boot_params;
 /* The idle thread's object; kmain itself runs as the idle thread. */
-static u8 idle_object[THREAD_OBJ_SIZE] __attribute__((aligned(THREAD_OBJ_SIZE)));
+static u8 idle_object[THREAD_OBJ_SIZE]
+    __attribute__((aligned(THREAD_OBJ_SIZE)));
 
 void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 {
@@ -28,7 +30,8 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	struct thread *root;
 
 	console_init();
-	kprintf("Tessera microkernel (x86_64), built " __DATE__ " " __TIME__ "\n");
+	kprintf("Tessera microkernel (x86_64), built " __DATE__ " " __TIME__
+		"\n");
 	gdt_init();
 	idt_init();
 	cpu_init();
@@ -36,6 +39,9 @@ void kmain(u32 magic, u64 info_phys, u64 entry_tsc)
 	paging_init(boot_params.mem_top);
 	timer_set_boot_tsc(entry_tsc);
 	timer_init();
+	time_set_epoch(rtc_read_unix());
+	serial_input_init();
+	keyboard_init();
 	kprintf("memory: %lu MiB usable; TSC %lu MHz; timer %d Hz\n",
 		boot_params.mem_total >> 20, tsc_hz / 1000000, TIMER_HZ);
 

@@ -52,12 +52,14 @@ void multiboot_parse(u32 magic, u64 info_phys, struct boot_params *bp)
 		struct mb_module *m = phys_to_virt(mbi->mods_addr);
 		bootmem_reserve(mbi->mods_addr,
 				mbi->mods_addr + mbi->mods_count * sizeof(*m));
-		for (u32 i = 0; i < mbi->mods_count && i < BOOT_MAX_MODULES; i++) {
+		for (u32 i = 0; i < mbi->mods_count && i < BOOT_MAX_MODULES;
+		     i++) {
 			struct boot_module *bm = &bp->modules[bp->nmodules++];
 			bm->start = m[i].start;
 			bm->end = m[i].end;
 			if (m[i].string)
-				copy_string(bm->name, sizeof(bm->name), m[i].string);
+				copy_string(bm->name, sizeof(bm->name),
+					    m[i].string);
 			bootmem_reserve(m[i].start, m[i].end);
 		}
 	}

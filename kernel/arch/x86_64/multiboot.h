@@ -39,8 +39,8 @@ struct boot_module {
 
 /* What the rest of boot needs from the Multiboot information. */
 struct boot_params {
-	u64 mem_top;    /* end of the highest usable RAM */
-	u64 mem_total;  /* bytes of usable RAM */
+	u64 mem_top;   /* end of the highest usable RAM */
+	u64 mem_total; /* bytes of usable RAM */
 	unsigned nmodules;
 	struct boot_module modules[BOOT_MAX_MODULES];
 	char cmdline[256];

@@ -1,7 +1,9 @@
 /*
  * Time: the TSC, calibrated against the PIT at boot, and a periodic tick
  * at TIMER_HZ from the local APIC timer (or from the PIT through the 8259
- * when there is no local APIC).  The tick drives preemption.
+ * when there is no local APIC).  The tick drives preemption and ends the
+ * timed waits whose deadline has passed (core/time.c): periodic rather
+ * than one-shot, so deadlines have the tick's precision.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -12,6 +14,8 @@
 
 #define LAPIC_EOI 0xB0
 #define LAPIC_SVR 0xF0
+#define LAPIC_LVT_LINT0 0x350
+#define LVT_EXTINT 0x700 /* delivery mode ExtINT: the 8259's interrupts */
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
@@ -30,21 +34,6 @@ static u32 lapic_read(u32 reg)
 static void lapic_write(u32 reg, u32 v)
 {
 	lapic[reg / 4] = v;
-}
-
-/* Remap the 8259s to vectors 32..47 and mask every line. */
-static void pic_init(void)
-{
-	outb(0x20, 0x11);
-	outb(0xA0, 0x11);
-	outb(0x21, 32);
-	outb(0xA1, 40);
-	outb(0x21, 4);
-	outb(0xA1, 2);
-	outb(0x21, 1);
-	outb(0xA1, 1);
-	outb(0x21, 0xff);
-	outb(0xA1, 0xff);
 }
 
 /* Busy-wait `ms` milliseconds on PIT channel 2 (gate via port 0x61). */
@@ -90,8 +79,9 @@ void timer_init(void)
 		wrmsr(MSR_APIC_BASE, base | (1u << 11)); /* global enable */
 		lapic = phys_to_virt(base & ~0xfffull);
 		lapic_write(LAPIC_SVR, 0x100 | 0xff);
-		lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
-		lapic_write(LAPIC_LVT_TIMER, 1u << 16); /* masked */
+		lapic_write(LAPIC_LVT_LINT0, LVT_EXTINT); /* irq.c's lines */
+		lapic_write(LAPIC_TIMER_DIV, 0x3);	  /* divide by 16 */
+		lapic_write(LAPIC_LVT_TIMER, 1u << 16);	  /* masked */
 		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 	}
 
@@ -104,15 +94,17 @@ void timer_init(void)
 		tsc_hz = 1000000;
 
 	if (have_apic) {
-		u32 lapic_per_ms = (0xffffffff - lapic_read(LAPIC_TIMER_CUR)) / ms;
-		lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | (1u << 17)); /* periodic */
+		u32 lapic_per_ms =
+		    (0xffffffff - lapic_read(LAPIC_TIMER_CUR)) / ms;
+		lapic_write(LAPIC_LVT_TIMER,
+			    TIMER_VECTOR | (1u << 17)); /* periodic */
 		lapic_write(LAPIC_TIMER_INIT, lapic_per_ms * 1000 / TIMER_HZ);
 	} else {
 		u32 div = PIT_HZ / TIMER_HZ;
 		outb(0x43, 0x34); /* channel 0, lo/hi, rate generator */
 		outb(0x40, div & 0xff);
 		outb(0x40, (div >> 8) & 0xff);
-		outb(0x21, 0xfe); /* unmask IRQ0 */
+		irq_enable(0);
 	}
 }
 

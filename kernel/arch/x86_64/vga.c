@@ -35,7 +35,7 @@ void vga_window_cls(struct vga_window *w)
 	for (int r = 0; r < w->height; r++)
 		for (int c = 0; c < w->width; c++)
 			m[(w->top + r) * VGA_COLS + w->left + c] =
-				(u16)(w->attr << 8 | ' ');
+			    (u16)(w->attr << 8 | ' ');
 	w->row = 0;
 	w->col = 0;
 }
@@ -46,10 +46,10 @@ static void vga_window_scroll(struct vga_window *w)
 	for (int r = 1; r < w->height; r++)
 		for (int c = 0; c < w->width; c++)
 			m[(w->top + r - 1) * VGA_COLS + w->left + c] =
-				m[(w->top + r) * VGA_COLS + w->left + c];
+			    m[(w->top + r) * VGA_COLS + w->left + c];
 	for (int c = 0; c < w->width; c++)
 		m[(w->top + w->height - 1) * VGA_COLS + w->left + c] =
-			(u16)(w->attr << 8 | ' ');
+		    (u16)(w->attr << 8 | ' ');
 	w->row = w->height - 1;
 }
 
@@ -74,7 +74,7 @@ void vga_window_putc(struct vga_window *w, char ch)
 		if (w->row >= w->height)
 			vga_window_scroll(w);
 		m[(w->top + w->row) * VGA_COLS + w->left + w->col] =
-			(u16)(w->attr << 8 | (u8)ch);
+		    (u16)(w->attr << 8 | (u8)ch);
 		w->col++;
 		return;
 	}

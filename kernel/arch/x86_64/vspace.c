@@ -98,7 +98,8 @@ static u64 *live_entry(const struct cap *c, struct space **sp, vaddr_t *vap)
 {
 	if (!(c->data[0] & MAPPING_VALID))
 		return NULL;
-	struct space *s = space_lookup((u32)c->data[1], (u32)(c->data[1] >> 32));
+	struct space *s =
+	    space_lookup((u32)c->data[1], (u32)(c->data[1] >> 32));
 	if (!s)
 		return NULL;
 	vaddr_t va = c->data[0] & ~MAPPING_VALID;
@@ -185,7 +186,8 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	if (live_entry(c, NULL, NULL))
 		return -E_MAPPED;
 	if (cap_is_table(c->type) && cdt_run_any(c, live_mapped))
-		return -E_MAPPED; /* the table is mapped through another capability */
+		return -E_MAPPED; /* the table is mapped through another
+				     capability */
 	if (cap_is_frame(c->type)) {
 		if (rights & ~RIGHT_PAGE_ALL || !(rights & RIGHT_PAGE_READ))
 			return -E_INVAL;
@@ -198,7 +200,8 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 
 	/* Checked: now change things. */
 	if (cap_is_table(c->type)) {
-		memset((void *)c->obj, 0, PAGE_SIZE); /* no stale entry survives */
+		memset((void *)c->obj, 0,
+		       PAGE_SIZE); /* no stale entry survives */
 		flags = PTE_P | PTE_W | PTE_U;
 	} else {
 		flags = PTE_P | PTE_U;
@@ -209,7 +212,8 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 		if (c->type == CAP_LARGE_PAGE)
 			flags |= PTE_PS;
 	}
-	walk_to(s, level, va)[level_index(level, va)] = vspace_object_phys(c) | flags;
+	walk_to(s, level, va)[level_index(level, va)] =
+	    vspace_object_phys(c) | flags;
 	c->data[0] = va | MAPPING_VALID;
 	c->data[1] = s->spid | ((u64)s->gen << 32);
 	cdt_run_any(c, forget_same_record);
@@ -248,8 +252,8 @@ void vspace_unmap_cap(struct cap *c)
  */
 struct copy_walk {
 	struct cap *untyped;
-	u64 offset;       /* simulated watermark (counting pass) */
-	u64 n;            /* objects so far */
+	u64 offset;	  /* simulated watermark (counting pass) */
+	u64 n;		  /* objects so far */
 	struct space *to; /* NULL in the counting pass */
 	struct cap *dest;
 	bool nomem;
@@ -270,11 +274,12 @@ static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 	}
 	struct cap *c = &w->dest[w->n++];
 	u64 off = ALIGN_UP(untyped_used(w->untyped), size);
-	untyped_retype(w->untyped, type, sb, off, c, 1);
+	untyped_retype(w->untyped, type, sb, off, c, 1, false);
 	u32 rights = 0;
 	if (cap_is_frame(type)) {
 		memcpy((void *)c->obj, table_at(entry), size);
-		rights = RIGHT_PAGE_READ | (entry & PTE_W ? RIGHT_PAGE_WRITE : 0) |
+		rights = RIGHT_PAGE_READ |
+			 (entry & PTE_W ? RIGHT_PAGE_WRITE : 0) |
 			 (entry & PTE_NX ? 0 : RIGHT_PAGE_EXEC);
 	}
 	vspace_map(c, w->to, va, rights);
@@ -294,7 +299,8 @@ static void copy_walk(struct copy_walk *w, u64 *table, int level, vaddr_t base)
 			if (level == LEVEL_PD)
 				copy_object(w, CAP_LARGE_PAGE, va, e);
 		} else {
-			static const u8 table_type[] = { CAP_PDPT, CAP_PD, CAP_PT };
+			static const u8 table_type[] = {CAP_PDPT, CAP_PD,
+							CAP_PT};
 			copy_object(w, table_type[level], va, e);
 			copy_walk(w, table_at(e), level + 1, va);
 		}
@@ -303,8 +309,8 @@ static void copy_walk(struct copy_walk *w, u64 *table, int level, vaddr_t base)
 
 int vspace_copy_check(struct space *from, const struct cap *untyped, u64 *nobj)
 {
-	struct copy_walk w = { (struct cap *)untyped, untyped_used(untyped), 0,
-			       NULL, NULL, false };
+	struct copy_walk w = {
+	    (struct cap *)untyped, untyped_used(untyped), 0, NULL, NULL, false};
 	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
 	if (w.nomem)
 		return -E_NOMEM;
@@ -317,7 +323,7 @@ int vspace_copy_check(struct space *from, const struct cap *untyped, u64 *nobj)
 u64 vspace_copy(struct space *from, struct space *to, struct cap *untyped,
 		struct cap *dest)
 {
-	struct copy_walk w = { untyped, 0, 0, to, dest, false };
+	struct copy_walk w = {untyped, 0, 0, to, dest, false};
 	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
 	return w.n;
 }

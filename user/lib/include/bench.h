@@ -1,5 +1,5 @@
 /*
- * Timing helpers for the benchmark programs (user/bench, forkbench).
+ * Timing helpers for the benchmark programs (user/bench, user/posix/posixbench).
  *
  * Under QEMU with -icount shift=0 rdtsc counts guest instructions; without
  * it, TCG cycles.  A figure is reported as the median, min and max of its

@@ -15,9 +15,10 @@ void stdio_set_sink(stdio_sink_fn fn);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int sprintf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sprintf(char *buf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int puts(const char *s);
 int putchar(int c);
 void fflush_stdout(void);

@@ -113,9 +113,34 @@ static inline __attribute__((noreturn)) void tess_exit(int status)
 	__builtin_unreachable();
 }
 
+/* time(tv, clock): TIME_MONOTONIC (since boot) or TIME_REALTIME. */
+static inline long tess_clock(struct tess_timeval *tv, unsigned clock)
+{
+	return tess_syscall2(SYS_time, (long)tv, clock);
+}
+
 static inline long tess_time(struct tess_timeval *tv)
 {
-	return tess_syscall1(SYS_time, (long)tv);
+	return tess_clock(tv, TIME_MONOTONIC);
+}
+
+/* The monotonic clock in microseconds: the unit of every deadline. */
+static inline uint64_t tess_now_us(void)
+{
+	struct tess_timeval tv;
+	tess_clock(&tv, TIME_MONOTONIC);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+/* sleep(deadline): until the monotonic clock reaches `deadline`. */
+static inline long tess_sleep(uint64_t deadline)
+{
+	return tess_syscall1(SYS_sleep, (long)deadline);
+}
+
+static inline long tess_sleep_us(uint64_t us)
+{
+	return tess_sleep(tess_now_us() + us);
 }
 
 static inline long tess_debug_dump(cptr_t dcap, unsigned what)
@@ -140,6 +165,20 @@ static inline long tess_console_write(cptr_t ccap, const char *s, size_t len)
 static inline long tess_console_putc(cptr_t ccap, int ch)
 {
 	return tess_syscall2(SYS_console_putc, (long)ccap, ch);
+}
+
+/* input_read(input, buf, len, flags): what was typed (INPUT_NONBLOCK:
+ * E_WOULDBLOCK rather than wait); input_info: the buffer's counts. */
+static inline long tess_input_read(cptr_t icap, void *buf, size_t len,
+				   unsigned flags)
+{
+	return tess_syscall4(SYS_input_read, (long)icap, (long)buf, (long)len,
+			     flags);
+}
+
+static inline long tess_input_info(cptr_t icap, struct input_info *info)
+{
+	return tess_syscall2(SYS_input_info, (long)icap, (long)info);
 }
 
 static inline long tess_window_putc(cptr_t wcap, int ch)
@@ -182,7 +221,8 @@ static inline long tess_print_string(cptr_t wcap, const char *s)
 static inline long tess_retype(cptr_t ucap, unsigned type, unsigned bits,
 			       cptr_t dest, unsigned long num)
 {
-	return tess_syscall5(SYS_retype, (long)ucap, type, bits, (long)dest, (long)num);
+	return tess_syscall5(SYS_retype, (long)ucap, type, bits, (long)dest,
+			     (long)num);
 }
 
 static inline long tess_remaining(cptr_t ucap)
@@ -198,7 +238,8 @@ static inline long tess_cap_copy(cptr_t src, cptr_t dst)
 static inline long tess_cap_mint(cptr_t src, cptr_t dst, uint32_t rights,
 				 uint64_t badge)
 {
-	return tess_syscall4(SYS_cap_mint, (long)src, (long)dst, rights, (long)badge);
+	return tess_syscall4(SYS_cap_mint, (long)src, (long)dst, rights,
+			     (long)badge);
 }
 
 static inline long tess_cap_move(cptr_t src, cptr_t dst)
@@ -224,7 +265,8 @@ static inline long tess_cap_info(cptr_t slot, struct cap_info *info)
 static inline long tess_map(cptr_t cap, cptr_t space, uintptr_t vaddr,
 			    unsigned rights)
 {
-	return tess_syscall4(SYS_map, (long)cap, (long)space, (long)vaddr, rights);
+	return tess_syscall4(SYS_map, (long)cap, (long)space, (long)vaddr,
+			     rights);
 }
 
 static inline long tess_unmap(cptr_t cap)
@@ -242,7 +284,8 @@ static inline long tess_page_copy(cptr_t src, cptr_t dst)
 static inline long tess_thread_control(uint32_t action, struct task_ids *ids,
 				       struct thread_create *create)
 {
-	return tess_syscall3(SYS_thread_control, action, (long)ids, (long)create);
+	return tess_syscall3(SYS_thread_control, action, (long)ids,
+			     (long)create);
 }
 
 static inline long tess_exchange_registers(struct exregs *x, uint32_t tid)
@@ -263,7 +306,8 @@ static inline long tess_thread_switch(uint32_t tid)
 static inline long tess_capability_control(unsigned req, unsigned long flags,
 					   void *buf)
 {
-	return tess_syscall3(SYS_capability_control, req, (long)flags, (long)buf);
+	return tess_syscall3(SYS_capability_control, req, (long)flags,
+			     (long)buf);
 }
 
 static inline long tess_mutex_control(void *addr, unsigned op)
@@ -271,7 +315,8 @@ static inline long tess_mutex_control(void *addr, unsigned op)
 	return tess_syscall2(SYS_mutex_control, (long)addr, op);
 }
 
-static inline long tess_container_control(unsigned req, cptr_t ccap, uint32_t cid)
+static inline long tess_container_control(unsigned req, cptr_t ccap,
+					  uint32_t cid)
 {
 	return tess_syscall3(SYS_container_control, req, (long)ccap, cid);
 }
@@ -305,7 +350,8 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 	__asm__ volatile("syscall"
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
-			 : "a"((long)SYS_ipc + TESS_SYS_BASE), "D"((uint64_t)to), "r"(r15)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
+			   "D"((uint64_t)to), "r"(r15)
 			 : "rcx", "r11", "memory");
 	m->mr[0] = r10;
 	m->mr[1] = r8;
@@ -316,6 +362,46 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 	m->sender = (uint32_t)rsi;
 	m->info = (uint32_t)rdx;
 	return ret;
+}
+
+/* tess_ipc that gives up with -E_TIMEOUT when the monotonic clock
+ * reaches `deadline` (IPC_TIMEOUT, the deadline in rbx). */
+static inline long tess_ipc_until(uint32_t to, uint32_t from, uint32_t flags,
+				  struct tess_msg *m, void *xbuf,
+				  uint64_t deadline)
+{
+	long ret;
+	register uint64_t r10 __asm__("r10") = m->mr[0];
+	register uint64_t r8 __asm__("r8") = m->mr[1];
+	register uint64_t r9 __asm__("r9") = m->mr[2];
+	register uint64_t r12 __asm__("r12") = m->mr[3];
+	register uint64_t r13 __asm__("r13") = m->mr[4];
+	register uint64_t r14 __asm__("r14") = m->mr[5];
+	register uint64_t r15 __asm__("r15") = (uint64_t)xbuf;
+	register uint64_t rbx __asm__("rbx") = deadline;
+	uint64_t rsi = from, rdx = flags | IPC_TIMEOUT;
+	__asm__ volatile("syscall"
+			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
+			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
+			   "D"((uint64_t)to), "r"(r15), "r"(rbx)
+			 : "rcx", "r11", "memory");
+	m->mr[0] = r10;
+	m->mr[1] = r8;
+	m->mr[2] = r9;
+	m->mr[3] = r12;
+	m->mr[4] = r13;
+	m->mr[5] = r14;
+	m->sender = (uint32_t)rsi;
+	m->info = (uint32_t)rdx;
+	return ret;
+}
+
+/* Receive from `from` (or TID_ANY), giving up at `deadline`. */
+static inline long tess_receive_until(uint32_t from, struct tess_msg *m,
+				      uint64_t deadline)
+{
+	return tess_ipc_until(TID_NIL, from, IPC_SHORT, m, 0, deadline);
 }
 
 static inline long tess_send(uint32_t to, struct tess_msg *m)

@@ -12,16 +12,18 @@
 #define TESS_ALLOC_MAX_SLOTS 4096
 
 struct tess_alloc {
-	cptr_t untyped;    /* where objects come from */
+	cptr_t untyped;	   /* where objects come from */
 	cptr_t first_slot; /* the slot range we own: [first_slot, end_slot) */
 	cptr_t end_slot;
-	cptr_t next_slot;  /* where the search for a free slot starts */
-	uint64_t used[TESS_ALLOC_MAX_SLOTS / 64]; /* bit i: first_slot + i in use */
+	cptr_t next_slot; /* where the search for a free slot starts */
+	uint64_t
+	    used[TESS_ALLOC_MAX_SLOTS / 64]; /* bit i: first_slot + i in use */
 };
 
 /* Use `untyped` and root slots [first, end) (first free after boot:
  * tess_bootinfo->first_free_slot). */
-void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first, cptr_t end);
+void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first,
+		     cptr_t end);
 /* The root task's default: its largest untyped, slots after the boot caps
  * up to 0x0c00. */
 struct tess_alloc *tess_alloc_default(void);
@@ -58,7 +60,8 @@ struct tess_tables {
 	void (*mapped)(void *ctx, unsigned type, cptr_t cap);
 	void *ctx;
 };
-long tess_tables_ensure(cptr_t space, uintptr_t va, const struct tess_tables *src);
+long tess_tables_ensure(cptr_t space, uintptr_t va,
+			const struct tess_tables *src);
 /* tess_map, and if a table is missing, tess_tables_ensure and again. */
 long tess_tables_map(cptr_t page, cptr_t space, uintptr_t va, unsigned rights,
 		     const struct tess_tables *src);

@@ -17,7 +17,8 @@ unsigned long strtoul(const char *s, char **end, int base)
 	unsigned long v = 0;
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
-	if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	if ((base == 0 || base == 16) && s[0] == '0' &&
+	    (s[1] == 'x' || s[1] == 'X')) {
 		s += 2;
 		base = 16;
 	} else if (base == 0 && s[0] == '0') {

@@ -2,13 +2,16 @@
 #include <string.h>
 #include <tess_alloc.h>
 
-void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first, cptr_t end)
+void tess_alloc_init(struct tess_alloc *a, cptr_t untyped, cptr_t first,
+		     cptr_t end)
 {
 	memset(a, 0, sizeof(*a));
 	a->untyped = untyped;
 	a->first_slot = first;
 	a->next_slot = first;
-	a->end_slot = end - first > TESS_ALLOC_MAX_SLOTS ? first + TESS_ALLOC_MAX_SLOTS : end;
+	a->end_slot = end - first > TESS_ALLOC_MAX_SLOTS
+			  ? first + TESS_ALLOC_MAX_SLOTS
+			  : end;
 }
 
 struct tess_alloc *tess_alloc_default(void)
@@ -21,7 +24,8 @@ struct tess_alloc *tess_alloc_default(void)
 		for (unsigned i = 1; i < bi->n_untyped; i++)
 			if (bi->untyped[i].bits > bi->untyped[best].bits)
 				best = i;
-		tess_alloc_init(&def, bi->untyped[best].cptr, bi->first_free_slot, 0x0c00);
+		tess_alloc_init(&def, bi->untyped[best].cptr,
+				bi->first_free_slot, 0x0c00);
 		ready = 1;
 	}
 	return ready ? &def : 0;
@@ -37,7 +41,8 @@ cptr_t tess_slot(struct tess_alloc *a)
 		cptr_t i = s - a->first_slot;
 		if (!(a->used[i / 64] & (1ull << (i % 64)))) {
 			a->used[i / 64] |= 1ull << (i % 64);
-			a->next_slot = s + 1 < a->end_slot ? s + 1 : a->first_slot;
+			a->next_slot =
+			    s + 1 < a->end_slot ? s + 1 : a->first_slot;
 			return s;
 		}
 	}
@@ -75,12 +80,13 @@ long tess_new(struct tess_alloc *a, unsigned type, unsigned bits, cptr_t *out)
 	return 0;
 }
 
-static const unsigned table_types[3] = { CAP_PT, CAP_PD, CAP_PDPT };
-static const uintptr_t table_span[3] = { 1ul << 21, 1ul << 30, 1ul << 39 };
+static const unsigned table_types[3] = {CAP_PT, CAP_PD, CAP_PDPT};
+static const uintptr_t table_span[3] = {1ul << 21, 1ul << 30, 1ul << 39};
 
-long tess_tables_ensure(cptr_t space, uintptr_t va, const struct tess_tables *src)
+long tess_tables_ensure(cptr_t space, uintptr_t va,
+			const struct tess_tables *src)
 {
-	cptr_t made[3] = { 0, 0, 0 };
+	cptr_t made[3] = {0, 0, 0};
 	int level = 0;
 	long r;
 
@@ -88,11 +94,13 @@ long tess_tables_ensure(cptr_t space, uintptr_t va, const struct tess_tables *sr
 	 * one above it exists), then map back down. */
 	for (;;) {
 		if (!made[level]) {
-			r = src->take(src->ctx, table_types[level], &made[level]);
+			r = src->take(src->ctx, table_types[level],
+				      &made[level]);
 			if (r)
 				break;
 		}
-		r = tess_map(made[level], space, va & ~(table_span[level] - 1), 0);
+		r = tess_map(made[level], space, va & ~(table_span[level] - 1),
+			     0);
 		if (r == -E_NOTMAPPED && level < 2) {
 			level++;
 			continue;
@@ -141,14 +149,14 @@ static void alloc_give(void *ctx, unsigned type, cptr_t cap)
 
 long tess_ensure_tables(struct tess_alloc *a, cptr_t space, uintptr_t va)
 {
-	struct tess_tables src = { alloc_take, alloc_give, NULL, a };
+	struct tess_tables src = {alloc_take, alloc_give, NULL, a};
 	return tess_tables_ensure(space, va, &src);
 }
 
 long tess_map_page(struct tess_alloc *a, cptr_t page, cptr_t space,
 		   uintptr_t va, unsigned rights)
 {
-	struct tess_tables src = { alloc_take, alloc_give, NULL, a };
+	struct tess_tables src = {alloc_take, alloc_give, NULL, a};
 	return tess_tables_map(page, space, va, rights, &src);
 }
 
@@ -158,7 +166,8 @@ long tess_new_page_at(struct tess_alloc *a, cptr_t space, uintptr_t va,
 	long r = tess_new(a, CAP_PAGE, 0, page);
 	if (r)
 		return r;
-	r = tess_map_page(a, *page, space, va, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	r = tess_map_page(a, *page, space, va,
+			  RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
 	if (r)
 		tess_delete(a, *page);
 	return r;

@@ -4,14 +4,15 @@
 
 #define COPY_CSPACE_BITS 11
 
-static void __attribute__((noreturn)) thread_start(tess_entry_fn entry, void *arg)
+static void __attribute__((noreturn))
+thread_start(tess_entry_fn entry, void *arg)
 {
 	entry(arg);
 	tess_exit(0);
 }
 
 long tess_thread_start_at(uint32_t tid, uint64_t rip, uint64_t rsp, uint64_t a0,
-			 uint64_t a1, uint64_t a2)
+			  uint64_t a1, uint64_t a2)
 {
 	struct exregs x;
 	struct task_ids ids;
@@ -56,9 +57,9 @@ static void init_create(struct thread_create *tc, cptr_t thread, uint32_t pager)
 	tc->prio = PRIO_INHERIT;
 }
 
-long tess_thread_spawn_in(struct tess_alloc *a, uint32_t in_tid, tess_entry_fn entry,
-			  void *arg, void *stack_top, uint32_t pager,
-			  struct tess_thread *t)
+long tess_thread_spawn_in(struct tess_alloc *a, uint32_t in_tid,
+			  tess_entry_fn entry, void *arg, void *stack_top,
+			  uint32_t pager, struct tess_thread *t)
 {
 	struct thread_create tc;
 	struct task_ids ids;
@@ -89,9 +90,9 @@ long tess_thread_spawn(struct tess_alloc *a, tess_entry_fn entry, void *arg,
 	return tess_thread_spawn_in(a, me.tid, entry, arg, stack_top, pager, t);
 }
 
-long tess_thread_spawn_copy(struct tess_alloc *a, tess_entry_fn entry, void *arg,
-			    void *stack_top, uint32_t pager, unsigned untyped_bits,
-			    struct tess_thread *t)
+long tess_thread_spawn_copy(struct tess_alloc *a, tess_entry_fn entry,
+			    void *arg, void *stack_top, uint32_t pager,
+			    unsigned untyped_bits, struct tess_thread *t)
 {
 	struct thread_create tc;
 	struct task_ids ids;

@@ -65,8 +65,8 @@ void test_mutex(void)
 	expect_eq(s->overlaps, 0,
 		  "mutex: the two were never inside the lock together");
 	tap_ok(s->contended > 0,
-	       "mutex: the lock was contended (%d times), so waiters slept",
-	       s->contended);
+	       "mutex: the lock was contended, so waiters slept");
+	tap_diag("mutex: contended %d times", s->contended);
 	expect_eq(s->lock.word, 0, "mutex: the lock is free at the end");
 	munmap(s, PAGE_SIZE);
 }

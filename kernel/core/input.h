@@ -1,0 +1,34 @@
+/* Console input: the buffer the device interrupts fill, and the Input
+ * capability's calls (input.c). */
+#ifndef CORE_INPUT_H
+#define CORE_INPUT_H
+
+#include "kernel.h"
+#include "cap.h"
+
+struct thread;
+
+#define INPUT_RING_SIZE 4096
+
+/*
+ * From the interrupt handlers: `n` bytes that arrived together (a key's
+ * escape sequence, say) go into the buffer whole, or, if it has no room
+ * for all of them, are dropped and counted.  input_push wakes the thread
+ * waiting to read; input_push_quiet does not (for callers that may run
+ * in the middle of anything, such as the serial line's output loop) and
+ * leaves the wake-up to the next timer tick (input_kick).
+ */
+void input_push(const u8 *bytes, u32 n);
+void input_push_quiet(const u8 *bytes, u32 n);
+void input_kick(void);
+
+/* thread_cancel's part: a reader stopped while it waits. */
+void input_cancel(struct thread *t);
+
+long sys_input_read(const u64 *a);
+long sys_input_info(const u64 *a);
+
+/* Boot: the Input capability (no object: the console's input). */
+void input_make_boot_cap(struct cap *c);
+
+#endif

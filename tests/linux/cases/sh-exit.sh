@@ -1,0 +1,22 @@
+# Exit statuses: builtins, applets, not found (127), not executable (126),
+# exit N beyond 255, negation, signals as 128+N.
+true; echo "true $?"
+false; echo "false $?"
+! false; echo "! false $?"
+sh -c 'exit 42'; echo "exit 42: $?"
+sh -c 'exit 256'; echo "exit 256: $?"
+sh -c 'exit 300'; echo "exit 300: $?"
+no-such-command 2>/dev/null; echo "not found: $?"
+echo 'echo hi' > script; ./script 2>/dev/null; echo "not executable: $?"
+chmod +x script; ./script; echo "executable: $?"
+sh -c 'kill -KILL $$'; echo "KILL: $?"
+sh -c 'kill -TERM $$'; echo "TERM: $?"
+lxhelp exit 9; echo "program exit 9: $?"
+lxhelp kill 10; echo "program raised USR1: $?"
+grep -q nothing /dev/null; echo "grep no match: $?"
+test 1 -eq 1 && echo "and-list"
+false || echo "or-list"
+f() { return 77; }; f; echo "function: $?"
+sh -c 'false; true'; echo "last command: $?"
+( exit 13 ); echo "subshell: $?"
+exit 3
