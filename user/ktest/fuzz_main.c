@@ -143,7 +143,9 @@ void fuzz_campaign(const char *cmd)
 	uint64_t seed = cmd_number(cmd, "seed=", 1);
 	uint64_t show = cmd_number(cmd, "show=", 0);
 	uint64_t trace = cmd_number(cmd, "trace=", 0);
-	uint64_t step = want / 20 < 2000 ? 2000 : want / 20;
+	uint64_t step = want / 20 < 2000    ? 2000
+			: want / 20 > 10000 ? 10000
+					    : want / 20;
 	uint64_t next_report = step, start_us, calls = 0;
 	struct fz_rng rng = {seed * 0x9e3779b97f4a7c15ull +
 			     0x632be59bd9b4e019ull};

@@ -587,6 +587,57 @@ static unsigned make_ipc_pair(struct fz_rng *r, struct fz_call *c,
 	return 2;
 }
 
+/*
+ * Revoke racing with IPC: a worker maps its space's Page in the lazy
+ * region (above what the pager fills) and sends an extended message from
+ * it to a worker of another space, while the other worker of its own
+ * space revokes the pool the Page came from, deletes or unmaps the Page,
+ * or revokes the CSpace's copies.
+ */
+_Static_assert(FZ_THREADS == 2, "make_revoke_race pairs workers w, w ^ 1");
+
+static unsigned make_revoke_race(struct fz_rng *r, struct fz_call *c,
+				 unsigned room)
+{
+	static const uint8_t undo[] = {SYS_cap_revoke, SYS_cap_delete,
+				       SYS_unmap, SYS_cap_revoke};
+	static const uint64_t what[] = {FS_UNTYPED, FS_PAGE, FS_PAGE, FS_SELF};
+	unsigned a = (unsigned)fz_below(r, FZ_WORKERS);
+	unsigned sibling = a ^ 1; /* the other worker of its space */
+	uint64_t page = FZ_LAZY_VA + (FZ_LAZY_PAGES + fz_below(r, 64)) * 4096;
+	unsigned k = (unsigned)fz_below(r, 4);
+
+	if (room < 4 || !make_ipc_pair(r, &c[1], 2))
+		return 0;
+	/* The pair's sender is worker a, in a space other than b's. */
+	if (c[2].worker / FZ_THREADS == a / FZ_THREADS)
+		c[2].worker =
+		    (uint8_t)((c[2].worker + FZ_THREADS) % FZ_WORKERS);
+	c[1].worker = (uint8_t)a;
+	c[1].val[0] = c[2].worker;
+	if (c[1].kind[1] == FA_TID)
+		c[1].val[1] = c[2].worker;
+	if (c[2].kind[0] == FA_TID)
+		c[2].val[0] = a;
+	if (c[2].kind[1] == FA_TID)
+		c[2].val[1] = a;
+	c[1].val[2] = (c[1].val[2] & ~(uint64_t)IPC_TYPE_MASK) | IPC_EXTENDED;
+	c[2].val[2] = (c[2].val[2] & ~(uint64_t)IPC_TYPE_MASK) | IPC_EXTENDED;
+	c[1].val[9] = page + fz_below(r, 2048);
+	memset(&c[0], 0, sizeof(c[0]));
+	c[0].nr = SYS_map;
+	c[0].worker = (uint8_t)a;
+	c[0].val[0] = FS_PAGE;
+	c[0].val[1] = SPACE_SELF;
+	c[0].val[2] = page;
+	c[0].val[3] = RIGHT_PAGE_READ | RIGHT_PAGE_WRITE;
+	memset(&c[3], 0, sizeof(c[3]));
+	c[3].nr = undo[k];
+	c[3].worker = (uint8_t)sibling;
+	c[3].val[0] = what[k];
+	return 4;
+}
+
 static unsigned pick_worker(struct fz_rng *r, const struct fz_prog *p)
 {
 	/* Mostly a worker the program already uses, so that its calls
@@ -605,6 +656,11 @@ void fz_generate(struct fz_rng *r, struct fz_prog *p)
 		if (fz_below(r, 8) == 0 &&
 		    make_ipc_pair(r, &p->c[p->n], n - p->n)) {
 			p->n += 2;
+			continue;
+		}
+		if (fz_below(r, 16) == 0 &&
+		    make_revoke_race(r, &p->c[p->n], n - p->n)) {
+			p->n += 4;
 			continue;
 		}
 		unsigned w = pick_worker(r, p);
@@ -669,6 +725,12 @@ void fz_mutate(struct fz_rng *r, struct fz_prog *p, const struct fz_prog *other)
 				memmove(&p->c[i + 2], &p->c[i],
 					(p->n - i) * sizeof(p->c[0]));
 				p->n += make_ipc_pair(r, &p->c[i], 2);
+				break;
+			}
+			if (fz_below(r, 8) == 0 && p->n + 4 <= FZ_MAX_CALLS) {
+				memmove(&p->c[i + 4], &p->c[i],
+					(p->n - i) * sizeof(p->c[0]));
+				p->n += make_revoke_race(r, &p->c[i], 4);
 				break;
 			}
 			gen_context(p, i, &g);

@@ -367,11 +367,20 @@ static long serve(uint32_t tid, uint64_t addr)
 	long r = tess_retype(W.sp[i].lazy, CAP_PAGE, 0, slot, 1);
 	if (r && r != -E_OCCUPIED)
 		return r;
-	/* E_MAPPED: a program mapped a page of its own there, read-only
-	 * (else there would be no fault): the worker is killed, and the
-	 * root task starts it again. */
-	return tess_map(slot, W.sp[i].space, addr & ~0xffful,
-			RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	r = tess_map(slot, W.sp[i].space, addr & ~0xffful,
+		     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	if (r != -E_MAPPED)
+		return r;
+	/* Our page is there already: the fault was taken again before we
+	 * served it the first time (the root task stopped and ran the
+	 * thread meanwhile), and the thread goes on.  Anything else there
+	 * is a program's own read-only page: the worker is killed (the
+	 * root task starts it again). */
+	struct cap_info ci;
+	if (tess_cap_info(slot, &ci) == 0 && ci.mapped &&
+	    ci.vaddr == (addr & ~0xffful))
+		return 0;
+	return r;
 }
 
 /*
