@@ -62,17 +62,18 @@ endef
 
 # `make coverage` builds everything again under $(BUILD)/cov with
 # COVERAGE=1: the kernel's and mm0's C files count their lines (gcov; at
-# -Og, which keeps each line's code its own, where -O2 merges the same
-# `return -E_X;` of several lines into one), and every kernel and program
+# -O0, which keeps each line's code its own, where -O2 and even -Og merge
+# the same `return -E_X;` of several lines into one), and every kernel and program
 # writes its profile to the console when it ends (TESS_GCOV; lib/gcov.h,
 # kernel/core/coverage.c, tools/coverage.py).
 GCOV_FLAGS := -fprofile-arcs -ftest-coverage -fprofile-update=single \
-	-fprofile-info-section -Og
+	-fprofile-info-section -O0
 ifdef COVERAGE
 KSRC_C += lib/gcov.c
 GCOV_DEFS := -DTESS_GCOV
 GCOV_LIB := $(BUILD)/gcov_info_to_gcda.o
 UCFLAGS += -DTESS_GCOV
+export TESS_COVERAGE := 1
 endif
 # libgcov's serializer, with its two calls into a C library renamed to
 # stubs of lib/gcov.c (neither is called for edge counters).
@@ -98,6 +99,9 @@ endif
 LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c \
 	lib/gcov.c
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
+# Coverage builds: every program's tess_exit writes its profile, with
+# libgcov's serializer from the libc.
+LIBC_OBJ += $(GCOV_LIB)
 
 $(BUILD)/user/%.o: %.c
 	@mkdir -p $(@D)
@@ -110,9 +114,9 @@ $(BUILD)/user/libc.a: $(LIBC_OBJ)
 
 # prog name, objects
 define user_prog
-$(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a $(GCOV_LIB) user/user.ld
+$(BUILD)/user/$(1).elf: $(2) $(BUILD)/user/libc.a user/user.ld
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
-		$(BUILD)/user/user/lib/crt0.o $(2) $(GCOV_LIB) $(BUILD)/user/libc.a
+		$(BUILD)/user/user/lib/crt0.o $(2) $(BUILD)/user/libc.a
 USER_PROGS += $(BUILD)/user/$(1).elf
 endef
 $(eval $(call user_prog,hello,$(BUILD)/user/user/demos/hello/main.o))
@@ -149,7 +153,7 @@ $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user
 	@mkdir -p $$(@D)
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
-		$(GCOV_LIB) $(BUILD)/user/libposix.a $(BUILD)/user/libc.a
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
 endef
 $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))

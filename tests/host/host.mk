@@ -10,7 +10,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 HOST_OUT := $(BUILD)/host
 # `make coverage`: the host tests count the lines they reach too.
 ifdef COVERAGE
-HOST_CFLAGS += --coverage
+HOST_CFLAGS += --coverage -O0
 endif
 Q := $(if $(V),,@)
 
