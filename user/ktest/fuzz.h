@@ -10,12 +10,12 @@
  * go to a second container, so that they can never stop or redirect a
  * worker).  The campaign (fuzz_main.c) keeps a corpus of the programs
  * that reached new kernel edges and makes each next program by mutating
- * one of them, or by generating one (fuzz_prog.c); the world
- * (fuzz_world.c) runs it, every worker its own calls at once, with a
- * pager serving their faults, and then takes back everything the program
- * made.  The checking kernel checks its invariants after every call.
- * Everything is drawn from one seed: see docs/fuzzing.md for what makes
- * a campaign repeat exactly.
+ * one of them, or by generating one (fuzz_prog.c, with the arguments of
+ * fuzz_args.c); the world (fuzz_world.c) runs it, every worker its own
+ * calls at once (fuzz_worker.c), with a pager serving their faults, and
+ * then takes back everything the program made.  The checking kernel checks its
+ * invariants after every call. Everything is drawn from one seed: see
+ * docs/fuzzing.md for what makes a campaign repeat exactly.
  */
 #ifndef FUZZ_H
 #define FUZZ_H
@@ -29,8 +29,8 @@
 #define FZ_MAX_CALLS 24
 #define FZ_ARGS 6
 #define FZ_VALS (FZ_ARGS + 5) /* ipc reads five more registers */
-#define FZ_CID 0x50	   /* the workers' container */
-#define FZ_VICTIM_CID 0x51 /* the threads they create */
+#define FZ_CID 0x50	      /* the workers' container */
+#define FZ_VICTIM_CID 0x51    /* the threads they create */
 
 /* Where things are in every worker space (and in the root task's).  The
  * spaces are copies of the root task's; what a worker uses is mapped
@@ -74,10 +74,10 @@ enum fz_slot {
 
 /* How a call's argument is made when the call runs. */
 enum fz_kind {
-	FA_VAL,	   /* the value itself */
-	FA_TID,	   /* thread id number val of the program's table */
-	FA_SPID,   /* space id number val of the workers */
-	FA_STRUCT, /* a struct for the call, filled from seed val */
+	FA_VAL,	     /* the value itself */
+	FA_TID,	     /* thread id number val of the program's table */
+	FA_SPID,     /* space id number val of the workers */
+	FA_STRUCT,   /* a struct for the call, filled from seed val */
 	FA_DEADLINE, /* the monotonic time now plus (signed) val */
 };
 
@@ -155,17 +155,33 @@ static inline uint64_t fz_below(struct fz_rng *r, uint64_t n)
 	return n ? fz_next(r) % n : 0;
 }
 
-/* fuzz_prog.c: programs. */
+/* fuzz_args.c: calls and their arguments. */
+/* Slots a program has filled so far (for its later calls to name). */
+struct fz_gen {
+	uint64_t made[FZ_MAX_CALLS * 2];
+	unsigned n;
+};
+unsigned fz_pick_call(struct fz_rng *r);
 uint64_t fz_value(struct fz_rng *r, unsigned type); /* a T_* value */
-void fz_generate(struct fz_rng *r, struct fz_prog *p);
-void fz_mutate(struct fz_rng *r, struct fz_prog *p,
-	       const struct fz_prog *other);
-void fz_print(const struct fz_prog *p);
+uint64_t fz_any(struct fz_rng *r);
+uint64_t fz_interesting(struct fz_rng *r);
+uint64_t fz_ptr(struct fz_rng *r);
+/* Argument `type` of a call: how it is made (FA_*) and its value; a slot
+ * a call fills is added to *g (if given). */
+void fz_make_arg(struct fz_rng *r, unsigned type, struct fz_gen *g,
+		 uint8_t *kind, uint64_t *val);
+
 /* The signature of call `nr`: the type of each argument (T_NONE after the
  * last); ipc's other registers follow (fz_call). */
 const uint8_t *fz_signature(unsigned nr);
 
-/* fuzz_world.c: the workers, their spaces, the pager. */
+/* fuzz_prog.c: programs. */
+void fz_generate(struct fz_rng *r, struct fz_prog *p);
+void fz_mutate(struct fz_rng *r, struct fz_prog *p,
+	       const struct fz_prog *other);
+void fz_print(const struct fz_prog *p);
+
+/* fuzz_world.c: the workers' spaces and threads, the pager. */
 long fz_world_build(void);
 long fz_world_reset(const struct fz_prog *last, int *leaked);
 long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck);
@@ -174,7 +190,10 @@ uint64_t fz_world_faults(void);
 uint64_t fz_world_restarts(void);
 cptr_t fz_world_arena(void);
 long fz_world_free(void);
-/* The worker's side of a call (runs in the worker's space). */
+/* fuzz_worker.c: a worker's loop (started by the world with its number,
+ * the control page and the root task's tid), and one call. */
+void fz_worker_main(uint64_t w, uint64_t ctl_va, uint64_t root)
+    __attribute__((noreturn));
 long fz_exec_call(struct fz_ctl *ctl, const struct fz_call *c, unsigned w);
 
 /* fuzz_main.c */
