@@ -28,22 +28,27 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-nostdinc -isystem $(GCC_INC) -MMD -MP
+# kernel/arch/hooks.h includes the architecture's inline half, machine.h,
+# from kernel/arch/x86_64/include.
 KCFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-	-Ikernel -Iinclude -I.
+	-Ikernel -Iinclude -I. -Ikernel/arch/x86_64/include
 UCFLAGS := $(BASE_CFLAGS) -mno-red-zone -Iuser/lib/include -Iinclude -I.
 
 # ---------------------------------------------------------------- kernel
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
-KSRC_C := $(wildcard kernel/core/*.c) $(wildcard kernel/arch/x86_64/*.c) lib/format.c \
+KSRC_C := $(wildcard kernel/core/*.c kernel/core/api/*.c) \
+	$(wildcard kernel/arch/x86_64/*.c) lib/format.c \
 	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 
 # Builds of the same sources: `kernel` for run and bench, `kcheck`
 # (TESS_CHECK) for the test suites: kernel invariants checked after every
-# system call; `kfuzz`, kcheck with edge coverage for the fuzzer
-# (TESS_COVERAGE, kernel/core/coverage.c).  KINSTR (set per object below)
-# is the instrumentation of one file.
+# system call; `kbench` (TESS_BENCH_COUNTERS), built only for `make bench`:
+# it counts CR3 writes, TLB flushes and FPU saves for the bench's second
+# table; `kfuzz`, kcheck with edge coverage for the fuzzer (TESS_COVERAGE,
+# kernel/core/coverage.c).  KINSTR (set per object below) is the
+# instrumentation of one file.
 define kernel_build
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(KSRC_C)) \
 	$$(patsubst %.S,$(BUILD)/$(1)/%.o,$(KSRC_S))
@@ -85,6 +90,7 @@ $(BUILD)/gcov_info_to_gcda.o:
 
 $(eval $(call kernel_build,kernel,$(GCOV_DEFS)))
 $(eval $(call kernel_build,kcheck,-DTESS_CHECK $(GCOV_DEFS)))
+$(eval $(call kernel_build,kbench,-DTESS_BENCH_COUNTERS))
 $(eval $(call kernel_build,kfuzz,-DTESS_CHECK -DTESS_COVERAGE $(GCOV_DEFS)))
 KFUZZ_FLAGS := -fprofile-arcs -fprofile-update=single -fprofile-info-section \
 	-fdata-sections
@@ -141,17 +147,26 @@ $(BUILD)/user/user/mm0/%.o: UINSTR = $(GCOV_FLAGS)
 endif
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
-# and the libc.  They run in the POSIX container, served by mm0.
+# and the libc, by user/user.ld or by the program's own link.ld.  They run
+# in the POSIX container, served by mm0.
 LIBPOSIX_SRC := $(wildcard user/lib/posix/*.c)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBPOSIX_SRC))
+
+# The system's own libraries and servers never use the FPU or SSE: the
+# kernel saves and loads FPU state only for threads that use it
+# (kernel/arch/x86_64/fpu.c), so a call to mm0 or the root task costs no
+# FPU switch.  Programs (POSIX programs, ktest, bench) may use it.
+$(LIBC_OBJ) $(LIBPOSIX_OBJ) $(call objs_of,user/mm0) $(call objs_of,user/root): \
+	UCFLAGS += -mgeneral-regs-only
 $(BUILD)/user/libposix.a: $(LIBPOSIX_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 POSIX_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard user/posix/*/*.c))))
+posix_ld = $(or $(wildcard user/posix/$(1)/link.ld),user/user.ld)
 define posix_prog
 $(BUILD)/user/posix/$(1).elf: $(call objs_of,user/posix/$(1)) $(BUILD)/user/user/lib/posix/crt0.o \
-		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a user/user.ld
+		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a $(call posix_ld,$(1))
 	@mkdir -p $$(@D)
-	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/user.ld -o $$@ \
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(call posix_ld,$(1)) -o $$@ \
 		$(BUILD)/user/user/lib/posix/crt0.o $(call objs_of,user/posix/$(1)) \
 		$(BUILD)/user/libposix.a $(BUILD)/user/libc.a
 POSIX_PROGS += $(BUILD)/user/posix/$(1).elf
@@ -176,6 +191,16 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(L
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+# mm0 with an unsuitable IPC capability first (user/posix/capreq).
+CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
+# mm0's hardening suite: a small POSIX container running user/posix/mm0test.
+# It boots the kernel without invariant checks: it makes hundreds of
+# thousands of system calls over thousands of objects, and the checks after
+# each (linear in the objects) would take many minutes.  The kernel's
+# invariants are the ktest and system suites' business.
+MM0TEST_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-mm0test.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 
 # The pxfuzz suite: the POSIX container alone, running the mm0 fuzzer.
 PXFUZZ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-pxfuzz.txt manifest,$\
@@ -195,13 +220,14 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-host test-qemu bench deps clean format iso captree \
-	fuzz coverage
+.PHONY: all run debug test test-format test-host test-qemu test-mm0 bench deps clean \
+	format iso captree fuzz coverage
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(BUILD)/kfuzz.bin $(USER_PROGS) \
 	$(POSIX_PROGS) $(BUILD)/initrd.cpio $(LX)/expected.log
 
-QEMU_BASE := -machine pc -cpu max -m 512M -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# The machine every run uses: defined once, in tools/qemu-args.sh (which
+# the test and bench scripts source too).
+QEMU_BASE := $(shell bash -c '. tools/qemu-args.sh && echo "$${QEMU_MACHINE[*]}"')
 
 # Install what is missing (Debian).  A stamp file keeps this to one check.
 deps: $(BUILD)/.deps $(BUILD)/.deps-linux
@@ -223,6 +249,10 @@ $(BUILD)/.deps-iso:
 	@mkdir -p $(BUILD)
 	@$(call apt_need,command -v grub-mkrescue && [ -f /usr/lib/grub/i386-pc/cdboot.img ] \
 		&& command -v xorriso && command -v mformat,grub-common grub-pc-bin xorriso mtools)
+	@touch $@
+$(BUILD)/.deps-format:
+	@mkdir -p $(BUILD)
+	@$(call apt_need,command -v clang-format,clang-format)
 	@touch $@
 $(BUILD)/.deps-captree:
 	@mkdir -p $(BUILD)
@@ -253,8 +283,13 @@ captree: all deps $(BUILD)/.deps-captree
 
 test:
 	@rm -rf $(BUILD)/test
-	@$(MAKE) --no-print-directory test-host test-qemu test-linux
+	@$(MAKE) --no-print-directory test-format test-host test-qemu test-linux
 	@tools/summary.sh $(BUILD)/test
+
+# Every C file as clang-format writes it (tools/format-check.sh).
+test-format: $(BUILD)/.deps-format
+	@mkdir -p $(BUILD)/test
+	@tools/format-check.sh
 
 test-host:
 	@mkdir -p $(BUILD)/test
@@ -274,15 +309,25 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(SYSTEM_MODULES)"
+	@tools/run-suite.sh capreq 60 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(CAPREQ_MODULES)"
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree
+	@tools/run-suite.sh mm0 300 -kernel $(BUILD)/kernel.bin \
+		-initrd "$(MM0TEST_MODULES)"
 	@tools/run-suite.sh pxfuzz 180 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(PXFUZZ_MODULES)"
 	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
 		-initrd $(BUILD)/user/ktest.elf -append "fuzz calls=$(FUZZ_TEST_CALLS) seed=1"
 
-bench: all deps
+# The mm0 suite alone (while working on mm0).
+test-mm0: all deps
+	@mkdir -p $(BUILD)/test
+	@tools/run-suite.sh mm0 300 -kernel $(BUILD)/kernel.bin \
+		-initrd "$(MM0TEST_MODULES)"
+
+bench: all deps $(BUILD)/kbench.bin
 	@tools/bench.sh $(BUILD)
 	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
 
@@ -312,5 +357,5 @@ coverage: deps
 clean:
 	rm -rf $(BUILD)
 
-format:
+format: $(BUILD)/.deps-format
 	clang-format -i $$(git ls-files '*.c' '*.h')

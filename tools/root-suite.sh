@@ -118,6 +118,20 @@ check two 1 "two containers run side by side, modules are copied to the pager" \
 	'root: container two finished with status 0' \
 	'root: all containers finished'
 
+manifest foreign <<'EOF'
+# a capability over another container, granted first
+container far
+	id 3
+	pager demo
+	memory 4M
+	window 1
+	caps ipc@2 capctrl ipc
+EOF
+check foreign 1 "caps KIND@ID grants a capability over another container, in line order" \
+	"root: container far \(id 3\) started: thread $tid; pager demo, memory 2\^22, window 1, caps ipc@2 capctrl ipc, priority 100" \
+	'\[w1\] 3 scope caps, 2 for cid 3' \
+	'root: container far finished with status 0'
+
 manifest big <<'EOF'
 # with 512 MiB of RAM the largest boot untyped is 128 MiB: the container's
 # memory must come from it, and the root's own objects from the others

@@ -2,10 +2,11 @@
  * capability_control(req, flags, buf): Codezero's operations on the scope
  * capabilities in a thread's capability lists.
  *
- * A thread sees three lists, searched in this order whenever a thread id
- * must be authorized: its space's list, the list its pager's space shares
- * with the spaces it pages (CAP_SHARE_CHILD, CAP_SHARE_SIBLINGS), and its
- * container's list.  Each capability in a list has a kernel-assigned capid.
+ * A thread sees four lists, searched in this order whenever a thread id
+ * must be authorized: its space's list, its thread group's list
+ * (CAP_SHARE_GROUP), the list its pager's space shares with the spaces it
+ * pages (CAP_SHARE_CHILD, CAP_SHARE_SIBLINGS), and its container's list.
+ * Each capability in a list has a kernel-assigned capid.
  */
 #ifndef TESSERA_CAPCTRL_H
 #define TESSERA_CAPCTRL_H
@@ -26,6 +27,7 @@
 #define CAP_SHARE_CONTAINER 1 /* every space of the caller's container */
 #define CAP_SHARE_CHILD 2     /* every space the caller's space pages */
 #define CAP_SHARE_SIBLINGS 3  /* every space paged by the caller's pager */
+#define CAP_SHARE_GROUP 4     /* every thread of the caller's thread group */
 
 /* GRANT flags. */
 #define CAP_GRANT_SINGLE 1
@@ -37,6 +39,7 @@
 #define CAP_LIST_CHILD 2
 #define CAP_LIST_PAGER 3 /* seen by the caller: its pager's shared list */
 #define CAP_LIST_CONTAINER 4
+#define CAP_LIST_GROUP 5 /* the list of the caller's thread group */
 
 struct capability {
 	uint32_t capid;

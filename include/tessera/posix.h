@@ -4,7 +4,8 @@
  *
  * Every POSIX call is a short IPC call to mm0 (the pager's tid is in the
  * process's pager field; libposix finds it with exchange_registers or is
- * told at start): MR0 = the request (PX_*), MR1..MR5 = the arguments.  The
+ * told at start): MR0 = the request (PX_*), MR1..MR5 = the arguments (one
+ * request, PX_ECHO_FULL, is a full IPC call and answer).  The
  * reply's MR0 is the result: >= 0, or a negated Linux errno value.  Pointer
  * arguments are addresses in the caller's space; mm0 reads and writes them
  * through the caller's own page protections (a read-only or unmapped
@@ -50,9 +51,18 @@ enum posix_request {
 	PX_RMDIR = 28,	 /* (path) */
 	PX_DUP = 29,	 /* (fd) -> new fd */
 	PX_FSYNC = 30,	 /* (fd) */
-	PX_KILL = 31,	 /* (pid, signal) only SIGKILL: ends the process */
+	PX_KILL = 31,	 /* (pid, signal) only SIGKILL: ends the process;
+			    EPERM unless docs/posix.md's rule allows it */
+	PX_SETSID = 32,	 /* () -> new session id; EPERM if already a leader */
+	PX_GETSID = 33,	 /* (pid or 0) -> its session id */
+	PX_SHMCTL = 34, /* (id, cmd, struct px_shmid_ds *) IPC_RMID, IPC_STAT */
+	PX_MPROTECT = 35, /* (addr, len, prot) new rights for the range */
 	PX_REQUEST_CAPABILITY = 50, /* (target tid) grant an IPC cap to it */
 	PX_STATS = 51,		    /* (struct px_stats *) mm0's counters */
+	/* Sent as a full message (IPC_FULL: MR1..MR5 and UTCB words
+	 * 6..63), answered with one: MR0 = 0 and every other word the one
+	 * received, complemented.  Sent short: -EINVAL (a short answer). */
+	PX_ECHO_FULL = 52,
 	PX_REQUEST_MAX
 };
 
@@ -90,6 +100,17 @@ enum posix_request {
 #define PX_IPC_CREAT 01000
 #define PX_IPC_EXCL 02000
 #define PX_IPC_PRIVATE 0
+#define PX_IPC_RMID 0 /* shmctl: remove the segment (when detached) */
+#define PX_IPC_STAT 2 /* shmctl: describe it */
+
+/* PX_SHMCTL IPC_STAT: a segment. */
+struct px_shmid_ds {
+	int64_t key;	 /* its key (PX_IPC_PRIVATE for a private one) */
+	uint64_t size;	 /* bytes, a multiple of the page size */
+	uint64_t nattch; /* attachments (areas mapping it) */
+	uint32_t cpid;	 /* the process that made it */
+	uint32_t lpid;	 /* the last to attach or detach it */
+};
 
 #define PX_PATH_MAX 256
 #define PX_NAME_MAX 64
@@ -116,15 +137,20 @@ struct px_dirent {
 #define PX_DT_DIR 4
 #define PX_DT_REG 8
 
-/* PX_STATS: what mm0 counts (for tests and curiosity). */
+/* PX_STATS: what mm0 counts (for tests and curiosity).  mm0 first gives
+ * its caches back (docs/posix.md), so that untyped_remaining is the memory
+ * any kind of request can still get. */
 struct px_stats {
-	uint64_t untyped_remaining; /* remaining() of mm0's untyped */
-	uint64_t frames_total;	    /* frames mm0 has made */
-	uint64_t frames_free;	    /* of those, free in its pool */
+	uint64_t untyped_remaining; /* the kernel's remaining() of mm0's
+				       untyped, plus that of every chunk
+				       cut from it */
+	uint64_t frames_total;	    /* frames now in frame chunks */
+	uint64_t frames_free;	    /* of those, not in use */
 	uint64_t page_copies;	    /* copy-on-write copies so far */
 	uint64_t zero_page_maps;    /* mappings of the shared zero page */
 	uint64_t faults;	    /* page faults served */
 	uint64_t tasks;		    /* live processes and threads */
+	uint64_t areas;		    /* the caller's memory areas (VMAs) */
 };
 
 /* Exit statuses mm0 gives a process it ends (like a shell's 128 + signal). */

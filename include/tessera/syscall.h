@@ -73,6 +73,25 @@ enum tess_syscall {
 #define DUMP_THREADS 8	/* every thread: id, state, priority, space */
 /* every capability in the system, machine-readable (tools/captree.py) */
 #define DUMP_CAPTREE 16
+/* the kernel's counters, written to the struct tess_counters at rdx */
+#define DUMP_COUNTERS 32
+
+/* debug_dump DUMP_COUNTERS: what the kernel has counted since boot. */
+struct tess_counters {
+	unsigned long ticks;	    /* timer ticks */
+	unsigned long idle_ticks;   /* of those, ticks the idle thread ran */
+	unsigned long idle_entries; /* times nothing was runnable: the
+				       scheduler chose the idle thread */
+	/* Events that instruction counts do not show, counted only by the
+	 * bench kernel (`make bench`); 0 in every other kernel. */
+	unsigned long events;		/* 1: this kernel counts the events */
+	unsigned long cr3_writes;	/* page-table root loads */
+	unsigned long tlb_flushes;	/* whole-space TLB flushes */
+	unsigned long tlb_page_flushes; /* one-page TLB flushes */
+	unsigned long fpu_saves;	/* FPU/SSE state saved (fxsave) */
+	unsigned long fpu_restores;	/* FPU/SSE state loaded (fxrstor) */
+	unsigned long fpu_traps;	/* #NM: a thread's first FPU use */
+};
 
 /* debug_coverage() operations (kernels built with coverage: kfuzz). */
 #define COVERAGE_EDGES 0 /* the number of distinct edges seen so far */

@@ -27,35 +27,71 @@
 
 #define CAP_ZOMBIE 0xFE /* internal: an object being destroyed (delete.c) */
 
+/*
+ * Two type-specific words, named by type in the union below (`data` is
+ * the same two words unnamed, for code that copies or compares them
+ * whatever the type):
+ *   Untyped     untyped.info = size bits (low byte) | zeroed end (a page
+ *               boundary, untyped.c); untyped.used = bytes used (the
+ *               watermark)
+ *   CSpace      cspace.bits = log2 of its slot count
+ *   PDPT/PD/PT, Page, Large page
+ *               map.vaddr = mapped address | MAPPING_VALID, map.spid and
+ *               map.gen = the space and its generation (vspace.c)
+ *   Console     device.badge = colour attribute (0: default)
+ *   Window      device.badge = maximum message length (0: none),
+ *               device.window = which window
+ *   Timer       device.badge = low bits hidden
+ *   scope caps  scope.scope, scope.resid, scope.capid, scope.owner (the
+ *               owner's space id)
+ *   zombie      zombie.up = the zombie whose slot this is, on a deletion
+ *               walk; zombie.cursor = the first slot not yet emptied;
+ *               zombie.count = its slot count (an Untyped's: size bits)
+ */
 struct cap {
-	u8 type;  /* enum cap_type, or CAP_ZOMBIE */
-	u8 flags; /* CAP_ZOMBIE: the type of the object being destroyed */
-	u16 spare;
+	u8 type;	/* enum cap_type, or CAP_ZOMBIE */
+	u8 zombie_type; /* CAP_ZOMBIE: the type of the object being destroyed */
+	u16 marks;	/* CAP_MARK_*: marks of the walks over the tree */
 	u32 rights;
-	u64 obj;     /* kernel address of the object (0 for scope caps) */
-	u64 data[2]; /* type-specific, see below */
+	u64 obj; /* kernel address of the object (0 for scope caps) */
+	union {
+		u64 data[2];
+		struct {
+			u64 info, used;
+		} untyped;
+		struct {
+			u64 bits, unused;
+		} cspace;
+		struct {
+			u64 vaddr;
+			u32 spid, gen;
+		} map;
+		struct {
+			u64 badge, window;
+		} device;
+		struct {
+			u32 scope, resid, capid, owner;
+		} scope;
+		struct {
+			struct cap *up;
+			u32 cursor, count;
+		} zombie;
+	};
 	struct cap *parent, *child, *next, *prev; /* CDT */
 };
 
 _Static_assert(sizeof(struct cap) == 1u << CAP_SLOT_BITS, "cap size");
 
-/*
- * Type-specific words:
- *   Untyped     data[0] = size bits | zeroed end (untyped.c), data[1] =
- *               bytes used (watermark)
- *   CSpace      data[0] = slot bits
- *   PDPT/PD/PT, Page, Large page
- *               data[0] = mapped vaddr | MAPPING_VALID, data[1] = space id
- *               | generation << 32 (see vspace.c)
- *   Console     data[0] = colour attribute (0: default)
- *   Window      data[0] = maximum message length (0: none)
- *   Timer       data[0] = low bits hidden
- *   scope caps  data[0] = scope | resid << 32, data[1] = capid | owner
- *               space id << 32
- *   zombie      data[0] = parent zombie slot, data[1] = cursor | count << 32
- *               (an Untyped's zombie: size bits << 32)
- */
 #define MAPPING_VALID 1ull
+
+/* Marks (cap.marks), each owned by one walk that clears it when done. */
+#define CAP_MARK_ON_WALK                                                       \
+	(1u << 0) /* a zombie on the current deletion walk                     \
+		     (delete.c) */
+#define CAP_MARK_SEEN                                                          \
+	(1u << 14)		  /* reached by the invariant checker's tree   \
+				     walk (invariants.c) */
+#define CAP_MARK_HOMED (1u << 15) /* found by it in a live object's slot */
 
 extern struct cap cdt_anchor;
 
@@ -79,16 +115,17 @@ static inline bool cap_is_table(u8 type)
 	return type == CAP_PDPT || type == CAP_PD || type == CAP_PT;
 }
 
-/* An Untyped's size: log2 of its bytes (the low byte of data[0]). */
+/* An Untyped's size: log2 of its bytes (the low byte of untyped.info). */
+#define UNTYPED_BITS_MASK 0xffull
 static inline u32 untyped_bits(const struct cap *u)
 {
-	return (u32)(u->data[0] & 0xff);
+	return (u32)(u->untyped.info & UNTYPED_BITS_MASK);
 }
 
 /* The type of the object a capability names (a zombie's original type). */
 static inline u8 cap_object_type(const struct cap *c)
 {
-	return c->type == CAP_ZOMBIE ? c->flags : c->type;
+	return c->type == CAP_ZOMBIE ? c->zombie_type : c->type;
 }
 
 /* cdt.c */

@@ -5,8 +5,6 @@
  */
 #include "cap.h"
 
-struct cap cdt_anchor;
-
 void cdt_init(void)
 {
 	memset(&cdt_anchor, 0, sizeof(cdt_anchor));

@@ -5,8 +5,6 @@
 #include "thread.h"
 #include "root.h"
 
-static struct container *container_table[MAX_CONTAINERS];
-
 void container_table_init(void)
 {
 	memset(container_table, 0, sizeof(container_table));
@@ -22,8 +20,8 @@ void container_object_init(struct container *c)
 	c->configured = false;
 }
 
-/* Give a Container object its id; the checks in the ABI's order. */
-int container_configure(struct container *c, u32 cid)
+/* May container `c` take id `cid`?  The checks in the ABI's order. */
+int container_check_configure(const struct container *c, u32 cid)
 {
 	if (c->configured)
 		return -E_BUSY;
@@ -31,10 +29,15 @@ int container_configure(struct container *c, u32 cid)
 		return -E_RANGE;
 	if (container_table[cid])
 		return -E_EXISTS;
+	return 0;
+}
+
+/* Give it the id (checked). */
+void container_configure(struct container *c, u32 cid)
+{
 	c->cid = cid;
 	c->configured = true;
 	container_table[cid] = c;
-	return 0;
 }
 
 /*
@@ -46,17 +49,14 @@ void container_object_destroy(struct container *c)
 {
 	if (!c->configured)
 		return;
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (t && t->container == c) {
-			if (t->flags & THREAD_F_ROOT)
-				root_task_exited(-1);
-			thread_cancel(t,
-				      true); /* senders waiting for it fail */
-			if (t->state != TS_DEAD)
-				t->state = TS_INACTIVE;
-			thread_unbind(t);
-		}
+	while (c->threads) {
+		struct thread *t = c->threads;
+		if (t->flags & THREAD_F_ROOT)
+			root_task_exited(-1);
+		thread_cancel(t, true); /* senders waiting for it fail */
+		if (t->state != TS_DEAD)
+			t->state = TS_INACTIVE;
+		thread_unbind(t); /* out of c->threads */
 	}
 	container_table[c->cid] = NULL;
 	c->configured = false;

@@ -1,99 +1,82 @@
 /*
- * Kernel coverage, for the fuzzer and for `make coverage`.
+ * Kernel coverage, for the fuzzer and for `make coverage`: the state
+ * both keep, which is their own (state.c lists it as such), and the
+ * code that reads it.
  *
  * Only the instrumented builds collect anything; in the ordinary kernels
- * this file is one system call that answers E_NOSYS and an empty
- * coverage_dump().
+ * coverage_counted() is false (debug_coverage answers E_NOSYS) and
+ * coverage_dump() prints nothing.
  *
  * kfuzz (TESS_COVERAGE): every kernel C file but the invariant checker is
  * compiled with GCC's -fprofile-arcs, which counts the runs of the edges
  * of every function's control-flow graph (the arcs gcov needs; the
- * others follow from them) in counters kernel.ld gathers into one array:
- * the fuzzer's edge map.  Counters are incremented inline, which costs
- * little even under emulation (a call at every block, as
- * -fsanitize-coverage=trace-pc makes, costs the fuzzer most of its
- * speed).  The map is global, not per thread: the fuzzer judges a whole
- * multi-threaded program, and much of the kernel work a call causes runs
- * in another thread's context (a receiver finishing a sender's IPC, a
- * pager's reply resuming a faulting thread, a revoke tearing down a
- * thread blocked in IPC); a per-thread buffer would lose it.  What other
- * threads add (the timer, the idle loop) is seen once and is then no
- * longer new.  debug_coverage reads and resets the map; only the holder
- * of the Debug capability may.
+ * others follow from them) in counters the linker script gathers into one
+ * array, [__cov_counters_start, __cov_counters_end): the fuzzer's edge
+ * map.  Counters are incremented inline, which costs little even under
+ * emulation (a call at every block, as -fsanitize-coverage=trace-pc
+ * makes, costs the fuzzer most of its speed).  The map is global, not per
+ * thread: the fuzzer judges a whole multi-threaded program, and much of
+ * the kernel work a call causes runs in another thread's context (a
+ * receiver finishing a sender's IPC, a pager's reply resuming a faulting
+ * thread, a revoke tearing down a thread blocked in IPC); a per-thread
+ * buffer would lose it.  What other threads add (the timer, the idle
+ * loop) is seen once and is then no longer new.  debug_coverage
+ * (api/debug.c) reads and resets the map; only the holder of the Debug
+ * capability may.
  *
  * `make coverage` (TESS_GCOV, every kernel of the build under build/cov):
  * the kernel's C files are compiled with -fprofile-arcs and
  * -fprofile-info-section, and the dispatcher and the scheduler tell us
- * the result of every system call (coverage.h).  When the root task
- * ends, coverage_dump() writes the (call, result) pairs seen and every
- * file's profile to the console as text (lib/gcov.h);
- * tools/coverage.py turns the logs into gcda files and its report.
+ * the result of every system call (coverage.h): call_results below, and
+ * per thread id the call it is in.  When the root task ends,
+ * coverage_dump() writes the (call, result) pairs seen and every file's
+ * profile to the console as text (lib/gcov.h); tools/coverage.py turns
+ * the logs into gcda files and its report.
+ *
+ * What must hold: the counters and call_results are written with
+ * interrupts off, like the rest of the kernel's state (state.c), except
+ * the counters' own increments, which any code path makes and which are
+ * only ever counts.
  */
 #include "kernel.h"
-#include "cap.h"
-#include "cspace.h"
 #include "coverage.h"
 #include "thread.h"
 #include "arch/hooks.h"
-#include "space.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
 #include "lib/gcov.h"
 
 #ifdef TESS_COVERAGE
 
-/* The arc counters, every function's, gathered by kernel.ld. */
+/* The arc counters, every function's, gathered by the linker script. */
 extern u64 __cov_counters_start[], __cov_counters_end[];
 
-static u64 cov_size(void)
+bool coverage_counted(void)
+{
+	return true;
+}
+
+u64 coverage_size(void)
 {
 	return (u64)(__cov_counters_end - __cov_counters_start);
 }
 
-static long cov_edges(void)
+u64 coverage_edges(void)
 {
-	long n = 0;
+	u64 n = 0;
 	for (const u64 *c = __cov_counters_start; c < __cov_counters_end; c++)
 		n += *c != 0;
 	return n;
 }
 
-/* One byte per counter (its count, at most 255), all of [buf, buf+size)
- * checked writable first. */
-static long cov_read(struct space *s, vaddr_t buf, u64 size)
+void coverage_bytes(u8 *dst, u64 off, u64 n)
 {
-	u8 chunk[256];
-	paddr_t pa;
-	size = MIN(size, cov_size());
-	if (buf + size < buf)
-		return -E_FAULT;
-	for (vaddr_t va = buf & ~(PAGE_SIZE - 1); va < buf + size;
-	     va += PAGE_SIZE)
-		if (arch_user_phys(s, va, true, &pa))
-			return -E_FAULT;
-	for (u64 off = 0; off < size; off += sizeof(chunk)) {
-		u64 n = MIN(sizeof(chunk), size - off);
-		for (u64 i = 0; i < n; i++)
-			chunk[i] = (u8)MIN(__cov_counters_start[off + i], 255);
-		if (arch_copy_to_user(s, buf + off, chunk, n, NULL))
-			return -E_FAULT;
-	}
-	return (long)size;
+	for (u64 i = 0; i < n; i++)
+		dst[i] = (u8)MIN(__cov_counters_start[off + i], 255);
 }
 
-static long coverage_op(u64 op, vaddr_t buf, u64 size)
+void coverage_reset(void)
 {
-	switch (op) {
-	case COVERAGE_EDGES:
-		return cov_edges();
-	case COVERAGE_READ:
-		return cov_read(arch_current()->space, buf, size);
-	case COVERAGE_RESET:
-		memset(__cov_counters_start, 0, cov_size() * sizeof(u64));
-		return 0;
-	default:
-		return -E_INVAL;
-	}
+	memset(__cov_counters_start, 0, coverage_size() * sizeof(u64));
 }
 
 #ifndef TESS_GCOV
@@ -107,24 +90,30 @@ void __gcov_merge_add(u64 *counters, unsigned n)
 
 #else
 
-static long coverage_op(u64 op, vaddr_t buf, u64 size)
+bool coverage_counted(void)
 {
-	(void)buf;
-	(void)size;
-	return op <= COVERAGE_RESET ? -E_NOSYS : -E_INVAL;
+	return false;
+}
+
+u64 coverage_size(void)
+{
+	return 0;
+}
+
+u64 coverage_edges(void)
+{
+	return 0;
+}
+
+void coverage_bytes(u8 *dst, u64 off, u64 n)
+{
+}
+
+void coverage_reset(void)
+{
 }
 
 #endif
-
-/* debug_coverage(debug, op, buf, size) */
-long sys_debug_coverage(const u64 *a)
-{
-	struct cap *d;
-	int r = cap_lookup_type(a[0], CAP_DEBUG, &d);
-	if (r)
-		return r;
-	return coverage_op(a[1], a[2], a[3]);
-}
 
 #ifdef TESS_GCOV
 
@@ -154,10 +143,10 @@ void coverage_call_end(const struct thread *t, u64 result)
 	call_nr[i] = 0;
 }
 
-void coverage_call_resumed(const struct thread *t)
+void coverage_call_resumed(struct thread *t)
 {
 	if (t->flags & THREAD_F_USER_CONT)
-		coverage_call_end(t, arch_thread_tf(t)->rax);
+		coverage_call_end(t, arch_result(arch_thread_tf(t)));
 }
 
 static void put_str(const char *s)

@@ -1,6 +1,8 @@
 /*
- * Coverage builds (coverage.c): the kernel's side of `make fuzz` and
- * `make coverage`.  In other builds every hook here is empty.
+ * Kernel coverage (coverage.c): the edge counters the fuzzer reads
+ * through debug_coverage (api/debug.c), and `make coverage`'s profile
+ * and record of the results system calls give.  In builds that count
+ * nothing every hook here is empty.
  */
 #ifndef CORE_COVERAGE_H
 #define CORE_COVERAGE_H
@@ -9,7 +11,17 @@
 
 struct thread;
 
-long sys_debug_coverage(const u64 *a);
+/* Does this kernel count edges (kfuzz)?  If not, the others below are
+ * never called. */
+bool coverage_counted(void);
+/* The number of counters: the size of the map COVERAGE_READ copies. */
+u64 coverage_size(void);
+/* The number of counters that are not 0. */
+u64 coverage_edges(void);
+/* Counters [off, off + n) as bytes (each count capped at 255). */
+void coverage_bytes(u8 *dst, u64 off, u64 n);
+/* Every counter to 0. */
+void coverage_reset(void);
 
 /* Write the profile to the console before power-off (TESS_GCOV). */
 void coverage_dump(void);
@@ -26,7 +38,7 @@ void coverage_dump(void);
 #ifdef TESS_GCOV
 void coverage_call_begin(const struct thread *t, u64 nr);
 void coverage_call_end(const struct thread *t, u64 result);
-void coverage_call_resumed(const struct thread *t);
+void coverage_call_resumed(struct thread *t);
 #else
 static inline void coverage_call_begin(const struct thread *t, u64 nr)
 {
@@ -34,7 +46,7 @@ static inline void coverage_call_begin(const struct thread *t, u64 nr)
 static inline void coverage_call_end(const struct thread *t, u64 result)
 {
 }
-static inline void coverage_call_resumed(const struct thread *t)
+static inline void coverage_call_resumed(struct thread *t)
 {
 }
 #endif

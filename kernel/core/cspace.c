@@ -1,6 +1,8 @@
 /*
  * CSpaces: resolving capability addresses, and copying, minting and moving
- * capabilities between slots.  (Deleting and revoking are in delete.c.)
+ * capabilities between slots, each a check (every error, nothing changed)
+ * and the change (which cannot fail once checked).  (Deleting and revoking
+ * are in delete.c.)
  */
 #include "cspace.h"
 #include "thread.h"
@@ -22,8 +24,9 @@ int cspace_lookup_path(struct cap *root, cptr_t cptr, struct cap **out,
 			return -E_BADCAP;
 		if (path)
 			path->slot[path->n++] = cs;
-		u64 idx = (cptr >> (digit * CPTR_DIGIT_BITS)) & 0xffff;
-		if (idx >= (1ull << cs->data[0]))
+		u64 idx = (cptr >> (digit * CPTR_DIGIT_BITS)) &
+			  ((1ull << CPTR_DIGIT_BITS) - 1);
+		if (idx >= (1ull << cs->cspace.bits))
 			return -E_BADCAP;
 		struct cap *slot = (struct cap *)cs->obj + idx;
 		if (digit == 0) {
@@ -75,13 +78,13 @@ int cap_lookup_range(cptr_t cptr, u64 count, struct cap **first)
 	/* The last CSpace on the path holds the slot. */
 	const struct cap *cs = path.slot[path.n - 1];
 	u64 idx = (u64)(*first - (struct cap *)cs->obj);
-	if (count > (1ull << cs->data[0]) - idx)
+	if (count > (1ull << cs->cspace.bits) - idx)
 		return -E_RANGE;
 	return 0;
 }
 
 /* Checks shared by copy and mint: a live source, an empty destination. */
-static int check_derive(const struct cap *src, const struct cap *dst)
+int cspace_check_copy(const struct cap *src, const struct cap *dst)
 {
 	if (cap_is_null(src))
 		return -E_EMPTY;
@@ -96,21 +99,12 @@ static int check_derive(const struct cap *src, const struct cap *dst)
 }
 
 /* Make `dst` a child of `src` naming the same thing, not mapped anywhere. */
-static void derive(struct cap *src, struct cap *dst)
+void cspace_copy(struct cap *src, struct cap *dst)
 {
 	*dst = *src;
 	if (cap_is_frame(src->type) || cap_is_table(src->type))
-		dst->data[0] = dst->data[1] = 0;
+		memset(&dst->map, 0, sizeof(dst->map));
 	cdt_insert_child(src, dst);
-}
-
-int cspace_copy(struct cap *src, struct cap *dst)
-{
-	int r = check_derive(src, dst);
-	if (r)
-		return r;
-	derive(src, dst);
-	return 0;
 }
 
 /*
@@ -119,58 +113,52 @@ int cspace_copy(struct cap *src, struct cap *dst)
  * a window's maximum message length can only shrink; a timer's hidden low
  * bits can only grow.
  */
-int cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
+int cspace_check_mint(const struct cap *src, const struct cap *dst, u64 badge)
 {
-	int r = check_derive(src, dst);
-	u64 nb = src->data[0];
+	int r = cspace_check_copy(src, dst);
+	u64 old = src->device.badge;
 
-	if (r)
+	if (r || !badge)
 		return r;
-	if (badge) {
-		switch (src->type) {
-		case CAP_CONSOLE:
-			if (badge > 0xff)
-				return -E_RANGE;
-			if (src->data[0] && badge != src->data[0])
-				return -E_PERM;
-			nb = badge;
-			break;
-		case CAP_WINDOW:
-			if (badge > 0xffffffff)
-				return -E_RANGE;
-			if (src->data[0] && badge > src->data[0])
-				return -E_PERM;
-			nb = badge;
-			break;
-		case CAP_TIMER:
-			if (badge > 63)
-				return -E_RANGE;
-			if (badge < src->data[0])
-				return -E_PERM;
-			nb = badge;
-			break;
-		default:
-			return -E_INVAL; /* no badge on this type */
-		}
+	switch (src->type) {
+	case CAP_CONSOLE:
+		if (badge > CONSOLE_BADGE_MAX)
+			return -E_RANGE;
+		return old && badge != old ? -E_PERM : 0;
+	case CAP_WINDOW:
+		if (badge > WINDOW_BADGE_MAX)
+			return -E_RANGE;
+		return old && badge > old ? -E_PERM : 0;
+	case CAP_TIMER:
+		if (badge > TIMER_BADGE_MAX)
+			return -E_RANGE;
+		return badge < old ? -E_PERM : 0;
+	default:
+		return -E_INVAL; /* no badge on this type */
 	}
-	derive(src, dst);
-	dst->rights = src->rights & rights;
-	if (src->type == CAP_CONSOLE || src->type == CAP_WINDOW ||
-	    src->type == CAP_TIMER)
-		dst->data[0] = nb;
-	return 0;
 }
 
-int cspace_move(struct cap *src, struct cap *dst)
+void cspace_mint(struct cap *src, struct cap *dst, u32 rights, u64 badge)
+{
+	cspace_copy(src, dst);
+	dst->rights = src->rights & rights;
+	if (badge)
+		dst->device.badge = badge;
+}
+
+int cspace_check_move(const struct cap *src, const struct cap *dst)
 {
 	if (cap_is_null(src))
 		return -E_EMPTY;
 	if (src->type == CAP_ZOMBIE)
 		return -E_BUSY;
-	if (src == dst)
-		return 0;
-	if (!cap_is_null(dst))
+	if (src != dst && !cap_is_null(dst))
 		return -E_OCCUPIED;
-	cdt_move(src, dst);
 	return 0;
+}
+
+void cspace_move(struct cap *src, struct cap *dst)
+{
+	if (src != dst)
+		cdt_move(src, dst);
 }

@@ -9,39 +9,23 @@
  * walked the same way, its "slots" being its children.  The kernel stack cannot
  * hold that recursion, so the capability being deleted is turned into a zombie
  * in its own slot: the zombie remembers the object, how far its slots have been
- * emptied (a cursor) and the zombie it was reached from (data[0]). The walk
+ * emptied (a cursor) and the zombie it was reached from (zombie.up). The walk
  * goes down into nested zombies and back up by those links, with no stack at
  * all.  The zombie stays in the derivation tree, so a revoke or an untyped's
  * accounting still sees it; a zombie left behind by a preempted call is picked
  * up by the next delete or revoke that meets it.
  *
- * Long walks are preemptible: every so often pending interrupts are let in,
- * and if the scheduler wants the CPU the call returns -E_RESTART, which
- * re-runs the system call from the start; the work done stays done.  The
- * unfinished zombie is first moved into the calling thread's own pending
- * slot (in its Thread object): the restarted call finishes it before
- * anything else, so it does not depend on the capability's address, which
- * the work itself may have destroyed (a CSpace on the path).
+ * Long walks are preemptible (preempt.c has the protocol): at a preemption
+ * point the walk stops with -E_RESTART, its zombies left as they are, the
+ * top one kept in the calling thread's pending slot.
  */
 #include "cspace.h"
 #include "object.h"
+#include "preempt.h"
+#include "scope.h"
 #include "vspace.h"
 #include "thread.h"
 #include "arch/hooks.h"
-
-#define PREEMPT_INTERVAL 64
-#define ZOMBIE_ACTIVE 1u /* in cap.spare: the zombie is on the current walk */
-
-u64 cap_epoch = 1;
-static u32 preempt_counter;
-
-bool preempt_check(void)
-{
-	if (++preempt_counter % PREEMPT_INTERVAL)
-		return false;
-	arch_poll_interrupts();
-	return need_resched;
-}
 
 /* What deleting this one capability undoes, final or not. */
 static void before_delete(struct cap *c)
@@ -49,7 +33,7 @@ static void before_delete(struct cap *c)
 	if (cap_is_frame(c->type) || cap_is_table(c->type))
 		vspace_unmap_cap(c);
 	else if (cap_is_scope(c->type))
-		cap_epoch++;
+		scope_authority_changed();
 }
 
 static void clear_slot(struct cap *c)
@@ -60,30 +44,30 @@ static void clear_slot(struct cap *c)
 
 static struct cap *zombie_up(struct cap *z)
 {
-	return (struct cap *)z->data[0];
+	return z->zombie.up;
 }
 
 static bool active_zombie(const struct cap *c)
 {
-	return c->type == CAP_ZOMBIE && (c->spare & ZOMBIE_ACTIVE);
+	return c->type == CAP_ZOMBIE && (c->marks & CAP_MARK_ON_WALK);
 }
 
 /* The next capability a zombie must delete, or NULL when it is empty.
  * Zombies on the current walk are skipped: they are its ancestors. */
 static struct cap *zombie_next(struct cap *z)
 {
-	if (z->flags == CAP_UNTYPED) {
+	if (z->zombie_type == CAP_UNTYPED) {
 		struct cap *k = z->child;
 		while (k && active_zombie(k))
 			k = k->next;
 		return k;
 	}
-	u32 count, cursor = (u32)z->data[1];
+	u32 count, cursor = z->zombie.cursor;
 	struct cap *slots = cap_object_slots(z, &count);
 	while (cursor < count &&
 	       (cap_is_null(&slots[cursor]) || active_zombie(&slots[cursor])))
 		cursor++;
-	z->data[1] = cursor | ((u64)count << 32);
+	z->zombie.cursor = cursor;
 	return cursor < count ? &slots[cursor] : NULL;
 }
 
@@ -101,7 +85,7 @@ static bool needs_zombie(struct cap *c, bool final)
 static void unmark_chain(struct cap *z)
 {
 	for (; z; z = zombie_up(z))
-		z->spare &= ~ZOMBIE_ACTIVE;
+		z->marks &= ~CAP_MARK_ON_WALK;
 }
 
 int cap_delete(struct cap *top)
@@ -111,8 +95,8 @@ int cap_delete(struct cap *top)
 
 	for (;;) {
 		if (cur->type == CAP_ZOMBIE) {
-			cur->data[0] = (u64)up;
-			cur->spare |= ZOMBIE_ACTIVE;
+			cur->zombie.up = up;
+			cur->marks |= CAP_MARK_ON_WALK;
 			struct cap *next = zombie_next(cur);
 			if (!next) {
 				/* Emptied: the zombie itself goes. */
@@ -142,10 +126,11 @@ int cap_delete(struct cap *top)
 				cap_object_slots(cur, &count);
 				if (cur->type == CAP_UNTYPED)
 					count = untyped_bits(cur);
-				cur->flags = cur->type;
+				cur->zombie_type = cur->type;
 				cur->type = CAP_ZOMBIE;
-				cur->data[0] = (u64)up;
-				cur->data[1] = (u64)count << 32;
+				cur->zombie.up = up;
+				cur->zombie.cursor = 0;
+				cur->zombie.count = count;
 				cur->rights = 0;
 				continue; /* empty it next */
 			}
@@ -158,25 +143,10 @@ int cap_delete(struct cap *top)
 		/* Here `cur` is the zombie just gone back up to. */
 		if (preempt_check()) {
 			unmark_chain(cur);
-			/* Not into a thread this very call destroyed: it will
-			 * not run again, and its slots may be gone already; the
-			 * zombie stays where it is for a later delete or
-			 * revoke. */
-			struct thread *me = arch_current();
-			struct cap *pending = &me->slots[THREAD_SLOT_PENDING];
-			if (top != pending && top->type == CAP_ZOMBIE &&
-			    me->tid && me->state != TS_DEAD &&
-			    cap_is_null(pending))
-				cdt_move(top, pending);
+			preempt_keep_pending(top);
 			return -E_RESTART;
 		}
 	}
-}
-
-int cap_finish_pending(void)
-{
-	struct cap *pending = &arch_current()->slots[THREAD_SLOT_PENDING];
-	return cap_is_null(pending) ? 0 : cap_delete(pending);
 }
 
 static bool on_path(const struct cap *k, const struct cap_path *path)

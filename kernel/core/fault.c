@@ -1,15 +1,15 @@
 /*
- * User faults.  An exception or an unknown system call in a user thread is
- * sent to the thread's pager as a message in the thread's name (ipc.c:
- * fault_ipc); the pager's reply resumes the thread or kills it.  A thread
- * with no pager is stopped with one log line; a pager faulting on itself
- * is killed.
+ * User faults.  An exception (decoded by the architecture: a page fault's
+ * address and access, or an exception's number and error code) or an
+ * unknown system call in a user thread is sent to the thread's pager as a
+ * message in the thread's name (ipc.c: fault_ipc); the pager's reply
+ * resumes the thread or kills it.  A thread with no pager is stopped with
+ * one log line; a pager faulting on itself is killed.
  */
 #include "fault.h"
 #include "ipc.h"
 #include "thread.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/ipc.h"
 
 /* One line saying what the fault was (only built when it is logged). */
@@ -25,8 +25,8 @@ static void describe(const u64 msg[FAULT_MSG_WORDS], char *buf, size_t size)
 			  msg[3]);
 		break;
 	case IPC_TAG_EXCEPTION:
-		ksnprintf(buf, size, "%s, rip %lx",
-			  exception_name((unsigned)msg[1]), msg[3]);
+		ksnprintf(buf, size, "%s, rip %lx", arch_exception_name(msg[1]),
+			  msg[3]);
 		break;
 	default:
 		ksnprintf(buf, size, "unknown system call %lx at rip %lx",
@@ -45,14 +45,16 @@ static void log_fault(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
 }
 
 /*
- * Send the fault to the pager and act on the reply: returns FAULT_RESUME
- * or FAULT_RESUME_AT if the thread goes on; otherwise the thread is dead
- * (and this returns only if it is not the running thread).
+ * Send the fault, taken at `pc`, to the pager and act on the reply:
+ * returns FAULT_RESUME or FAULT_RESUME_AT if the thread goes on; otherwise
+ * the thread is dead (and this returns only if it is not the running
+ * thread).
  */
 static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
-			   u64 *reply1)
+			   vaddr_t pc, u64 *reply1)
 {
 	struct thread *p = thread_lookup(t->pager);
+	struct trapframe *tf = arch_thread_tf(t);
 	u64 r1 = 0;
 
 	if (!p || p == t || !p->space) {
@@ -68,13 +70,12 @@ static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
 		 * pager went away.  When it runs again it takes the fault
 		 * again (a syscall fault re-executes the instruction), and
 		 * then finds a pager, or dies for want of one. */
-		if (msg[0] == IPC_TAG_SYSCALL &&
-		    arch_thread_tf(t)->rip == msg[5])
-			arch_thread_tf(t)->rip -= 2;
+		if (msg[0] == IPC_TAG_SYSCALL && arch_user_pc(tf) == pc)
+			arch_syscall_rewind(tf);
 		return FAULT_RESUME;
 	}
-	if (r == FAULT_RESUME_AT && r1 < USER_CANONICAL_END) {
-		arch_thread_tf(t)->rip = r1;
+	if (r == FAULT_RESUME_AT && arch_user_pc_ok(r1)) {
+		arch_set_user_pc(tf, r1);
 		return r;
 	}
 	if (r == FAULT_RESUME) {
@@ -89,39 +90,40 @@ static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
 	return FAULT_KILL;
 }
 
+/* The message (tessera/ipc.h): MR1..MR4 = address and access, or the
+ * exception's number and error code; then ip and sp. */
 void fault_user_exception(struct thread *t, const struct fault_info *fi)
 {
-	struct trapframe *tf = arch_thread_tf(t);
 	u64 msg[FAULT_MSG_WORDS] = {0};
 
-	if (fi->vector == 14) {
+	if (fi->kind == FAULT_KIND_PAGE) {
 		msg[0] = IPC_TAG_PAGEFAULT;
 		msg[1] = fi->addr;
-		msg[2] = (fi->error & 2 ? FAULT_WRITE : 0) |
-			 (fi->error & 16 ? FAULT_EXEC : 0) |
-			 (fi->error & 1 ? FAULT_PROTECTION : 0);
+		msg[2] = fi->access;
 	} else {
 		msg[0] = IPC_TAG_EXCEPTION;
-		msg[1] = fi->vector;
+		msg[1] = fi->number;
 		msg[2] = fi->error;
 	}
 	msg[3] = fi->ip;
-	msg[4] = tf->rsp;
-	fault_to_pager(t, msg, NULL);
+	msg[4] = arch_user_sp(arch_thread_tf(t));
+	fault_to_pager(t, msg, fi->ip, NULL);
 }
 
-/* An unknown system call: the pager may emulate it and give rax.  The
- * message carries all six argument registers and rsp (the last four reach
- * the pager in its UTCB: ipc.c, transfer). */
+/* An unknown system call: the pager may emulate it and give its result.
+ * The message carries the number, all six argument registers, the pc and
+ * the stack pointer (the words past MR5 reach the pager in its UTCB:
+ * ipc.c, transfer). */
 void fault_unknown_syscall(struct thread *t)
 {
 	struct trapframe *tf = arch_thread_tf(t);
 	u64 reply1 = (u64)-E_NOSYS;
-	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_SYSCALL, tf->rax, tf->rdi, tf->rsi,
-				    tf->rdx,	     tf->rip, tf->r10, tf->r8,
-				    tf->r9,	     tf->rsp};
+	u64 msg[FAULT_MSG_WORDS];
 
-	u64 rip = tf->rip;
-	if (fault_to_pager(t, msg, &reply1) == FAULT_RESUME && tf->rip == rip)
-		tf->rax = reply1;
+	arch_syscall_fault_msg(tf, msg);
+	msg[0] = IPC_TAG_SYSCALL;
+	vaddr_t pc = arch_user_pc(tf);
+	if (fault_to_pager(t, msg, pc, &reply1) == FAULT_RESUME &&
+	    arch_user_pc(tf) == pc)
+		arch_set_result(tf, reply1);
 }

@@ -1,4 +1,4 @@
-/* Faults taken by user threads: page faults and exceptions. */
+/* Faults taken by user threads: page faults, exceptions, unknown calls. */
 #ifndef CORE_FAULT_H
 #define CORE_FAULT_H
 
@@ -6,15 +6,22 @@
 
 struct thread;
 
+/* An exception a user thread took, as the architecture decoded it. */
+enum fault_kind {
+	FAULT_KIND_PAGE,      /* a page fault: `addr`, `access` */
+	FAULT_KIND_EXCEPTION, /* any other: `number`, `error` */
+};
+
 struct fault_info {
-	u32 vector; /* the CPU exception vector (14 = page fault) */
-	u64 error;  /* the CPU error code */
-	u64 addr;   /* the faulting address (page faults) */
+	enum fault_kind kind;
+	u64 addr;   /* page fault: the address */
+	u64 access; /* page fault: FAULT_WRITE, FAULT_EXEC, FAULT_PROTECTION */
+	u64 number; /* exception: the CPU's exception number (vector) */
+	u64 error;  /* exception: the CPU's error code */
 	u64 ip;	    /* the instruction pointer */
 };
 
 void fault_user_exception(struct thread *t, const struct fault_info *fi);
 void fault_unknown_syscall(struct thread *t);
-const char *exception_name(unsigned vec);
 
 #endif

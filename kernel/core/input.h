@@ -10,6 +10,16 @@ struct thread;
 
 #define INPUT_RING_SIZE 4096
 
+/* The ring and who waits on it (the instance is in state.c). */
+struct input {
+	u8 ring[INPUT_RING_SIZE];
+	u32 head; /* the oldest byte */
+	u32 count;
+	u64 received, dropped;
+	struct thread *reader; /* the one thread waiting in input_read */
+};
+extern struct input input;
+
 /*
  * From the interrupt handlers: `n` bytes that arrived together (a key's
  * escape sequence, say) go into the buffer whole, or, if it has no room
@@ -25,8 +35,12 @@ void input_kick(void);
 /* thread_cancel's part: a reader stopped while it waits. */
 void input_cancel(struct thread *t);
 
-long sys_input_read(const u64 *a);
-long sys_input_info(const u64 *a);
+/* input_read, decoded (the buffer checked writable, len at most
+ * INPUT_RING_SIZE): the bytes buffered, up to `len`; with none, wait for
+ * some unless `nonblock`.  How many were read, or -E_WOULDBLOCK, -E_BUSY
+ * (another thread waits already), -E_ABORTED (stopped while waiting),
+ * -E_FAULT (the buffer went while it waited). */
+long input_read(struct thread *cur, vaddr_t buf, u64 len, bool nonblock);
 
 /* Boot: the Input capability (no object: the console's input). */
 void input_make_boot_cap(struct cap *c);

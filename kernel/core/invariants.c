@@ -22,11 +22,15 @@
  *    of an object destroyed under it while a loop was taken apart: it
  *    still holds its Untyped's memory and the tree still reaches it);
  *  - Space and Thread objects are where the id tables say; the tid table
- *    and the run queues are consistent, and so is the deadline heap.
+ *    and the run queues are consistent, and so is the deadline heap;
+ *    every bound thread's tgid names itself or a bound leader, whose
+ *    group_size counts its members;
+ *  - the lists of threads (thread.h) hold exactly what their relations
+ *    say; every thread's waiting state is one docs/ipc-states.md allows.
  * A failure panics, which the test runner reports.
  *
- * The walks mark capabilities with two bits of `spare` (delete.c uses
- * bit 0) and clear them before returning: the check is linear in the
+ * The walks mark capabilities (CAP_MARK_SEEN, CAP_MARK_HOMED in
+ * cap.marks) and clear the marks before returning: the check is linear in the
  * number of capabilities plus the slots of live objects.
  */
 #include "invariants.h"
@@ -36,9 +40,8 @@
 #include "thread.h"
 #include "time.h"
 #include "space.h"
-
-#define INV_SEEN (1u << 15)  /* reached by the tree walk */
-#define INV_HOMED (1u << 14) /* found in a slot of a live object */
+#include "container.h"
+#include "input.h"
 
 /* The capability after `n` in a pre-order walk of the whole tree (its
  * shape checked by the first walk). */
@@ -49,9 +52,9 @@ static struct cap *walk_next(struct cap *n)
 
 static void check_links(struct cap *c)
 {
-	if (c->spare & INV_SEEN)
+	if (c->marks & CAP_MARK_SEEN)
 		panic("invariant: cap %p reached twice (a cycle)", c);
-	c->spare |= INV_SEEN;
+	c->marks |= CAP_MARK_SEEN;
 	if (c->child && c->child->parent != c)
 		panic("invariant: cap %p: first child's parent is %p", c,
 		      c->child->parent);
@@ -83,15 +86,16 @@ static void check_form(const struct cap *c)
 
 	if (t == CAP_ZOMBIE) {
 		u32 n;
-		bool ut = c->flags == CAP_UNTYPED;
-		if (!(has_slots(c->flags) || ut) || !c->obj)
-			panic("invariant: zombie %p of type %d", c, c->flags);
+		bool ut = c->zombie_type == CAP_UNTYPED;
+		if (!(has_slots(c->zombie_type) || ut) || !c->obj)
+			panic("invariant: zombie %p of type %d", c,
+			      c->zombie_type);
 		if (ut)
 			return;
 		cap_object_slots(c, &n);
-		if ((u32)c->data[1] > n)
+		if (c->zombie.cursor > n)
 			panic("invariant: zombie %p: cursor %u past %u slots",
-			      c, (u32)c->data[1], n);
+			      c, c->zombie.cursor, n);
 		return;
 	}
 	if (t == CAP_NULL || t >= CAP_TYPE_COUNT)
@@ -99,17 +103,17 @@ static void check_form(const struct cap *c)
 	if (t == CAP_UNTYPED &&
 	    (untyped_bits(c) < UNTYPED_MIN_BITS ||
 	     untyped_bits(c) > UNTYPED_MAX_BITS ||
-	     c->data[1] > untyped_size(c) ||
-	     (c->data[0] & ~0xffull & (PAGE_SIZE - 1)) ||
-	     (c->data[0] & ~(PAGE_SIZE - 1)) > untyped_size(c)))
+	     c->untyped.used > untyped_size(c) ||
+	     (c->untyped.info & ~UNTYPED_BITS_MASK & (PAGE_SIZE - 1)) ||
+	     (c->untyped.info & ~(PAGE_SIZE - 1)) > untyped_size(c)))
 		panic("invariant: untyped %p: %llu (bits, zeroed end), %llu "
 		      "used",
-		      c, (unsigned long long)c->data[0],
-		      (unsigned long long)c->data[1]);
-	if (t == CAP_CSPACE &&
-	    (c->data[0] < CSPACE_MIN_BITS || c->data[0] > CSPACE_MAX_BITS))
+		      c, (unsigned long long)c->untyped.info,
+		      (unsigned long long)c->untyped.used);
+	if (t == CAP_CSPACE && (c->cspace.bits < CSPACE_MIN_BITS ||
+				c->cspace.bits > CSPACE_MAX_BITS))
 		panic("invariant: cspace %p of %llu bits", c,
-		      (unsigned long long)c->data[0]);
+		      (unsigned long long)c->cspace.bits);
 	if (object_type_retypeable(t) && !c->obj)
 		panic("invariant: cap %p of type %d names no object", c, t);
 }
@@ -183,11 +187,11 @@ static void check_object(const struct cap *c)
 	for (u32 i = 0; slots && i < n; i++) {
 		if (cap_is_null(&slots[i]))
 			continue;
-		if (!(slots[i].spare & INV_SEEN))
+		if (!(slots[i].marks & CAP_MARK_SEEN))
 			panic("invariant: slot %p (%u of object %p) holds a "
 			      "cap of type %d not in the derivation tree",
 			      &slots[i], i, (void *)c->obj, slots[i].type);
-		slots[i].spare |= INV_HOMED;
+		slots[i].marks |= CAP_MARK_HOMED;
 	}
 	if (c->type == CAP_SPACE) {
 		struct space *s = (struct space *)c->obj;
@@ -209,6 +213,253 @@ static void check_object(const struct cap *c)
 			panic("invariant: thread %p: its id %x names another",
 			      t, t->tid);
 	}
+}
+
+/* Thread groups (thread.c), when some thread has joined another's group:
+ * each member's leader exists, and counts its members right. */
+static void check_groups(void)
+{
+	static u32 members[MAX_THREADS];
+
+	struct thread *t;
+
+	memset(members, 0, sizeof(members));
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
+		if (t->tgid == t->tid)
+			continue;
+		struct thread *g = thread_lookup(t->tgid);
+		if (!g || g->tgid != g->tid)
+			panic(
+			    "invariant: thread %x: its group %x has no leader",
+			    t->tid, t->tgid);
+		members[TID_INDEX(g->tid)]++;
+	}
+	for (u32 i = 0; (t = thread_next_bound(&i));)
+		if (t->tgid == t->tid &&
+		    t->group_size != members[TID_INDEX(t->tid)])
+			panic("invariant: group %x counts %u members, has %u",
+			      t->tid, t->group_size,
+			      members[TID_INDEX(t->tid)]);
+}
+
+/* A list of threads headed by `owner` (thread.h): well linked, bounded,
+ * every member bound and `ok` about it.  Returns its length. */
+static u32 check_list(const struct thread *owner, struct thread *head,
+		      size_t link, const char *name,
+		      bool (*ok)(const struct thread *m,
+				 const struct thread *o))
+{
+	u32 n = 0;
+	struct thread *prev = NULL;
+
+	for (struct thread *m = head; m; m = thread_link_of(m, link)->next) {
+		if (++n > MAX_THREADS || !m->tid || !ok(m, owner) ||
+		    (prev && thread_link_of(m, link)->prev != prev))
+			panic("invariant: thread %x's %s list is wrong at %x",
+			      owner->tid, name, m->tid);
+		prev = m;
+	}
+	if (head && thread_link_of(head, link)->prev != prev)
+		panic("invariant: thread %x's %s list: the head's prev is "
+		      "not the tail",
+		      owner->tid, name);
+	return n;
+}
+
+static bool paged_ok(const struct thread *m, const struct thread *o)
+{
+	return m->paged_by == o && m->pager == o->tid;
+}
+
+static bool zombie_ok(const struct thread *m, const struct thread *o)
+{
+	return m->zombie_of == o && m->parent == o->tid && m->state == TS_DEAD;
+}
+
+static bool member_ok(const struct thread *m, const struct thread *o)
+{
+	return m->tgid == o->tid && m != o;
+}
+
+static bool recv_ok(const struct thread *m, const struct thread *o)
+{
+	return m->recv_on == o && m->recv_on_tid == o->tid;
+}
+
+/*
+ * The lists of threads (thread.h): every relation has its list entry and
+ * every entry its relation.  A thread's pager (when bound) heads the list
+ * it is in; a dead thread whose parent is bound is in the parent's
+ * zombies, and a parent counts its bound children; a thread blocked
+ * receiving from one live thread alone is in that thread's list; a
+ * leader's members are the threads in its group.
+ */
+static void check_thread_lists(void)
+{
+	static u32 children[MAX_THREADS];
+	u32 paged = 0, paged_listed = 0, zombies = 0, zombies_listed = 0;
+
+	struct thread *t;
+
+	memset(children, 0, sizeof(children));
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
+		struct thread *p = thread_lookup(t->pager);
+		struct thread *par = thread_lookup(t->parent);
+		if (t->paged_by != p)
+			panic("invariant: thread %x paged by %x is in the "
+			      "list of %x",
+			      t->tid, t->pager,
+			      t->paged_by ? t->paged_by->tid : 0);
+		paged += p != NULL;
+		if (par)
+			children[TID_INDEX(par->tid)]++;
+		if ((t->state == TS_DEAD && par) != (t->zombie_of != NULL))
+			panic("invariant: thread %x (state %u, parent %x) is "
+			      "%sa zombie child",
+			      t->tid, t->state, t->parent,
+			      t->zombie_of ? "" : "not ");
+		zombies += t->zombie_of != NULL;
+		if (t->state == TS_BLOCKED && t->wait == WAIT_RECV &&
+		    t->ipc_from != TID_ANY && t->ipc_from != TID_NIL) {
+			struct thread *x = thread_lookup(t->ipc_from);
+			if (x && x->state != TS_DEAD && t->recv_on != x)
+				panic("invariant: thread %x receives from %x "
+				      "alone and is not in its list",
+				      t->tid, t->ipc_from);
+		}
+		paged_listed += check_list(t, t->paged, THREAD_LINK(paged_link),
+					   "paged", paged_ok);
+		zombies_listed +=
+		    check_list(t, t->zombies, THREAD_LINK(zombie_link),
+			       "zombie", zombie_ok);
+		if (check_list(t, t->members, THREAD_LINK(group_link), "group",
+			       member_ok) !=
+		    (t->tgid == t->tid ? t->group_size : 0))
+			panic("invariant: group %x lists another count than "
+			      "its %u members",
+			      t->tid, t->group_size);
+		check_list(t, t->recv_waiters, THREAD_LINK(recv_link),
+			   "receivers", recv_ok);
+	}
+	if (paged != paged_listed || zombies != zombies_listed)
+		panic("invariant: %u paged threads, %u listed; %u zombies, %u "
+		      "listed",
+		      paged, paged_listed, zombies, zombies_listed);
+	for (u32 i = 0; (t = thread_next_bound(&i));)
+		if (t->nchildren != children[TID_INDEX(t->tid)])
+			panic("invariant: thread %x counts %u children, has %u",
+			      t->tid, t->nchildren,
+			      children[TID_INDEX(t->tid)]);
+}
+
+/* Each configured container lists exactly its bound threads. */
+static void check_containers(void)
+{
+	for (u32 cid = 0; cid < MAX_CONTAINERS; cid++) {
+		struct container *c = container_lookup(cid);
+		if (!c)
+			continue;
+		u32 n = 0;
+		for (struct thread *t = c->threads; t;
+		     t = t->container_link.next)
+			if (++n > MAX_THREADS || !t->tid || t->container != c)
+				panic("invariant: container %u lists a thread "
+				      "not in it",
+				      cid);
+		if (n != c->nthreads)
+			panic("invariant: container %u lists %u threads, "
+			      "counts %u",
+			      cid, n, c->nthreads);
+	}
+}
+
+/* One thread's waiting state against the table of docs/ipc-states.md
+ * (each message names the rule broken; in a send queue: sendq_prev set,
+ * ipc.c). */
+static void check_wait(struct thread *t, struct thread *running)
+{
+	bool queued = t->sendq_prev != NULL,
+	     faulting = t->flags & THREAD_F_FAULTING;
+	bool delivered = t->flags & THREAD_F_FAULT_DELIVERED;
+	bool user_cont = t->flags & THREAD_F_USER_CONT;
+	const char *bad = NULL;
+
+	if ((t->state == TS_BLOCKED) != (t->wait != WAIT_NONE))
+		bad = "blocked iff it waits for something";
+	else if (queued != (t->ipc_partner != NULL))
+		bad = "in a send queue iff it has a partner";
+	else if (queued && !((t->state == TS_BLOCKED && t->wait == WAIT_SEND &&
+			      !faulting) ||
+			     (faulting && !delivered)))
+		bad = "in a send queue: a send, or a fault not yet delivered";
+	else if (t->state == TS_BLOCKED && t->wait == WAIT_SEND && !queued)
+		bad = "a send waits in its receiver's queue";
+	else if (delivered && !faulting)
+		bad = "a fault delivered is a fault";
+	else if (faulting && !delivered && !queued)
+		bad = "a fault not delivered waits in its pager's queue";
+	else if (faulting != (t->fault_waiter != NULL))
+		bad = "a fault has a waiter";
+	else if (faulting && t->fault_waiter == t &&
+		 !(t->state == TS_BLOCKED && t->wait == WAIT_FAULT_REPLY))
+		bad = "a thread waits for its own fault's reply";
+	else if (faulting && t->fault_waiter != t &&
+		 ((t->fault_waiter->copy_from != t &&
+		   t->fault_waiter->copy_to != t) ||
+		  t->wait != WAIT_COPY))
+		bad = "a fault waited for by another: a parked side of its "
+		      "copy";
+	else if ((t->wait == WAIT_COPY) != (t->copy_partner != NULL))
+		bad = "parked in a copy iff it has a copier";
+	else if (t->wait == WAIT_COPY && t->copy_partner->copy_from != t &&
+		 t->copy_partner->copy_to != t)
+		bad = "a parked side is one of its copier's";
+	else if ((t->copy_from || t->copy_to) &&
+		 !(t == running || t->state == TS_RUNNABLE ||
+		   t->state == TS_INACTIVE ||
+		   (t->state == TS_BLOCKED && t->wait == WAIT_FAULT_REPLY)))
+		bad = "a copier runs, waits for a fault, or was stopped";
+	else if (t->state == TS_BLOCKED && t->wait != WAIT_COPY &&
+		 user_cont != (t->wait == WAIT_SEND || t->wait == WAIT_RECV ||
+			       t->wait == WAIT_MUTEX || t->wait == WAIT_SLEEP))
+		bad = "a user continuation iff it waits in send, receive, "
+		      "mutex or sleep";
+	else if (t->state == TS_BLOCKED && t->wait == WAIT_COPY && !user_cont)
+		bad = "a parked side resumes in user mode";
+	else if (t->state == TS_BLOCKED && t->wait == WAIT_RECV &&
+		 t->ipc_from == TID_NIL)
+		bad = "a receive names whom from";
+	else if (t->state == TS_DEAD && (queued || faulting || t->copy_from ||
+					 t->copy_to || t->copy_partner))
+		bad = "a dead thread takes part in no IPC";
+	else if (t->state == TS_INACTIVE && (queued || t->copy_partner))
+		bad = "a stopped thread is in no queue and no copy";
+	else if ((t->wait == WAIT_INPUT) != (input.reader == t))
+		bad = "waits for input iff it is the reader";
+	else if (t->wait == WAIT_CHILD && t->ipc_from == TID_ANY &&
+		 (t->zombies || !t->nchildren))
+		bad = "waits for any child: it has one, none dead";
+	else if (t->wait == WAIT_CHILD && t->ipc_from != TID_ANY) {
+		struct thread *c = thread_lookup(t->ipc_from);
+		if (!c || c->parent != t->tid || c->state == TS_DEAD)
+			bad = "waits for a child: its own, alive";
+	}
+	if (bad)
+		panic("invariant: thread %x (state %u, wait %u, flags %x): %s",
+		      t->tid, t->state, t->wait, t->flags, bad);
+}
+
+static void check_waits(void)
+{
+	struct thread *running = arch_current();
+
+	struct thread *t;
+	for (u32 i = 0; (t = thread_next_bound(&i));)
+		check_wait(t, running);
+	if (input.reader && !(input.reader->state == TS_BLOCKED &&
+			      input.reader->wait == WAIT_INPUT))
+		panic("invariant: the input reader %x does not wait for input",
+		      input.reader->tid);
 }
 
 void invariants_check(void)
@@ -233,26 +484,36 @@ void invariants_check(void)
 	}
 
 	/* 3. Every capability has a home; the marks come off. */
-	cdt_anchor.spare &= ~INV_SEEN;
+	cdt_anchor.marks &= ~CAP_MARK_SEEN;
 	for (n = cdt_anchor.child; n; n = walk_next(n)) {
-		if (!(n->spare & INV_HOMED) && n->type != CAP_ZOMBIE)
+		if (!(n->marks & CAP_MARK_HOMED) && n->type != CAP_ZOMBIE)
 			panic("invariant: cap %p (type %d) is in no live "
 			      "object's slot",
 			      n, n->type);
-		n->spare &= ~(INV_SEEN | INV_HOMED);
+		n->marks &= ~(CAP_MARK_SEEN | CAP_MARK_HOMED);
 	}
 
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t)
-			continue;
+	u32 joined = 0, counted = 0;
+	struct thread *t;
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
 		if (!t->tid || thread_lookup(t->tid) != t)
 			panic("invariant: tid table entry %u names thread %x",
-			      i, t->tid);
+			      i - 1, t->tid);
 		if (t->space && t->space->nthreads == 0)
 			panic("invariant: thread %x in a space with no threads",
 			      t->tid);
+		joined += t->tgid != t->tid;
+		counted += t->tgid == t->tid ? t->group_size : 0;
 	}
+	if (joined != counted)
+		panic("invariant: %u threads in others' groups, leaders count "
+		      "%u",
+		      joined, counted);
+	if (joined)
+		check_groups();
+	check_thread_lists();
+	check_containers();
+	check_waits();
 	sched_check_invariants();
 	timer_check_invariants();
 }

@@ -20,14 +20,21 @@
  *
  * The short round trip has a fast path (ipc_fastpath): one capability check
  * from a cache, six registers copied, and a direct switch to the receiver.
+ *
+ * What must hold: a thread's state, wait, flags and IPC pointers are in
+ * one of the combinations docs/ipc-states.md tabulates (with the
+ * transitions between them, and where each is made); the test builds
+ * check them after every system call (invariants.c, check_waits).
  */
 #include "ipc.h"
 #include "thread.h"
 #include "time.h"
 #include "space.h"
 #include "cspace.h"
+#include "scope.h"
+#include "syscall.h"
+#include "usercopy.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
@@ -94,6 +101,42 @@ static bool in_sendq(const struct thread *s)
 	return s->sendq_prev != NULL;
 }
 
+/*
+ * Closed receivers.  A thread that receives from one thread alone is in
+ * that thread's recv_waiters list (recv_on names it), so that the end of
+ * that thread finds it (ipc_cancel).  Membership is kept after the wait
+ * ends (a thread calling one server again and again stays in its list at
+ * no cost): the list holds every such waiter and perhaps others, and its
+ * readers check.  A thread leaves the list when it waits on another, or
+ * either of them loses its id (ipc_forget).
+ */
+static void recv_delist(struct thread *t)
+{
+	thread_list_remove(&t->recv_on->recv_waiters, t,
+			   THREAD_LINK(recv_link));
+	t->recv_on = NULL;
+	t->recv_on_tid = 0;
+}
+
+static __attribute__((noinline)) void recv_enlist(struct thread *t, u32 from)
+{
+	struct thread *x = thread_lookup(from);
+	if (t->recv_on)
+		recv_delist(t);
+	thread_list_append(&x->recv_waiters, t, THREAD_LINK(recv_link));
+	t->recv_on = x;
+	t->recv_on_tid = x->tid;
+}
+
+/* `t` is about to wait to receive from `from`: a closed receive enlists
+ * it with that thread (alive: checked by the caller), unless it is there
+ * already (a thread receives from the same one again and again). */
+static inline void recv_wait_on(struct thread *t, u32 from)
+{
+	if (from != TID_ANY && t->recv_on_tid != from)
+		recv_enlist(t, from);
+}
+
 /* The first queued sender `r` will accept (from == TID_ANY: anyone). */
 static struct thread *sendq_find(struct thread *r, u32 from)
 {
@@ -116,7 +159,7 @@ static void block(struct thread *t, u8 wait, bool user_cont)
  * out of IPC meanwhile, it keeps the status and stays stopped). */
 static void wake_with(struct thread *t, long status)
 {
-	arch_thread_tf(t)->rax = (u64)status;
+	thread_set_result(t, status);
 	if (t->state == TS_BLOCKED)
 		thread_wake(t);
 }
@@ -142,10 +185,10 @@ static void msg_from_sender(struct thread *s, struct msg *m)
 		return;
 	}
 	struct trapframe *tf = arch_thread_tf(s);
-	memcpy(m->mr, tf_mrs(tf), sizeof(m->mr));
+	memcpy(m->mr, arch_msg_regs(tf), sizeof(m->mr));
 	m->type = ipc_type(s->ipc_flags);
 	m->size = m->type == IPC_EXTENDED ? ipc_size(s->ipc_flags) : 0;
-	m->xbuf = tf->r15;
+	m->xbuf = arch_ipc_buffer(tf);
 }
 
 /* Can receiver `r` take message `m`?  0 or the sender's error. */
@@ -171,8 +214,8 @@ static u32 fault_extra_to(const struct thread *s, struct thread *r)
 	const u64 *extra = s->fault_msg + IPC_SHORT_MRS;
 	if (s->fault_msg[0] != IPC_TAG_SYSCALL || !r->utcb)
 		return IPC_SHORT;
-	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
-			      (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8, NULL))
+	if (user_write(r->space, r->utcb + IPC_SHORT_MRS * 8, extra,
+		       (FAULT_MSG_WORDS - IPC_SHORT_MRS) * 8))
 		return IPC_SHORT;
 	return IPC_FULL;
 }
@@ -183,11 +226,11 @@ static int copy_full(struct thread *s, struct thread *r)
 	u64 words[UTCB_MRS - IPC_SHORT_MRS];
 	if (!s->utcb)
 		return -E_NOBUF;
-	if (arch_copy_from_user(s->space, words, s->utcb + IPC_SHORT_MRS * 8,
-				sizeof(words), NULL))
+	if (user_read(s->space, words, s->utcb + IPC_SHORT_MRS * 8,
+		      sizeof(words)))
 		return -E_FAULT;
-	if (arch_copy_to_user(r->space, r->utcb + IPC_SHORT_MRS * 8, words,
-			      sizeof(words), NULL))
+	if (user_write(r->space, r->utcb + IPC_SHORT_MRS * 8, words,
+		       sizeof(words)))
 		return -E_FAULT;
 	return 0;
 }
@@ -230,7 +273,7 @@ static long page_fault_for(struct thread *t, vaddr_t addr, bool write)
 		return -E_FAULT;
 	u64 msg[FAULT_MSG_WORDS] = {IPC_TAG_PAGEFAULT, addr,
 				    FAULT_KERNEL | (write ? FAULT_WRITE : 0),
-				    tf->rip, tf->rsp};
+				    arch_user_pc(tf), arch_user_sp(tf)};
 	long f = fault_ipc(t, msg, NULL);
 	/* If the copier was stopped while the parked side t waited for its
 	 * pager, t's fault may still be there: nobody waits for it now. */
@@ -284,13 +327,16 @@ static void park(struct thread *t, struct thread *cur)
 }
 
 /* The copy is over: side `t` (NULL if it was taken out of IPC) goes back
- * to waiting for `wait`. */
+ * to waiting for `wait`.  A receiver from one thread alone whose thread
+ * went meanwhile would wait for good: its receive fails. */
 static void unpark(struct thread *t, struct thread *cur, u8 wait)
 {
 	if (t && t != cur) {
 		t->wait = wait;
 		t->copy_partner = NULL;
 		timer_unpark(t);
+		if (wait == WAIT_RECV && sender_gone(t->ipc_from))
+			wake_with(t, -E_ABORTED);
 	}
 }
 
@@ -306,7 +352,8 @@ static int transfer_extended(struct thread **sp, struct thread **rp,
 	park(r, cur);
 	cur->copy_from = s;
 	cur->copy_to = r;
-	int err = copy_extended(cur, m->xbuf, arch_thread_tf(r)->r15, m->size);
+	int err = copy_extended(cur, m->xbuf,
+				arch_ipc_buffer(arch_thread_tf(r)), m->size);
 	*sp = s = cur->copy_from;
 	*rp = r = cur->copy_to;
 	cur->copy_from = cur->copy_to = NULL;
@@ -358,11 +405,11 @@ static int transfer(struct thread **sp, struct thread **rp)
 		return err;
 
 	struct trapframe *rtf = arch_thread_tf(r);
-	memcpy(tf_mrs(rtf), m.mr, sizeof(m.mr));
-	rtf->rsi = s->tid;
-	rtf->rdx = m.type | ((u64)m.size << IPC_SIZE_SHIFT) |
-		   (is_fault_sender(s) ? IPC_FROM_KERNEL : 0);
-	rtf->rax = 0;
+	memcpy(arch_msg_regs(rtf), m.mr, sizeof(m.mr));
+	arch_ipc_set_received(rtf, s->tid,
+			      m.type | ((u64)m.size << IPC_SIZE_SHIFT) |
+				  (is_fault_sender(s) ? IPC_FROM_KERNEL : 0));
+	arch_set_result(rtf, 0);
 	if (r != arch_current())
 		thread_wake(r);
 	return 0;
@@ -391,6 +438,7 @@ static void sender_done(struct thread *s)
 			return;
 		}
 		s->wait = WAIT_RECV;
+		recv_wait_on(s, s->ipc_from);
 		/* A sender may have queued for it meanwhile. */
 		while (!next && s && (q = sendq_find(s, s->ipc_from))) {
 			sendq_remove(s, q);
@@ -461,35 +509,29 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 		return -E_WOULDBLOCK;
 	if (deadline_passed(deadline))
 		return -E_TIMEOUT;
+	recv_wait_on(cur, from);
 	block(cur, WAIT_RECV, true);
 	timer_arm(cur, deadline);
 	schedule();
 	return 0; /* not reached: resumes in user mode */
 }
 
-static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
-		     u64 deadline)
-{
-	struct thread *f = NULL, *dst = NULL;
-	int err;
+/* ipc, decoded (below). */
+struct ipc_args {
+	struct thread *dst; /* NULL: no send */
+	u32 from, flags;
+	u64 deadline;
+};
 
-	if (from != TID_NIL && from != TID_ANY) {
-		f = thread_lookup(from);
-		if (f == cur)
-			return -E_SELF;
-		if (!f || f->state == TS_DEAD)
-			return -E_NOTHREAD;
-	}
-	if (to != TID_NIL) {
-		dst = to == from
-			  ? f
-			  : thread_lookup(to); /* a call: found already */
-		if (!dst)
-			return -E_NOTHREAD;
-		err = check_send(cur, dst, flags);
-		if (err)
-			return err;
-	}
+/* Send to x->dst (NULL: no send), then receive from x->from (TID_NIL: no
+ * receive), blocking until the deadline.  0 or -E_*: the transfer's and
+ * the wait's errors; a blocked call returns in user mode. */
+static long ipc_call(struct thread *cur, const struct ipc_args *x)
+{
+	struct thread *dst = x->dst;
+	u32 from = x->from, flags = x->flags;
+	u64 deadline = x->deadline;
+	int err;
 
 	cur->ipc_flags = flags;
 	cur->ipc_from = from;
@@ -519,43 +561,50 @@ static long ipc_slow(struct thread *cur, u32 to, u32 from, u32 flags,
 /*
  * The fast path: a short send to a thread already waiting for us, with a
  * receive phase (a call, or a reply and wait), permission cached, nobody
- * queued that the receive phase should take first, and the receiver at
- * least as urgent as the caller.  Six registers move and the receiver runs
- * next, directly; the caller waits in its receive phase.  Returns only if
- * the fast path does not apply.
+ * queued that the receive phase should take first, the receiver at least
+ * as urgent as the caller, and, for a call, the caller already in the
+ * receiver's list of closed receivers (the first call to a new server
+ * takes the slow path, which enlists it).  Six registers move and the receiver
+ * runs next, directly; the caller waits in its receive phase.  The dispatcher
+ * comes here first for every ipc, before it has done anything; when the
+ * fast path does not apply, this hands the call to the dispatcher proper
+ * (syscall_ipc).
  */
-void ipc_fastpath(struct trapframe *tf, struct thread *cur)
+void ipc_fastpath(struct trapframe *tf)
 {
-	u32 to = (u32)tf->rdi, from = (u32)tf->rsi;
+	struct thread *cur = arch_current();
+	const u64 *a = arch_syscall_args(tf);
+	u32 to = (u32)a[0], from = (u32)a[1];
 	struct thread *dst;
 
-	if (tf->rdx != IPC_SHORT || (from != to && from != TID_ANY) ||
-	    unlikely(tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull))
-		return;
-	if (cur->ipc_cache_tid != to || cur->ipc_cache_epoch != cap_epoch ||
-	    (cur->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) !=
-		(CAP_IPC_SEND | CAP_IPC_SHORT))
-		return;
+	if (a[2] != IPC_SHORT || (from != to && from != TID_ANY) ||
+	    unlikely(a[0] > UINT32_MAX || a[1] > UINT32_MAX))
+		goto slow;
+	if (!ipc_cache_trusts(cur, to))
+		goto slow;
 	dst = thread_lookup(to);
 	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
-	    (dst->ipc_from != cur->tid && dst->ipc_from != TID_ANY) ||
+	    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid) ||
 	    dst->prio < cur->prio ||
 	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
-		return;
+		goto slow;
 	if (cur->sendq_head && sendq_find(cur, from))
-		return;
+		goto slow;
+	/* A call receives from dst alone: cur must be in its list of such
+	 * receivers already (the slow path puts it there). */
+	if (from != TID_ANY && unlikely(cur->recv_on != dst))
+		goto slow;
 
 	struct trapframe *dtf = arch_thread_tf(dst);
-	u64 *d = tf_mrs(dtf), *m = tf_mrs(tf);
+	u64 *d = arch_msg_regs(dtf), *m = arch_msg_regs(tf);
 	d[0] = m[0];
 	d[1] = m[1];
 	d[2] = m[2];
 	d[3] = m[3];
 	d[4] = m[4];
 	d[5] = m[5];
-	dtf->rsi = cur->tid;
-	dtf->rdx = IPC_SHORT;
-	dtf->rax = 0;
+	arch_ipc_set_received(dtf, cur->tid, IPC_SHORT);
+	arch_set_result(dtf, 0);
 
 	cur->ipc_flags = IPC_SHORT;
 	cur->ipc_from = from;
@@ -567,14 +616,24 @@ void ipc_fastpath(struct trapframe *tf, struct thread *cur)
 	if (!dst->timeslice)
 		dst->timeslice = THREAD_TIMESLICE;
 	arch_enter_user(dst);
+slow:
+	syscall_ipc(tf);
 }
 
-long sys_ipc(struct trapframe *tf)
-{
-	struct thread *cur = arch_current();
-	u64 flags = tf->rdx;
+/* ------------------------------------------------------------ the call
+ * ipc(to, from, flags).  The decode checks the ids, the flags, the
+ * threads named and the right to send: every error the ABI lists before
+ * anything moves; ipc_call is the invoke, whose errors are the transfer's
+ * and the wait's.  (The call lives here, not in api/: the IPC path is
+ * measured to the instruction, and a call across files costs some.) */
 
-	if (tf->rdi > 0xffffffffull || tf->rsi > 0xffffffffull)
+static int decode_ipc(const u64 *a, struct ipc_args *x)
+{
+	struct thread *cur = arch_current(), *f = NULL;
+	u32 to = (u32)a[0];
+	u64 flags = a[2];
+
+	if (a[0] > UINT32_MAX || a[1] > UINT32_MAX)
 		return -E_NOTHREAD;
 	if (flags & ~(u64)IPC_FLAGS_MASK ||
 	    ipc_type((u32)flags) > IPC_EXTENDED ||
@@ -582,8 +641,34 @@ long sys_ipc(struct trapframe *tf)
 	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
 		(IPC_NONBLOCK | IPC_TIMEOUT))
 		return -E_INVAL;
-	return ipc_slow(cur, (u32)tf->rdi, (u32)tf->rsi, (u32)flags,
-			flags & IPC_TIMEOUT ? tf->rbx : DEADLINE_NEVER);
+	x->from = (u32)a[1];
+	x->flags = (u32)flags;
+	x->deadline = flags & IPC_TIMEOUT
+			  ? arch_ipc_deadline(arch_thread_tf(cur))
+			  : DEADLINE_NEVER;
+	if (x->from != TID_NIL && x->from != TID_ANY) {
+		f = thread_lookup(x->from);
+		if (f == cur)
+			return -E_SELF;
+		if (!f || f->state == TS_DEAD)
+			return -E_NOTHREAD;
+	}
+	x->dst = NULL;
+	if (to != TID_NIL) {
+		/* a call: found already */
+		x->dst = to == x->from ? f : thread_lookup(to);
+		if (!x->dst)
+			return -E_NOTHREAD;
+		return check_send(cur, x->dst, x->flags);
+	}
+	return 0;
+}
+
+long sys_ipc(const u64 *a)
+{
+	struct ipc_args x;
+	int r = decode_ipc(a, &x);
+	return r ? r : ipc_call(arch_current(), &x);
 }
 
 /* The deadline of `t`, blocked in IPC, has passed: the IPC ends with
@@ -685,14 +770,14 @@ void ipc_cancel(struct thread *t, bool dying)
 		case WAIT_SEND:
 			if (t->ipc_partner)
 				sendq_remove(t->ipc_partner, t);
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		case WAIT_RECV:
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		case WAIT_COPY:
 			leave_copy(t);
-			arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+			thread_set_result(t, -E_ABORTED);
 			break;
 		default:
 			break;
@@ -715,14 +800,26 @@ void ipc_cancel(struct thread *t, bool dying)
 			wake_with(s, -E_ABORTED);
 	}
 	abandon_copy(t);
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *v = thread_by_index(i);
-		if (!v)
-			continue;
-		if ((v->flags & THREAD_F_FAULT_DELIVERED) && v->pager == t->tid)
+	/* The threads t pages (thread.c keeps the list): a fault of theirs
+	 * t holds will not be answered. */
+	for (struct thread *v = t->paged; v; v = v->paged_link.next)
+		if (v->flags & THREAD_F_FAULT_DELIVERED)
 			abort_fault(v, true);
-		else if (v->state == TS_BLOCKED && v->wait == WAIT_RECV &&
-			 v->ipc_from == t->tid)
+	/* Every thread blocked receiving from t alone is in t's list (and
+	 * some that no longer wait: the list is emptied here). */
+	while (t->recv_waiters) {
+		struct thread *v = t->recv_waiters;
+		recv_delist(v);
+		if (v->state == TS_BLOCKED && v->wait == WAIT_RECV &&
+		    v->ipc_from == t->tid)
 			wake_with(v, -E_ABORTED);
 	}
+}
+
+void ipc_forget(struct thread *t)
+{
+	if (t->recv_on)
+		recv_delist(t);
+	while (t->recv_waiters)
+		recv_delist(t->recv_waiters);
 }

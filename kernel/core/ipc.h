@@ -8,9 +8,12 @@
 struct thread;
 struct trapframe;
 
-long sys_ipc(struct trapframe *tf);
-/* The short-IPC fast path: returns only if it does not apply. */
-void ipc_fastpath(struct trapframe *tf, struct thread *cur);
+/* ipc from the running thread: the short-IPC fast path, or, when it does
+ * not apply, the dispatcher proper (syscall_ipc). */
+void ipc_fastpath(struct trapframe *tf);
+
+/* The system call (its decode, then the rendezvous). */
+long sys_ipc(const u64 *a);
 
 /*
  * Send a fault message in `victim`'s name to its pager and wait (the
@@ -29,13 +32,12 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
  * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
 
+/* `t` loses its id (thread.c): out of the receivers' lists it is in or
+ * heads. */
+void ipc_forget(struct thread *t);
+
 /* `t`'s deadline passed while it waited to send or receive (time.c):
  * out of any queue, and its IPC returns -E_TIMEOUT. */
 void ipc_timeout(struct thread *t);
-
-/* Authorization cache: has `t` a scope capability of `type` covering
- * `target` with all of `need`?  (capctrl.c) */
-bool scope_authorized(struct thread *t, u8 type, const struct thread *target,
-		      u32 need);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * Basic types, macros and the few services every kernel file uses:
- * kprintf, panic, assertions, and the memory primitives.
+ * kprintf, panic, and the memory primitives.
  *
  * This header is portable: kernel/core is also compiled on the host for the
  * unit tests, where kprintf and panic are supplied by the test harness.
@@ -30,15 +30,12 @@ typedef u64 vaddr_t; /* a user virtual address */
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define container_of(p, type, member)                                          \
-	((type *)((char *)(p)-offsetof(type, member)))
 #define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define BIT(n) (1ull << (n))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define PAGE_BITS 12
 #define PAGE_SIZE 4096ull
 
 /* Formatted output to the kernel console (serial, and the VGA log window). */
@@ -50,13 +47,6 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 /* A kernel bug: print, dump state, stop the machine.  Never for user input. */
 void panic(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
-
-#define assert(cond)                                                           \
-	do {                                                                   \
-		if (unlikely(!(cond)))                                         \
-			panic("assertion failed: %s at %s:%d", #cond,          \
-			      __FILE__, __LINE__);                             \
-	} while (0)
 
 #include "lib/string.h" /* shared with libc */
 

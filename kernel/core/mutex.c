@@ -10,20 +10,11 @@
  *
  * Waiters are keyed by the word's physical address, so two spaces sharing
  * the page share the mutex.  The queue nodes are the waiting threads
- * themselves: no kernel memory is allocated.
+ * themselves: no kernel memory is allocated.  (The call is api/mutex.c's.)
  */
 #include "mutex.h"
-#include "capctrl.h"
-#include "ipc.h"
 #include "thread.h"
-#include "space.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
-#include "tessera/syscall.h"
-
-#define MUTEX_BUCKETS 64
-
-static struct thread *buckets[MUTEX_BUCKETS];
 
 static unsigned bucket_of(u64 key)
 {
@@ -34,62 +25,40 @@ void mutex_cancel(struct thread *t)
 {
 	if (t->wait != WAIT_MUTEX)
 		return;
-	struct thread **pp = &buckets[bucket_of(t->mutex_key)];
+	struct thread **pp = &mutex_queues[bucket_of(t->mutex_key)];
 	for (; *pp; pp = &(*pp)->mutex_next)
 		if (*pp == t) {
 			*pp = t->mutex_next;
 			break;
 		}
 	t->mutex_next = NULL;
-	arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+	thread_set_result(t, -E_ABORTED);
 }
 
-long sys_mutex_control(const u64 *a)
+void mutex_wait(struct thread *t, u64 key)
 {
-	struct thread *cur = arch_current();
-	vaddr_t addr = a[0];
-	u64 op = a[1];
-	u32 word;
-	u64 key;
+	struct thread **pp = &mutex_queues[bucket_of(key)];
+	while (*pp)
+		pp = &(*pp)->mutex_next;
+	*pp = t;
+	t->mutex_next = NULL;
+	t->mutex_key = key;
+	t->flags |= THREAD_F_USER_CONT;
+	thread_set_result(t, 0);
+	thread_block(t, WAIT_MUTEX);
+}
 
-	if (op != MUTEX_LOCK && op != MUTEX_UNLOCK)
-		return -E_INVAL;
-	if (addr & 3)
-		return -E_ALIGN;
-	if (!scope_authorized(cur, CAP_MUTEX, cur,
-			      op == MUTEX_LOCK ? CAP_MUTEX_LOCK
-					       : CAP_MUTEX_UNLOCK))
-		return -E_NOCAP;
-	if (arch_user_phys(cur->space, addr, true, &key))
-		return -E_FAULT;
-	word =
-	    *(volatile u32 *)arch_phys_to_kernel(key); /* aligned: one page */
-
-	struct thread **head = &buckets[bucket_of(key)];
-	if (op == MUTEX_LOCK) {
-		if (word != 2)
-			return 0; /* released meanwhile: try again in user mode
-				   */
-		struct thread **pp = head;
-		while (*pp)
-			pp = &(*pp)->mutex_next;
-		*pp = cur;
-		cur->mutex_next = NULL;
-		cur->mutex_key = key;
-		cur->flags |= THREAD_F_USER_CONT;
-		arch_thread_tf(cur)->rax = 0;
-		thread_block(cur, WAIT_MUTEX);
-		schedule();
-		return 0; /* not reached: resumes in user mode */
-	}
-	for (struct thread **pp = head; *pp; pp = &(*pp)->mutex_next) {
+bool mutex_wake(u64 key)
+{
+	for (struct thread **pp = &mutex_queues[bucket_of(key)]; *pp;
+	     pp = &(*pp)->mutex_next) {
 		struct thread *w = *pp;
 		if (w->mutex_key == key) {
 			*pp = w->mutex_next;
 			w->mutex_next = NULL;
 			thread_wake(w);
-			return 1;
+			return true;
 		}
 	}
-	return 0;
+	return false;
 }

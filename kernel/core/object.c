@@ -72,10 +72,10 @@ void object_init(u32 type, u32 size_bits, u64 obj, struct cap *c)
 	c->obj = obj;
 	switch (type) {
 	case CAP_UNTYPED:
-		c->data[0] = size_bits;
+		c->untyped.info = size_bits;
 		break;
 	case CAP_CSPACE:
-		c->data[0] = size_bits - CAP_SLOT_BITS;
+		c->cspace.bits = size_bits - CAP_SLOT_BITS;
 		break;
 	case CAP_THREAD:
 		thread_object_init((struct thread *)obj);
@@ -118,8 +118,8 @@ struct cap *cap_object_slots(const struct cap *c, u32 *count)
 {
 	switch (cap_object_type(c)) {
 	case CAP_CSPACE:
-		*count = c->type == CAP_ZOMBIE ? (u32)(c->data[1] >> 32)
-					       : 1u << c->data[0];
+		*count = c->type == CAP_ZOMBIE ? c->zombie.count
+					       : 1u << c->cspace.bits;
 		return (struct cap *)c->obj;
 	case CAP_THREAD:
 		*count = THREAD_SLOTS;
@@ -142,14 +142,13 @@ void object_extent(const struct cap *c, u64 *start, u64 *size)
 	*start = c->obj;
 	switch (t) {
 	case CAP_UNTYPED:
-		/* A zombie's data[0] is a link: it keeps its size bits in
-		 * data[1]. */
-		*size = 1ull << (c->type == CAP_ZOMBIE ? c->data[1] >> 32
+		/* A zombie's words are its walk's: its size bits are
+		 * zombie.count. */
+		*size = 1ull << (c->type == CAP_ZOMBIE ? c->zombie.count
 						       : untyped_bits(c));
 		break;
 	case CAP_CSPACE: {
-		/* A zombie's data[0] is a link: its slot count is kept in
-		 * data[1]. */
+		/* A zombie's slot count is zombie.count. */
 		u32 n;
 		cap_object_slots(c, &n);
 		*size = (u64)n << CAP_SLOT_BITS;

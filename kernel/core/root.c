@@ -8,8 +8,6 @@
 #include "thread.h"
 #include "arch/hooks.h"
 
-struct thread *root_thread;
-
 void root_task_exited(int status)
 {
 	kprintf("tessera: root task exited with status %d; powering off\n",

@@ -4,6 +4,9 @@
  * preemption after THREAD_TIMESLICE ticks, and an idle thread that runs
  * when nothing else can.
  *
+ * The queues, the idle thread and the flag that asks for a switch are
+ * per CPU (struct percpu): this CPU's are percpu()'s.
+ *
  * Invariant: a thread is in run queue `prio` iff its state is TS_RUNNABLE
  * and it is not the running thread.  The running thread is in no queue.
  */
@@ -11,23 +14,19 @@
 #include "coverage.h"
 #include "arch/hooks.h"
 
-static struct thread *rq_head[NPRIO];
-static u64 rq_bitmap[NPRIO / 64];
-static struct thread *idle_thread;
-bool need_resched;
-
 void sched_init(struct thread *idle)
 {
-	idle_thread = idle;
+	percpu()->idle = idle;
 }
 
 static void rq_append(struct thread *t)
 {
-	struct thread **head = &rq_head[t->prio];
+	struct runqueues *rq = &percpu()->rq;
+	struct thread **head = &rq->head[t->prio];
 	if (!*head) {
 		*head = t;
 		t->rq_next = t->rq_prev = t;
-		rq_bitmap[t->prio / 64] |= BIT(t->prio % 64);
+		rq->bitmap[t->prio / 64] |= BIT(t->prio % 64);
 	} else {
 		struct thread *last = (*head)->rq_prev;
 		t->rq_next = *head;
@@ -39,10 +38,11 @@ static void rq_append(struct thread *t)
 
 static void rq_unlink(struct thread *t)
 {
-	struct thread **head = &rq_head[t->prio];
+	struct runqueues *rq = &percpu()->rq;
+	struct thread **head = &rq->head[t->prio];
 	if (t->rq_next == t) {
 		*head = NULL;
-		rq_bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
+		rq->bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
 	} else {
 		t->rq_prev->rq_next = t->rq_next;
 		t->rq_next->rq_prev = t->rq_prev;
@@ -54,23 +54,25 @@ static void rq_unlink(struct thread *t)
 
 static int highest_prio(void)
 {
+	const u64 *bitmap = percpu()->rq.bitmap;
 	for (int w = NPRIO / 64 - 1; w >= 0; w--)
-		if (rq_bitmap[w])
-			return w * 64 + 63 - __builtin_clzll(rq_bitmap[w]);
+		if (bitmap[w])
+			return w * 64 + 63 - __builtin_clzll(bitmap[w]);
 	return -1;
 }
 
 /* Make `t` runnable; preempt the current thread if `t` is more urgent. */
 void sched_make_runnable(struct thread *t)
 {
+	struct percpu *cpu = percpu();
 	struct thread *cur = arch_current();
 	t->state = TS_RUNNABLE;
 	coverage_call_resumed(t);
-	if (t == cur || t == idle_thread || t->rq_next)
+	if (t == cur || t == cpu->idle || t->rq_next)
 		return;
 	rq_append(t);
-	if (cur == idle_thread || t->prio > cur->prio)
-		need_resched = true;
+	if (cur == cpu->idle || t->prio > cur->prio)
+		cpu->need_resched = true;
 }
 
 /* Take `t` out of the run queue (it blocks, stops or dies). */
@@ -87,17 +89,20 @@ void sched_remove(struct thread *t)
  */
 void schedule(void)
 {
+	struct percpu *cpu = percpu();
 	struct thread *cur = arch_current(), *next;
 	int p;
 
-	need_resched = false;
-	if (cur != idle_thread && cur->state == TS_RUNNABLE && !cur->rq_next)
+	cpu->need_resched = false;
+	if (cur != cpu->idle && cur->state == TS_RUNNABLE && !cur->rq_next)
 		rq_append(cur);
 	p = highest_prio();
 	if (p < 0) {
-		next = idle_thread;
+		next = cpu->idle;
+		if (cur != cpu->idle)
+			cpu->idle_entries++;
 	} else {
-		next = rq_head[p];
+		next = cpu->rq.head[p];
 		rq_unlink(next);
 	}
 	if (next->timeslice == 0)
@@ -116,16 +121,18 @@ void sched_yield(void)
 /* Timer tick: charge the running thread; round robin when its slice ends. */
 void sched_tick(void)
 {
+	struct percpu *cpu = percpu();
 	struct thread *cur = arch_current();
-	if (cur == idle_thread) {
+	if (cur == cpu->idle) {
+		cpu->idle_ticks++;
 		if (highest_prio() >= 0)
-			need_resched = true;
+			cpu->need_resched = true;
 		return;
 	}
 	if (cur->timeslice > 0)
 		cur->timeslice--;
 	if (cur->timeslice == 0)
-		need_resched = true;
+		cpu->need_resched = true;
 }
 
 bool sched_queued(const struct thread *t)
@@ -139,7 +146,7 @@ void sched_run_next(struct thread *t)
 {
 	struct thread *cur = arch_current();
 	rq_unlink(t);
-	if (cur != idle_thread && cur->state == TS_RUNNABLE)
+	if (cur != percpu()->idle && cur->state == TS_RUNNABLE)
 		rq_append(cur);
 	if (!t->timeslice)
 		t->timeslice = THREAD_TIMESLICE;
@@ -150,14 +157,15 @@ void sched_run_next(struct thread *t)
  * not-running threads, and the bitmap matches the queues. */
 void sched_check_invariants(void)
 {
+	struct percpu *cpu = percpu();
 	struct thread *cur = arch_current();
 	for (int p = 0; p < NPRIO; p++) {
-		bool bit = rq_bitmap[p / 64] & BIT(p % 64);
-		if (bit != (rq_head[p] != NULL))
+		bool bit = cpu->rq.bitmap[p / 64] & BIT(p % 64);
+		if (bit != (cpu->rq.head[p] != NULL))
 			panic(
 			    "invariant: run-queue bitmap wrong at priority %d",
 			    p);
-		struct thread *t = rq_head[p];
+		struct thread *t = cpu->rq.head[p];
 		u32 n = 0;
 		while (t) {
 			if (t->state != TS_RUNNABLE || t->prio != p || t == cur)
@@ -168,10 +176,10 @@ void sched_check_invariants(void)
 				panic("invariant: run queue %d links broken",
 				      p);
 			t = t->rq_next;
-			if (t == rq_head[p])
+			if (t == cpu->rq.head[p])
 				break;
 		}
 	}
-	if (cur != idle_thread && cur->rq_next)
+	if (cur != cpu->idle && cur->rq_next)
 		panic("invariant: the running thread is queued");
 }

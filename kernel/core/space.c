@@ -2,7 +2,8 @@
  * Space ids and the life of Space objects.
  *
  * The space table maps a space id to its struct space.  An id is
- * generation << 12 | index: the index picks the table entry (1..4095), the
+ * generation << 12 | index: the index picks the table entry (1..4095,
+ * taken round from a cursor: ids.h), the
  * generation (the entry's use count, low 20 bits) makes the id of a new
  * space differ from that of the space the entry held before, as thread ids
  * do.  So a scope capability or an owner naming a space id never covers a
@@ -14,36 +15,27 @@
 #include "space.h"
 #include "thread.h"
 #include "vspace.h"
+#include "scope.h"
 #include "root.h"
 #include "arch/hooks.h"
 
-static struct space *space_table[MAX_SPACES];
-static u32 space_gen[MAX_SPACES];
-static u32 space_free = MAX_SPACES - 1; /* id 0 is never used */
-static u32 space_next = 1;
-
 void space_table_init(void)
 {
-	memset(space_table, 0, sizeof(space_table));
-	space_free = MAX_SPACES - 1;
-	space_next = 1;
+	memset(space_ids.table, 0, sizeof(space_ids.table));
+	ids_init(&space_ids.free); /* id 0 is never used */
 }
 
 bool space_id_available(unsigned n)
 {
-	return n <= space_free;
+	return n <= space_ids.free.count;
 }
 
 /* Set up a zeroed Space object; takes a space id (one must be free). */
 void space_object_init(struct space *s, void *root_table)
 {
-	u32 id = space_next;
-	while (space_table[id])
-		id = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_next = id + 1 < MAX_SPACES ? id + 1 : 1;
-	space_free--;
-	space_table[id] = s;
-	s->gen = ++space_gen[id];
+	u32 id = ids_take(&space_ids.free);
+	space_ids.table[id] = s;
+	s->gen = ++space_ids.gen[id];
 	s->spid = (s->gen & ((1u << (32 - SPID_INDEX_BITS)) - 1))
 		      << SPID_INDEX_BITS |
 		  id;
@@ -73,18 +65,21 @@ void space_object_destroy(struct space *s)
 		thread_set_space(t, NULL);
 	}
 	arch_space_unload(s);
-	space_table[SPID_INDEX(s->spid)] = NULL;
-	space_free++;
+	/* Its threads saw its lists, and threads it paged its shared one;
+	 * its space-scope capabilities cover nobody now. */
+	scope_authority_changed();
+	space_ids.table[SPID_INDEX(s->spid)] = NULL;
+	ids_put(&space_ids.free, SPID_INDEX(s->spid));
 }
 
 struct space *space_lookup(u32 spid, u32 gen)
 {
-	struct space *s = space_table[SPID_INDEX(spid)];
+	struct space *s = space_ids.table[SPID_INDEX(spid)];
 	return s && s->spid == spid && s->gen == gen ? s : NULL;
 }
 
 struct space *space_by_id(u32 spid)
 {
-	struct space *s = space_table[SPID_INDEX(spid)];
+	struct space *s = space_ids.table[SPID_INDEX(spid)];
 	return s && s->spid == spid ? s : NULL;
 }

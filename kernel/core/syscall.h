@@ -1,8 +1,23 @@
-/* System call entry from the architecture layer. */
+/* System call entry from the architecture layer (api/syscall.c). */
 #ifndef CORE_SYSCALL_H
 #define CORE_SYSCALL_H
 
+#include "kernel.h"
+
 struct trapframe;
+
+/* A system call of the running thread, from its saved registers: the call
+ * is made, its result written back, and the thread goes on or another
+ * runs. */
 void syscall_dispatch(struct trapframe *tf);
+
+/* The dispatcher proper: every call but ipc; ipc when the fast path does
+ * not take it. */
+void syscall_slow(struct trapframe *tf);
+void syscall_ipc(struct trapframe *tf);
+
+/* Call number `nr` (< SYS_COUNT, not ipc's fast path) with `args`, as the
+ * dispatcher calls it, restart protocol included; the result. */
+long syscall_call(u64 nr, const u64 *args);
 
 #endif

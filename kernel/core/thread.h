@@ -2,24 +2,27 @@
  * Threads: the schedulable objects.
  *
  * A Thread object is 2^THREAD_BITS bytes of untyped memory: struct thread
- * at the bottom, the thread's kernel stack above it, and the trapframe (the
- * saved user registers) at the very top.  A thread made by retype is
- * unbound (no id, no space); thread_control CREATE binds it.
+ * at the bottom, the thread's kernel stack above it, and at the top what
+ * the architecture keeps: the saved user registers (the trapframe, reached
+ * by arch_thread_tf) and its own part (on x86_64 the FPU state and the
+ * saved kernel context, kernel/arch/x86_64/thread_arch.h).  A thread made
+ * by retype is unbound (no id, no space); thread_control CREATE binds it.
  */
 #ifndef CORE_THREAD_H
 #define CORE_THREAD_H
 
 #include "kernel.h"
 #include "cap.h"
-#include "arch/x86_64/thread_arch.h"
+#include "ids.h"
+#include "sched.h"
+#include "percpu.h"
+#include "arch/hooks.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
 #define THREAD_OBJ_BITS THREAD_BITS
 #define THREAD_OBJ_SIZE (1ull << THREAD_OBJ_BITS)
-#define NPRIO 256
-#define THREAD_TIMESLICE 5 /* ticks */
-#define MAX_THREADS 4096   /* live thread ids at once (the tid table) */
+#define MAX_THREADS 4096 /* live thread ids at once (the tid table) */
 
 enum thread_state {
 	TS_INACTIVE = THREAD_STATE_INACTIVE, /* unbound, new, or suspended */
@@ -41,25 +44,36 @@ enum thread_wait {
 	WAIT_INPUT, /* input_read: for console input */
 };
 
-#define THREAD_SLOTS 2
+#define GROUP_LIST_SLOTS 8 /* a thread group's capability list */
+#define THREAD_SLOTS (2 + GROUP_LIST_SLOTS)
 #define THREAD_SLOT_BUFFER 0  /* the IPC buffer page made by alloc_buffer */
-#define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (delete.c) */
+#define THREAD_SLOT_PENDING 1 /* a deletion preempted midway (preempt.c) */
+/* The group's list, used while this thread leads a group (tgid == tid). */
+#define THREAD_SLOT_GROUP 2
 
 struct space;
 struct container;
+struct thread;
+
+/* A thread's place in one of the lists of threads below, doubly linked
+ * through the members (the head's prev is the tail); the head is in the
+ * list's owner.  thread_list_append and _remove are O(1). */
+struct thread_link {
+	struct thread *next, *prev;
+};
 
 struct thread {
-	struct arch_thread arch; /* first: entry code finds it at offset 0 */
-	u32 tid;		 /* 0: not bound */
-	u8 state;		 /* enum thread_state */
-	u8 wait;		 /* enum thread_wait, when TS_BLOCKED */
+	u32 tid;  /* 0: not bound */
+	u8 state; /* enum thread_state */
+	u8 wait;  /* enum thread_wait, when TS_BLOCKED */
 	u8 prio;
 	u8 flags; /* THREAD_F_* */
 	u32 timeslice;
 	int exit_status;
-	u32 tgid;
-	u32 pager;  /* pager tid, or TID_NIL */
-	u32 parent; /* creator's tid, for THREAD_WAIT */
+	u32 tgid;	/* the group's leader (thread.c: thread groups) */
+	u32 group_size; /* a leader: the other bound threads of its group */
+	u32 pager;	/* pager tid, or TID_NIL */
+	u32 parent;	/* creator's tid, for THREAD_WAIT */
 	vaddr_t utcb;
 	struct space *space;
 	struct container *container;
@@ -83,9 +97,12 @@ struct thread {
 	    *fault_waiter; /* thread resumed when our fault is answered */
 	long fault_result; /* 0 when a fault we wait for was answered */
 
-	/* A system call preempted and to be restarted (syscall.c). */
-	u32 restart_nr;
-	u64 restart_arg;
+	/* The preemptible call this thread left, to be made again
+	 * (preempt.c): its number (0: none) and first argument. */
+	struct {
+		u32 nr;
+		u64 arg;
+	} restart;
 
 	/* WAIT_MUTEX */
 	u64 mutex_key;
@@ -94,6 +111,36 @@ struct thread {
 	/* A timed wait (THREAD_F_TIMED or THREAD_F_TIMER_PARKED: time.c) */
 	u64 deadline;	/* monotonic microseconds */
 	u32 timer_slot; /* THREAD_F_TIMED: its index in the deadline heap */
+
+	/*
+	 * The lists that let every operation find the threads it touches
+	 * without a walk of the thread table (thread.c; ipc.c for recv):
+	 *   container->threads  the bound threads of a container
+	 *   members             a leader: the threads that joined its group
+	 *   paged               the bound threads whose pager it is (pager
+	 *                       names it: paged_by)
+	 *   zombies             its dead children, not yet reaped (oldest
+	 *                       first; zombie_of is their parent)
+	 *   recv_waiters        threads whose last closed receive named it
+	 *                       (recv_on): every thread blocked receiving
+	 *                       from it alone is there, and some that no
+	 *                       longer wait (membership is kept, so the fast
+	 *                       path's repeated calls cost no list work)
+	 */
+	struct thread_link container_link;
+	struct thread_link group_link; /* while tgid names another */
+	struct thread *members;
+	struct thread_link paged_link; /* while paged_by */
+	struct thread *paged_by;
+	struct thread *paged;
+	struct thread_link zombie_link; /* while zombie_of */
+	struct thread *zombie_of;
+	struct thread *zombies;
+	u32 nchildren;		      /* bound threads whose parent it is */
+	struct thread_link recv_link; /* while recv_on */
+	struct thread *recv_on;
+	u32 recv_on_tid; /* recv_on's tid (0: none), for a quick test */
+	struct thread *recv_waiters;
 
 	struct cap slots[THREAD_SLOTS];
 	char name[16];
@@ -115,22 +162,11 @@ static inline u64 *thread_stack_canary(struct thread *t)
 	return (u64 *)ALIGN_UP((u64)(t + 1), 16);
 }
 
-static inline u64 thread_kstack_top(struct thread *t)
+/* What the system call `t` is in (or blocked in) returns. */
+static inline void thread_set_result(struct thread *t, long v)
 {
-	return (u64)t + THREAD_OBJ_SIZE;
+	arch_set_result(arch_thread_tf(t), (u64)v);
 }
-
-/* sched.c */
-void sched_init(struct thread *idle);
-void sched_make_runnable(struct thread *t);
-void sched_remove(struct thread *t);
-void schedule(void);
-void sched_yield(void);
-void sched_tick(void);
-bool sched_queued(const struct thread *t);
-void sched_run_next(struct thread *t);
-void sched_check_invariants(void);
-extern bool need_resched;
 
 /* `t` waits for `wait` (the caller then schedules, if `t` is running). */
 static inline void thread_block(struct thread *t, u8 wait)
@@ -155,19 +191,34 @@ static inline void thread_wake(struct thread *t)
 /* On the way out of the kernel: switch if the scheduler asked for it. */
 static inline void sched_check_preempt(void)
 {
-	if (unlikely(need_resched))
+	if (unlikely(percpu()->need_resched))
 		schedule();
 }
 
 /* thread.c */
 #define TID_INDEX_BITS 12
 #define TID_INDEX(tid) ((tid) & ((1u << TID_INDEX_BITS) - 1))
-extern struct thread *tid_table[MAX_THREADS];
+#define TID_GEN_MASK 0xfffu /* the generation's 12 bits (docs/ABI.md) */
+/* The tid table (its instance is in state.c). */
+struct thread_ids {
+	struct thread *table[MAX_THREADS]; /* by index; NULL: free */
+	u16 gen[MAX_THREADS];		   /* each index's generation */
+	struct ids free;		   /* free indices (ids.h) */
+};
+extern struct thread_ids thread_ids;
+
+void thread_list_append(struct thread **head, struct thread *t, size_t link);
+void thread_list_remove(struct thread **head, struct thread *t, size_t link);
+#define THREAD_LINK(member) offsetof(struct thread, member)
+static inline struct thread_link *thread_link_of(struct thread *t, size_t link)
+{
+	return (struct thread_link *)((char *)t + link);
+}
 
 /* The live thread with id `tid`, or NULL (special ids find nothing). */
 static inline struct thread *thread_lookup(u32 tid)
 {
-	struct thread *t = tid_table[TID_INDEX(tid)];
+	struct thread *t = thread_ids.table[TID_INDEX(tid)];
 	return t && t->tid == tid ? t : NULL;
 }
 
@@ -182,6 +233,22 @@ void thread_stop(struct thread *t);
 void thread_exit(struct thread *t, int status);
 void thread_kill(struct thread *t, const char *why);
 void thread_set_space(struct thread *t, struct space *s);
-u32 thread_count(void);
-struct thread *thread_by_index(u32 i);
+/* May `utcb` be a thread's UTCB address (0: none)?  0, -E_ALIGN (not 8-byte
+ * aligned) or -E_RANGE (the UTCB would reach past user memory). */
+int thread_utcb_check(vaddr_t utcb);
+/* `t` (bound) is paged by thread `tid` (or TID_NIL) from now on. */
+void thread_set_pager(struct thread *t, u32 tid);
+/* `t` (bound) is a child of `parent` (for THREAD_WAIT). */
+void thread_set_parent(struct thread *t, struct thread *parent);
+/* A dead child of `p` to reap (its oldest), or NULL. */
+struct thread *thread_zombie_child(struct thread *p);
+/* RECYCLE: a dead `t` is not dead any more. */
+void thread_revive(struct thread *t);
+struct thread *thread_group_leader(const struct thread *t);
+void thread_join_group(struct thread *t, struct thread *leader);
+/* The bound threads, for the invariant checker and debug_dump (never on a
+ * path a user can drive at will): the first at table index *i or after,
+ * *i moved past it; NULL after the last.  The free-index bitmap skips
+ * empty stretches 64 at a time. */
+struct thread *thread_next_bound(u32 *i);
 #endif

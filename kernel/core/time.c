@@ -1,6 +1,6 @@
 /*
- * Time: the two clocks `time` reads, `sleep`, and the deadlines of timed
- * waits.
+ * Time: the two clocks `time` reads, and the deadlines of timed waits
+ * (`sleep`, IPC_TIMEOUT; the calls are api/time.c's and api/ipc.c's).
  *
  * The monotonic clock counts microseconds since boot (arch_time_us, from
  * the TSC); every deadline is a point on it.  The realtime clock is the
@@ -24,49 +24,32 @@
 #include "thread.h"
 #include "ipc.h"
 #include "arch/hooks.h"
-#include "arch/x86_64/regs.h"
 #include "tessera/syscall.h"
-
-static struct thread *heap[MAX_THREADS];
-static u32 heap_n;
-static u64 epoch_us; /* realtime - monotonic */
 
 void time_set_epoch(u64 unix_seconds)
 {
-	epoch_us = unix_seconds * 1000000 - arch_time_us();
+	deadlines.epoch_us = unix_seconds * 1000000 - arch_time_us();
 }
 
-/* time(tv, clock): the clock's time as seconds and microseconds. */
-long sys_time(const u64 *a)
+u64 time_now_us(u32 clock)
 {
-	struct thread *cur = arch_current();
-	u64 us;
-
-	if (a[1] == TIME_MONOTONIC)
-		us = arch_time_us();
-	else if (a[1] == TIME_REALTIME)
-		us = epoch_us + arch_time_us();
-	else
-		return -E_INVAL;
-	struct tess_timeval tv = {(long)(us / 1000000), (long)(us % 1000000)};
-	if (arch_copy_to_user(cur->space, a[0], &tv, sizeof(tv), NULL))
-		return -E_FAULT;
-	return 0;
+	u64 mono = arch_time_us();
+	return clock == TIME_REALTIME ? deadlines.epoch_us + mono : mono;
 }
 
 /* ------------------------------------------------------------ the heap */
 
 static void heap_put(u32 i, struct thread *t)
 {
-	heap[i] = t;
+	deadlines.heap[i] = t;
 	t->timer_slot = i;
 }
 
 static void sift_up(u32 i)
 {
-	struct thread *t = heap[i];
-	while (i > 0 && t->deadline < heap[(i - 1) / 2]->deadline) {
-		heap_put(i, heap[(i - 1) / 2]);
+	struct thread *t = deadlines.heap[i];
+	while (i > 0 && t->deadline < deadlines.heap[(i - 1) / 2]->deadline) {
+		heap_put(i, deadlines.heap[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
 	heap_put(i, t);
@@ -74,16 +57,17 @@ static void sift_up(u32 i)
 
 static void sift_down(u32 i)
 {
-	struct thread *t = heap[i];
+	struct thread *t = deadlines.heap[i];
 	for (;;) {
 		u32 c = 2 * i + 1;
-		if (c >= heap_n)
+		if (c >= deadlines.n)
 			break;
-		if (c + 1 < heap_n && heap[c + 1]->deadline < heap[c]->deadline)
+		if (c + 1 < deadlines.n && deadlines.heap[c + 1]->deadline <
+					       deadlines.heap[c]->deadline)
 			c++;
-		if (heap[c]->deadline >= t->deadline)
+		if (deadlines.heap[c]->deadline >= t->deadline)
 			break;
-		heap_put(i, heap[c]);
+		heap_put(i, deadlines.heap[c]);
 		i = c;
 	}
 	heap_put(i, t);
@@ -91,7 +75,7 @@ static void sift_down(u32 i)
 
 static void heap_insert(struct thread *t)
 {
-	heap_put(heap_n++, t);
+	heap_put(deadlines.n++, t);
 	sift_up(t->timer_slot);
 	t->flags |= THREAD_F_TIMED;
 }
@@ -99,14 +83,14 @@ static void heap_insert(struct thread *t)
 static void heap_delete(struct thread *t)
 {
 	u32 i = t->timer_slot;
-	struct thread *last = heap[--heap_n];
+	struct thread *last = deadlines.heap[--deadlines.n];
 
 	t->flags &= ~THREAD_F_TIMED;
-	heap[heap_n] = NULL;
+	deadlines.heap[deadlines.n] = NULL;
 	if (last == t)
 		return;
 	heap_put(i, last);
-	if (i > 0 && last->deadline < heap[(i - 1) / 2]->deadline)
+	if (i > 0 && last->deadline < deadlines.heap[(i - 1) / 2]->deadline)
 		sift_up(i);
 	else
 		sift_down(i);
@@ -131,7 +115,7 @@ void timer_cancel(struct thread *t)
 {
 	timer_remove(t);
 	if (t->state == TS_BLOCKED && t->wait == WAIT_SLEEP)
-		arch_thread_tf(t)->rax = (u64)-E_ABORTED;
+		thread_set_result(t, -E_ABORTED);
 }
 
 void timer_park_slow(struct thread *t)
@@ -148,37 +132,17 @@ void timer_unpark_slow(struct thread *t)
 
 void timer_expire(void)
 {
-	if (!heap_n)
+	if (!deadlines.n)
 		return;
 	u64 now = arch_time_us();
-	while (heap_n && heap[0]->deadline <= now) {
-		struct thread *t = heap[0];
+	while (deadlines.n && deadlines.heap[0]->deadline <= now) {
+		struct thread *t = deadlines.heap[0];
 		heap_delete(t);
 		if (t->wait == WAIT_SLEEP)
-			thread_wake(t); /* rax is 0 already */
+			thread_wake(t); /* its result is 0 already */
 		else
 			ipc_timeout(t);
 	}
-}
-
-/*
- * sleep(deadline): block until the monotonic clock reaches `deadline`,
- * then return 0; at once if it has passed; never with DEADLINE_NEVER
- * (until stopped).  Stopped while asleep: -E_ABORTED (timer_cancel).
- */
-long sys_sleep(const u64 *a)
-{
-	struct thread *cur = arch_current();
-	u64 deadline = a[0];
-
-	if (deadline_passed(deadline))
-		return 0;
-	arch_thread_tf(cur)->rax = 0;
-	cur->flags |= THREAD_F_USER_CONT;
-	thread_block(cur, WAIT_SLEEP);
-	timer_arm(cur, deadline);
-	schedule();
-	return 0; /* not reached: resumes in user mode */
 }
 
 /* ------------------------------------------------------------ checks */
@@ -187,11 +151,12 @@ void timer_check_invariants(void)
 {
 	u32 timed = 0;
 
-	for (u32 i = 0; i < heap_n; i++) {
-		struct thread *t = heap[i];
+	for (u32 i = 0; i < deadlines.n; i++) {
+		struct thread *t = deadlines.heap[i];
 		if (!t || t->timer_slot != i || !(t->flags & THREAD_F_TIMED))
 			panic("invariant: deadline heap slot %u is wrong", i);
-		if (i > 0 && heap[(i - 1) / 2]->deadline > t->deadline)
+		if (i > 0 &&
+		    deadlines.heap[(i - 1) / 2]->deadline > t->deadline)
 			panic("invariant: deadline heap out of order at %u", i);
 		if (!t->tid || t->state != TS_BLOCKED ||
 		    (t->wait != WAIT_SLEEP && t->wait != WAIT_SEND &&
@@ -200,10 +165,8 @@ void timer_check_invariants(void)
 			      "deadline",
 			      t->tid, t->state, t->wait);
 	}
-	for (u32 i = 0; i < thread_count(); i++) {
-		struct thread *t = thread_by_index(i);
-		if (!t)
-			continue;
+	struct thread *t;
+	for (u32 i = 0; (t = thread_next_bound(&i));) {
 		if (t->flags & THREAD_F_TIMED)
 			timed++;
 		if ((t->flags & THREAD_F_TIMER_PARKED) &&
@@ -212,7 +175,7 @@ void timer_check_invariants(void)
 			      "heap outside a copy",
 			      t->tid);
 	}
-	if (timed != heap_n)
+	if (timed != deadlines.n)
 		panic("invariant: %u threads are timed, the heap holds %u",
-		      timed, heap_n);
+		      timed, deadlines.n);
 }

@@ -1,4 +1,5 @@
-/* Clocks, sleep, and the deadlines of timed waits (time.c). */
+/* Clocks and the deadlines of timed waits (time.c; the calls time and
+ * sleep are api/time.c's). */
 #ifndef CORE_TIME_H
 #define CORE_TIME_H
 
@@ -6,8 +7,17 @@
 #include "thread.h"
 #include "arch/hooks.h"
 
-long sys_time(const u64 *a);
-long sys_sleep(const u64 *a);
+/* The deadline heap and the realtime clock's offset (the instance is in
+ * state.c). */
+struct deadlines {
+	struct thread *heap[MAX_THREADS];
+	u32 n;
+	u64 epoch_us; /* realtime - monotonic */
+};
+extern struct deadlines deadlines;
+
+/* The clock's time (TIME_MONOTONIC or TIME_REALTIME), microseconds. */
+u64 time_now_us(u32 clock);
 
 /* Boot: the wall clock read from the hardware, in seconds since 1970
  * (0: none); the realtime clock is this plus the monotonic clock. */

@@ -2,7 +2,7 @@
  * Untyped memory.
  *
  * An Untyped capability names a naturally aligned block of 2^bits bytes of
- * physical memory and allocates from it left to right: `used` (data[1]) is
+ * physical memory and allocates from it left to right: `used` (untyped.used) is
  * the watermark.  Each object is aligned to its own size, so padding may
  * be skipped.  Objects are zeroed when made.  When the untyped has no
  * children left (all deleted, or revoked), nothing can refer to its memory
@@ -13,7 +13,7 @@
  * the CPU it records how far it got and the call is made again from the
  * start; only then, in one step that cannot fail, are the objects made.
  * No capability to a half-zeroed object ever exists.  The record is the
- * zeroed end, kept in data[0] above the size bits: [used, zeroed end) is
+ * zeroed end, kept in untyped.info above the size bits: [used, zeroed end) is
  * known to hold only zeros.  It stays true because memory above the
  * watermark is never touched (objects live below it): making objects past
  * the mark drops it, and so does a reset (with no children the memory
@@ -25,7 +25,7 @@
 #include "space.h"
 #include "arch/hooks.h"
 
-#define ZEROED_END_MASK (~(u64)(PAGE_SIZE - 1)) /* in data[0] */
+#define ZEROED_END_MASK (~(u64)(PAGE_SIZE - 1)) /* in untyped.info */
 
 u64 untyped_size(const struct cap *u)
 {
@@ -34,7 +34,7 @@ u64 untyped_size(const struct cap *u)
 
 u64 untyped_used(const struct cap *u)
 {
-	return u->child ? u->data[1] : 0;
+	return u->child ? u->untyped.used : 0;
 }
 
 u64 untyped_remaining(const struct cap *u)
@@ -76,19 +76,19 @@ int untyped_check_retype(const struct cap *u, u32 type, u64 bits, u64 num,
 /* The end of the zeroed range above the watermark, or 0 if none is known. */
 static u64 zeroed_end(const struct cap *u)
 {
-	u64 z = u->data[0] & ZEROED_END_MASK;
+	u64 z = u->untyped.info & ZEROED_END_MASK;
 	/* Reset (no children, an old watermark): that memory may be dirty. */
-	if (!u->child && u->data[1])
+	if (!u->child && u->untyped.used)
 		return 0;
-	return z > u->data[1] ? z : 0;
+	return z > u->untyped.used ? z : 0;
 }
 
 /* [used, z) is zero (z page-aligned). */
 static void set_zeroed_end(struct cap *u, u64 z)
 {
 	if (!u->child)
-		u->data[1] = 0; /* no object: the watermark is 0 */
-	u->data[0] = untyped_bits(u) | z;
+		u->untyped.used = 0; /* no object: the watermark is 0 */
+	u->untyped.info = untyped_bits(u) | z;
 }
 
 int untyped_zero(struct cap *u, u64 offset, u64 end)
@@ -126,9 +126,9 @@ void untyped_retype(struct cap *u, u32 type, u32 size_bits, u64 offset,
 		object_init(type, size_bits, obj, &dest[i]);
 		cdt_insert_child(u, &dest[i]);
 	}
-	u->data[1] = offset + num * size;
-	if (z <= u->data[1])
-		u->data[0] = untyped_bits(u); /* nothing known above it now */
+	u->untyped.used = offset + num * size;
+	if (z <= u->untyped.used)
+		u->untyped.info = untyped_bits(u); /* nothing known above now */
 }
 
 void untyped_make_boot_cap(struct cap *slot, paddr_t phys, u32 bits)

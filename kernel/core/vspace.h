@@ -16,15 +16,17 @@
 
 struct space;
 
-/* Map the object of `c` (a table, Page or Large page) in `s` at `va`,
- * with `rights` (pages only).  All checks first; 0 or -E_*. */
-int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights);
+/* May the object of `c` (a table, Page or Large page) be mapped in `s`
+ * at `va`, with `rights` (pages only)?  0 or -E_*, in the ABI's order. */
+int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
+		     u32 rights);
+/* Map it (checked). */
+void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights);
 /* Could an object of `type` be mapped at `va` in `s` (alignment, range,
  * tables on the way, entry free)? */
-int vspace_map_check(u8 type, struct space *s, vaddr_t va);
-/* Undo the mapping of `c`; -E_NOTMAPPED if it has none. */
-int vspace_unmap(struct cap *c);
-/* Undo the mapping of `c` if it has one (deleting the capability). */
+int vspace_place_check(u8 type, struct space *s, vaddr_t va);
+/* Undo the mapping of `c` if it has one (unmap, deleting the
+ * capability). */
 void vspace_unmap_cap(struct cap *c);
 /* Is `c` mapped now?  If so, where. */
 bool vspace_mapping(const struct cap *c, struct space **s, vaddr_t *va);

@@ -1,9 +1,11 @@
 /*
  * The architecture layer for the host unit tests: the hooks kernel/core
- * and kernel/arch/x86_64/vspace.c call (kernel/arch/hooks.h), over host
- * memory.  Physical address == kernel address == host address.  Things
+ * and kernel/arch/x86_64/vspace.c call (kernel/arch/hooks.h; the inline
+ * half is machine.h), over host memory.  Physical address == kernel
+ * address == host address.  Page tables are x86_64's (vspace.c makes
+ * them), so a space's arch part is x86_64's too (space_arch.h).  Things
  * that need a CPU (switching threads, entering user mode) panic: the
- * capability tests never get there.
+ * tests never get there.
  */
 #include <stdio.h>
 
@@ -11,14 +13,18 @@
 #include "arch_host.h"
 #include "arch/hooks.h"
 #include "arch/x86_64/paging.h"
-#include "arch/x86_64/regs.h"
+#include "arch/x86_64/space_arch.h"
+#include "arch/x86_64/tlb.h"
 #include "core/space.h"
 #include "core/thread.h"
+#include "tessera/thread.h"
 
 enum host_preempt host_preempt;
 unsigned host_preempt_one_in = 4;
 u64 host_polls;
 u64 host_tlb_flushes;
+struct space *host_tlb_flush_space;
+vaddr_t host_tlb_flush_va;
 u64 host_time_us;
 bool host_nx = true;
 u64 host_kernel_pml4[512];
@@ -28,7 +34,7 @@ static union {
 	struct thread t;
 	u8 bytes[THREAD_OBJ_SIZE];
 } idle __attribute__((aligned(THREAD_OBJ_SIZE)));
-static struct thread *current;
+struct percpu host_cpu;
 static u64 rng_state = 1;
 
 struct thread *host_idle_thread(void)
@@ -40,11 +46,14 @@ void host_arch_reset(void)
 {
 	memset(&idle, 0, sizeof(idle));
 	arch_thread_init(&idle.t);
-	current = &idle.t;
+	memset(&host_cpu, 0, sizeof(host_cpu));
+	host_cpu.current = &idle.t;
 	host_preempt = HOST_PREEMPT_NEVER;
 	host_preempt_one_in = 4;
 	host_polls = 0;
 	host_tlb_flushes = 0;
+	host_tlb_flush_space = NULL;
+	host_tlb_flush_va = 0;
 	host_time_us = 0;
 	host_nx = true;
 	/* A recognizable kernel half: present entries no test may change. */
@@ -90,25 +99,27 @@ u64 arch_time_us(void)
 
 struct thread *arch_current(void)
 {
-	return current;
+	return host_cpu.current;
 }
 
 void arch_set_current(struct thread *t)
 {
-	current = t ? t : &idle.t;
+	host_cpu.current = t ? t : &idle.t;
 }
 
 void arch_thread_init(struct thread *t)
 {
 	memset(arch_thread_tf(t), 0, sizeof(struct trapframe));
-	t->arch.fs_base = t->arch.gs_base = 0;
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
+}
+
+void arch_thread_destroy(struct thread *t)
+{
 }
 
 struct trapframe *arch_thread_tf(struct thread *t)
 {
-	return (struct trapframe *)(thread_kstack_top(t) -
-				    sizeof(struct trapframe));
+	return (struct trapframe *)((u64)t + THREAD_OBJ_SIZE) - 1;
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
@@ -127,17 +138,7 @@ void arch_poll_interrupts(void)
 	if (host_preempt == HOST_PREEMPT_ALWAYS ||
 	    (host_preempt == HOST_PREEMPT_RANDOM &&
 	     host_rand_below(host_preempt_one_in) == 0))
-		need_resched = true;
-}
-
-u64 arch_phys_to_kernel(paddr_t p)
-{
-	return p;
-}
-
-paddr_t arch_kernel_to_phys(u64 kaddr)
-{
-	return kaddr;
+		host_cpu.need_resched = true;
 }
 
 bool arch_has_nx(void)
@@ -145,9 +146,24 @@ bool arch_has_nx(void)
 	return host_nx;
 }
 
-void arch_flush_tlb(void)
+/* The flushes are recorded; test_tlb links kernel/arch/x86_64/tlb.c,
+ * whose hooks take the place of these weak ones. */
+__attribute__((weak)) void arch_tlb_flush_page(struct space *s, vaddr_t va)
 {
 	host_tlb_flushes++;
+	host_tlb_flush_space = s;
+	host_tlb_flush_va = va;
+}
+
+__attribute__((weak)) void arch_tlb_flush_space(struct space *s)
+{
+	host_tlb_flushes++;
+	host_tlb_flush_space = s;
+	host_tlb_flush_va = HOST_TLB_ALL;
+}
+
+__attribute__((weak)) void tlb_space_init(struct space *s)
+{
 }
 
 void arch_space_init(struct space *s, void *root_table)
@@ -155,11 +171,12 @@ void arch_space_init(struct space *s, void *root_table)
 	u64 *pml4 = root_table;
 	memset(pml4, 0, 256 * sizeof(u64));
 	memcpy(pml4 + 256, host_kernel_pml4 + 256, 256 * sizeof(u64));
-	s->arch.pml4 = pml4;
-	s->arch.pml4_phys = (u64)pml4;
+	space_arch(s)->pml4 = pml4;
+	space_arch(s)->pml4_phys = (u64)pml4;
+	tlb_space_init(s);
 }
 
-void arch_space_unload(struct space *s)
+__attribute__((weak)) void arch_space_unload(struct space *s)
 {
 }
 
@@ -167,7 +184,7 @@ void arch_space_unload(struct space *s)
 static u8 *translate(struct space *s, vaddr_t va, bool write)
 {
 	u64 need = PTE_P | PTE_U | (write ? PTE_W : 0);
-	u64 *t = s ? s->arch.pml4 : NULL;
+	u64 *t = s ? space_arch(s)->pml4 : NULL;
 
 	if (!t || va >= USER_TOP)
 		return NULL;
@@ -187,52 +204,103 @@ static u8 *translate(struct space *s, vaddr_t va, bool write)
 	return NULL;
 }
 
-/* Every byte is checked before any is copied (the ABI's promise). */
-static int user_copy(struct space *s, vaddr_t uva, u8 *k, size_t n,
-		     bool to_user, vaddr_t *fault_addr)
-{
-	for (vaddr_t va = uva; va < uva + n;
-	     va = ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE) {
-		if (!translate(s, va, to_user)) {
-			if (fault_addr)
-				*fault_addr = va;
-			return -E_FAULT;
-		}
-	}
-	while (n > 0) {
-		u8 *p = translate(s, uva, to_user);
-		size_t chunk = MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
-		if (!p) {
-			if (fault_addr)
-				*fault_addr = uva;
-			return -E_FAULT;
-		}
-		if (to_user)
-			memcpy(p, k, chunk);
-		else
-			memcpy(k, p, chunk);
-		k += chunk;
-		uva += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
-int arch_copy_from_user(struct space *s, void *dst, vaddr_t src, size_t n,
-			vaddr_t *fault_addr)
-{
-	return user_copy(s, src, dst, n, false, fault_addr);
-}
-
-int arch_copy_to_user(struct space *s, vaddr_t dst, const void *src, size_t n,
-		      vaddr_t *fault_addr)
-{
-	return user_copy(s, dst, (u8 *)src, n, true, fault_addr);
-}
-
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa)
 {
 	u8 *p = translate(s, va, write);
 	*pa = (paddr_t)p;
 	return p ? 0 : -E_FAULT;
+}
+
+/* ------------------------------------------------------------ the rest
+ * What the core calls that the tests never reach, or reach only to see it
+ * called: plain stand-ins. */
+
+void arch_window_putc(unsigned w, char c)
+{
+}
+
+void arch_window_cls(unsigned w)
+{
+}
+
+void arch_window_set_attr(unsigned w, u8 attr)
+{
+}
+
+void arch_interrupts_off(void)
+{
+}
+
+void arch_panic_stop(void)
+{
+	panic("arch_panic_stop on the host");
+}
+
+u64 arch_ticks(void)
+{
+	return host_time_us / 10000;
+}
+
+void arch_thread_resume_to_user(struct thread *t)
+{
+}
+
+void arch_idle_wait(void)
+{
+	panic("arch_idle_wait on the host");
+}
+
+void arch_regs_read(struct thread *t, struct exregs *x)
+{
+	const struct trapframe *tf = arch_thread_tf(t);
+	x->rip = tf->pc;
+	x->rsp = tf->sp;
+}
+
+int arch_regs_check(const struct exregs *x)
+{
+	return x->valid & EXREGS_SET_PC && !arch_user_pc_ok(x->rip) ? -E_RANGE
+								    : 0;
+}
+
+void arch_regs_write(struct thread *t, const struct exregs *x)
+{
+	struct trapframe *tf = arch_thread_tf(t);
+	if (x->valid & EXREGS_SET_PC)
+		tf->pc = x->rip;
+	if (x->valid & EXREGS_SET_SP)
+		tf->sp = x->rsp;
+}
+
+void arch_fpu_read(struct thread *t, u8 image[512])
+{
+	memset(image, 0, 512);
+}
+
+int arch_fpu_check(const u8 image[512])
+{
+	return 0;
+}
+
+void arch_fpu_write(struct thread *t, const u8 image[512])
+{
+}
+
+void arch_syscall_fault_msg(const struct trapframe *tf,
+			    u64 msg[FAULT_MSG_WORDS])
+{
+	msg[1] = tf->nr;
+	for (int i = 0; i < 6; i++)
+		msg[2 + i] = tf->args[i];
+	msg[8] = tf->pc;
+	msg[9] = tf->sp;
+}
+
+const char *arch_exception_name(u64 number)
+{
+	return "exception";
+}
+
+void arch_counters(struct tess_counters *c)
+{
 }

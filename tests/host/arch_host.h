@@ -13,6 +13,7 @@
 #include "core/kernel.h"
 
 struct thread;
+struct space;
 
 /*
  * Preemption at the kernel's preemption points (arch_poll_interrupts):
@@ -28,8 +29,12 @@ enum host_preempt {
 };
 extern enum host_preempt host_preempt;
 extern unsigned host_preempt_one_in;
-extern u64 host_polls;		  /* arch_poll_interrupts calls */
-extern u64 host_tlb_flushes;	  /* arch_flush_tlb calls */
+extern u64 host_polls;	     /* arch_poll_interrupts calls */
+extern u64 host_tlb_flushes; /* arch_tlb_flush_page and _space calls */
+/* The last flush: its space, and the page (HOST_TLB_ALL: the whole space). */
+extern struct space *host_tlb_flush_space;
+extern vaddr_t host_tlb_flush_va;
+#define HOST_TLB_ALL (~0ull)
 extern u64 host_time_us;	  /* what arch_time_us answers */
 extern bool host_nx;		  /* what arch_has_nx answers */
 extern u64 host_kernel_pml4[512]; /* kernel half copied into every space */

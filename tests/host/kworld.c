@@ -7,7 +7,7 @@ void kw_init(struct kworld *w, u32 mem_bits, u32 boot_bits)
 {
 	memset(w, 0, sizeof(*w));
 	host_arch_reset();
-	need_resched = false;
+	percpu()->need_resched = false;
 	cdt_init();
 	space_table_init();
 	thread_table_init();
@@ -55,8 +55,9 @@ void kw_task(struct kworld *w)
 		panic("kw_task: retype failed");
 	w->thread = (struct thread *)t->obj;
 	w->space = (struct space *)s->obj;
-	if (cspace_copy(&w->boot[KW_SELF], space_root_cspace(w->space)))
+	if (cspace_check_copy(&w->boot[KW_SELF], space_root_cspace(w->space)))
 		panic("kw_task: no root CSpace");
+	cspace_copy(&w->boot[KW_SELF], space_root_cspace(w->space));
 	thread_set_space(w->thread, w->space);
 	if (thread_bind(w->thread, 0))
 		panic("kw_task: no thread id");
@@ -82,7 +83,7 @@ int kw_retype(struct cap *u, u32 type, u64 bits, struct cap *dest, u64 num)
 /*
  * Run a delete or revoke to the end as the kernel does across restarts: a
  * preempted call leaves its unfinished zombie in the current thread's
- * pending slot, and the repeat finishes that first (sys_memory.c).
+ * pending slot, and the repeat finishes that first (preempt.c).
  */
 static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 {
@@ -92,25 +93,25 @@ static int finish(bool revoke, struct cap *c, u64 max_tries, u64 *tries)
 	u64 n = 1;
 	int r;
 
-	need_resched = false;
-	r = cap_finish_pending(); /* work an earlier call left */
+	percpu()->need_resched = false;
+	r = preempt_finish_pending(); /* work an earlier call left */
 	while (r == -E_RESTART && n++ < max_tries)
-		r = cap_finish_pending();
+		r = preempt_finish_pending();
 	if (r == 0)
 		r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
 	while (r == -E_RESTART && n < max_tries) {
 		invariants_check();
-		need_resched = false;
+		percpu()->need_resched = false;
 		n++;
 		if (!pending) {
 			r = revoke ? cap_revoke(c, NULL) : cap_delete(c);
 			continue;
 		}
-		r = cap_finish_pending();
+		r = preempt_finish_pending();
 		if (r == 0 && revoke && !cap_is_null(c))
 			r = cap_revoke(c, NULL);
 	}
-	need_resched = false;
+	percpu()->need_resched = false;
 	if (tries)
 		*tries = n;
 	return r;

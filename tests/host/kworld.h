@@ -22,6 +22,7 @@
 #include "core/thread.h"
 #include "core/container.h"
 #include "core/invariants.h"
+#include "core/vspace.h"
 #include "arch/hooks.h"
 
 #define KW_SELF 0   /* boot slot: the boot CSpace's capability to itself */
@@ -53,6 +54,51 @@ void kw_task(struct kworld *w);
 
 /* retype as sys_retype does it, on slots instead of cptrs. */
 int kw_retype(struct cap *u, u32 type, u64 bits, struct cap *dest, u64 num);
+
+/* copy, mint and move as the system calls make them: the check, then the
+ * change (0 or the check's -E_*). */
+static inline int kw_copy(struct cap *src, struct cap *dst)
+{
+	int r = cspace_check_copy(src, dst);
+	if (!r)
+		cspace_copy(src, dst);
+	return r;
+}
+
+static inline int kw_mint(struct cap *src, struct cap *dst, u32 rights,
+			  u64 badge)
+{
+	int r = cspace_check_mint(src, dst, badge);
+	if (!r)
+		cspace_mint(src, dst, rights, badge);
+	return r;
+}
+
+static inline int kw_move(struct cap *src, struct cap *dst)
+{
+	int r = cspace_check_move(src, dst);
+	if (!r)
+		cspace_move(src, dst);
+	return r;
+}
+
+/* map and unmap as the system calls make them: the check, then the
+ * change (0 or the check's -E_*). */
+static inline int kw_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
+{
+	int r = vspace_map_check(c, s, va, rights);
+	if (!r)
+		vspace_map(c, s, va, rights);
+	return r;
+}
+
+static inline int kw_unmap(struct cap *c)
+{
+	if (!vspace_mapping(c, NULL, NULL))
+		return -E_NOTMAPPED;
+	vspace_unmap_cap(c);
+	return 0;
+}
 
 /* The slots of the object a CSpace (or zombie CSpace) capability names. */
 static inline struct cap *kw_slots(const struct cap *cs)

@@ -118,10 +118,10 @@ static void test_final(void)
 
 	kw_retype(u, CAP_PAGE, 0, &b[4], 1);
 	t_ok(cap_is_final(&b[4]), "final: the only capability to a page");
-	cspace_copy(&b[4], &b[5]);
+	kw_copy(&b[4], &b[5]);
 	t_ok(!cap_is_final(&b[4]) && !cap_is_final(&b[5]),
 	     "final: neither of two copies");
-	cspace_copy(&b[5], &b[6]);
+	kw_copy(&b[5], &b[6]);
 	t_ok(!cap_is_final(&b[6]), "final: not a copy of a copy");
 	T_EQ(cap_delete(&b[5]), 0, "delete the middle copy");
 	t_ok(b[6].parent == &b[4],
@@ -132,8 +132,8 @@ static void test_final(void)
 	t_ok(cap_is_final(&b[4]), "final: the original again");
 
 	/* Siblings spliced side by side. */
-	cspace_copy(&b[4], &b[5]);
-	cspace_copy(&b[4], &b[6]);
+	kw_copy(&b[4], &b[5]);
+	kw_copy(&b[4], &b[6]);
 	cap_delete(&b[4]);
 	t_ok(b[5].parent == u && b[6].parent == u,
 	     "copies spliced under the untyped");
@@ -147,7 +147,7 @@ static void test_final(void)
 	kw_retype(u, CAP_PAGE, 0, &b[8], 3);
 	t_ok(cap_is_final(&b[8]) && cap_is_final(&b[9]) && cap_is_final(&b[10]),
 	     "final: three pages retyped together, each its own");
-	cspace_copy(&b[9], &b[11]);
+	kw_copy(&b[9], &b[11]);
 	t_ok(cap_is_final(&b[8]) && cap_is_final(&b[10]) &&
 		 !cap_is_final(&b[9]),
 	     "final: a copy of the middle page changes only the middle page");
@@ -159,23 +159,23 @@ static void test_final(void)
 	kw_retype(u, CAP_CSPACE, 2, &b[16], 1);
 	struct cap *cs = kw_slots(&b[16]);
 	t_ok(cap_is_final(&b[16]), "final: the only capability to a CSpace");
-	cspace_copy(&b[16], &cs[0]);
+	kw_copy(&b[16], &cs[0]);
 	t_ok(cap_is_final(&b[16]),
 	     "final: a CSpace whose only other cap is inside itself");
 	t_ok(!cap_is_final(&cs[0]),
 	     "final: not the self-capability while one outside exists");
 	kw_retype(u, CAP_CSPACE, 2, &b[17], 1);
 	struct cap *ds = kw_slots(&b[17]);
-	cspace_copy(&cs[0], &ds[1]);
+	kw_copy(&cs[0], &ds[1]);
 	t_ok(!cap_is_final(&b[16]),
 	     "final: not when another CSpace holds a cap to it");
 	cap_delete(&ds[1]);
 	t_ok(cap_is_final(&b[16]), "final: again after that cap is deleted");
-	cspace_copy(&cs[0], &cs[3]);
+	kw_copy(&cs[0], &cs[3]);
 	t_ok(cap_is_final(&b[16]),
 	     "final: two self-capabilities do not keep it alive");
 	/* The outside capability a child of the inside one. */
-	cspace_copy(&cs[3], &b[18]);
+	kw_copy(&cs[3], &b[18]);
 	T_EQ(cap_delete(&b[16]), 0,
 	     "delete the original (an outside copy remains)");
 	t_ok(cs[0].type == CAP_CSPACE && cs[3].type == CAP_CSPACE,
@@ -197,8 +197,8 @@ static void test_final(void)
 	kw_retype(u, CAP_UNTYPED, 14, &b[20], 1);
 	kw_retype(&b[20], CAP_CSPACE, 3, &b[21], 1);
 	cs = kw_slots(&b[21]);
-	cspace_copy(&b[21], &cs[0]);
-	cspace_copy(&cs[0], &cs[5]);
+	kw_copy(&b[21], &cs[0]);
+	kw_copy(&cs[0], &cs[5]);
 	kw_retype(&b[20], CAP_PAGE, 0, &cs[6], 1);
 	T_EQ(cap_delete(&b[21]), 0,
 	     "delete a CSpace holding two caps to itself and a page");
@@ -220,12 +220,12 @@ static void test_revoke(void)
 	kw_retype(u, CAP_CSPACE, 3, &b[4], 1);
 	struct cap *cs = kw_slots(&b[4]);
 	kw_retype(u, CAP_PAGE, 0, &b[5], 2); /* b[5], b[6]: two pages */
-	cspace_copy(&b[5], &b[8]);
-	cspace_copy(&b[5], &cs[1]);
-	cspace_copy(&b[8], &b[9]);
-	cspace_mint(&b[8], &cs[2], RIGHT_PAGE_READ, 0);
-	cspace_copy(&cs[1], &b[10]);
-	cspace_copy(&b[6], &b[11]);
+	kw_copy(&b[5], &b[8]);
+	kw_copy(&b[5], &cs[1]);
+	kw_copy(&b[8], &b[9]);
+	kw_mint(&b[8], &cs[2], RIGHT_PAGE_READ, 0);
+	kw_copy(&cs[1], &b[10]);
+	kw_copy(&b[6], &b[11]);
 	u64 before = kw_tree_size();
 	T_EQ(cap_revoke(&b[9], NULL), 0, "revoke a cap with no children");
 	T_EQ(kw_tree_size(), before, "... changes nothing");
@@ -247,8 +247,8 @@ static void test_revoke(void)
 	kw_retype(u1, CAP_CSPACE, 4, &b[13], 1);
 	struct cap *cs2 = kw_slots(&b[13]);
 	kw_retype(u1, CAP_PAGE, 0, &cs2[1], 4);
-	cspace_copy(&cs2[1], &cs[3]);
-	cspace_copy(&b[13], &cs2[0]);
+	kw_copy(&cs2[1], &cs[3]);
+	kw_copy(&b[13], &cs2[0]);
 	kw_retype(u1, CAP_UNTYPED, 12, &cs2[7], 1);
 	kw_retype(&cs2[7], CAP_PT, 0, &cs[4], 1);
 	t_ok(untyped_remaining(u1) < full, "the untyped is in use");

@@ -1,5 +1,5 @@
 /*
- * CSpaces (kernel/core/cspace.c, sys_memory.c): resolving capability
+ * CSpaces (kernel/core/cspace.c, api/memory.c): resolving capability
  * addresses at one, two and three levels (16-bit digits), out-of-range
  * digits, non-CSpace and empty intermediate slots, CPTR_NONE, slot ranges;
  * the rules of copy, mint and move (Untyped never copied, rights only
@@ -8,7 +8,7 @@
  * in the middle of a derivation chain.
  */
 #include "kworld.h"
-#include "core/sys_memory.h"
+#include "core/syscall.h"
 
 static struct kworld w;
 static struct cap *b; /* the boot CSpace, the current thread's root */
@@ -17,37 +17,37 @@ static struct cap *b; /* the boot CSpace, the current thread's root */
 static long copy(cptr_t s, cptr_t d)
 {
 	u64 a[6] = {s, d};
-	return sys_cap_copy(a);
+	return syscall_call(SYS_cap_copy, a);
 }
 
 static long mint(cptr_t s, cptr_t d, u64 rights, u64 badge)
 {
 	u64 a[6] = {s, d, rights, badge};
-	return sys_cap_mint(a);
+	return syscall_call(SYS_cap_mint, a);
 }
 
 static long move(cptr_t s, cptr_t d)
 {
 	u64 a[6] = {s, d};
-	return sys_cap_move(a);
+	return syscall_call(SYS_cap_move, a);
 }
 
 static long del(cptr_t c)
 {
 	u64 a[6] = {c};
-	return sys_cap_delete(a);
+	return syscall_call(SYS_cap_delete, a);
 }
 
 static long revoke(cptr_t c)
 {
 	u64 a[6] = {c};
-	return sys_cap_revoke(a);
+	return syscall_call(SYS_cap_revoke, a);
 }
 
 static long retype(cptr_t u, u64 type, u64 bits, cptr_t dest, u64 num)
 {
 	u64 a[6] = {u, type, bits, dest, num};
-	return sys_retype(a);
+	return syscall_call(SYS_retype, a);
 }
 
 static struct cap *at(cptr_t c)
@@ -330,10 +330,10 @@ static void test_zombie(void)
 	     "a 256-slot CSpace in slot 24");
 	T_EQ(retype(KW_UT, CAP_PAGE, 0, 0x00180000, 256), 0, "256 pages in it");
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&b[24]), -E_RESTART,
 	     "delete it with preemption forced: restart");
-	need_resched = false;
+	percpu()->need_resched = false;
 	host_preempt = HOST_PREEMPT_NEVER;
 	struct cap *z =
 	    &((struct thread *)arch_current())->slots[THREAD_SLOT_PENDING];
@@ -341,13 +341,13 @@ static void test_zombie(void)
 	     "... the unfinished zombie is in the thread's pending slot");
 	t_ok(cap_is_null(&b[24]), "... and the capability's own slot is empty");
 	t_ok(kw_invariants_ok(), "invariants hold with a zombie CSpace");
-	T_EQ(cspace_copy(z, &b[25]), -E_BUSY, "copy a zombie: busy");
-	T_EQ(cspace_mint(z, &b[25], ~0u, 0), -E_BUSY, "mint a zombie: busy");
-	T_EQ(cspace_move(z, &b[25]), -E_BUSY, "move a zombie: busy");
+	T_EQ(cspace_check_copy(z, &b[25]), -E_BUSY, "copy a zombie: busy");
+	T_EQ(cspace_check_mint(z, &b[25], 0), -E_BUSY, "mint a zombie: busy");
+	T_EQ(cspace_check_move(z, &b[25]), -E_BUSY, "move a zombie: busy");
 	struct cap *s;
 	T_EQ(cspace_lookup(&b[KW_SELF], 0x00180001, &s), -E_BADCAP,
 	     "a dying CSpace resolves no addresses");
-	T_EQ(cap_finish_pending(), 0, "the repeated call finishes it");
+	T_EQ(preempt_finish_pending(), 0, "the repeated call finishes it");
 	t_ok(cap_is_null(z), "... the pending slot is empty");
 	t_ok(kw_invariants_ok(), "invariants hold");
 }

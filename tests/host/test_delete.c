@@ -15,7 +15,7 @@
 #include <pthread.h>
 
 #include "kworld.h"
-#include "core/sys_memory.h"
+#include "core/syscall.h"
 
 static struct kworld w;
 static struct cap *b;
@@ -35,8 +35,7 @@ static void make_chain(struct cap *u, unsigned slot, u64 n)
 		panic("make_chain: retype");
 	for (u64 i = 1; i < n; i++) {
 		if (kw_retype(u, CAP_CSPACE, 1, tmp, 1) ||
-		    cspace_move(top, &kw_slots(tmp)[1]) ||
-		    cspace_move(tmp, top))
+		    kw_move(top, &kw_slots(tmp)[1]) || kw_move(tmp, top))
 			panic("make_chain: step %llu", (unsigned long long)i);
 	}
 }
@@ -116,8 +115,8 @@ static void make_pair(struct cap *u, unsigned slot)
 	kw_retype(u, CAP_CSPACE, 2, bb, 1);
 	kw_retype(u, CAP_PAGE, 0, &kw_slots(a)[2], 1);
 	kw_retype(u, CAP_PAGE, 0, &kw_slots(bb)[2], 1);
-	cspace_copy(a, &kw_slots(bb)[1]);
-	cspace_move(bb, &kw_slots(a)[1]);
+	kw_copy(a, &kw_slots(bb)[1]);
+	kw_move(bb, &kw_slots(a)[1]);
 	cap_delete(a); /* not final: B holds a copy */
 }
 
@@ -127,7 +126,7 @@ static void make_self(struct cap *u, unsigned slot)
 	struct cap *c = &b[slot];
 	kw_retype(u, CAP_CSPACE, 3, c, 1);
 	kw_retype(u, CAP_PAGE, 0, &kw_slots(c)[5], 2);
-	cspace_move(c, &kw_slots(c)[0]);
+	kw_move(c, &kw_slots(c)[0]);
 }
 
 /* S's root CSpace C holds the only capability to S; S holds C's. */
@@ -140,8 +139,8 @@ static u32 make_space_loop(struct cap *u, unsigned slot)
 	kw_retype(u, CAP_PAGE, 0, &kw_slots(c)[4], 1);
 	kw_retype(u, CAP_THREAD, 0, &kw_slots(c)[5], 1);
 	thread_set_space((struct thread *)kw_slots(c)[5].obj, sp);
-	cspace_move(c, space_root_cspace(sp));
-	cspace_move(s, &kw_slots(space_root_cspace(sp))[2]);
+	kw_move(c, space_root_cspace(sp));
+	kw_move(s, &kw_slots(space_root_cspace(sp))[2]);
 	return sp->spid;
 }
 
@@ -207,7 +206,8 @@ static void test_ids(void)
 		      *t2 = (struct thread *)b[12].obj;
 	struct container *c = (struct container *)b[13].obj;
 
-	T_EQ(container_configure(c, 7), 0, "container 7");
+	T_EQ(container_check_configure(c, 7), 0, "container 7");
+	container_configure(c, 7);
 	T_EQ(thread_bind(t1, 7), 0, "a thread in it");
 	T_EQ(thread_bind(t2, 7), 0, "another");
 	thread_set_space(t1, s);
@@ -247,7 +247,7 @@ static void test_preempt(void)
 	struct cap *cs = kw_slots(&b[10]);
 	kw_retype(u, CAP_PAGE, 0, cs, 2048);
 	for (unsigned i = 0; i < 2048; i++)
-		cspace_copy(&cs[i], &cs[2048 + i]);
+		kw_copy(&cs[i], &cs[2048 + i]);
 	T_EQ(kw_delete(&b[10], TRIES, &tries), 0,
 	     "delete a CSpace of 4096 caps, preempted");
 	t_ok(tries > 10, "... it took %llu tries", (unsigned long long)tries);
@@ -259,7 +259,7 @@ static void test_preempt(void)
 	cs = kw_slots(&b[10]);
 	kw_retype(u, CAP_PAGE, 0, &b[11], 1);
 	for (unsigned i = 0; i < 1000; i++)
-		cspace_copy(i % 2 ? &cs[i - 1] : &b[11], &cs[i]);
+		kw_copy(i % 2 ? &cs[i - 1] : &b[11], &cs[i]);
 	T_EQ(kw_revoke(&b[11], TRIES, &tries), 0,
 	     "revoke a page with 1000 copies, preempted");
 	t_ok(tries > 10 && !b[11].child && b[11].type == CAP_PAGE,
@@ -284,7 +284,7 @@ static void test_preempt(void)
 	kw_retype(deep, CAP_PAGE, 0, kw_slots(&b[11]), 200);
 	kw_retype(deep, CAP_UNTYPED, 16, &b[12], 1);
 	kw_retype(&b[12], CAP_PAGE, 0, &b[13], 16);
-	cspace_copy(&b[13], &kw_slots(&b[11])[255]);
+	kw_copy(&b[13], &kw_slots(&b[11])[255]);
 	T_EQ(kw_delete(&b[10], TRIES, &tries), 0,
 	     "delete a CSpace holding (two levels down) an untyped with "
 	     "objects, preempted");
@@ -296,7 +296,7 @@ static void test_preempt(void)
 
 	/* A zombie left behind is finished by a revoke of the untyped. */
 	make_chain(u, 10, 300);
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&b[10]), -E_RESTART,
 	     "start deleting a chain; preempted");
 	t_ok(b[10].type == CAP_ZOMBIE && kw_slots(&b[10])[1].type == CAP_ZOMBIE,
@@ -309,7 +309,7 @@ static void test_preempt(void)
 	kw_retype(u, CAP_CSPACE, 1, &b[10], 1);
 	kw_retype(u, CAP_CSPACE, 8, &kw_slots(&b[10])[1], 1);
 	kw_retype(u, CAP_PAGE, 0, kw_slots(&kw_slots(&b[10])[1]), 256);
-	need_resched = false;
+	percpu()->need_resched = false;
 	T_EQ(cap_delete(&kw_slots(&b[10])[1]), -E_RESTART,
 	     "delete a nested CSpace; preempted");
 	T_EQ(kw_delete(&b[10], TRIES, &tries), 0,
@@ -340,17 +340,17 @@ static void test_preempt(void)
 }
 
 /* Re-run a system call after each -E_RESTART, as the kernel does. */
-static long syscall_restarting(long (*call)(const u64 *), cptr_t c, u64 *tries)
+static long syscall_restarting(u64 nr, cptr_t c, u64 *tries)
 {
 	u64 a[6] = {c};
 	long r;
 	*tries = 0;
 	do {
-		need_resched = false;
-		r = call(a);
+		percpu()->need_resched = false;
+		r = syscall_call(nr, a);
 		++*tries;
 	} while (r == -E_RESTART && *tries < TRIES);
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 
@@ -374,13 +374,13 @@ static void test_restart_path(void)
 	struct cap *x = kw_slots(&b[21]);
 	kw_retype(u, CAP_CSPACE, 9, &b[22], 1);
 	struct cap *y = kw_slots(&b[22]);
-	cspace_copy(&b[21], &x[1]);
+	kw_copy(&b[21], &x[1]);
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < 300; i++)
-			cspace_copy(&x[1], &y[i]);
-		cspace_copy(&x[1], &b[20]);
+			kw_copy(&x[1], &y[i]);
+		kw_copy(&x[1], &b[20]);
 		host_preempt = pass ? HOST_PREEMPT_ALWAYS : HOST_PREEMPT_NEVER;
-		T_EQ(syscall_restarting(sys_cap_revoke, 0x00140001, &tries), 0,
+		T_EQ(syscall_restarting(SYS_cap_revoke, 0x00140001, &tries), 0,
 		     "revoke through a path its own work deletes%s",
 		     pass ? ", preempted and restarted" : "");
 		host_preempt = HOST_PREEMPT_NEVER;
@@ -401,9 +401,9 @@ static void test_restart_path(void)
 		kw_retype(&b[23], CAP_PAGE, 0, y, 200);
 		kw_retype(&b[23], CAP_CSPACE, 3, &b[20], 1);
 		x = kw_slots(&b[20]);
-		cspace_move(&b[23], &x[5]);
+		kw_move(&b[23], &x[5]);
 		host_preempt = pass ? HOST_PREEMPT_ALWAYS : HOST_PREEMPT_NEVER;
-		T_EQ(syscall_restarting(sys_cap_delete, 0x00140005, &tries), 0,
+		T_EQ(syscall_restarting(SYS_cap_delete, 0x00140005, &tries), 0,
 		     "delete an untyped through a CSpace made from it%s",
 		     pass ? ", preempted and restarted" : "");
 		host_preempt = HOST_PREEMPT_NEVER;
@@ -423,7 +423,7 @@ static void test_restart_path(void)
 
 /*
  * A deletion left pending by a call that was abandoned (its thread sent
- * elsewhere, as exchange_registers does: restart_nr cleared) is finished
+ * elsewhere, as exchange_registers does: preempt_forget) is finished
  * by the thread's next delete; if that is preempted, its repeat must still
  * delete its own capability, not take the old work for its own.
  */
@@ -436,15 +436,16 @@ static void test_abandoned_restart(void)
 	kw_retype(u, CAP_CSPACE, 9, &b[20], 1);
 	kw_retype(u, CAP_PAGE, 0, kw_slots(&b[20]), 400);
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	need_resched = false;
+	percpu()->need_resched = false;
 	u64 a[6] = {20};
-	T_EQ(sys_cap_delete(a), -E_RESTART, "delete a big CSpace; preempted");
+	T_EQ(syscall_call(SYS_cap_delete, a), -E_RESTART,
+	     "delete a big CSpace; preempted");
 	t_ok(cap_is_null(&b[20]) &&
 		 w.thread->slots[THREAD_SLOT_PENDING].type == CAP_ZOMBIE,
 	     "... its zombie waits in the thread's pending slot");
-	w.thread->restart_nr = 0; /* the call is abandoned */
+	preempt_forget(w.thread); /* the call is abandoned */
 	kw_retype(u, CAP_PAGE, 0, &b[21], 1);
-	T_EQ(syscall_restarting(sys_cap_delete, 21, &tries), 0,
+	T_EQ(syscall_restarting(SYS_cap_delete, 21, &tries), 0,
 	     "the thread's next delete, preempted and restarted");
 	host_preempt = HOST_PREEMPT_NEVER;
 	t_ok(cap_is_null(&b[21]), "... deleted its own capability");

@@ -968,6 +968,111 @@ static void test_cpio_fuzz(void)
 	printf("# %d of them loaded\n", loaded);
 }
 
+/* ---- file pages ---- */
+
+static long pages_out, pages_limit = -1;
+
+static void *counted_alloc(void)
+{
+	if (pages_limit >= 0 && pages_out >= pages_limit)
+		return NULL;
+	pages_out++;
+	return calloc(1, FS_PAGE);
+}
+
+static void counted_free(void *page)
+{
+	pages_out--;
+	free(page);
+}
+
+/* Files grow by pages; holes cost nothing and read as zeros; a full file
+ * system says ENOSPC after writing what fits. */
+static void test_pages(void)
+{
+	static char big[5 * FS_PAGE];
+	char buf[16];
+	int fd;
+
+	fresh();
+	fs_set_pages(counted_alloc, counted_free);
+	fd = fs_open(&ctx, "/sparse", RW | CREAT, 0644);
+	T_EQ(fs_lseek(&ctx, fd, (long)FS_FILE_MAX - 2, PX_SEEK_SET),
+	     (long)FS_FILE_MAX - 2, "seek to 1 GiB - 2");
+	T_EQ(fs_write(&ctx, fd, "ab", 2), 2, "a write at 1 GiB - 2");
+	T_EQ(pages_out, 1, "... takes one page");
+	fs_lseek(&ctx, fd, 12345678, PX_SEEK_SET);
+	memset(buf, 'x', sizeof(buf));
+	T_EQ(fs_read(&ctx, fd, buf, sizeof(buf)), (long)sizeof(buf),
+	     "a read in the hole");
+	t_ok(!memcmp(buf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16),
+	     "... reads zeros");
+	fs_lseek(&ctx, fd, (long)FS_FILE_MAX - 3, PX_SEEK_SET);
+	T_EQ(fs_read(&ctx, fd, buf, sizeof(buf)), 3, "a read across the end");
+	t_ok(buf[0] == 0 && buf[1] == 'a' && buf[2] == 'b',
+	     "... the hole's last byte, then the bytes written");
+	fs_close(&ctx, fd);
+	fs_unlink(&ctx, "/sparse");
+	T_EQ(pages_out, 0, "the unlinked file's page is given back");
+
+	memset(big, 'z', sizeof(big));
+	pages_limit = 3;
+	fd = fs_open(&ctx, "/full", RW | CREAT, 0644);
+	fs_lseek(&ctx, fd, 100, PX_SEEK_SET);
+	T_EQ(
+	    fs_write(&ctx, fd, big, sizeof(big)), 3 * (long)FS_PAGE - 100,
+	    "with 3 pages left, a write of 5 pages at 100 is short: what fits");
+	T_EQ(fs_write(&ctx, fd, big, 1), -ENOSPC,
+	     "the next write is ENOSPC (not ENOMEM)");
+	T_EQ(fs_lseek(&ctx, fd, 0, PX_SEEK_END), 3 * (long)FS_PAGE,
+	     "... and the file has the 3 pages");
+	fs_close(&ctx, fd);
+	fd = fs_open(&ctx, "/full", RW | PX_O_TRUNC, 0);
+	T_EQ(pages_out, 0, "O_TRUNC gives the pages back");
+	T_EQ(fs_write(&ctx, fd, big, sizeof(big)), 3 * (long)FS_PAGE,
+	     "and they are there to write again");
+	fs_close(&ctx, fd);
+	fs_unlink(&ctx, "/full");
+	pages_limit = -1;
+	fs_set_pages(NULL, NULL);
+}
+
+/* A file run may not be written; a file open for writing may not be
+ * run (ETXTBSY). */
+static void test_text_busy(void)
+{
+	fresh();
+	put("/prog", "code");
+	struct inode *ino = fs_lookup(&ctx, "/prog");
+	T_EQ(fs_exec_begin(ino), 0, "a file nobody writes may be run");
+	T_EQ(fs_open(&ctx, "/prog", WR, 0), -ETXTBSY,
+	     "while it runs, open for writing is -ETXTBSY");
+	T_EQ(fs_open(&ctx, "/prog", RW, 0), -ETXTBSY, "... O_RDWR too");
+	T_EQ(fs_open(&ctx, "/prog", RD | PX_O_TRUNC, 0), -ETXTBSY,
+	     "... and O_TRUNC");
+	int fd = fs_open(&ctx, "/prog", RD, 0);
+	t_ok(fd >= 0, "... reading is fine");
+	fs_close(&ctx, fd);
+	T_EQ(fs_write_begin(ino), -ETXTBSY,
+	     "a shared mapping may not write it either");
+	fs_exec_end(ino);
+	fd = fs_open(&ctx, "/prog", WR, 0);
+	t_ok(fd >= 0, "not run any more: it opens for writing");
+	T_EQ(fs_exec_begin(ino), -ETXTBSY,
+	     "... and open so, it may not be run");
+	int fd2 = fs_dup(&ctx, fd);
+	fs_close(&ctx, fd);
+	T_EQ(fs_exec_begin(ino), -ETXTBSY,
+	     "a dup of the descriptor still writes it");
+	fs_close(&ctx, fd2);
+	T_EQ(fs_exec_begin(ino), 0, "all closed: it may be run");
+	fs_exec_end(ino);
+	T_EQ(fs_write_begin(ino), 0, "a writer that is not a descriptor...");
+	T_EQ(fs_exec_begin(ino), -ETXTBSY, "... keeps it from being run");
+	fs_write_end(ino);
+	fs_unlink(&ctx, "/prog");
+}
+
 static void test_shutdown(void)
 {
 	struct px_stat st;
@@ -1008,6 +1113,8 @@ int main(void)
 	test_cpio();
 	test_cpio_malformed();
 	test_cpio_fuzz();
+	test_pages();
+	test_text_busy();
 	test_shutdown();
 	return t_finish();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kworld.h"
+#include "core/syscall.h"
 #include "core/input.h"
 #include "core/vspace.h"
 
@@ -33,27 +34,25 @@ static void build(void)
 	    kw_retype(u, CAP_PD, 0, &b[10], 1) ||
 	    kw_retype(u, CAP_PT, 0, &b[11], 1) ||
 	    kw_retype(u, CAP_PAGE, 0, &b[12], 1) ||
-	    vspace_map(&b[9], w.space, 0, 0) ||
-	    vspace_map(&b[10], w.space, 0, 0) ||
-	    vspace_map(&b[11], w.space, BUF_VA, 0) ||
-	    vspace_map(&b[12], w.space, BUF_VA,
-		       RIGHT_PAGE_READ | RIGHT_PAGE_WRITE))
+	    kw_map(&b[9], w.space, 0, 0) || kw_map(&b[10], w.space, 0, 0) ||
+	    kw_map(&b[11], w.space, BUF_VA, 0) ||
+	    kw_map(&b[12], w.space, BUF_VA, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE))
 		panic("build: tables and page");
 	user_buf = (u8 *)vspace_object_phys(&b[12]);
 	input_make_boot_cap(&b[INPUT_SLOT]);
 }
 
-static long input_read(u64 len, u64 flags)
+static long read_input(u64 len, u64 flags)
 {
 	u64 a[6] = {INPUT_SLOT, BUF_VA, len, flags, 0, 0};
-	return sys_input_read(a);
+	return syscall_call(SYS_input_read, a);
 }
 
 static struct input_info info(void)
 {
 	u64 a[6] = {INPUT_SLOT, BUF_VA, 0, 0, 0, 0};
 	struct input_info i;
-	if (sys_input_info(a))
+	if (syscall_call(SYS_input_info, a))
 		panic("input_info failed");
 	memcpy(&i, user_buf, sizeof(i));
 	return i;
@@ -62,7 +61,7 @@ static struct input_info info(void)
 /* Empty whatever is buffered. */
 static void drain(void)
 {
-	while (input_read(4096, INPUT_NONBLOCK) > 0)
+	while (read_input(4096, INPUT_NONBLOCK) > 0)
 		;
 }
 
@@ -81,7 +80,7 @@ static void test_order(void)
 				bytes[i] = next_in++;
 			input_push(bytes, n);
 		}
-		long r = input_read(host_rand_below(400) + 1, INPUT_NONBLOCK);
+		long r = read_input(host_rand_below(400) + 1, INPUT_NONBLOCK);
 		for (long i = 0; i < r; i++)
 			if (user_buf[i] != next_out++)
 				ok = false;
@@ -93,7 +92,7 @@ static void test_order(void)
 	T_EQ(i.buffered, 0, "nothing is left");
 }
 
-static void test_full(void)
+static void test_ring_full(void)
 {
 	u8 bytes[1000];
 	struct input_info before = info();
@@ -114,7 +113,7 @@ static void test_full(void)
 	T_EQ(i.dropped - before.dropped,
 	     i.received - before.received - i.buffered,
 	     "the rest is counted as dropped");
-	T_EQ(input_read(1ull << 40, 0), INPUT_RING_SIZE,
+	T_EQ(read_input(1ull << 40, 0), INPUT_RING_SIZE,
 	     "a huge read takes the whole buffer, no more");
 	bool ok = true;
 	for (u32 k = 0; k < 1000; k++)
@@ -146,26 +145,31 @@ static void test_full(void)
 static void test_errors(void)
 {
 	u64 a[6] = {INPUT_SLOT, BUF_VA, 16, INPUT_NONBLOCK, 0, 0};
-	T_EQ(sys_input_read(a), -E_WOULDBLOCK,
+	T_EQ(syscall_call(SYS_input_read, a), -E_WOULDBLOCK,
 	     "nothing buffered: E_WOULDBLOCK");
 	a[3] = 4;
-	T_EQ(sys_input_read(a), -E_INVAL, "an unknown flag: E_INVAL");
+	T_EQ(syscall_call(SYS_input_read, a), -E_INVAL,
+	     "an unknown flag: E_INVAL");
 	a[3] = INPUT_NONBLOCK;
 	a[1] = BUF_VA + 4096 - 8;
-	T_EQ(sys_input_read(a), -E_FAULT, "a buffer past the page: E_FAULT");
+	T_EQ(syscall_call(SYS_input_read, a), -E_FAULT,
+	     "a buffer past the page: E_FAULT");
 	a[1] = 0x1000;
-	T_EQ(sys_input_read(a), -E_FAULT, "an unmapped buffer: E_FAULT");
+	T_EQ(syscall_call(SYS_input_read, a), -E_FAULT,
+	     "an unmapped buffer: E_FAULT");
 	input_push((const u8 *)"q", 1);
-	T_EQ(sys_input_read(a), -E_FAULT, "... also with input buffered");
+	T_EQ(syscall_call(SYS_input_read, a), -E_FAULT,
+	     "... also with input buffered");
 	T_EQ(info().buffered, 1, "which stays buffered");
 	a[1] = BUF_VA;
 	a[2] = 0;
-	T_EQ(sys_input_read(a), 0, "a read of 0 bytes is 0");
+	T_EQ(syscall_call(SYS_input_read, a), 0, "a read of 0 bytes is 0");
 	a[0] = 9;
 	a[2] = 16;
-	T_EQ(sys_input_read(a), -E_CAPTYPE, "another type of capability");
+	T_EQ(syscall_call(SYS_input_read, a), -E_CAPTYPE,
+	     "another type of capability");
 	a[0] = 40;
-	T_EQ(sys_input_read(a), -E_EMPTY, "an empty slot");
+	T_EQ(syscall_call(SYS_input_read, a), -E_EMPTY, "an empty slot");
 	drain();
 }
 
@@ -174,7 +178,7 @@ int main(void)
 	build();
 	test_errors();
 	test_order();
-	test_full();
+	test_ring_full();
 	kw_fini(&w);
 	return t_finish();
 }

@@ -29,7 +29,7 @@ static void build(void)
 	kw_retype(u, CAP_CSPACE, 3, &b[5], 1);
 	cs = kw_slots(&b[5]);
 	kw_retype(u, CAP_PAGE, 0, &cs[1], 2);
-	cspace_copy(&cs[1], &b[6]);
+	kw_copy(&cs[1], &b[6]);
 	kw_retype(u, CAP_SPACE, 0, &b[7], 1);
 	kw_retype(u, CAP_THREAD, 0, &b[8], 1);
 	sp = (struct space *)b[7].obj;
@@ -147,7 +147,7 @@ int main(void)
 	host_preempt = HOST_PREEMPT_ALWAYS;
 	int r = cap_delete(&b[13]);
 	host_preempt = HOST_PREEMPT_NEVER;
-	need_resched = false;
+	percpu()->need_resched = false;
 	/* (No bound thread here: the zombie stays in its slot.) */
 	struct cap *z = &b[13];
 	t_ok(r == -E_RESTART && z->type == CAP_ZOMBIE && kw_invariants_ok(),

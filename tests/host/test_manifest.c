@@ -1,7 +1,8 @@
 /*
  * The root task's manifest parser (user/root/manifest.c) on the host: the
  * `layout` key (docs/manifest.md), which asks for the LLP lab's layout,
- * and its every refusal.  The parser's messages are captured from
+ * and the `caps` key with capabilities over other containers (KIND@ID),
+ * and their every refusal.  The parser's messages are captured from
  * root_log, which this file provides.
  */
 #include <stdarg.h>
@@ -37,6 +38,57 @@ static void refused(const char *layout, const char *want)
 	snprintf(text, sizeof(text), HEAD "\tlayout %s\n", layout);
 	t_ok(parse(text) == -1 && !strcmp(logged, want),
 	     "'layout %s' is refused: %s", layout, logged);
+}
+
+/* `caps ...` as the fifth line must be refused with message `want`. */
+static void caps_refused(const char *caps, const char *want)
+{
+	char text[256];
+	snprintf(text, sizeof(text), HEAD "\tcaps %s\n", caps);
+	t_ok(parse(text) == -1 && !strcmp(logged, want),
+	     "'caps %s' is refused: %s", caps, logged);
+}
+
+static void caps_key(void)
+{
+	const struct container_spec *c = &m.c[0];
+
+	T_EQ(parse(HEAD "\tcaps ipc@9 ipc tctrl@0 mutex ipc@254\n"), 0,
+	     "'caps ipc@9 ipc tctrl@0 mutex ipc@254'");
+	t_ok(c->n_caps == 5 && c->cap_list[0].kind == SK_IPC &&
+		 c->cap_list[0].cid == 9 && c->cap_list[1].kind == SK_IPC &&
+		 c->cap_list[1].cid == CAPS_OWN &&
+		 c->cap_list[2].kind == SK_TCTRL && c->cap_list[2].cid == 0 &&
+		 c->cap_list[3].kind == SK_MUTEX &&
+		 c->cap_list[3].cid == CAPS_OWN && c->cap_list[4].cid == 254,
+	     "the five, in the line's order, each over its container");
+	t_ok(c->caps == ((1u << SK_IPC) | (1u << SK_MUTEX)),
+	     "the kinds over its own container are ipc and mutex");
+	T_EQ(parse(HEAD "\tcaps ipc@0x10\n"), 0, "'caps ipc@0x10'");
+	t_ok(c->n_caps == 1 && c->cap_list[0].cid == 16 && !c->caps,
+	     "a hexadecimal id; nothing over its own container");
+	caps_refused("ipc ipc",
+		     "manifest line 5: capability 'ipc' named twice");
+	caps_refused("ipc@3 ipc@3",
+		     "manifest line 5: capability 'ipc@3' named twice");
+	caps_refused("ipc@255", "manifest line 5: 'ipc@255': the container id "
+				"after '@' is not 0 to 254");
+	caps_refused("ipc@", "manifest line 5: 'ipc@': the container id after "
+			     "'@' is not 0 to 254");
+	caps_refused("ipc@x", "manifest line 5: 'ipc@x': the container id "
+			      "after '@' is not 0 to 254");
+	caps_refused("irq@2", "manifest line 5: unknown capability 'irq@2' "
+			      "(ipc tctrl exregs capctrl mutex, each "
+			      "optionally @ID)");
+	caps_refused("@2", "manifest line 5: unknown capability '@2' (ipc "
+			   "tctrl exregs capctrl mutex, each optionally @ID)");
+	caps_refused("averyveryverylongname@2",
+		     "manifest line 5: unknown capability "
+		     "'averyveryverylongname@2' (ipc tctrl exregs capctrl "
+		     "mutex, each optionally @ID)");
+	caps_refused("ipc tctrl exregs capctrl mutex ipc@1 ipc@2 ipc@3 ipc@4 "
+		     "ipc@5 ipc@6",
+		     "manifest line 5: 11 capabilities; at most 10");
 }
 
 int main(void)
@@ -112,5 +164,6 @@ int main(void)
 	t_ok(!strcmp(logged, "manifest line 6: a second 'layout' line for "
 			     "container lab"),
 	     "with the usual message: %s", logged);
+	caps_key();
 	return t_finish();
 }

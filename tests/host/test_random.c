@@ -25,7 +25,7 @@
 #include <stdlib.h>
 
 #include "kworld.h"
-#include "core/sys_memory.h"
+#include "core/syscall.h"
 
 #define MEM_BITS 23
 #define BOOT_BITS 6
@@ -791,12 +791,12 @@ static u64 random_badge(void)
 static u64 restarts;
 
 /* Run a system call until it stops asking for a restart. */
-static long run(long (*call)(const u64 *), const u64 *a)
+static long run(u64 nr, const u64 *a)
 {
 	long r;
 	for (unsigned tries = 0;; tries++) {
-		need_resched = false;
-		r = call(a);
+		percpu()->need_resched = false;
+		r = syscall_call(nr, a);
 		if (r != -E_RESTART)
 			break;
 		restarts++;
@@ -806,7 +806,7 @@ static long run(long (*call)(const u64 *), const u64 *a)
 			break;
 		}
 	}
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 
@@ -840,7 +840,7 @@ static void step(char *what, size_t len)
 			 (unsigned long long)bits, (unsigned long long)a[3],
 			 (unsigned long long)num);
 		want = m_retype(a[0], type, bits, a[3], num);
-		got = run(sys_retype, a);
+		got = run(SYS_retype, a);
 		ops[0]++;
 	} else if (kind < 50) {
 		a[0] = src_cptr();
@@ -848,7 +848,7 @@ static void step(char *what, size_t len)
 		snprintf(what, len, "cap_copy(%#llx, %#llx)",
 			 (unsigned long long)a[0], (unsigned long long)a[1]);
 		want = m_copy(a[0], a[1]);
-		got = run(sys_cap_copy, a);
+		got = run(SYS_cap_copy, a);
 		ops[1]++;
 	} else if (kind < 60) {
 		a[0] = src_cptr();
@@ -859,7 +859,7 @@ static void step(char *what, size_t len)
 			 (unsigned long long)a[0], (unsigned long long)a[1],
 			 (unsigned long long)a[2], (unsigned long long)a[3]);
 		want = m_mint(a[0], a[1], a[2], a[3]);
-		got = run(sys_cap_mint, a);
+		got = run(SYS_cap_mint, a);
 		ops[2]++;
 	} else if (kind < 68) {
 		a[0] = src_cptr();
@@ -869,7 +869,7 @@ static void step(char *what, size_t len)
 		snprintf(what, len, "cap_move(%#llx, %#llx)",
 			 (unsigned long long)a[0], (unsigned long long)a[1]);
 		want = m_move_call(a[0], a[1]);
-		got = run(sys_cap_move, a);
+		got = run(SYS_cap_move, a);
 		ops[3]++;
 	} else if (kind < 82) {
 		a[0] = src_cptr();
@@ -878,7 +878,7 @@ static void step(char *what, size_t len)
 		snprintf(what, len, "cap_delete(%#llx)",
 			 (unsigned long long)a[0]);
 		want = m_delete_call(a[0]);
-		got = run(sys_cap_delete, a);
+		got = run(SYS_cap_delete, a);
 		ops[4]++;
 	} else if (kind < 86) {
 		a[0] = src_cptr();
@@ -887,7 +887,7 @@ static void step(char *what, size_t len)
 		snprintf(what, len, "cap_revoke(%#llx, NULL)",
 			 (unsigned long long)a[0]);
 		want = m_revoke_call(a[0]);
-		got = run(sys_cap_revoke, a);
+		got = run(SYS_cap_revoke, a);
 		ops[5]++;
 	} else if (kind < 93) {
 		/* Install a CSpace as a Space's root, or a page in a Thread's
@@ -917,10 +917,10 @@ static void step(char *what, size_t len)
 		if (mv) {
 			struct cap *src = N(s)->slot;
 			m_move(s, node(slot));
-			got = cspace_move(src, slot);
+			got = kw_move(src, slot);
 		} else {
 			m_derive(s, node(slot));
-			got = cspace_copy(N(s)->slot, slot);
+			got = kw_copy(N(s)->slot, slot);
 		}
 		want = 0;
 		ops[6]++;
@@ -937,7 +937,7 @@ static void step(char *what, size_t len)
 		       : !N(n)->type		   ? -E_EMPTY
 		       : N(n)->type != CAP_UNTYPED ? -E_CAPTYPE
 						   : (long)m_remaining(n);
-		got = run(sys_remaining, a);
+		got = run(SYS_remaining, a);
 		ops[7]++;
 	}
 	if (got > 0 || got == 0)

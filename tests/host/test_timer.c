@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "kworld.h"
-#include "arch/x86_64/regs.h"
 #include "core/ipc.h"
 #include "core/time.h"
 
@@ -35,13 +34,15 @@ static void build(void)
 	}
 }
 
-/* `t` waits: asleep (rax 0, as sys_sleep leaves it) or receiving. */
+/* `t` waits: asleep (result 0, as sys_sleep leaves it) or receiving;
+ * both resume in user mode (THREAD_F_USER_CONT), as the kernel's do. */
 static void wait_timed(struct thread *t, u8 wait, u64 deadline)
 {
-	arch_thread_tf(t)->rax = 0x5a5a;
+	arch_thread_tf(t)->result = 0x5a5a;
 	if (wait == WAIT_SLEEP)
-		arch_thread_tf(t)->rax = 0;
+		arch_thread_tf(t)->result = 0;
 	t->ipc_from = TID_ANY;
+	t->flags |= THREAD_F_USER_CONT;
 	thread_block(t, wait);
 	timer_arm(t, deadline);
 }
@@ -84,7 +85,8 @@ static void test_order(void)
 	t_ok(ok, "each step wakes exactly the waits whose deadline passed");
 	bool rax = true;
 	for (int i = 0; i < N; i++)
-		if (arch_thread_tf(th[i])->rax != (u64)(i % 2 ? 0 : -E_TIMEOUT))
+		if (arch_thread_tf(th[i])->result !=
+		    (u64)(i % 2 ? 0 : -E_TIMEOUT))
 			rax = false;
 	t_ok(rax, "a sleep ends with 0, a receive with -E_TIMEOUT");
 	t_ok(!(th[0]->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED)),
@@ -109,7 +111,7 @@ static void test_remove(void)
 			thread_wake(th[k]);
 		else
 			thread_stop(th[k]);
-		arch_thread_tf(th[k])->rax = 0x77;
+		arch_thread_tf(th[k])->result = 0x77;
 		if (!kw_invariants_ok())
 			inv = false;
 	}
@@ -118,8 +120,8 @@ static void test_remove(void)
 	timer_expire();
 	for (int i = 0; i < N; i++)
 		if (th[i]->state == TS_BLOCKED ||
-		    (arch_thread_tf(th[i])->rax == 0x77) ==
-			(arch_thread_tf(th[i])->rax == (u64)-E_TIMEOUT))
+		    (arch_thread_tf(th[i])->result == 0x77) ==
+			(arch_thread_tf(th[i])->result == (u64)-E_TIMEOUT))
 			ok = false;
 	t_ok(ok, "the early ones are not woken again, the others time out");
 	stop_all();
@@ -141,7 +143,7 @@ static void test_edges(void)
 	t_ok(t->state == TS_BLOCKED, "... and is never woken");
 	thread_stop(t);
 	t_ok(t->state == TS_INACTIVE &&
-		 arch_thread_tf(t)->rax == (u64)-E_ABORTED,
+		 arch_thread_tf(t)->result == (u64)-E_ABORTED,
 	     "a stopped sleep returns -E_ABORTED");
 
 	host_time_us = 0;
@@ -153,17 +155,21 @@ static void test_edges(void)
 	/* A receiver parked in a copy is not timed out; back out of the
 	 * copy with its deadline passed, it times out at the next tick. */
 	wait_timed(u, WAIT_RECV, 100);
-	u->wait = WAIT_COPY;
+	u->wait = WAIT_COPY; /* parked as ipc.c parks a side: the running */
+	u->copy_partner = w.thread; /* thread copies into it */
+	w.thread->copy_to = u;
 	timer_park(u);
 	t_ok(kw_invariants_ok(), "invariants hold with a thread parked");
 	host_time_us = 200;
 	timer_expire();
 	t_ok(u->state == TS_BLOCKED, "a parked thread does not time out");
 	u->wait = WAIT_RECV;
+	u->copy_partner = NULL;
+	w.thread->copy_to = NULL;
 	timer_unpark(u);
 	t_ok(u->flags & THREAD_F_TIMED, "unparked, it is in the heap again");
 	timer_expire();
-	t_ok(woken(u) && arch_thread_tf(u)->rax == (u64)-E_TIMEOUT,
+	t_ok(woken(u) && arch_thread_tf(u)->result == (u64)-E_TIMEOUT,
 	     "... and times out at the next tick");
 
 	/* Parked and then woken by the copy's end: forgotten. */

@@ -8,8 +8,8 @@
  * preempted and restarted, with other retypes and a reset in between.
  */
 #include "kworld.h"
-#include "core/sys_memory.h"
-#include "arch/x86_64/regs.h"
+#include "core/syscall.h"
+#include "arch/x86_64/space_arch.h"
 
 static struct kworld w;
 static struct cap *b;
@@ -43,8 +43,7 @@ static int thread_fresh(const struct thread *t)
 {
 	const u8 *stack =
 	    (const u8 *)(thread_stack_canary((struct thread *)t) + 1);
-	const u8 *tf =
-	    (const u8 *)t + THREAD_OBJ_SIZE - sizeof(struct trapframe);
+	const u8 *tf = (const u8 *)arch_thread_tf((struct thread *)t);
 	return t->tid == 0 && t->state == TS_INACTIVE && t->pager == TID_NIL &&
 	       !t->space && !t->container && !t->rq_next && !t->sendq_head &&
 	       all_zero(t->slots, sizeof(t->slots)) &&
@@ -57,13 +56,13 @@ static int thread_fresh(const struct thread *t)
 static int space_fresh(const struct space *s)
 {
 	const u64 *pml4 = (const u64 *)((u64)s - PAGE_SIZE);
-	const u8 *end = (const u8 *)pml4 + SPACE_OBJ_SIZE;
+	const struct arch_space *a = space_arch((struct space *)s);
 	return all_zero(pml4, 256 * 8) &&
 	       !memcmp(pml4 + 256, host_kernel_pml4 + 256, 256 * 8) &&
-	       s->arch.pml4 == pml4 && s->spid && space_by_id(s->spid) == s &&
+	       a->pml4 == pml4 && s->spid && space_by_id(s->spid) == s &&
 	       !s->threads && !s->nthreads &&
 	       all_zero(s->slots, sizeof(s->slots)) &&
-	       all_zero(s + 1, end - (const u8 *)(s + 1));
+	       all_zero(s + 1, (const u8 *)a - (const u8 *)(s + 1));
 }
 
 /* Each type: size, where it lands, what it holds, and remaining(). */
@@ -285,7 +284,7 @@ static void test_watermark(void)
 	T_EQ(d[0].obj, u->obj + 12 * KiB,
 	     "... goes above the watermark, not into a hole");
 	cap_delete(&d[0]);
-	cspace_copy(&d[1], &b[30]);
+	kw_copy(&d[1], &b[30]);
 	cap_delete(&d[1]);
 	T_EQ(untyped_remaining(u), 48 * KiB,
 	     "a copy of the last page keeps the watermark");
@@ -304,8 +303,8 @@ static void test_watermark(void)
 	kw_retype(u, CAP_THREAD, 0, &cs[1], 2);
 	kw_retype(u, CAP_SPACE, 0, &cs[3], 1);
 	kw_retype(u, CAP_PAGE, 0, &cs[4], 5);
-	cspace_copy(&b[17], &cs[0]);
-	cspace_copy(&cs[4], &b[18]);
+	kw_copy(&b[17], &cs[0]);
+	kw_copy(&cs[4], &b[18]);
 	kw_retype(u, CAP_UNTYPED, 14, &cs[10], 1);
 	kw_retype(&cs[10], CAP_PT, 0, &b[19], 2);
 	u32 spid = ((struct space *)cs[3].obj)->spid;
@@ -401,24 +400,27 @@ static void test_syscall(void)
 	u64 a[6] = {9, CAP_PAGE, 0, 20, 1};
 	kw_task(&w);
 	cap_delete(&b[9]);
-	T_EQ(sys_retype(a), -E_EMPTY, "retype from an empty slot");
+	T_EQ(syscall_call(SYS_retype, a), -E_EMPTY,
+	     "retype from an empty slot");
 	kw_retype(w.ut, CAP_PAGE, 0, &b[9], 1);
-	T_EQ(sys_retype(a), -E_CAPTYPE, "retype from a page");
+	T_EQ(syscall_call(SYS_retype, a), -E_CAPTYPE, "retype from a page");
 	a[0] = 64;
-	T_EQ(sys_retype(a), -E_BADCAP, "retype from a bad address");
+	T_EQ(syscall_call(SYS_retype, a), -E_BADCAP,
+	     "retype from a bad address");
 	a[0] = 8;
 	a[3] = 62;
 	a[4] = 3;
-	T_EQ(sys_retype(a), -E_RANGE,
+	T_EQ(syscall_call(SYS_retype, a), -E_RANGE,
 	     "retype into slots running past the CSpace");
 	a[3] = 8;
 	a[4] = 1;
-	T_EQ(sys_retype(a), -E_OCCUPIED, "retype into the untyped's own slot");
+	T_EQ(syscall_call(SYS_retype, a), -E_OCCUPIED,
+	     "retype into the untyped's own slot");
 	u64 r[6] = {8};
-	T_EQ(sys_remaining(r), (long)untyped_remaining(&b[8]),
+	T_EQ(syscall_call(SYS_remaining, r), (long)untyped_remaining(&b[8]),
 	     "remaining as a system call");
 	r[0] = 9;
-	T_EQ(sys_remaining(r), -E_CAPTYPE, "remaining of a page");
+	T_EQ(syscall_call(SYS_remaining, r), -E_CAPTYPE, "remaining of a page");
 }
 
 /*
@@ -434,8 +436,8 @@ static int retype_restarting(u64 *a, void (*between)(int restart),
 	int r;
 	*restarts = 0;
 	host_preempt = HOST_PREEMPT_ALWAYS;
-	while ((r = (int)sys_retype(a)) == -E_RESTART) {
-		need_resched = false;
+	while ((r = (int)syscall_call(SYS_retype, a)) == -E_RESTART) {
+		percpu()->need_resched = false;
 		invariants_check();
 		if (between)
 			between(++*restarts);
@@ -443,7 +445,7 @@ static int retype_restarting(u64 *a, void (*between)(int restart),
 			break;
 	}
 	host_preempt = HOST_PREEMPT_NEVER;
-	need_resched = false;
+	percpu()->need_resched = false;
 	return r;
 }
 

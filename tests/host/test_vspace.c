@@ -12,8 +12,9 @@
  */
 #include "kworld.h"
 #include "core/vspace.h"
-#include "core/sys_memory.h"
+#include "core/syscall.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/space_arch.h"
 
 static struct kworld w;
 static struct cap *b;
@@ -60,8 +61,8 @@ static void map_top(struct cap *u, struct space *s, struct cap *pdpt,
 		    struct cap *pd)
 {
 	if (kw_retype(u, CAP_PDPT, 0, pdpt, 1) ||
-	    kw_retype(u, CAP_PD, 0, pd, 1) || vspace_map(pdpt, s, 0, 0) ||
-	    vspace_map(pd, s, 0, 0))
+	    kw_retype(u, CAP_PD, 0, pd, 1) || kw_map(pdpt, s, 0, 0) ||
+	    kw_map(pd, s, 0, 0))
 		panic("map_top");
 }
 
@@ -82,50 +83,46 @@ static void test_map(void)
 		 b[20].type == CAP_CSPACE,
 	     "a space, tables, pages, a large page and a CSpace");
 
-	T_EQ(vspace_map(pg, s, 0x200000, RIGHT_PAGE_READ), -E_NOTMAPPED,
+	T_EQ(kw_map(pg, s, 0x200000, RIGHT_PAGE_READ), -E_NOTMAPPED,
 	     "a page with no tables: E_NOTMAPPED");
-	T_EQ(vspace_map(pt, s, 0x200000, 0), -E_NOTMAPPED,
+	T_EQ(kw_map(pt, s, 0x200000, 0), -E_NOTMAPPED,
 	     "a PT with no PD: E_NOTMAPPED");
-	T_EQ(vspace_map(pd, s, 0, 0), -E_NOTMAPPED,
+	T_EQ(kw_map(pd, s, 0, 0), -E_NOTMAPPED,
 	     "a PD with no PDPT: E_NOTMAPPED");
-	T_EQ(vspace_map(pdpt, s, 0x1000, 0), -E_ALIGN,
-	     "a PDPT at 4 KiB: E_ALIGN");
-	T_EQ(vspace_map(pdpt, s, 0x800000000000ull, 0), -E_RANGE,
+	T_EQ(kw_map(pdpt, s, 0x1000, 0), -E_ALIGN, "a PDPT at 4 KiB: E_ALIGN");
+	T_EQ(kw_map(pdpt, s, 0x800000000000ull, 0), -E_RANGE,
 	     "a PDPT in the kernel half: E_RANGE");
-	T_EQ(vspace_map(pdpt, s, 0xffff800000000000ull, 0), -E_RANGE,
+	T_EQ(kw_map(pdpt, s, 0xffff800000000000ull, 0), -E_RANGE,
 	     "a PDPT at a kernel address: E_RANGE");
-	T_EQ(vspace_map(&b[20], s, 0, 0), -E_CAPTYPE, "a CSpace: E_CAPTYPE");
+	T_EQ(kw_map(&b[20], s, 0, 0), -E_CAPTYPE, "a CSpace: E_CAPTYPE");
 	t_ok(!vspace_mapping(pdpt, NULL, NULL), "nothing is mapped yet");
 
-	T_EQ(vspace_map(pdpt, s, 0, 0), 0, "map the PDPT at 0");
-	T_EQ(s->arch.pml4[0], b[11].obj | PTE_P | PTE_W | PTE_U,
+	T_EQ(kw_map(pdpt, s, 0, 0), 0, "map the PDPT at 0");
+	T_EQ(space_arch(s)->pml4[0], b[11].obj | PTE_P | PTE_W | PTE_U,
 	     "... PML4 entry 0 points at it, present, writable, user");
 	t_ok(mapped_at(pdpt, s, 0), "... its record says where");
-	T_EQ(vspace_map(pdpt, s, 512 * GiB, 0), -E_MAPPED,
+	T_EQ(kw_map(pdpt, s, 512 * GiB, 0), -E_MAPPED,
 	     "the same PDPT again elsewhere: E_MAPPED");
-	T_EQ(vspace_map(&b[19], s, 0, 0), -E_MAPPED,
-	     "another PDPT at 0: E_MAPPED");
-	T_EQ(vspace_map(pd, s, 512 * MiB, 0), -E_ALIGN,
-	     "a PD at 512 MiB: E_ALIGN");
-	T_EQ(vspace_map(pd, s, 0, 0), 0, "map the PD at 0");
+	T_EQ(kw_map(&b[19], s, 0, 0), -E_MAPPED, "another PDPT at 0: E_MAPPED");
+	T_EQ(kw_map(pd, s, 512 * MiB, 0), -E_ALIGN, "a PD at 512 MiB: E_ALIGN");
+	T_EQ(kw_map(pd, s, 0, 0), 0, "map the PD at 0");
 	T_EQ(table(pdpt)[0], pd->obj | PTE_P | PTE_W | PTE_U,
 	     "... PDPT entry 0");
-	T_EQ(vspace_map(pt, s, 0x201000, 0), -E_ALIGN,
+	T_EQ(kw_map(pt, s, 0x201000, 0), -E_ALIGN,
 	     "a PT at 2 MiB + 4 KiB: E_ALIGN");
-	T_EQ(vspace_map(pt, s, 0x200000, 0), 0, "map the PT at 2 MiB");
+	T_EQ(kw_map(pt, s, 0x200000, 0), 0, "map the PT at 2 MiB");
 	T_EQ(table(pd)[1], pt->obj | PTE_P | PTE_W | PTE_U, "... PD entry 1");
 
-	T_EQ(
-	    vspace_map(&pg[0], s, 0x200000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE),
-	    0, "map a page read-write at 2 MiB");
+	T_EQ(kw_map(&pg[0], s, 0x200000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE), 0,
+	     "map a page read-write at 2 MiB");
 	T_EQ(table(pt)[0], pg[0].obj | PTE_P | PTE_U | PTE_W | PTE_NX,
 	     "... present, user, writable, not executable");
-	T_EQ(vspace_map(&pg[1], s, 0x201000, RIGHT_PAGE_READ | RIGHT_PAGE_EXEC),
-	     0, "map a page read-exec");
+	T_EQ(kw_map(&pg[1], s, 0x201000, RIGHT_PAGE_READ | RIGHT_PAGE_EXEC), 0,
+	     "map a page read-exec");
 	T_EQ(table(pt)[1], pg[1].obj | PTE_P | PTE_U,
 	     "... read-only, executable");
 	host_nx = false;
-	T_EQ(vspace_map(&pg[2], s, 0x202000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_map(&pg[2], s, 0x202000, RIGHT_PAGE_READ), 0,
 	     "map a read-only page on a CPU without NX");
 	T_EQ(table(pt)[2], pg[2].obj | PTE_P | PTE_U, "... no NX bit");
 	host_nx = true;
@@ -134,88 +131,89 @@ static void test_map(void)
 	T_EQ(reach(s, 0x201234), pg[1].obj + 0x234,
 	     "a user address reaches the page");
 
-	T_EQ(vspace_map(&pg[3], s, 0x203000, 0), -E_INVAL,
-	     "no rights: E_INVAL");
-	T_EQ(vspace_map(&pg[3], s, 0x203000, RIGHT_PAGE_WRITE), -E_INVAL,
+	T_EQ(kw_map(&pg[3], s, 0x203000, 0), -E_INVAL, "no rights: E_INVAL");
+	T_EQ(kw_map(&pg[3], s, 0x203000, RIGHT_PAGE_WRITE), -E_INVAL,
 	     "write without read: E_INVAL");
-	T_EQ(vspace_map(&pg[3], s, 0x203000, RIGHT_PAGE_READ | 8), -E_INVAL,
+	T_EQ(kw_map(&pg[3], s, 0x203000, RIGHT_PAGE_READ | 8), -E_INVAL,
 	     "an unknown right: E_INVAL");
-	T_EQ(vspace_map(&pg[3], s, 0x203001, RIGHT_PAGE_READ), -E_ALIGN,
+	T_EQ(kw_map(&pg[3], s, 0x203001, RIGHT_PAGE_READ), -E_ALIGN,
 	     "a page at an odd address");
-	T_EQ(vspace_map(&pg[3], s, 0x200000, RIGHT_PAGE_READ), -E_MAPPED,
+	T_EQ(kw_map(&pg[3], s, 0x200000, RIGHT_PAGE_READ), -E_MAPPED,
 	     "a page where one is mapped: E_MAPPED");
-	T_EQ(vspace_map(&pg[0], s, 0x203000, RIGHT_PAGE_READ), -E_MAPPED,
+	T_EQ(kw_map(&pg[0], s, 0x203000, RIGHT_PAGE_READ), -E_MAPPED,
 	     "a mapped page again: E_MAPPED");
-	T_EQ(vspace_map(&pg[3], s, USER_TOP, RIGHT_PAGE_READ), -E_RANGE,
+	T_EQ(kw_map(&pg[3], s, USER_TOP, RIGHT_PAGE_READ), -E_RANGE,
 	     "a page at the user top: E_RANGE");
-	T_EQ(vspace_map(&pg[3], s, 0x800000000000ull, RIGHT_PAGE_READ),
-	     -E_RANGE, "a page in the kernel half: E_RANGE");
-	T_EQ(vspace_map(&b[18], s, 0x7fffffe00000ull, RIGHT_PAGE_READ),
-	     -E_RANGE, "a large page across the user top: E_RANGE");
-	cspace_mint(&pg[3], &b[21], RIGHT_PAGE_READ, 0);
-	T_EQ(
-	    vspace_map(&b[21], s, 0x203000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE),
-	    -E_RIGHTS, "writable through a read-only cap: E_RIGHTS");
-	T_EQ(vspace_map(&b[21], s, 0x203000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_map(&pg[3], s, 0x800000000000ull, RIGHT_PAGE_READ), -E_RANGE,
+	     "a page in the kernel half: E_RANGE");
+	T_EQ(kw_map(&b[18], s, 0x7fffffe00000ull, RIGHT_PAGE_READ), -E_RANGE,
+	     "a large page across the user top: E_RANGE");
+	kw_mint(&pg[3], &b[21], RIGHT_PAGE_READ, 0);
+	T_EQ(kw_map(&b[21], s, 0x203000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE),
+	     -E_RIGHTS, "writable through a read-only cap: E_RIGHTS");
+	T_EQ(kw_map(&b[21], s, 0x203000, RIGHT_PAGE_READ), 0,
 	     "readable through it: fine");
 
-	T_EQ(vspace_map(&b[18], s, 0x401000, RIGHT_PAGE_READ), -E_ALIGN,
+	T_EQ(kw_map(&b[18], s, 0x401000, RIGHT_PAGE_READ), -E_ALIGN,
 	     "a large page at 4 MiB + 4 KiB: E_ALIGN");
-	T_EQ(vspace_map(&b[18], s, 0x200000, RIGHT_PAGE_READ), -E_MAPPED,
+	T_EQ(kw_map(&b[18], s, 0x200000, RIGHT_PAGE_READ), -E_MAPPED,
 	     "a large page where a PT is: E_MAPPED");
-	T_EQ(
-	    vspace_map(&b[18], s, 0x400000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE),
-	    0, "a large page at 4 MiB");
+	T_EQ(kw_map(&b[18], s, 0x400000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE), 0,
+	     "a large page at 4 MiB");
 	T_EQ(table(pd)[2], b[18].obj | PTE_P | PTE_U | PTE_W | PTE_PS | PTE_NX,
 	     "... a PS entry in the PD");
 	T_EQ(reach(s, 0x5fffff), b[18].obj + 0x1fffff,
 	     "... reaching its last byte");
-	T_EQ(vspace_map(&pg[3], s, 0x400000, RIGHT_PAGE_READ), -E_MAPPED,
+	T_EQ(kw_map(&pg[3], s, 0x400000, RIGHT_PAGE_READ), -E_MAPPED,
 	     "a page inside the large page: E_MAPPED");
-	T_EQ(vspace_map(&b[22], s, 0x400000, 0), -E_CAPTYPE,
+	T_EQ(kw_map(&b[22], s, 0x400000, 0), -E_CAPTYPE,
 	     "(an empty slot: E_CAPTYPE)");
 
 	/* Unmap. */
 	u64 flushes = host_tlb_flushes;
-	T_EQ(vspace_unmap(&pg[0]), 0, "unmap the first page");
+	T_EQ(kw_unmap(&pg[0]), 0, "unmap the first page");
 	t_ok(table(pt)[0] == 0 && !vspace_mapping(&pg[0], NULL, NULL) &&
 		 !pg[0].data[0],
 	     "... entry and record cleared");
-	T_EQ(host_tlb_flushes, flushes + 1, "... the TLB was flushed");
-	T_EQ(vspace_unmap(&pg[0]), -E_NOTMAPPED, "unmap it again: E_NOTMAPPED");
-	T_EQ(vspace_unmap(&b[20]), -E_NOTMAPPED,
-	     "unmap a CSpace: nothing mapped");
-	T_EQ(vspace_map(&pg[0], s, 0x204000, RIGHT_PAGE_READ), 0,
+	t_ok(host_tlb_flushes == flushes + 1 && host_tlb_flush_space == s &&
+		 host_tlb_flush_va == 0x200000,
+	     "... the TLB was flushed: that page, in that space");
+	T_EQ(kw_unmap(&pg[0]), -E_NOTMAPPED, "unmap it again: E_NOTMAPPED");
+	T_EQ(kw_unmap(&b[20]), -E_NOTMAPPED, "unmap a CSpace: nothing mapped");
+	T_EQ(kw_map(&pg[0], s, 0x204000, RIGHT_PAGE_READ), 0,
 	     "map it at another place");
 
 	/* Unmapping a table clears it; what was below goes stale. */
-	T_EQ(vspace_unmap(pt), 0, "unmap the PT");
+	flushes = host_tlb_flushes;
+	T_EQ(kw_unmap(pt), 0, "unmap the PT");
+	t_ok(host_tlb_flushes == flushes + 1 && host_tlb_flush_space == s &&
+		 host_tlb_flush_va == HOST_TLB_ALL,
+	     "... the whole space's TLB entries were flushed");
 	t_ok(table(pd)[1] == 0 && table_clear(pt),
 	     "... its PD entry and its contents are cleared");
 	t_ok(!vspace_mapping(&pg[1], NULL, NULL) && pg[1].data[0],
 	     "... a page mapped through it: record kept but stale");
-	T_EQ(vspace_unmap(&pg[1]), -E_NOTMAPPED,
-	     "unmap that page: E_NOTMAPPED");
-	T_EQ(vspace_map(pt, s, 0x600000, 0), 0, "map the PT at 6 MiB");
-	T_EQ(vspace_map(&pg[1], s, 0x600000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_unmap(&pg[1]), -E_NOTMAPPED, "unmap that page: E_NOTMAPPED");
+	T_EQ(kw_map(pt, s, 0x600000, 0), 0, "map the PT at 6 MiB");
+	T_EQ(kw_map(&pg[1], s, 0x600000, RIGHT_PAGE_READ), 0,
 	     "the stale page maps again");
 	t_ok(mapped_at(&pg[1], s, 0x600000), "... recorded at its new place");
 
 	/* Unmapping a PD: the PT below goes stale with its entries; mapped
 	 * again it is cleared first. */
-	T_EQ(vspace_map(&pg[2], s, 0x601000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_map(&pg[2], s, 0x601000, RIGHT_PAGE_READ), 0,
 	     "another page in the PT");
-	T_EQ(vspace_unmap(pd), 0, "unmap the PD");
+	T_EQ(kw_unmap(pd), 0, "unmap the PD");
 	t_ok(!vspace_mapping(pt, NULL, NULL) &&
 		 !vspace_mapping(&pg[1], NULL, NULL) &&
 		 !vspace_mapping(&b[18], NULL, NULL),
 	     "... the PT, its pages and the large page are no longer mapped");
 	t_ok(!table_clear(pt), "... the PT still holds its entries");
 	T_EQ(reach(s, 0x600000), 0, "... which no address reaches");
-	T_EQ(vspace_map(pd, s, 0, 0), 0, "map the PD again");
+	T_EQ(kw_map(pd, s, 0, 0), 0, "map the PD again");
 	T_EQ(reach(s, 0x600000), 0,
 	     "... the PD was cleared: still nothing below");
-	T_EQ(vspace_map(pt, s, 0x800000, 0), 0, "map the stale PT at 8 MiB");
+	T_EQ(kw_map(pt, s, 0x800000, 0), 0, "map the stale PT at 8 MiB");
 	t_ok(table_clear(pt), "... it was cleared first");
 	T_EQ(reach(s, 0x800000), 0, "... its old pages are not reachable");
 	t_ok(!vspace_mapping(&pg[1], NULL, NULL) &&
@@ -223,9 +221,9 @@ static void test_map(void)
 	     "... and their records stay stale");
 
 	/* Deleting capabilities unmaps. */
-	T_EQ(vspace_map(&pg[1], s, 0x800000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_map(&pg[1], s, 0x800000, RIGHT_PAGE_READ), 0,
 	     "map a page at 8 MiB");
-	cspace_copy(&pg[1], &b[22]);
+	kw_copy(&pg[1], &b[22]);
 	t_ok(!vspace_mapping(&b[22], NULL, NULL) && !b[22].data[0],
 	     "a copy of a mapped page is not mapped");
 	cap_delete(&b[22]);
@@ -233,14 +231,17 @@ static void test_map(void)
 	     "deleting the copy leaves the mapping");
 	flushes = host_tlb_flushes;
 	cap_delete(&pg[1]);
-	t_ok(table(pt)[0] == 0 && host_tlb_flushes == flushes + 1,
-	     "deleting the mapped page clears its entry and flushes the TLB");
+	t_ok(table(pt)[0] == 0 && host_tlb_flushes == flushes + 1 &&
+		 host_tlb_flush_space == s && host_tlb_flush_va == 0x800000,
+	     "deleting the mapped page clears its entry and flushes the TLB "
+	     "(that page, in that space)");
 	cap_delete(pt);
 	t_ok(table(pd)[4] == 0, "deleting a mapped PT clears its PD entry");
 	t_ok(kw_invariants_ok(), "invariants hold");
 
-	t_ok(!memcmp(s->arch.pml4 + 256, host_kernel_pml4 + 256, 256 * 8),
-	     "the kernel half of the PML4 was never touched");
+	t_ok(
+	    !memcmp(space_arch(s)->pml4 + 256, host_kernel_pml4 + 256, 256 * 8),
+	    "the kernel half of the PML4 was never touched");
 	T_EQ(cap_revoke(u, NULL), 0, "revoke the untyped under it all");
 	cap_delete(u);
 }
@@ -257,8 +258,8 @@ static void test_space_gone(void)
 	map_top(u, s, pdpt, pd);
 	kw_retype(u, CAP_PT, 0, pt, 1);
 	kw_retype(u, CAP_PAGE, 0, pg, 1);
-	vspace_map(pt, s, 0, 0);
-	T_EQ(vspace_map(pg, s, 0x1000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE), 0,
+	kw_map(pt, s, 0, 0);
+	T_EQ(kw_map(pg, s, 0x1000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE), 0,
 	     "a space with a page mapped at 4 KiB");
 	T_EQ(cap_delete(&b[10]), 0, "delete the space");
 	t_ok(!vspace_mapping(pdpt, NULL, NULL) &&
@@ -266,22 +267,21 @@ static void test_space_gone(void)
 		 !vspace_mapping(pt, NULL, NULL) &&
 		 !vspace_mapping(pg, NULL, NULL),
 	     "... every record naming it is stale");
-	T_EQ(vspace_unmap(pg), -E_NOTMAPPED, "... unmap says so");
+	T_EQ(kw_unmap(pg), -E_NOTMAPPED, "... unmap says so");
 	struct space *s2 = new_space(u, &b[10]);
 	t_ok(!space_by_id(spid) || space_by_id(spid) == s2, "a new space");
 	t_ok(!vspace_mapping(pdpt, NULL, NULL) &&
 		 !vspace_mapping(pg, NULL, NULL),
 	     "... the old records stay stale");
-	T_EQ(vspace_map(pdpt, s2, 0, 0), 0,
-	     "map the old PDPT in the new space");
+	T_EQ(kw_map(pdpt, s2, 0, 0), 0, "map the old PDPT in the new space");
 	t_ok(table_clear(pdpt), "... it was cleared first");
-	T_EQ(vspace_map(pd, s2, 0, 0), 0, "map the old PD");
+	T_EQ(kw_map(pd, s2, 0, 0), 0, "map the old PD");
 	t_ok(table_clear(pd), "... it was cleared first");
-	T_EQ(vspace_map(pt, s2, 0, 0), 0, "map the old PT");
+	T_EQ(kw_map(pt, s2, 0, 0), 0, "map the old PT");
 	t_ok(table_clear(pt), "... it was cleared first");
 	T_EQ(reach(s2, 0x1000), 0,
 	     "the old page is not reachable in the new space");
-	T_EQ(vspace_map(pg, s2, 0x1000, RIGHT_PAGE_READ), 0,
+	T_EQ(kw_map(pg, s2, 0x1000, RIGHT_PAGE_READ), 0,
 	     "map the old page afresh");
 	T_EQ(reach(s2, 0x1000), pg->obj, "... now it is");
 	T_EQ(cap_revoke(u, NULL), 0, "revoke the untyped");
@@ -303,9 +303,9 @@ static void test_id_reuse(void)
 	map_top(u, s, &b[11], &b[12]);
 	kw_retype(u, CAP_PT, 0, &b[13], 1);
 	kw_retype(u, CAP_PAGE, 0, pg, 1);
-	vspace_map(&b[13], s, 0, 0);
-	vspace_map(pg, s, 0x5000, RIGHT_PAGE_READ);
-	cspace_copy(pg, &b[20]);
+	kw_map(&b[13], s, 0, 0);
+	kw_map(pg, s, 0x5000, RIGHT_PAGE_READ);
+	kw_copy(pg, &b[20]);
 	cap_delete(&b[10]);
 	cap_delete(&b[11]);
 	cap_delete(&b[12]);
@@ -328,8 +328,8 @@ static void test_id_reuse(void)
 		return;
 	map_top(u, s2, &b[11], &b[12]);
 	kw_retype(u, CAP_PT, 0, &b[13], 1);
-	vspace_map(&b[13], s2, 0, 0);
-	T_EQ(vspace_map(&b[20], s2, 0x5000, RIGHT_PAGE_READ), 0,
+	kw_map(&b[13], s2, 0, 0);
+	T_EQ(kw_map(&b[20], s2, 0x5000, RIGHT_PAGE_READ), 0,
 	     "a copy of the old page maps at its old place");
 	t_ok(!vspace_mapping(pg, NULL, NULL),
 	     "... the old page's record stays stale");
@@ -358,14 +358,14 @@ static void test_table_copy(void)
 	map_top(u, s, &b[11], &b[12]);
 	kw_retype(u, CAP_PT, 0, pt, 1);
 	kw_retype(u, CAP_PAGE, 0, pg, 1);
-	vspace_map(pt, s, 0, 0);
-	vspace_map(pg, s, 0x5000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	cspace_copy(pt, &b[20]);
+	kw_map(pt, s, 0, 0);
+	kw_map(pg, s, 0x5000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	kw_copy(pt, &b[20]);
 	cap_delete(&b[10]);
 	cap_delete(pg);
 	struct space *s2 = new_space(u, &b[10]);
 	map_top(u, s2, &b[15], &b[16]);
-	T_EQ(vspace_map(&b[20], s2, 0, 0), 0,
+	T_EQ(kw_map(&b[20], s2, 0, 0), 0,
 	     "map a copy of a PT whose space was deleted");
 	T_EQ(reach(s2, 0x5000), 0,
 	     "... the page once mapped through the original is not reachable");
@@ -386,18 +386,18 @@ static void test_table_once(void)
 	map_top(u, s2, &b[15], &b[16]);
 	kw_retype(u, CAP_PT, 0, pt, 1);
 	kw_retype(u, CAP_PAGE, 0, pg, 1);
-	vspace_map(pt, s, 0, 0);
-	vspace_map(pg, s, 0x5000, RIGHT_PAGE_READ);
-	cspace_copy(pt, &b[20]);
-	T_EQ(vspace_map(&b[20], s, 0x200000, 0), -E_MAPPED,
+	kw_map(pt, s, 0, 0);
+	kw_map(pg, s, 0x5000, RIGHT_PAGE_READ);
+	kw_copy(pt, &b[20]);
+	T_EQ(kw_map(&b[20], s, 0x200000, 0), -E_MAPPED,
 	     "a copy of a mapped PT, elsewhere in the same space: E_MAPPED");
-	T_EQ(vspace_map(&b[20], s2, 0, 0), -E_MAPPED,
+	T_EQ(kw_map(&b[20], s2, 0, 0), -E_MAPPED,
 	     "... in another space: E_MAPPED");
 	T_EQ(reach(s, 0x5000), pg->obj, "... the original mapping is intact");
-	T_EQ(vspace_unmap(pt), 0, "unmap the original");
-	T_EQ(vspace_map(&b[20], s2, 0, 0), 0, "now the copy maps");
+	T_EQ(kw_unmap(pt), 0, "unmap the original");
+	T_EQ(kw_map(&b[20], s2, 0, 0), 0, "now the copy maps");
 	t_ok(table_clear(&b[20]), "... a clean table");
-	T_EQ(vspace_map(pt, s, 0, 0), -E_MAPPED,
+	T_EQ(kw_map(pt, s, 0, 0), -E_MAPPED,
 	     "and the original may not map it again");
 	T_EQ(cap_revoke(u, NULL), 0, "revoke the untyped");
 	cap_delete(u);
@@ -417,12 +417,12 @@ static void test_stale_revived(void)
 	map_top(u, s, &b[11], &b[12]);
 	kw_retype(u, CAP_PT, 0, pt, 1);
 	kw_retype(u, CAP_PAGE, 0, pg, 1);
-	vspace_map(pt, s, 0, 0);
-	vspace_map(pg, s, 0x5000, RIGHT_PAGE_READ);
-	vspace_unmap(pt);
-	vspace_map(pt, s, 0, 0);
-	cspace_copy(pg, &b[20]);
-	T_EQ(vspace_map(&b[20], s, 0x5000, RIGHT_PAGE_READ), 0,
+	kw_map(pt, s, 0, 0);
+	kw_map(pg, s, 0x5000, RIGHT_PAGE_READ);
+	kw_unmap(pt);
+	kw_map(pt, s, 0, 0);
+	kw_copy(pg, &b[20]);
+	T_EQ(kw_map(&b[20], s, 0x5000, RIGHT_PAGE_READ), 0,
 	     "a copy of a page maps where the page's stale record points");
 	t_ok(!vspace_mapping(pg, NULL, NULL),
 	     "... the page itself is not mapped");
@@ -443,15 +443,16 @@ static void test_user_copy(void)
 	map_top(u, w.space, &b[11], &b[12]);
 	kw_retype(u, CAP_PT, 0, &b[13], 1);
 	kw_retype(u, CAP_PAGE, 0, &b[14], 2);
-	vspace_map(&b[13], w.space, 0, 0);
-	vspace_map(&b[14], w.space, 0x3000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
-	vspace_map(&b[15], w.space, 0x4000, RIGHT_PAGE_READ);
+	kw_map(&b[13], w.space, 0, 0);
+	kw_map(&b[14], w.space, 0x3000, RIGHT_PAGE_READ | RIGHT_PAGE_WRITE);
+	kw_map(&b[15], w.space, 0x4000, RIGHT_PAGE_READ);
 
 	u64 a[6] = {14, 0x3ff0};
-	T_EQ(sys_cap_info(a), -E_FAULT,
+	T_EQ(syscall_call(SYS_cap_info, a), -E_FAULT,
 	     "cap_info into a buffer running off the page: E_FAULT");
 	a[1] = 0x3800;
-	T_EQ(sys_cap_info(a), 0, "cap_info into the writable page");
+	T_EQ(syscall_call(SYS_cap_info, a), 0,
+	     "cap_info into the writable page");
 	memcpy(&info, (void *)(b[14].obj + 0x800), sizeof(info));
 	t_ok(info.type == CAP_PAGE && info.mapped == 1 &&
 		 info.vaddr == 0x3000 && info.spid == w.space->spid &&
@@ -459,24 +460,26 @@ static void test_user_copy(void)
 		 info.rights == RIGHT_PAGE_ALL,
 	     "... it reads back: a page mapped at 0x3000 in our space");
 	a[1] = 0x4000;
-	T_EQ(sys_cap_info(a), -E_FAULT,
+	T_EQ(syscall_call(SYS_cap_info, a), -E_FAULT,
 	     "cap_info into the read-only page: E_FAULT");
 	a[1] = 0x5000;
-	T_EQ(sys_cap_info(a), -E_FAULT,
+	T_EQ(syscall_call(SYS_cap_info, a), -E_FAULT,
 	     "cap_info to an unmapped address: E_FAULT");
 	u64 m[6] = {15, SPACE_SELF, 0x5000, RIGHT_PAGE_READ};
-	T_EQ(sys_map(m), -E_MAPPED,
+	T_EQ(syscall_call(SYS_map, m), -E_MAPPED,
 	     "map as a system call: the mapped page again");
 	m[0] = 30;
-	T_EQ(sys_map(m), -E_EMPTY, "map an empty slot");
+	T_EQ(syscall_call(SYS_map, m), -E_EMPTY, "map an empty slot");
 	m[0] = KW_SPACE;
-	T_EQ(sys_map(m), -E_CAPTYPE, "map a Space");
+	T_EQ(syscall_call(SYS_map, m), -E_CAPTYPE, "map a Space");
 	m[0] = 14;
 	m[1] = 15;
-	T_EQ(sys_map(m), -E_CAPTYPE, "map into a page (not a space)");
+	T_EQ(syscall_call(SYS_map, m), -E_CAPTYPE,
+	     "map into a page (not a space)");
 	u64 um[6] = {15};
-	T_EQ(sys_unmap(um), 0, "unmap as a system call");
-	T_EQ(sys_unmap(um), -E_NOTMAPPED, "... twice: E_NOTMAPPED");
+	T_EQ(syscall_call(SYS_unmap, um), 0, "unmap as a system call");
+	T_EQ(syscall_call(SYS_unmap, um), -E_NOTMAPPED,
+	     "... twice: E_NOTMAPPED");
 	T_EQ(cap_revoke(u, NULL), 0, "revoke the untyped");
 	cap_delete(u);
 	t_ok(kw_invariants_ok(), "invariants hold");

@@ -67,6 +67,16 @@ long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
 		   uint32_t cid, uint32_t pager, cptr_t cspace,
 		   kt_order_fn order)
 {
+	return kt_agent_make_in_group(a, al, mb_va, cid, pager, cspace, order,
+				      TID_NIL);
+}
+
+/* The same, joining the thread group of thread `tgid` (TID_NIL: a group
+ * of its own). */
+long kt_agent_make_in_group(struct kt_agent *a, struct tess_alloc *al,
+			    uintptr_t mb_va, uint32_t cid, uint32_t pager,
+			    cptr_t cspace, kt_order_fn order, uint32_t tgid)
+{
 	struct task_ids ids;
 	struct thread_create tc;
 	struct kt_mbox *k;
@@ -89,7 +99,10 @@ long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
 	tc.pager = pager;
 	tc.cid = cid;
 	tc.prio = PRIO_INHERIT;
-	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE, &ids, &tc);
+	ids.tgid = tgid;
+	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE |
+				    (tgid != TID_NIL ? TC_SHARE_GROUP : 0),
+				&ids, &tc);
 	if (r)
 		return r;
 	a->tid = ids.tid;

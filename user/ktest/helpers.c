@@ -216,6 +216,21 @@ long kt_recv(uint32_t from, struct tess_msg *m)
 long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 		   uint32_t cid)
 {
+	cptr_t space;
+	long r = tess_new(ka, CAP_SPACE, 0, &space);
+	if (r)
+		return r;
+	r = kt_copy_child_in(c, space, untyped, pager, cid);
+	if (r)
+		tess_delete(ka, space);
+	return r;
+}
+
+/* kt_copy_child into the Space object `space` (made by the caller, now the
+ * child's; on failure still the caller's). */
+long kt_copy_child_in(struct kt_child *c, cptr_t space, cptr_t untyped,
+		      uint32_t pager, uint32_t cid)
+{
 	struct task_ids ids;
 	struct thread_create tc;
 	long r;
@@ -224,12 +239,11 @@ long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 	memset(&ids, 0, sizeof(ids));
 	memset(&tc, 0, sizeof(tc));
 	if ((r = tess_new(ka, CAP_THREAD, 0, &c->t.cap)) ||
-	    (r = tess_new(ka, CAP_SPACE, 0, &c->space)) ||
 	    (r = tess_new(ka, CAP_CSPACE, KT_COPY_CNODE_BITS, &c->cnode)))
 		goto fail;
 	ids.tid = kt_self();
 	tc.thread = c->t.cap;
-	tc.space = c->space;
+	tc.space = space;
 	tc.cspace = CPTR_NONE;
 	tc.untyped = untyped;
 	tc.dest = c->cnode << CPTR_DIGIT_BITS; /* slot 0 of the new CSpace */
@@ -239,6 +253,7 @@ long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 	r = tess_thread_control(THREAD_CREATE | TC_COPY_SPACE, &ids, &tc);
 	if (r)
 		goto fail;
+	c->space = space;
 	c->t.tid = ids.tid;
 	c->spid = ids.spid;
 	c->copied = tc.copied;
@@ -246,8 +261,6 @@ long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 fail:
 	if (c->t.cap)
 		tess_delete(ka, c->t.cap);
-	if (c->space)
-		tess_delete(ka, c->space);
 	if (c->cnode)
 		tess_delete(ka, c->cnode);
 	memset(c, 0, sizeof(*c));
@@ -377,6 +390,42 @@ long kt_tables_free(struct tess_alloc *a, cptr_t tab[3])
 			tab[i] = 0;
 		}
 	return bad;
+}
+
+/*
+ * Make Space objects until one gets table entry `index` again; that one is
+ * left in *space (a slot of the batch CSpace `cs`, 2^KT_SPACE_BATCH_BITS
+ * slots; `ut` holds as many spaces), every other one made is deleted.  Ids
+ * go round robin, so it comes back after the others.
+ */
+long kt_space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space)
+{
+	const unsigned batch = 1u << KT_SPACE_BATCH_BITS;
+	for (unsigned round = 0; round < 2 * 4096 / batch; round++) {
+		long r = tess_retype(ut, CAP_SPACE, 0, kt_addr2(cs, 0), batch);
+		if (r)
+			return r;
+		uint32_t first = kt_cap_info(kt_addr2(cs, 0)).spid;
+		uint32_t last = kt_cap_info(kt_addr2(cs, batch - 1)).spid;
+		first &= KT_SPID_INDEX_MASK;
+		last &= KT_SPID_INDEX_MASK;
+		int inside = first <= last ? index >= first && index <= last
+					   : index >= first || index <= last;
+		for (unsigned i = 0; inside && i < batch; i++) {
+			cptr_t c = kt_addr2(cs, i);
+			if ((kt_cap_info(c).spid & KT_SPID_INDEX_MASK) != index)
+				continue;
+			for (unsigned k = 0; k < batch; k++)
+				if (k != i)
+					tess_cap_delete(kt_addr2(cs, k));
+			*space = c;
+			return 0;
+		}
+		r = tess_cap_revoke(ut);
+		if (r)
+			return r;
+	}
+	return -E_LIMIT;
 }
 
 /* ---------------------------------------------------------------- caps */

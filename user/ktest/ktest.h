@@ -32,6 +32,8 @@ extern struct tess_alloc *ka;
 #define KT_VA_CPU 0x00000a0000000000ul
 #define KT_VA_TIME 0x00000b0000000000ul
 #define KT_VA_INPUT 0x00000c0000000000ul
+#define KT_VA_TLB 0x00000d0000000000ul
+#define KT_VA_FPU 0x00000e0000000000ul
 
 /* ---------------------------------------------------------------- helpers.c
  * Threads in this space or in a copy of it, started on a stack of the
@@ -70,9 +72,17 @@ long kt_reap(uint32_t tid, int *status);
 long kt_recv(uint32_t from, struct tess_msg *m);
 long kt_copy_child(struct kt_child *c, cptr_t untyped, uint32_t pager,
 		   uint32_t cid);
+long kt_copy_child_in(struct kt_child *c, cptr_t space, cptr_t untyped,
+		      uint32_t pager, uint32_t cid);
 void kt_child_destroy(struct kt_child *c);
 long kt_grant(uint32_t to, unsigned type, unsigned scope, uint32_t resid,
 	      uint32_t ops);
+
+/* Space objects at a given index of the kernel's space table (the low
+ * bits of a space id). */
+#define KT_SPID_INDEX_MASK 0xfffu
+#define KT_SPACE_BATCH_BITS 8
+long kt_space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space);
 
 /* Stacks for a suite's threads, mapped at `va` (a suite's range) for
  * the suite only: in the .bss they would make every copy of the root
@@ -144,6 +154,9 @@ struct kt_agent {
 long kt_agent_make(struct kt_agent *a, struct tess_alloc *al, uintptr_t mb_va,
 		   uint32_t cid, uint32_t pager, cptr_t cspace,
 		   kt_order_fn order);
+long kt_agent_make_in_group(struct kt_agent *a, struct tess_alloc *al,
+			    uintptr_t mb_va, uint32_t cid, uint32_t pager,
+			    cptr_t cspace, kt_order_fn order, uint32_t tgid);
 long kt_agent_free(struct kt_agent *a);
 long kt_agent_post(struct kt_agent *a, uint64_t op, uint64_t a1, uint64_t a2,
 		   uint64_t a3, uint64_t a4);
@@ -161,6 +174,8 @@ void test_threads(void);
 void test_ipc(void);
 void test_faults(void);
 void test_cpu(void);
+void test_tlb(void);
+void test_fpu(void);
 void test_capctrl(void);
 void test_mutex(void);
 void test_deadlines(void);

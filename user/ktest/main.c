@@ -34,5 +34,7 @@ int main(long arg)
 	test_mutex();
 	test_deadlines();
 	test_input();
+	test_tlb();
+	test_fpu();
 	return tap_finish();
 }

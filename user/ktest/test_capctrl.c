@@ -7,7 +7,9 @@
  * of the root task's space (TC_COPY_SPACE) that start with no scope
  * capability at all, are given narrowed ones and show what each allows and
  * no more (thread creation, IPC to one thread, revocation, sharing with
- * children and siblings, the order of the three lists).  Containers:
+ * children, siblings and thread groups, the order of the lists, the life
+ * of a group: joining, spanning spaces and containers, its end with its
+ * leader).  Containers:
  * CONTAINER_CONFIGURE, thread ids in container 2, IPC across containers
  * only with a capability, and the end of a container with its last cap.
  * Space ids: a space made in the table entry of a destroyed one has a new
@@ -233,12 +235,12 @@ static long split(uint32_t capid, uint32_t diff, uint32_t *out)
 	return r;
 }
 
-static long destroy(uint32_t capid)
+static long cc_destroy(uint32_t capid)
 {
 	return cc_req(CAP_CONTROL_DESTROY, 0, capid, 0, 0, 0, 0, NULL);
 }
 
-static long revoke(uint32_t capid)
+static long cc_revoke(uint32_t capid)
 {
 	return cc_req(CAP_CONTROL_REVOKE, 0, capid, 0, 0, 0, 0, NULL);
 }
@@ -262,7 +264,7 @@ static long narrowed(unsigned type, uint32_t rights, uint32_t scope,
 		return r;
 	r = deduce(*out, rights, scope, resid);
 	if (r) {
-		destroy(*out);
+		cc_destroy(*out);
 		*out = 0;
 	}
 	return r;
@@ -287,8 +289,8 @@ static long give(struct kt_agent *a, unsigned type, uint32_t rights,
 	if (!r)
 		r = grant(c, a->tid, CAP_GRANT_SINGLE | flags);
 	if (r)
-		revoke(p);
-	destroy(p);
+		cc_revoke(p);
+	cc_destroy(p);
 	if (out)
 		*out = r ? 0 : c;
 	return r;
@@ -578,7 +580,7 @@ static void test_bad_requests(void)
 	       "capid 0 is E_BADCAP");
 	tap_eq(cc_req(CAP_CONTROL_REPLICATE, 0, 0xfffffff0u, 0, 0, 0, 0, NULL),
 	       -E_BADCAP, "an unknown capid is E_BADCAP (REPLICATE)");
-	tap_eq(destroy(0xfffffff0u), -E_BADCAP,
+	tap_eq(cc_destroy(0xfffffff0u), -E_BADCAP,
 	       "an unknown capid is E_BADCAP (DESTROY)");
 	tap_eq(tess_capability_control(CAP_CONTROL_REPLICATE, 0, NULL),
 	       -E_FAULT, "REPLICATE with a NULL buffer is E_FAULT");
@@ -609,8 +611,8 @@ static void test_replicate(void)
 	       0, "deduce a replica without REPLICABLE");
 	tap_eq(replicate(b, &c), -E_PERM,
 	       "REPLICATE of a cap without REPLICABLE is E_PERM");
-	tap_eq(destroy(b), 0, "destroy the second replica");
-	tap_eq(destroy(a), 0, "destroy the first replica");
+	tap_eq(cc_destroy(b), 0, "destroy the second replica");
+	tap_eq(cc_destroy(a), 0, "destroy the first replica");
 	tap_eq(root_ncaps(), start_n, "REPLICATE: NCAPS is back");
 }
 
@@ -632,9 +634,9 @@ static void test_list_full(void)
 	       "the list holds %d capabilities", ROOT_LIST_SLOTS);
 	tap_eq(split(top, CAP_IPC_SEND, &x), -E_LIMIT,
 	       "SPLIT into a full list is E_LIMIT");
-	tap_eq(revoke(top), 0, "REVOKE the parent of the replicas");
+	tap_eq(cc_revoke(top), 0, "REVOKE the parent of the replicas");
 	tap_eq(root_ncaps(), start_n + 1, "REVOKE deleted every replica");
-	tap_eq(destroy(top), 0, "destroy the parent");
+	tap_eq(cc_destroy(top), 0, "destroy the parent");
 }
 
 /* ------------------------------------------------------------ DEDUCE */
@@ -743,12 +745,12 @@ static void test_deduce(void)
 	       -E_PERM, "DEDUCE of a cap without CHANGEABLE is E_PERM");
 	tap_eq(split(c, CAP_IPC_SEND, &d), -E_PERM,
 	       "SPLIT of a cap without CHANGEABLE is E_PERM");
-	tap_eq(destroy(c), -E_PERM,
+	tap_eq(cc_destroy(c), -E_PERM,
 	       "DESTROY of a cap without CHANGEABLE is E_PERM");
 
-	tap_eq(revoke(p), 0, "deduce: REVOKE the parent");
+	tap_eq(cc_revoke(p), 0, "deduce: REVOKE the parent");
 	tap_eq(root_ncaps(), start_n + 1, "deduce: only the parent is left");
-	tap_eq(destroy(p), 0, "deduce: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "deduce: destroy the parent");
 }
 
 /* ------------------------------------------------------------ SPLIT */
@@ -784,10 +786,10 @@ static void test_split(void)
 	tap_eq(split(s2, CAP_TCTRL_CREATE, &x), -E_INVAL,
 	       "SPLIT of a cap with a single bit is E_INVAL");
 	tap_eq(root_ncaps(), start_n + 3, "SPLIT made two caps");
-	tap_eq(revoke(t), 0, "REVOKE deletes what was split from a cap");
+	tap_eq(cc_revoke(t), 0, "REVOKE deletes what was split from a cap");
 	tap_ok(root_sees(t) && !root_sees(s) && !root_sees(s2),
 	       "only the revoked cap is left");
-	tap_eq(destroy(t), 0, "split: destroy the cap");
+	tap_eq(cc_destroy(t), 0, "split: destroy the cap");
 	tap_eq(root_ncaps(), start_n, "split: NCAPS is back");
 }
 
@@ -804,18 +806,19 @@ static void test_destroy_revoke(void)
 	split(b, CAP_IPC_SEND, &c);
 	replicate(b, &d);
 	tap_eq(root_ncaps(), start_n + 4, "a tree of four replicas");
-	tap_eq(destroy(b), 0, "DESTROY a cap with derived caps");
+	tap_eq(cc_destroy(b), 0, "DESTROY a cap with derived caps");
 	tap_ok(root_sees(a) && !root_sees(b) && root_sees(c) && root_sees(d),
 	       "DESTROY removes only that cap");
-	tap_eq(destroy(b), -E_BADCAP,
+	tap_eq(cc_destroy(b), -E_BADCAP,
 	       "DESTROY of a destroyed capid is E_BADCAP");
-	tap_eq(revoke(a), 0, "REVOKE the top cap");
+	tap_eq(cc_revoke(a), 0, "REVOKE the top cap");
 	tap_ok(root_sees(a) && !root_sees(c) && !root_sees(d),
 	       "REVOKE deleted what was derived from it, also through a "
 	       "destroyed cap");
-	tap_eq(revoke(a), 0, "REVOKE with nothing derived is 0");
-	tap_eq(destroy(a), 0, "DESTROY the top cap");
-	tap_eq(revoke(a), -E_BADCAP, "REVOKE of a destroyed capid is E_BADCAP");
+	tap_eq(cc_revoke(a), 0, "REVOKE with nothing derived is 0");
+	tap_eq(cc_destroy(a), 0, "DESTROY the top cap");
+	tap_eq(cc_revoke(a), -E_BADCAP,
+	       "REVOKE of a destroyed capid is E_BADCAP");
 	tap_eq(root_ncaps(), start_n, "revoke: NCAPS is back");
 }
 
@@ -828,7 +831,8 @@ static void test_share(void)
 	if (!tap_eq(replicate(SYS(CAP_IPC), &s), 0, "share: replicate a cap"))
 		return;
 	tap_eq(share(s, 0), -E_INVAL, "SHARE to destination 0 is E_INVAL");
-	tap_eq(share(s, 4), -E_INVAL, "SHARE to destination 4 is E_INVAL");
+	tap_eq(share(s, 5), -E_INVAL, "SHARE to destination 5 is E_INVAL");
+	tap_eq(share(s, 0), -E_INVAL, "SHARE to destination 0 is E_INVAL");
 	tap_eq(share(s, CAP_SHARE_SIBLINGS), -E_NOTHREAD,
 	       "SHARE with siblings by a thread without a pager is E_NOTHREAD");
 	tap_eq(share(s, CAP_SHARE_CONTAINER), 0, "SHARE with the container");
@@ -842,16 +846,16 @@ static void test_share(void)
 	       "SHARE with the list it is in already is 0");
 	tap_eq(root_ncaps(), start_n + 1, "... and still one cap");
 	tap_eq(share(s, CAP_SHARE_CHILD), 0, "SHARE with the children");
-	tap_eq(destroy(s), 0,
+	tap_eq(cc_destroy(s), 0,
 	       "the sharer can destroy a cap it shared with its children");
-	tap_eq(destroy(s), -E_BADCAP, "... and it is gone");
+	tap_eq(cc_destroy(s), -E_BADCAP, "... and it is gone");
 
 	replicate(SYS(CAP_IPC), &t);
 	deduce(t, CAP_IPC_ALL | CAP_CHANGEABLE | CAP_REPLICABLE, SCOPE_SYSTEM,
 	       0);
 	tap_eq(share(t, CAP_SHARE_CONTAINER), -E_PERM,
 	       "SHARE of a cap without TRANSFERABLE is E_PERM");
-	tap_eq(destroy(t), 0, "share: destroy the cap");
+	tap_eq(cc_destroy(t), 0, "share: destroy the cap");
 	tap_eq(root_ncaps(), start_n, "share: NCAPS is back");
 }
 
@@ -887,7 +891,7 @@ static void test_grant(void)
 		 SCOPE_THREAD, echo[0].tid, &nt);
 	tap_eq(grant(nt, a.tid, CAP_GRANT_SINGLE), -E_PERM,
 	       "GRANT of a cap without TRANSFERABLE is E_PERM");
-	destroy(nt);
+	cc_destroy(nt);
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "before the grant the agent cannot send");
 
@@ -899,7 +903,7 @@ static void test_grant(void)
 	       "GRANT an IPC cap, immutable");
 	tap_eq(root_ncaps(), start_n,
 	       "the granter no longer sees the granted caps");
-	tap_eq(destroy(g), -E_BADCAP,
+	tap_eq(cc_destroy(g), -E_BADCAP,
 	       "the granter no longer owns the cap (E_BADCAP)");
 	n = agent_read(&a);
 	c = find_rec(a.mb->list, n, g);
@@ -983,7 +987,7 @@ static void test_grant(void)
 	tap_eq(
 	    deduce(s, IPC_SS | GEN, SCOPE_THREAD, a.tid), -E_PERM,
 	    "DEDUCE the root's space to a thread of another space is E_PERM");
-	destroy(s);
+	cc_destroy(s);
 out:
 	tap_eq(kt_agent_free(&a) | kt_agent_free(&b), 0,
 	       "grant: the agents are deleted");
@@ -1112,11 +1116,11 @@ static void test_ipc_authority(void)
 	       -E_NOCAP,
 	       "a cap without the FULL bit does not allow a full send");
 
-	tap_eq(revoke(p), 0, "REVOKE the parent of the granted IPC cap");
+	tap_eq(cc_revoke(p), 0, "REVOKE the parent of the granted IPC cap");
 	tap_eq(agent_call(&a, echo[0].tid, 30), -E_NOCAP,
 	       "revoke of a granted IPC cap makes the next send fail");
 	tap_eq(echo_recs[0].count, n0 + 2, "... and nothing arrives");
-	tap_eq(destroy(p), 0, "ipc: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "ipc: destroy the parent");
 
 	r = give(&a, CAP_IPC, IPC_SS, SCOPE_SPACE, root_spid,
 		 CAP_GRANT_IMMUTABLE, &sp);
@@ -1170,8 +1174,8 @@ static void test_ipc_cache(void)
 	       "the pager splits SEND and SHORT off into its own list");
 	tap_eq(agent_call(&a, echo[0].tid, 3), -E_NOCAP,
 	       "after the SPLIT the child's next call fails (E_NOCAP)");
-	destroy(y);
-	destroy(s);
+	cc_destroy(y);
+	cc_destroy(s);
 
 	/* A new pager: the old pager's shared list is no longer seen. */
 	narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[1].tid, &s);
@@ -1186,7 +1190,7 @@ static void test_ipc_cache(void)
 	       "give the child another pager");
 	tap_eq(agent_call(&a, echo[1].tid, 3), -E_NOCAP,
 	       "after its pager changed the child's next call fails (E_NOCAP)");
-	destroy(s);
+	cc_destroy(s);
 
 	/* The pager thread goes away: its space's shared list is not seen. */
 	r = give(&pg, CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[2].tid, 0, &w);
@@ -1246,7 +1250,7 @@ static void test_share_child(void)
 	tap_ok(c && c->list == CAP_LIST_PAGER && c->owner == root_spid,
 	       "the child sees the cap in its pager's shared list, owned by "
 	       "the pager");
-	tap_eq(destroy(s), 0, "the root task destroys the shared cap");
+	tap_eq(cc_destroy(s), 0, "the root task destroys the shared cap");
 	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
 	       "after that the child cannot send");
 out:
@@ -1313,16 +1317,341 @@ static void test_share_siblings(void)
 	       "after that the sibling cannot send");
 	tap_eq(agent_call(&c, echo[2].tid, 1), 0,
 	       "the sibling sends with the second cap");
-	tap_eq(revoke(p), 0,
+	tap_eq(cc_revoke(p), 0,
 	       "the root task revokes the cap the second came from");
 	tap_eq(agent_call(&c, echo[2].tid, 1), -E_NOCAP,
 	       "after the revoke the sibling cannot send");
-	tap_eq(destroy(p), 0, "share-siblings: destroy the parent");
+	tap_eq(cc_destroy(p), 0, "share-siblings: destroy the parent");
 out:
 	tap_eq(kt_agent_free(&b) | kt_agent_free(&c) | kt_agent_free(&a), 0,
 	       "share-siblings: the agents are deleted");
 	tap_eq(root_ncaps(), start_n,
 	       "share-siblings: the root task's view is as before");
+}
+
+/* ------------------------------------------------------------ thread groups
+ */
+
+#define GROUP_SLOTS 8 /* a group's list (kernel/core/thread.h) */
+
+/* An agent in the thread group of `tgid`, in its own copy of the space. */
+static long agent_make_in(struct kt_agent *a, int idx, uint32_t tgid,
+			  cptr_t cspace)
+{
+	return kt_agent_make_in_group(a, &al, VA_MB(idx), 0, TID_NIL, cspace,
+				      agent_order, tgid);
+}
+
+/* The agent's tgid as getid gives it (0 if the call failed). */
+static uint32_t agent_tgid(struct kt_agent *a)
+{
+	return kt_agent_do(a, OP_GETID, 0, 0, 0, 0) == 0 ? a->mb->ids.tgid : 0;
+}
+
+/* CAP_SHARE_GROUP: the cap serves every thread of the sharer's group,
+ * whatever its space, in the group's place in the lookup order; the
+ * sharer still owns it, and DESTROY, REVOKE and a full list work as for
+ * the other lists, the IPC fast path's cache included. */
+static void test_share_group(void)
+{
+	struct kt_agent a, b;
+	uint32_t s, x, y, z, p, s2, f[GROUP_SLOTS + 1];
+	long r, n;
+
+	memset(&b, 0, sizeof(b));
+	r = agent_make_in(&a, 0, root_tid, CPTR_NONE);
+	if (!r)
+		r = agent_make(&b, 1, 0, TID_NIL, CPTR_NONE);
+	if (!tap_eq(r, 0,
+		    "group: an agent in the root task's thread group, one "
+		    "outside it"))
+		goto out;
+	tap_ok(agent_tgid(&a) == root_tid && a.spid != root_spid &&
+		   agent_tgid(&b) == b.tid,
+	       "group: the member's tgid is the root task's though its space "
+	       "is another; the other leads its own group");
+	give(&a, CAP_CAPCTRL, CAP_CAPCTRL_READ | CAP_CAPCTRL_DESTROY,
+	     SCOPE_THREAD, a.tid, CAP_GRANT_IMMUTABLE, NULL);
+	narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[0].tid, &s);
+	tap_eq(agent_call(&a, echo[0].tid, 1), -E_NOCAP,
+	       "group: before sharing the member cannot send");
+	tap_eq(share(s, CAP_SHARE_GROUP), 0,
+	       "group: the root task shares an IPC cap with its thread group");
+	tap_ok(root_has(s, IPC_SS | GEN, SCOPE_THREAD, echo[0].tid,
+			CAP_LIST_GROUP),
+	       "group: the root task sees it in its group's list, as its own");
+	tap_eq(share(s, CAP_SHARE_GROUP), 0,
+	       "group: sharing it with the group again is 0 (already there)");
+	tap_eq(agent_call(&a, echo[0].tid, 1), 0,
+	       "group: the member, in another space, sends with it");
+	tap_eq(agent_call(&b, echo[0].tid, 1), -E_NOCAP,
+	       "group: a thread outside the group cannot");
+	n = agent_read(&a);
+	const struct capability *c = find_rec(a.mb->list, n, s);
+	tap_ok(c && c->list == CAP_LIST_GROUP && c->owner == root_spid,
+	       "group: the member sees it in its group's list, owned by the "
+	       "root task's space");
+	tap_eq(agent_cc(&a, CAP_CONTROL_DESTROY, 0, s, 0, 0, 0, 0), -E_BADCAP,
+	       "group: the member cannot DESTROY it (seen, not owned: "
+	       "E_BADCAP)");
+
+	/* One cap in each of the member's four lists: the order READ gives. */
+	r = give(&a, CAP_IPC, IPC_SS, SCOPE_THREAD, echo[1].tid,
+		 CAP_GRANT_IMMUTABLE, &x);
+	r |= narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[2].tid, &y);
+	r |= share(y, CAP_SHARE_CHILD);
+	r |= narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[2].tid, &z);
+	r |= share(z, CAP_SHARE_CONTAINER);
+	tap_eq(r, 0, "group: one IPC cap in each of the member's four lists");
+	n = agent_read(&a);
+	static const uint32_t rank[] = {[CAP_LIST_SPACE] = 1,
+					[CAP_LIST_GROUP] = 2,
+					[CAP_LIST_PAGER] = 3,
+					[CAP_LIST_CONTAINER] = 4,
+					[CAP_LIST_CHILD] = 5};
+	int ordered = n > 0 && find_rec(a.mb->list, n, x) &&
+		      find_rec(a.mb->list, n, y) && find_rec(a.mb->list, n, z);
+	for (long i = 0; ordered && i < n; i++) {
+		uint32_t l = a.mb->list[i].list;
+		ordered &= l >= CAP_LIST_SPACE && l <= CAP_LIST_GROUP;
+		if (ordered && i > 0)
+			ordered &= rank[a.mb->list[i - 1].list] <= rank[l];
+	}
+	tap_ok(ordered, "group: READ lists the space list, the group's, the "
+			"pager's, then the container's");
+	tap_ok(cc_destroy(y) == 0 && cc_destroy(z) == 0,
+	       "group: destroy the pager's and the container's caps");
+
+	/* The fast path's cached authorization goes with the capability. */
+	tap_ok(agent_call(&a, echo[0].tid, 2) == 0 &&
+		   agent_call(&a, echo[0].tid, 3) == 0,
+	       "group: the member calls twice (the second by the fast path)");
+	tap_eq(cc_destroy(s), 0,
+	       "group: the root task destroys the cap it shared");
+	tap_eq(agent_call(&a, echo[0].tid, 4), -E_NOCAP,
+	       "group: the member's next call fails (E_NOCAP)");
+
+	/* REVOKE reaches into the group's list. */
+	r = replicate(SYS(CAP_IPC), &p);
+	r |= replicate(p, &s2);
+	r |= deduce(s2, IPC_SS | GEN, SCOPE_THREAD, echo[0].tid);
+	r |= share(s2, CAP_SHARE_GROUP);
+	tap_ok(r == 0 && agent_call(&a, echo[0].tid, 5) == 0 &&
+		   agent_call(&a, echo[0].tid, 6) == 0,
+	       "group: with a replica's replica shared, the member calls "
+	       "twice");
+	tap_eq(cc_revoke(p), 0, "group: the root task revokes the parent");
+	tap_eq(agent_call(&a, echo[0].tid, 7), -E_NOCAP,
+	       "group: after the revoke the member cannot send");
+	tap_ok(!root_sees(s2), "group: the revoked cap left the group's list");
+	cc_destroy(p);
+
+	/* A full list. */
+	r = 0;
+	for (int i = 0; i <= GROUP_SLOTS; i++)
+		r |= narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_THREAD, echo[0].tid,
+			      &f[i]);
+	for (int i = 0; i < GROUP_SLOTS; i++)
+		r |= share(f[i], CAP_SHARE_GROUP);
+	tap_eq(r, 0, "group: a group's list takes %d caps", GROUP_SLOTS);
+	tap_eq(share(f[GROUP_SLOTS], CAP_SHARE_GROUP), -E_LIMIT,
+	       "group: sharing one more is E_LIMIT");
+	tap_eq(share(f[0], CAP_SHARE_CONTAINER), 0,
+	       "group: a cap moves on from the group's list to the "
+	       "container's");
+	tap_eq(share(f[GROUP_SLOTS], CAP_SHARE_GROUP), 0,
+	       "group: which makes room for another");
+	r = 0;
+	for (int i = 0; i <= GROUP_SLOTS; i++)
+		r |= cc_destroy(f[i]);
+	tap_eq(r, 0, "group: destroy them");
+out:
+	tap_eq(kt_agent_free(&b) | kt_agent_free(&a), 0,
+	       "group: the agents are deleted");
+	tap_eq(root_ncaps(), start_n,
+	       "group: the root task's view is as before");
+}
+
+/* A thread made by the root task in container `cid` with a new space
+ * (from the arena) or the root's, perhaps joining the group of `tgid`. */
+static long root_thread(uint32_t cid, uint32_t tgid, cptr_t *thread,
+			cptr_t *space, uint32_t *tid, uint32_t *tgid_out)
+{
+	struct task_ids ids;
+	struct thread_create tc;
+	uint32_t flags = TC_SHARE_SPACE;
+	long r;
+
+	*thread = *space = 0;
+	memset(&ids, 0, sizeof(ids));
+	memset(&tc, 0, sizeof(tc));
+	if ((r = tess_new(&al, CAP_THREAD, 0, thread)))
+		return r;
+	if (cid != 0) {
+		if ((r = tess_new(&al, CAP_SPACE, 0, space)))
+			return r;
+		flags = TC_NEW_SPACE;
+	}
+	ids.tid = root_tid;
+	ids.tgid = tgid;
+	tc.thread = *thread;
+	tc.space = *space ? *space : CPTR_NONE;
+	tc.cspace = tc.untyped = tc.dest = CPTR_NONE;
+	tc.pager = TID_NIL;
+	tc.cid = cid;
+	tc.prio = PRIO_INHERIT;
+	r = tess_thread_control(THREAD_CREATE | flags |
+				    (tgid != TID_NIL ? TC_SHARE_GROUP : 0),
+				&ids, &tc);
+	*tid = r ? 0 : ids.tid;
+	*tgid_out = r ? 0 : ids.tgid;
+	return r;
+}
+
+/* Joining a group needs authority over its leader; a group spans spaces
+ * and containers; a member leaves when its id goes; when the leader's id
+ * goes the group ends: its list's caps are deleted and each member leads
+ * a group of its own. */
+static void test_group_life(void)
+{
+	struct kt_agent l, m, k, g;
+	cptr_t cont = 0, t9 = 0, s9 = 0, tu = 0, su = 0, acs = 0, tslot = 0;
+	uint32_t w = 0, tid9 = 0, tidu = 0, tg = 0, old_l, tc_cap;
+	long r, n;
+
+	memset(&m, 0, sizeof(m));
+	memset(&k, 0, sizeof(k));
+	memset(&g, 0, sizeof(g));
+	r = agent_make(&l, 0, 0, TID_NIL, CPTR_NONE);
+	if (!r)
+		r = agent_make_in(&m, 1, l.tid, CPTR_NONE);
+	if (!r)
+		r = agent_make_in(&k, 2, m.tid, CPTR_NONE);
+	if (!tap_eq(r, 0,
+		    "group life: a leader agent, a member, and one joining "
+		    "through the member"))
+		goto out;
+	tap_ok(agent_tgid(&m) == l.tid && agent_tgid(&k) == l.tid,
+	       "group life: joining the group of a member joins its leader's "
+	       "group");
+
+	/* The leader, in its own space, shares with its group. */
+	r = give(&l, CAP_IPC, IPC_SS, SCOPE_THREAD, echo[0].tid, 0, &w);
+	if (!r)
+		r = give(&l, CAP_CAPCTRL, CAP_CAPCTRL_SHARE, SCOPE_THREAD,
+			 l.tid, CAP_GRANT_IMMUTABLE, NULL);
+	if (!r)
+		r = agent_cc(&l, CAP_CONTROL_SHARE, CAP_SHARE_GROUP, w, 0, 0, 0,
+			     0);
+	tap_eq(r, 0, "group life: the leader shares an IPC cap with its group");
+	give(&m, CAP_CAPCTRL, CAP_CAPCTRL_READ, SCOPE_THREAD, m.tid,
+	     CAP_GRANT_IMMUTABLE, NULL);
+	tap_ok(agent_call(&m, echo[0].tid, 1) == 0 &&
+		   agent_call(&k, echo[0].tid, 1) == 0,
+	       "group life: both members, each in its own space, send with it");
+
+	/* A member's id goes: the group goes on without it. */
+	tap_eq(tess_delete(&al, k.thread), 0,
+	       "group life: delete a member's thread");
+	k.thread = 0;
+	tap_ok(agent_call(&m, echo[0].tid, 2) == 0 &&
+		   agent_call(&m, echo[0].tid, 3) == 0,
+	       "group life: the other member still sends (twice: the fast "
+	       "path)");
+
+	/* The leader's id goes: so does the group, and its list. */
+	old_l = l.tid;
+	tap_eq(tess_delete(&al, l.thread), 0,
+	       "group life: delete the leader's thread (its space stays)");
+	l.thread = 0;
+	tap_eq(agent_call(&m, echo[0].tid, 4), -E_NOCAP,
+	       "group life: with its leader gone the member's next call fails "
+	       "(E_NOCAP)");
+	tap_eq(agent_tgid(&m), m.tid,
+	       "group life: the member now leads a group of its own");
+	n = agent_read(&m);
+	int none = n >= 0;
+	for (long i = 0; i < n; i++)
+		none &= m.mb->list[i].list != CAP_LIST_GROUP &&
+			m.mb->list[i].capid != w;
+	tap_ok(none, "group life: the group's list and its cap are gone");
+	tap_eq(root_thread(0, old_l, &tu, &su, &tidu, &tg), -E_NOTHREAD,
+	       "group life: joining the group of the gone leader's id is "
+	       "E_NOTHREAD");
+	tess_delete(&al, tu);
+
+	/* Across containers: a leader in container 9. */
+	r = tess_new(&al, CAP_CONTAINER, 0, &cont);
+	if (!r)
+		r = tess_container_control(CONTAINER_CONFIGURE, cont, 9);
+	if (!r)
+		r = root_thread(9, TID_NIL, &t9, &s9, &tid9, &tg);
+	tap_ok(r == 0 && TID_CID(tid9) == 9 && tg == tid9,
+	       "group life: a leader in container 9, in a new space");
+	r = root_thread(0, tid9, &tu, &su, &tidu, &tg);
+	tap_ok(r == 0 && TID_CID(tidu) == 0 && tg == tid9,
+	       "group life: a thread of container 0 joins its group (a group "
+	       "spans containers)");
+	tap_eq(tess_delete(&al, tu), 0,
+	       "group life: delete that member (the group counts one less)");
+	tu = 0;
+
+	/* Joining needs a CREATE cap covering the leader. */
+	r = tess_new(&al, CAP_CSPACE, 2, &acs);
+	if (!r) {
+		tslot = kt_addr2(acs, 1);
+		r = tess_retype(al.untyped, CAP_THREAD, 0, tslot, 1);
+	}
+	if (!r)
+		r = agent_make(&g, 3, 0, TID_NIL, acs);
+	if (!r)
+		r = give(&g, CAP_TCTRL, CAP_TCTRL_CREATE | CAP_TCTRL_DESTROY,
+			 SCOPE_CONTAINER, 0, CAP_GRANT_IMMUTABLE, &tc_cap);
+	tap_eq(r, 0,
+	       "group life: an agent with CREATE over container 0 and a "
+	       "Thread object");
+	memset(&g.mb->tc, 0, sizeof(g.mb->tc));
+	g.mb->tc.thread = 1;
+	g.mb->tc.space = g.mb->tc.cspace = g.mb->tc.untyped = g.mb->tc.dest =
+	    CPTR_NONE;
+	g.mb->tc.pager = TID_NIL;
+	g.mb->tc.prio = PRIO_INHERIT;
+	g.mb->ids.tid = g.tid;
+	g.mb->ids.tgid = tid9;
+	tap_eq(kt_agent_do(&g, OP_TCTRL,
+			   THREAD_CREATE | TC_SHARE_SPACE | TC_SHARE_GROUP, 0,
+			   0, 0),
+	       -E_NOCAP,
+	       "group life: joining a group whose leader (container 9) no "
+	       "CREATE cap covers is E_NOCAP");
+	g.mb->ids.tid = g.tid;
+	g.mb->ids.tgid = root_tid;
+	r = kt_agent_do(&g, OP_TCTRL,
+			THREAD_CREATE | TC_SHARE_SPACE | TC_SHARE_GROUP, 0, 0,
+			0);
+	tap_ok(r == 0 && g.mb->ids.tgid == root_tid,
+	       "group life: joining the root task's group (container 0, "
+	       "covered) is allowed");
+	if (r == 0) {
+		/* ids.tid is the new thread's id now. */
+		tap_eq(kt_agent_do(&g, OP_TCTRL, THREAD_DESTROY, 0, 0, 0), 0,
+		       "group life: the agent destroys that thread");
+	}
+out:
+	tap_eq(kt_agent_free(&g) | kt_agent_free(&k) | kt_agent_free(&m) |
+		   kt_agent_free(&l),
+	       0, "group life: the agents are deleted");
+	if (tslot)
+		tess_cap_delete(tslot);
+	tap_eq((acs ? tess_delete(&al, acs) : 0) |
+		   (tu ? tess_delete(&al, tu) : 0) |
+		   (su ? tess_delete(&al, su) : 0) |
+		   (t9 ? tess_delete(&al, t9) : 0) |
+		   (s9 ? tess_delete(&al, s9) : 0) |
+		   (cont ? tess_delete(&al, cont) : 0),
+	       0, "group life: the threads, spaces and container are deleted");
+	tap_eq(root_ncaps(), start_n,
+	       "group life: the root task's view is as before");
 }
 
 /* The three lists, in order: space, pager-shared, container. */
@@ -1387,7 +1716,7 @@ static void test_lookup_order(void)
 	       "E_BADCAP");
 	tap_eq(agent_cc(&a, CAP_CONTROL_REPLICATE, 0, y, 0, 0, 0, 0), -E_BADCAP,
 	       "REPLICATE of a cap seen in the pager's list is E_BADCAP");
-	tap_ok(destroy(y) == 0 && destroy(z) == 0,
+	tap_ok(cc_destroy(y) == 0 && cc_destroy(z) == 0,
 	       "the owner destroys both shared caps");
 	tap_ok(agent_call(&a, echo[1].tid, 1) == -E_NOCAP &&
 		   agent_call(&a, echo[2].tid, 1) == -E_NOCAP &&
@@ -1568,7 +1897,7 @@ static void test_container_threads(void)
 	       "the root task shares a cap with container 0");
 	tap_eq(agent_call(&a, echo[1].tid, 1), -E_NOCAP,
 	       "a thread of container 2 does not see container 0's list");
-	destroy(z);
+	cc_destroy(z);
 
 	/* Creating a thread in container 2 needs a TCTRL cap covering it:
 	 * an agent of container 0 with a Thread and a Space object. */
@@ -1689,43 +2018,8 @@ static long thread_in_space(struct tess_alloc *sa, cptr_t space, cptr_t *thread,
 	return r;
 }
 
-#define SPID_INDEX_MASK 0xfffu /* the table entry: the low 12 bits */
-#define BATCH_BITS 8
-#define BATCH (1u << BATCH_BITS)
-
-/*
- * Make Space objects until one gets table entry `index` again; that one is
- * left in *space (a slot of the batch CSpace `cs`), every other one made
- * is deleted.  Ids go round robin, so it comes back after the others.
- */
-static long space_at_index(cptr_t ut, cptr_t cs, uint32_t index, cptr_t *space)
-{
-	for (unsigned round = 0; round < 2 * 4096 / BATCH; round++) {
-		long r = tess_retype(ut, CAP_SPACE, 0, kt_addr2(cs, 0), BATCH);
-		if (r)
-			return r;
-		uint32_t first = kt_cap_info(kt_addr2(cs, 0)).spid;
-		uint32_t last = kt_cap_info(kt_addr2(cs, BATCH - 1)).spid;
-		first &= SPID_INDEX_MASK;
-		last &= SPID_INDEX_MASK;
-		int inside = first <= last ? index >= first && index <= last
-					   : index >= first || index <= last;
-		for (unsigned i = 0; inside && i < BATCH; i++) {
-			cptr_t c = kt_addr2(cs, i);
-			if ((kt_cap_info(c).spid & SPID_INDEX_MASK) != index)
-				continue;
-			for (unsigned k = 0; k < BATCH; k++)
-				if (k != i)
-					tess_cap_delete(kt_addr2(cs, k));
-			*space = c;
-			return 0;
-		}
-		r = tess_cap_revoke(ut);
-		if (r)
-			return r;
-	}
-	return -E_LIMIT;
-}
+#define SPID_INDEX_MASK KT_SPID_INDEX_MASK
+#define BATCH_BITS KT_SPACE_BATCH_BITS
 
 /* The test's own arena: the suite's is nearly used up by now. */
 #define SPACES_ARENA_BITS 23
@@ -1771,7 +2065,7 @@ static void test_space_id_reuse(void)
 	if (!r)
 		r = tess_new(&sal, CAP_CSPACE, BATCH_BITS, &cs);
 	if (!r)
-		r = space_at_index(ut, cs, sp1 & SPID_INDEX_MASK, &s2);
+		r = kt_space_at_index(ut, cs, sp1 & SPID_INDEX_MASK, &s2);
 	if (!r)
 		r = thread_in_space(&sal, s2, &t2, &tid2, &sp2);
 	if (!tap_eq(
@@ -1789,11 +2083,11 @@ static void test_space_id_reuse(void)
 	tap_eq(r, -E_NOTHREAD,
 	       "space ids: DEDUCE to the old space id is E_NOTHREAD");
 	if (r == 0)
-		destroy(c);
+		cc_destroy(c);
 	r = narrowed(CAP_IPC, IPC_SS | GEN, SCOPE_SPACE, sp2, &c);
 	tap_eq(r, 0, "space ids: DEDUCE to the new one works");
 	if (r == 0)
-		destroy(c);
+		cc_destroy(c);
 out:
 	if (tid2)
 		kt_tctrl(THREAD_DESTROY, tid2);
@@ -1846,6 +2140,8 @@ void test_capctrl(void)
 	test_share_child();
 	test_ipc_cache();
 	test_share_siblings();
+	test_share_group();
+	test_group_life();
 	test_lookup_order();
 	test_container_config();
 	test_container_threads();

@@ -19,12 +19,14 @@
 #define VA_MAPPED (VA_DEV + 0x20000) /* a mapped page */
 #define VA_BUF (VA_DEV + 0x30000)    /* the buffer thread's buffer */
 #define VA_NOTABLE (VA_DEV + (1ul << 30)) /* no PD entry there */
+#define VA_LONG (VA_DEV + 0x40000) /* two mapped pages; the next unmapped */
+#define PRINT_MAX 4096		   /* print_string's cut */
 #define W0 BOOT_SLOT_WINDOW0
 
 static cptr_t ud; /* the suite's private untyped */
 static uint32_t root_tid, root_spid;
 
-static cptr_t mint(cptr_t src, uint32_t rights, uint64_t badge)
+static cptr_t mint_slot(cptr_t src, uint32_t rights, uint64_t badge)
 {
 	cptr_t s = kt_slot();
 	long r = tess_cap_mint(src, s, rights, badge);
@@ -102,7 +104,7 @@ static long wait_thread(uint32_t tid)
 static void console(void)
 {
 	static const char line[] = "# console_putc writes this line\n";
-	cptr_t col = mint(BOOT_SLOT_CONSOLE, 0, 0x1e), e = kt_slot();
+	cptr_t col = mint_slot(BOOT_SLOT_CONSOLE, 0, 0x1e), e = kt_slot();
 	long r = 0;
 
 	for (const char *p = line; *p; p++)
@@ -129,8 +131,9 @@ static void console(void)
 
 static void windows(void)
 {
-	cptr_t pc = mint(W0, CAN_putchar, 0), cls = mint(W0, CAN_cls, 0);
-	cptr_t attr = mint(W0, CAN_setAttr, 0), none = mint(W0, 0, 0),
+	cptr_t pc = mint_slot(W0, CAN_putchar, 0),
+	       cls = mint_slot(W0, CAN_cls, 0);
+	cptr_t attr = mint_slot(W0, CAN_setAttr, 0), none = mint_slot(W0, 0, 0),
 	       e = kt_slot();
 	long r;
 
@@ -197,8 +200,8 @@ static void windows(void)
 
 static void timer(void)
 {
-	cptr_t t3 = mint(BOOT_SLOT_TIMER, 0, 3),
-	       all = mint(BOOT_SLOT_TIMER, 0, 63);
+	cptr_t t3 = mint_slot(BOOT_SLOT_TIMER, 0, 3),
+	       all = mint_slot(BOOT_SLOT_TIMER, 0, 63);
 	cptr_t fewer = kt_slot(), e = kt_slot();
 	long t0 = tess_timer_ticks(BOOT_SLOT_TIMER), t1 = t0, raw0, masked,
 	     raw1;
@@ -234,7 +237,7 @@ static void timer(void)
 
 static void debug(void)
 {
-	cptr_t d = mint(BOOT_SLOT_DEBUG, 0, 0), e = kt_slot();
+	cptr_t d = mint_slot(BOOT_SLOT_DEBUG, 0, 0), e = kt_slot();
 
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_THREADS), 0,
 	       "debug_dump of the threads");
@@ -245,8 +248,19 @@ static void debug(void)
 				   DUMP_THREADS),
 	    0,
 	    "debug_dump of everything through a copy of the Debug capability");
-	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_CAPTREE << 1), -E_INVAL,
+	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_COUNTERS << 1), -E_INVAL,
 	       "debug_dump with an unknown flag is E_INVAL");
+	{
+		struct tess_counters c;
+		memset(&c, 0xa5, sizeof(c));
+		tap_ok(tess_debug_counters(BOOT_SLOT_DEBUG, &c) == 0 &&
+			   c.events == 0 && c.cr3_writes == 0 &&
+			   c.fpu_saves == 0 && c.fpu_traps == 0,
+		       "debug_dump DUMP_COUNTERS: this kernel counts no events "
+		       "(only the bench kernel does)");
+		tap_eq(tess_debug_counters(BOOT_SLOT_TIMER, &c), -E_CAPTYPE,
+		       "debug_dump DUMP_COUNTERS needs the Debug capability");
+	}
 	tap_eq(tess_debug_dump(BOOT_SLOT_DEBUG, ~0u), -E_INVAL,
 	       "debug_dump with every bit set is E_INVAL");
 	tap_eq(tess_debug_dump(BOOT_SLOT_TIMER, DUMP_THREADS), -E_CAPTYPE,
@@ -278,13 +292,52 @@ static void debug(void)
 	       "debug_coverage through a bad address is E_BADCAP");
 }
 
+/* ------------------------------------------------------------ idle */
+
+/* The idle thread runs when nothing else can (the root task asleep), and
+ * not while a thread is runnable (the root task yielding); the scheduler
+ * counts both, and debug_dump DUMP_COUNTERS reads the counts. */
+static void idle(void)
+{
+	struct tess_counters a, b, c;
+
+	tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG, NULL), -E_FAULT,
+	       "debug_dump DUMP_COUNTERS into NULL is E_FAULT");
+	tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG,
+				   (struct tess_counters *)VA_MAPPED),
+	       -E_FAULT,
+	       "debug_dump DUMP_COUNTERS into a read-only page is "
+	       "E_FAULT");
+	tap_eq(tess_debug_counters(kt_slot(), &a), -E_EMPTY,
+	       "debug_dump DUMP_COUNTERS through an empty slot is E_EMPTY");
+	if (!tap_eq(tess_debug_counters(BOOT_SLOT_DEBUG, &a), 0,
+		    "debug_dump DUMP_COUNTERS reads the scheduler's counters"))
+		return;
+	b = a;
+	while (b.ticks < a.ticks + 3 &&
+	       tess_debug_counters(BOOT_SLOT_DEBUG, &b) == 0)
+		tess_thread_switch(TID_NIL);
+	tap_ok(b.idle_entries == a.idle_entries && b.idle_ticks == a.idle_ticks,
+	       "idle: while the root task runs (yielding, 3 ticks) the idle "
+	       "thread does not");
+	tap_eq(tess_sleep_us(50000), 0,
+	       "idle: the root task sleeps 50 ms, nothing else is runnable");
+	tess_debug_counters(BOOT_SLOT_DEBUG, &c);
+	tap_ok(c.idle_entries > b.idle_entries,
+	       "idle: meanwhile the scheduler chose the idle thread");
+	if (!tap_ok(c.idle_ticks > b.idle_ticks && c.ticks > b.ticks,
+		    "idle: and the idle thread ran through timer ticks"))
+		tap_diag("  idle ticks %lu of %lu", c.idle_ticks - b.idle_ticks,
+			 c.ticks - b.ticks);
+}
+
 /* ------------------------------------------------------------ print_string */
 
 static void print_string(void)
 {
 	char *page = (char *)VA_STR;
-	cptr_t lim = mint(W0, RIGHT_WINDOW_ALL, 9), cls = mint(W0, CAN_cls, 0),
-	       e = kt_slot();
+	cptr_t lim = mint_slot(W0, RIGHT_WINDOW_ALL, 9),
+	       cls = mint_slot(W0, CAN_cls, 0), e = kt_slot();
 	static const char edge[] = "unended";
 	static const char end[] = "page-end string";
 	char line[64];
@@ -338,6 +391,49 @@ static void print_string(void)
 	snprintf(line, sizeof(line), "print_string refusals printed nothing\n");
 	tess_print_string(W0, line);
 	printf("# expect: [w0] print_string refusals printed nothing\n");
+}
+
+/* print_string stops at 4096 characters: of a longer string, and of one
+ * that fills a page with no NUL before an unmapped one (the cut comes
+ * first, so nothing past it is read). */
+static void print_string_cut(void)
+{
+	char *p = (char *)VA_LONG;
+	cptr_t pg[2] = {kt_new_obj(ud, CAP_PAGE, 0),
+			kt_new_obj(ud, CAP_PAGE, 0)};
+	int n = 0;
+
+	if (!tap_ok(tess_map(pg[0], SPACE_SELF, VA_LONG,
+			     RIGHT_PAGE_READ | RIGHT_PAGE_WRITE) == 0 &&
+			tess_map(pg[1], SPACE_SELF, VA_LONG + 4096,
+				 RIGHT_PAGE_READ | RIGHT_PAGE_WRITE) == 0,
+		    "print_string: two pages for long strings"))
+		return;
+	/* 80 lines of 64 characters: 5120, then the NUL. */
+	for (int line = 0; line < 80; line++) {
+		n += snprintf(p + n, 65, "print_string long line %02d ", line);
+		while (n % 64 != 63)
+			p[n++] = '.';
+		p[n++] = '\n';
+	}
+	p[n] = '\0';
+	tap_eq(tess_print_string(W0, p), PRINT_MAX,
+	       "print_string of a 5120-character string prints 4096 of them");
+	printf("# expect: [w0] %.63s\n", p + 63 * 64);
+	/* 64 lines of 64 filling the second page: 4096, and no NUL. */
+	for (n = 4096; n < 8192;) {
+		n += snprintf(p + n, 65, "print_string page line %02d ",
+			      (n - 4096) / 64);
+		while (n % 64 != 63)
+			p[n++] = ':';
+		p[n++] = '\n';
+	}
+	printf("# expect: [w0] %.63s\n", p + 8192 - 64);
+	tap_eq(tess_print_string(W0, p + 4096), PRINT_MAX,
+	       "print_string of 4096 characters with no NUL before an "
+	       "unmapped page prints them (not E_FAULT)");
+	tap_eq(tess_cap_delete(pg[0]) | tess_cap_delete(pg[1]), 0,
+	       "print_string: delete the two pages");
 }
 
 /* ------------------------------------------------------------ buffers */
@@ -459,10 +555,10 @@ static void buffers(void)
 	buf_full = small;
 	kt_new_obj(small, CAP_PAGE, 0);
 	buf_ut = kt_new_obj(ud, CAP_UNTYPED, 13);
-	buf_lim10 = mint(W0, RIGHT_WINDOW_ALL, 10);
-	buf_lim100 = mint(W0, RIGHT_WINDOW_ALL, 100);
-	buf_lim5000 = mint(W0, RIGHT_WINDOW_ALL, 5000);
-	buf_cls = mint(W0, CAN_cls, 0);
+	buf_lim10 = mint_slot(W0, RIGHT_WINDOW_ALL, 10);
+	buf_lim100 = mint_slot(W0, RIGHT_WINDOW_ALL, 100);
+	buf_lim5000 = mint_slot(W0, RIGHT_WINDOW_ALL, 5000);
+	buf_cls = mint_slot(W0, CAN_cls, 0);
 	tid = start_thread(th, 0, 0, 0, buffer_thread, buf_stack,
 			   sizeof(buf_stack), NULL);
 	if (!tap_ok(tid != 0, "start a thread with no buffer in this space"))
@@ -634,7 +730,9 @@ void test_devices(void)
 	windows();
 	timer();
 	debug();
+	idle();
 	print_string();
+	print_string_cut();
 	buffers();
 	two_programs();
 

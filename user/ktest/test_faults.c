@@ -449,7 +449,8 @@ static void test_unknown_syscall(void)
 
 	/* Withdrawn: stopped while its pager has the message, the thread
 	 * makes the call again when it runs. */
-	tap_eq(fault_start(&t, 0, F_SYS, 39, &m), 0, "system call 39: a message");
+	tap_eq(fault_start(&t, 0, F_SYS, 39, &m), 0,
+	       "system call 39: a message");
 	tap_ok(kt_tctrl(THREAD_SUSPEND, t.tid) == 0 &&
 		   kt_tctrl(THREAD_RUN, t.tid) == 0,
 	       "the thread is stopped and run again before the answer");

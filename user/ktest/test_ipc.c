@@ -1441,6 +1441,60 @@ out:
 		tess_delete(ka, page);
 }
 
+/*
+ * A third thread's copy into a receiver that receives from the sender
+ * alone, and the sender destroyed while the copy waits for its page: the
+ * receiver's receive fails with E_ABORTED.  (It used to go back to waiting
+ * for the dead sender, for good.)  x takes c's message; c, queued sending
+ * to x, is to receive from q alone; q is queued sending an extended
+ * message to c from a buffer not mapped; x copies it for them and waits
+ * for q's pager, me, to map the page.
+ */
+static void test_copy_sender_gone(void)
+{
+	struct kt_thread x = {0, 0}, c = {0, 0}, q = {0, 0};
+	struct tess_msg m;
+	int status;
+
+	if (kt_create(&x, 0, me, 0) || kt_create(&c, 0, me, 0) ||
+	    kt_create(&q, 0, me, 0)) {
+		tap_ok(0, "threads for the gone-sender copy test");
+		goto out;
+	}
+	kt_start(q.tid, ext_send_main, STACK(3), c.tid, AREA(12), 64);
+	tap_eq(kt_wait_state(q.tid, THREAD_STATE_BLOCKED), 0,
+	       "gone sender: q queues an extended send from an unmapped "
+	       "buffer to c");
+	kt_start(c.tid, call_from_main, STACK(2),
+		 x.tid | ((uint64_t)q.tid << 32), (uint64_t)xbuf_call,
+		 64 | ((uint64_t)me << 32));
+	tap_eq(kt_wait_state(c.tid, THREAD_STATE_BLOCKED), 0,
+	       "gone sender: c queues a send to x, to receive from q alone");
+	kt_start(x.tid, ext_recv_main, STACK(1), TID_ANY, (uint64_t)xbuf_third,
+		 64 | ((uint64_t)me << 32));
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(q.tid, &m) == 0 && m.mr[0] == IPC_TAG_PAGEFAULT &&
+		   m.mr[1] == AREA(12),
+	       "gone sender: x copies q's message to c and waits for q's "
+	       "page (its fault reaches me)");
+	tap_eq(kt_tctrl(THREAD_DESTROY, q.tid), 0,
+	       "gone sender: destroy q without answering");
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(x.tid, &m) == 0 && m.mr[0] == 0 && m.mr[3] == c.tid,
+	       "gone sender: x got c's message");
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(c.tid, &m), 0,
+	       "gone sender: c does not wait for the dead sender");
+	tap_ok(m.mr[0] == 0x5e && (long)m.mr[1] == -E_ABORTED,
+	       "gone sender: c's receive fails with E_ABORTED");
+	kt_reap(c.tid, &status);
+	kt_reap(x.tid, &status);
+out:
+	kt_destroy(&q);
+	kt_destroy(&x);
+	kt_destroy(&c);
+}
+
 /* ---------------------------------------------------------------- caps */
 
 /* No IPC capability at all: receive from `from`, then try to answer. */
@@ -1824,6 +1878,7 @@ void test_ipc(void)
 	test_copy_side_freed();
 	test_copy_by_pager();
 	test_copy_holes();
+	test_copy_sender_gone();
 	test_ipc_caps();
 	test_call_reply_wait();
 	test_fast_slow();

@@ -24,12 +24,19 @@
  * that is still open reads as empty.  Directories have size 0 and link
  * count 2 + their subdirectories.
  *
+ * File data are in pages of FS_PAGE bytes (fs_set_pages: mm0's frames,
+ * or the C library on the host), found through a sparse map: a file grows
+ * a page at a time, a hole costs nothing and reads as zeros, and a write
+ * that finds no page for its next bytes stops there (a short count, or
+ * -ENOSPC when nothing fitted).
+ *
  * mm0 is single-threaded: nothing here locks.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fs.h"
+#include "pagemap.h"
 
 #define FS_LONG_MAX ((long)(~0UL >> 1))
 
@@ -49,9 +56,14 @@ struct inode {
 	uint32_t nlink;
 	uint32_t refs;
 	uint32_t cwd_refs; /* of refs, the processes working in it */
-	/* Regular files: size bytes of data, cap allocated. */
-	char *data;
-	uint64_t size, cap;
+	/* Regular files: size bytes, in pages of FS_PAGE bytes (a page never
+	 * written, a hole, reads as zeros and costs nothing); the bytes of
+	 * a page beyond size are zeros. */
+	struct pagemap pages;
+	uint64_t size;
+	/* Regular files: open file descriptions and shared mappings that may
+	 * write it, and processes running it (never both: ETXTBSY). */
+	uint32_t writers, execs;
 	/* Directories: the parent (the root's is itself; NULL once removed),
 	 * entries in creation order. */
 	struct inode *parent;
@@ -81,6 +93,10 @@ struct path {
 
 static struct inode *root;
 static struct inode *console; /* holds a reference: survives an unlink */
+static void *default_page_alloc(void);
+static void default_page_free(void *page);
+static void *(*page_alloc)(void) = default_page_alloc;
+static void (*page_free)(void *page) = default_page_free;
 static void (*console_write)(const char *s, size_t n);
 static uint64_t next_ino = 1;
 
@@ -107,19 +123,79 @@ static struct inode *inode_new(uint32_t mode)
 	return ino;
 }
 
+/* ---- file pages ---- */
+
+static void *default_page_alloc(void)
+{
+	return calloc(1, FS_PAGE);
+}
+
+static void default_page_free(void *page)
+{
+	free(page);
+}
+
+void fs_set_pages(void *(*alloc)(void), void (*release)(void *page))
+{
+	page_alloc = alloc ? alloc : default_page_alloc;
+	page_free = release ? release : default_page_free;
+}
+
+static void page_drop(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	page_free((void *)(uintptr_t)v);
+}
+
+static void inode_truncate(struct inode *ino)
+{
+	pagemap_free(&ino->pages, page_drop, NULL);
+	ino->size = 0;
+}
+
 /* Free an inode nobody names or holds.  A directory is empty by then:
  * rmdir requires it and fs_shutdown empties it first. */
 static void inode_release_if_unused(struct inode *ino)
 {
 	if (ino->nlink || ino->refs)
 		return;
-	free(ino->data);
+	inode_truncate(ino);
 	free(ino);
 }
 
 void fs_inode_get(struct inode *ino)
 {
 	ino->refs++;
+}
+
+int fs_write_begin(struct inode *ino)
+{
+	if (ino->execs)
+		return -ETXTBSY;
+	ino->writers++;
+	return 0;
+}
+
+void fs_write_end(struct inode *ino)
+{
+	if (ino->writers)
+		ino->writers--;
+}
+
+int fs_exec_begin(struct inode *ino)
+{
+	if (ino->writers)
+		return -ETXTBSY;
+	fs_inode_get(ino);
+	ino->execs++;
+	return 0;
+}
+
+void fs_exec_end(struct inode *ino)
+{
+	if (ino->execs)
+		ino->execs--;
+	fs_inode_put(ino);
 }
 
 void fs_inode_put(struct inode *ino)
@@ -129,47 +205,52 @@ void fs_inode_put(struct inode *ino)
 	inode_release_if_unused(ino);
 }
 
-/* Make room for `need` bytes of data, doubling so that appends are
- * amortised. */
-static int inode_reserve(struct inode *ino, uint64_t need)
-{
-	uint64_t cap = ino->cap ? ino->cap : 64;
-	char *data;
-
-	if (need <= ino->cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	data = realloc(ino->data, cap);
-	if (!data)
-		return -ENOMEM;
-	ino->data = data;
-	ino->cap = cap;
-	return 0;
-}
-
-static void inode_truncate(struct inode *ino)
-{
-	free(ino->data);
-	ino->data = NULL;
-	ino->size = ino->cap = 0;
-}
-
 long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 {
+	char *b = buf;
+
 	if (is_dir(ino))
 		return -EISDIR;
 	if (!is_reg(ino) || off >= ino->size)
 		return 0; /* the console, or past the end */
 	if (n > ino->size - off)
 		n = ino->size - off;
-	memcpy(buf, ino->data + off, n);
+	for (size_t done = 0; done < n;) {
+		uint64_t in = (off + done) % FS_PAGE;
+		size_t chunk =
+		    FS_PAGE - in < n - done ? FS_PAGE - in : n - done;
+		const char *page = (const char *)(uintptr_t)pagemap_get(
+		    &ino->pages, (off + done) / FS_PAGE);
+		if (page)
+			memcpy(b + done, page + in, chunk);
+		else
+			memset(b + done, 0, chunk);
+		done += chunk;
+	}
 	return (long)n;
 }
 
+/* The page of `ino` at page index i, made (zeroed) if it is a hole, or
+ * NULL if there is no memory for it. */
+static char *page_for_write(struct inode *ino, uint64_t i)
+{
+	char *page = (char *)(uintptr_t)pagemap_get(&ino->pages, i);
+	if (page)
+		return page;
+	page = page_alloc();
+	if (page && pagemap_set(&ino->pages, i, (uintptr_t)page)) {
+		page_free(page);
+		page = NULL;
+	}
+	return page;
+}
+
+/* Writes what fits: a write that runs out of memory is short, or
+ * -ENOSPC if not one byte fitted. */
 long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 {
-	uint64_t end;
+	const char *b = buf;
+	size_t done = 0;
 
 	if (is_dir(ino))
 		return -EISDIR;
@@ -184,16 +265,21 @@ long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 		return 0;
 	if (off > FS_FILE_MAX || n > FS_FILE_MAX - off)
 		return -EFBIG;
-	end = off + n;
-	if (inode_reserve(ino, end) < 0)
-		return -ENOMEM;
-	/* Bytes past the old end may be stale capacity: a gap reads as 0. */
-	if (off > ino->size)
-		memset(ino->data + ino->size, 0, off - ino->size);
-	memcpy(ino->data + off, buf, n);
-	if (end > ino->size)
-		ino->size = end;
-	return (long)n;
+	while (done < n) {
+		uint64_t in = (off + done) % FS_PAGE;
+		size_t chunk =
+		    FS_PAGE - in < n - done ? FS_PAGE - in : n - done;
+		char *page = page_for_write(ino, (off + done) / FS_PAGE);
+		if (!page)
+			break;
+		memcpy(page + in, b + done, chunk);
+		done += chunk;
+	}
+	if (!done)
+		return -ENOSPC;
+	if (off + done > ino->size)
+		ino->size = off + done;
+	return (long)done;
 }
 
 bool fs_inode_is_dir(const struct inode *ino)
@@ -527,10 +613,17 @@ static int fd_alloc(struct fs_ctx *c)
 	return -EMFILE;
 }
 
+static bool may_write(int flags)
+{
+	return (flags & PX_O_ACCMODE) != PX_O_RDONLY;
+}
+
 static void file_put(struct file *f)
 {
 	if (--f->refs)
 		return;
+	if (may_write(f->flags) && is_reg(f->ino))
+		fs_write_end(f->ino);
 	fs_inode_put(f->ino);
 	free(f);
 }
@@ -665,6 +758,9 @@ static int open_check(const struct path *p, int flags)
 			return -EISDIR;
 	} else if (flags & PX_O_DIRECTORY) {
 		return -ENOTDIR;
+	} else if (is_reg(p->ino) && p->ino->execs &&
+		   (may_write(flags) || (flags & PX_O_TRUNC))) {
+		return -ETXTBSY; /* a process runs it */
 	}
 	return 0;
 }
@@ -704,6 +800,8 @@ int fs_open(struct fs_ctx *c, const char *path, int flags, int mode)
 	f->flags = flags;
 	f->refs = 1;
 	fs_inode_get(p.ino);
+	if (may_write(flags) && is_reg(p.ino))
+		p.ino->writers++;
 	c->fd[fd] = f;
 	return fd;
 }

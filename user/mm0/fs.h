@@ -8,8 +8,8 @@
  * Paths are normalised ("/usr/./././bin//" is "/usr/bin"; ".." goes up,
  * and stops at "/").  Every function returns >= 0 or a negated Linux errno
  * (ENOENT, EEXIST, ENOTDIR, EISDIR, EBADF, EINVAL, ENOMEM, ENAMETOOLONG,
- * ENOTEMPTY, EMFILE, ...).  Buffers passed here are in mm0's own memory:
- * copying to and from processes is the caller's job.
+ * ENOTEMPTY, EMFILE, ENOSPC, ...).  Buffers passed here are in mm0's own
+ * memory: copying to and from processes is the caller's job.
  */
 #ifndef MM0_FS_H
 #define MM0_FS_H
@@ -31,6 +31,12 @@ struct file;
 
 /* The largest regular file: writes past it are -EFBIG. */
 #define FS_FILE_MAX (1ULL << 30)
+
+/* File data come in pages of FS_PAGE bytes from `alloc` (zeroed, or NULL
+ * when there is no memory: the write is short, or -ENOSPC) and go back to
+ * `release`.  NULL for either: the C library's calloc and free. */
+#define FS_PAGE 4096u
+void fs_set_pages(void *(*alloc)(void), void (*release)(void *page));
 
 struct fs_ctx {
 	struct inode *cwd;
@@ -95,5 +101,18 @@ long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n);
 long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n);
 void fs_inode_get(struct inode *ino);
 void fs_inode_put(struct inode *ino);
+/*
+ * A file a process runs may not be written, and a file that may be
+ * written may not be run (-ETXTBSY, as Linux): open for writing (or with
+ * O_TRUNC) fails while a process runs it, and exec fails while an open
+ * file description or a writable shared mapping may write it.
+ * fs_write_begin/end count a writer that is not an open file (a shared
+ * mapping); fs_exec_begin/end count a process running the file and hold
+ * a reference to it.
+ */
+int fs_write_begin(struct inode *ino);
+void fs_write_end(struct inode *ino);
+int fs_exec_begin(struct inode *ino);
+void fs_exec_end(struct inode *ino);
 
 #endif

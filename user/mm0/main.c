@@ -76,7 +76,12 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 	char why[96];
 
 	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
-		if (mm_fault(t->proc->mm, m->mr[1], (uint32_t)m->mr[2]) == 0) {
+		long r;
+		while ((r = mm_fault(t->proc->mm, m->mr[1],
+				     (uint32_t)m->mr[2])) == -ENOMEM)
+			if (!task_oom(t))
+				return NO_REPLY;
+		if (r == 0) {
 			m->mr[0] = FAULT_RESUME;
 			return 0;
 		}
@@ -121,59 +126,59 @@ static bool user_range(uint64_t buf, uint64_t n)
 	return buf + n >= buf && buf + n <= TASK_USER_END;
 }
 
-/* Read in chunks through mm0.  A chunk that cannot be copied out is given
- * back to the file (the offset moves back over it), so a failed read
- * consumes nothing. */
+/*
+ * Read in chunks through mm0.  As on Linux, a read that reaches a page of
+ * the buffer it may not write returns the bytes it copied before it, and
+ * the part of a chunk not copied is given back to the file (the offset
+ * moves back over it); only a read that copied nothing fails (-EFAULT,
+ * or -ENOMEM when no page could be had for the buffer).
+ */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK]; /* mm0 serves one request at a time */
 	if (!user_range(buf, n))
 		return -EFAULT;
 	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	if (ino)
 		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long got = fs_read(&t->proc->fs, fd, chunk, want);
-		if (got < 0) {
-			done = done ? done : got;
-			break;
+		long got = fs_read(&t->proc->fs, fd, chunk, want), err;
+		if (got < 0)
+			return done ? done : got;
+		size_t put = mm_copy_out_some(t->proc->mm, buf + done, chunk,
+					      (size_t)got, &err);
+		done += (long)put;
+		if (put < (size_t)got) {
+			fs_lseek(&t->proc->fs, fd, -(long)(got - put),
+				 PX_SEEK_CUR);
+			return done ? done : err;
 		}
-		if (got && mm_copy_out(t->proc->mm, buf + done, chunk, got)) {
-			fs_lseek(&t->proc->fs, fd, -got, PX_SEEK_CUR);
-			done = done ? done : -EFAULT;
-			break;
-		}
-		done += got;
 		if ((size_t)got < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 
+/* Write in chunks, likewise: up to the first page of the buffer it may
+ * not read. */
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
+	static char chunk[IO_CHUNK];
 	if (!user_range(buf, n))
 		return -EFAULT;
-	char *chunk = malloc(IO_CHUNK);
 	long done = 0;
-	if (!chunk)
-		return -ENOMEM;
 	while ((uint64_t)done < n) {
 		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		if (mm_copy_in(t->proc->mm, chunk, buf + done, want)) {
-			done = done ? done : -EFAULT;
-			break;
-		}
-		long put = fs_write(&t->proc->fs, fd, chunk, want);
-		if (put < 0) {
-			done = done ? done : put;
-			break;
-		}
+		long err;
+		size_t got =
+		    mm_copy_in_some(t->proc->mm, chunk, buf + done, want, &err);
+		if (!got)
+			return done ? done : err;
+		long put = fs_write(&t->proc->fs, fd, chunk, got);
+		if (put < 0)
+			return done ? done : put;
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
@@ -183,7 +188,6 @@ static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 		if ((size_t)put < want)
 			break;
 	}
-	free(chunk);
 	return done;
 }
 
@@ -245,13 +249,34 @@ static long do_getcwd(struct task *t, uint64_t buf, uint64_t size)
 	return mm_copy_out(t->proc->mm, buf, cwd, r + 1) ? -EFAULT : r;
 }
 
+/* The caches go back first, so that the figures count what any request
+ * can get. */
 static long do_stats(struct task *t, uint64_t buf)
 {
-	mm0.stats.untyped_remaining =
-	    (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
+	mem_settle();
+	chunks_stats(&mm0.stats);
+	mm0.stats.areas = t->proc->mm->nareas;
 	return mm_copy_out(t->proc->mm, buf, &mm0.stats, sizeof(mm0.stats))
 		   ? -EFAULT
 		   : 0;
+}
+
+/* PX_ECHO_FULL: answer a full message with a full message, every word
+ * complemented (Codezero's test0 calls its pager with a full IPC). */
+static long echo_full(struct task *t, const struct tess_msg *m)
+{
+	struct utcb *u = (struct utcb *)PAGER_UTCB_ADDR;
+	struct tess_msg r;
+
+	if ((m->info & IPC_TYPE_MASK) != IPC_FULL)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	for (int i = 1; i < IPC_SHORT_MRS; i++)
+		r.mr[i] = ~m->mr[i];
+	for (int i = IPC_SHORT_MRS; i < UTCB_MRS; i++)
+		u->mr[i] = ~u->mr[i];
+	tess_ipc(t->tid, TID_NIL, IPC_FULL | IPC_NONBLOCK, &r, NULL);
+	return NO_REPLY;
 }
 
 /* ------------------------------------------------------------ requests */
@@ -297,6 +322,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 				(uint32_t)(a[3] >> 32), fd_arg(a[4]), a[5]);
 	case PX_MUNMAP:
 		return sys_munmap(t, a[1], a[2]);
+	case PX_MPROTECT:
+		return sys_mprotect(t, a[1], a[2], (uint32_t)a[3]);
 	case PX_MSYNC:
 		return sys_msync(t, a[1], a[2], (int)a[3]);
 	case PX_SHMGET:
@@ -305,6 +332,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return sys_shmat(t, (long)a[1], a[2], (int)a[3]);
 	case PX_SHMDT:
 		return sys_shmdt(t, a[1]);
+	case PX_SHMCTL:
+		return sys_shmctl(t, (long)a[1], (int)a[2], a[3]);
 	case PX_OPEN:
 		if ((r = path_in(t, a[1], path)))
 			return r;
@@ -351,14 +380,27 @@ static long handle_request(struct task *t, struct tess_msg *m)
 			return -ESRCH;
 		if (a[2] != 9)
 			return -EINVAL;
+		if (!may_signal(t->proc, p))
+			return -EPERM;
+		if (process_is_init(p))
+			return 0; /* ignored */
 		bool self = p == t->proc;
 		process_exit(p, PX_STATUS_KILL);
 		return self ? NO_REPLY : 0;
+	}
+	case PX_SETSID:
+		return process_setsid(t->proc);
+	case PX_GETSID: {
+		struct process *p =
+		    a[1] ? process_find((uint32_t)a[1]) : t->proc;
+		return p && !p->zombie ? (long)p->sid : -ESRCH;
 	}
 	case PX_REQUEST_CAPABILITY:
 		return cap_request(t, (uint32_t)a[1]);
 	case PX_STATS:
 		return do_stats(t, a[1]);
+	case PX_ECHO_FULL:
+		return echo_full(t, m);
 	default:
 		return -ENOSYS;
 	}
@@ -377,7 +419,10 @@ static long init(void)
 	mm0.untyped_size = 1ull << b->untyped_bits;
 	tess_use_console(PAGER_SLOT_CONSOLE);
 	slots_init();
-	frames_init();
+	chunks_init();
+	if (frames_init())
+		return -ENOMEM;
+	fs_set_pages(file_page_alloc, file_page_free);
 	if (fs_init() < 0)
 		return -ENOMEM;
 	fs_set_console(console_out);
@@ -431,7 +476,9 @@ int main(long arg)
 			 * that sent it without receiving (not a call) would
 			 * otherwise hold mm0 in the send for as long as it
 			 * likes.  It loses its answer instead. */
+			mm0.in_request = true;
 			long res = handle_request(t, &m);
+			mm0.in_request = false;
 			if (res != NO_REPLY)
 				mm0_reply(t->tid, res);
 			continue;

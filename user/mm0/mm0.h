@@ -7,12 +7,12 @@
  * wait, mmap and shared memory, and the in-memory file system (fs.h).
  * Processes talk to it with the protocol in tessera/posix.h.
  *
- * Memory.  Every frame mm0 hands out comes from its frame pool (frames.c):
- * a Page object whose master capability is mapped in mm0's own space (so
- * mm0 reads and writes any frame directly) and whose copies map it into
- * processes, one copy per mapping.  Kernel objects (threads, spaces, page
- * tables) also go back to pools when a process ends, so memory is reused,
- * never leaked: mm0 retypes from its Untyped only when a pool is empty.
+ * Memory.  mm0 cuts its Untyped into chunks (chunks.c), each serving one
+ * kind of object at a time and given back to the kernel (reset) when
+ * nothing made from it is in use: frames (frames.c: Page objects mapped
+ * in mm0's own window, copies of them in processes), its own heap pages,
+ * page tables, threads, spaces, and capability slots (slots.c).  Memory a
+ * process or a file gives back can so serve any other kind of request.
  */
 #ifndef MM0_H
 #define MM0_H
@@ -41,7 +41,15 @@
 
 /* Where things are in mm0's own space. */
 #define MM0_FRAME_WINDOW 0x0000300000000000ul /* frame i at + i * PAGE */
-#define MM0_HEAP_BASE 0x0000280000000000ul
+#define MM0_PAGED_BASE 0x0000280000000000ul   /* slot maps, then the heap */
+#define MM0_HEAP_MAX (64ul << 20)
+
+/* Root CSpace slots of the chunks (chunks.c). */
+#define CHUNKS_MAX 1024
+#define CHUNK_UT_BASE 1024 /* chunk c's Untyped */
+#define CHUNK_CS_BASE 2048 /* chunk c's CSpace */
+/* Free chunks requests may not take: they are for page faults. */
+#define RESERVE_CHUNKS 2
 
 /* ------------------------------------------------------------ globals */
 
@@ -49,30 +57,79 @@ struct mm0_state {
 	struct pager_bootinfo *boot;
 	uint32_t tid, cid;
 	uint64_t untyped_size;
+	bool in_request; /* serving a request, not a fault: it may not take
+			    the reserve (chunk_get).  Set it too while
+			    serving a Linux system call. */
 	struct px_stats stats;
 };
 extern struct mm0_state mm0;
 
 void mm0_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ------------------------------------------------------------ chunks.c */
+
+enum chunk_kind {
+	CK_NONE,  /* a chunk reset, free for any kind */
+	CK_FRAME, /* frames: process pages, file data */
+	CK_HEAP,  /* mm0's paged memory (heap, slot maps) */
+	CK_PT,	  /* page tables, one level each */
+	CK_PD,
+	CK_PDPT,
+	CK_THREAD,
+	CK_SPACE,
+	CK_SLOTS, /* one CSpace of 4096 slots (slots.c) */
+	CK_KINDS
+};
+
+extern unsigned chunk_bits, obj_bits; /* a chunk's size; objects per chunk */
+
+void chunks_init(void);
+uint32_t chunk_count_max(void);
+/* Root slot of chunk c's CSpace. */
+cptr_t chunk_cspace(uint32_t c);
+/* A whole chunk retyped for `kind` (slot chunks): 0 or -E_NOMEM. */
+long chunk_take(enum chunk_kind kind, uint32_t *c);
+/* A whole chunk taken is in use again / has nothing in use any more. */
+void chunk_used(uint32_t c);
+void chunk_unused(uint32_t c);
+/* An object of `kind` (not CK_SLOTS): its id, and whether it is as the
+ * kernel made it (never used: zeroed, mapped nowhere).  0 or -E_NOMEM. */
+long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh);
+/* The object is unused (it waits for the next take), or deleted. */
+void chunk_obj_give(uint32_t id);
+void chunk_obj_drop(uint32_t id);
+cptr_t chunk_obj_cap(uint32_t id);
+uint32_t chunk_obj_id(cptr_t cap);
+/* Give every cache back to the kernel: spare chunks, heap pages, the
+ * top of the heap (not from inside malloc: PX_STATS). */
+void mem_settle(void);
+/* About how many bytes of frames mm0 could still hand out to requests:
+ * the chunks free or spare, less the reserve for faults, and the frames
+ * waiting in frame chunks.  What a request that will need memory is
+ * checked against first. */
+uint64_t mem_available(void);
+/* Frame counts and the kernel's remaining() of all of mm0's memory. */
+void chunks_stats(struct px_stats *s);
+
 /* ------------------------------------------------------------ slots.c */
 
-/* Capability slots: the root CSpace's free slots, then nested CSpaces of
- * 4096 slots made on demand (two-level addresses). */
 void slots_init(void);
+/* A slot of the root CSpace for good (0 if none is left). */
+cptr_t slot_direct(void);
+/* A slot (0 if there is no memory for one), given back by slot_free. */
 cptr_t slot_alloc(void);
 void slot_free(cptr_t slot);
 /* Delete the capability in `slot` and free the slot. */
 void slot_delete(cptr_t slot);
-/* A new kernel object of `type` in a fresh slot, from mm0's untyped. */
-long object_new(unsigned type, unsigned bits, cptr_t *out);
+/* Slot chunk c is given back (chunks.c). */
+void slots_chunk_gone(uint32_t c);
 
 /* ------------------------------------------------------------ frames.c */
 
 typedef uint32_t frame_t;
 #define NO_FRAME 0xffffffffu
 
-void frames_init(void);
+long frames_init(void);
 /* A frame with one reference, zeroed if `zero`. */
 long frame_alloc(bool zero, frame_t *out);
 void frame_get(frame_t f);
@@ -81,10 +138,24 @@ uint32_t frame_refs(frame_t f);
 void *frame_va(frame_t f);
 cptr_t frame_cap(frame_t f);
 extern frame_t zero_frame;
+/* The file system's pages (fs_set_pages): frames, seen at frame_va. */
+void *file_page_alloc(void);
+void file_page_free(void *page);
 
-/* Pools of unused kernel objects (threads, spaces, tables). */
+/* mm0's paged memory: make [start, start + len) present (0, or -1 when
+ * there is no memory), or let its whole pages go. */
+int paged_commit(void *start, size_t len);
+void paged_release(void *start, size_t len);
+/* Give the released pages that wait back to their chunks. */
+void heap_flush(void);
+/* Slot chunk c's map of used slots (512 bytes of paged memory). */
+void *slot_map(uint32_t c);
+
+/* Kernel objects for processes (threads, spaces, tables): taken from and
+ * given back to their chunks; drop deletes one for good. */
 long pool_take(unsigned type, cptr_t *out);
 void pool_give(unsigned type, cptr_t cap);
+void pool_drop(cptr_t cap);
 /* Map `page` at `va` in `space`, making the missing tables from the
  * pools; `mapped` (if not NULL) hears of each table mapped. */
 long map_with_tables(cptr_t page, cptr_t space, uint64_t va, unsigned rights,
@@ -101,17 +172,37 @@ enum vma_kind {
 
 struct vm_object; /* shared pages: an shm segment or a file's shared pages */
 
+/* vma.flags: PX_MAP_* and mm0's own. */
+#define VMA_SHM (1u << 31)  /* a System V shm attachment (shmdt) */
+#define VMA_UTCB (1u << 30) /* the UTCB pages: mm0's, not the process's */
+#define VMA_MAYWRITE                                                           \
+	(1u << 29)    /* shared file mapping: its descriptor could             \
+			 write (mprotect may add PROT_WRITE) */
+#define VMA_MAX 16384 /* areas per space */
+
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
 	uint32_t prot;	     /* PX_PROT_* */
-	uint32_t flags;	     /* PX_MAP_* */
+	uint32_t flags;	     /* PX_MAP_* | VMA_* */
 	enum vma_kind kind;
 	struct inode *ino; /* VMA_FILE: the file... */
 	uint64_t offset;   /* ...and the file offset of `start` */
 	uint64_t file_end; /* VMA_FILE: bytes beyond this address read as 0 */
 	struct vm_object *obj; /* VMA_SHARED */
 	uint64_t obj_offset;   /* VMA_SHARED: object offset of `start` */
-	struct vma *next;      /* sorted by address */
+	struct vma *next;      /* the next area up, or NULL */
+};
+
+/* What backs a new area (vm_map): for VMA_FILE the file and the offset
+ * of its start, and the address above which it reads as zeros; for
+ * VMA_SHARED the object and the offset of its start.  vm_map takes its
+ * own references: the caller keeps its own. */
+struct vm_backing {
+	enum vma_kind kind;
+	struct inode *ino;
+	uint64_t offset, file_end;
+	struct vm_object *obj;
+	uint64_t obj_offset;
 };
 
 /* One page of a process: which frame, whether it is shared copy-on-write,
@@ -126,7 +217,8 @@ struct page_entry {
 };
 #define PE_COW 1u /* shared with another process: copy before writing */
 #define PE_MAPPED_RW 2u
-#define PE_SHARED 4u /* a shared object's page: writes go to the frame */
+#define PE_SHARED 4u   /* a shared object's page: writes go to the frame */
+#define PE_MAPPED_X 8u /* mapped executable */
 
 /* A table capability mm0 made for a process, to take back at the end. */
 struct table_rec {
@@ -137,9 +229,10 @@ struct table_rec {
 /* An address space: shared by the threads of a process. */
 struct mm {
 	uint32_t refs;
-	cptr_t space; /* the Space object */
-	uint32_t spid;
-	struct vma *vmas;
+	cptr_t space;	    /* the Space object */
+	struct vma *vmas;   /* the areas by address (vma.c)... */
+	struct vma **areas; /* ...and as a sorted array */
+	uint32_t nareas, areas_cap;
 	struct page_entry *pages; /* open-addressing hash table */
 	uint32_t npages_slots, npages;
 	struct table_rec *tables;
@@ -147,15 +240,15 @@ struct mm {
 	uint64_t brk_start, brk;
 	uint64_t mmap_next;
 	uint64_t utcb_used; /* bit i: UTCB page i taken */
-	bool has_grants;    /* PX_REQUEST_CAPABILITY put capabilities in the
-			       space's list: see mm_put */
+	bool tainted;	    /* its list may hold capabilities mm0 could
+			       not take back (cap.c): see mm_put */
 };
 
 struct task;
 
 long mm_new(struct mm **out);
 /* Drop a reference; the last one unmaps everything and pools the space
- * (or deletes it, if it holds granted capabilities). */
+ * (or deletes it, if granted capabilities could not be taken back). */
 void mm_put(struct mm *mm);
 /* fork: a copy that shares every page copy-on-write, except the UTCB
  * pages: the kernel reads and writes a UTCB only while it is mapped (it
@@ -166,20 +259,72 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out);
 /* Empty the address space (exec): all areas, pages and tables go. */
 void mm_clear(struct mm *mm);
 
+/*
+ * Areas (vma.c).  The interface the POSIX and Linux calls use; every
+ * range is page aligned and below TASK_USER_END (the callers check), and
+ * every call either does all it says or returns an error and changes
+ * nothing.
+ *
+ * vma_find: the area holding addr, or NULL.  vma_next: the first area
+ * ending above addr (walk on with ->next).  vma_range_free: no area
+ * overlaps [start, end).
+ *
+ * vm_map: a new area on a free range, with rights `prot` (PX_PROT_*),
+ * flags (PX_MAP_* | VMA_*) and backing `b` (NULL: anonymous), merged with
+ * its neighbours where alike: 0 or -ENOMEM.
+ * vm_map_fixed: the same, replacing whatever was in the range (MAP_FIXED):
+ * 0, -ENOMEM, or -EINVAL (it touches the UTCB area).
+ * vm_unmap: take [start, end) out, pages and all: 0, -ENOMEM (no room to
+ * split an area), -EINVAL (the UTCB area).
+ * vm_protect: give [start, end) the rights `prot` (0 is PROT_NONE: every
+ * access faults), splitting areas at the ends; pages mapped with rights
+ * the range no longer has are unmapped, to fault back in as allowed.
+ * 0, -ENOMEM (a hole in the range; no room; a private range made
+ * writable beyond what is free), -EINVAL (the UTCB area), -EACCES (write
+ * to a shared file mapping whose descriptor could not write), -ETXTBSY
+ * (write to a shared mapping of a file a process runs).
+ *
+ * vma_add (kept for mm0's own callers): an area of `kind` on a free range
+ * whose backing the caller then fills in (anonymous areas are merged at
+ * once).  vma_remove: vm_unmap without the UTCB check.
+ */
 struct vma *vma_find(struct mm *mm, uint64_t addr);
+struct vma *vma_next(struct mm *mm, uint64_t addr);
+bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
+long vm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+	    uint32_t flags, const struct vm_backing *b);
+long vm_map_fixed(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+		  uint32_t flags, const struct vm_backing *b);
+long vm_unmap(struct mm *mm, uint64_t start, uint64_t end);
+long vm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
 long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
 	     uint32_t flags, enum vma_kind kind);
-/* Remove [start, end) from the areas (splitting them), unmapping pages:
- * 0, or -ENOMEM (no room to split an area; nothing changed). */
 long vma_remove(struct mm *mm, uint64_t start, uint64_t end);
-bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
+/* fork's copy of every area; exec's and exit's end of them. */
+long vma_clone_all(struct mm *to, struct mm *from);
+void vma_clear_all(struct mm *mm);
+/* The pages of a range (vm.c): dropped (their frames let go), or only
+ * unmapped (they fault back in). */
+void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end);
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 
 /* Make the page at `addr` present for `access` (FAULT_WRITE/FAULT_EXEC
- * bits), as a fault would: 0, or -EFAULT if the areas do not allow it. */
+ * bits), as a fault would: 0, -EFAULT if the areas do not allow it, or
+ * -ENOMEM if there is no memory to serve it. */
 long mm_fault(struct mm *mm, uint64_t addr, uint32_t access);
-/* Copy between mm0's memory and a process's, through its protections. */
+/* The frames only this space holds (what its end would give back). */
+uint64_t mm_private_pages(const struct mm *mm);
+/* Copy between mm0's memory and a process's, through its protections:
+ * all of it (0), or -EFAULT. */
 long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n);
 long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n);
+/* As much as can be: the bytes copied before the first page that may not
+ * be touched (or for which there is no memory); *err says why it
+ * stopped (-EFAULT, -ENOMEM), 0 if it did not. */
+size_t mm_copy_in_some(struct mm *mm, void *dst, uint64_t src, size_t n,
+		       long *err);
+size_t mm_copy_out_some(struct mm *mm, uint64_t dst, const void *src, size_t n,
+			long *err);
 /* A NUL-terminated string of at most `max` bytes (with the NUL). */
 long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max);
 /* Write back a shared file mapping's pages in [start, end). */
@@ -189,6 +334,9 @@ void mm_sync(struct mm *mm, uint64_t start, uint64_t end);
 struct vm_object *vmo_new(uint64_t size, struct inode *ino);
 void vmo_get(struct vm_object *o);
 void vmo_put(struct vm_object *o);
+uint32_t vmo_refs(const struct vm_object *o);
+/* The file whose shared pages it holds, or NULL. */
+struct inode *vmo_inode(const struct vm_object *o);
 /*
  * read() and write() of a file mapped shared go through the file's bytes
  * in the inode, while the mappings use the object's frames: these keep
@@ -207,6 +355,9 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf,
 struct process {
 	uint32_t pid;
 	uint32_t ppid;
+	uint32_t sid;	     /* its session: the pid of the session's leader */
+	uint32_t grant_root; /* capid of its grant root (cap.c), or 0 */
+	struct inode *exe;   /* the file it runs (fs_exec_begin) */
 	struct mm *mm;
 	struct fs_ctx fs;
 	uint32_t nthreads;
@@ -239,22 +390,39 @@ void process_exit(struct process *p, int status);
 void task_exit(struct task *t, int status);
 long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied);
 void task_kill(struct task *t, int status, const char *why);
+/* The signal permission rule (docs/posix.md): whether `sender` may send
+ * a signal to `target` (itself, its descendants, its session).  Whether
+ * the target then acts on it is another matter: see process_is_init. */
+bool may_signal(const struct process *sender, const struct process *target);
+/* init ignores every signal (it handles none): killing it does nothing. */
+bool process_is_init(const struct process *p);
+/* setsid: a new session led by the process; its id, or -EPERM if it
+ * leads one already. */
+long process_setsid(struct process *p);
+/* A fault of `t` cannot be served for want of memory: end the process
+ * that holds the most (see task.c).  True if `t` lives on and its fault
+ * may be tried again, false if `t` was the one ended. */
+bool task_oom(struct task *t);
 
 /* ------------------------------------------------------------ mmap.c */
 
 long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint32_t prot,
 	      uint32_t flags, int fd, uint64_t off);
 long sys_munmap(struct task *t, uint64_t addr, uint64_t len);
+long sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint32_t prot);
 long sys_msync(struct task *t, uint64_t addr, uint64_t len, int flags);
 long sys_brk(struct task *t, uint64_t end);
 long sys_shmget(struct task *t, long key, uint64_t size, int flags);
 long sys_shmat(struct task *t, long id, uint64_t addr, int flags);
 long sys_shmdt(struct task *t, uint64_t addr);
+long sys_shmctl(struct task *t, long id, int cmd, uint64_t buf);
 
 /* ------------------------------------------------------------ cap.c */
 
 long caps_setup(void);
 long cap_request(struct task *t, uint32_t target);
+/* Take back every capability granted to `p` (its end, execve). */
+void cap_drop_grants(struct process *p);
 
 /* Reply to `tid` with result `r` (for requests answered later). */
 void mm0_reply(uint32_t tid, long r);

@@ -61,9 +61,9 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 /* The areas every address space has: the UTCB pages. */
 static long mm_base_areas(struct mm *mm)
 {
-	return vma_add(mm, TASK_UTCB_BASE,
-		       TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
-		       PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE, VMA_ANON);
+	return vma_add(
+	    mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
+	    PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE | VMA_UTCB, VMA_ANON);
 }
 
 /*
@@ -157,22 +157,30 @@ static void thread_drop(struct task *t)
 
 #define MAX_PHDRS 16
 
-/* Read and check the program's headers: 0, or -ENOEXEC. */
+/* Read and check the program's headers: 0, or -ENOEXEC (also when its
+ * entry point is in no loadable executable segment: checked here, before
+ * execve lets the old program go). */
 static long elf_read(struct inode *ino, struct elf64_ehdr *eh,
 		     struct elf64_phdr *ph)
 {
 	uint64_t size = fs_inode_size(ino);
+	bool entry_ok = false;
 	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
 	    elf64_check_header(eh, size) || eh->phnum > MAX_PHDRS ||
 	    fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
 		(long)(eh->phnum * sizeof(*ph)))
 		return -ENOEXEC;
-	for (unsigned i = 0; i < eh->phnum; i++)
-		if (ph[i].type == PT_LOAD &&
-		    (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
-		     (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1))))
+	for (unsigned i = 0; i < eh->phnum; i++) {
+		if (ph[i].type != PT_LOAD)
+			continue;
+		if (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
+		    (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1)))
 			return -ENOEXEC;
-	return 0;
+		if ((ph[i].flags & PF_X) && eh->entry >= ph[i].vaddr &&
+		    eh->entry - ph[i].vaddr < ph[i].memsz)
+			entry_ok = true;
+	}
+	return entry_ok ? 0 : -ENOEXEC;
 }
 
 /*
@@ -196,15 +204,15 @@ static long elf_map(struct mm *mm, struct inode *ino,
 		uint64_t file_top = PAGE_UP(p->vaddr + p->filesz);
 		uint64_t mem_top = PAGE_UP(p->vaddr + p->memsz);
 		if (p->filesz) {
-			long r = vma_add(mm, start, file_top, prot,
-					 PX_MAP_PRIVATE, VMA_FILE);
+			struct vm_backing b = {
+			    .kind = VMA_FILE,
+			    .ino = ino,
+			    .offset = p->offset - (p->vaddr - start),
+			    .file_end = p->vaddr + p->filesz};
+			long r = vm_map(mm, start, file_top, prot,
+					PX_MAP_PRIVATE, &b);
 			if (r)
 				return r;
-			struct vma *v = vma_find(mm, start);
-			v->ino = ino;
-			fs_inode_get(ino);
-			v->offset = p->offset - (p->vaddr - start);
-			v->file_end = p->vaddr + p->filesz;
 		} else {
 			file_top = start;
 		}
@@ -317,12 +325,13 @@ static long program_load(struct mm *mm, struct inode *ino,
 	return 0;
 }
 
-static struct process *process_new(uint32_t ppid)
+static struct process *process_new(const struct process *parent)
 {
 	struct process *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->ppid = ppid;
+	p->ppid = parent ? parent->pid : 0;
+	p->sid = parent ? parent->sid : 0; /* init's: set with its pid */
 	p->next = procs;
 	procs = p;
 	return p;
@@ -339,7 +348,7 @@ static void process_free(struct process *p)
 
 long task_start_init(const char *path)
 {
-	struct process *p = process_new(0);
+	struct process *p = process_new(NULL);
 	struct strlist args, envs;
 	char argbuf[256], envbuf[64];
 	struct elf64_ehdr eh;
@@ -357,8 +366,9 @@ long task_start_init(const char *path)
 		mm0_log("no program %s to start", path);
 		return -ENOENT;
 	}
-	if ((r = elf_read(ino, &eh, ph)))
+	if ((r = elf_read(ino, &eh, ph)) || (r = fs_exec_begin(ino)))
 		return r;
+	p->exe = ino;
 	args.buf = argbuf;
 	args.n = 1;
 	args.offsets[0] = 0;
@@ -380,7 +390,7 @@ long task_start_init(const char *path)
 	x.rdx = utcb;
 	if ((r = thread_make(p, 0, &x, utcb, ui, &t)))
 		return r;
-	p->pid = t->tid;
+	p->pid = p->sid = t->tid;
 	init_pid = p->pid;
 	thread_run(t);
 	return 0;
@@ -414,7 +424,7 @@ long task_fork(struct task *t, uint32_t *child_pid)
 
 	if ((r = regs_of(t->tid, &x)))
 		return -EAGAIN;
-	p = process_new(parent->pid);
+	p = process_new(parent);
 	if (!p)
 		return -ENOMEM;
 	if ((r = mm_clone(parent->mm, t->utcb, &p->mm))) {
@@ -426,9 +436,15 @@ long task_fork(struct task *t, uint32_t *child_pid)
 		process_free(p);
 		return -ENOMEM;
 	}
+	/* It runs the parent's file too (which no one may write meanwhile,
+	 * so this is not refused). */
+	if (parent->exe && !fs_exec_begin(parent->exe))
+		p->exe = parent->exe;
 	returns_zero(&x);
 	r = thread_make(p, 0, &x, t->utcb, t->utcb_index, &c);
 	if (r) {
+		if (p->exe)
+			fs_exec_end(p->exe);
 		fs_ctx_release(&p->fs);
 		mm_put(p->mm);
 		process_free(p);
@@ -488,6 +504,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		return -EACCES;
 	if ((r = elf_read(ino, &eh, ph)))
 		return r;
+	if ((r = fs_exec_begin(ino)))
+		return r; /* ETXTBSY: open for writing */
 	args.buf = malloc(PX_ARG_MAX);
 	envs.buf = malloc(PX_ARG_MAX);
 	args.used = envs.used = 0;
@@ -500,7 +518,9 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 		goto out;
 
 	/* Past this point the old program is gone. */
-	fs_inode_get(ino);
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = ino;
 	for (struct task *o = tasks; o;) {
 		struct task *next = o->next;
 		if (o->proc == p && o != t)
@@ -509,9 +529,9 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	}
 	struct task_ids ids = {t->tid, 0, 0, 0};
 	tess_thread_control(THREAD_SUSPEND, &ids, NULL);
+	cap_drop_grants(p); /* the new program starts without them */
 	mm_clear(p->mm);
 	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
-	fs_inode_put(ino);
 	if (!r) {
 		uint64_t utcb;
 		uint32_t ui;
@@ -536,6 +556,8 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	tess_thread_control(THREAD_RUN, &ids, NULL);
 	r = 1; /* no reply: it runs the new program */
 out:
+	if (r != 1)
+		fs_exec_end(ino);
 	free(args.buf);
 	free(envs.buf);
 	return r;
@@ -576,8 +598,12 @@ void process_exit(struct process *p, int status)
 		t = next;
 	}
 	fs_ctx_release(&p->fs);
+	cap_drop_grants(p);
 	mm_put(p->mm);
 	p->mm = NULL;
+	if (p->exe)
+		fs_exec_end(p->exe);
+	p->exe = NULL;
 	p->zombie = true;
 	p->status = status;
 	p->waiter = 0;
@@ -653,4 +679,81 @@ void task_kill(struct task *t, int status, const char *why)
 {
 	mm0_log("process %x (thread %x) %s: killed", t->proc->pid, t->tid, why);
 	process_exit(t->proc, status);
+}
+
+/* ------------------------------------------------------------ signals */
+
+/*
+ * Who may signal whom (docs/posix.md).  There is one user, so no user id
+ * to compare: a process may signal itself, its descendants (children,
+ * their children, ...; an orphan is nobody's descendant any more) and
+ * every process of its session.  Sessions are inherited at fork; setsid
+ * starts a new one.  init accepts signals but ignores them all: it
+ * handles none, and its end would end the container.
+ */
+bool may_signal(const struct process *sender, const struct process *target)
+{
+	if (sender == target || sender->sid == target->sid)
+		return true;
+	for (const struct process *q = target; q && q->ppid;
+	     q = process_find(q->ppid))
+		if (q->ppid == sender->pid)
+			return true;
+	return false;
+}
+
+bool process_is_init(const struct process *p)
+{
+	return p->pid == init_pid;
+}
+
+long process_setsid(struct process *p)
+{
+	if (p->sid == p->pid)
+		return -EPERM;
+	p->sid = p->pid;
+	return p->sid;
+}
+
+/* ------------------------------------------------------------ out of memory */
+
+/*
+ * The out-of-memory rule (docs/posix.md).  Requests that need memory are
+ * refused (ENOMEM, ENOSPC, EAGAIN) and never end anyone.  A page fault is
+ * not a request: when one cannot be served, mm0 ends the process whose
+ * end gives back the most memory (the frames it alone holds), never init,
+ * with status PX_STATUS_KILL, logs it as out of memory, and serves the
+ * fault again, until it succeeds or the faulting process is the one
+ * ended.  If no process but init holds memory of its own, the faulting
+ * process itself ends; when that is init, the container ends with it:
+ * nothing else is left to give memory back.
+ */
+static struct process *oom_victim(void)
+{
+	struct process *best = NULL;
+	uint64_t most = 0;
+	for (struct process *p = procs; p; p = p->next) {
+		if (p->zombie || p->pid == init_pid || !p->mm)
+			continue;
+		uint64_t n = mm_private_pages(p->mm);
+		if (n > most) {
+			most = n;
+			best = p;
+		}
+	}
+	return best;
+}
+
+bool task_oom(struct task *t)
+{
+	struct process *v = oom_victim();
+	uint32_t pid = t->proc->pid;
+	if (!v)
+		v = t->proc;
+	mm0_log("out of memory: killed process %x, the largest, to serve "
+		"process %x",
+		v->pid, pid);
+	bool self = v == t->proc;
+	process_exit(v, PX_STATUS_KILL);
+	return !self;
 }

@@ -19,14 +19,15 @@
 #include <string.h>
 
 #include "mm0.h"
+#include "pagemap.h"
 
 /* ------------------------------------------------------------ shared objects
  */
 
 struct vm_object {
 	uint32_t refs;
-	uint64_t npages;
-	frame_t *frames;   /* NO_FRAME until touched */
+	uint64_t npages;      /* its size */
+	struct pagemap pages; /* frame + 1 of each page touched */
 	struct inode *ino; /* a file's shared pages, or NULL (shm, anonymous) */
 	struct vm_object *next_file;
 };
@@ -42,20 +43,13 @@ static struct vm_object *file_object(struct inode *ino)
 	return NULL;
 }
 
+/* Costs nothing but the object itself: pages come when touched. */
 struct vm_object *vmo_new(uint64_t size, struct inode *ino)
 {
 	struct vm_object *o = ino ? file_object(ino) : NULL;
 	if (o) {
-		if (PAGE_UP(size) / PAGE > o->npages) {
-			uint64_t n = PAGE_UP(size) / PAGE;
-			frame_t *f = realloc(o->frames, n * sizeof(frame_t));
-			if (!f)
-				return NULL;
-			for (uint64_t i = o->npages; i < n; i++)
-				f[i] = NO_FRAME;
-			o->frames = f;
-			o->npages = n;
-		}
+		if (PAGE_UP(size) / PAGE > o->npages)
+			o->npages = PAGE_UP(size) / PAGE;
 		o->refs++;
 		return o;
 	}
@@ -63,13 +57,6 @@ struct vm_object *vmo_new(uint64_t size, struct inode *ino)
 	if (!o)
 		return NULL;
 	o->npages = PAGE_UP(size) / PAGE;
-	o->frames = malloc((o->npages ? o->npages : 1) * sizeof(frame_t));
-	if (!o->frames) {
-		free(o);
-		return NULL;
-	}
-	for (uint64_t i = 0; i < o->npages; i++)
-		o->frames[i] = NO_FRAME;
 	o->refs = 1;
 	o->ino = ino;
 	if (ino) {
@@ -85,17 +72,29 @@ void vmo_get(struct vm_object *o)
 	o->refs++;
 }
 
-/* Write a file object's pages back to the file (msync, last unmap). */
+uint32_t vmo_refs(const struct vm_object *o)
+{
+	return o->refs;
+}
+
+struct inode *vmo_inode(const struct vm_object *o)
+{
+	return o->ino;
+}
+
+/* Write a file object's pages in [first, last) back to the file (msync,
+ * last unmap). */
 static void vmo_writeback(struct vm_object *o, uint64_t first, uint64_t last)
 {
 	if (!o->ino)
 		return;
-	uint64_t size = fs_inode_size(o->ino);
-	for (uint64_t i = first; i < last && i < o->npages; i++) {
-		if (o->frames[i] == NO_FRAME || i * PAGE >= size)
-			continue;
+	uint64_t size = fs_inode_size(o->ino), i, v;
+	for (; (v = pagemap_next(&o->pages, first, &i)) && i < last;
+	     first = i + 1) {
+		if (i * PAGE >= size)
+			break;
 		uint64_t n = size - i * PAGE < PAGE ? size - i * PAGE : PAGE;
-		fs_inode_write(o->ino, i * PAGE, frame_va(o->frames[i]), n);
+		fs_inode_write(o->ino, i * PAGE, frame_va((frame_t)(v - 1)), n);
 	}
 }
 
@@ -113,14 +112,20 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
 	while (o && n) {
 		uint64_t i = off / PAGE, in = off % PAGE;
 		size_t chunk = PAGE - in < n ? PAGE - in : n;
-		if (i >= o->npages)
-			return;
-		if (o->frames[i] != NO_FRAME)
-			memcpy((char *)frame_va(o->frames[i]) + in, b, chunk);
+		uint64_t v = pagemap_get(&o->pages, i);
+		if (v)
+			memcpy((char *)frame_va((frame_t)(v - 1)) + in, b,
+			       chunk);
 		off += chunk;
 		b += chunk;
 		n -= chunk;
 	}
+}
+
+static void vmo_frame_put(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	frame_put((frame_t)(v - 1));
 }
 
 void vmo_put(struct vm_object *o)
@@ -128,8 +133,7 @@ void vmo_put(struct vm_object *o)
 	if (--o->refs)
 		return;
 	vmo_writeback(o, 0, o->npages);
-	for (uint64_t i = 0; i < o->npages; i++)
-		frame_put(o->frames[i]);
+	pagemap_free(&o->pages, vmo_frame_put, NULL);
 	if (o->ino) {
 		struct vm_object **pp = &file_objects;
 		while (*pp != o)
@@ -137,7 +141,6 @@ void vmo_put(struct vm_object *o)
 		*pp = o->next_file;
 		fs_inode_put(o->ino);
 	}
-	free(o->frames);
 	free(o);
 }
 
@@ -147,16 +150,20 @@ static long vmo_page(struct vm_object *o, uint64_t i, frame_t *out)
 {
 	if (i >= o->npages)
 		return -EFAULT;
-	if (o->frames[i] == NO_FRAME) {
+	uint64_t v = pagemap_get(&o->pages, i);
+	if (!v) {
 		frame_t f;
-		long r = frame_alloc(true, &f);
-		if (r)
+		if (frame_alloc(true, &f))
 			return -ENOMEM;
 		if (o->ino)
 			fs_inode_read(o->ino, i * PAGE, frame_va(f), PAGE);
-		o->frames[i] = f;
+		if (pagemap_set(&o->pages, i, (uint64_t)f + 1)) {
+			frame_put(f);
+			return -ENOMEM;
+		}
+		v = (uint64_t)f + 1;
 	}
-	*out = o->frames[i];
+	*out = (frame_t)(v - 1);
 	return 0;
 }
 
@@ -282,7 +289,7 @@ static void pe_unmap(struct page_entry *e)
 		slot_delete(e->cap);
 		e->cap = 0;
 	}
-	e->flags &= ~PE_MAPPED_RW;
+	e->flags &= ~(PE_MAPPED_RW | PE_MAPPED_X);
 }
 
 /* Map the entry's frame in the process, writable or not. */
@@ -294,7 +301,8 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable,
 	long r;
 
 	if (e->cap) {
-		if (writable == !!(e->flags & PE_MAPPED_RW))
+		if (writable == !!(e->flags & PE_MAPPED_RW) &&
+		    exec == !!(e->flags & PE_MAPPED_X))
 			return 0;
 		tess_unmap(e->cap);
 	} else {
@@ -313,10 +321,8 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable,
 		pe_unmap(e);
 		return r == -E_NOMEM || r == -E_LIMIT ? -ENOMEM : -EFAULT;
 	}
-	if (writable)
-		e->flags |= PE_MAPPED_RW;
-	else
-		e->flags &= ~PE_MAPPED_RW;
+	e->flags &= ~(PE_MAPPED_RW | PE_MAPPED_X);
+	e->flags |= (writable ? PE_MAPPED_RW : 0) | (exec ? PE_MAPPED_X : 0);
 	return 0;
 }
 
@@ -327,53 +333,11 @@ static void pe_drop(struct mm *mm, struct page_entry *e)
 	pe_erase(mm, e);
 }
 
-/* ------------------------------------------------------------ areas */
-
-struct vma *vma_find(struct mm *mm, uint64_t addr)
-{
-	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-		if (addr < v->end)
-			return v;
-	return NULL;
-}
-
-bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
-{
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start < end && start < v->end)
-			return false;
-	return true;
-}
-
-long vma_add(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
-	     uint32_t flags, enum vma_kind kind)
-{
-	struct vma *v = calloc(1, sizeof(*v)), **pp = &mm->vmas;
-	if (!v)
-		return -ENOMEM;
-	v->start = start;
-	v->end = end;
-	v->prot = prot;
-	v->flags = flags;
-	v->kind = kind;
-	while (*pp && (*pp)->start < start)
-		pp = &(*pp)->next;
-	v->next = *pp;
-	*pp = v;
-	return 0;
-}
-
-static void vma_release(struct vma *v)
-{
-	if (v->ino)
-		fs_inode_put(v->ino);
-	if (v->obj)
-		vmo_put(v->obj);
-	free(v);
-}
+/* ------------------------------------------------------------ pages of a range
+ */
 
 /* Drop the pages of [start, end) (page aligned). */
-static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
+void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
 		for (uint32_t i = 0; i < mm->npages_slots; i++) {
@@ -394,54 +358,24 @@ static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
-long vma_remove(struct mm *mm, uint64_t start, uint64_t end)
+/* Unmap the pages of [start, end) that are mapped, keeping them: their
+ * next access faults and maps them again as their area now allows. */
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	struct vma **pp = &mm->vmas;
-	while (*pp) {
-		struct vma *v = *pp;
-		if (v->end <= start || v->start >= end) {
-			pp = &v->next;
-			continue;
+	if ((end - start) / PAGE > mm->npages) {
+		for (uint32_t i = 0; i < mm->npages_slots; i++) {
+			struct page_entry *e = &mm->pages[i];
+			if (e->page && e->page << 12 >= start &&
+			    e->page << 12 < end)
+				pe_unmap(e);
 		}
-		if (v->start < start && v->end > end) {
-			/* Split in three: keep both ends.  The range lies
-			 * inside this area alone, so nothing has changed
-			 * yet if there is no memory for the tail. */
-			struct vma *tail = malloc(sizeof(*tail));
-			if (!tail)
-				return -ENOMEM;
-			*tail = *v;
-			tail->start = end;
-			if (tail->kind == VMA_FILE)
-				tail->offset += end - v->start;
-			if (tail->kind == VMA_SHARED)
-				tail->obj_offset += end - v->start;
-			if (tail->ino)
-				fs_inode_get(tail->ino);
-			if (tail->obj)
-				vmo_get(tail->obj);
-			v->end = start;
-			v->next = tail;
-			pp = &tail->next;
-			continue;
-		}
-		if (v->start < start) {
-			v->end = start;
-			pp = &v->next;
-		} else if (v->end > end) {
-			if (v->kind == VMA_FILE)
-				v->offset += end - v->start;
-			if (v->kind == VMA_SHARED)
-				v->obj_offset += end - v->start;
-			v->start = end;
-			pp = &v->next;
-		} else {
-			*pp = v->next;
-			vma_release(v);
-		}
+		return;
 	}
-	drop_pages(mm, start, end);
-	return 0;
+	for (uint64_t a = start; a < end; a += PAGE) {
+		struct page_entry *e = pe_lookup(mm, a >> 12);
+		if (e)
+			pe_unmap(e);
+	}
 }
 
 /* ------------------------------------------------------------ mm life */
@@ -457,9 +391,6 @@ long mm_new(struct mm **out)
 		free(mm);
 		return -ENOMEM;
 	}
-	struct cap_info info;
-	tess_cap_info(mm->space, &info);
-	mm->spid = info.spid;
 	mm->refs = 1;
 	mm->mmap_next = TASK_MMAP_BASE;
 	*out = mm;
@@ -468,11 +399,14 @@ long mm_new(struct mm **out)
 
 void mm_clear(struct mm *mm)
 {
-	while (mm->vmas) {
-		struct vma *v = mm->vmas;
-		mm->vmas = v->next;
-		vma_release(v);
-	}
+	vma_clear_all(mm);
+	/* The top tables first: unmapping a PDPT empties the space below
+	 * it at once, so the pages' capabilities then go without unmapping
+	 * each, and the lower tables go back to the pool as they are (a
+	 * table is cleared when it is next mapped). */
+	for (uint32_t i = 0; i < mm->ntables; i++)
+		if (mm->tables[i].type == CAP_PDPT)
+			tess_unmap(mm->tables[i].cap);
 	for (uint32_t i = 0; i < mm->npages_slots; i++) {
 		struct page_entry *e = &mm->pages[i];
 		if (e->page) {
@@ -483,12 +417,8 @@ void mm_clear(struct mm *mm)
 	free(mm->pages);
 	mm->pages = NULL;
 	mm->npages = mm->npages_slots = 0;
-	/* Tables from the top down; a table cut off above is cleared by the
-	 * kernel when it is next mapped. */
-	for (uint32_t i = mm->ntables; i-- > 0;) {
-		tess_unmap(mm->tables[i].cap);
+	for (uint32_t i = 0; i < mm->ntables; i++)
 		pool_give(mm->tables[i].type, mm->tables[i].cap);
-	}
 	mm->ntables = 0;
 	mm->brk = mm->brk_start = 0;
 	mm->mmap_next = TASK_MMAP_BASE;
@@ -496,11 +426,10 @@ void mm_clear(struct mm *mm)
 }
 
 /*
- * A Space whose list received granted capabilities (cap.c) is deleted, not
- * pooled: the grants are owned by that space, not by mm0, so mm0 cannot
- * destroy them one by one, and a process given the space next would
- * inherit them.  Deleting the Space empties its lists; its memory is not
- * reused until the untyped is reset, a cost only such processes pay.
+ * The space goes back to its chunk for the next process, empty: the
+ * capabilities granted to its process were taken back (cap.c).  Should
+ * that have failed, the Space is deleted instead (that empties its lists),
+ * so that no other process inherits them.
  */
 void mm_put(struct mm *mm)
 {
@@ -508,8 +437,8 @@ void mm_put(struct mm *mm)
 		return;
 	mm_clear(mm);
 	free(mm->tables);
-	if (mm->has_grants)
-		slot_delete(mm->space);
+	if (mm->tainted)
+		pool_drop(mm->space);
 	else
 		pool_give(CAP_SPACE, mm->space);
 	free(mm);
@@ -543,21 +472,22 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 	long r = mm_new(&mm);
 	if (r)
 		return r;
-	struct vma **tail = &mm->vmas;
-	for (struct vma *v = parent->vmas; v; v = v->next) {
-		struct vma *c = malloc(sizeof(*c));
-		if (!c) {
+	if (vma_clone_all(mm, parent)) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
+	/* The child's page table sized for the parent's pages (not for its
+	 * table, which may be mostly empty): no rehashing as they go in. */
+	if (parent->npages) {
+		uint32_t n = 64;
+		while ((parent->npages + 1) * 4 > n * 3)
+			n *= 2;
+		mm->pages = calloc(n, sizeof(*mm->pages));
+		if (!mm->pages) {
 			mm_put(mm);
 			return -ENOMEM;
 		}
-		*c = *v;
-		c->next = NULL;
-		if (c->ino)
-			fs_inode_get(c->ino);
-		if (c->obj)
-			vmo_get(c->obj);
-		*tail = c;
-		tail = &c->next;
+		mm->npages_slots = n;
 	}
 	for (uint32_t i = 0; i < parent->npages_slots; i++) {
 		struct page_entry *e = &parent->pages[i];
@@ -685,66 +615,103 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 	return pe_map(mm, e, may_write && !(e->flags & PE_COW), exec);
 }
 
+/* The frames only this space holds: what its end would give back. */
+uint64_t mm_private_pages(const struct mm *mm)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < mm->npages_slots; i++) {
+		const struct page_entry *e = &mm->pages[i];
+		if (e->page && e->frame != zero_frame &&
+		    frame_refs(e->frame) == 1)
+			n++;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ copying */
 
-/* The frame address for `addr`, made present for reading or writing. */
-static void *touch(struct mm *mm, uint64_t addr, bool write)
+/* The frame address of `addr`, made present for mm0 to read or write it
+ * as the process may (its area's rights): 0, -EFAULT or -ENOMEM. */
+static long touch(struct mm *mm, uint64_t addr, bool write, void **out)
 {
+	struct vma *v = vma_find(mm, addr);
+	if (!v ||
+	    !(v->prot & (write ? PX_PROT_WRITE
+			       : PX_PROT_READ | PX_PROT_WRITE | PX_PROT_EXEC)))
+		return -EFAULT;
 	struct page_entry *e = pe_lookup(mm, addr >> 12);
 	if (!e || (write && (e->flags & PE_COW)) ||
 	    (write && !(e->flags & PE_SHARED) && !(e->flags & PE_MAPPED_RW))) {
-		if (mm_fault(mm, addr, write ? FAULT_WRITE : 0))
-			return NULL;
+		long r = mm_fault(mm, addr, write ? FAULT_WRITE : 0);
+		if (r)
+			return r;
 		e = pe_lookup(mm, addr >> 12);
 	}
 	if (!e)
-		return NULL;
-	if (write) {
-		struct vma *v = vma_find(mm, addr);
-		if (!v || !(v->prot & PX_PROT_WRITE))
-			return NULL;
-	}
-	return (char *)frame_va(e->frame) + (addr & (PAGE - 1));
+		return -EFAULT;
+	*out = (char *)frame_va(e->frame) + (addr & (PAGE - 1));
+	return 0;
 }
 
-static long copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n, bool out)
+/* Copy until done or the first page the process may not touch so: the
+ * bytes copied, and in *err why it stopped (0 if it did not). */
+static size_t copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n,
+		   bool out, long *err)
 {
 	char *k = kbuf;
-	if (uaddr + n < uaddr || uaddr + n > TASK_USER_END)
-		return -EFAULT;
-	while (n) {
-		size_t chunk = PAGE - (uaddr & (PAGE - 1));
-		if (chunk > n)
-			chunk = n;
-		void *p = touch(mm, uaddr, out);
-		if (!p)
-			return -EFAULT;
-		if (out)
-			memcpy(p, k, chunk);
-		else
-			memcpy(k, p, chunk);
-		k += chunk;
-		uaddr += chunk;
-		n -= chunk;
+	size_t done = 0;
+	*err = 0;
+	if (uaddr + n < uaddr || uaddr + n > TASK_USER_END) {
+		*err = -EFAULT;
+		return 0;
 	}
-	return 0;
+	while (done < n) {
+		size_t chunk = PAGE - ((uaddr + done) & (PAGE - 1));
+		void *p;
+		if (chunk > n - done)
+			chunk = n - done;
+		if ((*err = touch(mm, uaddr + done, out, &p)))
+			break;
+		if (out)
+			memcpy(p, k + done, chunk);
+		else
+			memcpy(k + done, p, chunk);
+		done += chunk;
+	}
+	return done;
 }
 
 long mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n)
 {
-	return copy(mm, src, dst, n, false);
+	long err;
+	copy(mm, src, dst, n, false, &err);
+	return err ? -EFAULT : 0;
 }
 
 long mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n)
 {
-	return copy(mm, dst, (void *)src, n, true);
+	long err;
+	copy(mm, dst, (void *)src, n, true, &err);
+	return err ? -EFAULT : 0;
+}
+
+size_t mm_copy_in_some(struct mm *mm, void *dst, uint64_t src, size_t n,
+		       long *err)
+{
+	return copy(mm, src, dst, n, false, err);
+}
+
+size_t mm_copy_out_some(struct mm *mm, uint64_t dst, const void *src, size_t n,
+			long *err)
+{
+	return copy(mm, dst, (void *)src, n, true, err);
 }
 
 long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
-		const char *p = touch(mm, src + i, false);
-		if (!p)
+		const char *p;
+		if (touch(mm, src + i, false, (void **)&p))
 			return -EFAULT;
 		dst[i] = *p;
 		if (!*p)
@@ -755,9 +722,9 @@ long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 
 void mm_sync(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (struct vma *v = mm->vmas; v; v = v->next) {
-		if (v->kind != VMA_SHARED || !v->obj->ino || v->end <= start ||
-		    v->start >= end)
+	for (struct vma *v = vma_next(mm, start); v && v->start < end;
+	     v = v->next) {
+		if (v->kind != VMA_SHARED || !v->obj->ino)
 			continue;
 		uint64_t a = v->start > start ? v->start : start;
 		uint64_t b = v->end < end ? v->end : end;

@@ -399,9 +399,9 @@ static int root_scope_cap(unsigned kind, struct capability *out)
 	return 0;
 }
 
-/* Replicate the root's capability of `kind`, deduce the copy to the
- * container with every right kept, and grant it to the pager. */
-static long give_scope_cap(struct container *c, unsigned kind)
+/* Replicate the root's capability of `kind`, deduce the copy to container
+ * `cid` with every right kept, and grant it to the pager. */
+static long give_scope_cap(struct container *c, unsigned kind, uint32_t cid)
 {
 	struct capability cap;
 	long r = root_scope_cap(kind, &cap);
@@ -411,7 +411,7 @@ static long give_scope_cap(struct container *c, unsigned kind)
 	if ((r = tess_capability_control(CAP_CONTROL_REPLICATE, 0, &cap)))
 		return r;
 	cap.scope = SCOPE_CONTAINER;
-	cap.resid = c->spec->cid;
+	cap.resid = cid;
 	r = tess_capability_control(CAP_CONTROL_DEDUCE, 0, &cap);
 	if (r == 0) {
 		cap.owner = c->tid;
@@ -423,15 +423,18 @@ static long give_scope_cap(struct container *c, unsigned kind)
 	return r;
 }
 
+/* The manifest's `caps`, in its order: they land in the pager's space
+ * list in that order, which is the order it finds them in. */
 static int give_scope_caps(struct container *c)
 {
-	for (unsigned k = 0; k < SK_COUNT; k++) {
-		long r;
-		if (!(c->spec->caps & (1u << k)))
-			continue;
-		if ((r = give_scope_cap(c, k))) {
-			root_log("container %s: its %s capability: %s",
-				 c->spec->name, scope_names[k],
+	for (unsigned i = 0; i < c->spec->n_caps; i++) {
+		const struct cap_entry *e = &c->spec->cap_list[i];
+		uint32_t cid = e->cid == CAPS_OWN ? c->spec->cid : e->cid;
+		long r = give_scope_cap(c, e->kind, cid);
+		if (r) {
+			root_log("container %s: its %s capability over "
+				 "container %u: %s",
+				 c->spec->name, scope_names[e->kind], cid,
 				 tess_strerror(r));
 			return -1;
 		}

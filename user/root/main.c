@@ -81,10 +81,12 @@ static void describe(const struct container *c, char *buf, size_t size)
 	else
 		append(buf, size, &n, "none");
 	append(buf, size, &n, ", caps");
-	for (unsigned k = 0; k < SK_COUNT; k++)
-		if (s->caps & (1u << k))
-			append(buf, size, &n, " %s", scope_names[k]);
-	if (!s->caps)
+	for (unsigned i = 0; i < s->n_caps; i++) {
+		append(buf, size, &n, " %s", scope_names[s->cap_list[i].kind]);
+		if (s->cap_list[i].cid != CAPS_OWN)
+			append(buf, size, &n, "@%u", s->cap_list[i].cid);
+	}
+	if (!s->n_caps)
 		append(buf, size, &n, " none");
 	if (s->input)
 		append(buf, size, &n, ", input");

@@ -190,25 +190,54 @@ static int key_window(struct container_spec *c, const struct line *l)
 	return 0;
 }
 
+/* `caps KIND KIND@CID ...`: KIND over the container's own id, KIND@CID
+ * over container CID; granted in this order. */
 static int key_caps(struct container_spec *c, const struct line *l)
 {
 	if (l->n < 2)
 		return bad(l->no,
 			   "'caps' names no capability (leave the line out "
 			   "for none)");
+	if (l->n - 1 > ROOT_MAX_CAPS)
+		return bad(l->no, "%u capabilities; at most %d", l->n - 1,
+			   ROOT_MAX_CAPS);
 	for (unsigned i = 1; i < l->n; i++) {
+		char name[16];
+		const char *at = strchr(l->word[i], '@');
+		size_t len =
+		    at ? (size_t)(at - l->word[i]) : strlen(l->word[i]);
+		uint32_t cid = CAPS_OWN;
 		unsigned k = 0;
-		while (k < SK_COUNT && strcmp(l->word[i], scope_names[k]))
-			k++;
+		if (len < sizeof(name)) {
+			memcpy(name, l->word[i], len);
+			name[len] = '\0';
+			while (k < SK_COUNT && strcmp(name, scope_names[k]))
+				k++;
+		} else {
+			k = SK_COUNT;
+		}
 		if (k == SK_COUNT)
 			return bad(l->no,
 				   "unknown capability '%s' (ipc tctrl exregs "
-				   "capctrl mutex)",
+				   "capctrl mutex, each optionally @ID)",
 				   l->word[i]);
-		if (c->caps & (1u << k))
-			return bad(l->no, "capability '%s' named twice",
-				   l->word[i]);
-		c->caps |= 1u << k;
+		if (at) {
+			uint64_t v;
+			if (parse_number(at + 1, CID_MAX, &v))
+				return bad(l->no,
+					   "'%s': the container id after '@' "
+					   "is not 0 to %d",
+					   l->word[i], CID_MAX);
+			cid = (uint32_t)v;
+		}
+		for (unsigned j = 0; j < c->n_caps; j++)
+			if (c->cap_list[j].kind == k &&
+			    c->cap_list[j].cid == cid)
+				return bad(l->no, "capability '%s' named twice",
+					   l->word[i]);
+		c->cap_list[c->n_caps++] = (struct cap_entry){k, cid};
+		if (cid == CAPS_OWN)
+			c->caps |= 1u << k;
 	}
 	return 0;
 }

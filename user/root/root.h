@@ -64,6 +64,15 @@ struct lab_layout {
 	unsigned timer_bits; /* low tick bits hidden */
 };
 
+/* One word of `caps`: a scope capability of `kind` over container `cid`
+ * (CAPS_OWN: the container's own). */
+#define ROOT_MAX_CAPS 10
+#define CAPS_OWN 0xffffffffu
+struct cap_entry {
+	uint32_t kind; /* enum scope_kind */
+	uint32_t cid;
+};
+
 struct container_spec {
 	char name[ROOT_NAME_LEN];
 	unsigned line; /* where its block starts */
@@ -71,7 +80,9 @@ struct container_spec {
 	char pager[ROOT_MODNAME_LEN];
 	unsigned mem_bits; /* its untyped: 2^mem_bits bytes */
 	int window;	   /* 0..2, or -1 for none */
-	uint32_t caps;	   /* bit k: scope capability kind k */
+	uint32_t caps;	   /* bit k: kind k over its own container */
+	unsigned n_caps;   /* `caps`, in the line's order (the grants') */
+	struct cap_entry cap_list[ROOT_MAX_CAPS];
 	unsigned n_modules;
 	char modules[PAGER_MAX_MODULES][ROOT_MODNAME_LEN];
 	char args[ROOT_ARGS_LEN];

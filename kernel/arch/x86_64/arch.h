@@ -7,6 +7,7 @@
 #define ARCH_ARCH_H
 
 #include "core/kernel.h"
+#include "core/percpu.h"
 
 /* serial.c */
 void serial_init(void);
@@ -71,6 +72,27 @@ u64 tsc_to_us(u64 tsc);
 u64 rtc_read_unix(void);
 
 /* cpu setup: syscall MSRs, FPU, per-CPU block (cpu.c) */
+struct thread;
+struct space;
+/*
+ * The per-CPU block, reached through %gs in the kernel: what entry.S
+ * needs at fixed offsets (regs.h: CPU_*), the core's per-CPU state (its
+ * `current` at CPU_CURRENT, where arch_current() reads it), and what only
+ * x86_64 needs.  One CPU today: cpu0.
+ */
+struct cpu {
+	u64 scratch;	     /* CPU_SCRATCH: user rsp during syscall entry */
+	u64 kstack_top;	     /* CPU_KSTACK_TOP: the running thread's */
+	struct percpu core;  /* the core's (percpu.h) */
+	struct space *space; /* whose page tables are loaded (NULL: the
+				kernel's own); tlb.c */
+	bool fpu_ts;	     /* CR0.TS is set (fpu.c) */
+};
+extern struct cpu cpu0;
+static inline struct cpu *this_cpu(void)
+{
+	return &cpu0;
+}
 void cpu_init(void);
 bool arch_has_nx(void);
 

@@ -4,6 +4,8 @@
 
 #define KERNEL_VBASE 0xFFFFFFFF80000000
 #define PHYSMAP_BASE 0xFFFF800000000000
+/* User rip, FS and GS bases must be below this (canonical addresses). */
+#define USER_CANONICAL_END 0x0000800000000000
 
 /* GDT selectors; the order is fixed by syscall/sysret (see gdt.c). */
 #define SEL_KCODE 0x08

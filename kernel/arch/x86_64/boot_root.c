@@ -15,7 +15,7 @@
 #include "multiboot.h"
 #include "regs.h"
 #include "core/bootmem.h"
-#include "core/capctrl.h"
+#include "core/scope.h"
 #include "core/container.h"
 #include "core/cspace.h"
 #include "core/devices.h"
@@ -115,7 +115,7 @@ struct thread *root_task_create(struct boot_params *bp)
 	thread_object_init(t);
 
 	cs = boot_cap(BOOT_SLOT_CSPACE, CAP_CSPACE, (u64)root_slots);
-	cs->data[0] = BOOT_CSPACE_BITS;
+	cs->cspace.bits = BOOT_CSPACE_BITS;
 	cspace_copy(cs, space_root_cspace(root_space));
 	device_make_boot_caps(
 	    &root_slots[BOOT_SLOT_CONSOLE], &root_slots[BOOT_SLOT_WINDOW0],

@@ -1,14 +1,18 @@
 /*
- * Per-CPU set-up: the per-CPU block reached through %gs in the kernel,
- * the syscall MSRs, the protections the CPU enforces between user and
- * kernel mode, the FPU/SSE state for user threads, and the thread context
- * operations (switch, start, resume to user).
+ * Per-CPU set-up: the per-CPU block reached through %gs in the kernel
+ * (struct cpu, arch.h, which holds the core's struct percpu), the syscall
+ * MSRs, the protections the CPU enforces between user and kernel mode,
+ * the thread context operations (switch, start, resume to user), and a
+ * thread's register file as exchange_registers and the fault messages see
+ * it (arch_regs_*, arch_syscall_fault_msg).  A switch loads the kernel
+ * stack and the space (tlb.h); what only some threads need, TLS bases and
+ * FPU state (fpu.c), is behind one test of their work bits.
  *
  * What must hold for user mode (docs/ABI.md, "The CPU state a user thread
  * sees"): the kernel runs with DF and AC clear (FMASK on syscall, entry.S
  * on exceptions and interrupts); a user thread never runs with IOPL > 0
- * (every rflags the kernel builds or accepts goes through
- * arch_user_rflags, and popf cannot raise IOPL in ring 3); it starts with
+ * (every rflags the kernel builds or accepts goes through user_rflags,
+ * and popf cannot raise IOPL in ring 3); it starts with
  * zeroed general registers and the initial FPU state, never another
  * thread's or the kernel's values.
  */
@@ -19,39 +23,45 @@
 #include "core/space.h"
 #include "arch/hooks.h"
 #include "paging.h"
-
-/* Per-CPU block; offsets are in regs.h (CPU_*). */
-struct cpu {
-	u64 scratch;	/* user rsp during syscall entry */
-	u64 kstack_top; /* current thread's kernel stack top */
-	struct thread *current;
-	u64 cr3; /* the page-table root now loaded */
-};
+#include "tlb.h"
+#include "fpu.h"
+#include "tessera/thread.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
 	       "cpu layout");
-_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "cpu layout");
-_Static_assert(CPU_CURRENT == 16, "arch_current in hooks.h reads %gs:16");
-_Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "tf layout");
+_Static_assert(offsetof(struct cpu, core.current) == CPU_CURRENT, "cpu layout");
 _Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "tf layout");
 _Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "tf layout");
-_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "tf layout");
+_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "tf layout");
+_Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "tf layout");
+_Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
-_Static_assert(offsetof(struct thread, arch.kernel_rsp) == 0, "thread layout");
+_Static_assert(TF_SIZE % 16 == 0, "the trapframe keeps the stack aligned");
+_Static_assert(THREAD_KERNEL_RSP ==
+		   THREAD_OBJ_SIZE - sizeof(struct arch_thread) +
+		       offsetof(struct arch_thread, kernel_rsp),
+	       "entry.S finds kernel_rsp at THREAD_KERNEL_RSP");
+/* The Thread object: struct thread, its stack canary, at least a page of
+ * kernel stack, the trapframe and the arch part (thread_arch.h). */
+_Static_assert(sizeof(struct thread) + 16 + PAGE_SIZE + TF_SIZE +
+		       sizeof(struct arch_thread) <=
+		   THREAD_OBJ_SIZE,
+	       "thread object layout");
 
-static struct cpu cpu0;
-static u8 fpu_initial[512] __attribute__((aligned(16)));
-static u32 mxcsr_mask; /* MXCSR bits the CPU accepts (FXSAVE bytes 28..31) */
+struct cpu cpu0;
+#ifdef TESS_BENCH_COUNTERS
+struct tess_counters bench_counters;
+#endif
 
 extern void syscall_entry(void);
 extern void ret_to_user(void);
-extern void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
+extern void arch_switch_stack(struct thread *prev, struct thread *next);
 extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 
 void arch_set_current(struct thread *t)
 {
-	cpu0.current = t;
+	cpu0.core.current = t;
 }
 
 void cpu_init(void)
@@ -67,7 +77,7 @@ void cpu_init(void)
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
 	/* Mask IF, TF, DF, AC, NT on entry. */
 	wrmsr(MSR_FMASK,
-	      (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+	      RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
 
 	/*
 	 * The protections the CPU has (QEMU -cpu max has them all): no-execute
@@ -89,22 +99,21 @@ void cpu_init(void)
 		       (c & (1u << 2) ? CR4_UMIP : 0);
 	}
 
-	/* FPU and SSE for user code: the kernel itself never uses them. */
+	/* TLB entries tagged by space (tlb.c). */
+	cr4 |= tlb_init();
+
+	/* FPU and SSE for user code, switched lazily (fpu.c): the kernel
+	 * itself never uses them. */
 	write_cr0((read_cr0() & ~(CR0_TS | CR0_EM)) | CR0_MP | CR0_NE | CR0_WP);
 	write_cr4(cr4);
+	fpu_init();
 	kprintf("cpu: protections%s%s%s%s WP\n", arch_has_nx() ? " NX" : "",
 		cr4 & CR4_SMEP ? " SMEP" : "", cr4 & CR4_SMAP ? " SMAP" : "",
 		cr4 & CR4_UMIP ? " UMIP" : "");
-
-	/* A new thread's FPU state: as after fninit, with every x87 and SSE
-	 * register 0 (fninit leaves their contents; they are the firmware's)
-	 * and MXCSR's default, all exceptions masked. */
-	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
-	mxcsr_mask = *(u32 *)&fpu_initial[28];
-	if (!mxcsr_mask)
-		mxcsr_mask = 0xffbf; /* the architectural default */
-	memset(fpu_initial + 32, 0, sizeof(fpu_initial) - 32);
-	*(u32 *)&fpu_initial[24] = 0x1f80;
+	kprintf("cpu: TLB %s\n",
+		!tlb_has_pcid() ? "flushed at every switch of space (no PCID)"
+		: tlb_has_invpcid() ? "tagged by space (PCID, INVPCID)"
+				    : "tagged by space (PCID)");
 }
 
 bool arch_has_nx(void)
@@ -122,7 +131,7 @@ void arch_thread_resume_to_user(struct thread *t)
 	*--sp = (u64)ret_to_user;
 	for (int i = 0; i < 6; i++)
 		*--sp = 0;
-	t->arch.kernel_rsp = (u64)sp;
+	thread_arch(t)->kernel_rsp = (u64)sp;
 }
 
 void arch_thread_init(struct thread *t)
@@ -131,13 +140,30 @@ void arch_thread_init(struct thread *t)
 	memset(tf, 0, sizeof(*tf));
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
-	tf->rflags = RFLAGS_IF | 0x2;
+	tf->rflags = RFLAGS_IF | RFLAGS_RESERVED;
 	tf->vector = VEC_RESUME;
-	memcpy(t->arch.fpu, fpu_initial, sizeof(fpu_initial));
-	t->arch.fs_base = t->arch.gs_base = 0;
-	t->arch.tls = 0;
+	fpu_thread_init(t);
+	thread_arch(t)->fs_base = thread_arch(t)->gs_base = 0;
+	thread_arch(t)->work = 0;
 	*thread_stack_canary(t) = THREAD_STACK_CANARY;
 	arch_thread_resume_to_user(t);
+}
+
+/* What a switch must do when either thread has work bits set: TLS bases
+ * and FPU state. */
+static __attribute__((noinline)) void switch_work(struct thread *prev,
+						  struct thread *next)
+{
+	/* A thread can zero its own FS or GS base without the kernel knowing
+	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
+	 * only when both threads have none are they sure to hold next's. */
+	struct arch_thread *p = thread_arch(prev), *n = thread_arch(next);
+	if ((p->work | n->work) & ARCH_WORK_TLS) {
+		wrmsr(MSR_FS_BASE, n->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, n->gs_base);
+	}
+	if ((p->work | n->work) & (ARCH_WORK_FPU_LIVE | ARCH_WORK_FPU_EAGER))
+		fpu_switch(prev, next);
 }
 
 /* Load what the CPU needs to run `next` in user mode later. */
@@ -146,27 +172,18 @@ load_thread_state(struct thread *prev, struct thread *next)
 {
 	u64 top = thread_kstack_top(next);
 	cpu0.kstack_top = top;
-	cpu0.current = next;
+	cpu0.core.current = next;
 	tss.rsp[0] = top;
-	if (next->space && next->space->arch.pml4_phys != cpu0.cr3) {
-		cpu0.cr3 = next->space->arch.pml4_phys;
-		write_cr3(cpu0.cr3);
-	}
-	/* A thread can zero its own FS or GS base without the kernel knowing
-	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
-	 * only when both threads have none are they sure to hold next's. */
-	if (prev->arch.tls | next->arch.tls) {
-		wrmsr(MSR_FS_BASE, next->arch.fs_base);
-		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
-	}
+	if (next->space)
+		tlb_load_space(next->space);
+	if (unlikely(thread_arch(prev)->work | thread_arch(next)->work))
+		switch_work(prev, next);
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
 {
 	if (*thread_stack_canary(prev) != THREAD_STACK_CANARY)
 		panic("kernel stack overflow in thread %x", prev->tid);
-	__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-	__asm__ volatile("fxrstor %0" : : "m"(next->arch.fpu));
 	load_thread_state(prev, next);
 	/* A thread blocked with a user-mode continuation kept nothing on its
 	 * kernel stack: resume it by returning to user from its trapframe. */
@@ -174,7 +191,7 @@ void arch_switch(struct thread *prev, struct thread *next)
 		next->flags &= ~THREAD_F_USER_CONT;
 		arch_thread_resume_to_user(next);
 	}
-	arch_switch_stack(&prev->arch.kernel_rsp, next->arch.kernel_rsp);
+	arch_switch_stack(prev, next);
 }
 
 /* Leave the kernel for `t`, abandoning the current kernel stack. */
@@ -182,26 +199,14 @@ void arch_enter_user(struct thread *t)
 {
 	struct thread *prev = arch_current();
 	t->flags &= ~THREAD_F_USER_CONT;
-	if (prev != t) {
-		__asm__ volatile("fxsave %0" : "=m"(prev->arch.fpu));
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+	if (prev != t)
 		load_thread_state(prev, t);
-	}
 	arch_return_to_user(arch_thread_tf(t));
 }
 
 void arch_poll_interrupts(void)
 {
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-}
-
-/* The space's tables are going away: if loaded, load the kernel's. */
-void arch_space_unload(struct space *s)
-{
-	if (cpu0.cr3 == s->arch.pml4_phys) {
-		cpu0.cr3 = kernel_pml4_phys();
-		write_cr3(cpu0.cr3);
-	}
 }
 
 void arch_idle_wait(void)
@@ -224,47 +229,126 @@ void arch_machine_exit(int status)
 	machine_exit(status);
 }
 
-/* exchange_registers may set the arithmetic flags, DF, TF and AC; the
- * kernel keeps IF on and IOPL, NT, VM and the rest clear. */
-u64 arch_user_rflags(u64 requested)
+/* exchange_registers may set the arithmetic flags (CF, PF, AF, ZF, SF,
+ * OF), TF, DF and AC; the kernel keeps IF on, the reserved bit 1 set, and
+ * IOPL, NT, VM and the rest clear. */
+#define RFLAGS_USER                                                            \
+	(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF |           \
+	 RFLAGS_TF | RFLAGS_DF | RFLAGS_OF | RFLAGS_AC)
+static u64 user_rflags(u64 requested)
 {
-	const u64 user_bits = 0xcd5 | (1ull << 8) | (1ull << 10) | (1ull << 18);
-	return (requested & user_bits) | RFLAGS_IF | 0x2;
+	return (requested & RFLAGS_USER) | RFLAGS_IF | RFLAGS_RESERVED;
 }
 
-void arch_set_tls(struct thread *t, u64 fs_base, u64 gs_base)
+static void set_tls(struct thread *t, u64 fs_base, u64 gs_base)
 {
-	t->arch.fs_base = fs_base;
-	t->arch.gs_base = gs_base;
-	t->arch.tls = (fs_base | gs_base) != 0;
-	if (t == cpu0.current) {
+	struct arch_thread *a = thread_arch(t);
+	a->fs_base = fs_base;
+	a->gs_base = gs_base;
+	if (fs_base | gs_base)
+		a->work |= ARCH_WORK_TLS;
+	else
+		a->work &= ~ARCH_WORK_TLS;
+	if (t == cpu0.core.current) {
 		wrmsr(MSR_FS_BASE, fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, gs_base);
 	}
 }
 
-/* The FPU state of a thread other than the running one is in its save
- * area (arch_switch saves it); the running thread's is in the CPU. */
-void arch_fpu_read(struct thread *t, u8 image[512])
+void arch_regs_read(struct thread *t, struct exregs *x)
 {
-	if (t == cpu0.current)
-		__asm__ volatile("fxsave %0" : "=m"(t->arch.fpu));
-	memcpy(image, t->arch.fpu, sizeof(t->arch.fpu));
+	const struct trapframe *tf = arch_thread_tf(t);
+	x->rax = tf->rax;
+	x->rbx = tf->rbx;
+	x->rcx = tf->rcx;
+	x->rdx = tf->rdx;
+	x->rsi = tf->rsi;
+	x->rdi = tf->rdi;
+	x->rbp = tf->rbp;
+	x->rsp = tf->rsp;
+	x->r8 = tf->r8;
+	x->r9 = tf->r9;
+	x->r10 = tf->r10;
+	x->r11 = tf->r11;
+	x->r12 = tf->r12;
+	x->r13 = tf->r13;
+	x->r14 = tf->r14;
+	x->r15 = tf->r15;
+	x->rip = tf->rip;
+	x->rflags = tf->rflags;
+	x->fs_base = thread_arch(t)->fs_base;
+	x->gs_base = thread_arch(t)->gs_base;
 }
 
-/* fxrstor takes a #GP for MXCSR bits the CPU does not have: refuse them. */
-int arch_fpu_check(const u8 image[512])
+/* rip and the TLS bases must be canonical user addresses. */
+int arch_regs_check(const struct exregs *x)
 {
-	u32 mxcsr;
-	memcpy(&mxcsr, image + 24, sizeof(mxcsr));
-	return mxcsr & ~mxcsr_mask ? -E_INVAL : 0;
+	if (x->valid & EXREGS_SET_PC && x->rip >= USER_CANONICAL_END)
+		return -E_RANGE;
+	if (x->valid & EXREGS_SET_REGS && (x->fs_base >= USER_CANONICAL_END ||
+					   x->gs_base >= USER_CANONICAL_END))
+		return -E_RANGE;
+	return 0;
 }
 
-void arch_fpu_write(struct thread *t, const u8 image[512])
+void arch_regs_write(struct thread *t, const struct exregs *x)
 {
-	memcpy(t->arch.fpu, image, sizeof(t->arch.fpu));
-	/* What is ours to set: MXCSR_MASK is read-only (fxrstor ignores it). */
-	memcpy(t->arch.fpu + 28, &mxcsr_mask, sizeof(mxcsr_mask));
-	if (t == cpu0.current)
-		__asm__ volatile("fxrstor %0" : : "m"(t->arch.fpu));
+	struct trapframe *tf = arch_thread_tf(t);
+	if (x->valid & EXREGS_SET_REGS) {
+		tf->rax = x->rax;
+		tf->rbx = x->rbx;
+		tf->rcx = x->rcx;
+		tf->rdx = x->rdx;
+		tf->rsi = x->rsi;
+		tf->rdi = x->rdi;
+		tf->rbp = x->rbp;
+		tf->r8 = x->r8;
+		tf->r9 = x->r9;
+		tf->r10 = x->r10;
+		tf->r11 = x->r11;
+		tf->r12 = x->r12;
+		tf->r13 = x->r13;
+		tf->r14 = x->r14;
+		tf->r15 = x->r15;
+		tf->rflags = user_rflags(x->rflags);
+		set_tls(t, x->fs_base, x->gs_base);
+	}
+	if (x->valid & EXREGS_SET_SP)
+		tf->rsp = x->rsp;
+	if (x->valid & EXREGS_SET_PC)
+		tf->rip = x->rip;
+	/* Return with iretq: any rip, any rflags. */
+	if (x->valid & (EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC))
+		tf->vector = VEC_RESUME;
+}
+
+/* The unknown system call's message (tessera/ipc.h): rax (the number),
+ * rdi, rsi, rdx, rip, r10, r8, r9, rsp. */
+void arch_syscall_fault_msg(const struct trapframe *tf,
+			    u64 msg[FAULT_MSG_WORDS])
+{
+	msg[1] = tf->rax;
+	msg[2] = tf->rdi;
+	msg[3] = tf->rsi;
+	msg[4] = tf->rdx;
+	msg[5] = tf->rip;
+	msg[6] = tf->r10;
+	msg[7] = tf->r8;
+	msg[8] = tf->r9;
+	msg[9] = tf->rsp;
+}
+
+void arch_counters(struct tess_counters *c)
+{
+#ifdef TESS_BENCH_COUNTERS
+	c->events = 1;
+	c->cr3_writes = bench_counters.cr3_writes;
+	c->tlb_flushes = bench_counters.tlb_flushes;
+	c->tlb_page_flushes = bench_counters.tlb_page_flushes;
+	c->fpu_saves = bench_counters.fpu_saves;
+	c->fpu_restores = bench_counters.fpu_restores;
+	c->fpu_traps = bench_counters.fpu_traps;
+#else
+	(void)c;
+#endif
 }

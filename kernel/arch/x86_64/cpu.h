@@ -6,6 +6,7 @@
 
 #include "core/kernel.h"
 #include "asm.h"
+#include "counters.h"
 
 #define MSR_EFER 0xC0000080
 #define MSR_STAR 0xC0000081
@@ -18,7 +19,26 @@
 #define EFER_SCE (1u << 0)
 #define EFER_NXE (1u << 11)
 
+/* rflags */
+#define RFLAGS_CF (1ull << 0)
+#define RFLAGS_RESERVED (1ull << 1) /* always 1 */
+#define RFLAGS_PF (1ull << 2)
+#define RFLAGS_AF (1ull << 4)
+#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_SF (1ull << 7)
+#define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_OF (1ull << 11)
+#define RFLAGS_NT (1ull << 14)
+#define RFLAGS_AC (1ull << 18)
+
+/* The FXSAVE image: MXCSR and the mask of its bits the CPU has. */
+#define FXSAVE_MXCSR 24
+#define FXSAVE_MXCSR_MASK 28
+#define FXSAVE_LEGACY_END 32 /* the control words end, the registers start */
+#define MXCSR_DEFAULT 0x1f80 /* every exception masked */
+#define MXCSR_MASK_DEFAULT 0xffbf
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
 #define CR0_TS (1ull << 3)
@@ -29,6 +49,7 @@
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP (1ull << 11)
 #define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE (1ull << 17)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
@@ -100,6 +121,7 @@ static inline u64 read_cr3(void)
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
+/* Only tlb.c and tlb.h load CR3 (tlb_write_cr3). */
 static inline void write_cr3(u64 v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");

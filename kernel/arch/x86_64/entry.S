@@ -206,10 +206,11 @@ trap_stub_spurious:
 
 	.text
 /*
- * void arch_switch_stack(u64 *save_rsp, u64 new_rsp)
- * Save the callee-saved registers and rsp of the current kernel context,
- * switch to the one saved at new_rsp.  A new or user-resumed thread's saved
- * context returns into ret_to_user (see cpu.c).
+ * void arch_switch_stack(struct thread *prev, struct thread *next)
+ * Save the callee-saved registers and rsp of the current kernel context
+ * in prev's arch part, switch to the one saved in next's.  A new or
+ * user-resumed thread's saved context returns into ret_to_user (see
+ * cpu.c).
  */
 	.globl arch_switch_stack
 arch_switch_stack:
@@ -219,8 +220,8 @@ arch_switch_stack:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	movq %rsp, (%rdi)
-	movq %rsi, %rsp
+	movq %rsp, THREAD_KERNEL_RSP(%rdi)
+	movq THREAD_KERNEL_RSP(%rsi), %rsp
 	popq %r15
 	popq %r14
 	popq %r13

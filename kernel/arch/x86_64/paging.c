@@ -4,9 +4,10 @@
  * The kernel half is the same in every space: PML4 entries 256..511 point
  * to kernel-owned PDPTs made at boot (the physical-memory window at
  * PHYSMAP_BASE, the kernel image at KERNEL_VBASE) and copied into each new
- * PML4.  The kernel reads user memory only through user_translate() and
- * the physical window, so a bad user pointer is an error code, never a
- * kernel page fault, and SMAP never stands in the way.
+ * PML4.  The kernel reads user memory only through user_translate()
+ * (arch_user_phys, for core/usercopy.c) and the physical window, so a bad
+ * user pointer is an error code, never a kernel page fault, and SMAP never
+ * stands in the way.
  *
  * What must hold (W^X): no kernel page is both writable and executable.
  * The kernel image is mapped page by page: text read and execute, rodata
@@ -18,20 +19,21 @@
 #include "cpu.h"
 #include "arch.h"
 #include "paging.h"
+#include "space_arch.h"
+#include "tlb.h"
 #include "core/bootmem.h"
 #include "core/space.h"
 #include "arch/hooks.h"
+
+/* The arch part sits at the end of the page struct space is in. */
+_Static_assert(sizeof(struct space) + sizeof(struct arch_space) <= PAGE_SIZE,
+	       "space object layout");
 
 extern u64 boot_pml4[512];
 extern char _text_start[], _text_end[], _rodata_end[], _bss_end[];
 #define BOOT_PHYS(sym) ((u64)(sym))
 
 static u64 *kpml4;
-
-u64 *kernel_pml4(void)
-{
-	return kpml4;
-}
 
 paddr_t kernel_pml4_phys(void)
 {
@@ -166,7 +168,7 @@ void paging_init(u64 mem_top)
 	/* Drop the identity map: user spaces own the lower half.  The boot
 	 * entries were not global: reloading CR3 drops them all. */
 	kpml4[0] = 0;
-	write_cr3(read_cr3());
+	tlb_write_cr3(read_cr3());
 #ifdef TESS_CHECK
 	check_wx(kpml4, 0, 0);
 #endif
@@ -176,25 +178,12 @@ void paging_init(u64 mem_top)
 void arch_space_init(struct space *s, void *root_table)
 {
 	u64 *pml4 = root_table;
-	memset(pml4, 0, 256 * sizeof(u64));
-	memcpy(pml4 + 256, kpml4 + 256, 256 * sizeof(u64));
-	s->arch.pml4 = pml4;
-	s->arch.pml4_phys = virt_to_phys(pml4);
-}
-
-u64 arch_phys_to_kernel(paddr_t p)
-{
-	return (u64)phys_to_virt(p);
-}
-
-paddr_t arch_kernel_to_phys(u64 kaddr)
-{
-	return virt_to_phys((const void *)kaddr);
-}
-
-void arch_flush_tlb(void)
-{
-	write_cr3(read_cr3());
+	memset(pml4, 0, USER_PML4_ENTRIES * sizeof(u64));
+	memcpy(pml4 + USER_PML4_ENTRIES, kpml4 + USER_PML4_ENTRIES,
+	       (PT_ENTRIES - USER_PML4_ENTRIES) * sizeof(u64));
+	space_arch(s)->pml4 = pml4;
+	space_arch(s)->pml4_phys = virt_to_phys(pml4);
+	tlb_space_init(s);
 }
 
 static u64 *next_level(u64 *table, unsigned idx)
@@ -208,7 +197,7 @@ static u64 *next_level(u64 *table, unsigned idx)
 
 void boot_map_user_page(struct space *s, vaddr_t va, paddr_t pa, u64 flags)
 {
-	u64 *pdpt = next_level(s->arch.pml4, PML4_INDEX(va));
+	u64 *pdpt = next_level(space_arch(s)->pml4, PML4_INDEX(va));
 	u64 *pd = next_level(pdpt, PDPT_INDEX(va));
 	u64 *pt = next_level(pd, PD_INDEX(va));
 	pt[PT_INDEX(va)] = pa | flags | PTE_P | PTE_U;
@@ -222,7 +211,7 @@ paddr_t user_translate(struct space *s, vaddr_t va, bool write, bool *ok)
 	*ok = false;
 	if (!s || va >= USER_TOP)
 		return 0;
-	e = s->arch.pml4[PML4_INDEX(va)];
+	e = space_arch(s)->pml4[PML4_INDEX(va)];
 	if ((e & need) != need)
 		return 0;
 	t = phys_to_virt(e & PTE_ADDR);
@@ -249,65 +238,6 @@ paddr_t user_translate(struct space *s, vaddr_t va, bool write, bool *ok)
 		return 0;
 	*ok = true;
 	return (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
-}
-
-/*
- * Copy between kernel memory and user memory of `s`, page by page.  A
- * write checks every page before it writes any, so a failed copy changes
- * nothing (reads need no such care).
- */
-static int user_copy(struct space *s, vaddr_t uva, void *kbuf, size_t n,
-		     bool to_user, vaddr_t *fault_addr)
-{
-	u8 *k = kbuf;
-	if (to_user && n) {
-		vaddr_t last = uva + n - 1;
-		if (last < uva)
-			return -E_FAULT;
-		for (vaddr_t a = uva;;
-		     a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE) {
-			bool ok;
-			user_translate(s, a, true, &ok);
-			if (!ok) {
-				if (fault_addr)
-					*fault_addr = a;
-				return -E_FAULT;
-			}
-			if (ALIGN_DOWN(a, PAGE_SIZE) ==
-			    ALIGN_DOWN(last, PAGE_SIZE))
-				break;
-		}
-	}
-	while (n > 0) {
-		bool ok;
-		paddr_t pa = user_translate(s, uva, to_user, &ok);
-		size_t chunk = MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
-		if (!ok) {
-			if (fault_addr)
-				*fault_addr = uva;
-			return -E_FAULT;
-		}
-		if (to_user)
-			memcpy(phys_to_virt(pa), k, chunk);
-		else
-			memcpy(k, phys_to_virt(pa), chunk);
-		k += chunk;
-		uva += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
-int arch_copy_from_user(struct space *s, void *dst, vaddr_t src, size_t n,
-			vaddr_t *fault_addr)
-{
-	return user_copy(s, src, dst, n, false, fault_addr);
-}
-
-int arch_copy_to_user(struct space *s, vaddr_t dst, const void *src, size_t n,
-		      vaddr_t *fault_addr)
-{
-	return user_copy(s, dst, (void *)src, n, true, fault_addr);
 }
 
 int arch_user_phys(struct space *s, vaddr_t va, bool write, paddr_t *pa)

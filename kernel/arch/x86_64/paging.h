@@ -4,6 +4,7 @@
 
 #include "core/kernel.h"
 #include "tessera/syscall.h"
+#include "asm.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -22,15 +23,22 @@
  * and make sysret return to a non-canonical address. */
 #define USER_TOP USER_ADDR_TOP
 
-#define PML4_INDEX(va) (((va) >> 39) & 511)
-#define PDPT_INDEX(va) (((va) >> 30) & 511)
-#define PD_INDEX(va) (((va) >> 21) & 511)
-#define PT_INDEX(va) (((va) >> 12) & 511)
+/* Four levels of 512-entry tables: level 0 (PML4) to 3 (PT).  A table at
+ * `level` is indexed by the 9 address bits from LEVEL_SHIFT(level) up;
+ * the user half of an address space is the PML4's first 256 entries. */
+#define PT_ENTRIES 512
+#define PT_INDEX_BITS 9
+#define USER_PML4_ENTRIES (PT_ENTRIES / 2)
+#define LEVEL_SHIFT(level) (PAGE_BITS_4K + PT_INDEX_BITS * (3 - (level)))
+#define LEVEL_INDEX(level, va) (((va) >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1))
+#define PML4_INDEX(va) LEVEL_INDEX(0, va)
+#define PDPT_INDEX(va) LEVEL_INDEX(1, va)
+#define PD_INDEX(va) LEVEL_INDEX(2, va)
+#define PT_INDEX(va) LEVEL_INDEX(3, va)
 
 struct space;
 
 void paging_init(u64 mem_top);
-u64 *kernel_pml4(void);
 paddr_t kernel_pml4_phys(void);
 
 /* Boot only: map one user page, taking missing tables from bootmem. */

@@ -6,8 +6,9 @@
  * rsi, rdx, r10, r8, r9) come first and contiguous, so the dispatcher hands
  * the handler a pointer, and the six message registers (r10, r8, r9, r12,
  * r13, r14: MR0..MR5) overlap their tail, contiguous too, so IPC moves them
- * with one copy.  The hardware part (rip..ss) is the iretq frame; the
- * syscall entry builds the same shape by hand.
+ * with one copy (the accessors are in include/machine.h).  The hardware
+ * part (rip..ss) is the iretq frame; the syscall entry builds the same
+ * shape by hand.
  */
 #ifndef ARCH_REGS_H
 #define ARCH_REGS_H
@@ -15,49 +16,20 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-#define TF_MRS 6
-
 struct trapframe {
 	uint64_t rdi, rsi, rdx, r10, r8, r9, r12, r13, r14;
 	uint64_t r15, rbx, rbp, r11, rcx, rax;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
-
-/* The system call arguments and the message registers, in order. */
-static inline uint64_t *tf_args(struct trapframe *tf)
-{
-	return &tf->rdi;
-}
-static inline uint64_t *tf_mrs(struct trapframe *tf)
-{
-	return &tf->r10;
-}
 #endif
 
-/* Offsets for entry.S (checked by static asserts in cpu.c). */
-#define TF_RDI 0
-#define TF_RSI 8
-#define TF_RDX 16
-#define TF_R10 24
-#define TF_R8 32
-#define TF_R9 40
-#define TF_R12 48
-#define TF_R13 56
-#define TF_R14 64
-#define TF_R15 72
-#define TF_RBX 80
-#define TF_RBP 88
-#define TF_R11 96
-#define TF_RCX 104
-#define TF_RAX 112
+/* Offsets entry.S uses (checked by static asserts in cpu.c). */
 #define TF_VECTOR 120
-#define TF_ERROR 128
 #define TF_RIP 136
 #define TF_CS 144
 #define TF_RFLAGS 152
 #define TF_RSP 160
-#define TF_SS 168
 #define TF_SIZE 176
 
 /*
@@ -69,7 +41,11 @@ static inline uint64_t *tf_mrs(struct trapframe *tf)
 #define VEC_SYSCALL 0x100
 #define VEC_RESUME 0x101
 
-/* Per-CPU block offsets (struct cpu in cpu.c), reached through %gs. */
+/* A thread's saved kernel rsp, from the start of its Thread object: its
+ * arch part's first word (thread_arch.h; cpu.c checks). */
+#define THREAD_KERNEL_RSP (8192 - 544)
+
+/* Per-CPU block offsets (struct cpu in arch.h), reached through %gs. */
 #define CPU_SCRATCH 0
 #define CPU_KSTACK_TOP 8
 #define CPU_CURRENT 16

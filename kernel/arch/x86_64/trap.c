@@ -1,13 +1,16 @@
 /*
  * Exceptions and interrupts.  An exception in user mode is the faulting
- * thread's problem: it goes to the thread's pager (fault.c).  An exception
- * in kernel mode is a kernel bug: register dump and panic.  The timer
- * tick (vector 32) ends the timed waits that are due and wakes an input
- * reader with bytes buffered; device interrupts (33..47) go to irq.c.
+ * thread's problem: it is decoded here (a page fault's address and
+ * access, or the exception's number and error code) and goes to the
+ * thread's pager (core/fault.c).  An exception in kernel mode is a kernel
+ * bug: register dump and panic.  The timer tick ends the timed waits that
+ * are due and wakes an input reader with bytes buffered; device
+ * interrupts go to irq.c.
  */
 #include "cpu.h"
 #include "arch.h"
 #include "regs.h"
+#include "fpu.h"
 #include "core/thread.h"
 #include "core/time.h"
 #include "core/input.h"
@@ -17,7 +20,22 @@
 void timer_eoi(void);
 void lapic_eoi(void);
 
-static const char *const exception_names[32] = {
+/* Vectors: the CPU's exceptions (0..31), then the interrupts as idt.c and
+ * irq.c set them up. */
+#define VEC_DEVICE_NOT_AVAILABLE 7 /* #NM: an FPU use with CR0.TS set */
+#define VEC_PAGE_FAULT 14
+#define VEC_EXCEPTIONS 32  /* exceptions are below this */
+#define VEC_IRQ0 32	   /* IRQ n is vector VEC_IRQ0 + n (irq.c) */
+#define VEC_TIMER VEC_IRQ0 /* the tick (IRQ 0, or the local APIC's) */
+#define VEC_IRQ_END (VEC_IRQ0 + 16)
+#define VEC_SPURIOUS 255 /* the local APIC's spurious interrupt */
+
+/* A page fault's error code. */
+#define PF_ERR_PRESENT (1u << 0) /* a protection fault, not a missing page */
+#define PF_ERR_WRITE (1u << 1)
+#define PF_ERR_FETCH (1u << 4) /* an instruction fetch */
+
+static const char *const exception_names[VEC_EXCEPTIONS] = {
     "#DE divide error",
     "#DB debug",
     "NMI",
@@ -52,9 +70,9 @@ static const char *const exception_names[32] = {
     "reserved 31",
 };
 
-const char *exception_name(unsigned vec)
+const char *arch_exception_name(u64 vec)
 {
-	return vec < 32 ? exception_names[vec] : "interrupt";
+	return vec < VEC_EXCEPTIONS ? exception_names[vec] : "interrupt";
 }
 
 void dump_trapframe(const struct trapframe *tf)
@@ -76,8 +94,8 @@ void dump_trapframe(const struct trapframe *tf)
 static void kernel_exception(struct trapframe *tf)
 {
 	kprintf("\nKERNEL EXCEPTION: %s at rip %016lx",
-		exception_name(tf->vector), tf->rip);
-	if (tf->vector == 14)
+		arch_exception_name(tf->vector), tf->rip);
+	if (tf->vector == VEC_PAGE_FAULT)
 		kprintf(", address %016lx", read_cr2());
 	kprintf("\n");
 	dump_trapframe(tf);
@@ -87,31 +105,48 @@ static void kernel_exception(struct trapframe *tf)
 	arch_panic_stop();
 }
 
+/* What the pager is told (core/fault.c): a page fault's address and
+ * access, or any other exception's number and error code. */
+static void user_exception(struct trapframe *tf)
+{
+	struct fault_info fi;
+
+	fi.ip = tf->rip;
+	if (tf->vector == VEC_PAGE_FAULT) {
+		fi.kind = FAULT_KIND_PAGE;
+		fi.addr = read_cr2();
+		fi.access = (tf->error & PF_ERR_WRITE ? FAULT_WRITE : 0) |
+			    (tf->error & PF_ERR_FETCH ? FAULT_EXEC : 0) |
+			    (tf->error & PF_ERR_PRESENT ? FAULT_PROTECTION : 0);
+	} else {
+		fi.kind = FAULT_KIND_EXCEPTION;
+		fi.number = tf->vector;
+		fi.error = tf->error;
+	}
+	fault_user_exception(arch_current(), &fi);
+}
+
 void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
 
-	if (tf->vector == 32) {
+	if (tf->vector == VEC_TIMER) {
 		timer_ticks++;
 		timer_eoi();
 		vga_spin(timer_ticks);
 		timer_expire();
 		input_kick();
 		sched_tick();
-	} else if (tf->vector == 255) {
-		/* LAPIC spurious: no EOI. */
-	} else if (tf->vector >= 33 && tf->vector < 48) {
-		irq_dispatch((unsigned)tf->vector - 32);
+	} else if (tf->vector == VEC_SPURIOUS) {
+		/* no EOI */
+	} else if (tf->vector > VEC_TIMER && tf->vector < VEC_IRQ_END) {
+		irq_dispatch((unsigned)(tf->vector - VEC_IRQ0));
 	} else if (!from_user) {
 		kernel_exception(tf);
+	} else if (tf->vector == VEC_DEVICE_NOT_AVAILABLE) {
+		fpu_trap(arch_current()); /* #NM: its first FPU use (fpu.c) */
 	} else {
-		struct fault_info fi = {
-		    .vector = (u32)tf->vector,
-		    .error = tf->error,
-		    .addr = tf->vector == 14 ? read_cr2() : 0,
-		    .ip = tf->rip,
-		};
-		fault_user_exception(arch_current(), &fi);
+		user_exception(tf);
 	}
 	if (from_user)
 		sched_check_preempt();

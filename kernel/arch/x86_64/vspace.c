@@ -13,9 +13,11 @@
  *    frames since freed, back into a space;
  *  - a mapping belongs to one capability: mapping an object wipes any
  *    stale record of the same place in the other capabilities to it;
- *  - every unmap flushes the TLB.
+ *  - every unmap flushes what the TLB may hold of the mapping, in the
+ *    space it was in, loaded or not (arch_tlb_flush_*, tlb.c on x86_64).
  */
 #include "paging.h"
+#include "space_arch.h"
 #include "core/vspace.h"
 #include "core/space.h"
 #include "core/untyped.h"
@@ -44,12 +46,12 @@ static int entry_level(u8 type)
 
 static u64 level_span(int level)
 {
-	return 1ull << (39 - 9 * level);
+	return 1ull << LEVEL_SHIFT(level);
 }
 
 static unsigned level_index(int level, vaddr_t va)
 {
-	return (unsigned)(va >> (39 - 9 * level)) & 511;
+	return (unsigned)LEVEL_INDEX(level, va);
 }
 
 static u64 *table_at(u64 entry)
@@ -63,7 +65,7 @@ static u64 *table_at(u64 entry)
  */
 static u64 *walk_to(struct space *s, int level, vaddr_t va)
 {
-	u64 *t = s->arch.pml4;
+	u64 *t = space_arch(s)->pml4;
 	for (int l = 0; l < level; l++) {
 		u64 e = t[level_index(l, va)];
 		if (!(e & PTE_P) || (e & PTE_PS))
@@ -76,7 +78,7 @@ static u64 *walk_to(struct space *s, int level, vaddr_t va)
 /* Is `va` inside a large page mapped by an entry above `level` in `s`? */
 static bool in_large_page(struct space *s, int level, vaddr_t va)
 {
-	u64 *t = s->arch.pml4;
+	u64 *t = space_arch(s)->pml4;
 	for (int l = 0; l < level; l++) {
 		u64 e = t[level_index(l, va)];
 		if (!(e & PTE_P))
@@ -96,13 +98,12 @@ paddr_t vspace_object_phys(const struct cap *c)
 /* The entry that maps `c`, if the record in `c` is live; else NULL. */
 static u64 *live_entry(const struct cap *c, struct space **sp, vaddr_t *vap)
 {
-	if (!(c->data[0] & MAPPING_VALID))
+	if (!(c->map.vaddr & MAPPING_VALID))
 		return NULL;
-	struct space *s =
-	    space_lookup((u32)c->data[1], (u32)(c->data[1] >> 32));
+	struct space *s = space_lookup(c->map.spid, c->map.gen);
 	if (!s)
 		return NULL;
-	vaddr_t va = c->data[0] & ~MAPPING_VALID;
+	vaddr_t va = c->map.vaddr & ~MAPPING_VALID;
 	int level = entry_level(c->type);
 	u64 *t = walk_to(s, level, va);
 	if (!t)
@@ -128,7 +129,7 @@ static u64 object_span(u8 type)
 {
 	switch (type) {
 	case CAP_LARGE_PAGE:
-		return 1ull << 21;
+		return 1ull << LARGE_PAGE_BITS;
 	case CAP_PAGE:
 		return PAGE_SIZE;
 	default:
@@ -137,7 +138,7 @@ static u64 object_span(u8 type)
 }
 
 /* Could an object of `type` be mapped at `va` in `s`?  0 or -E_*. */
-int vspace_map_check(u8 type, struct space *s, vaddr_t va)
+int vspace_place_check(u8 type, struct space *s, vaddr_t va)
 {
 	int level = entry_level(type);
 	u64 span = object_span(type);
@@ -166,19 +167,17 @@ static bool live_mapped(const struct cap *k, const struct cap *c)
  * `c` owns the mapping. */
 static bool forget_same_record(const struct cap *k, const struct cap *c)
 {
-	if (k->data[0] == c->data[0] && k->data[1] == c->data[1]) {
+	if (k->map.vaddr == c->map.vaddr && k->map.spid == c->map.spid &&
+	    k->map.gen == c->map.gen) {
 		struct cap *w = (struct cap *)k;
-		w->data[0] = w->data[1] = 0;
+		memset(&w->map, 0, sizeof(w->map));
 	}
 	return false;
 }
 
-int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
+int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
+		     u32 rights)
 {
-	int level = entry_level(c->type);
-	u64 flags;
-	int err;
-
 	if (!cap_is_frame(c->type) && !cap_is_table(c->type))
 		return -E_CAPTYPE;
 	if (!IS_ALIGNED(va, object_span(c->type)))
@@ -194,11 +193,14 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 		if (rights & ~c->rights)
 			return -E_RIGHTS;
 	}
-	err = vspace_map_check(c->type, s, va);
-	if (err)
-		return err;
+	return vspace_place_check(c->type, s, va);
+}
 
-	/* Checked: now change things. */
+void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
+{
+	int level = entry_level(c->type);
+	u64 flags;
+
 	if (cap_is_table(c->type)) {
 		memset((void *)c->obj, 0,
 		       PAGE_SIZE); /* no stale entry survives */
@@ -214,35 +216,34 @@ int vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 	}
 	walk_to(s, level, va)[level_index(level, va)] =
 	    vspace_object_phys(c) | flags;
-	c->data[0] = va | MAPPING_VALID;
-	c->data[1] = s->spid | ((u64)s->gen << 32);
+	c->map.vaddr = va | MAPPING_VALID;
+	c->map.spid = s->spid;
+	c->map.gen = s->gen;
 	cdt_run_any(c, forget_same_record);
-	return 0;
 }
 
-static void unmap_entry(struct cap *c, u64 *e)
+/* Clear the entry `e` that maps `c` at `va` in `s`, and flush: the page,
+ * or for a table all of `s` (everything under the table goes with it). */
+static void unmap_entry(struct cap *c, u64 *e, struct space *s, vaddr_t va)
 {
 	*e = 0;
-	if (cap_is_table(c->type))
+	memset(&c->map, 0, sizeof(c->map));
+	if (cap_is_table(c->type)) {
 		memset((void *)c->obj, 0, PAGE_SIZE);
-	c->data[0] = c->data[1] = 0;
-	arch_flush_tlb();
+		arch_tlb_flush_space(s);
+	} else {
+		arch_tlb_flush_page(s, va);
+	}
 }
 
-int vspace_unmap(struct cap *c)
-{
-	u64 *e = live_entry(c, NULL, NULL);
-	if (!e)
-		return -E_NOTMAPPED; /* a stale record stays: see vspace_map */
-	unmap_entry(c, e);
-	return 0;
-}
-
+/* A stale record stays: see vspace_map. */
 void vspace_unmap_cap(struct cap *c)
 {
-	u64 *e = live_entry(c, NULL, NULL);
+	struct space *s;
+	vaddr_t va;
+	u64 *e = live_entry(c, &s, &va);
 	if (e)
-		unmap_entry(c, e);
+		unmap_entry(c, e, s, va);
 }
 
 /*
@@ -261,7 +262,7 @@ struct copy_walk {
 
 static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 {
-	u32 sb = type == CAP_LARGE_PAGE ? 21 : 12;
+	u32 sb = type == CAP_LARGE_PAGE ? LARGE_PAGE_BITS : PAGE_BITS_4K;
 	u64 size = 1ull << sb;
 
 	if (!w->to) {
@@ -287,7 +288,7 @@ static void copy_object(struct copy_walk *w, u8 type, vaddr_t va, u64 entry)
 
 static void copy_walk(struct copy_walk *w, u64 *table, int level, vaddr_t base)
 {
-	unsigned n = level == LEVEL_PML4 ? 256 : 512; /* user half only */
+	unsigned n = level == LEVEL_PML4 ? USER_PML4_ENTRIES : PT_ENTRIES;
 	for (unsigned i = 0; i < n; i++) {
 		u64 e = table[i];
 		vaddr_t va = base + (u64)i * level_span(level);
@@ -311,7 +312,7 @@ int vspace_copy_check(struct space *from, const struct cap *untyped, u64 *nobj)
 {
 	struct copy_walk w = {
 	    (struct cap *)untyped, untyped_used(untyped), 0, NULL, NULL, false};
-	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
+	copy_walk(&w, space_arch(from)->pml4, LEVEL_PML4, 0);
 	if (w.nomem)
 		return -E_NOMEM;
 	if (w.n > RETYPE_MAX_NUM)
@@ -324,6 +325,6 @@ u64 vspace_copy(struct space *from, struct space *to, struct cap *untyped,
 		struct cap *dest)
 {
 	struct copy_walk w = {untyped, 0, 0, to, dest, false};
-	copy_walk(&w, from->arch.pml4, LEVEL_PML4, 0);
+	copy_walk(&w, space_arch(from)->pml4, LEVEL_PML4, 0);
 	return w.n;
 }

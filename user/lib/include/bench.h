@@ -1,5 +1,6 @@
 /*
- * Timing helpers for the benchmark programs (user/bench, user/posix/posixbench).
+ * Timing helpers for the benchmark programs (user/bench,
+ * user/posix/posixbench).
  *
  * Under QEMU with -icount shift=0 rdtsc counts guest instructions; without
  * it, TCG cycles.  A figure is reported as the median, min and max of its
@@ -33,6 +34,19 @@ static inline void bench_sort(uint64_t *v, int n)
 static inline uint64_t bench_less(uint64_t v, uint64_t overhead)
 {
 	return v > overhead ? v - overhead : 0;
+}
+
+/* The cost of reading the counter: the median of `n` back-to-back pairs
+ * (v is scratch space for n samples). */
+static inline uint64_t bench_counter_cost(uint64_t *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+		uint64_t t1 = rdtsc();
+		v[i] = t1 - t0;
+	}
+	bench_sort(v, n);
+	return v[n / 2];
 }
 
 /* Sort the samples and print `bench NAME median=N min=N max=N n=N`. */

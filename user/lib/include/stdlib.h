@@ -19,6 +19,8 @@ void *realloc(void *p, size_t size);
 /* Where malloc gets memory: morecore(n) returns n more bytes, contiguous
  * with the last ones when it can (like sbrk), or NULL.  Unset: none. */
 void malloc_set_morecore(void *(*morecore)(size_t increment));
+/* A heap whose pages come and go: malloc_pager.h. */
+#include <malloc_pager.h>
 /* Payload bytes in blocks in use, and free bytes (for leak checks). */
 void malloc_stats(size_t *in_use, size_t *free_bytes);
 

@@ -148,6 +148,14 @@ static inline long tess_debug_dump(cptr_t dcap, unsigned what)
 	return tess_syscall2(SYS_debug_dump, (long)dcap, what);
 }
 
+/* debug_dump(DUMP_COUNTERS): the kernel's counters into *c (the events
+ * only in the bench kernel, c->events 1). */
+static inline long tess_debug_counters(cptr_t dcap, struct tess_counters *c)
+{
+	return tess_syscall3(SYS_debug_dump, (long)dcap, DUMP_COUNTERS,
+			     (long)c);
+}
+
 static inline long tess_debug_coverage(cptr_t dcap, unsigned op, void *buf,
 				       unsigned long size)
 {
@@ -334,7 +342,12 @@ struct tess_msg {
 };
 
 /* ipc(to, from, flags): see tessera/ipc.h.  `xbuf` is the extended-IPC
- * buffer (sent from, or received into), or NULL. */
+ * buffer (sent from, or received into), or NULL.
+ *
+ * The asm stores what arrived itself: the compiler would merge its own
+ * stores of the six registers into SSE stores, and a thread whose code
+ * does not use the FPU would then use it at every IPC.  The kernel saves
+ * and loads FPU state only for threads that use it. */
 static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 			    struct tess_msg *m, void *xbuf)
 {
@@ -347,20 +360,22 @@ static inline long tess_ipc(uint32_t to, uint32_t from, uint32_t flags,
 	register uint64_t r14 __asm__("r14") = m->mr[5];
 	register uint64_t r15 __asm__("r15") = (uint64_t)xbuf;
 	uint64_t rsi = from, rdx = flags;
-	__asm__ volatile("syscall"
+	_Static_assert(__builtin_offsetof(struct tess_msg, info) == 52,
+		       "the asm below stores struct tess_msg");
+	__asm__ volatile("syscall\n\t"
+			 "movq %%r10, 0(%[m])\n\t"
+			 "movq %%r8, 8(%[m])\n\t"
+			 "movq %%r9, 16(%[m])\n\t"
+			 "movq %%r12, 24(%[m])\n\t"
+			 "movq %%r13, 32(%[m])\n\t"
+			 "movq %%r14, 40(%[m])\n\t"
+			 "movl %%esi, 48(%[m])\n\t"
+			 "movl %%edx, 52(%[m])"
 			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
 			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
 			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
-			   "D"((uint64_t)to), "r"(r15)
+			   "D"((uint64_t)to), "r"(r15), [m] "r"(m)
 			 : "rcx", "r11", "memory");
-	m->mr[0] = r10;
-	m->mr[1] = r8;
-	m->mr[2] = r9;
-	m->mr[3] = r12;
-	m->mr[4] = r13;
-	m->mr[5] = r14;
-	m->sender = (uint32_t)rsi;
-	m->info = (uint32_t)rdx;
 	return ret;
 }
 

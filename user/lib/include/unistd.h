@@ -38,6 +38,8 @@ int execv(const char *path, char *const argv[]);
 void _exit(int status) __attribute__((noreturn));
 pid_t getpid(void);
 pid_t getppid(void);
+pid_t setsid(void);
+pid_t getsid(pid_t pid); /* 0: the caller */
 
 int brk(void *end);
 void *sbrk(intptr_t increment);

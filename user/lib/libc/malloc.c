@@ -25,12 +25,25 @@
  * once); every free block is on the free list; a header's prev_size equals
  * the size of the block below it.
  *
+ * With a pager (malloc_set_pager), morecore gives address space only and
+ * pages are made present on demand: malloc commits what it will write
+ * before writing it (a block it hands out, with room for the header of
+ * what is split off) and, when a block is freed, releases every whole
+ * page of the free block it ends up in, except those holding the free
+ * block's first MIN_BLOCK bytes (header and links) and the next block's
+ * header.  A free block at the top of the heap is cut to MIN_BLOCK and
+ * the heap's end moves down to its new fence (shrink).  So the pages a
+ * heap holds depend only on the blocks in use, never on what was freed.
+ *
  * Not thread-safe: a program whose threads share a heap must serialise
  * its calls.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../include/malloc_pager.h"
 
 struct block {
 	size_t prev_size; /* size of the block below; 0: first of a segment */
@@ -44,10 +57,13 @@ struct block {
 #define IN_USE 1ul
 #define MIN_BLOCK 32ul /* a header and the two free-list links */
 #define CHUNK 65536ul  /* ask morecore for at least this much at a time */
+#define PAGE 4096ul    /* a pager's unit */
+#define TRIM_MIN (128ul << 10) /* free trims a top block this large */
 /* Larger requests fail before any arithmetic on them can overflow. */
 #define MAX_REQUEST (SIZE_MAX / 4)
 
 static void *(*morecore)(size_t increment);
+static const struct malloc_pager *pager;
 static struct block *free_list;
 static struct block *top_fence; /* the fence of the segment made last */
 static uintptr_t top_end;	/* where morecore's last memory ended */
@@ -56,6 +72,29 @@ static size_t in_use_bytes;	/* payload bytes of blocks in use */
 void malloc_set_morecore(void *(*fn)(size_t increment))
 {
 	morecore = fn;
+}
+
+void malloc_set_pager(const struct malloc_pager *p)
+{
+	pager = p;
+}
+
+static uintptr_t page_down(uintptr_t a)
+{
+	return a & ~(PAGE - 1);
+}
+
+static uintptr_t page_up(uintptr_t a)
+{
+	return (a + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* Make [start, end) present (a pager's commit): 0, or -1. */
+static int commit(uintptr_t start, uintptr_t end)
+{
+	if (!pager || end <= start)
+		return 0;
+	return pager->commit((void *)start, end - start);
 }
 
 static size_t bsize(const struct block *b)
@@ -134,9 +173,73 @@ static struct block *release(struct block *b)
 	return b;
 }
 
-/* Cut `b` (in use, on no list) down to `size` bytes if what is left over
- * makes a block of its own; the rest becomes free. */
-static void split(struct block *b, size_t size)
+/*
+ * [s, e) has just become free and is part of the free block `m`: give the
+ * pager the whole pages of m that [s, e) (with the header of the block it
+ * may have merged with, at e) newly leaves unused.  m's first MIN_BLOCK
+ * bytes and the next block's header stay.
+ */
+static void give_back(struct block *m, uintptr_t s, uintptr_t e)
+{
+	if (!pager)
+		return;
+	uintptr_t lo = page_up((uintptr_t)m + MIN_BLOCK);
+	uintptr_t hi = page_down((uintptr_t)next_block(m));
+	if (lo < page_down(s))
+		lo = page_down(s);
+	if (hi > page_up(e + MIN_BLOCK))
+		hi = page_up(e + MIN_BLOCK);
+	if (lo < hi)
+		pager->release((void *)lo, hi - lo);
+}
+
+/*
+ * With a pager, a free block `m` at the top of the last segment is cut to
+ * MIN_BLOCK bytes, the fence moves down behind it and the heap's end with
+ * it, so the top of the heap holds no pages it does not use.  free does
+ * it only for a top block of TRIM_MIN bytes or more (below that, the
+ * interior pages are given back already and only the fence's page stays:
+ * not worth growing again for the next malloc); malloc_trim always.
+ */
+static void trim(struct block *m, size_t min)
+{
+	if (!pager || next_block(m) != top_fence || bsize(m) <= MIN_BLOCK ||
+	    bsize(m) < min)
+		return;
+	struct block *fence = (struct block *)((char *)m + MIN_BLOCK);
+	uintptr_t end = (uintptr_t)fence + HDR;
+	if (commit((uintptr_t)fence, end))
+		return; /* no page for the new fence: keep the old one */
+	uintptr_t old_end = top_end;
+	set_size(m, MIN_BLOCK, 0);
+	fence->size = IN_USE;
+	top_fence = fence;
+	top_end = end;
+	if (page_up(end) < page_up(old_end))
+		pager->release((void *)page_up(end),
+			       page_up(old_end) - page_up(end));
+	pager->shrink((void *)end);
+}
+
+void malloc_trim(void)
+{
+	if (top_fence && top_fence->prev_size) {
+		struct block *m =
+		    (struct block *)((char *)top_fence - top_fence->prev_size);
+		if (!used(m))
+			trim(m, 0);
+	}
+}
+
+/*
+ * Cut `b` (in use, on no list) down to `size` bytes if what is left over
+ * makes a block of its own; the rest becomes free.  b's first size +
+ * MIN_BLOCK bytes must be present.  `was_used`: the rest was in use until
+ * now (a realloc that shrinks), so its pages go back to a pager; else it
+ * was part of a free block, whose pages went back already (only its
+ * first bytes were committed since).
+ */
+static void split(struct block *b, size_t size, bool was_used)
 {
 	size_t total = bsize(b);
 	if (total - size < MIN_BLOCK)
@@ -144,7 +247,10 @@ static void split(struct block *b, size_t size)
 	struct block *rest = (struct block *)((char *)b + size);
 	set_size(b, size, IN_USE);
 	set_size(rest, total - size, 0);
-	release(rest);
+	struct block *m = release(rest);
+	if (was_used)
+		give_back(m, (uintptr_t)rest, (uintptr_t)b + total);
+	trim(m, TRIM_MIN);
 }
 
 /* The block size that holds `n` payload bytes, or 0 if `n` is too big. */
@@ -182,13 +288,19 @@ static struct block *grow(size_t size)
 
 	uintptr_t start = (uintptr_t)p, end = start + n;
 	struct block *b, *fence = (struct block *)((end - HDR) & ~(ALIGN - 1));
-	if (top_fence && start == top_end) {
-		/* Contiguous: the old fence becomes the new space's header. */
-		b = top_fence;
-	} else {
-		b = (struct block *)((start + ALIGN - 1) & ~(ALIGN - 1));
-		b->prev_size = 0;
+	bool contiguous = top_fence && start == top_end;
+	b = contiguous
+		? top_fence /* the old fence becomes the new space's header */
+		: (struct block *)((start + ALIGN - 1) & ~(ALIGN - 1));
+	/* With a pager: the new free block's first bytes and the fence. */
+	if (commit((uintptr_t)b, (uintptr_t)b + MIN_BLOCK) ||
+	    commit((uintptr_t)fence, (uintptr_t)fence + HDR)) {
+		if (pager)
+			pager->shrink(contiguous ? (void *)top_end : p);
+		return NULL;
 	}
+	if (!contiguous)
+		b->prev_size = 0;
 	set_size(b, (size_t)((uintptr_t)fence - (uintptr_t)b), 0);
 	fence->size = IN_USE;
 	top_fence = fence;
@@ -207,10 +319,14 @@ void *malloc(size_t n)
 		b = b->next_free;
 	if (!b && !(b = grow(size)))
 		return NULL;
+	/* The block, and the header of what split leaves over. */
+	size_t used = bsize(b) < size + MIN_BLOCK ? bsize(b) : size + MIN_BLOCK;
+	if (commit((uintptr_t)b, (uintptr_t)b + used))
+		return NULL;
 
 	list_unlink(b);
 	b->size |= IN_USE;
-	split(b, size);
+	split(b, size, false);
 	in_use_bytes += bsize(b) - HDR;
 	return payload(b);
 }
@@ -226,7 +342,10 @@ void free(void *p)
 		abort();
 	in_use_bytes -= bsize(b) - HDR;
 	b->size &= ~IN_USE;
-	release(b);
+	uintptr_t s = (uintptr_t)b, e = s + bsize(b);
+	struct block *m = release(b);
+	give_back(m, s, e);
+	trim(m, TRIM_MIN);
 }
 
 void *calloc(size_t count, size_t size)
@@ -259,13 +378,17 @@ void *realloc(void *p, size_t n)
 	struct block *b = header_of(p);
 	size_t old = bsize(b);
 	struct block *up = next_block(b);
-	if (size <= old || (!used(up) && old + bsize(up) >= size)) {
+	size_t room = size <= old ? old : used(up) ? 0 : old + bsize(up);
+	if (room >= size &&
+	    !commit((uintptr_t)b,
+		    (uintptr_t)b +
+			(room < size + MIN_BLOCK ? room : size + MIN_BLOCK))) {
 		in_use_bytes -= old - HDR;
 		if (size > old) {
 			list_unlink(up);
 			set_size(b, old + bsize(up), IN_USE);
 		}
-		split(b, size);
+		split(b, size, size <= old);
 		in_use_bytes += bsize(b) - HDR;
 		return p;
 	}

@@ -22,6 +22,7 @@ static const char *const messages[] = {
     [EISDIR] = "is a directory",
     [EINVAL] = "invalid argument",
     [EMFILE] = "too many open files",
+    [ETXTBSY] = "text file busy",
     [ENOSPC] = "no space left",
     [ESPIPE] = "illegal seek",
     [ERANGE] = "out of range",

@@ -63,6 +63,12 @@ int munmap(void *addr, size_t len)
 	return (int)px_ret(px_call(PX_MUNMAP, (long)addr, (long)len, 0, 0, 0));
 }
 
+int mprotect(void *addr, size_t len, int prot)
+{
+	return (int)px_ret(
+	    px_call(PX_MPROTECT, (long)addr, (long)len, prot, 0, 0));
+}
+
 int msync(void *addr, size_t len, int flags)
 {
 	return (int)px_ret(
@@ -87,4 +93,18 @@ void *shmat(int id, const void *addr, int flags)
 int shmdt(const void *addr)
 {
 	return (int)px_ret(px_call(PX_SHMDT, (long)addr, 0, 0, 0, 0));
+}
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	struct px_shmid_ds d;
+	long r = px_call(PX_SHMCTL, id, cmd, (long)&d, 0, 0);
+	if (r == 0 && cmd == IPC_STAT && buf) {
+		buf->shm_key = (long)d.key;
+		buf->shm_segsz = d.size;
+		buf->shm_nattch = d.nattch;
+		buf->shm_cpid = (pid_t)d.cpid;
+		buf->shm_lpid = (pid_t)d.lpid;
+	}
+	return (int)px_ret(r);
 }

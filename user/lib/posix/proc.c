@@ -160,6 +160,16 @@ int kill(pid_t pid, int sig)
 	return (int)px_ret(px_call(PX_KILL, pid, sig, 0, 0, 0));
 }
 
+pid_t setsid(void)
+{
+	return (pid_t)px_ret(px_call(PX_SETSID, 0, 0, 0, 0, 0));
+}
+
+pid_t getsid(pid_t pid)
+{
+	return (pid_t)px_ret(px_call(PX_GETSID, pid, 0, 0, 0, 0));
+}
+
 long posix_sync(void)
 {
 	return px_ret(px_call(PX_SYNC, 0, 0, 0, 0, 0));

@@ -16,6 +16,8 @@
  *                          once, the parent waits
  *   fork_exit_wait_1000p   the same with 1,000 resident written pages
  *   fork_exec_wait         fork, exec of /bin/exit0, wait
+ *   sbrk_4k_x20000         sbrk(4096), per call, in 20 batches of 1,000
+ *                          calls in a row: grows if each adds an area
  */
 #include <bench.h>
 #include <fcntl.h>
@@ -36,17 +38,6 @@
 static uint64_t samples[N + TOUCH_PAGES];
 static uint64_t overhead;
 static char iobuf[PAGE];
-
-static void measure_overhead(void)
-{
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = rdtsc();
-		uint64_t t1 = rdtsc();
-		samples[i] = t1 - t0;
-	}
-	bench_sort(samples, N);
-	overhead = samples[N / 2];
-}
 
 static void bench_getppid(void)
 {
@@ -95,7 +86,8 @@ static void bench_read(void)
 			return;
 		}
 	for (int i = 0; i < N + WARMUP; i++) {
-		lseek(fd, (off_t)((i * 37ul % (FILE_SIZE / PAGE)) * PAGE), SEEK_SET);
+		lseek(fd, (off_t)((i * 37ul % (FILE_SIZE / PAGE)) * PAGE),
+		      SEEK_SET);
 		uint64_t t0 = rdtsc();
 		ssize_t got = read(fd, iobuf, PAGE);
 		uint64_t t1 = rdtsc();
@@ -114,7 +106,7 @@ static void bench_read(void)
 /* fork, then the child execs `path` (or exits at once if NULL). */
 static int bench_fork(const char *name, const char *path)
 {
-	char *argv[] = { (char *)path, NULL }, *envp[] = { NULL };
+	char *argv[] = {(char *)path, NULL}, *envp[] = {NULL};
 	for (int i = 0; i < N + WARMUP; i++) {
 		uint64_t t0 = rdtsc();
 		pid_t pid = fork();
@@ -151,13 +143,28 @@ static void bench_fork_resident(void)
 	munmap(p, RESIDENT * PAGE);
 }
 
+static void bench_sbrk(void)
+{
+	for (int b = 0; b < 20; b++) {
+		uint64_t t0 = rdtsc();
+		for (int i = 0; i < 1000; i++)
+			if (sbrk(PAGE) == (void *)-1) {
+				printf("posixbench: sbrk failed\n");
+				return;
+			}
+		samples[b] = (rdtsc() - t0) / 1000;
+	}
+	bench_report("sbrk_4k_x20000", samples, 20, 0);
+	sbrk(-20000 * (intptr_t)PAGE);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	(void)argc;
 	(void)argv;
 	(void)envp;
 	printf("# posixbench: the POSIX container's costs\n");
-	measure_overhead();
+	overhead = bench_counter_cost(samples, N);
 	bench_getppid();
 	if (touch_all("anon_touch_new_frame") == 0)
 		touch_all("anon_touch_pooled");
@@ -165,6 +172,7 @@ int main(int argc, char **argv, char **envp)
 	bench_fork("fork_exit_wait", NULL);
 	bench_fork_resident();
 	bench_fork("fork_exec_wait", "/bin/exit0");
+	bench_sbrk();
 	printf("# posixbench done\n");
 	return 0;
 }

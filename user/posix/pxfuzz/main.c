@@ -603,7 +603,7 @@ int main(int argc, char **argv)
 		    "a shared page for the children's tally"))
 		return tap_finish();
 	memset((void *)lost, 0, 4096); /* its frame, counted from the start */
-	mkdir("/tmp", 0777); /* the children's directories go there */
+	mkdir("/tmp", 0777);	       /* the children's directories go there */
 	/* The shm segments the children may name, made and filled now, so
 	 * that the frames they hold are counted from the start. */
 	for (int key = 1; key <= PXF_SHM_KEYS; key++) {

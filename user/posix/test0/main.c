@@ -2,8 +2,10 @@
  * test0's main: waits until mm0 is ready (PX_SYNC), runs every area's
  * tests in Codezero's order (file I/O, directories, mmap, shm, file I/O
  * with seek, fork, clone, undefined instruction, IPC, user mutex, exec),
- * then malformed requests and the cost of fork, and ends with the plan
- * line and the tally.  Exit status 0 only if every check passed.
+ * then what else Codezero's test0 did, mm0's writes into zero-page pages,
+ * malformed requests, the cost of fork, and the suite's areas in eight
+ * processes at once, and ends with the plan line and the tally.  Exit
+ * status 0 only if every check passed.
  */
 #include <sys/wait.h>
 
@@ -56,7 +58,10 @@ int main(int argc, char **argv)
 	test_ipc();
 	test_mutex();
 	test_exec();
+	test_codezero();
+	test_zero_page();
 	test_malformed();
 	test_fork_cost();
+	test_concurrent();
 	return tap_finish();
 }

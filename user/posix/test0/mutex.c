@@ -10,7 +10,7 @@
 
 #include "test0.h"
 
-#define ROUNDS 300
+#define ROUNDS 2000 /* per side, as Codezero's test */
 
 struct shared {
 	struct tess_mutex lock;

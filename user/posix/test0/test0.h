@@ -66,7 +66,10 @@ void test_undef(void);
 void test_ipc(void);
 void test_mutex(void);
 void test_exec(void);
+void test_codezero(void);
+void test_zero_page(void);
 void test_malformed(void);
 void test_fork_cost(void);
+void test_concurrent(void);
 
 #endif

@@ -8,5 +8,7 @@
 #define IPC_CREAT PX_IPC_CREAT
 #define IPC_EXCL PX_IPC_EXCL
 #define IPC_PRIVATE ((key_t)PX_IPC_PRIVATE)
+#define IPC_RMID PX_IPC_RMID
+#define IPC_STAT PX_IPC_STAT
 
 #endif

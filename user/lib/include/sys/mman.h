@@ -25,6 +25,9 @@
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t len);
+/* New rights for the pages of [addr, addr + len): PROT_NONE makes every
+ * access fault (a reservation). */
+int mprotect(void *addr, size_t len, int prot);
 int msync(void *addr, size_t len, int flags);
 
 #endif

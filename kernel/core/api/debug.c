@@ -4,15 +4,23 @@
  * DUMP_CDT adds what was derived from each capability, DUMP_CAPLISTS the
  * scope capabilities the caller sees, DUMP_THREADS every thread.
  * DUMP_CAPTREE prints every capability in the system, one `captree` line
- * each, for tools/captree.py (format in docs/ABI.md).
+ * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
+ * prints nothing: it writes the kernel's counters to the caller (the
+ * scheduler's, and the bench kernel's events, arch_counters).
+ *
+ * debug_coverage: the kernel's edge counters, for the fuzzer (kfuzz
+ * builds; the counters are coverage.c's): how many have run, a copy of
+ * them, a reset.  Other kernels answer E_NOSYS.
  */
-#include "devices.h"
-#include "cspace.h"
-#include "untyped.h"
-#include "vspace.h"
-#include "thread.h"
-#include "space.h"
-#include "container.h"
+#include "syscalls.h"
+#include "core/container.h"
+#include "core/coverage.h"
+#include "core/cspace.h"
+#include "core/space.h"
+#include "core/thread.h"
+#include "core/untyped.h"
+#include "core/usercopy.h"
+#include "core/vspace.h"
 #include "arch/hooks.h"
 #include "tessera/syscall.h"
 
@@ -60,7 +68,7 @@ static void print_cap(const struct cap *c, int indent)
 			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
-		kprintf(" slots=%lu", 1ul << c->data[0]);
+		kprintf(" slots=%lu", 1ul << c->cspace.bits);
 		break;
 	case CAP_THREAD:
 		kprintf(" tid=%x", ((struct thread *)c->obj)->tid);
@@ -70,11 +78,11 @@ static void print_cap(const struct cap *c, int indent)
 		break;
 	case CAP_CONSOLE:
 	case CAP_TIMER:
-		kprintf(" badge=%lu", c->data[0]);
+		kprintf(" badge=%lu", c->device.badge);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu rights=%x maxlen=%lu", c->data[1],
-			c->rights, c->data[0]);
+		kprintf(" window=%lu rights=%x maxlen=%lu", c->device.window,
+			c->rights, c->device.badge);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
@@ -86,11 +94,10 @@ static void print_cap(const struct cap *c, int indent)
 				kprintf(" mapped at %lx in space %u", va,
 					s->spid);
 		} else if (cap_is_scope(c->type)) {
-			kprintf(" capid=%lu scope=%lu resid=%lx rights=%x "
-				"owner=%lu",
-				c->data[1] & 0xffffffff,
-				c->data[0] & 0xffffffff, c->data[0] >> 32,
-				c->rights, c->data[1] >> 32);
+			kprintf(" capid=%u scope=%u resid=%x rights=%x "
+				"owner=%u",
+				c->scope.capid, c->scope.scope, c->scope.resid,
+				c->rights, c->scope.owner);
 		}
 		break;
 	}
@@ -201,7 +208,7 @@ static void captree_details(const struct cap *c)
 			untyped_remaining(c));
 		break;
 	case CAP_CSPACE:
-		kprintf(" bits=%lu", c->data[0]);
+		kprintf(" bits=%lu", c->cspace.bits);
 		break;
 	case CAP_THREAD:
 		kprintf(" tid=%x", ((struct thread *)c->obj)->tid);
@@ -214,10 +221,11 @@ static void captree_details(const struct cap *c)
 		break;
 	case CAP_CONSOLE:
 	case CAP_TIMER:
-		kprintf(" badge=%lu", c->data[0]);
+		kprintf(" badge=%lu", c->device.badge);
 		break;
 	case CAP_WINDOW:
-		kprintf(" window=%lu maxlen=%lu", c->data[1], c->data[0]);
+		kprintf(" window=%lu maxlen=%lu", c->device.window,
+			c->device.badge);
 		break;
 	default:
 		if (cap_is_frame(c->type) || cap_is_table(c->type)) {
@@ -225,12 +233,11 @@ static void captree_details(const struct cap *c)
 			if (vspace_mapping(c, &s, &va))
 				kprintf(" va=%lx spid=%u", va, s->spid);
 		} else if (cap_is_scope(c->type)) {
-			u64 scope = c->data[0] & 0xffffffff;
-			u32 resid = c->data[0] >> 32;
-			kprintf(" scope=%s resid=%x target_cid=%ld capid=%lu",
-				scope_name(scope), resid,
-				scope_target_cid(scope, resid),
-				c->data[1] & 0xffffffff);
+			kprintf(
+			    " scope=%s resid=%x target_cid=%ld capid=%u",
+			    scope_name(c->scope.scope), c->scope.resid,
+			    scope_target_cid(c->scope.scope, c->scope.resid),
+			    c->scope.capid);
 		}
 		break;
 	}
@@ -291,24 +298,53 @@ static void dump_captree(void)
 	kprintf("captree end caps=%lu tree=%lu\n", listed, nodes);
 }
 
-long sys_debug_dump(const u64 *a)
+struct dump_args {
+	u64 what;
+	vaddr_t counters;
+};
+
+static int decode_debug_dump(const u64 *a, struct dump_args *x)
 {
-	struct thread *cur = arch_current();
 	struct cap *d;
 	int r = cap_lookup_type(a[0], CAP_DEBUG, &d);
-	int lines = 0;
 
 	if (r)
 		return r;
-	if (a[1] & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
-			  DUMP_THREADS | DUMP_CAPTREE))
+	x->what = a[1];
+	x->counters = a[2];
+	if (x->what & ~(u64)(DUMP_CSPACE | DUMP_CDT | DUMP_CAPLISTS |
+			     DUMP_THREADS | DUMP_CAPTREE | DUMP_COUNTERS))
 		return -E_INVAL;
+	if (x->what & DUMP_COUNTERS &&
+	    user_check(arch_current()->space, x->counters,
+		       sizeof(struct tess_counters), true))
+		return -E_FAULT;
+	return 0;
+}
+
+static long invoke_debug_dump(const struct dump_args *x)
+{
+	struct thread *cur = arch_current();
+	u64 what = x->what;
+	int lines = 0;
+
+	if (what & DUMP_COUNTERS) {
+		struct tess_counters c;
+		memset(&c, 0, sizeof(c));
+		c.ticks = arch_ticks();
+		c.idle_ticks = percpu()->idle_ticks;
+		c.idle_entries = percpu()->idle_entries;
+		arch_counters(&c);
+		user_write(cur->space, x->counters, &c, sizeof(c));
+		if (what == DUMP_COUNTERS)
+			return 0; /* nothing to print */
+	}
 	kprintf("--- dump for thread %x (%s)\n", cur->tid, cur->name);
-	if (a[1] & (DUMP_CSPACE | DUMP_CDT)) {
+	if (what & (DUMP_CSPACE | DUMP_CDT)) {
 		struct cap *root = space_root_cspace(cur->space);
 		if (root->type == CAP_CSPACE) {
 			struct cap *slots = (struct cap *)root->obj;
-			for (u64 i = 0; i < (1ull << root->data[0]) &&
+			for (u64 i = 0; i < (1ull << root->cspace.bits) &&
 					lines < DUMP_MAX_LINES;
 			     i++) {
 				if (cap_is_null(&slots[i]))
@@ -316,33 +352,97 @@ long sys_debug_dump(const u64 *a)
 				kprintf("  slot %04lx: ", i);
 				print_cap(&slots[i], 0);
 				lines++;
-				if (a[1] & DUMP_CDT)
+				if (what & DUMP_CDT)
 					print_tree(&slots[i], &lines);
 			}
 		}
 	}
-	if (a[1] & DUMP_CAPLISTS) {
+	if (what & DUMP_CAPLISTS) {
 		dump_list("space", &cur->space->slots[SPACE_SLOT_LIST],
 			  SPACE_LIST_SLOTS);
 		dump_list("child", &cur->space->slots[SPACE_SLOT_CHILD],
 			  SPACE_LIST_SLOTS);
+		struct thread *g = thread_group_leader(cur);
+		if (g)
+			dump_list("group", &g->slots[THREAD_SLOT_GROUP],
+				  GROUP_LIST_SLOTS);
 		if (cur->container)
 			dump_list("container", cur->container->slots,
 				  CONTAINER_LIST_SLOTS);
 	}
-	if (a[1] & DUMP_THREADS) {
-		for (u32 i = 0; i < thread_count(); i++) {
-			struct thread *t = thread_by_index(i);
-			if (t)
-				kprintf("  thread %x %-8s state=%u wait=%u "
-					"prio=%u space=%u pager=%x\n",
-					t->tid, t->name, t->state, t->wait,
-					t->prio, t->space ? t->space->spid : 0,
-					t->pager);
+	if (what & DUMP_THREADS) {
+		struct thread *t;
+		for (u32 i = 0; (t = thread_next_bound(&i));) {
+			kprintf("  thread %x %-8s state=%u wait=%u "
+				"prio=%u space=%u pager=%x\n",
+				t->tid, t->name, t->state, t->wait, t->prio,
+				t->space ? t->space->spid : 0, t->pager);
 		}
 	}
-	if (a[1] & DUMP_CAPTREE)
+	if (what & DUMP_CAPTREE)
 		dump_captree();
 	kprintf("--- end of dump\n");
 	return 0;
+}
+
+long sys_debug_dump(const u64 *a)
+{
+	struct dump_args x;
+	int r = decode_debug_dump(a, &x);
+	return r ? r : invoke_debug_dump(&x);
+}
+
+struct coverage_args {
+	u64 op;
+	vaddr_t buf;
+	u64 size; /* READ: what is copied, at most the map */
+};
+
+static int decode_debug_coverage(const u64 *a, struct coverage_args *x)
+{
+	struct cap *d;
+	int r = cap_lookup_type(a[0], CAP_DEBUG, &d);
+
+	if (r)
+		return r;
+	x->op = a[1];
+	x->buf = a[2];
+	x->size = MIN(a[3], coverage_size());
+	if (x->op != COVERAGE_EDGES && x->op != COVERAGE_READ &&
+	    x->op != COVERAGE_RESET)
+		return -E_INVAL;
+	if (!coverage_counted())
+		return -E_NOSYS;
+	if (x->op == COVERAGE_READ &&
+	    user_check(arch_current()->space, x->buf, x->size, true))
+		return -E_FAULT;
+	return 0;
+}
+
+static long invoke_debug_coverage(const struct coverage_args *x)
+{
+	struct space *s = arch_current()->space;
+	u8 chunk[256];
+
+	switch (x->op) {
+	case COVERAGE_EDGES:
+		return (long)coverage_edges();
+	case COVERAGE_RESET:
+		coverage_reset();
+		return 0;
+	default: /* COVERAGE_READ */
+		for (u64 off = 0; off < x->size; off += sizeof(chunk)) {
+			u64 n = MIN(sizeof(chunk), x->size - off);
+			coverage_bytes(chunk, off, n);
+			user_write(s, x->buf + off, chunk, n);
+		}
+		return (long)x->size;
+	}
+}
+
+long sys_debug_coverage(const u64 *a)
+{
+	struct coverage_args x;
+	int r = decode_debug_coverage(a, &x);
+	return r ? r : invoke_debug_coverage(&x);
 }

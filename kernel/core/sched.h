@@ -1,0 +1,29 @@
+/* The scheduler (sched.c): run queues, choosing the next thread. */
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
+
+#include "kernel.h"
+
+#define NPRIO 256
+#define THREAD_TIMESLICE 5 /* ticks */
+
+struct thread;
+
+/* A CPU's run queues (in its struct percpu): one circular list per
+ * priority, and a bitmap of the non-empty ones. */
+struct runqueues {
+	struct thread *head[NPRIO];
+	u64 bitmap[NPRIO / 64];
+};
+
+void sched_init(struct thread *idle);
+void sched_make_runnable(struct thread *t);
+void sched_remove(struct thread *t);
+void schedule(void);
+void sched_yield(void);
+void sched_tick(void);
+bool sched_queued(const struct thread *t);
+void sched_run_next(struct thread *t);
+void sched_check_invariants(void);
+
+#endif
