@@ -22,7 +22,7 @@ fi
 kernel=${1:?usage: captree.sh [--test] KERNEL MODULES OUT}
 modules=${2:?usage: captree.sh [--test] KERNEL MODULES OUT}
 base=${3:?usage: captree.sh [--test] KERNEL MODULES OUT}
-log=$base.log timeout_s=60
+log=$base.log timeout_s=$((60 * TIMEOUT_SCALE))
 mkdir -p "$(dirname "$base")"
 
 start=$(date +%s%N)

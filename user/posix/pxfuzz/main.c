@@ -14,8 +14,8 @@
  * libposix (a raw one would return into frames the new thread does not
  * have) with random flags.  Every request must get an answer (a failed
  * IPC means mm0 is gone or stuck).  After the rounds, mm0 must still
- * serve every kind of request correctly, its frames in use must be where
- * they were before the rounds (the shm segments the children may name
+ * serve every kind of request correctly, its frames in use must be no
+ * more than before the rounds (the shm segments the children may name
  * are made and filled first) and only this process may be left.  mm0's untyped
  * memory is printed, not checked: mm0 keeps freed memory in pools that only
  * grow (issue 8, finding 5), so remaining() falls by their high-water marks.
@@ -627,16 +627,6 @@ int main(int argc, char **argv)
 			unanswered += lost[i];
 			lost[i] = 0;
 		}
-		{
-			struct px_stats x;
-			posix_stats(&x);
-			int f = open("/tmp", O_RDONLY | O_DIRECTORY);
-			tap_diag(
-			    "DBG round %d frames in use %lu /tmp fd %d", round,
-			    (unsigned long)(x.frames_total - x.frames_free), f);
-			if (f >= 0)
-				close(f);
-		}
 	}
 	posix_stats(&s2);
 	tap_eq(unanswered, 0, "every request the children sent got an answer");
@@ -654,9 +644,12 @@ int main(int argc, char **argv)
 	    (unsigned long)s0.tasks, (unsigned long)s2.tasks);
 	tap_ok(s2.tasks == s0.tasks, "only this process is left (%lu tasks)",
 	       (unsigned long)s2.tasks);
-	tap_ok(s2.frames_total - s2.frames_free ==
+	/* Fewer is no leak: a child may truncate or remove a file that
+	 * existed before the rounds (the initrd's, /tmp's), and mm0 gives
+	 * a file's pages back. */
+	tap_ok(s2.frames_total - s2.frames_free <=
 		   s0.frames_total - s0.frames_free,
-	       "mm0's frames in use are where they were before the rounds");
+	       "mm0's frames in use are no more than before the rounds");
 	/* mm0's untyped is not checked: remaining() is its watermark, and
 	 * mm0 keeps what it frees in pools (issue 8, finding 5), so it only
 	 * falls, as far as the pools' high-water marks; the diagnostic
