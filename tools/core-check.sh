@@ -13,7 +13,12 @@ set -u
 obj=${1:-build/host/obj}
 name=host/core-check
 
-deps=$(find "$obj/kernel/core" -name '*.d' 2>/dev/null)
+# Only the objects of sources that exist: a build directory may still hold
+# the dependency files of sources since removed.
+deps=$(find "$obj/kernel/core" -name '*.d' 2>/dev/null | while read -r d; do
+	src=${d#"$obj"/}
+	[ -f "${src%.d}.c" ] && echo "$d"
+done)
 n=$(echo "$deps" | grep -c .)
 bad=$(cat $deps 2>/dev/null | tr ' \\' '\n\n' | grep 'kernel/arch/x86_64' | sort -u)
 if [ "$n" -gt 0 ] && [ -z "$bad" ]; then

@@ -27,11 +27,16 @@
 #define IPC_TYPE_MASK 3u
 #define IPC_NONBLOCK (1u << 2) /* fail with E_WOULDBLOCK rather than wait */
 #define IPC_TIMEOUT (1u << 4)  /* fail with E_TIMEOUT if not done by rbx */
+/* The send phase is a reply: delivered only to a thread waiting for one
+ * from the caller (in a call to it, or for its pager's answer to a fault),
+ * otherwise dropped at once; the receive phase follows either way.  Never
+ * blocks the caller in its send, needs no capability; not extended. */
+#define IPC_REPLY (1u << 5)
 #define IPC_SIZE_SHIFT 16
 #define IPC_SIZE_MASK (0xfffu << IPC_SIZE_SHIFT)
 #define IPC_EXTENDED_MAX 2048
 #define IPC_FLAGS_MASK                                                         \
-	(IPC_TYPE_MASK | IPC_NONBLOCK | IPC_TIMEOUT | IPC_SIZE_MASK)
+	(IPC_TYPE_MASK | IPC_NONBLOCK | IPC_TIMEOUT | IPC_REPLY | IPC_SIZE_MASK)
 #define IPC_SIZE(bytes) ((uint32_t)(bytes) << IPC_SIZE_SHIFT)
 /* In what arrived (rdx after a receive): the kernel made this message (a
  * fault, in the faulting thread's name).  No thread can set it, so a

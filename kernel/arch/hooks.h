@@ -70,15 +70,14 @@ u64 arch_time_us(void); /* microseconds since boot (TSC based) */
  * arch_switch saves the current kernel context and resumes `next`;
  * arch_thread_resume_to_user makes a blocked thread's next resumption a
  * plain return to user mode (its kernel stack is not kept);
- * arch_enter_user leaves the kernel for `t` directly, abandoning the
- * current kernel stack.
+ * (The IPC fast path's exit, arch_ipc_enter_user, is inline, in the
+ * architecture's "machine_ipc.h".)
  */
 void arch_thread_init(struct thread *t);
 /* The thread object is going away (it may be the running thread). */
 void arch_thread_destroy(struct thread *t);
 void arch_switch(struct thread *prev, struct thread *next);
 void arch_thread_resume_to_user(struct thread *t);
-void arch_enter_user(struct thread *t) __attribute__((noreturn));
 
 /* Interrupts on and halt until one arrives (the idle loop). */
 void arch_idle_wait(void);

@@ -90,6 +90,25 @@ static long fault_to_pager(struct thread *t, const u64 msg[FAULT_MSG_WORDS],
 	return FAULT_KILL;
 }
 
+/* What fault_to_pager does with a resuming answer to an exception or a
+ * page fault taken in user mode (not one an extended copy took: those
+ * carry FAULT_KERNEL) is no more than this, so it can be done without
+ * going back there. */
+bool fault_resume_direct(struct thread *t, u64 mr0, u64 mr1)
+{
+	const u64 *msg = t->fault_msg;
+	if (msg[0] != IPC_TAG_EXCEPTION &&
+	    (msg[0] != IPC_TAG_PAGEFAULT || (msg[2] & FAULT_KERNEL)))
+		return false;
+	if (mr0 == FAULT_RESUME)
+		return true;
+	if (mr0 == FAULT_RESUME_AT && arch_user_pc_ok(mr1)) {
+		arch_set_user_pc(arch_thread_tf(t), mr1);
+		return true;
+	}
+	return false;
+}
+
 /* The message (tessera/ipc.h): MR1..MR4 = address and access, or the
  * exception's number and error code; then ip and sp. */
 void fault_user_exception(struct thread *t, const struct fault_info *fi)

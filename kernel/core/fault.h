@@ -23,5 +23,10 @@ struct fault_info {
 
 void fault_user_exception(struct thread *t, const struct fault_info *fi);
 void fault_unknown_syscall(struct thread *t);
+/* The pager's answer (MR0, MR1) to `t`'s own exception or page fault,
+ * applied now if it needs no more of the fault path (the thread resumes,
+ * at MR1 for FAULT_RESUME_AT): true if so, and `t` may return to user
+ * mode straight away (ipc.c, fast_fault_reply). */
+bool fault_resume_direct(struct thread *t, u64 mr0, u64 mr1);
 
 #endif

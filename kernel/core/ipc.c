@@ -19,7 +19,8 @@
  * it out of the heap (thread_wake, thread_cancel).
  *
  * The short round trip has a fast path (ipc_fastpath): one capability check
- * from a cache, six registers copied, and a direct switch to the receiver.
+ * from a cache and a direct switch to the receiver, whose six message
+ * registers are loaded from the sender's frame as it leaves the kernel.
  *
  * What must hold: a thread's state, wait, flags and IPC pointers are in
  * one of the combinations docs/ipc-states.md tabulates (with the
@@ -34,7 +35,9 @@
 #include "scope.h"
 #include "syscall.h"
 #include "usercopy.h"
+#include "fault.h"
 #include "arch/hooks.h"
+#include "machine_ipc.h"
 #include "tessera/thread.h"
 #include "tessera/ipc.h"
 
@@ -137,13 +140,15 @@ static inline void recv_wait_on(struct thread *t, u32 from)
 		recv_enlist(t, from);
 }
 
-/* The first queued sender `r` will accept (from == TID_ANY: anyone). */
+/* The first queued sender `r` will accept (from == TID_ANY: anyone).  No
+ * walk of the queue: a thread is in at most one send queue, and
+ * ipc_partner names the receiver whose queue it is in. */
 static struct thread *sendq_find(struct thread *r, u32 from)
 {
-	for (struct thread *s = r->sendq_head; s; s = s->sendq_next)
-		if (from == TID_ANY || s->tid == from)
-			return s;
-	return NULL;
+	if (from == TID_ANY)
+		return r->sendq_head;
+	struct thread *s = thread_lookup(from);
+	return s && s->ipc_partner == r ? s : NULL;
 }
 
 /* ------------------------------------------------------------ blocking */
@@ -465,6 +470,32 @@ static bool ready_to_receive(const struct thread *r, const struct thread *s)
 	       (r->ipc_from == TID_ANY || r->ipc_from == s->tid);
 }
 
+/* Is `r` waiting for a reply from `s`: in a receive from `s` alone (the
+ * receive phase of a call to `s`), or holding a fault message `s` took as
+ * its pager? */
+static bool awaits_reply(const struct thread *r, const struct thread *s)
+{
+	if (r->state != TS_BLOCKED)
+		return false;
+	if (r->flags & THREAD_F_FAULT_DELIVERED)
+		return r->pager == s->tid;
+	return r->wait == WAIT_RECV && r->ipc_from == s->tid;
+}
+
+/* The reply phase (IPC_REPLY) of `cur` to `dst` (NULL: no thread has the
+ * id): delivered now, to a thread waiting for it, or not at all.  Never
+ * blocks: an extended reply is refused by the decode, so the transfer
+ * waits for no pager.  0 or why nothing was delivered. */
+static int reply_phase(struct thread *cur, struct thread *dst)
+{
+	struct thread *s = cur;
+	if (!dst || !dst->space || dst->state == TS_DEAD)
+		return -E_NOTHREAD;
+	if (!awaits_reply(dst, cur))
+		return -E_WOULDBLOCK;
+	return transfer(&s, &dst);
+}
+
 /* Check that `cur` may send to `dst` with `flags`. */
 static int check_send(struct thread *cur, struct thread *dst, u32 flags)
 {
@@ -518,7 +549,8 @@ static long receive_phase(struct thread *cur, u32 from, u32 flags, u64 deadline)
 
 /* ipc, decoded (below). */
 struct ipc_args {
-	struct thread *dst; /* NULL: no send */
+	struct thread *dst; /* NULL: no send (IPC_REPLY: perhaps no thread) */
+	bool reply;	    /* IPC_REPLY and `to` is not TID_NIL */
 	u32 from, flags;
 	u64 deadline;
 };
@@ -535,7 +567,13 @@ static long ipc_call(struct thread *cur, const struct ipc_args *x)
 
 	cur->ipc_flags = flags;
 	cur->ipc_from = from;
-	if (dst) {
+	if (x->reply) {
+		/* A reply is delivered or dropped at once; the receive
+		 * follows either way and reports nothing of it. */
+		err = reply_phase(cur, dst);
+		if (from == TID_NIL)
+			return err;
+	} else if (dst) {
 		if (ready_to_receive(dst, cur)) {
 			struct thread *s = cur;
 			err = transfer(&s, &dst);
@@ -559,63 +597,125 @@ static long ipc_call(struct thread *cur, const struct ipc_args *x)
 }
 
 /*
- * The fast path: a short send to a thread already waiting for us, with a
- * receive phase (a call, or a reply and wait), permission cached, nobody
- * queued that the receive phase should take first, the receiver at least
- * as urgent as the caller, and, for a call, the caller already in the
- * receiver's list of closed receivers (the first call to a new server
- * takes the slow path, which enlists it).  Six registers move and the receiver
- * runs next, directly; the caller waits in its receive phase.  The dispatcher
- * comes here first for every ipc, before it has done anything; when the
- * fast path does not apply, this hands the call to the dispatcher proper
- * (syscall_ipc).
+ * The fast paths.  The dispatcher comes here first for every ipc, before
+ * it has done anything; when no fast path applies, this hands the call to
+ * the dispatcher proper (syscall_ipc), which does the same work the long
+ * way.  Each is a short send to a thread already waiting for it, with a
+ * receive phase, nobody queued that the receive phase should take first,
+ * and the receiver at least as urgent as the caller:
+ *
+ *  - a call (from == to) or a send and wait (from == TID_ANY), permission
+ *    cached; for a call, the caller already in the receiver's list of
+ *    closed receivers (the first call to a new server takes the slow
+ *    path, which enlists it);
+ *  - a reply and wait (IPC_REPLY, from == TID_ANY) to a thread in a call
+ *    to the caller (no capability is needed);
+ *  - the same to a thread whose fault message the caller took as its
+ *    pager: the fault is answered and the thread resumes in the kernel,
+ *    where it waits (fault_ipc), switched to directly.
+ *
+ * The receiver runs next, its message registers loaded from the caller's
+ * frame; the caller waits in its receive phase.  No walk of anything: one
+ * lookup of the receiver.
  */
-void ipc_fastpath(struct trapframe *tf)
+static inline __attribute__((always_inline)) void
+fast_block(struct thread *cur, u32 flags, u32 from)
 {
-	struct thread *cur = arch_current();
-	const u64 *a = arch_syscall_args(tf);
-	u32 to = (u32)a[0], from = (u32)a[1];
-	struct thread *dst;
-
-	if (a[2] != IPC_SHORT || (from != to && from != TID_ANY) ||
-	    unlikely(a[0] > UINT32_MAX || a[1] > UINT32_MAX))
-		goto slow;
-	if (!ipc_cache_trusts(cur, to))
-		goto slow;
-	dst = thread_lookup(to);
-	if (!dst || dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
-	    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid) ||
-	    dst->prio < cur->prio ||
-	    (dst->flags & (THREAD_F_FAULT_DELIVERED | THREAD_F_TIMED)))
-		goto slow;
-	if (cur->sendq_head && sendq_find(cur, from))
-		goto slow;
-	/* A call receives from dst alone: cur must be in its list of such
-	 * receivers already (the slow path puts it there). */
-	if (from != TID_ANY && unlikely(cur->recv_on != dst))
-		goto slow;
-
-	struct trapframe *dtf = arch_thread_tf(dst);
-	u64 *d = arch_msg_regs(dtf), *m = arch_msg_regs(tf);
-	d[0] = m[0];
-	d[1] = m[1];
-	d[2] = m[2];
-	d[3] = m[3];
-	d[4] = m[4];
-	d[5] = m[5];
-	arch_ipc_set_received(dtf, cur->tid, IPC_SHORT);
-	arch_set_result(dtf, 0);
-
-	cur->ipc_flags = IPC_SHORT;
+	cur->ipc_flags = flags;
 	cur->ipc_from = from;
 	cur->state = TS_BLOCKED;
 	cur->wait = WAIT_RECV;
 	cur->flags |= THREAD_F_USER_CONT;
+}
+
+/* `dst` runs next in place of `cur`. */
+static inline __attribute__((always_inline)) void fast_wake(struct thread *dst)
+{
 	dst->state = TS_RUNNABLE;
 	dst->wait = WAIT_NONE;
 	if (!dst->timeslice)
 		dst->timeslice = THREAD_TIMESLICE;
-	arch_enter_user(dst);
+}
+
+/* The pager `cur` answers the fault of `dst` (its own fault, blocked in
+ * fault_ipc), short, and waits for anyone. */
+static __attribute__((noinline, noreturn)) void
+fast_fault_reply(struct thread *cur, struct thread *dst, const u64 *m)
+{
+	dst->flags &= ~(THREAD_F_FAULTING | THREAD_F_FAULT_DELIVERED);
+	dst->fault_waiter = NULL;
+	fast_block(cur, IPC_REPLY, TID_ANY);
+	fast_wake(dst);
+	/* cur's kernel stack is abandoned: it resumes in user mode.  So is
+	 * dst's, if the answer needs nothing more of its fault path. */
+	if (fault_resume_direct(dst, m[0], m[1]))
+		arch_resume_user(cur, dst);
+	dst->fault_reply[0] = m[0];
+	dst->fault_reply[1] = m[1];
+	dst->fault_result = 0;
+	arch_switch(cur, dst);
+	__builtin_unreachable();
+}
+
+/* The thread whose id is `id`, an argument not checked yet (an id has 32
+ * bits: one with a higher bit set names none). */
+static inline struct thread *fast_lookup(u64 id)
+{
+	struct thread *t = thread_ids.table[TID_INDEX((u32)id)];
+	return t && t->tid == id ? t : NULL;
+}
+
+void ipc_fastpath(struct trapframe *tf)
+{
+	struct thread *cur = arch_current();
+	const u64 *a = arch_syscall_args(tf);
+	u64 to = a[0], from = a[1], flags = a[2];
+	struct thread *dst;
+
+	if (flags == IPC_REPLY) {
+		if (from != TID_ANY || cur->sendq_head)
+			goto slow;
+		dst = fast_lookup(to);
+		if (!dst || dst->prio < cur->prio)
+			goto slow;
+		if (dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
+		    dst->ipc_from != cur->tid) {
+			if (dst->state == TS_BLOCKED &&
+			    dst->wait == WAIT_FAULT_REPLY &&
+			    (dst->flags & THREAD_F_FAULT_DELIVERED) &&
+			    dst->pager == cur->tid && dst->fault_waiter == dst)
+				fast_fault_reply(cur, dst, arch_msg_regs(tf));
+			goto slow;
+		}
+	} else {
+		/* The cache names a thread id: `to` has 32 bits. */
+		if (flags != IPC_SHORT || !ipc_cache_trusts(cur, to))
+			goto slow;
+		dst = thread_lookup((u32)to);
+		if (!dst || dst->prio < cur->prio)
+			goto slow;
+		/* A call, already in dst's list of closed receivers, or a
+		 * send and wait with nobody queued to send to the caller. */
+		if (from == to ? cur->recv_on != dst
+			       : from != TID_ANY || cur->sendq_head)
+			goto slow;
+		/* (Blocked receiving: so not in a send queue, the caller's
+		 * included: a call takes nobody queued first.) */
+		if (dst->state != TS_BLOCKED || dst->wait != WAIT_RECV ||
+		    (dst->ipc_from != TID_ANY && dst->ipc_from != cur->tid))
+			goto slow;
+	}
+	if (dst->flags & THREAD_F_TIMED)
+		goto slow;
+
+	/* The message stays in the caller's frame: dst's registers are
+	 * loaded from there as it leaves the kernel. */
+	struct trapframe *dtf = arch_thread_tf(dst);
+	arch_ipc_set_received(dtf, cur->tid, IPC_SHORT);
+	arch_set_result(dtf, 0);
+	fast_block(cur, (u32)flags, (u32)from);
+	fast_wake(dst);
+	arch_ipc_enter_user(cur, dst, arch_msg_regs(tf));
 slow:
 	syscall_ipc(tf);
 }
@@ -637,6 +737,7 @@ static int decode_ipc(const u64 *a, struct ipc_args *x)
 		return -E_NOTHREAD;
 	if (flags & ~(u64)IPC_FLAGS_MASK ||
 	    ipc_type((u32)flags) > IPC_EXTENDED ||
+	    (flags & IPC_REPLY && ipc_type((u32)flags) == IPC_EXTENDED) ||
 	    ipc_size((u32)flags) > IPC_EXTENDED_MAX ||
 	    (flags & (IPC_NONBLOCK | IPC_TIMEOUT)) ==
 		(IPC_NONBLOCK | IPC_TIMEOUT))
@@ -654,6 +755,12 @@ static int decode_ipc(const u64 *a, struct ipc_args *x)
 			return -E_NOTHREAD;
 	}
 	x->dst = NULL;
+	x->reply = to != TID_NIL && (flags & IPC_REPLY);
+	if (x->reply) {
+		/* Whether `to` waits for it is the reply phase's question. */
+		x->dst = thread_lookup(to);
+		return x->dst == cur ? -E_SELF : 0;
+	}
 	if (to != TID_NIL) {
 		/* a call: found already */
 		x->dst = to == x->from ? f : thread_lookup(to);
@@ -683,6 +790,37 @@ void ipc_timeout(struct thread *t)
 
 /* ------------------------------------------------------------ faults */
 
+/*
+ * The fault fast path.  A thread's own fault (not an unknown system
+ * call's, whose message may be longer than the six registers) to a pager
+ * already waiting in a receive that takes it, untimed and at least as
+ * urgent: the message goes straight into the pager's registers and the
+ * pager runs next, switched to directly (no run queue, no scheduler); the
+ * faulting thread waits for the reply in the kernel (fault_ipc), as on the
+ * slow path.  The reply comes back the same way (fast_fault_reply).
+ */
+static bool fast_fault_send_ok(const struct thread *cur,
+			       const struct thread *pager)
+{
+	return cur->fault_msg[0] != IPC_TAG_SYSCALL &&
+	       ready_to_receive(pager, cur) && pager->prio >= cur->prio &&
+	       !(pager->flags & (THREAD_F_TIMED | THREAD_F_TIMER_PARKED));
+}
+
+/* Returns when the fault is answered or aborted. */
+static void fast_fault_send(struct thread *cur, struct thread *pager)
+{
+	struct trapframe *ptf = arch_thread_tf(pager);
+	memcpy(arch_msg_regs(ptf), cur->fault_msg, IPC_SHORT_MRS * 8);
+	arch_ipc_set_received(ptf, cur->tid, IPC_SHORT | IPC_FROM_KERNEL);
+	arch_set_result(ptf, 0);
+	cur->flags |= THREAD_F_FAULT_DELIVERED;
+	cur->state = TS_BLOCKED; /* running: in no run queue */
+	cur->wait = WAIT_FAULT_REPLY;
+	fast_wake(pager);
+	arch_switch(cur, pager);
+}
+
 long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
 	       u64 *reply1)
 {
@@ -700,15 +838,19 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
 	victim->fault_waiter = cur;
 	cur->fault_result = -E_ABORTED;
 
-	if (ready_to_receive(pager, victim)) {
+	if (victim == cur && fast_fault_send_ok(cur, pager)) {
+		fast_fault_send(cur, pager);
+	} else if (ready_to_receive(pager, victim)) {
 		struct thread *s = victim;
 		if (transfer(&s, &pager) == 0)
 			victim->flags |= THREAD_F_FAULT_DELIVERED;
+		block(cur, WAIT_FAULT_REPLY, false);
+		schedule();
 	} else {
 		sendq_append(pager, victim);
+		block(cur, WAIT_FAULT_REPLY, false);
+		schedule();
 	}
-	block(cur, WAIT_FAULT_REPLY, false);
-	schedule();
 	/* Woken by the reply (fault_result 0) or by an abort. */
 	if (cur->fault_result)
 		return cur->fault_result;

@@ -19,7 +19,7 @@ void sched_init(struct thread *idle)
 	percpu()->idle = idle;
 }
 
-static void rq_append(struct thread *t)
+static inline __attribute__((always_inline)) void rq_append(struct thread *t)
 {
 	struct runqueues *rq = &percpu()->rq;
 	struct thread **head = &rq->head[t->prio];
@@ -27,6 +27,7 @@ static void rq_append(struct thread *t)
 		*head = t;
 		t->rq_next = t->rq_prev = t;
 		rq->bitmap[t->prio / 64] |= BIT(t->prio % 64);
+		rq->summary |= BIT(t->prio / 64);
 	} else {
 		struct thread *last = (*head)->rq_prev;
 		t->rq_next = *head;
@@ -36,13 +37,15 @@ static void rq_append(struct thread *t)
 	}
 }
 
-static void rq_unlink(struct thread *t)
+static inline __attribute__((always_inline)) void rq_unlink(struct thread *t)
 {
 	struct runqueues *rq = &percpu()->rq;
 	struct thread **head = &rq->head[t->prio];
 	if (t->rq_next == t) {
 		*head = NULL;
 		rq->bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
+		if (!rq->bitmap[t->prio / 64])
+			rq->summary &= ~BIT(t->prio / 64);
 	} else {
 		t->rq_prev->rq_next = t->rq_next;
 		t->rq_next->rq_prev = t->rq_prev;
@@ -54,11 +57,11 @@ static void rq_unlink(struct thread *t)
 
 static int highest_prio(void)
 {
-	const u64 *bitmap = percpu()->rq.bitmap;
-	for (int w = NPRIO / 64 - 1; w >= 0; w--)
-		if (bitmap[w])
-			return w * 64 + 63 - __builtin_clzll(bitmap[w]);
-	return -1;
+	const struct runqueues *rq = &percpu()->rq;
+	if (!rq->summary)
+		return -1;
+	int w = 63 - __builtin_clzll(rq->summary);
+	return w * 64 + 63 - __builtin_clzll(rq->bitmap[w]);
 }
 
 /* Make `t` runnable; preempt the current thread if `t` is more urgent. */
@@ -165,6 +168,10 @@ void sched_check_invariants(void)
 			panic(
 			    "invariant: run-queue bitmap wrong at priority %d",
 			    p);
+		if (p % 64 == 0 &&
+		    !(cpu->rq.summary & BIT(p / 64)) != !cpu->rq.bitmap[p / 64])
+			panic("invariant: run-queue summary wrong at word %d",
+			      p / 64);
 		struct thread *t = cpu->rq.head[p];
 		u32 n = 0;
 		while (t) {

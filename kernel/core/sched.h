@@ -10,10 +10,13 @@
 struct thread;
 
 /* A CPU's run queues (in its struct percpu): one circular list per
- * priority, and a bitmap of the non-empty ones. */
+ * priority, a bitmap of the non-empty ones, and a summary of the bitmap
+ * (bit w: word w has a bit set), so that the most urgent is two
+ * bit scans away. */
 struct runqueues {
 	struct thread *head[NPRIO];
 	u64 bitmap[NPRIO / 64];
+	u64 summary;
 };
 
 void sched_init(struct thread *idle);

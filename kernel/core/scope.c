@@ -107,8 +107,11 @@ bool scope_authorized(struct thread *t, u8 type, const struct thread *target,
 {
 	struct cap *c = find_scope(t, type, need, target, -1);
 	if (c && type == CAP_IPC) {
-		t->ipc_cache_tid = target->tid;
-		t->ipc_cache_rights = c->rights;
+		/* The fast path sends short messages only: it may trust a
+		 * capability that allows them (0 is no thread's id). */
+		bool short_ok = (c->rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) ==
+				(CAP_IPC_SEND | CAP_IPC_SHORT);
+		t->ipc_cache_tid = short_ok ? target->tid : 0;
 		t->ipc_cache_epoch = cap_epoch;
 	}
 	return c != NULL;

@@ -17,11 +17,11 @@ extern u32 next_capid;
 
 /*
  * The authorization cache.  A thread remembers the last IPC target it was
- * authorized to send to and the rights it found (scope_authorized), good
- * while cap_epoch is unchanged; the IPC fast path trusts it without a
- * search (ipc_cache_trusts).  The one rule: whatever changes what a list
- * holds, who sees a list, or what a scope capability covers calls
- * scope_authority_changed, the only writer of cap_epoch (state.c).  Its
+ * authorized to send to, if the capability found allows short sends
+ * (scope_authorized), good while cap_epoch is unchanged; the IPC fast path
+ * trusts it without a search (ipc_cache_trusts).  The one rule: whatever
+ * changes what a list holds, who sees a list, or what a scope capability covers
+ * calls scope_authority_changed, the only writer of cap_epoch (state.c).  Its
  * callers: deleting a scope capability (delete.c), SHARE, GRANT,
  * REPLICATE, SPLIT and DEDUCE (api/cap.c), a new pager
  * (exchange_registers, api/thread.c), a thread losing its id and with it
@@ -32,12 +32,11 @@ extern u64 cap_epoch;
 void scope_authority_changed(void);
 
 /* Does `t`'s cached authorization let it send a short message to thread
- * `to` without a search (the fast path's test)? */
-static inline bool ipc_cache_trusts(const struct thread *t, u32 to)
+ * `to` without a search (the fast path's test; `to` as the caller gave it:
+ * a value above 32 bits is no id, and never trusted)? */
+static inline bool ipc_cache_trusts(const struct thread *t, u64 to)
 {
-	return t->ipc_cache_tid == to && t->ipc_cache_epoch == cap_epoch &&
-	       (t->ipc_cache_rights & (CAP_IPC_SEND | CAP_IPC_SHORT)) ==
-		   (CAP_IPC_SEND | CAP_IPC_SHORT);
+	return t->ipc_cache_tid == to && t->ipc_cache_epoch == cap_epoch;
 }
 
 /* Fill in a new scope capability. */

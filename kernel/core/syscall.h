@@ -8,11 +8,10 @@ struct trapframe;
 
 /* A system call of the running thread, from its saved registers: the call
  * is made, its result written back, and the thread goes on or another
- * runs. */
-void syscall_dispatch(struct trapframe *tf);
-
-/* The dispatcher proper: every call but ipc; ipc when the fast path does
- * not take it. */
+ * runs.  The architecture's entry sends ipc to its fast path
+ * (ipc_fastpath, ipc.h) before it does anything else, every other call to
+ * syscall_slow; the fast path hands what it does not take to
+ * syscall_ipc. */
 void syscall_slow(struct trapframe *tf);
 void syscall_ipc(struct trapframe *tf);
 

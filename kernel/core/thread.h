@@ -88,9 +88,8 @@ struct thread {
 	struct thread *copy_from, *copy_to; /* copying: the two sides (ipc.c) */
 	struct thread *sendq_head;	    /* threads waiting to send to us */
 	struct thread *sendq_next, *sendq_prev;
-	u32 ipc_cache_tid;    /* last send target authorized... */
-	u32 ipc_cache_rights; /* ...its allowed IPC operations... */
-	u64 ipc_cache_epoch;  /* ...valid while cap_epoch is unchanged */
+	u32 ipc_cache_tid;   /* last target authorized for short sends... */
+	u64 ipc_cache_epoch; /* ...valid while cap_epoch is unchanged */
 	u64 fault_msg[FAULT_MSG_WORDS]; /* a kernel-made message (faults) */
 	u64 fault_reply[2];		/* MR0, MR1 of the pager's reply */
 	struct thread

@@ -16,11 +16,20 @@
 
 struct space;
 
+/* Where a checked mapping goes (the entry of the space's tables that
+ * vspace_map_check found), so that the map does not look again. */
+struct vspace_slot {
+	u64 *entry;
+};
 /* May the object of `c` (a table, Page or Large page) be mapped in `s`
- * at `va`, with `rights` (pages only)?  0 or -E_*, in the ABI's order. */
+ * at `va`, with `rights` (pages only)?  0 (and where, in *slot) or -E_*,
+ * in the ABI's order. */
 int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
-		     u32 rights);
-/* Map it (checked). */
+		     u32 rights, struct vspace_slot *slot);
+/* Map it there (checked, and nothing changed since). */
+void vspace_map_at(struct cap *c, struct space *s, vaddr_t va, u32 rights,
+		   const struct vspace_slot *slot);
+/* Map it (checked), finding the place again. */
 void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights);
 /* Could an object of `type` be mapped at `va` in `s` (alignment, range,
  * tables on the way, entry free)? */

@@ -127,11 +127,6 @@ void arch_switch(struct thread *prev, struct thread *next)
 	panic("arch_switch on the host (%p to %p)", (void *)prev, (void *)next);
 }
 
-void arch_enter_user(struct thread *t)
-{
-	panic("arch_enter_user on the host (%p)", (void *)t);
-}
-
 void arch_poll_interrupts(void)
 {
 	host_polls++;

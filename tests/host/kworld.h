@@ -86,9 +86,10 @@ static inline int kw_move(struct cap *src, struct cap *dst)
  * change (0 or the check's -E_*). */
 static inline int kw_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 {
-	int r = vspace_map_check(c, s, va, rights);
+	struct vspace_slot slot;
+	int r = vspace_map_check(c, s, va, rights, &slot);
 	if (!r)
-		vspace_map(c, s, va, rights);
+		vspace_map_at(c, s, va, rights, &slot);
 	return r;
 }
 

@@ -57,11 +57,14 @@ static char server_stack[16384] __attribute__((aligned(16)));
 static char client_stack[16384] __attribute__((aligned(16)));
 static uint8_t xbuf_server[IPC_EXTENDED_MAX], xbuf_client[IPC_EXTENDED_MAX];
 
-/* Answers every call with a short reply and waits for the next. */
+/* Answers every call and waits for the next: a short reply with
+ * IPC_REPLY (what servers use), an extended one as a plain send. */
 static void echo_server(void *arg)
 {
 	struct tess_msg m;
 	uint32_t flags = (uint32_t)(uintptr_t)arg;
+	if (flags == IPC_SHORT)
+		flags |= IPC_REPLY;
 	memset(&m, 0, sizeof(m));
 	tess_ipc(TID_NIL, TID_ANY, flags, &m, xbuf_server);
 	for (;;) {
@@ -89,7 +92,8 @@ static void bench_roundtrip(const char *name, uint32_t server, uint32_t flags)
  * with a call; the server reads the counter as its receive returns (the
  * call's one-way cost), and answers, with a ReplyRecv-shaped ipc, the
  * call's cost in MR1 and its own counter, read just before, in MR2; the
- * client reads the counter as its call returns (the reply's cost).
+ * client reads the counter as its call returns (the reply's cost).  The
+ * reply is a reply and wait (IPC_REPLY), seL4's ReplyRecv.
  */
 static void stamp_server(void *arg)
 {
@@ -101,7 +105,7 @@ static void stamp_server(void *arg)
 		uint64_t t1 = rdtsc();
 		m.mr[1] = t1 - m.mr[0];
 		m.mr[2] = rdtsc();
-		tess_ipc(m.sender, TID_ANY, IPC_SHORT, &m, NULL);
+		tess_reply_wait(m.sender, &m);
 	}
 }
 
@@ -212,7 +216,7 @@ static void bench_exception(void)
 		/* Skip the two-byte ud2 and resume. */
 		m.mr[1] = m.mr[3] + 2;
 		m.mr[0] = FAULT_RESUME_AT;
-		if (tess_ipc(f.tid, f.tid, IPC_SHORT, &m, 0))
+		if (tess_reply_wait(f.tid, &m))
 			break;
 	}
 	report("exception_ud2_roundtrip_same_space", N);
@@ -279,7 +283,7 @@ static void bench_page_fault(void)
 			     m.mr[1] & ~0xffful, RIGHT_PAGE_READ))
 			break;
 		m.mr[0] = FAULT_RESUME;
-		if (tess_ipc(f.tid, f.tid, IPC_SHORT, &m, 0))
+		if (tess_reply_wait(f.tid, &m))
 			break;
 	}
 	if (m.mr[0] == 0x5e)
@@ -376,7 +380,7 @@ static void echo_server_fpu(void *arg)
 	for (;;) {
 		touch_fpu();
 		m.mr[0]++;
-		tess_ipc(m.sender, TID_ANY, IPC_SHORT, &m, NULL);
+		tess_reply_wait(m.sender, &m);
 	}
 }
 

@@ -172,6 +172,7 @@ void test_memory(void);
 void test_devices(void);
 void test_threads(void);
 void test_ipc(void);
+void test_reply(void);
 void test_faults(void);
 void test_cpu(void);
 void test_tlb(void);

@@ -28,6 +28,7 @@ int main(long arg)
 	test_devices();
 	test_threads();
 	test_ipc();
+	test_reply();
 	test_faults();
 	test_cpu();
 	test_capctrl();

@@ -9,10 +9,17 @@
  * are needed, and a chunk serves one kind of object at a time:
  *
  *   an object chunk (frames, mm0's heap pages, page tables of each
- *     level, threads, spaces) is retyped whole when it is taken: a CSpace
- *     of 2^obj_bits slots at its start, then as many objects of its kind
- *     as fit, object j's capability in slot j of that CSpace (so an
- *     object's capability address names its chunk);
+ *     level, threads, spaces) gets a CSpace of 2^obj_bits slots at its
+ *     start when it is taken, then objects of its kind, object j's
+ *     capability in slot j of that CSpace (so an object's capability
+ *     address names its chunk).  The objects are retyped a batch of
+ *     about RETYPE_BATCH bytes at a time, as they are first wanted: the
+ *     kernel zeroes what it retypes, and a whole chunk at once would
+ *     stall the page fault that happens to want it (tens of thousands
+ *     of instructions) where a batch costs about what clearing the same
+ *     pages would anyway.  Likewise the next chunk of a kind is taken
+ *     (as its spare) a little before the last one runs out
+ *     (chunk_prepare), so that no take makes a chunk and a batch at once;
  *   a slot chunk is one CSpace of 4096 slots for mm0's other capabilities
  *     (slots.c).
  *
@@ -39,10 +46,13 @@
 #include "mm0.h"
 
 #define OBJ_MAX 256 /* objects per chunk, at most: 2^obj_bits */
+#define RETYPE_BATCH (16u << 10)
+#define PREPARE_LOW 8 /* objects left when the next chunk is taken ahead */
 
 struct chunk {
 	uint8_t kind;	/* CK_NONE: reset (no objects), free for any kind */
-	uint16_t nobj;	/* objects 1..nobj exist */
+	uint16_t nobj;	/* objects 1..nobj fit in it... */
+	uint16_t made;	/* ...and 1..made of them exist (retyped) */
 	uint16_t live;	/* of those, in use (or dropped: see chunk_obj_drop) */
 	uint16_t nfree; /* of those, waiting in the chunk */
 	uint64_t free[OBJ_MAX / 64];  /* object j waits in the chunk */
@@ -138,19 +148,31 @@ static long chunk_fill(uint32_t c, enum chunk_kind kind)
 	uint64_t size = 1ull << kinds[kind].size_bits;
 	uint64_t first = ((1ull << (obj_bits + 6)) + size - 1) & ~(size - 1);
 	uint32_t n = (uint32_t)(((1ull << chunk_bits) - first) / size);
-	r = tess_retype(ut, kinds[kind].type, 0,
-			(chunk_cspace(c) << CPTR_DIGIT_BITS) | 1, n);
-	if (r) {
-		tess_cap_revoke(ut);
-		return r;
-	}
 	k->nobj = k->nfree = (uint16_t)n;
+	k->made = 0;
 	memset(k->free, 0, sizeof(k->free));
 	for (uint32_t j = 1; j <= n; j++)
 		set(k->free, j, true);
 	memcpy(k->fresh, k->free, sizeof(k->free));
 	set(avail[kind], c, true);
 	return 0;
+}
+
+/* Make the next batch of chunk c's objects, from object `j` on (the
+ * kernel places them after the last ones made): 0, or a kernel error. */
+static long chunk_make(uint32_t c, enum chunk_kind kind, uint32_t j)
+{
+	struct chunk *k = &chunks[c];
+	uint32_t n = RETYPE_BATCH >> kinds[kind].size_bits;
+	if (n == 0)
+		n = 1;
+	if (n > (uint32_t)(k->nobj - k->made))
+		n = (uint32_t)(k->nobj - k->made);
+	long r = tess_retype(CHUNK_UT_BASE + c, kinds[kind].type, 0,
+			     (chunk_cspace(c) << CPTR_DIGIT_BITS) | j, n);
+	if (!r)
+		k->made = (uint16_t)(k->made + n);
+	return r;
 }
 
 /* Give chunk c back to the kernel: everything made from it goes. */
@@ -270,6 +292,36 @@ void chunk_used(uint32_t c)
 		spare[kind] = 0;
 }
 
+/* Whether a chunk of `kind` other than c has an object to take. */
+static bool avail_elsewhere(enum chunk_kind kind, uint32_t c)
+{
+	for (uint32_t w = 0; w * 64 < nchunks; w++) {
+		uint64_t m = avail[kind][w];
+		if (w == c / 64)
+			m &= ~(1ull << (c % 64));
+		if (m)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Chunk c, the last of its kind with objects to take, is made whole and
+ * nearly used up: take the next chunk of the kind now, as its spare (its
+ * CSpace made, no object yet), in a take that made no batch, rather than
+ * in the take that first needs it, which would make the chunk and a batch
+ * at once.  Not when the kind has a spare already, nor from the reserve.
+ */
+static void chunk_prepare(enum chunk_kind kind, uint32_t c)
+{
+	if (spare[kind] || avail_elsewhere(kind, c) ||
+	    chunks_unused() <= RESERVE_CHUNKS + 1)
+		return;
+	long r = chunk_get(kind);
+	if (r >= 0)
+		spare[kind] = (uint32_t)r + 1;
+}
+
 long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 {
 	uint32_t c = first(avail[kind], nchunks);
@@ -283,6 +335,16 @@ long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 	while (!k->free[w])
 		w++;
 	uint32_t j = w * 64 + (uint32_t)__builtin_ctzll(k->free[w]);
+	bool batch = j > k->made;
+	if (batch) {
+		/* Every object below j is in use, every one above free. */
+		long r = chunk_make(c, kind, j);
+		if (r) {
+			mm0_log("cannot retype objects of a chunk: %s",
+				tess_strerror(r));
+			return -E_NOMEM;
+		}
+	}
 	k->free[w] &= k->free[w] - 1; /* the lowest bit: j */
 	if (--k->nfree == 0)
 		set(avail[kind], c, false);
@@ -293,6 +355,8 @@ long chunk_obj_take(enum chunk_kind kind, uint32_t *id, bool *fresh)
 	if (k->live++ == 0 && spare[kind] == c + 1)
 		spare[kind] = 0;
 	*id = c << obj_bits | j;
+	if (!batch && k->made == k->nobj && k->nfree < PREPARE_LOW)
+		chunk_prepare(kind, c);
 	return 0;
 }
 
@@ -351,15 +415,21 @@ uint64_t mem_available(void)
 }
 
 /* PX_STATS: frames of frame chunks (all, and free), and the kernel's
- * remaining() of the untyped and of every chunk cut from it. */
+ * remaining() of the untyped and of every chunk cut from it, less the
+ * room of a chunk's objects not made yet: that is its kind's (counted
+ * as made), so the figure does not depend on how many batches were. */
 void chunks_stats(struct px_stats *s)
 {
 	s->frames_total = s->frames_free = 0;
 	s->untyped_remaining = (uint64_t)tess_remaining(PAGER_SLOT_UNTYPED);
 	for (uint32_t c = 0; c < nchunks; c++) {
 		long r = tess_remaining(CHUNK_UT_BASE + c);
-		if (r > 0)
-			s->untyped_remaining += (uint64_t)r;
+		uint64_t room = 0;
+		if (chunks[c].kind != CK_NONE && chunks[c].kind != CK_SLOTS)
+			room = (uint64_t)(chunks[c].nobj - chunks[c].made)
+			       << kinds[chunks[c].kind].size_bits;
+		if (r > 0 && (uint64_t)r > room)
+			s->untyped_remaining += (uint64_t)r - room;
 		if (chunks[c].kind != CK_FRAME)
 			continue;
 		s->frames_total += chunks[c].nobj;

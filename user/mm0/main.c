@@ -6,9 +6,11 @@
  * capabilities its processes need, starts the first program (the
  * manifest's args line) and then serves: page faults and exceptions from
  * its processes (the kernel sends them in the faulting thread's name) and
- * POSIX requests (tessera/posix.h), one at a time.  A request is answered
- * at once, unless it blocks (wait), ends the caller (exit) or changes its
- * program (execve); a fault by the reply of the next receive.
+ * POSIX requests (tessera/posix.h), one at a time.  A request or a fault
+ * is answered by the reply half of the next receive (IPC_REPLY: a
+ * process that sent without waiting loses its answer and never holds
+ * mm0), unless it blocks (wait), ends the caller (exit) or changes its
+ * program (execve).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -23,7 +25,6 @@ struct mm0_state mm0;
 /* Handler result: do not answer now.  Not a possible answer: those are
  * >= 0 (counts, ids, addresses below 2^47) or a negated errno value. */
 #define NO_REPLY (-0x7fffffffffffffffl - 1)
-#define IO_CHUNK 4096
 
 void mm0_log(const char *fmt, ...)
 {
@@ -53,7 +54,7 @@ void mm0_reply(uint32_t tid, long r)
 	struct tess_msg m;
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = (uint64_t)r;
-	tess_ipc(tid, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL);
+	tess_reply(tid, &m);
 }
 
 /* ------------------------------------------------------------ faults */
@@ -127,15 +128,18 @@ static bool user_range(uint64_t buf, uint64_t n)
 }
 
 /*
- * Read in chunks through mm0.  As on Linux, a read that reaches a page of
- * the buffer it may not write returns the bytes it copied before it, and
- * the part of a chunk not copied is given back to the file (the offset
- * moves back over it); only a read that copied nothing fails (-EFAULT,
- * or -ENOMEM when no page could be had for the buffer).
+ * read and write copy once, straight between the file's pages and the
+ * caller's frames (seen in mm0's frame window): a piece at a time, each
+ * within one page of the buffer, which is made present first as the
+ * process may touch it (touch in vm.c: copy-on-write, zero page, rights).
+ * As on Linux, a transfer that reaches a page of the buffer it may not
+ * touch returns the bytes it moved before it; only one that moved
+ * nothing fails (-EFAULT, or -ENOMEM when no page could be had for the
+ * buffer).  No file byte moves for a page that cannot be touched, so the
+ * offset stays exact.
  */
 static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
-	static char chunk[IO_CHUNK]; /* mm0 serves one request at a time */
 	if (!user_range(buf, n))
 		return -EFAULT;
 	struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
@@ -143,46 +147,41 @@ static long do_read(struct task *t, int fd, uint64_t buf, uint64_t n)
 	if (ino)
 		vmo_file_flush(ino);
 	while ((uint64_t)done < n) {
-		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long got = fs_read(&t->proc->fs, fd, chunk, want), err;
+		size_t in = (buf + done) & (PAGE - 1);
+		size_t want = n - done < PAGE - in ? n - done : PAGE - in;
+		void *p;
+		long err = mm_user_page(t->proc->mm, buf + done, true, &p);
+		if (err)
+			return done ? done : err;
+		long got = fs_read(&t->proc->fs, fd, p, want);
 		if (got < 0)
 			return done ? done : got;
-		size_t put = mm_copy_out_some(t->proc->mm, buf + done, chunk,
-					      (size_t)got, &err);
-		done += (long)put;
-		if (put < (size_t)got) {
-			fs_lseek(&t->proc->fs, fd, -(long)(got - put),
-				 PX_SEEK_CUR);
-			return done ? done : err;
-		}
+		done += got;
 		if ((size_t)got < want)
 			break;
 	}
 	return done;
 }
 
-/* Write in chunks, likewise: up to the first page of the buffer it may
- * not read. */
 static long do_write(struct task *t, int fd, uint64_t buf, uint64_t n)
 {
-	static char chunk[IO_CHUNK];
 	if (!user_range(buf, n))
 		return -EFAULT;
 	long done = 0;
 	while ((uint64_t)done < n) {
-		size_t want = n - done < IO_CHUNK ? n - done : IO_CHUNK;
-		long err;
-		size_t got =
-		    mm_copy_in_some(t->proc->mm, chunk, buf + done, want, &err);
-		if (!got)
+		size_t in = (buf + done) & (PAGE - 1);
+		size_t want = n - done < PAGE - in ? n - done : PAGE - in;
+		void *p;
+		long err = mm_user_page(t->proc->mm, buf + done, false, &p);
+		if (err)
 			return done ? done : err;
-		long put = fs_write(&t->proc->fs, fd, chunk, got);
+		long put = fs_write(&t->proc->fs, fd, p, want);
 		if (put < 0)
 			return done ? done : put;
 		struct inode *ino = fs_fd_inode(&t->proc->fs, fd, NULL);
 		long end = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		if (ino && end >= put)
-			vmo_file_update(ino, (uint64_t)(end - put), chunk,
+			vmo_file_update(ino, (uint64_t)(end - put), p,
 					(size_t)put);
 		done += put;
 		if ((size_t)put < want)
@@ -281,11 +280,34 @@ static long echo_full(struct task *t, const struct tess_msg *m)
 
 /* ------------------------------------------------------------ requests */
 
+/* The requests that name a path.  Apart, so that the path buffer is not
+ * on the stack of every request (handle_request stays a short frame). */
+static __attribute__((noinline)) long path_request(struct task *t,
+						   const uint64_t *a)
+{
+	struct fs_ctx *fs = &t->proc->fs;
+	char path[PX_PATH_MAX];
+	long r = path_in(t, a[1], path);
+	if (r)
+		return r;
+	switch (a[0]) {
+	case PX_OPEN:
+		return fs_open(fs, path, (int)a[2], (int)a[3]);
+	case PX_MKDIR:
+		return fs_mkdir(fs, path, (int)a[2]);
+	case PX_CHDIR:
+		return fs_chdir(fs, path);
+	case PX_UNLINK:
+		return fs_unlink(fs, path);
+	default:
+		return fs_rmdir(fs, path);
+	}
+}
+
 static long handle_request(struct task *t, struct tess_msg *m)
 {
 	const uint64_t *a = m->mr;
 	struct fs_ctx *fs = &t->proc->fs;
-	char path[PX_PATH_MAX];
 	bool replied;
 	long r;
 
@@ -334,10 +356,6 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return sys_shmdt(t, a[1]);
 	case PX_SHMCTL:
 		return sys_shmctl(t, (long)a[1], (int)a[2], a[3]);
-	case PX_OPEN:
-		if ((r = path_in(t, a[1], path)))
-			return r;
-		return fs_open(fs, path, (int)a[2], (int)a[3]);
 	case PX_CLOSE:
 		return fs_close(fs, fd_arg(a[1]));
 	case PX_READ:
@@ -350,26 +368,16 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return do_stat(t, a, false);
 	case PX_FSTAT:
 		return do_stat(t, a, true);
-	case PX_MKDIR:
-		if ((r = path_in(t, a[1], path)))
-			return r;
-		return fs_mkdir(fs, path, (int)a[2]);
-	case PX_CHDIR:
-		if ((r = path_in(t, a[1], path)))
-			return r;
-		return fs_chdir(fs, path);
 	case PX_GETCWD:
 		return do_getcwd(t, a[1], a[2]);
 	case PX_READDIR:
 		return do_readdir(t, fd_arg(a[1]), a[2], a[3]);
+	case PX_OPEN:
+	case PX_MKDIR:
+	case PX_CHDIR:
 	case PX_UNLINK:
-		if ((r = path_in(t, a[1], path)))
-			return r;
-		return fs_unlink(fs, path);
 	case PX_RMDIR:
-		if ((r = path_in(t, a[1], path)))
-			return r;
-		return fs_rmdir(fs, path);
+		return path_request(t, a);
 	case PX_DUP:
 		return fs_dup(fs, fd_arg(a[1]));
 	case PX_FSYNC:
@@ -460,11 +468,13 @@ int main(long arg)
 	}
 	memset(&m, 0, sizeof(m));
 	for (;;) {
-		r = tess_ipc(reply_to, TID_ANY, IPC_SHORT, &m, NULL);
+		/* The answer and the next receive, one call (the IPC fast
+		 * path): the answer goes only to a thread waiting for it, so
+		 * a process that sent without receiving (not a call) cannot
+		 * hold mm0; it loses its answer instead. */
+		r = tess_reply_wait(reply_to, &m);
 		reply_to = TID_NIL;
 		if (r) {
-			/* The one we answered is gone, or a bad message: go on.
-			 */
 			memset(&m, 0, sizeof(m));
 			continue;
 		}
@@ -472,20 +482,19 @@ int main(long arg)
 		if (!t)
 			continue; /* not one of ours: ignore */
 		if (!(m.info & IPC_FROM_KERNEL)) {
-			/* A request is answered without waiting: a process
-			 * that sent it without receiving (not a call) would
-			 * otherwise hold mm0 in the send for as long as it
-			 * likes.  It loses its answer instead. */
 			mm0.in_request = true;
 			long res = handle_request(t, &m);
 			mm0.in_request = false;
-			if (res != NO_REPLY)
-				mm0_reply(t->tid, res);
+			if (res != NO_REPLY) {
+				/* Word stores, not a memset call: this is every
+				 * request's path. */
+				m.mr[0] = (uint64_t)res;
+				m.mr[1] = m.mr[2] = m.mr[3] = 0;
+				m.mr[4] = m.mr[5] = 0;
+				reply_to = t->tid;
+			}
 			continue;
 		}
-		/* A fault: the kernel holds the thread until its pager
-		 * answers, so the reply and the next receive can be one
-		 * call (the IPC fast path) without waiting on the thread. */
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
 	}

@@ -233,8 +233,8 @@ struct mm {
 	struct vma *vmas;   /* the areas by address (vma.c)... */
 	struct vma **areas; /* ...and as a sorted array */
 	uint32_t nareas, areas_cap;
-	struct page_entry *pages; /* open-addressing hash table */
-	uint32_t npages_slots, npages;
+	struct pe_leaf **leaves; /* its pages, in leaves of 64 (vm.c) */
+	uint32_t leaf_slots, nleaves, npages;
 	struct table_rec *tables;
 	uint32_t ntables, tables_cap;
 	uint64_t brk_start, brk;
@@ -325,6 +325,11 @@ size_t mm_copy_in_some(struct mm *mm, void *dst, uint64_t src, size_t n,
 		       long *err);
 size_t mm_copy_out_some(struct mm *mm, uint64_t dst, const void *src, size_t n,
 			long *err);
+/* Where mm0 sees the process's byte at `addr` (in its frame window, valid
+ * to the end of that page), made present for mm0 to read or write it as
+ * the process may (its area's rights, copy-on-write): 0, -EFAULT or
+ * -ENOMEM.  read() and write() copy through it, once. */
+long mm_user_page(struct mm *mm, uint64_t addr, bool write, void **out);
 /* A NUL-terminated string of at most `max` bytes (with the NUL). */
 long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max);
 /* Write back a shared file mapping's pages in [start, end). */

@@ -2,13 +2,13 @@
  * Address spaces of POSIX processes: areas (VMAs), the pages in them, page
  * faults, copy-on-write, and copying to and from process memory.
  *
- * A process's pages are a hash table from page address to a frame.  A
- * page is mapped in the process lazily, on its first fault: an untouched
- * anonymous page reads as the shared zero page, mapped read-only; the
- * first write gets a frame of its own.  After fork both processes share
- * every private page copy-on-write: mapped read-only, copied on the first
- * write by either (or just made writable again when the other copy has
- * gone).  UTCB pages are the exception: the kernel uses a UTCB only while
+ * A process's pages map page addresses to frames (in leaves of 64 pages:
+ * "page table" below).  A page is mapped in the process lazily, on its
+ * first fault: an untouched anonymous page reads as the shared zero page,
+ * mapped read-only; the first write gets a frame of its own.  After fork both
+ * processes share every private page copy-on-write: mapped read-only, copied on
+ * the first write by either (or just made writable again when the other copy
+ * has gone).  UTCB pages are the exception: the kernel uses a UTCB only while
  * it is mapped, so they are never shared or left unmapped (mm_clone).  mm0
  * itself reads and writes process memory through the same fault logic, so the
  * protections hold for it too: it never writes into the zero page or into a
@@ -113,9 +113,13 @@ void vmo_file_update(struct inode *ino, uint64_t off, const void *buf, size_t n)
 		uint64_t i = off / PAGE, in = off % PAGE;
 		size_t chunk = PAGE - in < n ? PAGE - in : n;
 		uint64_t v = pagemap_get(&o->pages, i);
-		if (v)
-			memcpy((char *)frame_va((frame_t)(v - 1)) + in, b,
-			       chunk);
+		char *dst = v ? (char *)frame_va((frame_t)(v - 1)) + in : NULL;
+		/* buf may be in a shared mapping of this very file (a write
+		 * from it): the two ranges can then overlap. */
+		if (dst && (dst + chunk <= b || b + chunk <= dst))
+			memcpy(dst, b, chunk);
+		else if (dst)
+			memmove(dst, b, chunk);
 		off += chunk;
 		b += chunk;
 		n -= chunk;
@@ -169,83 +173,140 @@ static long vmo_page(struct vm_object *o, uint64_t i, frame_t *out)
 
 /* ------------------------------------------------------------ page table */
 
-static uint32_t hash_page(uint64_t page, uint32_t nslots)
+/*
+ * A process's pages come in leaves of LEAF_PAGES entries, one leaf for
+ * each run of 64 pages (256 KiB) that has any page, found through a
+ * small open-addressing hash table of leaves (the directory) by
+ * page >> LEAF_BITS.  No step ever moves many entries: a leaf is made
+ * when its first page comes and freed when its last goes, and only the
+ * directory grows by doubling, about 64 times less often and less far
+ * than a table of pages would (a page fault that grew a table of pages
+ * rehashed every page: 25,000 instructions at 400 pages).  An entry's
+ * place never changes while it exists.
+ */
+#define LEAF_BITS 6
+#define LEAF_PAGES (1u << LEAF_BITS)
+
+struct pe_leaf {
+	uint64_t index;			 /* page >> LEAF_BITS of its pages */
+	uint32_t count;			 /* entries in use */
+	struct page_entry e[LEAF_PAGES]; /* by page % LEAF_PAGES; page 0:
+					    empty (the NULL page is never a
+					    process's, see mm_fault) */
+};
+
+static uint32_t hash_leaf(uint64_t index, uint32_t nslots)
 {
-	return (uint32_t)((page * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+	return (uint32_t)((index * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+/* The directory slot of leaf `index`, or the empty one where it would
+ * go (the directory is never full). */
+static uint32_t leaf_slot(const struct mm *mm, uint64_t index)
+{
+	uint32_t i = hash_leaf(index, mm->leaf_slots);
+	while (mm->leaves[i] && mm->leaves[i]->index != index)
+		i = (i + 1) & (mm->leaf_slots - 1);
+	return i;
+}
+
+static struct pe_leaf *leaf_find(const struct mm *mm, uint64_t index)
+{
+	return mm->leaf_slots ? mm->leaves[leaf_slot(mm, index)] : NULL;
+}
+
+static struct pe_leaf *leaf_of(struct page_entry *e)
+{
+	struct page_entry *first = e - (e->page & (LEAF_PAGES - 1));
+	return (struct pe_leaf *)((char *)first -
+				  __builtin_offsetof(struct pe_leaf, e));
 }
 
 static struct page_entry *pe_lookup(struct mm *mm, uint64_t page)
 {
-	/* Page 0 marks an empty slot: it is never a process's page (the
-	 * NULL page is never mapped, see mm_fault). */
-	if (!mm->npages_slots || !page)
+	struct pe_leaf *l = page ? leaf_find(mm, page >> LEAF_BITS) : NULL;
+	if (!l)
 		return NULL;
-	for (uint32_t i = hash_page(page, mm->npages_slots);;
-	     i = (i + 1) & (mm->npages_slots - 1)) {
-		struct page_entry *e = &mm->pages[i];
-		if (e->page == page)
-			return e;
-		if (!e->page)
-			return NULL;
-	}
+	struct page_entry *e = &l->e[page & (LEAF_PAGES - 1)];
+	return e->page ? e : NULL;
 }
 
-static long pe_grow(struct mm *mm)
+/* Room in the directory for one more leaf (at most 3/4 full). */
+static long leaves_reserve(struct mm *mm)
 {
-	uint32_t n = mm->npages_slots ? mm->npages_slots * 2 : 64;
-	struct page_entry *old = mm->pages, *t = calloc(n, sizeof(*t));
-	uint32_t old_n = mm->npages_slots;
+	if ((mm->nleaves + 1) * 4 <= mm->leaf_slots * 3)
+		return 0;
+	uint32_t old_n = mm->leaf_slots, n = old_n ? old_n * 2 : 16;
+	struct pe_leaf **old = mm->leaves, **t = calloc(n, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	mm->pages = t;
-	mm->npages_slots = n;
+	mm->leaves = t;
+	mm->leaf_slots = n;
 	for (uint32_t i = 0; i < old_n; i++)
-		if (old[i].page) {
-			uint32_t j = hash_page(old[i].page, n);
-			while (t[j].page)
-				j = (j + 1) & (n - 1);
-			t[j] = old[i];
-		}
+		if (old[i])
+			t[leaf_slot(mm, old[i]->index)] = old[i];
 	free(old);
 	return 0;
 }
 
+/* A new entry for `page` (not present): NULL if there is no memory. */
 static struct page_entry *pe_insert(struct mm *mm, uint64_t page, frame_t f,
 				    uint16_t flags)
 {
-	if ((mm->npages + 1) * 4 > mm->npages_slots * 3 && pe_grow(mm))
-		return NULL;
-	uint32_t i = hash_page(page, mm->npages_slots);
-	while (mm->pages[i].page)
-		i = (i + 1) & (mm->npages_slots - 1);
-	struct page_entry *e = &mm->pages[i];
+	uint64_t index = page >> LEAF_BITS;
+	struct pe_leaf *l = leaf_find(mm, index);
+	if (!l) {
+		if (leaves_reserve(mm) || !(l = calloc(1, sizeof(*l))))
+			return NULL;
+		l->index = index;
+		mm->leaves[leaf_slot(mm, index)] = l;
+		mm->nleaves++;
+	}
+	struct page_entry *e = &l->e[page & (LEAF_PAGES - 1)];
 	e->page = page;
 	e->frame = f;
 	e->flags = flags;
 	e->cap = 0;
+	l->count++;
 	mm->npages++;
 	return e;
 }
 
-/* Remove an entry, keeping every probe chain whole (backward shift). */
-static void pe_erase(struct mm *mm, struct page_entry *e)
+/* Take leaf l out of the directory, keeping every probe chain whole
+ * (backward shift), and free it.  A leaf further on may move back into
+ * its slot, never one from before it. */
+static void leaf_remove(struct mm *mm, struct pe_leaf *l)
 {
-	uint32_t n = mm->npages_slots, i = (uint32_t)(e - mm->pages), j = i;
-	mm->pages[i].page = 0;
-	mm->npages--;
+	uint32_t n = mm->leaf_slots, i = leaf_slot(mm, l->index), j = i;
+	free(l);
+	mm->leaves[i] = NULL;
+	mm->nleaves--;
 	for (;;) {
 		j = (j + 1) & (n - 1);
-		if (!mm->pages[j].page)
+		if (!mm->leaves[j])
 			return;
-		uint32_t home = hash_page(mm->pages[j].page, n);
-		/* Can the entry at j move back to the hole at i? */
+		uint32_t home = hash_leaf(mm->leaves[j]->index, n);
+		/* Can the leaf at j move back to the hole at i? */
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && home <= i && home > j)) {
-			mm->pages[i] = mm->pages[j];
-			mm->pages[j].page = 0;
+			mm->leaves[i] = mm->leaves[j];
+			mm->leaves[j] = NULL;
 			i = j;
 		}
 	}
+}
+
+/* Remove an entry; its leaf goes with its last one.  Whether the leaf
+ * went. */
+static bool pe_erase(struct mm *mm, struct page_entry *e)
+{
+	struct pe_leaf *l = leaf_of(e);
+	e->page = 0;
+	mm->npages--;
+	if (--l->count)
+		return false;
+	leaf_remove(mm, l);
+	return true;
 }
 
 /* ------------------------------------------------------------ mapping */
@@ -326,27 +387,40 @@ static long pe_map(struct mm *mm, struct page_entry *e, bool writable,
 	return 0;
 }
 
-static void pe_drop(struct mm *mm, struct page_entry *e)
+/* Whether the entry's leaf went with it. */
+static bool pe_drop(struct mm *mm, struct page_entry *e)
 {
 	pe_unmap(e);
 	frame_put(e->frame);
-	pe_erase(mm, e);
+	return pe_erase(mm, e);
+}
+
+/* Whether any of leaf l's pages lies in [start, end). */
+static bool leaf_overlaps(const struct pe_leaf *l, uint64_t start, uint64_t end)
+{
+	uint64_t first = l->index << (LEAF_BITS + 12);
+	return first < end && first + ((uint64_t)LEAF_PAGES << 12) > start;
 }
 
 /* ------------------------------------------------------------ pages of a range
  */
 
-/* Drop the pages of [start, end) (page aligned). */
+/* Drop the pages of [start, end) (page aligned): by address, or by leaf
+ * when the range has more pages than the process. */
 void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
-		for (uint32_t i = 0; i < mm->npages_slots; i++) {
-			struct page_entry *e = &mm->pages[i];
-			if (e->page && e->page << 12 >= start &&
-			    e->page << 12 < end) {
-				pe_drop(mm, e);
-				i--; /* the backward shift may have moved one
-					here */
+		for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+			struct pe_leaf *l = mm->leaves[i];
+			if (!l || !leaf_overlaps(l, start, end))
+				continue;
+			for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+				struct page_entry *e = &l->e[k];
+				if (e->page && e->page << 12 >= start &&
+				    e->page << 12 < end && pe_drop(mm, e)) {
+					i--; /* another leaf may be here now */
+					break;
+				}
 			}
 		}
 		return;
@@ -363,11 +437,16 @@ void mm_drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if ((end - start) / PAGE > mm->npages) {
-		for (uint32_t i = 0; i < mm->npages_slots; i++) {
-			struct page_entry *e = &mm->pages[i];
-			if (e->page && e->page << 12 >= start &&
-			    e->page << 12 < end)
-				pe_unmap(e);
+		for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+			struct pe_leaf *l = mm->leaves[i];
+			if (!l || !leaf_overlaps(l, start, end))
+				continue;
+			for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+				struct page_entry *e = &l->e[k];
+				if (e->page && e->page << 12 >= start &&
+				    e->page << 12 < end)
+					pe_unmap(e);
+			}
 		}
 		return;
 	}
@@ -407,16 +486,22 @@ void mm_clear(struct mm *mm)
 	for (uint32_t i = 0; i < mm->ntables; i++)
 		if (mm->tables[i].type == CAP_PDPT)
 			tess_unmap(mm->tables[i].cap);
-	for (uint32_t i = 0; i < mm->npages_slots; i++) {
-		struct page_entry *e = &mm->pages[i];
-		if (e->page) {
-			pe_unmap(e);
-			frame_put(e->frame);
+	for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+		struct pe_leaf *l = mm->leaves[i];
+		if (!l)
+			continue;
+		for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+			struct page_entry *e = &l->e[k];
+			if (e->page) {
+				pe_unmap(e);
+				frame_put(e->frame);
+			}
 		}
+		free(l);
 	}
-	free(mm->pages);
-	mm->pages = NULL;
-	mm->npages = mm->npages_slots = 0;
+	free(mm->leaves);
+	mm->leaves = NULL;
+	mm->npages = mm->nleaves = mm->leaf_slots = 0;
 	for (uint32_t i = 0; i < mm->ntables; i++)
 		pool_give(mm->tables[i].type, mm->tables[i].cap);
 	mm->ntables = 0;
@@ -450,72 +535,97 @@ static bool is_utcb_page(uint64_t page)
 	       page < (TASK_UTCB_BASE >> 12) + TASK_UTCB_PAGES;
 }
 
-/* The child's copy of the forking thread's UTCB page `e`: a frame of its
- * own, mapped writable at once. */
-static long utcb_copy(struct mm *mm, const struct page_entry *e)
+/* The child's copy of the forking thread's UTCB page `c` (an entry
+ * still sharing the parent's frame): a frame of its own, mapped writable
+ * at once. */
+static long utcb_own(struct mm *mm, struct page_entry *c)
 {
 	frame_t f;
 	if (frame_alloc(false, &f))
 		return -ENOMEM;
-	memcpy(frame_va(f), frame_va(e->frame), PAGE);
-	struct page_entry *c = pe_insert(mm, e->page, f, 0);
-	if (!c) {
-		frame_put(f);
-		return -ENOMEM;
-	}
+	memcpy(frame_va(f), frame_va(c->frame), PAGE);
+	frame_put(c->frame);
+	c->frame = f;
+	c->flags = 0;
 	return pe_map(mm, c, true, false);
+}
+
+/*
+ * The child's page table starts as a copy of the parent's: its directory
+ * the same size, each leaf copied whole into the same slot, and each page
+ * then takes a reference to its frame and its flags (no hashing, no
+ * probing, nothing that grows).  A leaf is copied with its references
+ * taken, so that whatever is in the child's table is its own (mm_put
+ * undoes a copy cut short).  The UTCB pages are then taken out, but for
+ * the forking thread's, which gets a frame of its own.
+ */
+static long clone_pages(struct mm *mm, struct mm *parent, uint64_t *utcbs,
+			uint32_t *nutcb)
+{
+	uint32_t n = parent->leaf_slots;
+	if (!n)
+		return 0;
+	if (!(mm->leaves = calloc(n, sizeof(*mm->leaves))))
+		return -ENOMEM;
+	mm->leaf_slots = n;
+	for (uint32_t i = 0; i < n; i++) {
+		struct pe_leaf *pl = parent->leaves[i], *cl;
+		if (!pl)
+			continue;
+		if (!(cl = malloc(sizeof(*cl))))
+			return -ENOMEM;
+		memcpy(cl, pl, sizeof(*cl));
+		mm->leaves[i] = cl;
+		mm->nleaves++;
+		mm->npages += cl->count;
+		for (uint32_t k = 0; k < LEAF_PAGES; k++) {
+			struct page_entry *e = &pl->e[k], *c = &cl->e[k];
+			if (!e->page)
+				continue;
+			frame_get(e->frame);
+			c->cap = 0;
+			if (is_utcb_page(e->page)) {
+				utcbs[(*nutcb)++] = e->page;
+				c->flags = 0;
+			} else if (e->flags & PE_SHARED) {
+				c->flags = PE_SHARED;
+			} else {
+				/* Private: both share it read-only until one
+				 * writes. */
+				c->flags = PE_COW;
+				e->flags |= PE_COW;
+				if (e->flags & PE_MAPPED_RW) {
+					struct vma *v =
+					    vma_find(parent, e->page << 12);
+					pe_map(parent, e, false,
+					       v && (v->prot & PX_PROT_EXEC));
+				}
+			}
+		}
+	}
+	return 0;
 }
 
 long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 {
+	uint64_t utcbs[TASK_UTCB_PAGES];
+	uint32_t nutcb = 0;
 	struct mm *mm;
 	long r = mm_new(&mm);
 	if (r)
 		return r;
-	if (vma_clone_all(mm, parent)) {
+	if (vma_clone_all(mm, parent) ||
+	    clone_pages(mm, parent, utcbs, &nutcb)) {
 		mm_put(mm);
 		return -ENOMEM;
 	}
-	/* The child's page table sized for the parent's pages (not for its
-	 * table, which may be mostly empty): no rehashing as they go in. */
-	if (parent->npages) {
-		uint32_t n = 64;
-		while ((parent->npages + 1) * 4 > n * 3)
-			n *= 2;
-		mm->pages = calloc(n, sizeof(*mm->pages));
-		if (!mm->pages) {
+	for (uint32_t k = 0; k < nutcb; k++) {
+		struct page_entry *c = pe_lookup(mm, utcbs[k]);
+		if (utcbs[k] != utcb >> 12)
+			pe_drop(mm, c);
+		else if ((r = utcb_own(mm, c))) {
 			mm_put(mm);
-			return -ENOMEM;
-		}
-		mm->npages_slots = n;
-	}
-	for (uint32_t i = 0; i < parent->npages_slots; i++) {
-		struct page_entry *e = &parent->pages[i];
-		if (!e->page)
-			continue;
-		if (is_utcb_page(e->page)) {
-			if (e->page == utcb >> 12 && (r = utcb_copy(mm, e))) {
-				mm_put(mm);
-				return r;
-			}
-			continue;
-		}
-		uint16_t flags = e->flags & PE_SHARED;
-		if (!(e->flags & PE_SHARED)) {
-			/* Private: both share it read-only until one writes. */
-			flags |= PE_COW;
-			e->flags |= PE_COW;
-			if (e->flags & PE_MAPPED_RW) {
-				struct vma *v = vma_find(parent, e->page << 12);
-				pe_map(parent, e, false,
-				       v && (v->prot & PX_PROT_EXEC));
-			}
-		}
-		frame_get(e->frame);
-		if (!pe_insert(mm, e->page, e->frame, flags)) {
-			frame_put(e->frame);
-			mm_put(mm);
-			return -ENOMEM;
+			return r;
 		}
 	}
 	mm->brk_start = parent->brk_start;
@@ -619,20 +729,21 @@ long mm_fault(struct mm *mm, uint64_t addr, uint32_t access)
 uint64_t mm_private_pages(const struct mm *mm)
 {
 	uint64_t n = 0;
-	for (uint32_t i = 0; i < mm->npages_slots; i++) {
-		const struct page_entry *e = &mm->pages[i];
-		if (e->page && e->frame != zero_frame &&
-		    frame_refs(e->frame) == 1)
-			n++;
+	for (uint32_t i = 0; i < mm->leaf_slots; i++) {
+		const struct pe_leaf *l = mm->leaves[i];
+		for (uint32_t k = 0; l && k < LEAF_PAGES; k++) {
+			const struct page_entry *e = &l->e[k];
+			if (e->page && e->frame != zero_frame &&
+			    frame_refs(e->frame) == 1)
+				n++;
+		}
 	}
 	return n;
 }
 
 /* ------------------------------------------------------------ copying */
 
-/* The frame address of `addr`, made present for mm0 to read or write it
- * as the process may (its area's rights): 0, -EFAULT or -ENOMEM. */
-static long touch(struct mm *mm, uint64_t addr, bool write, void **out)
+long mm_user_page(struct mm *mm, uint64_t addr, bool write, void **out)
 {
 	struct vma *v = vma_find(mm, addr);
 	if (!v ||
@@ -670,7 +781,7 @@ static size_t copy(struct mm *mm, uint64_t uaddr, void *kbuf, size_t n,
 		void *p;
 		if (chunk > n - done)
 			chunk = n - done;
-		if ((*err = touch(mm, uaddr + done, out, &p)))
+		if ((*err = mm_user_page(mm, uaddr + done, out, &p)))
 			break;
 		if (out)
 			memcpy(p, k + done, chunk);
@@ -711,7 +822,7 @@ long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
 		const char *p;
-		if (touch(mm, src + i, false, (void **)&p))
+		if (mm_user_page(mm, src + i, false, (void **)&p))
 			return -EFAULT;
 		dst[i] = *p;
 		if (!*p)

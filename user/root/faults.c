@@ -64,13 +64,12 @@ static int is_fault(uint64_t tag)
 	       tag == IPC_TAG_SYSCALL;
 }
 
-/* Report the fault in `m` and kill the thread that took it. */
-static void kill_faulter(const struct tess_msg *m)
+/* Report the fault in `m` and make `m` the answer that kills the thread
+ * that took it. */
+static void kill_faulter(struct tess_msg *m)
 {
 	const struct container *c = container_by_tid(m->sender);
-	struct tess_msg reply;
 	char what[160];
-	long r;
 
 	describe(m, what, sizeof(what));
 	if (c)
@@ -79,33 +78,35 @@ static void kill_faulter(const struct tess_msg *m)
 	else
 		root_log("thread 0x%x faulted: %s; killing it", m->sender,
 			 what);
-	memset(&reply, 0, sizeof(reply));
-	reply.mr[0] = FAULT_KILL;
-	if ((r = tess_send(m->sender, &reply)))
-		root_log("fault thread: reply to 0x%x: %s", m->sender,
-			 tess_strerror(r));
+	memset(m->mr, 0, sizeof(m->mr));
+	m->mr[0] = FAULT_KILL;
 }
 
-/* Answer faults for ever; stop only if receiving keeps failing. */
+/* Answer faults for ever, each answer and the next receive one call (a
+ * reply never blocks us); stop only if receiving keeps failing. */
 static void serve(void *arg)
 {
 	struct tess_msg m;
+	uint32_t reply_to = TID_NIL;
 	unsigned errors = 0;
 	long r;
 
 	(void)arg;
+	memset(&m, 0, sizeof(m));
 	for (;;) {
-		memset(&m, 0, sizeof(m));
-		if ((r = tess_receive(TID_ANY, &m))) {
+		r = tess_reply_wait(reply_to, &m);
+		reply_to = TID_NIL;
+		if (r) {
 			root_log("fault thread: receive: %s", tess_strerror(r));
 			if (++errors == FAULT_MAX_ERRORS)
 				tess_exit(1);
 			continue;
 		}
 		errors = 0;
-		if ((m.info & IPC_FROM_KERNEL) && is_fault(m.mr[0]))
+		if ((m.info & IPC_FROM_KERNEL) && is_fault(m.mr[0])) {
 			kill_faulter(&m);
-		else
+			reply_to = m.sender;
+		} else
 			root_log("fault thread: ignored a message (tag "
 				 "0x%lx) from thread 0x%x",
 				 (unsigned long)m.mr[0], m.sender);

@@ -25,7 +25,9 @@
 #include "paging.h"
 #include "tlb.h"
 #include "fpu.h"
+#include "machine_ipc.h"
 #include "tessera/thread.h"
+#include "tessera/syscall.h"
 
 _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "cpu layout");
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP,
@@ -38,6 +40,8 @@ _Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "tf layout");
 _Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "tf layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf layout");
 _Static_assert(TF_SIZE % 16 == 0, "the trapframe keeps the stack aligned");
+_Static_assert(SYSCALL_RAX_IPC == TESS_SYS_BASE + SYS_ipc,
+	       "entry.S finds ipc by its number");
 _Static_assert(THREAD_KERNEL_RSP ==
 		   THREAD_OBJ_SIZE - sizeof(struct arch_thread) +
 		       offsetof(struct arch_thread, kernel_rsp),
@@ -57,12 +61,16 @@ struct tess_counters bench_counters;
 extern void syscall_entry(void);
 extern void ret_to_user(void);
 extern void arch_switch_stack(struct thread *prev, struct thread *next);
-extern void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
+extern void arch_switch_to_user(struct thread *prev, struct trapframe *tf);
 
 void arch_set_current(struct thread *t)
 {
 	cpu0.core.current = t;
 }
+
+/* Whether cpu_init turned NX on (EFER.NXE), read once: every mapping
+ * asks. */
+static bool cpu_nx;
 
 void cpu_init(void)
 {
@@ -91,6 +99,7 @@ void cpu_init(void)
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	if (d & (1u << 20))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	cpu_nx = rdmsr(MSR_EFER) & EFER_NXE;
 	cpuid(0, 0, &a, &b, &c, &d);
 	if (a >= 7) {
 		cpuid(7, 0, &a, &b, &c, &d);
@@ -118,7 +127,7 @@ void cpu_init(void)
 
 bool arch_has_nx(void)
 {
-	return rdmsr(MSR_EFER) & EFER_NXE;
+	return cpu_nx;
 }
 
 /*
@@ -151,8 +160,7 @@ void arch_thread_init(struct thread *t)
 
 /* What a switch must do when either thread has work bits set: TLS bases
  * and FPU state. */
-static __attribute__((noinline)) void switch_work(struct thread *prev,
-						  struct thread *next)
+void arch_switch_work(struct thread *prev, struct thread *next)
 {
 	/* A thread can zero its own FS or GS base without the kernel knowing
 	 * (by loading a null selector), so the MSRs hold prev's bases or 0:
@@ -166,7 +174,8 @@ static __attribute__((noinline)) void switch_work(struct thread *prev,
 		fpu_switch(prev, next);
 }
 
-/* Load what the CPU needs to run `next` in user mode later. */
+/* Load what the CPU needs to run `next` in user mode later.  (The IPC
+ * fast path does the same inline: machine_ipc.h.) */
 static inline __attribute__((always_inline)) void
 load_thread_state(struct thread *prev, struct thread *next)
 {
@@ -177,7 +186,7 @@ load_thread_state(struct thread *prev, struct thread *next)
 	if (next->space)
 		tlb_load_space(next->space);
 	if (unlikely(thread_arch(prev)->work | thread_arch(next)->work))
-		switch_work(prev, next);
+		arch_switch_work(prev, next);
 }
 
 void arch_switch(struct thread *prev, struct thread *next)
@@ -189,19 +198,26 @@ void arch_switch(struct thread *prev, struct thread *next)
 	 * kernel stack: resume it by returning to user from its trapframe. */
 	if (next->flags & THREAD_F_USER_CONT) {
 		next->flags &= ~THREAD_F_USER_CONT;
-		arch_thread_resume_to_user(next);
+		arch_switch_to_user(prev, arch_thread_tf(next));
+	} else {
+		arch_switch_stack(prev, next);
 	}
-	arch_switch_stack(prev, next);
 }
 
-/* Leave the kernel for `t`, abandoning the current kernel stack. */
-void arch_enter_user(struct thread *t)
+/* The IPC fast path's exit when a switch has work to do or `next`'s frame
+ * is not a syscall's (machine_ipc.h): the work, then the message written
+ * into a frame that returns with iretq. */
+void arch_ipc_enter_user_slow(struct thread *prev, struct thread *next,
+			      const u64 *mrs)
 {
-	struct thread *prev = arch_current();
-	t->flags &= ~THREAD_F_USER_CONT;
-	if (prev != t)
-		load_thread_state(prev, t);
-	arch_return_to_user(arch_thread_tf(t));
+	struct trapframe *tf = arch_thread_tf(next);
+	if (thread_arch(prev)->work | thread_arch(next)->work)
+		arch_switch_work(prev, next);
+	if (tf->vector != VEC_SYSCALL) {
+		memcpy(arch_msg_regs(tf), mrs, IPC_SHORT_MRS * 8);
+		arch_return_to_user(tf);
+	}
+	ipc_sysret(tf, mrs);
 }
 
 void arch_poll_interrupts(void)

@@ -70,7 +70,10 @@ syscall_entry:
 	SAVE_GPRS
 	movq %rsp, %rdi
 	xorl %ebp, %ebp
-	call syscall_dispatch
+	/* ipc to its fast path before anything else; the rest to the table */
+	cmpq $SYSCALL_RAX_IPC, %rax
+	je syscall_ipc_entry
+	call syscall_slow
 	/* fall through: return to user from the frame at rsp */
 
 /*
@@ -82,7 +85,23 @@ syscall_entry:
 ret_to_user:
 	cmpq $VEC_SYSCALL, TF_VECTOR(%rsp)
 	jne 1f
-	RESTORE_GPRS
+	/* A syscall frame: sysretq, which loads rcx and r11 from rip and
+	 * rflags (their slots are skipped). */
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
+	popq %r8
+	popq %r9
+	popq %r12
+	popq %r13
+	popq %r14
+sysret_rest:                          /* ipc_sysret joins here */
+	popq %r15
+	popq %rbx
+	popq %rbp
+	addq $16, %rsp                /* r11, rcx */
+	popq %rax
 	movq TF_RIP - TF_VECTOR(%rsp), %rcx
 	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
 	movq TF_RSP - TF_VECTOR(%rsp), %rsp
@@ -92,6 +111,35 @@ ret_to_user:
 	addq $16, %rsp                /* vector, error */
 	swapgs
 	iretq
+
+/* ipc: the fast path leaves for user mode itself, or comes back through
+ * the dispatcher (syscall_ipc). */
+syscall_ipc_entry:
+	call ipc_fastpath
+	jmp ret_to_user
+
+/*
+ * void ipc_sysret(struct trapframe *tf, const u64 *mrs): the IPC fast
+ * path's return to user mode from `tf`, a frame the syscall instruction
+ * made (cpu.c checks), with the message registers MR0..MR5 (r10, r8, r9,
+ * r12, r13, r14: regs.h) loaded from `mrs`, the sender's frame, instead of
+ * `tf`: the message is never copied.  The current kernel stack is
+ * abandoned.
+ */
+	.globl ipc_sysret
+ipc_sysret:
+	movq %rdi, %rsp
+	movq 0(%rsi), %r10
+	movq 8(%rsi), %r8
+	movq 16(%rsi), %r9
+	movq 24(%rsi), %r12
+	movq 32(%rsi), %r13
+	movq 40(%rsi), %r14
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	addq $48, %rsp                /* the frame's MR slots */
+	jmp sysret_rest
 
 /*
  * Jump to user mode from the trapframe `tf` (rdi), abandoning the current
@@ -229,5 +277,24 @@ arch_switch_stack:
 	popq %rbx
 	popq %rbp
 	ret
+
+/*
+ * void arch_switch_to_user(struct thread *prev, struct trapframe *tf)
+ * Save prev's kernel context as arch_switch_stack does (it resumes by
+ * returning from this call), then return to user mode from `tf`, the
+ * frame of a thread that kept nothing on its kernel stack (a user-mode
+ * continuation): no context is made up for it to pop.
+ */
+	.globl arch_switch_to_user
+arch_switch_to_user:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, THREAD_KERNEL_RSP(%rdi)
+	movq %rsi, %rsp
+	jmp ret_to_user
 
 	.section .note.GNU-stack, "", @progbits

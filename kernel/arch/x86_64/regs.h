@@ -41,6 +41,10 @@ struct trapframe {
 #define VEC_SYSCALL 0x100
 #define VEC_RESUME 0x101
 
+/* rax on entry for ipc (TESS_SYS_BASE + SYS_ipc; cpu.c checks): entry.S
+ * sends it to the fast path. */
+#define SYSCALL_RAX_IPC 0x1003
+
 /* A thread's saved kernel rsp, from the start of its Thread object: its
  * arch part's first word (thread_arch.h; cpu.c checks). */
 #define THREAD_KERNEL_RSP (8192 - 544)

@@ -137,8 +137,9 @@ static u64 object_span(u8 type)
 	}
 }
 
-/* Could an object of `type` be mapped at `va` in `s`?  0 or -E_*. */
-int vspace_place_check(u8 type, struct space *s, vaddr_t va)
+/* Could an object of `type` be mapped at `va` in `s`?  0 (and the free
+ * entry where it would go, in *entry) or -E_*. */
+static int place_check(u8 type, struct space *s, vaddr_t va, u64 **entry)
 {
 	int level = entry_level(type);
 	u64 span = object_span(type);
@@ -153,7 +154,14 @@ int vspace_place_check(u8 type, struct space *s, vaddr_t va)
 		return in_large_page(s, level, va) ? -E_MAPPED : -E_NOTMAPPED;
 	if (t[level_index(level, va)] & PTE_P)
 		return -E_MAPPED;
+	*entry = &t[level_index(level, va)];
 	return 0;
+}
+
+int vspace_place_check(u8 type, struct space *s, vaddr_t va)
+{
+	u64 *entry;
+	return place_check(type, s, va, &entry);
 }
 
 static bool live_mapped(const struct cap *k, const struct cap *c)
@@ -176,7 +184,7 @@ static bool forget_same_record(const struct cap *k, const struct cap *c)
 }
 
 int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
-		     u32 rights)
+		     u32 rights, struct vspace_slot *slot)
 {
 	if (!cap_is_frame(c->type) && !cap_is_table(c->type))
 		return -E_CAPTYPE;
@@ -193,12 +201,20 @@ int vspace_map_check(const struct cap *c, struct space *s, vaddr_t va,
 		if (rights & ~c->rights)
 			return -E_RIGHTS;
 	}
-	return vspace_place_check(c->type, s, va);
+	return place_check(c->type, s, va, &slot->entry);
 }
 
 void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 {
 	int level = entry_level(c->type);
+	struct vspace_slot slot = {
+	    &walk_to(s, level, va)[level_index(level, va)]};
+	vspace_map_at(c, s, va, rights, &slot);
+}
+
+void vspace_map_at(struct cap *c, struct space *s, vaddr_t va, u32 rights,
+		   const struct vspace_slot *slot)
+{
 	u64 flags;
 
 	if (cap_is_table(c->type)) {
@@ -214,12 +230,13 @@ void vspace_map(struct cap *c, struct space *s, vaddr_t va, u32 rights)
 		if (c->type == CAP_LARGE_PAGE)
 			flags |= PTE_PS;
 	}
-	walk_to(s, level, va)[level_index(level, va)] =
-	    vspace_object_phys(c) | flags;
+	*slot->entry = vspace_object_phys(c) | flags;
 	c->map.vaddr = va | MAPPING_VALID;
 	c->map.spid = s->spid;
 	c->map.gen = s->gen;
-	cdt_run_any(c, forget_same_record);
+	/* Only another capability to the object can hold such a record. */
+	if (!cap_is_final(c))
+		cdt_run_any(c, forget_same_record);
 }
 
 /* Clear the entry `e` that maps `c` at `va` in `s`, and flush: the page,

@@ -317,6 +317,7 @@ struct map_args {
 	struct space *s;
 	vaddr_t va;
 	u32 rights;
+	struct vspace_slot slot;
 };
 
 static int decode_map(const u64 *a, struct map_args *x)
@@ -339,12 +340,12 @@ static int decode_map(const u64 *a, struct map_args *x)
 		return -E_INVAL;
 	x->va = a[2];
 	x->rights = (u32)a[3];
-	return vspace_map_check(x->c, x->s, x->va, x->rights);
+	return vspace_map_check(x->c, x->s, x->va, x->rights, &x->slot);
 }
 
 static long invoke_map(const struct map_args *x)
 {
-	vspace_map(x->c, x->s, x->va, x->rights);
+	vspace_map_at(x->c, x->s, x->va, x->rights, &x->slot);
 	return 0;
 }
 

@@ -15,7 +15,8 @@
  * the thread to make the call again.  Numbers outside the table are faults
  * for the thread's pager (fault.c).  ipc goes first, through its fast path
  * (ipc.c), which hands the call back (syscall_ipc) when it does not
- * apply.
+ * apply: the architecture's entry sends it there before anything else
+ * (x86_64: entry.S), and every other call to syscall_slow.
  */
 #include "syscalls.h"
 #include "core/syscall.h"
@@ -90,12 +91,16 @@ long syscall_call(u64 nr, const u64 *args)
 	return syscall_table[nr](args);
 }
 
-/* A call has returned `r`: the thread's result (or its call made again),
- * the invariants (test builds), and the switch the call may have asked
- * for. */
-static inline __attribute__((always_inline)) void
-finish(struct trapframe *tf, struct thread *cur, long r)
+/* The running thread's call has returned `r`: its result (or its call
+ * made again), the invariants (test builds), and the switch the call may
+ * have asked for.  The thread and its frame are found again rather than
+ * kept across the call (the thread is the one that made it: a call that
+ * blocked returns here only when that thread runs again), which keeps
+ * the null call's path free of saved registers. */
+static inline __attribute__((always_inline)) void finish(long r)
 {
+	struct thread *cur = arch_current();
+	struct trapframe *tf = arch_thread_tf(cur);
 	if (unlikely(r == -E_RESTART)) {
 		arch_syscall_rewind(tf); /* the call is made again */
 		percpu()->need_resched = true;
@@ -111,13 +116,15 @@ finish(struct trapframe *tf, struct thread *cur, long r)
 	sched_check_preempt();
 }
 
-/* Every call but ipc: the table; an unknown number goes to the pager. */
+/* Every call but ipc (entry.S sends ipc to ipc_fastpath): the table; an
+ * unknown number goes to the pager. */
 void syscall_slow(struct trapframe *tf)
 {
-	struct thread *cur = arch_current();
 	u64 nr = arch_syscall_nr(tf);
 
+	coverage_call_begin(arch_current(), nr);
 	if (unlikely(nr >= SYS_COUNT)) {
+		struct thread *cur = arch_current();
 		fault_unknown_syscall(cur);
 #ifdef TESS_CHECK
 		invariants_check();
@@ -127,23 +134,12 @@ void syscall_slow(struct trapframe *tf)
 		sched_check_preempt();
 		return;
 	}
-	finish(tf, cur, syscall_table[nr](arch_syscall_args(tf)));
+	finish(syscall_table[nr](arch_syscall_args(tf)));
 }
 
 /* ipc when its fast path does not apply (ipc.c comes here). */
 void syscall_ipc(struct trapframe *tf)
 {
-	struct thread *cur = arch_current();
-	finish(tf, cur, sys_ipc(arch_syscall_args(tf)));
-}
-
-/* ipc goes to its fast path before anything else is done (ipc.c), which
- * leaves for user mode itself or comes back through syscall_ipc. */
-void syscall_dispatch(struct trapframe *tf)
-{
-	coverage_call_begin(arch_current(), arch_syscall_nr(tf));
-	if (likely(arch_syscall_nr(tf) == SYS_ipc))
-		ipc_fastpath(tf);
-	else
-		syscall_slow(tf);
+	coverage_call_begin(arch_current(), SYS_ipc);
+	finish(sys_ipc(arch_syscall_args(tf)));
 }

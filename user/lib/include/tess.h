@@ -435,10 +435,23 @@ static inline long tess_call(uint32_t to, struct tess_msg *m)
 	return tess_ipc(to, to, IPC_SHORT, m, 0);
 }
 
-/* Answer `to` and wait for the next message from anyone. */
+/* Answer `to` and wait for the next message from anyone (seL4's
+ * ReplyRecv).  The answer goes only to a thread waiting for it (in a call
+ * to us, or for our answer to its fault) and is dropped otherwise: the
+ * send never blocks, so a client that sent without waiting cannot hold
+ * the server.  `to` may be TID_NIL (nothing to answer).  The result is
+ * the receive's. */
 static inline long tess_reply_wait(uint32_t to, struct tess_msg *m)
 {
-	return tess_ipc(to, TID_ANY, IPC_SHORT, m, 0);
+	return tess_ipc(to, TID_ANY, IPC_SHORT | IPC_REPLY, m, 0);
+}
+
+/* Answer `to`, a thread waiting for our answer, without receiving: 0,
+ * -E_WOULDBLOCK (it is not waiting for one from us) or -E_NOTHREAD (it
+ * is gone). */
+static inline long tess_reply(uint32_t to, struct tess_msg *m)
+{
+	return tess_ipc(to, TID_NIL, IPC_SHORT | IPC_REPLY, m, 0);
 }
 
 /* ------------------------------------------------------------ mutexes */

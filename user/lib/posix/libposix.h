@@ -23,13 +23,27 @@ extern uint32_t posix_pager_tid;
 static inline long px_call(long req, long a1, long a2, long a3, long a4,
 			   long a5)
 {
-	struct tess_msg m = {
-	    .mr = {(uint64_t)req, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3,
-		   (uint64_t)a4, (uint64_t)a5},
-	};
-	if (tess_call(posix_pager_tid, &m))
+	/* tess_call without its struct tess_msg: the request goes out from
+	 * registers and only the answer's MR0 (r10) is kept, so nothing is
+	 * stored to memory and read back on this path of every call. */
+	long ret;
+	register uint64_t r10 __asm__("r10") = (uint64_t)req;
+	register uint64_t r8 __asm__("r8") = (uint64_t)a1;
+	register uint64_t r9 __asm__("r9") = (uint64_t)a2;
+	register uint64_t r12 __asm__("r12") = (uint64_t)a3;
+	register uint64_t r13 __asm__("r13") = (uint64_t)a4;
+	register uint64_t r14 __asm__("r14") = (uint64_t)a5;
+	register uint64_t r15 __asm__("r15") = 0; /* no extended buffer */
+	uint64_t rsi = posix_pager_tid, rdx = IPC_SHORT;
+	__asm__ volatile("syscall"
+			 : "=a"(ret), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
+			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14)
+			 : "a"((long)SYS_ipc + TESS_SYS_BASE),
+			   "D"((uint64_t)posix_pager_tid), "r"(r15)
+			 : "rcx", "r11", "memory");
+	if (ret)
 		return -EIO;
-	return (long)m.mr[0];
+	return (long)r10;
 }
 
 /* The POSIX convention: a negative answer sets errno and becomes -1. */

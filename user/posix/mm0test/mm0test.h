@@ -15,42 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <pxtest.h>
 #include <tap.h>
 #include <tess.h>
 #include <tessera/posix.h>
 #include <unistd.h>
 
 #define PAGE_SIZE 4096ul
-
-/* Record a check of `got == want`; on failure print both and errno. */
-#define expect_eq(got, want, ...)                                              \
-	({                                                                     \
-		long _g = (long)(got), _w = (long)(want);                      \
-		int _r = tap_ok(_g == _w, __VA_ARGS__);                        \
-		if (!_r)                                                       \
-			tap_diag("  got %ld, want %ld (errno %d)", _g, _w,     \
-				 errno);                                       \
-		_r;                                                            \
-	})
-
-/* A failed call: -1 with errno `err`. */
-#define expect_err(got, err, ...)                                              \
-	({                                                                     \
-		long _g = (long)(got);                                         \
-		int _e = errno;                                                \
-		int _r = tap_ok(_g == -1 && _e == (err), __VA_ARGS__);         \
-		if (!_r)                                                       \
-			tap_diag("  got %ld errno %d, want -1 errno %d", _g,   \
-				 _e, (int)(err));                              \
-		_r;                                                            \
-	})
-
-/* Wait for child `pid`: its exit status (0..255), or -1 if wait failed. */
-int wait_exit_status(pid_t pid);
-
-/* A raw request to mm0: its answer (>= 0 or -errno), or -1000 - E_* if
- * the IPC itself failed. */
-long px_raw(long req, long a1, long a2, long a3, long a4, long a5);
 
 /* mm0's counters (PX_STATS); the suite stops if they cannot be read. */
 struct px_stats stats(void);
@@ -75,5 +46,6 @@ void test_smaller(void);
 void test_io(void);
 void test_areas(void);
 void test_protect(void);
+void test_fork_tables(void);
 
 #endif

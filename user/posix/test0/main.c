@@ -11,33 +11,12 @@
 
 #include "test0.h"
 
-int wait_exit_status(pid_t pid)
-{
-	int status = 0;
-	pid_t r = waitpid(pid, &status, 0);
-	if (r != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 int spin_forever(void *arg)
 {
 	(void)arg;
 	for (;;)
 		tess_thread_switch(TID_NIL);
 	return 0;
-}
-
-long px_raw(long req, long a1, long a2, long a3, long a4, long a5)
-{
-	struct tess_msg m = {
-	    .mr = {(uint64_t)req, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3,
-		   (uint64_t)a4, (uint64_t)a5},
-	};
-	long r = tess_call(posix_pager(), &m);
-	if (r)
-		return -1000 + r;
-	return (long)m.mr[0];
 }
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
  * board; exits 0 once its own children (in the fork tree) have ended.
  */
 #include <errno.h>
+#include <pxtest.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -36,15 +37,6 @@ static volatile int finished;
 /* This process's: held until its last thread is done (its main thread
  * waits on it asleep). */
 static struct tess_mutex all_done;
-
-/* Child `pid`'s exit status, or -1. */
-static int wait_exit_status(pid_t pid)
-{
-	int st = 0;
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
 
 static unsigned char pattern(int k, long i)
 {
