@@ -142,7 +142,7 @@ define native_dir
 $(if $(wildcard $(2)/*.c),$(eval $(call user_prog,$(1),$(call objs_of,$(2)))))
 endef
 $(call native_dir,root,user/root)
-$(call native_dir,mm0,user/mm0)
+$(eval $(call user_prog,mm0,$(call objs_of,user/mm0) $(call objs_of,user/mm0/linux)))
 $(call native_dir,demo,user/demos/demo)
 include user/llp/llp.mk
 
@@ -192,6 +192,45 @@ $(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(L
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
 		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
+# The unit tests of mm0's Linux personality: user/linux-tests/NAME.c
+# built unmodified for Linux with musl-gcc -static (a "// lxt-cflags:"
+# line in the source adds flags), packed as /bin/lxt-NAME beside their
+# runner /bin/lxunit, /bin/busybox and the shell scripts of
+# user/linux-tests/sh/ (in /lxt/sh/) in an initrd of their own.  start.c
+# is built a second time as a static-PIE; dyn-hello is dynamically
+# linked, to be refused.  (The conformance suite, with the host as its
+# oracle, is tests/linux/.)
+MUSL_GCC := musl-gcc
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+LXT_DIR := $(BUILD)/linux-tests
+LXT_NAMES := $(filter-out lxunit,$(basename $(notdir $(wildcard user/linux-tests/*.c))))
+LXT_BINS := $(patsubst %,$(LXT_DIR)/lxt-%,$(LXT_NAMES)) $(LXT_DIR)/lxt-start-pie
+$(LXT_DIR)/lxt-%: user/linux-tests/%.c user/linux-tests/lxt.h | $(BUILD)/.deps-linux
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $< $(shell sed -n 's|^// lxt-cflags: ||p' $<)
+$(LXT_DIR)/lxunit: user/linux-tests/lxunit.c | $(BUILD)/.deps-linux
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -static -O2 -Wall -Werror -o $@ $<
+$(LXT_DIR)/lxt-start-pie: user/linux-tests/start.c user/linux-tests/lxt.h | $(BUILD)/.deps-linux
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -fPIE -O2 -Wall -Werror -c $< -o $(LXT_DIR)/start-pie.o
+	$(Q)$(CC) -nostdlib -static-pie -Wl,-e,lxt_entry -o $@ $(MUSL_LIB)/rcrt1.o \
+		$(MUSL_LIB)/crti.o $(LXT_DIR)/start-pie.o $(MUSL_LIB)/libc.a $$($(CC) -print-libgcc-file-name) \
+		$(MUSL_LIB)/crtn.o
+$(LXT_DIR)/dyn-hello: user/linux-tests/lxunit.c | $(BUILD)/.deps-linux
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_GCC) -O2 -o $@ $<
+LXT_SH := $(wildcard user/linux-tests/sh/*)
+$(BUILD)/linux-unit.cpio: $(BUILD)/tools/mkinitrd $(LXT_BINS) $(LXT_DIR)/lxunit $(LXT_DIR)/dyn-hello \
+		$(LXT_SH)
+	$(Q)$(BUILD)/tools/mkinitrd $@ /bin/lxunit=$(LXT_DIR)/lxunit /bin/dyn-hello=$(LXT_DIR)/dyn-hello \
+		/bin/busybox=/bin/busybox $(foreach p,$(LXT_BINS),/bin/$(notdir $(p))=$(p)) \
+		$(foreach f,$(LXT_SH),/lxt/sh/$(notdir $(f))=$(f))
+LINUX_UNIT_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/manifest.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
+BUSYBOX_MODULES = $(BUILD)/user/root.elf root,user/linux-tests/busybox.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
+
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
@@ -224,7 +263,7 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-format test-host test-qemu test-mm0 bench deps clean \
+.PHONY: all run debug test test-format test-host test-qemu test-lxunit test-mm0 bench deps clean \
 	format iso captree fuzz coverage
 all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(BUILD)/kfuzz.bin $(USER_PROGS) \
 	$(POSIX_PROGS) $(BUILD)/initrd.cpio $(LX)/expected.log
@@ -301,7 +340,7 @@ test-host:
 
 export TEST_OUT := $(BUILD)/test
 
-test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
+test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 	@mkdir -p $(BUILD)/test
 	@tools/run-suite.sh ktest 120 -kernel $(BUILD)/kcheck.bin \
 		-initrd $(BUILD)/user/ktest.elf -append "now=$$(date +%s)"
@@ -324,6 +363,15 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree
 		-initrd "$(PXFUZZ_MODULES)"
 	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
 		-initrd $(BUILD)/user/ktest.elf -append "fuzz calls=$(FUZZ_TEST_CALLS) seed=1"
+	@$(MAKE) --no-print-directory test-lxunit
+
+# The unit suites of mm0's Linux personality alone (user/linux-tests/).
+test-lxunit: all deps $(BUILD)/linux-unit.cpio
+	@mkdir -p $(BUILD)/test
+	@tools/run-suite.sh lxunit 300 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(LINUX_UNIT_MODULES)"
+	@tools/run-suite.sh lxbusybox 300 -kernel $(BUILD)/kernel.bin \
+		-initrd "$(BUSYBOX_MODULES)"
 
 # The mm0 suite alone (while working on mm0).
 test-mm0: all deps

@@ -53,8 +53,8 @@ $(HOST_OUT)/test_%: $(HOST_OUT)/obj/tests/host/test_%.o $(HOST_OBJ)
 $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/kernel/arch/x86_64/tlb.o
 
 # mm0's file system, tested on the host against the C library.
-$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/cpio.o \
-	$(HOST_OUT)/obj/user/mm0/pagemap.o
+$(HOST_OUT)/test_fs: $(HOST_OUT)/obj/user/mm0/fs.o $(HOST_OUT)/obj/user/mm0/fs_file.o \
+	$(HOST_OUT)/obj/user/mm0/cpio.o $(HOST_OUT)/obj/user/mm0/pagemap.o
 
 # The root task's manifest parser, tested on the host: its headers reach
 # libtess's (tess.h) after the host C library's.

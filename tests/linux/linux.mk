@@ -19,7 +19,7 @@
 # host's run of the suite, the oracle.  LINUX_SUITE=1 also runs the suite
 # and the benchmark under Tessera (mm0's Linux personality).
 
-LINUX_SUITE ?= 0
+LINUX_SUITE ?= 1
 MUSL_CC := musl-gcc
 BUSYBOX := /bin/busybox
 LX := $(BUILD)/linux

@@ -16,9 +16,10 @@
  *
  * Names are relative to "/" ("./bin/x", "bin/x" and "/bin/x" are the
  * same); the entry "." is ignored.  Directories along each path are made
- * as needed (0755).  Only directories and regular files are made: other
- * types (symlinks, devices) are skipped.  newc hard links, whose data come
- * with the last name only, become separate files (the earlier ones empty).
+ * as needed (0755).  Directories, regular files and symbolic links (the
+ * data is the target) are made: other types (devices, FIFOs) are
+ * skipped.  newc hard links, whose data come with the last name only,
+ * become separate files (the earlier ones empty).
  */
 #include <errno.h>
 #include <string.h>
@@ -130,8 +131,12 @@ static int cpio_next(struct cpio_reader *r, struct cpio_entry *e)
 	e->mode = f[CPIO_MODE];
 	e->data = r->base + r->off;
 	e->size = f[CPIO_FILESIZE];
-	/* A directory with data is not something cpio writes. */
+	/* A directory with data is not something cpio writes; a link's
+	 * target is a path. */
 	if ((e->mode & PX_S_IFMT) == PX_S_IFDIR && e->size)
+		return -EINVAL;
+	if ((e->mode & PX_S_IFMT) == FS_S_IFLNK &&
+	    (e->size == 0 || e->size >= PX_PATH_MAX))
 		return -EINVAL;
 	if (cpio_skip(r, e->size) < 0)
 		return -EINVAL;
@@ -183,18 +188,33 @@ static int unpack_file(struct fs_ctx *c, const struct cpio_entry *e)
 	return (size_t)n == e->size ? 0 : -EFBIG;
 }
 
+static int unpack_link(struct fs_ctx *c, const struct cpio_entry *e)
+{
+	char target[PX_PATH_MAX];
+
+	memcpy(target, e->data, e->size); /* size < PX_PATH_MAX: cpio_next */
+	target[e->size] = '\0';
+	return fs_symlink_at(c, target, FS_AT_FDCWD, e->path);
+}
+
 /* Make one entry: 1 if it was made, 0 if skipped. */
 static int unpack(struct fs_ctx *c, const struct cpio_entry *e)
 {
 	uint32_t type = e->mode & PX_S_IFMT;
 	int r;
 
-	if (!strcmp(e->path, "/") || (type != PX_S_IFDIR && type != PX_S_IFREG))
+	if (!strcmp(e->path, "/") ||
+	    (type != PX_S_IFDIR && type != PX_S_IFREG && type != FS_S_IFLNK))
 		return 0;
 	r = make_parents(c, e->path);
 	if (r < 0)
 		return r;
-	r = type == PX_S_IFDIR ? unpack_dir(c, e) : unpack_file(c, e);
+	if (type == PX_S_IFDIR)
+		r = unpack_dir(c, e);
+	else if (type == FS_S_IFLNK)
+		r = unpack_link(c, e);
+	else
+		r = unpack_file(c, e);
 	return r < 0 ? r : 1;
 }
 

@@ -1,118 +1,77 @@
 /*
- * mm0's in-memory file system: the tree of inodes, path lookup, open file
- * descriptions and each process's descriptor table.  (The initrd loader is
- * in cpio.c, on top of the calls here.)
+ * mm0's in-memory file system: the tree of inodes, path lookup, and the
+ * calls that work on names (mkdir, unlink, rename, links, stat, chmod,
+ * ...).  Descriptors, open files, pipes and devices are in fs_file.c; the
+ * initrd loader in cpio.c, on top of the calls here.  The structures are
+ * in fs_impl.h, with their lifetimes.
  *
- * Lifetimes.  An inode lives while it has a name (nlink > 0) or a
- * reference (refs > 0: an open file description, a working directory, an
- * mmap through fs_inode_get, the console pointer below); whichever goes
- * last frees it, so an unlinked file stays readable through its
- * descriptors and mappings.  An open file description (struct file) lives
- * while a descriptor names it, in any process: dup and fork share it, and
- * with it the offset.
+ * Paths are resolved lexically, then walked: fs_normalize makes a path
+ * absolute without ".", ".." or repeated "/", then the walk starts at the
+ * root.  A symbolic link met on the way is replaced by its target (taken
+ * relative to the link's directory) and the result normalised and walked
+ * again, at most FS_MAX_LINKS times (then ELOOP).  So ".." is the lexical
+ * parent: "/file/.." is "/" even when "file" is not a directory, and
+ * "link/.." is the directory holding the link.  A path ending in "/", "."
+ * or ".." must name a directory (and follows a final symbolic link).
  *
- * Paths are resolved lexically: fs_normalize makes them absolute without
- * ".", ".." or repeated "/", then the walk starts at the root.  So
- * "/file/.." is "/" even when "file" is not a directory; with no links and
- * no mounts that is the only difference from a POSIX walk.  A path ending
- * in "/", "." or ".." must name a directory.
- *
- * Choices: /dev/console is a character device (FS_S_IFCHR | 0666): writes
- * go to fs_set_console's function, reads are end of file, lseek is
- * -ESPIPE.  rmdir is -EBUSY for "/" and for any process's working
- * directory, so a working directory always has a path; a removed directory
- * that is still open reads as empty.  Directories have size 0 and link
- * count 2 + their subdirectories.
+ * Choices: the devices in /dev are character devices (mode FS_S_IFCHR |
+ * 0666, fs_file.c says what each does).  rmdir is -EBUSY for "/" and for
+ * any process's working directory, so a working directory always has a
+ * path; a removed directory that is still open reads as empty.
+ * Directories have size 0 and link count 2 + their subdirectories.  Every
+ * process is root: permissions are kept and reported, and only the
+ * execute bits are enforced (exec, access X_OK).  Times come from the
+ * clock hook; reading does not change atime.
  *
  * File data are in pages of FS_PAGE bytes (fs_set_pages: mm0's frames,
  * or the C library on the host), found through a sparse map: a file grows
  * a page at a time, a hole costs nothing and reads as zeros, and a write
  * that finds no page for its next bytes stops there (a short count, or
- * -ENOSPC when nothing fitted).
- *
- * mm0 is single-threaded: nothing here locks.
+ * -ENOSPC when nothing fitted).  A symbolic link's target is a string of
+ * its own (link, size bytes).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fs.h"
-#include "pagemap.h"
+#include "fs_impl.h"
 
 #define FS_LONG_MAX ((long)(~0UL >> 1))
+#define FS_MAX_LINKS 40
 
-/* A name in a directory.  seq orders a directory's entries by creation
- * and is never reused, so a readdir offset stays meaningful when entries
- * before it are removed. */
-struct dentry {
-	struct dentry *next;
-	struct inode *ino;
-	uint64_t seq;
-	char name[PX_NAME_MAX];
-};
-
-struct inode {
-	uint64_t ino;
-	uint32_t mode;
-	uint32_t nlink;
-	uint32_t refs;
-	uint32_t cwd_refs; /* of refs, the processes working in it */
-	/* Regular files: size bytes, in pages of FS_PAGE bytes (a page never
-	 * written, a hole, reads as zeros and costs nothing); the bytes of
-	 * a page beyond size are zeros. */
-	struct pagemap pages;
-	uint64_t size;
-	/* Regular files: open file descriptions and shared mappings that may
-	 * write it, and processes running it (never both: ETXTBSY). */
-	uint32_t writers, execs;
-	/* Directories: the parent (the root's is itself; NULL once removed),
-	 * entries in creation order. */
-	struct inode *parent;
-	struct dentry *first, *last;
-	uint64_t next_seq;
-};
-
-/* An open file description.  off is the byte offset, or for a directory
- * the readdir position: 0 ".", 1 "..", then an entry's seq + 2. */
-struct file {
-	struct inode *ino;
-	uint64_t off;
-	int flags;
-	uint32_t refs; /* descriptors naming it, in every process */
-};
-
-/* A path being resolved: the normalised text, its last component, and
- * what the walk found (dir and dentry are NULL for "/", ino NULL when the
- * last component does not exist). */
-struct path {
-	char buf[PX_PATH_MAX];
-	const char *name;
-	bool must_dir;
-	struct inode *dir, *ino;
-	struct dentry *dentry, *prev;
-};
-
-static struct inode *root;
-static struct inode *console; /* holds a reference: survives an unlink */
+struct inode *fs_root;
+struct inode *fs_console; /* holds a reference: survives an unlink */
+static struct inode *devices[5];
+static void (*clock_hook)(struct fs_time *t);
 static void *default_page_alloc(void);
 static void default_page_free(void *page);
 static void *(*page_alloc)(void) = default_page_alloc;
 static void (*page_free)(void *page) = default_page_free;
-static void (*console_write)(const char *s, size_t n);
 static uint64_t next_ino = 1;
 
-static bool is_dir(const struct inode *ino)
+/* ---- time ---- */
+
+void fs_set_clock(void (*now)(struct fs_time *t))
 {
-	return (ino->mode & PX_S_IFMT) == PX_S_IFDIR;
+	clock_hook = now;
 }
 
-static bool is_reg(const struct inode *ino)
+void fs_now(struct fs_time *t)
 {
-	return (ino->mode & PX_S_IFMT) == PX_S_IFREG;
+	t->sec = t->nsec = 0;
+	if (clock_hook)
+		clock_hook(t);
+}
+
+void inode_changed(struct inode *ino, bool data)
+{
+	fs_now(&ino->ctime);
+	if (data)
+		ino->mtime = ino->ctime;
 }
 
 /* ---- inodes ---- */
 
-static struct inode *inode_new(uint32_t mode)
+struct inode *inode_new(uint32_t mode)
 {
 	struct inode *ino = calloc(1, sizeof(*ino));
 
@@ -120,6 +79,8 @@ static struct inode *inode_new(uint32_t mode)
 		return NULL;
 	ino->ino = next_ino++;
 	ino->mode = mode;
+	fs_now(&ino->ctime);
+	ino->atime = ino->mtime = ino->ctime;
 	return ino;
 }
 
@@ -155,10 +116,12 @@ static void inode_truncate(struct inode *ino)
 
 /* Free an inode nobody names or holds.  A directory is empty by then:
  * rmdir requires it and fs_shutdown empties it first. */
-static void inode_release_if_unused(struct inode *ino)
+void inode_release_if_unused(struct inode *ino)
 {
 	if (ino->nlink || ino->refs)
 		return;
+	pipe_free(ino);
+	free(ino->link);
 	inode_truncate(ino);
 	free(ino);
 }
@@ -205,14 +168,57 @@ void fs_inode_put(struct inode *ino)
 	inode_release_if_unused(ino);
 }
 
+/* Cut or extend a regular file to `len` bytes.  Extending makes a hole
+ * (it costs nothing); cutting gives back the pages wholly past the new
+ * end and zeros the bytes of the last page past it, so that a later
+ * extension reads zeros there. */
+int inode_truncate_to(struct inode *ino, uint64_t len)
+{
+	if (is_dir(ino))
+		return -EISDIR;
+	if (!is_reg(ino))
+		return -EINVAL;
+	if (len > FS_FILE_MAX)
+		return -EFBIG;
+	if (len == 0) {
+		inode_truncate(ino);
+	} else if (len < ino->size) {
+		uint64_t at, v;
+		while ((v = pagemap_next(&ino->pages,
+					 (len + FS_PAGE - 1) / FS_PAGE, &at))) {
+			pagemap_clear(&ino->pages, at);
+			page_free((void *)(uintptr_t)v);
+		}
+		char *page =
+		    (char *)(uintptr_t)pagemap_get(&ino->pages, len / FS_PAGE);
+		if (page && len % FS_PAGE)
+			memset(page + len % FS_PAGE, 0,
+			       FS_PAGE - len % FS_PAGE);
+	}
+	ino->size = len;
+	inode_changed(ino, true);
+	return 0;
+}
+
 long fs_inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 {
 	char *b = buf;
 
 	if (is_dir(ino))
 		return -EISDIR;
+	if (is_chr(ino)) {
+		if (ino->rdev == FS_DEV_ZERO) {
+			memset(buf, 0, n);
+			return (long)n;
+		}
+		if (ino->rdev == FS_DEV_RANDOM || ino->rdev == FS_DEV_URANDOM) {
+			fs_random_fill(buf, n);
+			return (long)n;
+		}
+		return 0; /* null, and the terminals: no input */
+	}
 	if (!is_reg(ino) || off >= ino->size)
-		return 0; /* the console, or past the end */
+		return 0; /* past the end */
 	if (n > ino->size - off)
 		n = ino->size - off;
 	for (size_t done = 0; done < n;) {
@@ -256,11 +262,14 @@ long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 		return -EISDIR;
 	if (n > FS_FILE_MAX)
 		n = FS_FILE_MAX; /* a short write keeps the count a long */
-	if (!is_reg(ino)) {
-		if (console_write && n)
-			console_write(buf, n);
+	if (is_chr(ino)) {
+		if ((ino->rdev == FS_DEV_CONSOLE || ino->rdev == FS_DEV_TTY) &&
+		    n)
+			fs_console_write(buf, n);
 		return (long)n;
 	}
+	if (!is_reg(ino))
+		return -EINVAL;
 	if (n == 0)
 		return 0;
 	if (off > FS_FILE_MAX || n > FS_FILE_MAX - off)
@@ -277,6 +286,7 @@ long fs_inode_write(struct inode *ino, uint64_t off, const void *buf, size_t n)
 	}
 	if (!done)
 		return -ENOSPC;
+	inode_changed(ino, true);
 	if (off + done > ino->size)
 		ino->size = off + done;
 	return (long)done;
@@ -292,19 +302,47 @@ bool fs_inode_is_reg(const struct inode *ino)
 	return is_reg(ino);
 }
 
-uint64_t fs_inode_size(const struct inode *ino)
+bool fs_inode_is_pipe(const struct inode *ino)
 {
-	return is_reg(ino) ? ino->size : 0;
+	return is_fifo(ino);
 }
 
-static void inode_stat(const struct inode *ino, struct px_stat *st)
+bool fs_inode_is_tty(const struct inode *ino)
+{
+	return is_chr(ino) &&
+	       (ino->rdev == FS_DEV_CONSOLE || ino->rdev == FS_DEV_TTY);
+}
+
+bool fs_inode_discards(const struct inode *ino)
+{
+	return is_chr(ino) &&
+	       (ino->rdev == FS_DEV_NULL || ino->rdev == FS_DEV_ZERO);
+}
+
+bool fs_inode_executable(const struct inode *ino)
+{
+	return ino->mode & 0111;
+}
+
+uint64_t fs_inode_size(const struct inode *ino)
+{
+	return is_reg(ino) || is_lnk(ino) ? ino->size : 0;
+}
+
+void inode_stat_full(const struct inode *ino, struct fs_stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_ino = ino->ino;
-	st->st_mode = ino->mode;
-	st->st_nlink = ino->nlink;
-	st->st_size = fs_inode_size(ino);
-	st->st_blocks = (st->st_size + 511) / 512;
+	st->ino = ino->ino;
+	st->mode = ino->mode;
+	st->nlink = ino->nlink;
+	st->uid = ino->uid;
+	st->gid = ino->gid;
+	st->rdev = ino->rdev;
+	st->size = fs_inode_size(ino);
+	st->blocks = (st->size + 511) / 512;
+	st->atime = ino->atime;
+	st->mtime = ino->mtime;
+	st->ctime = ino->ctime;
 }
 
 /* ---- directories ---- */
@@ -346,8 +384,22 @@ static int dir_add(struct inode *dir, const char *name, struct inode *child)
 		dir->nlink++; /* the child's ".." */
 	} else {
 		child->nlink++;
+		inode_changed(child, false);
 	}
+	inode_changed(dir, true);
 	return 0;
+}
+
+/* Take entry d (after prev, NULL if first) out of dir's list. */
+static void dir_unlist(struct inode *dir, struct dentry *d, struct dentry *prev)
+{
+	if (prev)
+		prev->next = d->next;
+	else
+		dir->first = d->next;
+	if (dir->last == d)
+		dir->last = prev;
+	inode_changed(dir, true);
 }
 
 /* Remove entry d (after prev, NULL if first) from dir; free its inode if
@@ -356,12 +408,7 @@ static void dir_remove(struct inode *dir, struct dentry *d, struct dentry *prev)
 {
 	struct inode *child = d->ino;
 
-	if (prev)
-		prev->next = d->next;
-	else
-		dir->first = d->next;
-	if (dir->last == d)
-		dir->last = prev;
+	dir_unlist(dir, d, prev);
 	free(d);
 	if (is_dir(child)) {
 		child->nlink = 0;
@@ -369,13 +416,14 @@ static void dir_remove(struct inode *dir, struct dentry *d, struct dentry *prev)
 		dir->nlink--;
 	} else {
 		child->nlink--;
+		inode_changed(child, false);
 	}
 	inode_release_if_unused(child);
 }
 
 /* Make a new inode of `mode` named `name` in dir. */
-static int dir_create(struct inode *dir, const char *name, uint32_t mode,
-		      struct inode **out)
+int dir_create(struct inode *dir, const char *name, uint32_t mode,
+	       struct inode **out)
 {
 	struct inode *ino = inode_new(mode);
 
@@ -404,12 +452,12 @@ static const char *dir_name_of(const struct inode *child)
 
 /* The absolute path of directory `dir` into buf: its length, -ERANGE if
  * it does not fit, -ENOENT if dir was removed. */
-static int dir_path(const struct inode *dir, char *buf, size_t size)
+int dir_path(const struct inode *dir, char *buf, size_t size)
 {
 	const struct inode *d;
 	size_t len = 0, n;
 
-	for (d = dir; d != root; d = d->parent) {
+	for (d = dir; d != fs_root; d = d->parent) {
 		if (!d->parent)
 			return -ENOENT;
 		len += 1 + strlen(dir_name_of(d));
@@ -423,7 +471,7 @@ static int dir_path(const struct inode *dir, char *buf, size_t size)
 	if (len + 1 > size)
 		return -ERANGE;
 	buf[len] = '\0';
-	for (d = dir, n = len; d != root; d = d->parent) {
+	for (d = dir, n = len; d != fs_root; d = d->parent) {
 		const char *name = dir_name_of(d);
 		size_t l = strlen(name);
 
@@ -432,6 +480,18 @@ static int dir_path(const struct inode *dir, char *buf, size_t size)
 		buf[--n] = '/';
 	}
 	return (int)len;
+}
+
+/* Whether `anc` is `dir` or one of its ancestors. */
+static bool dir_within(const struct inode *dir, const struct inode *anc)
+{
+	for (const struct inode *d = dir; d; d = d->parent) {
+		if (d == anc)
+			return true;
+		if (d == fs_root)
+			break;
+	}
+	return false;
 }
 
 /* ---- paths ---- */
@@ -515,42 +575,66 @@ static bool path_names_dir(const char *path)
 	return !strcmp(last, ".") || !strcmp(last, "..");
 }
 
-/* The inode at abs[0..len), a normalised absolute path. */
-static int walk(const char *abs, size_t len, struct inode **out)
+/* The directory a relative path starts from: the working directory or
+ * the one open as dirfd. */
+static int base_dir(struct fs_ctx *c, int dirfd, struct inode **out)
 {
-	struct inode *cur = root;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t start = ++i; /* past the "/" */
-		struct dentry *d;
-
-		while (i < len && abs[i] != '/')
-			i++;
-		if (!is_dir(cur))
-			return -ENOTDIR;
-		d = dir_find(cur, abs + start, i - start, NULL);
-		if (!d)
-			return -ENOENT;
-		cur = d->ino;
+	if (dirfd == FS_AT_FDCWD) {
+		*out = c->cwd ? c->cwd : fs_root;
+		return 0;
 	}
-	*out = cur;
+	struct file *f = fd_file(c, dirfd);
+	if (!f)
+		return -EBADF;
+	if (!is_dir(f->ino))
+		return -ENOTDIR;
+	*out = f->ino;
 	return 0;
 }
 
-/* Resolve `path` for context c: its parent directory must exist; the
- * last component may not (p->ino is NULL then). */
-static int path_lookup(struct fs_ctx *c, const char *path, struct path *p)
+/*
+ * Replace the symbolic link `link`, the component of p->buf that starts
+ * at `at` and ends at `end`, by its target; the rest of the path follows
+ * the target.  The result is normalised into p->buf.
+ */
+static int path_expand(struct path *p, const struct inode *link, size_t at,
+		       size_t end)
+{
+	char dir[PX_PATH_MAX], rest[PX_PATH_MAX], joined[2 * PX_PATH_MAX + 2];
+	size_t tlen = link->size;
+
+	if (tlen == 0)
+		return -ENOENT;
+	if (tlen >= PX_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(dir, p->buf, at);
+	dir[at ? at : 1] = '\0';
+	if (!at)
+		dir[0] = '/';
+	strcpy(rest, p->buf + end);
+	memcpy(joined, link->link, tlen);
+	joined[tlen] = '/';
+	strcpy(joined + tlen + 1, rest);
+	if (strlen(joined) >= PX_PATH_MAX)
+		return -ENAMETOOLONG;
+	int r = fs_normalize(dir, joined, p->buf, sizeof(p->buf));
+	return r < 0 ? r : 0;
+}
+
+int path_lookup_at(struct fs_ctx *c, int dirfd, const char *path, bool follow,
+		   struct path *p)
 {
 	char cwd[PX_PATH_MAX] = "/";
-	const char *slash;
-	int r;
+	int r, links = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!path)
 		return -EFAULT;
-	if (path[0] != '/' && c->cwd) {
-		r = dir_path(c->cwd, cwd, sizeof(cwd));
+	if (path[0] != '/') {
+		struct inode *base;
+		if ((r = base_dir(c, dirfd, &base)) < 0)
+			return r;
+		r = dir_path(base, cwd, sizeof(cwd));
 		if (r < 0)
 			return r;
 	}
@@ -558,30 +642,62 @@ static int path_lookup(struct fs_ctx *c, const char *path, struct path *p)
 	if (r < 0)
 		return r;
 	p->must_dir = path_names_dir(path);
-	if (r == 1) { /* "/" */
+	if (p->must_dir)
+		follow = true;
+walk:
+	if (!strcmp(p->buf, "/")) {
 		p->name = p->buf + 1;
-		p->ino = root;
+		p->dir = NULL;
+		p->dentry = p->prev = NULL;
+		p->ino = fs_root;
 		return 0;
 	}
-	slash = strrchr(p->buf, '/');
-	p->name = slash + 1;
-	r = walk(p->buf, (size_t)(slash - p->buf), &p->dir);
-	if (r < 0)
-		return r;
-	if (!is_dir(p->dir))
-		return -ENOTDIR;
-	p->dentry = dir_find(p->dir, p->name, strlen(p->name), &p->prev);
-	p->ino = p->dentry ? p->dentry->ino : NULL;
+	struct inode *cur = fs_root;
+	size_t len = strlen(p->buf), i = 0;
+	for (;;) {
+		size_t start = ++i; /* past the "/" */
+		while (i < len && p->buf[i] != '/')
+			i++;
+		if (!is_dir(cur))
+			return -ENOTDIR;
+		struct dentry *prev,
+		    *d = dir_find(cur, p->buf + start, i - start, &prev);
+		if (i == len) {
+			p->dir = cur;
+			p->name = p->buf + start;
+			p->dentry = d;
+			p->prev = prev;
+			p->ino = d ? d->ino : NULL;
+			if (p->ino && is_lnk(p->ino) && follow) {
+				if (++links > FS_MAX_LINKS)
+					return -ELOOP;
+				if ((r = path_expand(p, p->ino, start - 1, i)) <
+				    0)
+					return r;
+				goto walk;
+			}
+			break;
+		}
+		if (!d)
+			return -ENOENT;
+		if (is_lnk(d->ino)) {
+			if (++links > FS_MAX_LINKS)
+				return -ELOOP;
+			if ((r = path_expand(p, d->ino, start - 1, i)) < 0)
+				return r;
+			goto walk;
+		}
+		cur = d->ino;
+	}
 	if (p->ino && p->must_dir && !is_dir(p->ino))
 		return -ENOTDIR;
 	return 0;
 }
 
-/* path_lookup for a name that must exist, and be a directory if `dir`. */
-static int path_find(struct fs_ctx *c, const char *path, bool dir,
-		     struct path *p)
+int path_find_at(struct fs_ctx *c, int dirfd, const char *path, bool follow,
+		 bool dir, struct path *p)
 {
-	int r = path_lookup(c, path, p);
+	int r = path_lookup_at(c, dirfd, path, follow, p);
 
 	if (r < 0)
 		return r;
@@ -592,80 +708,56 @@ static int path_find(struct fs_ctx *c, const char *path, bool dir,
 	return 0;
 }
 
-/* ---- open file descriptions and descriptors ---- */
-
-static struct file *fd_file(struct fs_ctx *c, int fd)
+int fs_realpath(struct fs_ctx *c, const char *path, char *out, size_t size)
 {
-	if (fd < 0 || fd >= FS_MAX_FDS)
-		return NULL;
-	return c->fd[fd];
-}
+	struct path p;
+	int r = path_find_at(c, FS_AT_FDCWD, path, true, false, &p);
 
-/* The lowest free descriptor. */
-static int fd_alloc(struct fs_ctx *c)
-{
-	int fd;
-
-	for (fd = 0; fd < FS_MAX_FDS; fd++) {
-		if (!c->fd[fd])
-			return fd;
-	}
-	return -EMFILE;
-}
-
-static bool may_write(int flags)
-{
-	return (flags & PX_O_ACCMODE) != PX_O_RDONLY;
-}
-
-static void file_put(struct file *f)
-{
-	if (--f->refs)
-		return;
-	if (may_write(f->flags) && is_reg(f->ino))
-		fs_write_end(f->ino);
-	fs_inode_put(f->ino);
-	free(f);
-}
-
-static void cwd_set(struct fs_ctx *c, struct inode *dir)
-{
-	struct inode *old = c->cwd;
-
-	fs_inode_get(dir);
-	dir->cwd_refs++;
-	c->cwd = dir;
-	if (old) {
-		old->cwd_refs--;
-		fs_inode_put(old);
-	}
+	if (r < 0)
+		return r;
+	if (strlen(p.buf) + 1 > size)
+		return -ERANGE;
+	strcpy(out, p.buf);
+	return (int)strlen(out);
 }
 
 /* ---- the file system ---- */
 
-void fs_set_console(void (*write)(const char *s, size_t n))
-{
-	console_write = write;
-}
-
 int fs_init(void)
 {
+	static const struct {
+		const char *name;
+		uint32_t rdev;
+	} devs[] = {{"tty", FS_DEV_TTY},
+		    {"null", FS_DEV_NULL},
+		    {"zero", FS_DEV_ZERO},
+		    {"random", FS_DEV_RANDOM},
+		    {"urandom", FS_DEV_URANDOM}};
 	struct inode *dev;
 
-	if (root)
+	if (fs_root)
 		return 0;
-	root = inode_new(PX_S_IFDIR | 0755);
-	if (!root)
+	fs_root = inode_new(PX_S_IFDIR | 0755);
+	if (!fs_root)
 		return -ENOMEM;
-	root->nlink = 2;
-	root->parent = root;
-	if (dir_create(root, "dev", PX_S_IFDIR | 0755, &dev) < 0 ||
-	    dir_create(dev, "console", FS_S_IFCHR | 0666, &console) < 0) {
-		fs_shutdown();
-		return -ENOMEM;
+	fs_root->nlink = 2;
+	fs_root->parent = fs_root;
+	if (dir_create(fs_root, "dev", PX_S_IFDIR | 0755, &dev) < 0 ||
+	    dir_create(dev, "console", FS_S_IFCHR | 0666, &fs_console) < 0)
+		goto fail;
+	fs_console->rdev = FS_DEV_CONSOLE;
+	fs_inode_get(fs_console);
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		if (dir_create(dev, devs[i].name, FS_S_IFCHR | 0666,
+			       &devices[i]) < 0)
+			goto fail;
+		devices[i]->rdev = devs[i].rdev;
+		fs_inode_get(devices[i]);
 	}
-	fs_inode_get(console);
 	return 0;
+fail:
+	fs_shutdown();
+	return -ENOMEM;
 }
 
 /* Unlink everything below dir (deepest first). */
@@ -680,235 +772,80 @@ static void tree_remove(struct inode *dir)
 
 void fs_shutdown(void)
 {
-	struct inode *r = root;
+	struct inode *r = fs_root;
 
 	if (!r)
 		return;
 	tree_remove(r);
-	root = NULL;
+	fs_root = NULL;
 	r->nlink = 0;
 	r->parent = NULL;
 	inode_release_if_unused(r);
-	if (console) {
-		fs_inode_put(console);
-		console = NULL;
+	if (fs_console) {
+		fs_inode_put(fs_console);
+		fs_console = NULL;
 	}
+	for (unsigned i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+		if (devices[i]) {
+			fs_inode_put(devices[i]);
+			devices[i] = NULL;
+		}
 	next_ino = 1;
 }
 
-int fs_ctx_init(struct fs_ctx *c)
-{
-	struct file *f;
-
-	memset(c, 0, sizeof(*c));
-	if (!root)
-		return -EINVAL;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	f->ino = console;
-	f->flags = PX_O_RDWR;
-	f->refs = 3;
-	fs_inode_get(console);
-	c->fd[0] = c->fd[1] = c->fd[2] = f;
-	cwd_set(c, root);
-	return 0;
-}
-
-int fs_ctx_fork(struct fs_ctx *child, const struct fs_ctx *parent)
-{
-	int fd;
-
-	memset(child, 0, sizeof(*child));
-	cwd_set(child, parent->cwd ? parent->cwd : root);
-	for (fd = 0; fd < FS_MAX_FDS; fd++) {
-		child->fd[fd] = parent->fd[fd];
-		if (child->fd[fd])
-			child->fd[fd]->refs++;
-	}
-	return 0;
-}
-
-void fs_ctx_release(struct fs_ctx *c)
-{
-	int fd;
-
-	for (fd = 0; fd < FS_MAX_FDS; fd++)
-		fs_close(c, fd);
-	if (c->cwd) {
-		c->cwd->cwd_refs--;
-		fs_inode_put(c->cwd);
-		c->cwd = NULL;
-	}
-}
-
-/* The checks of open that depend on what the path names. */
-static int open_check(const struct path *p, int flags)
-{
-	if (!p->ino) {
-		if (!(flags & PX_O_CREAT))
-			return -ENOENT;
-		return p->must_dir ? -EISDIR : 0;
-	}
-	if ((flags & PX_O_CREAT) && (flags & PX_O_EXCL))
-		return -EEXIST;
-	if (is_dir(p->ino)) {
-		if ((flags & PX_O_ACCMODE) != PX_O_RDONLY ||
-		    (flags & (PX_O_CREAT | PX_O_TRUNC)))
-			return -EISDIR;
-	} else if (flags & PX_O_DIRECTORY) {
-		return -ENOTDIR;
-	} else if (is_reg(p->ino) && p->ino->execs &&
-		   (may_write(flags) || (flags & PX_O_TRUNC))) {
-		return -ETXTBSY; /* a process runs it */
-	}
-	return 0;
-}
-
-int fs_open(struct fs_ctx *c, const char *path, int flags, int mode)
-{
-	struct path p;
-	struct file *f;
-	int fd, r;
-
-	if ((flags & PX_O_ACCMODE) == PX_O_ACCMODE ||
-	    ((flags & PX_O_CREAT) && (flags & PX_O_DIRECTORY)))
-		return -EINVAL;
-	r = path_lookup(c, path, &p);
-	if (r < 0)
-		return r;
-	r = open_check(&p, flags);
-	if (r < 0)
-		return r;
-	fd = fd_alloc(c);
-	if (fd < 0)
-		return fd;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	if (!p.ino) {
-		r = dir_create(p.dir, p.name, PX_S_IFREG | (mode & 07777),
-			       &p.ino);
-		if (r < 0) {
-			free(f);
-			return r;
-		}
-	} else if ((flags & PX_O_TRUNC) && is_reg(p.ino)) {
-		inode_truncate(p.ino);
-	}
-	f->ino = p.ino;
-	f->flags = flags;
-	f->refs = 1;
-	fs_inode_get(p.ino);
-	if (may_write(flags) && is_reg(p.ino))
-		p.ino->writers++;
-	c->fd[fd] = f;
-	return fd;
-}
-
-int fs_close(struct fs_ctx *c, int fd)
-{
-	struct file *f = fd_file(c, fd);
-
-	if (!f)
-		return -EBADF;
-	c->fd[fd] = NULL;
-	file_put(f);
-	return 0;
-}
-
-long fs_read(struct fs_ctx *c, int fd, void *buf, size_t n)
-{
-	struct file *f = fd_file(c, fd);
-	long r;
-
-	if (!f || (f->flags & PX_O_ACCMODE) == PX_O_WRONLY)
-		return -EBADF;
-	if (!buf && n)
-		return -EFAULT;
-	r = fs_inode_read(f->ino, f->off, buf, n);
-	if (r > 0)
-		f->off += (uint64_t)r;
-	return r;
-}
-
-long fs_write(struct fs_ctx *c, int fd, const void *buf, size_t n)
-{
-	struct file *f = fd_file(c, fd);
-	uint64_t off;
-	long r;
-
-	if (!f || (f->flags & PX_O_ACCMODE) == PX_O_RDONLY)
-		return -EBADF;
-	if (!buf && n)
-		return -EFAULT;
-	off = (f->flags & PX_O_APPEND) ? fs_inode_size(f->ino) : f->off;
-	r = fs_inode_write(f->ino, off, buf, n);
-	if (r > 0 && is_reg(f->ino))
-		f->off = off + (uint64_t)r;
-	return r;
-}
-
-long fs_lseek(struct fs_ctx *c, int fd, long off, int whence)
-{
-	struct file *f = fd_file(c, fd);
-	long base;
-
-	if (!f)
-		return -EBADF;
-	if (!is_reg(f->ino) && !is_dir(f->ino))
-		return -ESPIPE;
-	switch (whence) {
-	case PX_SEEK_SET:
-		base = 0;
-		break;
-	case PX_SEEK_CUR:
-		base = (long)f->off; /* offsets never pass FS_LONG_MAX */
-		break;
-	case PX_SEEK_END:
-		base = (long)fs_inode_size(f->ino);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (off < 0 ? base + off < 0 : off > FS_LONG_MAX - base)
-		return -EINVAL;
-	f->off = (uint64_t)(base + off);
-	return base + off;
-}
+/* ---- calls on names ---- */
 
 int fs_stat(struct fs_ctx *c, const char *path, struct px_stat *st)
 {
-	struct path p;
+	struct fs_stat full;
 	int r;
 
 	if (!st)
 		return -EFAULT;
-	r = path_find(c, path, false, &p);
+	r = fs_stat_at(c, FS_AT_FDCWD, path, true, false, &full);
 	if (r < 0)
 		return r;
-	inode_stat(p.ino, st);
+	memset(st, 0, sizeof(*st));
+	st->st_ino = full.ino;
+	st->st_mode = full.mode;
+	st->st_nlink = full.nlink;
+	st->st_size = full.size;
+	st->st_blocks = full.blocks;
 	return 0;
 }
 
-int fs_fstat(struct fs_ctx *c, int fd, struct px_stat *st)
-{
-	struct file *f = fd_file(c, fd);
-
-	if (!f)
-		return -EBADF;
-	if (!st)
-		return -EFAULT;
-	inode_stat(f->ino, st);
-	return 0;
-}
-
-int fs_mkdir(struct fs_ctx *c, const char *path, int mode)
+int fs_stat_at(struct fs_ctx *c, int dirfd, const char *path, bool follow,
+	       bool empty, struct fs_stat *st)
 {
 	struct path p;
 	int r;
 
-	r = path_lookup(c, path, &p);
+	if (!st || !path)
+		return -EFAULT;
+	if (empty && !path[0]) {
+		struct inode *ino;
+		if (dirfd == FS_AT_FDCWD)
+			ino = c->cwd ? c->cwd : fs_root;
+		else if (!fd_file(c, dirfd))
+			return -EBADF;
+		else
+			ino = fd_file(c, dirfd)->ino;
+		inode_stat_full(ino, st);
+		return 0;
+	}
+	r = path_find_at(c, dirfd, path, follow, false, &p);
+	if (r < 0)
+		return r;
+	inode_stat_full(p.ino, st);
+	return 0;
+}
+
+int fs_mkdir_at(struct fs_ctx *c, int dirfd, const char *path, int mode)
+{
+	struct path p;
+	int r;
+
+	r = path_lookup_at(c, dirfd, path, false, &p);
 	if (r < 0)
 		return r;
 	if (p.ino)
@@ -916,15 +853,20 @@ int fs_mkdir(struct fs_ctx *c, const char *path, int mode)
 	return dir_create(p.dir, p.name, PX_S_IFDIR | (mode & 07777), NULL);
 }
 
+int fs_mkdir(struct fs_ctx *c, const char *path, int mode)
+{
+	return fs_mkdir_at(c, FS_AT_FDCWD, path, mode);
+}
+
 int fs_chdir(struct fs_ctx *c, const char *path)
 {
 	struct path p;
 	int r;
 
-	r = path_find(c, path, true, &p);
+	r = path_find_at(c, FS_AT_FDCWD, path, true, true, &p);
 	if (r < 0)
 		return r;
-	cwd_set(c, p.ino);
+	fs_cwd_set(c, p.ino);
 	return 0;
 }
 
@@ -932,121 +874,340 @@ int fs_getcwd(struct fs_ctx *c, char *buf, size_t size)
 {
 	if (!buf)
 		return -EFAULT;
-	return dir_path(c->cwd ? c->cwd : root, buf, size);
+	return dir_path(c->cwd ? c->cwd : fs_root, buf, size);
 }
 
-static void dirent_fill(struct px_dirent *e, const struct inode *ino,
-			const char *name)
+int fs_unlink_at(struct fs_ctx *c, int dirfd, const char *path, bool dir)
 {
-	memset(e, 0, sizeof(*e));
-	e->d_ino = ino->ino;
-	if (is_dir(ino))
-		e->d_type = PX_DT_DIR;
-	else if (is_reg(ino))
-		e->d_type = PX_DT_REG;
-	else
-		e->d_type = FS_DT_CHR;
-	e->d_namlen = (uint32_t)strlen(name);
-	memcpy(e->d_name, name, e->d_namlen);
-}
+	struct path p;
+	int r;
 
-int fs_readdir(struct fs_ctx *c, int fd, struct px_dirent *ents, size_t count)
-{
-	struct file *f = fd_file(c, fd);
-	struct inode *dir;
-	struct dentry *d;
-	size_t n = 0;
-
-	if (!f)
-		return -EBADF;
-	if (!is_dir(f->ino))
-		return -ENOTDIR;
-	if (!ents && count)
-		return -EFAULT;
-	dir = f->ino;
-	if (!dir->parent)
-		return 0; /* removed while open */
-	for (; n < count && f->off < 2; f->off++, n++) {
-		if (f->off == 0)
-			dirent_fill(&ents[n], dir, ".");
-		else
-			dirent_fill(&ents[n], dir->parent, "..");
+	r = path_find_at(c, dirfd, path, false, dir, &p);
+	if (r < 0)
+		return r;
+	if (!dir) {
+		if (is_dir(p.ino))
+			return -EISDIR;
+		dir_remove(p.dir, p.dentry, p.prev);
+		return 0;
 	}
-	for (d = dir->first; d && n < count; d = d->next) {
-		if (d->seq + 2 < f->off)
-			continue;
-		dirent_fill(&ents[n++], d->ino, d->name);
-		f->off = d->seq + 3;
-	}
-	return (int)n;
+	if (p.ino == fs_root || p.ino->cwd_refs)
+		return -EBUSY;
+	if (p.ino->first)
+		return -ENOTEMPTY;
+	const char *last = strrchr(path, '/');
+	last = last ? last + 1 : path;
+	if (!strcmp(last, "."))
+		return -EINVAL;
+	dir_remove(p.dir, p.dentry, p.prev);
+	return 0;
 }
 
 int fs_unlink(struct fs_ctx *c, const char *path)
 {
-	struct path p;
-	int r;
-
-	r = path_find(c, path, false, &p);
-	if (r < 0)
-		return r;
-	if (is_dir(p.ino))
-		return -EISDIR;
-	dir_remove(p.dir, p.dentry, p.prev);
-	return 0;
+	return fs_unlink_at(c, FS_AT_FDCWD, path, false);
 }
 
 int fs_rmdir(struct fs_ctx *c, const char *path)
 {
-	struct path p;
+	return fs_unlink_at(c, FS_AT_FDCWD, path, true);
+}
+
+/*
+ * rename: the entry moves (a directory keeps its inode, so descriptors
+ * and working directories in it follow); an existing target of the same
+ * kind is replaced (a directory only if empty).  Renaming a name onto a
+ * link to the same inode does nothing.
+ */
+int fs_rename_at(struct fs_ctx *c, int olddir, const char *oldpath, int newdir,
+		 const char *newpath, unsigned flags)
+{
+	struct path o, n;
 	int r;
 
-	r = path_find(c, path, true, &p);
-	if (r < 0)
+	if (flags & ~1u)
+		return -EINVAL;
+	if ((r = path_find_at(c, olddir, oldpath, false, false, &o)) < 0)
 		return r;
-	if (p.ino == root || p.ino->cwd_refs)
-		return -EBUSY;
-	if (p.ino->first)
-		return -ENOTEMPTY;
-	dir_remove(p.dir, p.dentry, p.prev);
+	if ((r = path_lookup_at(c, newdir, newpath, false, &n)) < 0)
+		return r;
+	if (!o.dir || !n.dir)
+		return -EBUSY; /* "/" is neither moved nor replaced */
+	if (o.ino == n.ino)
+		return 0;
+	if (n.ino && (flags & 1))
+		return -EEXIST;
+	if (is_dir(o.ino)) {
+		if (dir_within(n.dir, o.ino))
+			return -EINVAL; /* into itself */
+		if (n.ino && !is_dir(n.ino))
+			return -ENOTDIR;
+		if (n.ino && n.ino->first)
+			return -ENOTEMPTY;
+		if (n.ino && n.ino->cwd_refs)
+			return -EBUSY;
+	} else {
+		if (n.must_dir || o.must_dir)
+			return -ENOTDIR;
+		if (n.ino && is_dir(n.ino))
+			return -EISDIR;
+	}
+	struct inode *ino = o.ino;
+	fs_inode_get(ino); /* held while it has no name */
+	if (n.ino) {
+		/* Removing the target may move the old entry in the list
+		 * (same directory): look it up again after. */
+		dir_remove(n.dir, n.dentry, n.prev);
+	}
+	struct dentry *prev,
+	    *d = dir_find(o.dir, o.name, strlen(o.name), &prev);
+	dir_unlist(o.dir, d, prev);
+	free(d);
+	if (is_dir(ino)) {
+		o.dir->nlink--;
+		ino->nlink = 0;
+	} else {
+		ino->nlink--;
+	}
+	r = dir_add(n.dir, n.name, ino);
+	fs_inode_put(ino);
+	return r;
+}
+
+int fs_link_at(struct fs_ctx *c, int olddir, const char *oldpath, int newdir,
+	       const char *newpath, bool follow)
+{
+	struct path o, n;
+	int r;
+
+	if ((r = path_find_at(c, olddir, oldpath, follow, false, &o)) < 0)
+		return r;
+	if ((r = path_lookup_at(c, newdir, newpath, false, &n)) < 0)
+		return r;
+	if (n.ino)
+		return -EEXIST;
+	if (is_dir(o.ino))
+		return -EPERM;
+	if (n.must_dir)
+		return -ENOENT;
+	return dir_add(n.dir, n.name, o.ino);
+}
+
+int fs_symlink_at(struct fs_ctx *c, const char *target, int dirfd,
+		  const char *path)
+{
+	struct path p;
+	struct inode *ino;
+	size_t len;
+	int r;
+
+	if (!target)
+		return -EFAULT;
+	len = strnlen(target, PX_PATH_MAX);
+	if (len == 0)
+		return -ENOENT;
+	if (len >= PX_PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((r = path_lookup_at(c, dirfd, path, false, &p)) < 0)
+		return r;
+	if (p.ino)
+		return -EEXIST;
+	if (p.must_dir)
+		return -ENOENT;
+	ino = inode_new(FS_S_IFLNK | 0777);
+	if (!ino || !(ino->link = malloc(len))) {
+		free(ino);
+		return -ENOMEM;
+	}
+	memcpy(ino->link, target, len);
+	ino->size = len;
+	if (dir_add(p.dir, p.name, ino) < 0) {
+		free(ino->link);
+		free(ino);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
-int fs_dup(struct fs_ctx *c, int fd)
+int fs_readlink_at(struct fs_ctx *c, int dirfd, const char *path, char *buf,
+		   size_t size)
+{
+	struct path p;
+	int r;
+
+	if (!buf)
+		return -EFAULT;
+	if ((r = path_find_at(c, dirfd, path, false, false, &p)) < 0)
+		return r;
+	if (!is_lnk(p.ino))
+		return -EINVAL;
+	size_t n = p.ino->size < size ? p.ino->size : size;
+	memcpy(buf, p.ino->link, n);
+	return (int)n;
+}
+
+/* The inode of (dirfd, path), or of descriptor dirfd for an empty path
+ * when `empty`. */
+static int inode_at(struct fs_ctx *c, int dirfd, const char *path, bool follow,
+		    bool empty, struct inode **out)
+{
+	struct path p;
+	int r;
+
+	if (!path)
+		return -EFAULT;
+	if (empty && !path[0]) {
+		struct file *f = fd_file(c, dirfd);
+		if (!f)
+			return -EBADF;
+		*out = f->ino;
+		return 0;
+	}
+	if ((r = path_find_at(c, dirfd, path, follow, false, &p)) < 0)
+		return r;
+	*out = p.ino;
+	return 0;
+}
+
+static void inode_chmod(struct inode *ino, int mode)
+{
+	ino->mode = (ino->mode & PX_S_IFMT) | ((uint32_t)mode & 07777);
+	inode_changed(ino, false);
+}
+
+int fs_chmod_at(struct fs_ctx *c, int dirfd, const char *path, int mode,
+		bool empty)
+{
+	struct inode *ino;
+	int r = inode_at(c, dirfd, path, true, empty, &ino);
+
+	if (r < 0)
+		return r;
+	inode_chmod(ino, mode);
+	return 0;
+}
+
+int fs_fchmod(struct fs_ctx *c, int fd, int mode)
 {
 	struct file *f = fd_file(c, fd);
-	int nfd;
 
 	if (!f)
 		return -EBADF;
-	nfd = fd_alloc(c);
-	if (nfd < 0)
-		return nfd;
-	f->refs++;
-	c->fd[nfd] = f;
-	return nfd;
+	inode_chmod(f->ino, mode);
+	return 0;
 }
 
-int fs_fsync(struct fs_ctx *c, int fd)
+static void inode_chown(struct inode *ino, uint32_t uid, uint32_t gid)
 {
-	return fd_file(c, fd) ? 0 : -EBADF;
+	if (uid != (uint32_t)-1)
+		ino->uid = uid;
+	if (gid != (uint32_t)-1)
+		ino->gid = gid;
+	inode_changed(ino, false);
+}
+
+int fs_chown_at(struct fs_ctx *c, int dirfd, const char *path, uint32_t uid,
+		uint32_t gid, bool follow, bool empty)
+{
+	struct inode *ino;
+	int r = inode_at(c, dirfd, path, follow, empty, &ino);
+
+	if (r < 0)
+		return r;
+	inode_chown(ino, uid, gid);
+	return 0;
+}
+
+int fs_fchown(struct fs_ctx *c, int fd, uint32_t uid, uint32_t gid)
+{
+	struct file *f = fd_file(c, fd);
+
+	if (!f)
+		return -EBADF;
+	inode_chown(f->ino, uid, gid);
+	return 0;
+}
+
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+int fs_utimens_at(struct fs_ctx *c, int dirfd, const char *path,
+		  const struct fs_time *times, bool follow)
+{
+	struct inode *ino;
+	struct fs_time now;
+	int r;
+
+	if (times)
+		for (int i = 0; i < 2; i++)
+			if (times[i].nsec != UTIME_NOW &&
+			    times[i].nsec != UTIME_OMIT &&
+			    (times[i].nsec < 0 || times[i].nsec >= 1000000000))
+				return -EINVAL;
+	if (!path) {
+		struct file *f = fd_file(c, dirfd);
+		if (!f)
+			return -EBADF;
+		ino = f->ino;
+	} else if ((r = inode_at(c, dirfd, path, follow, false, &ino)) < 0) {
+		return r;
+	}
+	fs_now(&now);
+	for (int i = 0; i < 2; i++) {
+		struct fs_time *dst = i ? &ino->mtime : &ino->atime;
+		if (!times || times[i].nsec == UTIME_NOW)
+			*dst = now;
+		else if (times[i].nsec != UTIME_OMIT)
+			*dst = times[i];
+	}
+	ino->ctime = now;
+	return 0;
+}
+
+int fs_access_at(struct fs_ctx *c, int dirfd, const char *path, int mode,
+		 bool follow)
+{
+	struct inode *ino;
+	int r;
+
+	if (mode & ~7)
+		return -EINVAL;
+	if ((r = inode_at(c, dirfd, path, follow, false, &ino)) < 0)
+		return r;
+	if ((mode & 1) && !is_dir(ino) && !fs_inode_executable(ino))
+		return -EACCES;
+	return 0;
+}
+
+int fs_truncate_at(struct fs_ctx *c, int dirfd, const char *path, uint64_t len)
+{
+	struct inode *ino;
+	int r;
+
+	if ((r = inode_at(c, dirfd, path, true, false, &ino)) < 0)
+		return r;
+	if (ino->execs)
+		return -ETXTBSY; /* a process runs it */
+	return inode_truncate_to(ino, len);
 }
 
 struct inode *fs_lookup(struct fs_ctx *c, const char *path)
 {
 	struct path p;
 
-	if (path_lookup(c, path, &p) < 0)
+	if (path_lookup_at(c, FS_AT_FDCWD, path, true, &p) < 0)
 		return NULL;
 	return p.ino;
 }
 
-struct inode *fs_fd_inode(struct fs_ctx *c, int fd, int *open_flags)
+int fs_resolve(struct fs_ctx *c, int dirfd, const char *path, bool follow,
+	       struct inode **out)
 {
-	struct file *f = fd_file(c, fd);
+	struct path p;
+	int r = path_find_at(c, dirfd, path, follow, false, &p);
 
-	if (!f)
-		return NULL;
-	if (open_flags)
-		*open_flags = f->flags;
-	return f->ino;
+	if (r < 0)
+		return r;
+	*out = p.ino;
+	return 0;
 }

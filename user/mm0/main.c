@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mm0.h"
+#include "linux/lx.h"
 
 struct mm0_state mm0;
 
@@ -59,23 +60,47 @@ void mm0_reply(uint32_t tid, long r)
 
 /* ------------------------------------------------------------ faults */
 
-static int exception_status(uint64_t vector)
+/* The signal that ends a native process for an exception. */
+static int exception_signal(uint64_t vector)
 {
 	switch (vector) {
 	case 6:
-		return PX_STATUS_ILL;
+		return LX_SIGILL;
 	case 0:
-		return PX_STATUS_FPE;
+		return LX_SIGFPE;
 	default:
-		return PX_STATUS_SEGV;
+		return LX_SIGSEGV;
 	}
 }
 
-/* A fault of one of our threads: serve it (0: reply resume) or end it. */
+/* A fault of one of our threads: serve it (0: reply resume) or end it.
+ * A Linux process's system calls go to its personality (linux/), and the
+ * faults it cannot be served become signals it may catch. */
 static long handle_fault(struct task *t, struct tess_msg *m)
 {
 	char why[96];
+	bool is_lx = t->proc->is_linux;
 
+	if (m->mr[0] == IPC_TAG_SYSCALL) {
+		if (is_lx) {
+			/* A request, though it comes as a fault: it may not
+			 * take the memory kept for faults. */
+			mm0.in_request = true;
+			bool answer = lx_syscall(t, m);
+			mm0.in_request = false;
+			return answer ? 0 : NO_REPLY;
+		}
+		/* Not a Tessera call, and not a Linux program. */
+		m->mr[0] = FAULT_RESUME;
+		m->mr[1] = (uint64_t)-ENOSYS;
+		return 0;
+	}
+	if (is_lx) {
+		if (!lx_fault(t, m))
+			return NO_REPLY;
+		m->mr[0] = FAULT_RESUME;
+		return 0;
+	}
 	if (m->mr[0] == IPC_TAG_PAGEFAULT) {
 		long r;
 		while ((r = mm_fault(t->proc->mm, m->mr[1],
@@ -89,18 +114,12 @@ static long handle_fault(struct task *t, struct tess_msg *m)
 		snprintf(why, sizeof(why),
 			 "touched %lx outside its memory (rip %lx)",
 			 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
-		task_kill(t, PX_STATUS_SEGV, why);
+		task_kill(t, LX_SIGSEGV, why);
 		return NO_REPLY;
-	}
-	if (m->mr[0] == IPC_TAG_SYSCALL) {
-		/* Not a Tessera call: no Linux emulation yet. */
-		m->mr[0] = FAULT_RESUME;
-		m->mr[1] = (uint64_t)-ENOSYS;
-		return 0;
 	}
 	snprintf(why, sizeof(why), "took exception %lu at rip %lx",
 		 (unsigned long)m->mr[1], (unsigned long)m->mr[3]);
-	task_kill(t, exception_status(m->mr[1]), why);
+	task_kill(t, exception_signal(m->mr[1]), why);
 	return NO_REPLY;
 }
 
@@ -319,7 +338,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 	case PX_GETPPID:
 		return t->proc->ppid;
 	case PX_EXIT:
-		task_exit(t, (int)a[1]);
+		task_exit(t, LX_W_EXITCODE((int)a[1]));
 		return NO_REPLY;
 	case PX_WAIT:
 		r = task_wait(t, (int32_t)a[1], a[2], &replied);
@@ -393,7 +412,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		if (process_is_init(p))
 			return 0; /* ignored */
 		bool self = p == t->proc;
-		process_exit(p, PX_STATUS_KILL);
+		process_exit(p, LX_W_SIGNALED(LX_SIGKILL));
 		return self ? NO_REPLY : 0;
 	}
 	case PX_SETSID:
@@ -416,6 +435,19 @@ static long handle_request(struct task *t, struct tess_msg *m)
 
 /* ------------------------------------------------------------ start */
 
+static void fs_clock(struct fs_time *t)
+{
+	uint64_t ns = lx_realtime_ns();
+	t->sec = (int64_t)(ns / 1000000000ull);
+	t->nsec = (int64_t)(ns % 1000000000ull);
+}
+
+/* A pipe changed: the threads waiting on it try again. */
+static void pipe_changed(struct inode *pipe)
+{
+	lx_wake(LX_PARK_IO, pipe);
+}
+
 static long init(void)
 {
 	struct pager_bootinfo *b = (struct pager_bootinfo *)PAGER_BOOTINFO_ADDR;
@@ -431,6 +463,9 @@ static long init(void)
 	if (frames_init())
 		return -ENOMEM;
 	fs_set_pages(file_page_alloc, file_page_free);
+	fs_set_clock(fs_clock);
+	fs_set_random(random_bytes);
+	fs_set_pipe_hook(pipe_changed);
 	if (fs_init() < 0)
 		return -ENOMEM;
 	fs_set_console(console_out);
@@ -471,9 +506,22 @@ int main(long arg)
 		/* The answer and the next receive, one call (the IPC fast
 		 * path): the answer goes only to a thread waiting for it, so
 		 * a process that sent without receiving (not a call) cannot
-		 * hold mm0; it loses its answer instead. */
-		r = tess_reply_wait(reply_to, &m);
+		 * hold mm0; it loses its answer instead.  The receive gives
+		 * up at the earliest Linux deadline. */
+		uint64_t deadline = lx_timer_next();
+		if (deadline == DEADLINE_NEVER)
+			r = tess_reply_wait(reply_to, &m);
+		else
+			r = tess_ipc_until(reply_to, TID_ANY,
+					   IPC_SHORT | IPC_REPLY, &m, NULL,
+					   deadline);
 		reply_to = TID_NIL;
+		if (r == -E_TIMEOUT) {
+			lx_timers_run();
+			lx_run_wakeups();
+			memset(&m, 0, sizeof(m));
+			continue;
+		}
 		if (r) {
 			memset(&m, 0, sizeof(m));
 			continue;
@@ -493,9 +541,11 @@ int main(long arg)
 				m.mr[4] = m.mr[5] = 0;
 				reply_to = t->tid;
 			}
+			lx_run_wakeups();
 			continue;
 		}
 		if (handle_fault(t, &m) != NO_REPLY)
 			reply_to = t->tid;
+		lx_run_wakeups();
 	}
 }

@@ -25,6 +25,8 @@
 #include <tessera/posix.h>
 
 #include "fs.h"
+#include "lib/elf64.h"
+#include "linux/state.h"
 
 #define PAGE 4096ul
 #define PAGE_DOWN(a) ((a) & ~(PAGE - 1))
@@ -355,8 +357,67 @@ void vmo_file_flush(struct inode *ino);
 void vmo_file_update(struct inode *ino, uint64_t off, const void *buf,
 		     size_t n);
 
+/* ------------------------------------------------------------ exec.c */
+
+#define EXEC_MAX_PHDRS 32
+#define EXEC_PIE_BASE 0x0000055555554000ul /* where a static-PIE goes */
+
+/* An executable, checked (program_check) and ready to load. */
+struct program {
+	struct inode *ino;
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[EXEC_MAX_PHDRS];
+	bool native;   /* it carries the Tessera note */
+	uint64_t bias; /* added to every address (static-PIE) */
+	uint64_t entry, phdr, brk;
+};
+
+/* Strings (argv, envp) copied into mm0, within a budget of `room` bytes
+ * (each pointer costing ptr_cost more) and `max` strings. */
+struct strlist {
+	char *buf;
+	size_t used, room, buf_cap;
+	uint32_t *off;
+	uint32_t n, max, off_cap;
+	unsigned ptr_cost;
+};
+
+void strlist_init(struct strlist *s, size_t room, uint32_t max,
+		  unsigned ptr_cost);
+void strlist_free(struct strlist *s);
+long strlist_add(struct strlist *s, const char *str);
+const char *strlist_get(const struct strlist *s, uint32_t i);
+/* Append a NULL-terminated vector of strings from process memory:
+ * -EFAULT, -E2BIG past the budget. */
+long strlist_take(struct mm *mm, uint64_t list, struct strlist *s);
+
+/* Check `ino` (named `path`, for the log): 0, or -ENOEXEC (with one log
+ * line saying why, unless it is not ELF at all). */
+long program_check(struct inode *ino, const char *path, struct program *pg);
+/* Map the program into the empty `mm`, build its stack and fill its entry
+ * registers (the UTCB and pager are the caller's). */
+long program_load(struct mm *mm, const struct program *pg,
+		  const struct strlist *args, const struct strlist *envs,
+		  const char *execfn, struct exregs *x);
+/* A "#!" script's interpreter and optional argument: 1, 0 if the file is
+ * not a script, -ENOEXEC or -ENAMETOOLONG for a bad first line. */
+long script_interp(struct inode *ino, char *interp, size_t isize, char *arg,
+		   size_t asize);
+
+/* ------------------------------------------------------------ random.c */
+
+void random_bytes(void *buf, size_t n);
+
 /* ------------------------------------------------------------ task.c */
 
+/*
+ * A process.  Its pid is the thread id of its first thread for a native
+ * process started natively; a process made by a Linux process (and a
+ * Linux init) gets a small number as Linux gives (linux/proc.c), which no
+ * thread id can equal (thread ids carry the container id in their top
+ * byte).  `status` is a Linux wait status word (exit code << 8, or the
+ * signal number that ended it).
+ */
 struct process {
 	uint32_t pid;
 	uint32_t ppid;
@@ -367,10 +428,12 @@ struct process {
 	struct fs_ctx fs;
 	uint32_t nthreads;
 	bool zombie;
+	bool is_linux; /* runs a Linux program (linux/) */
 	int status;
 	uint32_t waiter;  /* tid blocked in PX_WAIT, or 0 */
 	int32_t wait_pid; /* what it waits for (-1: any) */
 	uint64_t wait_status_ptr;
+	struct lx_process lx;
 	struct process *next;
 };
 
@@ -378,23 +441,45 @@ struct task {
 	uint32_t tid;
 	cptr_t thread; /* the Thread object */
 	struct process *proc;
-	uint64_t utcb;
+	uint64_t utcb; /* 0 for a Linux thread: it has none */
 	uint32_t utcb_index;
+	struct lx_thread lx;
 	struct task *next;
 };
 
+/* Every task and process (for the Linux personality's searches). */
+extern struct task *tasks;
+extern struct process *procs;
+extern uint32_t init_pid;
+
 struct task *task_find(uint32_t tid);
 struct process *process_find(uint32_t pid);
-long task_start_init(const char *path);
+/* Start the first program: `line` is its path and arguments, separated by
+ * spaces (the manifest's args line). */
+long task_start_init(const char *line);
 long task_fork(struct task *t, uint32_t *child_pid);
 long task_clone(struct task *t, uint64_t flags, uint64_t stack, uint32_t *tid);
+/* A new process, a copy of t's (its memory copy-on-write, or shared if
+ * share_mm), whose first thread starts with `regs`: made, not yet run. */
+long process_fork(struct task *t, const struct exregs *regs, bool share_mm,
+		  struct task **child);
+/* A new thread of t's process starting with `regs`: made, not yet run. */
+long thread_new(struct task *t, const struct exregs *regs, struct task **out);
+void thread_run(struct task *t);
+/* Destroy one thread and forget it (its process lives on). */
+void thread_drop(struct task *t);
+/* execve for either personality: 1 if the caller now runs the new
+ * program (no answer), or a negated errno with nothing changed. */
 long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp);
-/* End the process (all its threads) with `status`. */
-void process_exit(struct process *p, int status);
+/* End the process (all its threads) with wait status `wstatus`. */
+void process_exit(struct process *p, int wstatus);
 /* End one thread (the process ends with its last thread). */
-void task_exit(struct task *t, int status);
+void task_exit(struct task *t, int wstatus);
 long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied);
-void task_kill(struct task *t, int status, const char *why);
+/* End t's process by signal `sig`, with one log line saying why. */
+void task_kill(struct task *t, int sig, const char *why);
+/* Forget a zombie (reaped). */
+void process_free(struct process *p);
 /* The signal permission rule (docs/posix.md): whether `sender` may send
  * a signal to `target` (itself, its descendants, its session).  Whether
  * the target then acts on it is another matter: see process_is_init. */

@@ -3,9 +3,9 @@
  *
  * A node has 256 slots: below the top level they hold nodes, at the leaf
  * level values.  The tree grows upwards when an index beyond its reach is
- * set (the old root becomes slot 0 of a new one) and never shrinks: maps
- * only grow until they are freed whole (a file truncated to 0, an object
- * that ends).
+ * set (the old root becomes slot 0 of a new one) and never shrinks: a
+ * cleared index leaves its nodes, which go when the map is freed whole (a
+ * file truncated to 0, an object that ends).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -89,6 +89,19 @@ undo:
 	m->root = old_root;
 	m->height = old_height;
 	return -1;
+}
+
+void pagemap_clear(struct pagemap *m, uint64_t i)
+{
+	if (!m->height || !in_reach(m->height, i))
+		return;
+	struct pm_node *n = m->root;
+	for (unsigned level = m->height - 1; level > 0; level--) {
+		n = (struct pm_node *)(uintptr_t)n->slot[digit(i, level)];
+		if (!n)
+			return;
+	}
+	n->slot[digit(i, 0)] = 0;
 }
 
 /* The first value at or after `from` in the subtree n (level `level`,

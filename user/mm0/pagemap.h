@@ -24,6 +24,8 @@ uint64_t pagemap_get(const struct pagemap *m, uint64_t i);
 /* Set index i (below 2^48) to v (not 0): 0, or -1 with nothing changed
  * if a node could not be made. */
 int pagemap_set(struct pagemap *m, uint64_t i, uint64_t v);
+/* Index i holds nothing any more (its nodes stay). */
+void pagemap_clear(struct pagemap *m, uint64_t i);
 /* The first index >= from with a value (its value), or 0 if none. */
 uint64_t pagemap_next(const struct pagemap *m, uint64_t from, uint64_t *at);
 /* Empty the map: fn(ctx, value) for every value, then free every node. */

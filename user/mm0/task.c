@@ -1,26 +1,31 @@
 /*
- * POSIX processes and their threads: starting the first program, fork,
- * clone, execve, exit and wait, and ending a process that faults.
+ * Processes and their threads: starting the first program, fork, clone,
+ * execve, exit and wait, and ending a process that faults.  Shared by
+ * both personalities: the native POSIX protocol (main.c) and the Linux
+ * system calls (linux/proc.c) call in here; what only Linux has (signals,
+ * wait4, vfork, close-on-exec) is done by the linux/ hooks named below.
  *
  * A process is an address space (struct mm), a file-system context and
- * its threads; its pid is the thread id of its first thread.  mm0 is the
- * pager of every thread it makes.  A thread that asks mm0 for something is
- * blocked in its call until mm0 replies: fork and clone make the new
- * thread's registers from the caller's, with the call returning 0 there.
+ * its threads.  mm0 is the pager of every thread it makes.  A thread that
+ * asks mm0 for something is blocked in its call until mm0 replies: fork
+ * and clone make the new thread's registers from the caller's, with the
+ * call returning 0 there.
+ *
+ * Exit statuses are Linux wait status words everywhere; a native parent's
+ * wait gets them as libposix encodes them (native_status).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include <tessera/ipc.h>
 
-#include "lib/elf64.h"
-
 #include "mm0.h"
+#include "linux/lx.h"
 
-static struct task *tasks;
-static struct process *procs;
-static uint32_t init_pid;
+struct task *tasks;
+struct process *procs;
+uint32_t init_pid;
 
 struct task *task_find(uint32_t tid)
 {
@@ -38,10 +43,18 @@ struct process *process_find(uint32_t pid)
 	return NULL;
 }
 
+/* What a native parent's wait reports: the exit code, or 128 + the
+ * signal that ended the child (as a shell does). */
+static int native_status(int wstatus)
+{
+	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f)
+				: (wstatus >> 8) & 0xff;
+}
+
 /* ------------------------------------------------------------ threads */
 
-/* A UTCB page of `mm` for a new thread, made present (the kernel reads
- * and writes it only when it is mapped). */
+/* A UTCB page of `mm` for a new native thread, made present (the kernel
+ * reads and writes it only when it is mapped). */
 static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 {
 	for (uint32_t i = 0; i < TASK_UTCB_PAGES; i++)
@@ -58,25 +71,19 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 	return -EAGAIN;
 }
 
-/* The areas every address space has: the UTCB pages. */
-static long mm_base_areas(struct mm *mm)
-{
-	return vma_add(
-	    mm, TASK_UTCB_BASE, TASK_UTCB_BASE + TASK_UTCB_PAGES * PAGE,
-	    PX_PROT_READ | PX_PROT_WRITE, PX_MAP_PRIVATE | VMA_UTCB, VMA_ANON);
-}
-
 /*
- * A new thread of mm0's container: in the space `mm` (new, its first
+ * A new thread of mm0's container: in the space of `p` (new, its first
  * thread) or in the space of thread `share_tid`.  Registers from `regs`.
+ * Its Linux tid is its thread id until the caller says otherwise.
  */
 static long thread_make(struct process *p, uint32_t share_tid,
-			struct exregs *regs, uint64_t utcb, uint32_t utcb_index,
-			struct task **out)
+			const struct exregs *regs, uint64_t utcb,
+			uint32_t utcb_index, struct task **out)
 {
 	struct task *t = calloc(1, sizeof(*t));
 	struct thread_create tc;
 	struct task_ids ids;
+	struct exregs x = *regs;
 	long r;
 
 	if (!t)
@@ -108,15 +115,18 @@ static long thread_make(struct process *p, uint32_t share_tid,
 		return r == -E_LIMIT ? -EAGAIN : -ENOMEM;
 	}
 	t->tid = ids.tid;
+	t->lx.tid = ids.tid;
 	t->proc = p;
 	t->utcb = utcb;
 	t->utcb_index = utcb_index;
-	regs->valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
-	regs->flags = 0;
-	r = tess_exchange_registers(regs, t->tid);
+	x.valid = EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC;
+	x.flags = 0;
+	r = tess_exchange_registers(&x, t->tid);
 	if (r)
 		mm0_log("exchange_registers on a new thread: %s",
 			tess_strerror(r));
+	t->lx.fs_base = x.fs_base;
+	t->lx.gs_base = x.gs_base;
 	t->next = tasks;
 	tasks = t;
 	p->nthreads++;
@@ -125,7 +135,7 @@ static long thread_make(struct process *p, uint32_t share_tid,
 	return 0;
 }
 
-static void thread_run(struct task *t)
+void thread_run(struct task *t)
 {
 	struct task_ids ids = {t->tid, 0, 0, 0};
 	long r = tess_thread_control(THREAD_RUN, &ids, NULL);
@@ -134,12 +144,13 @@ static void thread_run(struct task *t)
 }
 
 /* Destroy the thread and forget it (its process lives on). */
-static void thread_drop(struct task *t)
+void thread_drop(struct task *t)
 {
 	struct task_ids ids = {t->tid, 0, 0, 0};
+	lx_thread_gone(t);
 	tess_thread_control(THREAD_DESTROY, &ids, NULL);
 	pool_give(CAP_THREAD, t->thread);
-	if (t->proc->mm)
+	if (t->proc->mm && t->utcb)
 		t->proc->mm->utcb_used &= ~(1ull << t->utcb_index);
 	if (t->proc->waiter == t->tid)
 		t->proc->waiter =
@@ -153,177 +164,7 @@ static void thread_drop(struct task *t)
 	free(t);
 }
 
-/* ------------------------------------------------------------ programs */
-
-#define MAX_PHDRS 16
-
-/* Read and check the program's headers: 0, or -ENOEXEC (also when its
- * entry point is in no loadable executable segment: checked here, before
- * execve lets the old program go). */
-static long elf_read(struct inode *ino, struct elf64_ehdr *eh,
-		     struct elf64_phdr *ph)
-{
-	uint64_t size = fs_inode_size(ino);
-	bool entry_ok = false;
-	if (fs_inode_read(ino, 0, eh, sizeof(*eh)) != (long)sizeof(*eh) ||
-	    elf64_check_header(eh, size) || eh->phnum > MAX_PHDRS ||
-	    fs_inode_read(ino, eh->phoff, ph, eh->phnum * sizeof(*ph)) !=
-		(long)(eh->phnum * sizeof(*ph)))
-		return -ENOEXEC;
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		if (ph[i].type != PT_LOAD)
-			continue;
-		if (elf64_check_segment(&ph[i], size, PAGE, TASK_MMAP_BASE) ||
-		    (ph[i].vaddr & (PAGE - 1)) != (ph[i].offset & (PAGE - 1)))
-			return -ENOEXEC;
-		if ((ph[i].flags & PF_X) && eh->entry >= ph[i].vaddr &&
-		    eh->entry - ph[i].vaddr < ph[i].memsz)
-			entry_ok = true;
-	}
-	return entry_ok ? 0 : -ENOEXEC;
-}
-
-/*
- * The program's areas: each loadable segment's file bytes as a private
- * file area; the part of bss in the last file page reads as zeros there
- * (file_end); the whole bss pages above it, from the next page boundary,
- * are anonymous memory.
- */
-static long elf_map(struct mm *mm, struct inode *ino,
-		    const struct elf64_ehdr *eh, const struct elf64_phdr *ph)
-{
-	uint64_t top = 0;
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		const struct elf64_phdr *p = &ph[i];
-		if (p->type != PT_LOAD || !p->memsz)
-			continue;
-		uint32_t prot = (p->flags & PF_R ? PX_PROT_READ : 0) |
-				(p->flags & PF_W ? PX_PROT_WRITE : 0) |
-				(p->flags & PF_X ? PX_PROT_EXEC : 0);
-		uint64_t start = PAGE_DOWN(p->vaddr);
-		uint64_t file_top = PAGE_UP(p->vaddr + p->filesz);
-		uint64_t mem_top = PAGE_UP(p->vaddr + p->memsz);
-		if (p->filesz) {
-			struct vm_backing b = {
-			    .kind = VMA_FILE,
-			    .ino = ino,
-			    .offset = p->offset - (p->vaddr - start),
-			    .file_end = p->vaddr + p->filesz};
-			long r = vm_map(mm, start, file_top, prot,
-					PX_MAP_PRIVATE, &b);
-			if (r)
-				return r;
-		} else {
-			file_top = start;
-		}
-		if (mem_top > file_top) {
-			long r = vma_add(mm, file_top, mem_top, prot,
-					 PX_MAP_PRIVATE, VMA_ANON);
-			if (r)
-				return r;
-		}
-		if (mem_top > top)
-			top = mem_top;
-	}
-	mm->brk_start = mm->brk = top;
-	return 0;
-}
-
-/* The strings of argv or envp, copied into mm0 (NULL list: none). */
-struct strlist {
-	char *buf;
-	size_t used;
-	uint32_t n;
-	uint32_t offsets[256];
-};
-
-static long strlist_take(struct mm *mm, uint64_t list, struct strlist *s,
-			 size_t room)
-{
-	s->n = 0;
-	if (!list)
-		return 0;
-	for (;;) {
-		uint64_t p;
-		if (mm_copy_in(mm, &p, list + s->n * 8, 8))
-			return -EFAULT;
-		if (!p)
-			return 0;
-		if (s->n == 256)
-			return -E2BIG;
-		if (s->used >= room)
-			return -E2BIG;
-		long len =
-		    mm_copy_string(mm, s->buf + s->used, p, room - s->used);
-		if (len == -ENAMETOOLONG)
-			return -E2BIG;
-		if (len < 0)
-			return len;
-		s->offsets[s->n++] = (uint32_t)s->used;
-		s->used += (size_t)len + 1;
-	}
-}
-
-/* Build the initial stack: argc, argv[], NULL, envp[], NULL, then the
- * strings.  Returns the stack pointer. */
-static long stack_build(struct mm *mm, struct strlist *args,
-			struct strlist *envs, uint64_t *sp_out)
-{
-	uint64_t top = TASK_STACK_TOP, strings, sp;
-	long r = vma_add(mm, TASK_STACK_TOP - TASK_STACK_SIZE, TASK_STACK_TOP,
-			 PX_PROT_READ | PX_PROT_WRITE,
-			 PX_MAP_PRIVATE | PX_MAP_GROWSDOWN, VMA_ANON);
-	if (r)
-		return r;
-	strings = (top - args->used - envs->used) & ~15ul;
-	sp = (strings - (args->n + envs->n + 3) * 8) & ~15ul;
-	if (mm_copy_out(mm, strings, args->buf, args->used) ||
-	    mm_copy_out(mm, strings + args->used, envs->buf, envs->used))
-		return -EFAULT;
-	uint64_t w = args->n;
-	uint64_t at = sp;
-	if (mm_copy_out(mm, at, &w, 8))
-		return -EFAULT;
-	at += 8;
-	for (uint32_t i = 0; i < args->n; i++, at += 8) {
-		w = strings + args->offsets[i];
-		if (mm_copy_out(mm, at, &w, 8))
-			return -EFAULT;
-	}
-	w = 0;
-	mm_copy_out(mm, at, &w, 8);
-	at += 8;
-	for (uint32_t i = 0; i < envs->n; i++, at += 8) {
-		w = strings + args->used + envs->offsets[i];
-		if (mm_copy_out(mm, at, &w, 8))
-			return -EFAULT;
-	}
-	w = 0;
-	mm_copy_out(mm, at, &w, 8);
-	*sp_out = sp;
-	return 0;
-}
-
-/* Set `mm` up to run `ino` (its headers checked by elf_read) with these
- * arguments; fills the entry regs. */
-static long program_load(struct mm *mm, struct inode *ino,
-			 const struct elf64_ehdr *eh,
-			 const struct elf64_phdr *ph, struct strlist *args,
-			 struct strlist *envs, struct exregs *x)
-{
-	uint64_t sp;
-	long r;
-	if ((r = mm_base_areas(mm)) || (r = elf_map(mm, ino, eh, ph)) ||
-	    (r = stack_build(mm, args, envs, &sp)))
-		return r;
-	memset(x, 0, sizeof(*x));
-	x->rip = eh->entry;
-	x->rsp = sp;
-	x->rdi = sp;
-	x->rsi = mm0.tid;
-	x->rflags = 0x202;
-	return 0;
-}
+/* ------------------------------------------------------------ processes */
 
 static struct process *process_new(const struct process *parent)
 {
@@ -337,7 +178,7 @@ static struct process *process_new(const struct process *parent)
 	return p;
 }
 
-static void process_free(struct process *p)
+void process_free(struct process *p)
 {
 	struct process **pp = &procs;
 	while (*pp != p)
@@ -346,54 +187,86 @@ static void process_free(struct process *p)
 	free(p);
 }
 
-long task_start_init(const char *path)
+/* Split the args line on spaces into `args`. */
+static long split_args(const char *line, struct strlist *args)
+{
+	char word[PX_PATH_MAX];
+	while (*line) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		size_t n = 0;
+		while (line[n] && line[n] != ' ' && line[n] != '\t')
+			n++;
+		if (!n)
+			break;
+		if (n >= sizeof(word))
+			return -E2BIG;
+		memcpy(word, line, n);
+		word[n] = 0;
+		long r = strlist_add(args, word);
+		if (r)
+			return r;
+		line += n;
+	}
+	return args->n ? 0 : -ENOENT;
+}
+
+static const char *const init_env_native[] = {"PATH=/bin", NULL};
+static const char *const init_env_linux[] = {
+    "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL};
+
+long task_start_init(const char *line)
 {
 	struct process *p = process_new(NULL);
 	struct strlist args, envs;
-	char argbuf[256], envbuf[64];
-	struct elf64_ehdr eh;
-	struct elf64_phdr ph[MAX_PHDRS];
+	struct program *pg = malloc(sizeof(*pg));
 	struct exregs x;
 	struct task *t;
 	long r;
 
-	if (!p)
-		return -ENOMEM;
-	if (fs_ctx_init(&p->fs) < 0)
-		return -ENOMEM;
+	strlist_init(&args, PX_ARG_MAX, 256, 0);
+	strlist_init(&envs, PX_ARG_MAX, 256, 0);
+	if (!p || !pg || fs_ctx_init(&p->fs) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = split_args(line, &args)))
+		goto out;
+	const char *path = strlist_get(&args, 0);
 	struct inode *ino = fs_lookup(&p->fs, path);
 	if (!ino || !fs_inode_is_reg(ino)) {
 		mm0_log("no program %s to start", path);
-		return -ENOENT;
+		r = -ENOENT;
+		goto out;
 	}
-	if ((r = elf_read(ino, &eh, ph)) || (r = fs_exec_begin(ino)))
-		return r;
+	if ((r = program_check(ino, path, pg)) || (r = fs_exec_begin(ino)))
+		goto out;
 	p->exe = ino;
-	args.buf = argbuf;
-	args.n = 1;
-	args.offsets[0] = 0;
-	strlcpy(argbuf, path, sizeof(argbuf));
-	args.used = strlen(argbuf) + 1;
-	envs.buf = envbuf;
-	envs.n = 1;
-	envs.offsets[0] = 0;
-	strlcpy(envbuf, "PATH=/bin", sizeof(envbuf));
-	envs.used = strlen(envbuf) + 1;
-
+	for (const char *const *e = pg->native ? init_env_native
+					       : init_env_linux;
+	     *e; e++)
+		strlist_add(&envs, *e);
+	p->is_linux = !pg->native;
 	if ((r = mm_new(&p->mm)) ||
-	    (r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x)))
-		return r;
-	uint64_t utcb;
-	uint32_t ui;
-	if ((r = utcb_take(p->mm, &utcb, &ui)))
-		return r;
+	    (r = program_load(p->mm, pg, &args, &envs, path, &x)))
+		goto out;
+	uint64_t utcb = 0;
+	uint32_t ui = 0;
+	if (pg->native && (r = utcb_take(p->mm, &utcb, &ui)))
+		goto out;
 	x.rdx = utcb;
 	if ((r = thread_make(p, 0, &x, utcb, ui, &t)))
-		return r;
-	p->pid = p->sid = t->tid;
+		goto out;
+	p->pid = p->sid = p->is_linux ? lx_id_alloc() : t->tid;
+	t->lx.tid = p->pid;
 	init_pid = p->pid;
+	lx_process_start(p, path);
 	thread_run(t);
-	return 0;
+out:
+	strlist_free(&args);
+	strlist_free(&envs);
+	free(pg);
+	return r;
 }
 
 /* ------------------------------------------------------------ fork, clone */
@@ -406,7 +279,8 @@ static long regs_of(uint32_t tid, struct exregs *x)
 	return tess_exchange_registers(x, tid);
 }
 
-/* The new thread returns from its call to mm0 with 0 (in MR0, r10). */
+/* The new native thread returns from its call to mm0 with 0 (in MR0,
+ * r10). */
 static void returns_zero(struct exregs *x)
 {
 	x->rax = 0;
@@ -415,19 +289,21 @@ static void returns_zero(struct exregs *x)
 	x->rdx = IPC_SHORT;
 }
 
-long task_fork(struct task *t, uint32_t *child_pid)
+long process_fork(struct task *t, const struct exregs *regs, bool share_mm,
+		  struct task **child)
 {
 	struct process *parent = t->proc, *p;
-	struct exregs x;
 	struct task *c;
 	long r;
 
-	if ((r = regs_of(t->tid, &x)))
-		return -EAGAIN;
 	p = process_new(parent);
 	if (!p)
 		return -ENOMEM;
-	if ((r = mm_clone(parent->mm, t->utcb, &p->mm))) {
+	p->is_linux = parent->is_linux;
+	if (share_mm) {
+		p->mm = parent->mm;
+		p->mm->refs++;
+	} else if ((r = mm_clone(parent->mm, t->utcb, &p->mm))) {
 		process_free(p);
 		return r;
 	}
@@ -440,8 +316,8 @@ long task_fork(struct task *t, uint32_t *child_pid)
 	 * so this is not refused). */
 	if (parent->exe && !fs_exec_begin(parent->exe))
 		p->exe = parent->exe;
-	returns_zero(&x);
-	r = thread_make(p, 0, &x, t->utcb, t->utcb_index, &c);
+	r = thread_make(p, share_mm ? t->tid : 0, regs, share_mm ? 0 : t->utcb,
+			t->utcb_index, &c);
 	if (r) {
 		if (p->exe)
 			fs_exec_end(p->exe);
@@ -450,9 +326,45 @@ long task_fork(struct task *t, uint32_t *child_pid)
 		process_free(p);
 		return r;
 	}
-	p->pid = c->tid;
+	p->pid = p->is_linux ? lx_id_alloc() : c->tid;
+	c->lx.tid = p->pid;
+	lx_process_fork(p, parent);
+	*child = c;
+	return 0;
+}
+
+long thread_new(struct task *t, const struct exregs *regs, struct task **out)
+{
+	uint64_t utcb = 0;
+	uint32_t ui = 0;
+	long r;
+
+	if (!t->proc->is_linux && (r = utcb_take(t->proc->mm, &utcb, &ui)))
+		return r;
+	r = thread_make(t->proc, t->tid, regs, utcb, ui, out);
+	if (r) {
+		if (utcb)
+			t->proc->mm->utcb_used &= ~(1ull << ui);
+		return r;
+	}
+	if (t->proc->is_linux)
+		(*out)->lx.tid = lx_id_alloc();
+	return 0;
+}
+
+long task_fork(struct task *t, uint32_t *child_pid)
+{
+	struct exregs x;
+	struct task *c;
+	long r;
+
+	if ((r = regs_of(t->tid, &x)))
+		return -EAGAIN;
+	returns_zero(&x);
+	if ((r = process_fork(t, &x, false, &c)))
+		return r;
 	thread_run(c);
-	*child_pid = p->pid;
+	*child_pid = c->proc->pid;
 	return 0;
 }
 
@@ -460,23 +372,16 @@ long task_clone(struct task *t, uint64_t flags, uint64_t stack, uint32_t *tid)
 {
 	struct exregs x;
 	struct task *c;
-	uint64_t utcb;
-	uint32_t ui;
 	long r;
 
 	if (!(flags & PX_CLONE_VM) || (stack & 7) || stack >= TASK_USER_END)
 		return -EINVAL;
 	if ((r = regs_of(t->tid, &x)))
 		return -EAGAIN;
-	if ((r = utcb_take(t->proc->mm, &utcb, &ui)))
-		return r;
 	returns_zero(&x);
 	x.rsp = stack;
-	r = thread_make(t->proc, t->tid, &x, utcb, ui, &c);
-	if (r) {
-		t->proc->mm->utcb_used &= ~(1ull << ui);
+	if ((r = thread_new(t, &x, &c)))
 		return r;
-	}
 	thread_run(c);
 	*tid = c->tid;
 	return 0;
@@ -484,88 +389,236 @@ long task_clone(struct task *t, uint64_t flags, uint64_t stack, uint32_t *tid)
 
 /* ------------------------------------------------------------ execve */
 
-long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
-{
-	struct process *p = t->proc;
-	char name[PX_PATH_MAX];
-	struct strlist args, envs;
-	struct elf64_ehdr eh;
-	struct elf64_phdr ph[MAX_PHDRS];
-	struct exregs x;
-	long r;
+#define SCRIPT_DEPTH 4
 
-	r = mm_copy_string(p->mm, name, path, sizeof(name));
-	if (r < 0)
+/* What execve has gathered before the point of no return. */
+struct exec_plan {
+	char path[PX_PATH_MAX]; /* as the caller named it */
+	char file[PX_PATH_MAX]; /* the program file finally run */
+	struct program pg;
+	struct strlist args, envs;
+	char interp[SCRIPT_DEPTH][PX_PATH_MAX];
+	char iarg[SCRIPT_DEPTH][PX_PATH_MAX];
+	int scripts;
+};
+
+/* The file `name` names for execve: regular, executable. */
+static long exec_lookup(struct process *p, const char *name, struct inode **out)
+{
+	struct inode *ino;
+	long r = lx_exec_lookup(p, name, &ino);
+	if (r)
 		return r;
-	struct inode *ino = fs_lookup(&p->fs, name);
-	if (!ino)
-		return -ENOENT;
 	if (!fs_inode_is_reg(ino))
 		return -EACCES;
-	if ((r = elf_read(ino, &eh, ph)))
-		return r;
-	if ((r = fs_exec_begin(ino)))
-		return r; /* ETXTBSY: open for writing */
-	args.buf = malloc(PX_ARG_MAX);
-	envs.buf = malloc(PX_ARG_MAX);
-	args.used = envs.used = 0;
-	if (!args.buf || !envs.buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = strlist_take(p->mm, argv, &args, PX_ARG_MAX)) ||
-	    (r = strlist_take(p->mm, envp, &envs, PX_ARG_MAX)))
-		goto out;
+	if (p->is_linux && !fs_inode_executable(ino))
+		return -EACCES;
+	*out = ino;
+	return 0;
+}
 
-	/* Past this point the old program is gone. */
+/*
+ * Find the program, following "#!" lines (for a Linux caller, up to
+ * SCRIPT_DEPTH deep), check it, and copy the arguments: argv of a script
+ * becomes interpreter, its argument if any, the script's path, then
+ * argv[1..].
+ */
+static long exec_prepare(struct task *t, uint64_t argv, uint64_t envp,
+			 struct exec_plan *e)
+{
+	struct process *p = t->proc;
+	struct inode *ino;
+	long r;
+
+	if ((r = exec_lookup(p, e->path, &ino)))
+		return r;
+	strlcpy(e->file, e->path, sizeof(e->file));
+	while (p->is_linux) {
+		char interp[PX_PATH_MAX], iarg[PX_PATH_MAX];
+		r = script_interp(ino, interp, sizeof(interp), iarg,
+				  sizeof(iarg));
+		if (r <= 0)
+			break;
+		if (e->scripts == SCRIPT_DEPTH)
+			return -ELOOP;
+		strcpy(e->interp[e->scripts], interp);
+		strcpy(e->iarg[e->scripts], iarg);
+		e->scripts++;
+		if ((r = exec_lookup(p, interp, &ino)))
+			return r;
+		strlcpy(e->file, interp, sizeof(e->file));
+	}
+	if (r < 0)
+		return r;
+	if ((r = program_check(ino, e->file, &e->pg)))
+		return r;
+
+	size_t room = e->pg.native ? PX_ARG_MAX : LX_ARG_MAX;
+	strlist_init(&e->args, room, e->pg.native ? 256 : ~0u,
+		     e->pg.native ? 0 : 8);
+	if (e->scripts) {
+		struct strlist user;
+		strlist_init(&user, room, ~0u, 8);
+		r = strlist_take(p->mm, argv, &user);
+		for (int s = e->scripts - 1; !r && s >= 0; s--) {
+			r = strlist_add(&e->args, e->interp[s]);
+			if (!r && e->iarg[s][0])
+				r = strlist_add(&e->args, e->iarg[s]);
+		}
+		if (!r)
+			r = strlist_add(&e->args, e->path);
+		for (uint32_t i = 1; !r && i < user.n; i++)
+			r = strlist_add(&e->args, strlist_get(&user, i));
+		strlist_free(&user);
+	} else {
+		r = strlist_take(p->mm, argv, &e->args);
+	}
+	if (r)
+		return r;
+	if (e->pg.native)
+		strlist_init(&e->envs, PX_ARG_MAX, 256, 0);
+	else
+		strlist_init(&e->envs, room - e->args.used - e->args.n * 8, ~0u,
+			     8);
+	return strlist_take(p->mm, envp, &e->envs);
+}
+
+/* A vfork child sharing its parent's memory gets a space of its own: a
+ * new thread there replaces t's (t keeps its Linux tid). */
+static long exec_new_space(struct task *t, struct exec_plan *e,
+			   struct exregs *x)
+{
+	struct process *p = t->proc;
+	struct mm *mm;
+	cptr_t thread;
+	uint64_t utcb = 0;
+	uint32_t ui = 0;
+	long r;
+
+	if ((r = mm_new(&mm)))
+		return r;
+	if ((r = program_load(mm, &e->pg, &e->args, &e->envs, e->path, x)) ||
+	    (e->pg.native && (r = utcb_take(mm, &utcb, &ui))) ||
+	    (r = pool_take(CAP_THREAD, &thread) ? -ENOMEM : 0)) {
+		mm_put(mm);
+		return r;
+	}
+	struct thread_create tc = {.thread = thread,
+				   .space = mm->space,
+				   .cspace = CPTR_NONE,
+				   .untyped = CPTR_NONE,
+				   .dest = CPTR_NONE,
+				   .utcb = utcb,
+				   .pager = TID_NIL,
+				   .cid = mm0.cid,
+				   .prio = PRIO_INHERIT};
+	struct task_ids ids = {0, 0, 0, 0};
+	if ((r = tess_thread_control(THREAD_CREATE | TC_NEW_SPACE, &ids,
+				     &tc))) {
+		pool_give(CAP_THREAD, thread);
+		mm_put(mm);
+		return -ENOMEM;
+	}
+	/* Past this point nothing fails: the old thread goes. */
+	struct task_ids old = {t->tid, 0, 0, 0};
+	lx_thread_gone(t);
+	tess_thread_control(THREAD_DESTROY, &old, NULL);
+	pool_give(CAP_THREAD, t->thread);
+	mm_put(p->mm);
+	p->mm = mm;
+	t->thread = thread;
+	t->tid = ids.tid;
+	t->utcb = utcb;
+	t->utcb_index = ui;
+	return 0;
+}
+
+/* The point of no return: the process runs `ino` now (the reference
+ * fs_exec_begin took moves to p->exe), and the old program's capability
+ * grants go. */
+static void exec_commit(struct process *p, struct inode *ino)
+{
 	if (p->exe)
 		fs_exec_end(p->exe);
 	p->exe = ino;
+	cap_drop_grants(p);
+}
+
+long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
+{
+	struct process *p = t->proc;
+	struct exec_plan *e = calloc(1, sizeof(*e));
+	struct exregs x;
+	long r;
+
+	if (!e)
+		return -ENOMEM;
+	r = mm_copy_string(p->mm, e->path, path, sizeof(e->path));
+	if (r < 0)
+		goto out;
+	if ((r = exec_prepare(t, argv, envp, e)))
+		goto out;
+
+	struct inode *ino = e->pg.ino;
+	if ((r = fs_exec_begin(ino)))
+		goto out; /* ETXTBSY: open for writing */
 	for (struct task *o = tasks; o;) {
 		struct task *next = o->next;
 		if (o->proc == p && o != t)
 			thread_drop(o);
 		o = next;
 	}
-	struct task_ids ids = {t->tid, 0, 0, 0};
-	tess_thread_control(THREAD_SUSPEND, &ids, NULL);
-	cap_drop_grants(p); /* the new program starts without them */
-	mm_clear(p->mm);
-	r = program_load(p->mm, ino, &eh, ph, &args, &envs, &x);
-	if (!r) {
-		uint64_t utcb;
-		uint32_t ui;
-		r = utcb_take(p->mm, &utcb, &ui);
+	if (p->mm->refs > 1) {
+		/* Shared with a vfork parent: the old memory stays theirs,
+		 * so a failure can still be reported. */
+		if ((r = exec_new_space(t, e, &x))) {
+			fs_exec_end(ino);
+			goto out;
+		}
+		exec_commit(p, ino);
+	} else {
+		/* Past this point the old program is gone. */
+		struct task_ids ids = {t->tid, 0, 0, 0};
+		tess_thread_control(THREAD_SUSPEND, &ids, NULL);
+		exec_commit(p, ino);
+		mm_clear(p->mm);
+		r = program_load(p->mm, &e->pg, &e->args, &e->envs, e->path,
+				 &x);
+		uint64_t utcb = 0;
+		uint32_t ui = 0;
+		if (!r && e->pg.native)
+			r = utcb_take(p->mm, &utcb, &ui);
+		if (r) {
+			mm0_log("execve of %s failed after the old program was "
+				"gone: %ld",
+				e->path, r);
+			process_exit(p, LX_W_EXITCODE(127));
+			r = 1; /* no reply: the caller is gone */
+			goto out;
+		}
 		t->utcb = utcb;
 		t->utcb_index = ui;
-		x.rdx = utcb;
 	}
-	if (r) {
-		mm0_log(
-		    "execve of %s failed after the old program was gone: %ld",
-		    name, r);
-		free(args.buf);
-		free(envs.buf);
-		process_exit(p, 127);
-		return 1; /* no reply: the caller is gone */
-	}
+	x.rdx = t->utcb;
+	x.utcb = t->utcb;
 	x.valid =
 	    EXREGS_SET_REGS | EXREGS_SET_SP | EXREGS_SET_PC | EXREGS_SET_UTCB;
-	x.utcb = t->utcb;
 	tess_exchange_registers(&x, t->tid);
-	tess_thread_control(THREAD_RUN, &ids, NULL);
+	t->lx.fs_base = t->lx.gs_base = 0;
+	p->is_linux = !e->pg.native;
+	lx_process_exec(p, t, e->file);
+	thread_run(t);
 	r = 1; /* no reply: it runs the new program */
 out:
-	if (r != 1)
-		fs_exec_end(ino);
-	free(args.buf);
-	free(envs.buf);
+	strlist_free(&e->args);
+	strlist_free(&e->envs);
+	free(e);
 	return r;
 }
 
 /* ------------------------------------------------------------ exit, wait */
 
-/* Answer a parent blocked in wait for `child`, if it waits for it. */
+/* Answer a native parent blocked in wait for `child`, if it waits for it. */
 static void wake_waiter(struct process *parent, struct process *child)
 {
 	if (!parent || !parent->waiter)
@@ -576,7 +629,7 @@ static void wake_waiter(struct process *parent, struct process *child)
 	parent->waiter = 0;
 	if (!w)
 		return;
-	int st = child->status & 0xff; /* libposix encodes it */
+	int st = native_status(child->status);
 	if (parent->wait_status_ptr &&
 	    mm_copy_out(parent->mm, parent->wait_status_ptr, &st, sizeof(st))) {
 		mm0_reply(w->tid, -EFAULT);
@@ -587,10 +640,25 @@ static void wake_waiter(struct process *parent, struct process *child)
 	mm0_reply(w->tid, pid);
 }
 
-void process_exit(struct process *p, int status)
+/* Tell p's parent that p ended (or forget p if nobody will ask). */
+static void notify_parent(struct process *p)
+{
+	struct process *parent = p->ppid ? process_find(p->ppid) : NULL;
+	if (!parent || parent->zombie) {
+		process_free(p);
+		return;
+	}
+	if (parent->is_linux)
+		lx_child_changed(parent, p);
+	else
+		wake_waiter(parent, p);
+}
+
+void process_exit(struct process *p, int wstatus)
 {
 	if (p->zombie)
 		return;
+	lx_process_ending(p);
 	for (struct task *t = tasks; t;) {
 		struct task *next = t->next;
 		if (t->proc == p)
@@ -605,42 +673,46 @@ void process_exit(struct process *p, int status)
 		fs_exec_end(p->exe);
 	p->exe = NULL;
 	p->zombie = true;
-	p->status = status;
+	p->status = wstatus;
 	p->waiter = 0;
+	lx_process_ended(p);
 
-	/* Its children are nobody's now: zombies go, the living reap
+	/* Its children go to init if init is a Linux program (it reaps
+	 * them); otherwise they are nobody's: zombies go, the living reap
 	 * themselves when they end. */
+	struct process *init = process_find(init_pid);
+	bool adopt = init && init != p && init->is_linux && !init->zombie;
 	for (struct process *c = procs; c;) {
 		struct process *next = c->next;
-		if (c->ppid == p->pid) {
-			c->ppid = 0;
-			if (c->zombie)
-				process_free(c);
+		if (c->ppid == p->pid && c != p) {
+			c->ppid = adopt ? init_pid : 0;
+			if (c->zombie) {
+				if (adopt)
+					lx_child_changed(init, c);
+				else
+					process_free(c);
+			}
 		}
 		c = next;
 	}
 	if (p->pid == init_pid) {
-		mm0_log("init (pid %x) exited with status %d", p->pid, status);
+		int st = native_status(wstatus);
+		mm0_log("init (pid %x) exited with status %d", p->pid, st);
 		process_free(p);
 		fflush_stdout();
-		tess_exit(status);
+		tess_exit(st);
 	}
-	struct process *parent = p->ppid ? process_find(p->ppid) : NULL;
-	if (!parent || parent->zombie) {
-		process_free(p);
-		return;
-	}
-	wake_waiter(parent, p);
+	notify_parent(p);
 }
 
-void task_exit(struct task *t, int status)
+void task_exit(struct task *t, int wstatus)
 {
 	struct process *p = t->proc;
 	if (p->nthreads > 1 && t->tid != p->pid) {
 		thread_drop(t);
 		return;
 	}
-	process_exit(p, status);
+	process_exit(p, wstatus);
 }
 
 long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
@@ -655,7 +727,7 @@ long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
 			continue;
 		have = true;
 		if (c->zombie) {
-			int st = c->status & 0xff;
+			int st = native_status(c->status);
 			if (status_ptr &&
 			    mm_copy_out(me->mm, status_ptr, &st, sizeof(st)))
 				return -EFAULT;
@@ -675,10 +747,10 @@ long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
 	return 0;
 }
 
-void task_kill(struct task *t, int status, const char *why)
+void task_kill(struct task *t, int sig, const char *why)
 {
 	mm0_log("process %x (thread %x) %s: killed", t->proc->pid, t->tid, why);
-	process_exit(t->proc, status);
+	process_exit(t->proc, LX_W_SIGNALED(sig));
 }
 
 /* ------------------------------------------------------------ signals */
@@ -722,11 +794,11 @@ long process_setsid(struct process *p)
  * refused (ENOMEM, ENOSPC, EAGAIN) and never end anyone.  A page fault is
  * not a request: when one cannot be served, mm0 ends the process whose
  * end gives back the most memory (the frames it alone holds), never init,
- * with status PX_STATUS_KILL, logs it as out of memory, and serves the
- * fault again, until it succeeds or the faulting process is the one
- * ended.  If no process but init holds memory of its own, the faulting
- * process itself ends; when that is init, the container ends with it:
- * nothing else is left to give memory back.
+ * by SIGKILL (a native parent sees PX_STATUS_KILL), logs it as out of
+ * memory, and serves the fault again, until it succeeds or the faulting
+ * process is the one ended.  If no process but init holds memory of its own,
+ * the faulting process itself ends; when that is init, the container ends with
+ * it: nothing else is left to give memory back.
  */
 static struct process *oom_victim(void)
 {
@@ -754,6 +826,6 @@ bool task_oom(struct task *t)
 		"process %x",
 		v->pid, pid);
 	bool self = v == t->proc;
-	process_exit(v, PX_STATUS_KILL);
+	process_exit(v, LX_W_SIGNALED(LX_SIGKILL));
 	return !self;
 }

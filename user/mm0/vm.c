@@ -631,7 +631,7 @@ long mm_clone(struct mm *parent, uint64_t utcb, struct mm **out)
 	mm->brk_start = parent->brk_start;
 	mm->brk = parent->brk;
 	mm->mmap_next = parent->mmap_next;
-	mm->utcb_used = 1ull << ((utcb - TASK_UTCB_BASE) / PAGE);
+	mm->utcb_used = utcb ? 1ull << ((utcb - TASK_UTCB_BASE) / PAGE) : 0;
 	*out = mm;
 	return 0;
 }
