@@ -182,14 +182,17 @@ $(foreach p,$(sort $(POSIX_NAMES)),$(eval $(call posix_prog,$(p))))
 include tests/linux/linux.mk
 
 # The initrd: every POSIX program as /bin/NAME, the tree under
-# user/initrd/ as it is, and the Linux binaries (tools/mkinitrd writes a
+# user/initrd/ as it is, the Linux binaries, and lxt-tty (the terminal's
+# unit test, run from the shell by the tty suite) (tools/mkinitrd writes a
 # cpio "newc" archive).
 $(BUILD)/tools/mkinitrd: tools/mkinitrd.c
 	@mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Werror -o $@ $<
 INITRD_FILES := $(shell find user/initrd -type f 2>/dev/null)
-$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list
+$(BUILD)/initrd.cpio: $(BUILD)/tools/mkinitrd $(POSIX_PROGS) $(INITRD_FILES) $(LX)/initrd.list \
+		$(BUILD)/linux-tests/lxt-tty
 	$(Q)$(BUILD)/tools/mkinitrd $@ $(foreach p,$(POSIX_PROGS),/bin/$(basename $(notdir $(p)))=$(p)) \
+		/bin/lxt-tty=$(BUILD)/linux-tests/lxt-tty \
 		$(foreach f,$(INITRD_FILES),$(patsubst user/initrd/%,/%,$(f))=$(f)) @$(LX)/initrd.list
 
 # The unit tests of mm0's Linux personality: user/linux-tests/NAME.c
@@ -234,6 +237,9 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/linux-unit.cpio initrd
 # The whole system: the root task, its manifest, the pagers, the initrd.
 SYSTEM_MODULES = $(BUILD)/user/root.elf root,user/root/manifest.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/user/demo.elf demo,$(BUILD)/initrd.cpio initrd
+# The same with test0 as init (the `system` suite).  (The `tty` suite,
+# tools/tty-suite.py, boots user/root/manifest-tty.txt: the shell alone.)
+SYSTEM_TEST_MODULES = $(subst manifest.txt,manifest-test.txt,$(SYSTEM_MODULES))
 # mm0 with an unsuitable IPC capability first (user/posix/capreq).
 CAPREQ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-capreq.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
@@ -253,10 +259,10 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
 # The CD image: GRUB and the kernel with SYSTEM_MODULES as Multiboot
-# modules (tools/mkiso.sh).  ISO_EXPECT is the line that says the system
-# booted from it is up (tools/iso-suite.sh).
+# modules (tools/mkiso.sh).  ISO_EXPECT is what says the system booted
+# from it is up: the shell's prompt (tools/iso-suite.sh).
 ISO := $(BUILD)/tessera.iso
-ISO_EXPECT := tessera: root task exited with status 0; powering off
+ISO_EXPECT := tessera:/\#
 comma := ,
 SYSTEM_FILES = $(foreach w,$(subst $(comma), ,$(SYSTEM_MODULES)),$(if $(findstring /,$(w)),$(w)))
 $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
@@ -282,6 +288,7 @@ $(BUILD)/.deps:
 		{ apt-get update && apt-get install -y --no-install-recommends qemu-system-x86; }; }
 	@command -v timeout >/dev/null 2>&1 || apt-get install -y coreutils
 	@command -v python3 >/dev/null 2>&1 || apt-get install -y python3
+	@$(call apt_need,/usr/bin/python3 -c 'import pexpect',python3-pexpect)
 	@touch $@
 
 # $(call apt_need,TEST,PACKAGES): install PACKAGES unless the shell TEST holds.
@@ -303,10 +310,16 @@ $(BUILD)/.deps-captree:
 	@touch $@
 
 # The whole system: the root task reads its manifest and starts the POSIX
-# container (mm0 running test0) and the native demo container.
+# container (mm0: init starts test0 and the shell on the console) and the
+# native demo container.  Input that is not a terminal is typed into the
+# shell once its prompt is there, then ctrl-D: the shell ends and the
+# machine powers off, so `make run </dev/null` returns by itself
+# (tools/run-feed.py).
+RUN_QEMU = $(QEMU) $(QEMU_BASE) -nographic -kernel $(BUILD)/kernel.bin \
+	-initrd "$(SYSTEM_MODULES)"
 run: all deps
-	@status=0; $(QEMU) $(QEMU_BASE) -nographic -kernel $(BUILD)/kernel.bin \
-		-initrd "$(SYSTEM_MODULES)" || status=$$?; \
+	@status=0; if [ -t 0 ]; then $(RUN_QEMU) || status=$$?; \
+	else tools/run-feed.py $(RUN_QEMU) || status=$$?; fi; \
 	if [ $$status -eq 1 ]; then echo "(QEMU exited: the system powered off cleanly)"; \
 	else echo "(QEMU exited with status $$status: see the log above)"; exit 1; fi
 
@@ -351,9 +364,10 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 	@tools/root-suite.sh $(BUILD)
 	@tools/llp-suite.sh $(BUILD)
 	@tools/run-suite.sh system 300 -kernel $(BUILD)/kcheck.bin \
-		-initrd "$(SYSTEM_MODULES)"
+		-initrd "$(SYSTEM_TEST_MODULES)"
 	@tools/run-suite.sh capreq 60 -kernel $(BUILD)/kcheck.bin \
 		-initrd "$(CAPREQ_MODULES)"
+	@tools/tty-suite.py $(BUILD)
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
 	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
 		$(BUILD)/test/captree

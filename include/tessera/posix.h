@@ -22,7 +22,7 @@
 
 enum posix_request {
 	PX_SYNC = 1,	/* () wait until mm0 is ready; returns 0 */
-	PX_GETPID = 2,	/* () */
+	PX_GETPID = 2,	/* () the pid: not a thread id (PX_PID_TID) */
 	PX_GETPPID = 3, /* () */
 	PX_EXIT = 4,	/* (status) does not reply */
 	PX_WAIT = 5,	/* (pid or -1, int *status) -> pid; blocks */
@@ -63,6 +63,10 @@ enum posix_request {
 	 * 6..63), answered with one: MR0 = 0 and every other word the one
 	 * received, complemented.  Sent short: -EINVAL (a short answer). */
 	PX_ECHO_FULL = 52,
+	/* (pid or 0: the caller's) -> the thread id of that process's first
+	 * thread, the one to name in IPC; ESRCH if no live process has the
+	 * pid (or its first thread has ended: a Linux leader). */
+	PX_PID_TID = 53,
 	PX_REQUEST_MAX
 };
 

@@ -428,6 +428,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return do_stats(t, a[1]);
 	case PX_ECHO_FULL:
 		return echo_full(t, m);
+	case PX_PID_TID:
+		return process_main_tid(t->proc, a[1]);
 	default:
 		return -ENOSYS;
 	}
@@ -496,6 +498,7 @@ int main(long arg)
 	const char *prog = mm0.boot->args[0] ? mm0.boot->args : "/bin/init";
 	mm0_log("ready: container %u, %lu KiB of memory, starting %s", mm0.cid,
 		(unsigned long)(mm0.untyped_size >> 10), prog);
+	lx_tty_start();
 	r = task_start_init(prog);
 	if (r) {
 		mm0_log("cannot start %s: %ld", prog, r);
@@ -524,6 +527,10 @@ int main(long arg)
 		}
 		if (r) {
 			memset(&m, 0, sizeof(m));
+			continue;
+		}
+		if (lx_tty_message(&m)) { /* typed input */
+			lx_run_wakeups();
 			continue;
 		}
 		struct task *t = task_find(m.sender);

@@ -411,12 +411,11 @@ void random_bytes(void *buf, size_t n);
 /* ------------------------------------------------------------ task.c */
 
 /*
- * A process.  Its pid is the thread id of its first thread for a native
- * process started natively; a process made by a Linux process (and a
- * Linux init) gets a small number as Linux gives (linux/proc.c), which no
- * thread id can equal (thread ids carry the container id in their top
- * byte).  `status` is a Linux wait status word (exit code << 8, or the
- * signal number that ended it).
+ * A process.  Its pid comes from the container's own pid space (pid_alloc,
+ * as in a Linux pid namespace: init is 1), for native and Linux programs
+ * alike; it is not a thread id.  Its first thread is the one whose lx.tid
+ * is the pid (process_main).  `status` is a Linux wait status word (exit
+ * code << 8, or the signal number that ended it).
  */
 struct process {
 	uint32_t pid;
@@ -437,6 +436,10 @@ struct process {
 	struct process *next;
 };
 
+/* A thread.  `tid` is its kernel thread id (IPC names it by that);
+ * lx.tid its id in the container's pid space: its process's pid for the
+ * first thread, one from pid_alloc for a Linux program's other threads,
+ * 0 for a native program's other threads. */
 struct task {
 	uint32_t tid;
 	cptr_t thread; /* the Thread object */
@@ -454,6 +457,15 @@ extern uint32_t init_pid;
 
 struct task *task_find(uint32_t tid);
 struct process *process_find(uint32_t pid);
+/* A pid (or Linux tid, process group or session id) no one has: 1 first,
+ * then upwards, and from 2 again after 0x3fffff, so always positive. */
+uint32_t pid_alloc(void);
+/* The process's first thread, or NULL (a Linux leader that has ended
+ * while its other threads run). */
+struct task *process_main(const struct process *p);
+/* PX_PID_TID: the thread id of process `pid`'s first thread (0: the
+ * caller's process), or -ESRCH. */
+long process_main_tid(const struct process *me, uint64_t pid);
 /* Start the first program: `line` is its path and arguments, separated by
  * spaces (the manifest's args line). */
 long task_start_init(const char *line);

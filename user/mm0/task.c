@@ -43,6 +43,46 @@ struct process *process_find(uint32_t pid)
 	return NULL;
 }
 
+/* Whether any process, group, session or thread has `id`. */
+static bool id_used(uint32_t id)
+{
+	for (struct process *p = procs; p; p = p->next)
+		if (p->pid == id || p->lx.pgid == id || p->sid == id)
+			return true;
+	for (struct task *t = tasks; t; t = t->next)
+		if (t->lx.tid == id)
+			return true;
+	return false;
+}
+
+uint32_t pid_alloc(void)
+{
+	static uint32_t next = 1;
+	for (;;) {
+		uint32_t id = next;
+		next = next >= 0x3fffff ? 2 : next + 1;
+		if (!id_used(id))
+			return id;
+	}
+}
+
+struct task *process_main(const struct process *p)
+{
+	for (struct task *t = tasks; t; t = t->next)
+		if (t->proc == p && t->lx.tid == p->pid)
+			return t;
+	return NULL;
+}
+
+long process_main_tid(const struct process *me, uint64_t pid)
+{
+	const struct process *p = me;
+	if (pid)
+		p = pid <= 0x7fffffff ? process_find((uint32_t)pid) : NULL;
+	const struct task *t = p && !p->zombie ? process_main(p) : NULL;
+	return t ? (long)t->tid : -ESRCH;
+}
+
 /* What a native parent's wait reports: the exit code, or 128 + the
  * signal that ended the child (as a shell does). */
 static int native_status(int wstatus)
@@ -74,7 +114,7 @@ static long utcb_take(struct mm *mm, uint64_t *addr, uint32_t *index)
 /*
  * A new thread of mm0's container: in the space of `p` (new, its first
  * thread) or in the space of thread `share_tid`.  Registers from `regs`.
- * Its Linux tid is its thread id until the caller says otherwise.
+ * Its lx.tid is 0 until the caller gives it one.
  */
 static long thread_make(struct process *p, uint32_t share_tid,
 			const struct exregs *regs, uint64_t utcb,
@@ -115,7 +155,7 @@ static long thread_make(struct process *p, uint32_t share_tid,
 		return r == -E_LIMIT ? -EAGAIN : -ENOMEM;
 	}
 	t->tid = ids.tid;
-	t->lx.tid = ids.tid;
+	t->lx.tid = 0;
 	t->proc = p;
 	t->utcb = utcb;
 	t->utcb_index = utcb_index;
@@ -257,7 +297,7 @@ long task_start_init(const char *line)
 	x.rdx = utcb;
 	if ((r = thread_make(p, 0, &x, utcb, ui, &t)))
 		goto out;
-	p->pid = p->sid = p->is_linux ? lx_id_alloc() : t->tid;
+	p->pid = p->sid = pid_alloc();
 	t->lx.tid = p->pid;
 	init_pid = p->pid;
 	lx_process_start(p, path);
@@ -326,7 +366,7 @@ long process_fork(struct task *t, const struct exregs *regs, bool share_mm,
 		process_free(p);
 		return r;
 	}
-	p->pid = p->is_linux ? lx_id_alloc() : c->tid;
+	p->pid = pid_alloc();
 	c->lx.tid = p->pid;
 	lx_process_fork(p, parent);
 	*child = c;
@@ -348,7 +388,7 @@ long thread_new(struct task *t, const struct exregs *regs, struct task **out)
 		return r;
 	}
 	if (t->proc->is_linux)
-		(*out)->lx.tid = lx_id_alloc();
+		(*out)->lx.tid = pid_alloc();
 	return 0;
 }
 
@@ -708,7 +748,7 @@ void process_exit(struct process *p, int wstatus)
 void task_exit(struct task *t, int wstatus)
 {
 	struct process *p = t->proc;
-	if (p->nthreads > 1 && t->tid != p->pid) {
+	if (p->nthreads > 1 && t->lx.tid != p->pid) {
 		thread_drop(t);
 		return;
 	}

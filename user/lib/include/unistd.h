@@ -53,6 +53,13 @@ long posix_sync(void);	       /* PX_SYNC: wait until mm0 is ready */
 /* PX_REQUEST_CAPABILITY: ask mm0 for an IPC capability to thread `tid`;
  * returns 0 or a negated errno value (and sets errno). */
 long posix_request_cap(uint32_t tid);
+/* Pids are not thread ids (a pid is the process's number in its
+ * container, init 1): IPC names a thread by its thread id.  The calling
+ * thread's (tess_getid): */
+uint32_t posix_self_tid(void);
+/* PX_PID_TID: the thread id of process `pid`'s first thread (0: the
+ * caller's process); -1 with errno ESRCH if no live process has it. */
+long posix_pid_tid(pid_t pid);
 long posix_stats(struct px_stats *st); /* PX_STATS: 0 or -1 */
 
 #endif

@@ -1,6 +1,9 @@
 /*
  * Processes and threads: fork, clone, execve, wait, kill, getpid, and
- * the Tessera requests (PX_SYNC, PX_REQUEST_CAPABILITY, PX_STATS).
+ * the Tessera requests (PX_SYNC, PX_REQUEST_CAPABILITY, PX_PID_TID,
+ * PX_STATS).  A pid is the process's number in its container's pid space
+ * (init is 1); IPC names threads by their thread ids: posix_self_tid for
+ * the calling thread's, posix_pid_tid for a process's first thread's.
  *
  * fork and clone make a thread that starts inside this file's IPC, right
  * after its `syscall` instruction.  What mm0 gives that thread (its
@@ -181,6 +184,18 @@ long posix_request_cap(uint32_t tid)
 	if (r < 0)
 		errno = (int)-r;
 	return r;
+}
+
+uint32_t posix_self_tid(void)
+{
+	struct task_ids ids = {0, 0, 0, 0};
+	tess_getid(&ids);
+	return ids.tid;
+}
+
+long posix_pid_tid(pid_t pid)
+{
+	return px_ret(px_call(PX_PID_TID, pid, 0, 0, 0, 0));
 }
 
 long posix_stats(struct px_stats *st)

@@ -11,9 +11,8 @@
  * large blocking write goes on where it stopped and answers the whole
  * count.  Writing to a pipe with no reader is -EPIPE and SIGPIPE.
  *
- * The terminal (/dev/console, /dev/tty) keeps its termios, window size
- * and foreground process group here, so programs that ask get Linux's
- * answers; reading it is end of file until the kernel has console input.
+ * The terminal (/dev/console, /dev/tty) is tty.c's: reads, writes, its
+ * ioctls and its poll readiness go there.
  *
  * poll and select wait until something is ready, a signal, or their
  * timeout's deadline (time.c makes the call again then).
@@ -38,66 +37,6 @@ static bool user_range(uint64_t buf, uint64_t n)
 	return buf + n >= buf && buf + n <= TASK_USER_END;
 }
 
-/* ------------------------------------------------------------ the terminal */
-
-static struct lx_termios tty_termios = {
-    .c_iflag = 0x500,  /* ICRNL | IXON */
-    .c_oflag = 0x5,    /* OPOST | ONLCR */
-    .c_cflag = 0xbf,   /* B38400 | CS8 | CREAD | HUPCL */
-    .c_lflag = 0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-    .c_cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0},
-};
-static struct lx_winsize tty_winsize = {24, 80, 0, 0};
-static uint32_t tty_pgrp;
-
-static long tty_ioctl(struct task *t, unsigned long req, uint64_t arg)
-{
-	struct mm *mm = t->proc->mm;
-	struct lx_termios tio;
-	uint32_t pgrp;
-
-	switch (req) {
-	case LX_TCGETS:
-		return mm_copy_out(mm, arg, &tty_termios, sizeof(tty_termios))
-			   ? -EFAULT
-			   : 0;
-	case LX_TCSETS:
-	case LX_TCSETSW:
-	case LX_TCSETSF:
-		if (mm_copy_in(mm, &tio, arg, sizeof(tio)))
-			return -EFAULT;
-		tty_termios = tio;
-		return 0;
-	case LX_TIOCGWINSZ:
-		return mm_copy_out(mm, arg, &tty_winsize, sizeof(tty_winsize))
-			   ? -EFAULT
-			   : 0;
-	case LX_TIOCSWINSZ:
-		return mm_copy_in(mm, &tty_winsize, arg, sizeof(tty_winsize))
-			   ? -EFAULT
-			   : 0;
-	case LX_TIOCGPGRP:
-		pgrp = tty_pgrp ? tty_pgrp : t->proc->lx.pgid;
-		return mm_copy_out(mm, arg, &pgrp, 4) ? -EFAULT : 0;
-	case LX_TIOCSPGRP:
-		if (mm_copy_in(mm, &pgrp, arg, 4))
-			return -EFAULT;
-		if ((int32_t)pgrp <= 0)
-			return -EINVAL;
-		for (struct process *p = procs; p; p = p->next)
-			if (!p->zombie && p->lx.pgid == pgrp &&
-			    p->sid == t->proc->sid) {
-				tty_pgrp = pgrp;
-				return 0;
-			}
-		return -EPERM;
-	case LX_TIOCSCTTY:
-		return 0;
-	default:
-		return -ENOTTY;
-	}
-}
-
 long lx_sys_ioctl(struct task *t, struct lx_call *c)
 {
 	int fd = fd_arg(c->a[0]);
@@ -119,8 +58,9 @@ long lx_sys_ioctl(struct task *t, struct lx_call *c)
 	case LX_FIONCLEX:
 		return fs_fd_setflags(FS(t), fd, 0);
 	case LX_FIONREAD:
-		if (fs_inode_is_reg(ino) || fs_inode_is_pipe(ino) ||
-		    fs_inode_is_tty(ino)) {
+		if (fs_inode_is_tty(ino))
+			return lx_tty_ioctl(t, req, c->a[2]);
+		if (fs_inode_is_reg(ino) || fs_inode_is_pipe(ino)) {
 			int n = (int)fs_readable(FS(t), fd);
 			return mm_copy_out(t->proc->mm, c->a[2], &n, 4)
 				   ? -EFAULT
@@ -129,7 +69,7 @@ long lx_sys_ioctl(struct task *t, struct lx_call *c)
 		return -ENOTTY;
 	}
 	if (fs_inode_is_tty(ino))
-		return tty_ioctl(t, req, c->a[2]);
+		return lx_tty_ioctl(t, req, c->a[2]);
 	return -ENOTTY;
 }
 
@@ -228,6 +168,10 @@ static long readv_do(struct task *t, int fd, struct iov *io, int64_t off)
 
 	if (!ino)
 		return -EBADF;
+	if (fs_inode_is_tty(ino) && lx_tty_live() && off < 0)
+		return (fs_getfl(FS(t), fd) & LX_O_ACCMODE) == LX_O_WRONLY
+			   ? -EBADF
+			   : lx_tty_readv(t, fd, io->v, io->n);
 	if ((r = bounce_get(&b, io)))
 		return r;
 	char *chunk = b.buf;
@@ -287,6 +231,11 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 			n += (long)io->v[i].len;
 		return n;
 	}
+	bool tty = fs_inode_is_tty(ino) && lx_tty_live() && off < 0;
+	if (tty && (fs_getfl(FS(t), fd) & LX_O_ACCMODE) == LX_O_RDONLY)
+		return -EBADF;
+	if (tty && !done && (r = lx_tty_write_check(t)))
+		return r;
 	if ((r = bounce_get(&b, io)))
 		return r;
 	char *chunk = b.buf;
@@ -306,6 +255,7 @@ static long writev_do(struct task *t, int fd, struct iov *io, int64_t off)
 			}
 			long put = off >= 0 ? fs_pwrite(FS(t), fd, chunk, want,
 							(uint64_t)(off + done))
+				   : tty    ? lx_tty_write(chunk, want)
 					    : fs_write(FS(t), fd, chunk, want);
 			if (put == -EAGAIN && blocks(t, fd)) {
 				t->lx.done = (uint64_t)done;
@@ -1037,6 +987,15 @@ long lx_sys_umask(struct task *t, struct lx_call *c)
 
 /* ------------------------------------------------------------ poll */
 
+/* fs_poll, but the terminal's readiness is tty.c's. */
+static int poll_fd(struct task *t, int fd, int want)
+{
+	struct inode *ino = fs_fd_inode(FS(t), fd, NULL);
+	if (ino && fs_inode_is_tty(ino))
+		return lx_tty_poll(t, want);
+	return fs_poll(FS(t), fd, want);
+}
+
 static int poll_events(int ev)
 {
 	int r = ev & (FS_POLLIN | FS_POLLOUT);
@@ -1121,7 +1080,7 @@ static long poll_do(struct task *t, uint64_t ufds, uint64_t nfds,
 		p[i].revents = 0;
 		if (p[i].fd < 0)
 			continue;
-		int got = fs_poll(FS(t), p[i].fd, poll_events(p[i].events));
+		int got = poll_fd(t, p[i].fd, poll_events(p[i].events));
 		p[i].revents = (int16_t)poll_revents(p[i].events, got);
 		if (p[i].revents)
 			ready++;
@@ -1170,7 +1129,7 @@ static long select_do(struct task *t, uint64_t nfds, const uint64_t sets[3],
 			   ((in[1][i] & bit) ? FS_POLLOUT : 0);
 		if (!want && !(in[2][i] & bit))
 			continue;
-		int got = fs_poll(FS(t), (int)fd, want);
+		int got = poll_fd(t, (int)fd, want);
 		if (got & FS_POLLNVAL)
 			return -EBADF;
 		if ((in[0][i] & bit) &&

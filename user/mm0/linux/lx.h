@@ -68,8 +68,6 @@ void lx_run_wakeups(void);
 /* Make the call of parked thread t again now: true if it is still
  * parked after (t is not to be touched otherwise). */
 bool lx_redo(struct task *t);
-/* A Linux tid or pid not in use: small, as Linux gives them. */
-uint32_t lx_id_alloc(void);
 struct task *lx_task_by_tid(uint32_t tid);
 /* Read one NUL-terminated path from process memory. */
 long lx_path_in(struct task *t, uint64_t uaddr, char *buf);
@@ -215,6 +213,25 @@ long lx_sys_umask(struct task *t, struct lx_call *c);
 long lx_sys_statfs(struct task *t, struct lx_call *c);
 long lx_sys_fstatfs(struct task *t, struct lx_call *c);
 long lx_sys_sendfile(struct task *t, struct lx_call *c);
+
+/* ------------------------------------------------------------ tty.c */
+
+/* Start the terminal's input thread if mm0 has console input (main.c,
+ * before the first process). */
+void lx_tty_start(void);
+/* Whether the terminal has input (else it reads as end of file). */
+bool lx_tty_live(void);
+/* A message from the input thread: true if m was one (it is answered). */
+bool lx_tty_message(struct tess_msg *m);
+/* The first process of a session-less terminal makes it its own. */
+void lx_tty_process_start(struct process *p);
+long lx_tty_readv(struct task *t, int fd, const struct lx_iovec *v, unsigned n);
+/* Before a write: 0, or SIGTTOU's answer (TOSTOP, background). */
+long lx_tty_write_check(struct task *t);
+long lx_tty_write(const char *s, size_t n);
+long lx_tty_ioctl(struct task *t, unsigned long req, uint64_t arg);
+/* FS_POLLIN/FS_POLLOUT of `want` that the terminal has now. */
+int lx_tty_poll(struct task *t, int want);
 
 /* ------------------------------------------------------------ mem.c */
 

@@ -4,7 +4,7 @@
  * (arch_prctl, set_tid_address), process groups and sessions; and the
  * hooks task.c calls at a process's start, fork, exec and end.
  *
- * Linux sees small pids and tids, which mm0 hands out (lx_id_alloc): a
+ * Linux sees small pids and tids, which mm0 hands out (pid_alloc): a
  * process's pid is its first thread's tid, as on Linux.  A vfork child
  * shares its parent's address space (the same Space object: one more
  * reference on the struct mm) while the parent is parked, until the
@@ -45,6 +45,7 @@ void lx_process_start(struct process *p, const char *path)
 	p->lx.umask = 022;
 	p->lx.exit_signal = LX_SIGCHLD;
 	exe_path_set(p, path);
+	lx_tty_process_start(p);
 }
 
 void lx_process_fork(struct process *child, struct process *parent)

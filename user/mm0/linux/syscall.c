@@ -605,25 +605,3 @@ struct task *lx_task_by_tid(uint32_t tid)
 			return t;
 	return NULL;
 }
-
-static bool id_used(uint32_t id)
-{
-	for (struct process *p = procs; p; p = p->next)
-		if (p->pid == id || p->lx.pgid == id || p->sid == id)
-			return true;
-	for (struct task *t = tasks; t; t = t->next)
-		if (t->lx.tid == id)
-			return true;
-	return false;
-}
-
-uint32_t lx_id_alloc(void)
-{
-	static uint32_t next = 1;
-	for (;;) {
-		uint32_t id = next;
-		next = next >= 0x3fffff ? 2 : next + 1;
-		if (!id_used(id))
-			return id;
-	}
-}

@@ -33,7 +33,8 @@ static void many_requests(void)
 {
 	struct many_report *r = shared_page();
 	struct px_stats s0 = stats();
-	pid_t me = getpid(), manager = fork();
+	uint32_t me = posix_self_tid(); /* IPC names init's thread */
+	pid_t manager = fork();
 	if (manager == 0) {
 		static pid_t stay[REQUESTS / STAY_EVERY + 1];
 		for (int i = 0; i < REQUESTS; i++) {
@@ -41,7 +42,7 @@ static void many_requests(void)
 			if (pid == 0) {
 				if (i % STAY_EVERY == 0)
 					sleep_forever();
-				_exit(posix_request_cap((uint32_t)me) ? 1 : 0);
+				_exit(posix_request_cap(me) ? 1 : 0);
 			}
 			if (pid < 0)
 				break;
@@ -77,12 +78,12 @@ static void many_requests(void)
 
 static void dropped_at_exec(void)
 {
-	char pid_text[16];
-	snprintf(pid_text, sizeof(pid_text), "%d", getpid());
-	char *const argv[] = {"/bin/mm0test", "sendto", pid_text, NULL};
+	char tid_text[16];
+	snprintf(tid_text, sizeof(tid_text), "%u", posix_self_tid());
+	char *const argv[] = {"/bin/mm0test", "sendto", tid_text, NULL};
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (posix_request_cap((uint32_t)strtol(pid_text, NULL, 10)))
+		if (posix_request_cap((uint32_t)strtoul(tid_text, NULL, 10)))
 			_exit(2);
 		execve(argv[0], argv, NULL);
 		_exit(3);
@@ -96,7 +97,7 @@ static void dropped_at_exec(void)
 int sendto_main(const char *to)
 {
 	struct tess_msg m = {.mr = {0xBAD}};
-	long r = tess_ipc((uint32_t)strtol(to, NULL, 10), TID_NIL,
+	long r = tess_ipc((uint32_t)strtoul(to, NULL, 10), TID_NIL,
 			  IPC_SHORT | IPC_NONBLOCK, &m, NULL);
 	return r == -E_NOCAP ? 0 : 1;
 }
@@ -107,18 +108,19 @@ int sendto_main(const char *to)
  * again with success when one of them has gone. */
 static void holders_limited(void)
 {
-	pid_t kids[HOLDERS + 1], me = getpid();
+	pid_t kids[HOLDERS + 1];
+	uint32_t me = posix_self_tid();
 	volatile int *ok = shared_page();
 	for (int i = 0; i <= HOLDERS; i++) {
 		kids[i] = fork();
 		if (kids[i] == 0) {
-			long r = posix_request_cap((uint32_t)me);
+			long r = posix_request_cap(me);
 			ok[i] = r == 0 ? 1 : r == -EAGAIN ? 2 : 3;
 			if (i < HOLDERS)
 				sleep_forever();
 			while (ok[HOLDERS + 1] == 0)
 				tess_thread_switch(TID_NIL);
-			_exit(posix_request_cap((uint32_t)me) ? 1 : 0);
+			_exit(posix_request_cap(me) ? 1 : 0);
 		}
 		while (!ok[i])
 			tess_thread_switch(TID_NIL);

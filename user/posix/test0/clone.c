@@ -140,7 +140,7 @@ static void twenty_threads(void)
 		    clone(thread_main, top,
 			  CLONE_VM | CLONE_THREAD | CLONE_FS | CLONE_FILES,
 			  (void *)(intptr_t)i);
-		made += tids[i] > 0;
+		made += tids[i] != -1;
 		for (int j = 0; j < i; j++)
 			distinct &= tids[j] != tids[i];
 	}

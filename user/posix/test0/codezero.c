@@ -51,7 +51,7 @@ static void full_echo(void)
 		  UTCB_MRS);
 	expect_eq(px_raw(PX_ECHO_FULL, 1, 2, 3, 4, 5), -EINVAL,
 		  "codezero: PX_ECHO_FULL sent as a short message is EINVAL");
-	expect_eq(posix_request_cap((uint32_t)getpid()), -EINVAL,
+	expect_eq(posix_request_cap(posix_self_tid()), -EINVAL,
 		  "codezero: a capability request naming the asker itself is "
 		  "EINVAL");
 }

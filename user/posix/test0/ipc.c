@@ -35,20 +35,20 @@ static unsigned char xbyte(int i)
 	return (unsigned char)(i * 7 + (i >> 8) + 1);
 }
 
-static void child(pid_t parent)
+static void child(uint32_t parent)
 {
 	struct tess_msg m = {.mr = {0xBAD}};
 	int bad = 0;
 
-	if (tess_ipc((uint32_t)parent, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m,
-		     NULL) != -E_NOCAP)
+	if (tess_ipc(parent, TID_NIL, IPC_SHORT | IPC_NONBLOCK, &m, NULL) !=
+	    -E_NOCAP)
 		bad |= BAD_NOCAP;
-	if (posix_request_cap((uint32_t)parent) != 0)
+	if (posix_request_cap(parent) != 0)
 		bad |= BAD_REQUEST;
 
 	/* First the UTCB as fork left it, untouched here: the kernel reads
 	 * it only if mm0 has it mapped. */
-	if (tess_ipc((uint32_t)parent, TID_NIL, IPC_FULL, &m, NULL))
+	if (tess_ipc(parent, TID_NIL, IPC_FULL, &m, NULL))
 		bad |= BAD_INHERIT;
 
 	for (int i = 0; i < XSIZE; i++)
@@ -58,10 +58,10 @@ static void child(pid_t parent)
 		u->mr[i] = FULL_WORD(i);
 	for (int i = 0; i < IPC_SHORT_MRS; i++)
 		m.mr[i] = SHORT_WORD(i);
-	if (tess_ipc((uint32_t)parent, TID_NIL, IPC_FULL, &m, NULL))
+	if (tess_ipc(parent, TID_NIL, IPC_FULL, &m, NULL))
 		bad |= BAD_FULL;
-	if (tess_ipc((uint32_t)parent, TID_NIL, IPC_EXTENDED | IPC_SIZE(XSIZE),
-		     &m, xsend))
+	if (tess_ipc(parent, TID_NIL, IPC_EXTENDED | IPC_SIZE(XSIZE), &m,
+		     xsend))
 		bad |= BAD_EXTENDED;
 	_exit(bad);
 }
@@ -81,17 +81,25 @@ static void full_and_extended(void)
 	struct utcb *u = posix_utcb();
 	for (int i = IPC_SHORT_MRS; i < UTCB_MRS; i++)
 		u->mr[i] = SENTINEL(i);
-	pid_t me = getpid();
+	/* IPC names threads: the parent's (this thread's) and the child's
+	 * first thread's ids, not the pids. */
+	uint32_t me = posix_self_tid();
 	pid_t pid = fork();
 	if (pid == 0)
 		child(me);
 	if (!tap_ok(pid > 0, "ipc: fork"))
 		return;
+	long kid = posix_pid_tid(pid);
+	if (!tap_ok(kid > 0 && kid != pid,
+		    "ipc: PX_PID_TID names the child's thread (pid %d, thread "
+		    "%lx)",
+		    pid, kid))
+		kid = TID_NIL;
 
 	/* The parent does not touch its UTCB after the fork either: the
 	 * kernel writes it only if mm0 kept it mapped writable. */
 	memset(&m, 0, sizeof(m));
-	long r = tess_ipc(TID_NIL, (uint32_t)pid, IPC_FULL, &m, NULL);
+	long r = tess_ipc(TID_NIL, (uint32_t)kid, IPC_FULL, &m, NULL);
 	expect_eq(r, 0,
 		  "ipc: a full message from the child's UTCB as fork left it "
 		  "arrives");
@@ -103,10 +111,10 @@ static void full_and_extended(void)
 		  "the fork");
 
 	memset(&m, 0, sizeof(m));
-	r = tess_ipc(TID_NIL, (uint32_t)pid, IPC_FULL, &m, NULL);
+	r = tess_ipc(TID_NIL, (uint32_t)kid, IPC_FULL, &m, NULL);
 	expect_eq(r, 0,
 		  "ipc: the parent receives a full message from the child");
-	tap_ok(r == 0 && m.sender == (uint32_t)pid,
+	tap_ok(r == 0 && m.sender == (uint32_t)kid,
 	       "ipc: the kernel names the child as its sender");
 	tap_ok(r == 0 && (m.info & IPC_TYPE_MASK) == IPC_FULL,
 	       "ipc: it arrives as a full message");
@@ -121,7 +129,7 @@ static void full_and_extended(void)
 
 	posix_stats(&s1);
 	memset(&m, 0, sizeof(m));
-	r = tess_ipc(TID_NIL, (uint32_t)pid, IPC_EXTENDED | IPC_SIZE(XSIZE), &m,
+	r = tess_ipc(TID_NIL, (uint32_t)kid, IPC_EXTENDED | IPC_SIZE(XSIZE), &m,
 		     buf);
 	posix_stats(&s2);
 	expect_eq(r, 0, "ipc: the parent receives a %d-byte extended message",
@@ -158,15 +166,14 @@ static void full_and_extended(void)
  * (mm0 reuses ended processes' address spaces) cannot send to us. */
 static void grant_ends_with_process(void)
 {
-	pid_t me = getpid();
+	uint32_t me = posix_self_tid();
 	int all_refused = 1;
 	for (int i = 0; i < 3; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
 			struct tess_msg m = {.mr = {0xBAD}};
-			_exit(tess_ipc((uint32_t)me, TID_NIL,
-				       IPC_SHORT | IPC_NONBLOCK, &m,
-				       NULL) == -E_NOCAP
+			_exit(tess_ipc(me, TID_NIL, IPC_SHORT | IPC_NONBLOCK,
+				       &m, NULL) == -E_NOCAP
 				  ? 0
 				  : 1);
 		}

@@ -7,6 +7,7 @@
  * runner checks that mm0's log line for the NULL write appeared.
  */
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include "test0.h"
 
@@ -35,11 +36,16 @@ __asm__(".text\n"
 	"divl %ecx\n\t"
 	"ret\n");
 
+/* Where a child writes its thread id (mm0's log line names it), in a
+ * page shared with the parent. */
+static volatile uint32_t *child_tid;
+
 /* Fork a child that runs `fn`; its exit status (0 if fn returned). */
 static int child_status(void (*fn)(void), pid_t *pid_out)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		*child_tid = posix_self_tid();
 		fn();
 		_exit(0);
 	}
@@ -56,6 +62,12 @@ void test_undef(void)
 {
 	pid_t pid;
 
+	child_tid = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(child_tid != MAP_FAILED,
+		    "undef: a shared page for the children's thread ids"))
+		return;
+
 	expect_eq(child_status(ud2_insn, &pid), PX_STATUS_ILL,
 		  "undef: a child executing ud2 is ended with status 132");
 
@@ -65,9 +77,10 @@ void test_undef(void)
 	/* mm0's log line for it (task.c task_kill, main.c handle_fault). */
 	tap_diag("expect: mm0: process %x (thread %x) touched 0 outside its "
 		 "memory (rip %lx): killed",
-		 pid, pid, (unsigned long)(uintptr_t)null_store_insn);
+		 pid, *child_tid, (unsigned long)(uintptr_t)null_store_insn);
 
 	expect_eq(child_status(run_divide, &pid), PX_STATUS_FPE,
 		  "undef: a child dividing by zero is ended with status 136");
 	expect_eq(posix_sync(), 0, "undef: mm0 still serves the parent");
+	munmap((void *)child_tid, PAGE_SIZE);
 }
