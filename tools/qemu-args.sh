@@ -7,4 +7,6 @@ QEMU_MACHINE=(-machine pc -cpu max -m 512M -no-reboot
 # a counter on every edge, several times slower: the suites' timeouts,
 # which only catch hangs, stretch by this factor.
 TIMEOUT_SCALE=1
-[ -n "${TESS_COVERAGE:-}" ] && TIMEOUT_SCALE=6
+if [ -n "${TESS_COVERAGE:-}" ]; then
+	TIMEOUT_SCALE=6
+fi
