@@ -8,6 +8,8 @@
 #   make iso      a bootable CD image (BIOS, GRUB): build/tessera.iso
 #   make captree  the capability tree of the running system: build/captree.svg
 #   make linux-check  the Linux conformance suite under Linux 6.1 in QEMU
+#   make fuzz N=<calls> [SEED=<n>]   a coverage-guided fuzzing campaign
+#   make coverage the lines of kernel/core and mm0 that `make test` reaches
 #
 # Missing tools are installed with apt-get on first use (see `deps`).
 
@@ -40,37 +42,80 @@ KSRC_C := $(wildcard kernel/core/*.c kernel/core/api/*.c) \
 	lib/string.c
 KSRC_S := $(wildcard kernel/arch/x86_64/*.S)
 
-# Three builds of the same sources: `kernel` for run and bench, `kcheck`
+# Builds of the same sources: `kernel` for run and bench, `kcheck`
 # (TESS_CHECK) for the test suites: kernel invariants checked after every
 # system call; `kbench` (TESS_BENCH_COUNTERS), built only for `make bench`:
 # it counts CR3 writes, TLB flushes and FPU saves for the bench's second
-# table.
+# table; `kfuzz`, kcheck with edge coverage for the fuzzer (TESS_COVERAGE,
+# kernel/core/coverage.c).  KINSTR (set per object below) is the
+# instrumentation of one file.
 define kernel_build
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(KSRC_C)) \
 	$$(patsubst %.S,$(BUILD)/$(1)/%.o,$(KSRC_S))
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$(Q)$(CC) $(KCFLAGS) $(2) -c $$< -o $$@
+	$(Q)$(CC) $(KCFLAGS) $(2) $$(KINSTR) -c $$< -o $$@
 $(BUILD)/$(1)/%.o: %.S
 	@mkdir -p $$(@D)
 	$(Q)$(CC) $(KCFLAGS) $(2) -D__ASSEMBLER__ -c $$< -o $$@
-$(BUILD)/$(1).elf: $$($(1)_OBJ) kernel/arch/x86_64/kernel.ld
-	$(Q)$(LD) $(KLDFLAGS) -o $$@ $$($(1)_OBJ)
+$(BUILD)/$(1).elf: $$($(1)_OBJ) $(GCOV_LIB) kernel/arch/x86_64/kernel.ld
+	$(Q)$(LD) $(KLDFLAGS) -o $$@ $$($(1)_OBJ) $(GCOV_LIB)
 $(BUILD)/$(1).bin: $(BUILD)/$(1).elf
 	$(Q)$(OBJCOPY) -O binary $$< $$@
 -include $$($(1)_OBJ:.o=.d)
 endef
-$(eval $(call kernel_build,kernel,))
-$(eval $(call kernel_build,kcheck,-DTESS_CHECK))
+
+# `make coverage` builds everything again under $(BUILD)/cov with
+# COVERAGE=1: the kernel's and mm0's C files count their lines (gcov; at
+# -O0, which keeps each line's code its own, where -O2 and even -Og merge
+# the same `return -E_X;` of several lines into one), and every kernel and program
+# writes its profile to the console when it ends (TESS_GCOV; lib/gcov.h,
+# kernel/core/coverage.c, tools/coverage.py).
+GCOV_FLAGS := -fprofile-arcs -ftest-coverage -fprofile-update=single \
+	-fprofile-info-section -O0
+ifdef COVERAGE
+KSRC_C += lib/gcov.c
+GCOV_DEFS := -DTESS_GCOV
+GCOV_LIB := $(BUILD)/gcov_info_to_gcda.o
+UCFLAGS += -DTESS_GCOV
+export TESS_COVERAGE := 1
+endif
+# libgcov's serializer, with its two calls into a C library renamed to
+# stubs of lib/gcov.c (neither is called for edge counters).
+$(BUILD)/gcov_info_to_gcda.o:
+	@mkdir -p $(@D)
+	$(Q)cd $(@D) && ar x $(shell $(CC) -print-file-name=libgcov.a) _gcov_info_to_gcda.o
+	$(Q)$(OBJCOPY) --redefine-sym mmap=gcov_mmap --redefine-sym abort=gcov_abort \
+		$(@D)/_gcov_info_to_gcda.o $@ && rm $(@D)/_gcov_info_to_gcda.o
+
+$(eval $(call kernel_build,kernel,$(GCOV_DEFS)))
+$(eval $(call kernel_build,kcheck,-DTESS_CHECK $(GCOV_DEFS)))
 $(eval $(call kernel_build,kbench,-DTESS_BENCH_COUNTERS))
+$(eval $(call kernel_build,kfuzz,-DTESS_CHECK -DTESS_COVERAGE $(GCOV_DEFS)))
+KFUZZ_FLAGS := -fprofile-arcs -fprofile-update=single -fprofile-info-section \
+	-fdata-sections
+$(BUILD)/kfuzz/kernel/%.o: KINSTR = $(KFUZZ_FLAGS)
+$(BUILD)/kfuzz/kernel/core/invariants.o: KINSTR =
+ifdef COVERAGE
+$(BUILD)/kernel/kernel/%.o $(BUILD)/kcheck/kernel/%.o: KINSTR = $(GCOV_FLAGS)
+$(BUILD)/kfuzz/kernel/%.o: KINSTR = $(GCOV_FLAGS) -fdata-sections
+# The invariant checker, run after every system call, at -O0 would make the
+# suites many times slower: it stays at -O2 and uncounted in the kernels
+# (the host tests, which run it too, count its lines).
+$(BUILD)/kcheck/kernel/core/invariants.o $(BUILD)/kfuzz/kernel/core/invariants.o: KINSTR =
+endif
 
 # ---------------------------------------------------------------- user
-LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c
+LIBC_SRC := $(wildcard user/lib/libc/*.c) $(wildcard user/lib/libtess/*.c) lib/format.c lib/string.c \
+	lib/gcov.c
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/user/%.o,$(LIBC_SRC)) $(BUILD)/user/user/lib/crt0.o
+# Coverage builds: every program's tess_exit writes its profile, with
+# libgcov's serializer from the libc.
+LIBC_OBJ += $(GCOV_LIB)
 
 $(BUILD)/user/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(UCFLAGS) $(UINSTR) -c $< -o $@
 $(BUILD)/user/%.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UCFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -100,6 +145,10 @@ $(call native_dir,root,user/root)
 $(eval $(call user_prog,mm0,$(call objs_of,user/mm0) $(call objs_of,user/mm0/linux)))
 $(call native_dir,demo,user/demos/demo)
 include user/llp/llp.mk
+
+ifdef COVERAGE
+$(BUILD)/user/user/mm0/%.o: UINSTR = $(GCOV_FLAGS)
+endif
 
 # POSIX programs: user/posix/NAME/*.c, linked with libposix (its own crt0)
 # and the libc, by user/user.ld or by the program's own link.ld.  They run
@@ -202,6 +251,10 @@ $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 MM0TEST_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-mm0test.txt manifest,$\
 $(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
 
+# The pxfuzz suite: the POSIX container alone, running the mm0 fuzzer.
+PXFUZZ_MODULES = $(BUILD)/user/root.elf root,user/root/manifest-pxfuzz.txt manifest,$\
+$(BUILD)/user/mm0.elf mm0,$(BUILD)/initrd.cpio initrd
+
 -include $(LIBC_OBJ:.o=.d) $(patsubst %.elf,%.d,$(USER_PROGS))
 -include $(shell find $(BUILD)/user -name '*.d' 2>/dev/null)
 
@@ -216,9 +269,10 @@ $(ISO): $(BUILD)/kernel.bin $(SYSTEM_FILES) tools/mkiso.sh | $(BUILD)/.deps-iso
 	$(Q)tools/mkiso.sh $@ $(BUILD)/kernel.bin "$(SYSTEM_MODULES)"
 
 # ---------------------------------------------------------------- targets
-.PHONY: all run debug test test-format test-host test-qemu test-lxunit test-mm0 bench deps clean format iso captree
-all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(USER_PROGS) $(POSIX_PROGS) \
-	$(BUILD)/initrd.cpio $(LX)/expected.log
+.PHONY: all run debug test test-format test-host test-qemu test-lxunit test-mm0 bench deps clean \
+	format iso captree fuzz coverage
+all: $(BUILD)/kernel.bin $(BUILD)/kcheck.bin $(BUILD)/kfuzz.bin $(USER_PROGS) \
+	$(POSIX_PROGS) $(BUILD)/initrd.cpio $(LX)/expected.log
 
 # The machine every run uses: defined once, in tools/qemu-args.sh (which
 # the test and bench scripts source too).
@@ -319,6 +373,10 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 		$(BUILD)/test/captree
 	@tools/run-suite.sh mm0 300 -kernel $(BUILD)/kernel.bin \
 		-initrd "$(MM0TEST_MODULES)"
+	@tools/run-suite.sh pxfuzz 180 -kernel $(BUILD)/kcheck.bin \
+		-initrd "$(PXFUZZ_MODULES)"
+	@tools/run-suite.sh fuzz 180 -kernel $(BUILD)/kfuzz.bin \
+		-initrd $(BUILD)/user/ktest.elf -append "fuzz calls=$(FUZZ_TEST_CALLS) seed=1"
 	@$(MAKE) --no-print-directory test-lxunit
 
 # The unit suites of mm0's Linux personality alone (user/linux-tests/).
@@ -338,6 +396,29 @@ test-mm0: all deps
 bench: all deps $(BUILD)/kbench.bin
 	@tools/bench.sh $(BUILD)
 	@LINUX_SUITE=$(LINUX_SUITE) tools/lxbench.sh $(BUILD)
+
+# The short campaign of `make test`; `make fuzz` runs one of any length
+# (docs/fuzzing.md): N calls from SEED (a new one if not given; printed),
+# repeatable under QEMU -icount unless ICOUNT=0.
+FUZZ_TEST_CALLS := 3000
+N ?= 100000
+SEED ?=
+SHOW ?= 0
+ICOUNT ?= 1
+TRACE ?= 0
+fuzz: all deps
+	@tools/fuzz.sh $(BUILD) $(N) "$(SEED)" $(SHOW) $(ICOUNT) $(TRACE)
+
+# The lines of kernel/core and user/mm0 that `make test` reaches: the
+# whole tree built again under $(BUILD)/cov with COVERAGE=1, the host tests
+# and the QEMU suites run there, and tools/coverage.py's figures, with the
+# documented errors no test gets back (docs/fuzzing.md).
+coverage: deps
+	@find $(BUILD)/cov -name '*.gcda' -delete 2>/dev/null; rm -rf $(BUILD)/cov/test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cov COVERAGE=1 test-host test-qemu \
+		>$(BUILD)/coverage-tests.log 2>&1 || true
+	@tools/summary.sh $(BUILD)/cov/test | tail -n 20 || true
+	@/usr/bin/python3 tools/coverage.py $(BUILD)/cov $(BUILD)/cov/test/*.log
 
 clean:
 	rm -rf $(BUILD)

@@ -22,7 +22,7 @@ fi
 kernel=${1:?usage: captree.sh [--test] KERNEL MODULES OUT}
 modules=${2:?usage: captree.sh [--test] KERNEL MODULES OUT}
 base=${3:?usage: captree.sh [--test] KERNEL MODULES OUT}
-log=$base.log timeout_s=60
+log=$base.log timeout_s=$((60 * TIMEOUT_SCALE))
 mkdir -p "$(dirname "$base")"
 
 start=$(date +%s%N)
@@ -36,6 +36,14 @@ for _ in $(seq 1 $((timeout_s * 10))); do
 	kill -0 "$qemu" 2>/dev/null || break
 	sleep 0.1
 done
+# A coverage build (`make coverage`) writes what it ran when it powers
+# off: let the system finish.
+if [ -n "${TESS_COVERAGE:-}" ]; then
+	for _ in $(seq 1 6000); do
+		kill -0 "$qemu" 2>/dev/null || break
+		sleep 0.1
+	done
+fi
 if kill -0 "$qemu" 2>/dev/null; then
 	kill "$qemu"
 fi

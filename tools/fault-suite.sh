@@ -15,7 +15,7 @@ tap=$out/faults.tap
 
 check() { # fault-name expected-regex description
 	local f=$1 want=$2 desc=$3 log=$out/fault-$1.log status
-	timeout -k 5 30 "$QEMU" "${QEMU_MACHINE[@]}" -display none -monitor none \
+	timeout -k 5 $((30 * TIMEOUT_SCALE)) "$QEMU" "${QEMU_MACHINE[@]}" -display none -monitor none \
 		-serial stdio -kernel "$build/kcheck.bin" \
 		-initrd "$build/user/faulter.elf" -append "fault=$f" \
 		</dev/null >"$log" 2>&1

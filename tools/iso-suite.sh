@@ -20,7 +20,7 @@ ref=${3:-}
 out=${TEST_OUT:-build/test}
 mkdir -p "$out"
 log=$out/iso.log tap=$out/iso.tap
-timeout_s=120
+timeout_s=$((120 * TIMEOUT_SCALE))
 : >"$tap"
 ok() { echo "ok - iso: $*" >>"$tap"; }
 fail() { echo "not ok - iso: $*" >>"$tap"; }

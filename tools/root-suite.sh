@@ -42,7 +42,7 @@ check() {
 	mods+=",$tmp/hello.elf hello,$tmp/trunc.elf trunc,$tmp/cut.elf cut"
 	shift 3
 	[ "$name" = no-manifest ] && mods="$tmp/root.elf root,$tmp/demo.elf demo"
-	timeout -k 5 60 "$QEMU" "${QEMU_MACHINE[@]}" -display none \
+	timeout -k 5 $((60 * TIMEOUT_SCALE)) "$QEMU" "${QEMU_MACHINE[@]}" -display none \
 		-monitor none -serial stdio -kernel "$build/kcheck.bin" \
 		-initrd "$mods" </dev/null >"$log" 2>&1
 	status=$?

@@ -14,7 +14,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-args.sh"
-name=$1 timeout_s=$2
+name=$1 timeout_s=$(($2 * TIMEOUT_SCALE))
 shift 2
 out=${TEST_OUT:-build/test}
 mkdir -p "$out"

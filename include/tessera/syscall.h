@@ -55,6 +55,7 @@ enum tess_syscall {
 	SYS_sleep = 32,		  /* (deadline) */
 	SYS_input_read = 33,	  /* (input cap, buf*, len, flags) */
 	SYS_input_info = 34,	  /* (input cap, input_info*) */
+	SYS_debug_coverage = 35,  /* (debug cap, op, buf, size) */
 	SYS_COUNT
 };
 
@@ -91,6 +92,11 @@ struct tess_counters {
 	unsigned long fpu_restores;	/* FPU/SSE state loaded (fxrstor) */
 	unsigned long fpu_traps;	/* #NM: a thread's first FPU use */
 };
+
+/* debug_coverage() operations (kernels built with coverage: kfuzz). */
+#define COVERAGE_EDGES 0 /* the number of distinct edges seen so far */
+#define COVERAGE_READ 1	 /* copy the edge map (a byte per edge) to buf */
+#define COVERAGE_RESET 2 /* forget every edge seen */
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */

@@ -13,7 +13,8 @@
  *                               opaque to the core)
  *   arch_syscall_nr(tf), arch_syscall_args(tf)
  *                               the call number and its six arguments
- *   arch_set_result(tf, v)      what the call (or the wait it blocked in)
+ *   arch_set_result(tf, v), arch_result(tf)
+ *                               what the call (or the wait it blocked in)
  *                               returns
  *   arch_syscall_rewind(tf)     back over the system call instruction
  *   arch_msg_regs(tf)           the six message registers, MR0..MR5

@@ -4,6 +4,7 @@
  * powers off, so `make run` and the test suites end on their own.
  */
 #include "root.h"
+#include "coverage.h"
 #include "thread.h"
 #include "arch/hooks.h"
 
@@ -11,5 +12,6 @@ void root_task_exited(int status)
 {
 	kprintf("tessera: root task exited with status %d; powering off\n",
 		status);
+	coverage_dump();
 	arch_machine_exit(status == 0 ? 0 : 1);
 }

@@ -11,6 +11,7 @@
  * and it is not the running thread.  The running thread is in no queue.
  */
 #include "thread.h"
+#include "coverage.h"
 #include "arch/hooks.h"
 
 void sched_init(struct thread *idle)
@@ -69,6 +70,7 @@ void sched_make_runnable(struct thread *t)
 	struct percpu *cpu = percpu();
 	struct thread *cur = arch_current();
 	t->state = TS_RUNNABLE;
+	coverage_call_resumed(t);
 	if (t == cur || t == cpu->idle || t->rq_next)
 		return;
 	rq_append(t);

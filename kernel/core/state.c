@@ -21,9 +21,11 @@
  *   mutex_queues    mutex.c     threads waiting on user mutexes
  *   root_thread     root.c      the root task's first thread
  *
- * Two files keep state of their own, outside this list: bootmem.c (the
- * free ranges, used only until boot ends) and the invariant checker's
- * scratch array (test builds).
+ * Three files keep state of their own, outside this list: bootmem.c (the
+ * free ranges, used only until boot ends), the invariant checker's
+ * scratch array (test builds) and coverage.c (the coverage builds' edge
+ * counters and record of call results, written by the dispatcher and the
+ * scheduler's hooks; nothing in other builds).
  *
  * What must hold: the kernel runs with interrupts off (except at the
  * preemption points of long operations, which touch none of this while

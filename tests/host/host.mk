@@ -8,6 +8,10 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -pthread -DHOST_TEST -Ikernel -Iinclude -I. -Itests/host
 HOST_OUT := $(BUILD)/host
+# `make coverage`: the host tests count the lines they reach too.
+ifdef COVERAGE
+HOST_CFLAGS += --coverage -O0
+endif
 Q := $(if $(V),,@)
 
 # The kernel files the host tests link against: all of the portable core

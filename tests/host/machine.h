@@ -55,6 +55,11 @@ static inline void arch_set_result(struct trapframe *tf, u64 v)
 	tf->result = v;
 }
 
+static inline u64 arch_result(const struct trapframe *tf)
+{
+	return tf->result;
+}
+
 static inline void arch_syscall_rewind(struct trapframe *tf)
 {
 	tf->restarts++;

@@ -182,6 +182,5 @@ void test_mutex(void);
 void test_deadlines(void);
 void test_input(void);
 void test_input_driven(void);
-void test_fuzz(void);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * ktest: the kernel API test suite, run as the root task (see ktest.h).
  * With "suite=input" on the kernel command line it runs only the input
- * tests that need tools/input-driver.py to type.
+ * tests that need tools/input-driver.py to type; with "fuzz", the fuzzer
+ * instead of the suites (fuzz.h).
  */
 #include "ktest.h"
+#include "fuzz.h"
 
 struct tess_alloc *ka;
 
@@ -14,6 +16,10 @@ int main(long arg)
 	ka = tess_alloc_default();
 	if (tess_bootinfo && strstr(tess_bootinfo->cmdline, "suite=input")) {
 		test_input_driven();
+		return tap_finish();
+	}
+	if (tess_bootinfo && strstr(tess_bootinfo->cmdline, "fuzz")) {
+		fuzz_campaign(tess_bootinfo->cmdline);
 		return tap_finish();
 	}
 	test_boot();
@@ -29,7 +35,6 @@ int main(long arg)
 	test_mutex();
 	test_deadlines();
 	test_input();
-	test_fuzz();
 	test_tlb();
 	test_fpu();
 	return tap_finish();

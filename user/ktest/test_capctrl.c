@@ -1749,6 +1749,8 @@ static void test_container_config(void)
 	       -E_CAPTYPE, "CONFIGURE through a Page cap is E_CAPTYPE");
 	tap_eq(tess_container_control(CONTAINER_CONFIGURE, empty, 2), -E_EMPTY,
 	       "CONFIGURE through an empty slot is E_EMPTY");
+	tap_eq(tess_container_control(CONTAINER_CONFIGURE, 0x1000, 2),
+	       -E_BADCAP, "CONFIGURE through a bad address is E_BADCAP");
 	tap_eq(tess_container_control(CONTAINER_CONFIGURE, c1, 0), -E_EXISTS,
 	       "CONFIGURE with id 0 (the root's) is E_EXISTS");
 	tap_eq(tess_container_control(CONTAINER_CONFIGURE, c1, CID_MAX + 1),

@@ -271,6 +271,25 @@ static void debug(void)
 	       "debug_dump through an empty slot is E_EMPTY");
 	tap_eq(tess_debug_dump(0x1000, DUMP_THREADS), -E_BADCAP,
 	       "debug_dump through a bad address is E_BADCAP");
+
+	/* This kernel (kcheck) counts no coverage: only kfuzz does, and
+	 * the fuzz suite tests it there. */
+	for (unsigned op = COVERAGE_EDGES; op <= COVERAGE_RESET; op++)
+		tap_eq(tess_debug_coverage(BOOT_SLOT_DEBUG, op, NULL, 0),
+		       -E_NOSYS,
+		       "debug_coverage %u on a kernel without coverage is "
+		       "E_NOSYS",
+		       op);
+	tap_eq(tess_debug_coverage(d, 3, NULL, 0), -E_INVAL,
+	       "debug_coverage with an unknown operation is E_INVAL");
+	tap_eq(tess_debug_coverage(BOOT_SLOT_TIMER, COVERAGE_EDGES, NULL, 0),
+	       -E_CAPTYPE,
+	       "debug_coverage without the Debug capability is "
+	       "E_CAPTYPE");
+	tap_eq(tess_debug_coverage(e, COVERAGE_EDGES, NULL, 0), -E_EMPTY,
+	       "debug_coverage through an empty slot is E_EMPTY");
+	tap_eq(tess_debug_coverage(0x1000, COVERAGE_EDGES, NULL, 0), -E_BADCAP,
+	       "debug_coverage through a bad address is E_BADCAP");
 }
 
 /* ------------------------------------------------------------ idle */

@@ -447,6 +447,23 @@ static void test_unknown_syscall(void)
 	kt_reap(t.tid, &status);
 	kt_destroy(&t);
 
+	/* Withdrawn: stopped while its pager has the message, the thread
+	 * makes the call again when it runs. */
+	tap_eq(fault_start(&t, 0, F_SYS, 39, &m), 0,
+	       "system call 39: a message");
+	tap_ok(kt_tctrl(THREAD_SUSPEND, t.tid) == 0 &&
+		   kt_tctrl(THREAD_RUN, t.tid) == 0,
+	       "the thread is stopped and run again before the answer");
+	memset(&m, 0, sizeof(m));
+	tap_ok(kt_recv(t.tid, &m) == 0 && m.mr[0] == IPC_TAG_SYSCALL &&
+		   m.mr[1] == 39 && m.mr[5] == (uint64_t)fl_sys_after,
+	       "it makes the system call again: the same message");
+	tap_eq(fault_answer(&t, FAULT_RESUME, 4300, &m), 0,
+	       "answer that one with FAULT_RESUME");
+	tap_ok(is_report(&m, 4300), "the system call returns MR1 once");
+	kt_reap(t.tid, &status);
+	kt_destroy(&t);
+
 	tap_eq(fault_start(&t, 0, F_SYS, 39, &m), 0,
 	       "system call 39 once more");
 	memset(&m, 0, sizeof(m));

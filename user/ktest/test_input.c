@@ -85,6 +85,10 @@ static void test_errors(void)
 	       -E_BADCAP, "input_read on a bad address is E_BADCAP");
 	tap_eq(tess_input_info(BOOT_SLOT_TIMER, &info), -E_CAPTYPE,
 	       "input_info on the Timer is E_CAPTYPE");
+	tap_eq(tess_input_info(15, &info), -E_EMPTY,
+	       "input_info on an empty slot is E_EMPTY");
+	tap_eq(tess_input_info(0xffffffffull, &info), -E_BADCAP,
+	       "input_info on a bad address is E_BADCAP");
 	tap_eq(tess_input_info(BOOT_SLOT_INPUT, (void *)tess_bootinfo),
 	       -E_FAULT, "input_info into a read-only page is E_FAULT");
 

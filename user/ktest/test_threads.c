@@ -989,6 +989,45 @@ static void test_wait_destroyed(void)
 	}
 }
 
+/* A parent stopped while it waits for its child and run again: the WAIT
+ * ends with E_ABORTED (the child lives on). */
+static void test_wait_aborted(void)
+{
+	struct kt_thread w = {0, 0};
+	cptr_t gcap = 0;
+	struct tess_msg m;
+	int status;
+	uint32_t g;
+
+	if (tess_new(ka, CAP_THREAD, 0, &gcap) ||
+	    kt_spawn(&w, orphaned_waiter_main, STACK(0), gcap, me,
+		     (uint64_t)stacks[1])) {
+		tap_ok(0, "threads for the aborted-WAIT test");
+		goto out;
+	}
+	memset(&m, 0, sizeof(m));
+	if (!tap_eq(kt_recv(w.tid, &m), 0, "a thread makes a child"))
+		goto out;
+	g = (uint32_t)m.mr[0];
+	tap_eq(kt_wait_state(w.tid, THREAD_STATE_BLOCKED), 0,
+	       "and blocks waiting for it");
+	tap_eq(kt_tctrl(THREAD_SUSPEND, w.tid), 0, "I suspend the parent");
+	tap_eq(kt_tctrl(THREAD_RUN, w.tid), 0, "and run it again");
+	memset(&m, 0, sizeof(m));
+	tap_eq(kt_recv(w.tid, &m), 0, "it reports");
+	tap_eq((long)m.mr[0], -E_ABORTED,
+	       "a WAIT cut short by SUSPEND returns E_ABORTED");
+	tap_eq(kt_state(g), THREAD_STATE_BLOCKED, "the child is still there");
+	memset(&m, 0, sizeof(m));
+	tap_ok(tess_send(g, &m) == 0 && kt_recv(g, &m) == 0 && m.mr[0] == 0x5e,
+	       "and still answers");
+	kt_reap(w.tid, &status);
+out:
+	kt_destroy(&w);
+	if (gcap)
+		tess_delete(ka, gcap);
+}
+
 static void test_suspend(void)
 {
 	static volatile uint64_t counter;
@@ -1924,6 +1963,56 @@ static void test_time(void)
 	       "time at the top of user space is E_FAULT");
 }
 
+/* ---------------------------------------------------------------- limits */
+
+/* Every thread id in use: CREATE is E_LIMIT, and works again once one is
+ * freed.  (4,095 ids; the Thread objects, 8 KiB each, come from an
+ * Untyped of their own, revoked at the end.) */
+static void test_tid_limit(void)
+{
+	const unsigned max = 4096;
+	struct task_ids ids;
+	struct thread_create tc;
+	cptr_t u = 0, cs = 0;
+	unsigned made = 0;
+	long r = 0;
+
+	if (!tap_eq(tess_new(ka, CAP_UNTYPED, 26, &u), 0,
+		    "64 MiB for 4,096 Thread objects") ||
+	    !tap_eq(tess_retype(u, CAP_CSPACE, 12, cs = kt_slot(), 1), 0,
+		    "a CSpace for them") ||
+	    !tap_eq(tess_retype(u, CAP_THREAD, 0, kt_addr2(cs, 0), max), 0,
+		    "4,096 Thread objects"))
+		goto out;
+	for (made = 0; made < max; made++) {
+		memset(&ids, 0, sizeof(ids));
+		ids.tid = me;
+		create_args(&tc, kt_addr2(cs, made));
+		r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids,
+					&tc);
+		if (r)
+			break;
+	}
+	tap_eq(r, -E_LIMIT,
+	       "CREATE with every thread id in use is E_LIMIT "
+	       "(after %u more threads)",
+	       made);
+	tap_ok(made > 4000 && made < max, "the table holds 4,095 threads");
+	memset(&ids, 0, sizeof(ids));
+	ids.tid = me;
+	create_args(&tc, kt_addr2(cs, made - 1));
+	tap_ok(tess_cap_delete(kt_addr2(cs, made - 1)) == 0 &&
+		   tess_retype(u, CAP_THREAD, 0, kt_addr2(cs, made - 1), 1) ==
+		       0 &&
+		   tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids,
+				       &tc) == 0,
+	       "one thread destroyed, CREATE works again");
+out:
+	tap_eq(u ? tess_cap_revoke(u) : -1, 0, "all of them destroyed");
+	if (u)
+		tess_delete(ka, u);
+}
+
 void test_threads(void)
 {
 	printf("# threads: thread_control, getid, exchange_registers, switch, "
@@ -1945,6 +2034,7 @@ void test_threads(void)
 	test_container();
 	test_exit_and_wait();
 	test_wait_not_child();
+	test_wait_aborted();
 	test_wait_destroyed();
 	test_suspend();
 	test_destroy();
@@ -1958,6 +2048,7 @@ void test_threads(void)
 	test_tls_null_selector();
 	test_thread_switch();
 	test_time();
+	test_tid_limit();
 	tess_delete(ka, copy_untyped);
 	kt_tables_free(ka, tables);
 }

@@ -7,9 +7,14 @@
  * each, for tools/captree.py (format in docs/ABI.md).  DUMP_COUNTERS
  * prints nothing: it writes the kernel's counters to the caller (the
  * scheduler's, and the bench kernel's events, arch_counters).
+ *
+ * debug_coverage: the kernel's edge counters, for the fuzzer (kfuzz
+ * builds; the counters are coverage.c's): how many have run, a copy of
+ * them, a reset.  Other kernels answer E_NOSYS.
  */
 #include "syscalls.h"
 #include "core/container.h"
+#include "core/coverage.h"
 #include "core/cspace.h"
 #include "core/space.h"
 #include "core/thread.h"
@@ -385,4 +390,59 @@ long sys_debug_dump(const u64 *a)
 	struct dump_args x;
 	int r = decode_debug_dump(a, &x);
 	return r ? r : invoke_debug_dump(&x);
+}
+
+struct coverage_args {
+	u64 op;
+	vaddr_t buf;
+	u64 size; /* READ: what is copied, at most the map */
+};
+
+static int decode_debug_coverage(const u64 *a, struct coverage_args *x)
+{
+	struct cap *d;
+	int r = cap_lookup_type(a[0], CAP_DEBUG, &d);
+
+	if (r)
+		return r;
+	x->op = a[1];
+	x->buf = a[2];
+	x->size = MIN(a[3], coverage_size());
+	if (x->op != COVERAGE_EDGES && x->op != COVERAGE_READ &&
+	    x->op != COVERAGE_RESET)
+		return -E_INVAL;
+	if (!coverage_counted())
+		return -E_NOSYS;
+	if (x->op == COVERAGE_READ &&
+	    user_check(arch_current()->space, x->buf, x->size, true))
+		return -E_FAULT;
+	return 0;
+}
+
+static long invoke_debug_coverage(const struct coverage_args *x)
+{
+	struct space *s = arch_current()->space;
+	u8 chunk[256];
+
+	switch (x->op) {
+	case COVERAGE_EDGES:
+		return (long)coverage_edges();
+	case COVERAGE_RESET:
+		coverage_reset();
+		return 0;
+	default: /* COVERAGE_READ */
+		for (u64 off = 0; off < x->size; off += sizeof(chunk)) {
+			u64 n = MIN(sizeof(chunk), x->size - off);
+			coverage_bytes(chunk, off, n);
+			user_write(s, x->buf + off, chunk, n);
+		}
+		return (long)x->size;
+	}
+}
+
+long sys_debug_coverage(const u64 *a)
+{
+	struct coverage_args x;
+	int r = decode_debug_coverage(a, &x);
+	return r ? r : invoke_debug_coverage(&x);
 }

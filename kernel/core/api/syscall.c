@@ -20,6 +20,7 @@
  */
 #include "syscalls.h"
 #include "core/syscall.h"
+#include "core/coverage.h"
 #include "core/fault.h"
 #include "core/invariants.h"
 #include "core/ipc.h"
@@ -82,6 +83,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_sleep] = sys_sleep,
     [SYS_input_read] = sys_input_read,
     [SYS_input_info] = sys_input_info,
+    [SYS_debug_coverage] = sys_debug_coverage,
 };
 
 long syscall_call(u64 nr, const u64 *args)
@@ -104,6 +106,7 @@ static inline __attribute__((always_inline)) void finish(long r)
 		percpu()->need_resched = true;
 	} else {
 		arch_set_result(tf, (u64)r);
+		coverage_call_end(cur, (u64)r);
 	}
 #ifdef TESS_CHECK
 	invariants_check();
@@ -119,6 +122,7 @@ void syscall_slow(struct trapframe *tf)
 {
 	u64 nr = arch_syscall_nr(tf);
 
+	coverage_call_begin(arch_current(), nr);
 	if (unlikely(nr >= SYS_COUNT)) {
 		struct thread *cur = arch_current();
 		fault_unknown_syscall(cur);
@@ -136,5 +140,6 @@ void syscall_slow(struct trapframe *tf)
 /* ipc when its fast path does not apply (ipc.c comes here). */
 void syscall_ipc(struct trapframe *tf)
 {
+	coverage_call_begin(arch_current(), SYS_ipc);
 	finish(sys_ipc(arch_syscall_args(tf)));
 }

@@ -69,5 +69,6 @@ long sys_container_control(const u64 *a);
 
 /* debug.c */
 long sys_debug_dump(const u64 *a);
+long sys_debug_coverage(const u64 *a);
 
 #endif

@@ -100,8 +100,15 @@ static inline long tess_null(void)
 	return tess_syscall0(SYS_null);
 }
 
+#ifdef TESS_GCOV
+void tess_gcov_dump(void); /* coverage builds: the profile, before the end */
+#endif
+
 static inline __attribute__((noreturn)) void tess_exit(int status)
 {
+#ifdef TESS_GCOV
+	tess_gcov_dump();
+#endif
 	tess_syscall1(SYS_exit, status);
 	__builtin_unreachable();
 }
@@ -147,6 +154,13 @@ static inline long tess_debug_counters(cptr_t dcap, struct tess_counters *c)
 {
 	return tess_syscall3(SYS_debug_dump, (long)dcap, DUMP_COUNTERS,
 			     (long)c);
+}
+
+static inline long tess_debug_coverage(cptr_t dcap, unsigned op, void *buf,
+				       unsigned long size)
+{
+	return tess_syscall4(SYS_debug_coverage, (long)dcap, op, (long)buf,
+			     (long)size);
 }
 
 /* ------------------------------------------------------------ devices */

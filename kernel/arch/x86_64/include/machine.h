@@ -60,6 +60,11 @@ static inline void arch_set_result(struct trapframe *tf, u64 v)
 	tf->rax = v;
 }
 
+static inline u64 arch_result(const struct trapframe *tf)
+{
+	return tf->rax;
+}
+
 /* Back over the `syscall` instruction: the call is made again when the
  * thread next runs (a restart, or a fault taken again). */
 #define SYSCALL_INSN_BYTES 2
