@@ -41,8 +41,12 @@ while True:
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
     if not fed:
-        seen = (seen + data)[-256:]
-        if PROMPT.search(seen):
+        # Search all that came since the last look (a read may bring
+        # the prompt and, right after it, more than the tail kept).
+        seen += data
+        found = PROMPT.search(seen)
+        seen = seen[-256:]
+        if found:
             fed = True
             threading.Thread(target=feed, daemon=True).start()
 sys.exit(qemu.wait())
