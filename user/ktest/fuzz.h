@@ -130,7 +130,9 @@ struct fz_prog {
 
 /* The control pages, mapped at FZ_CTL_VA in every space: the program and
  * how far each worker is with it.  Workers write only done[], calls[]
- * and the thread id table (a worker that creates a thread adds it). */
+ * and the thread id table (a worker that creates a thread adds it); but
+ * the page is the workers' memory, which fuzzed calls may have the kernel
+ * write over: the root task counts the campaign's calls itself. */
 #define FZ_TIDS 64
 struct fz_ctl {
 	volatile uint32_t seq;		    /* the program being run */
@@ -144,6 +146,7 @@ struct fz_ctl {
 	volatile long result[FZ_MAX_CALLS]; /* of each call, once made */
 };
 #define FZ_FIXED_TIDS (FZ_WORKERS + 2)
+#define FZ_CHECK_SEQ 0xffffffffu /* the program fuzz_main.c runs first */
 
 /* The pseudo-random numbers of one campaign (xorshift64*). */
 struct fz_rng {
@@ -188,6 +191,8 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck);
 uint64_t fz_world_calls(void);
 uint64_t fz_world_faults(void);
 uint64_t fz_world_restarts(void);
+uint64_t fz_world_overwritten(void); /* programs that wrote over the
+				      * control page's call counts */
 cptr_t fz_world_arena(void);
 long fz_world_free(void);
 /* fuzz_worker.c: a worker's loop (started by the world with its number,

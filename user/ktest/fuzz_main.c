@@ -15,6 +15,7 @@
  * before it runs, "trace=1" every program (both change the timing, see
  * docs/fuzzing.md).
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "ktest.h"
@@ -114,6 +115,36 @@ static int check_coverage_call(void)
 			  "COVERAGE_READ copies the edge map");
 }
 
+/* A program whose call makes the kernel write over the workers' call
+ * counts in the control page (time() with its struct there: the count
+ * becomes the wall-clock seconds) is counted as the one call it made,
+ * and said to have written there.  The campaign once took its count from
+ * that page: a count gone back by far printed no progress for many
+ * minutes (seed 20261202, docs/fuzzing.md). */
+static int check_overwritten(void)
+{
+	struct fz_prog p;
+	int leaked = 0, stuck = 0;
+	memset(&p, 0, sizeof(p));
+	p.n = 1;
+	p.c[0].nr = SYS_time;
+	p.c[0].worker = 0;
+	p.c[0].val[0] = FZ_CTL_VA + offsetof(struct fz_ctl, calls);
+	p.c[0].val[1] = TIME_REALTIME;
+	uint64_t calls = fz_world_calls();
+	long r = fz_world_run(&p, FZ_CHECK_SEQ, &stuck);
+	tap_ok(r == 0 && stuck == 0 && fz_world_calls() == calls + 1 &&
+		   fz_world_overwritten() == 1,
+	       "a call that writes over the control page's call counts is "
+	       "counted once (%lu calls, %lu overwritten)",
+	       (unsigned long)(fz_world_calls() - calls),
+	       (unsigned long)fz_world_overwritten());
+	return tap_eq(fz_world_reset(&p, &leaked) | leaked, 0,
+		      "the world is reset after it")
+		   ? 0
+		   : -1;
+}
+
 static void exit_with(uint64_t status, uint64_t a1, uint64_t a2)
 {
 	tess_exit((int)status);
@@ -163,6 +194,10 @@ void fuzz_campaign(const char *cmd)
 	if (!tap_eq(r, 0, "the workers, their spaces and their pager are made"))
 		return;
 	if (!tap_eq(corpus_map(), 0, "room for the corpus")) {
+		corpus_unmap();
+		return;
+	}
+	if (check_overwritten()) {
 		corpus_unmap();
 		return;
 	}
@@ -231,6 +266,10 @@ void fuzz_campaign(const char *cmd)
 		    map, sizeof(map),
 		    "at the end, COVERAGE_READ agrees with COVERAGE_EDGES");
 	}
+	if (fz_world_overwritten() > 1)
+		tap_diag("%lu programs wrote over the control page's call "
+			 "counts (not counted from there)",
+			 (unsigned long)fz_world_overwritten() - 1);
 	tap_eq(leaked, 0,
 	       "after every program, revoking what it made gave back "
 	       "every byte (%u programs)",

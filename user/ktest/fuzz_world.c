@@ -76,6 +76,9 @@ static struct {
 	struct fz_ctl *ctl;
 	uint64_t faults_served;
 	uint64_t restarts; /* workers killed (by a fault) and started again */
+	uint64_t calls;	   /* made by the workers: counted here, not from
+			    * the control page, which calls may write over */
+	uint64_t overwritten; /* programs whose calls wrote over its counts */
 } W;
 
 /* The scope capabilities every worker space gets. */
@@ -474,8 +477,9 @@ long fz_world_reset(const struct fz_prog *last, int *leaked)
 
 /* A worker that will not finish: stop it and run it again, which ends
  * the call it waits in with E_ABORTED.  A worker that died (it should
- * not) is recycled and started again. */
-static void kick(unsigned w)
+ * not) is recycled and started again: 1 then (its calls of the program
+ * were not all made). */
+static int kick(unsigned w)
 {
 	uint32_t tid = W.sp[w / FZ_THREADS].tid[w % FZ_THREADS];
 	kt_tctrl(THREAD_SUSPEND, tid);
@@ -485,7 +489,9 @@ static void kick(unsigned w)
 		W.restarts++;
 		kt_start(tid, fz_worker_main, stack_of(w % FZ_THREADS),
 			 FZ_STACK, w, FZ_CTL_VA, W.root);
+		return 1;
 	}
+	return 0;
 }
 
 static uint32_t worker_tid(unsigned w)
@@ -498,15 +504,56 @@ static int finished(unsigned w, uint32_t seq)
 	return __atomic_load_n(&W.ctl->done[w], __ATOMIC_ACQUIRE) == seq;
 }
 
+/* The workers' own counts of the calls they made, in the control page:
+ * how far they are, while a program runs.  Only a hint: a call may write
+ * over them (a UTCB, a buffer or a struct the kernel fills there). */
+static uint64_t ctl_calls(void)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < FZ_WORKERS; w++)
+		n += W.ctl->calls[w];
+	return n;
+}
+
+/* Program p is over: the calls of the workers that finished it (and
+ * were not started again) were made.  If a worker's count in the control page
+ * says otherwise, a call wrote over it: said once per program (with the
+ * program), so that the campaign's count, which once depended on it, is known
+ * to be right. */
+static void count_calls(const struct fz_prog *p, uint32_t seq, const int *busy,
+			const uint64_t *before)
+{
+	uint64_t made[FZ_WORKERS] = {0};
+	int overwritten = 0;
+	for (unsigned i = 0; i < p->n; i++) {
+		unsigned w = p->c[i].worker;
+		if (w < FZ_WORKERS && busy[w] == 1 && finished(w, seq))
+			made[w]++;
+	}
+	for (unsigned w = 0; w < FZ_WORKERS; w++) {
+		W.calls += made[w];
+		if (busy[w] == 1 && finished(w, seq) &&
+		    W.ctl->calls[w] - before[w] != made[w])
+			overwritten = 1;
+	}
+	if (overwritten) {
+		W.overwritten++;
+		tap_diag("program %u wrote over the workers' call counts in "
+			 "the control page:",
+			 seq);
+		fz_print(p);
+	}
+}
+
 /* Run program p as number `seq`: every worker its calls, all at once.
  * When the workers stop making progress while we yield, those blocked
  * are kicked; *stuck counts the workers that could not be made to
  * finish. */
 long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 {
-	int busy[FZ_WORKERS] = {0};
+	int busy[FZ_WORKERS] = {0}; /* 1: has calls, 2: was started again */
 	struct fz_ctl *ctl = W.ctl;
-	uint64_t last_calls = ~0ull, give_up = 0;
+	uint64_t last_calls = ~0ull, give_up = 0, before[FZ_WORKERS];
 	int idle = 0, kicks = 0, left;
 
 	ctl->prog = *p;
@@ -515,6 +562,8 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 		busy[p->c[i].worker % FZ_WORKERS] = 1;
 		ctl->result[i] = -E_ERROR_MAX;
 	}
+	for (unsigned w = 0; w < FZ_WORKERS; w++)
+		before[w] = ctl->calls[w];
 	for (unsigned w = 0; w < FZ_WORKERS; w++) {
 		struct tess_msg m;
 		if (!busy[w])
@@ -538,9 +587,11 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 		left = 0;
 		for (unsigned w = 0; w < FZ_WORKERS; w++)
 			left += busy[w] && !finished(w, seq);
-		if (!left)
+		if (!left) {
+			count_calls(p, seq, busy, before);
 			return 0;
-		uint64_t calls = fz_world_calls();
+		}
+		uint64_t calls = ctl_calls();
 		idle = calls == last_calls ? idle + 1 : 0;
 		last_calls = calls;
 		if (idle >= FZ_IDLE_YIELDS) {
@@ -552,8 +603,9 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 			for (unsigned w = 0; w < FZ_WORKERS; w++)
 				if (busy[w] && !finished(w, seq) &&
 				    kt_state(worker_tid(w)) !=
-					THREAD_STATE_RUNNABLE)
-					kick(w);
+					THREAD_STATE_RUNNABLE &&
+				    kick(w))
+					busy[w] = 2; /* started again */
 			idle = 0;
 		}
 		tess_thread_switch(TID_NIL);
@@ -568,15 +620,18 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 		}
 	fflush_stdout();
 	tess_debug_dump(BOOT_SLOT_DEBUG, DUMP_THREADS);
+	count_calls(p, seq, busy, before);
 	return -E_WOULDBLOCK;
 }
 
 uint64_t fz_world_calls(void)
 {
-	uint64_t n = 0;
-	for (unsigned w = 0; w < FZ_WORKERS; w++)
-		n += W.ctl->calls[w];
-	return n;
+	return W.calls;
+}
+
+uint64_t fz_world_overwritten(void)
+{
+	return W.overwritten;
 }
 
 uint64_t fz_world_faults(void)
