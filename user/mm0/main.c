@@ -23,10 +23,6 @@
 
 struct mm0_state mm0;
 
-/* Handler result: do not answer now.  Not a possible answer: those are
- * >= 0 (counts, ids, addresses below 2^47) or a negated errno value. */
-#define NO_REPLY (-0x7fffffffffffffffl - 1)
-
 void mm0_log(const char *fmt, ...)
 {
 	char buf[160];
@@ -327,7 +323,6 @@ static long handle_request(struct task *t, struct tess_msg *m)
 {
 	const uint64_t *a = m->mr;
 	struct fs_ctx *fs = &t->proc->fs;
-	bool replied;
 	long r;
 
 	switch (a[0]) {
@@ -341,8 +336,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		task_exit(t, LX_W_EXITCODE((int)a[1]));
 		return NO_REPLY;
 	case PX_WAIT:
-		r = task_wait(t, (int32_t)a[1], a[2], &replied);
-		return replied ? r : NO_REPLY;
+		return task_wait(t, (int32_t)a[1], a[2]);
 	case PX_FORK: {
 		uint32_t pid;
 		r = task_fork(t, &pid);
@@ -354,8 +348,7 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		return r ? r : tid;
 	}
 	case PX_EXECVE:
-		r = task_execve(t, a[1], a[2], a[3]);
-		return r == 1 ? NO_REPLY : r;
+		return task_execve(t, a[1], a[2], a[3]);
 	case PX_BRK:
 		return sys_brk(t, a[1]);
 	case PX_MMAP:

@@ -28,6 +28,15 @@
 #include "lib/elf64.h"
 #include "linux/state.h"
 
+/*
+ * A request or Linux call handler's result that is not an answer: the
+ * caller gets none now (it waits and is answered later, it is gone, or it
+ * runs a new program).  Every handler says "no reply" this one way; an
+ * answer is >= 0 (counts, ids, addresses below 2^47) or a negated errno,
+ * never this.
+ */
+#define NO_REPLY (-0x10000002l)
+
 #define PAGE 4096ul
 #define PAGE_DOWN(a) ((a) & ~(PAGE - 1))
 #define PAGE_UP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
@@ -480,14 +489,16 @@ long thread_new(struct task *t, const struct exregs *regs, struct task **out);
 void thread_run(struct task *t);
 /* Destroy one thread and forget it (its process lives on). */
 void thread_drop(struct task *t);
-/* execve for either personality: 1 if the caller now runs the new
- * program (no answer), or a negated errno with nothing changed. */
+/* execve for either personality: NO_REPLY if the caller now runs the
+ * new program, or a negated errno with nothing changed. */
 long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp);
 /* End the process (all its threads) with wait status `wstatus`. */
 void process_exit(struct process *p, int wstatus);
 /* End one thread (the process ends with its last thread). */
 void task_exit(struct task *t, int wstatus);
-long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied);
+/* wait: the child's pid (its status written), a negated errno, or
+ * NO_REPLY: the caller waits, answered when a child ends. */
+long task_wait(struct task *t, int32_t pid, uint64_t status_ptr);
 /* End t's process by signal `sig`, with one log line saying why. */
 void task_kill(struct task *t, int sig, const char *why);
 /* Forget a zombie (reaped). */

@@ -633,7 +633,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 				"gone: %ld",
 				e->path, r);
 			process_exit(p, LX_W_EXITCODE(127));
-			r = 1; /* no reply: the caller is gone */
+			r = NO_REPLY; /* the caller is gone */
 			goto out;
 		}
 		t->utcb = utcb;
@@ -648,7 +648,7 @@ long task_execve(struct task *t, uint64_t path, uint64_t argv, uint64_t envp)
 	p->is_linux = !e->pg.native;
 	lx_process_exec(p, t, e->file);
 	thread_run(t);
-	r = 1; /* no reply: it runs the new program */
+	r = NO_REPLY; /* it runs the new program */
 out:
 	strlist_free(&e->args);
 	strlist_free(&e->envs);
@@ -755,12 +755,11 @@ void task_exit(struct task *t, int wstatus)
 	process_exit(p, wstatus);
 }
 
-long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
+long task_wait(struct task *t, int32_t pid, uint64_t status_ptr)
 {
 	struct process *me = t->proc;
 	bool have = false;
 
-	*replied = true;
 	for (struct process *c = procs; c; c = c->next) {
 		if (c->ppid != me->pid ||
 		    (pid != -1 && (uint32_t)pid != c->pid))
@@ -783,8 +782,7 @@ long task_wait(struct task *t, int32_t pid, uint64_t status_ptr, bool *replied)
 	me->waiter = t->tid;
 	me->wait_pid = pid;
 	me->wait_status_ptr = status_ptr;
-	*replied = false;
-	return 0;
+	return NO_REPLY;
 }
 
 void task_kill(struct task *t, int sig, const char *why)

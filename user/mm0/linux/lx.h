@@ -31,9 +31,7 @@
 
 /* Handler results that are not answers (no errno is this large). */
 #define LX_PARKED (-0x10000001l) /* the thread waits: answered later */
-#define LX_NOREPLY                                                             \
-	(-0x10000002l)		   /* the thread is gone or runs a new program \
-				    */
+#define LX_NOREPLY NO_REPLY	 /* the thread is gone or runs a new program */
 #define LX_REGS_SET (-0x10000003l) /* registers rewritten (rt_sigreturn) */
 /* A parked call ended by a signal: made again if the handler has
  * SA_RESTART, else -EINTR (Linux's -ERESTARTSYS). */

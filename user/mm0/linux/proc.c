@@ -270,8 +270,7 @@ long lx_sys_vfork(struct task *t, struct lx_call *c)
 
 long lx_sys_execve(struct task *t, struct lx_call *c)
 {
-	long r = task_execve(t, c->a[0], c->a[1], c->a[2]);
-	return r == 1 ? LX_NOREPLY : r;
+	return task_execve(t, c->a[0], c->a[1], c->a[2]);
 }
 
 /* ------------------------------------------------------------ exit */
