@@ -56,13 +56,18 @@ void mm0_reply(uint32_t tid, long r)
 
 /* ------------------------------------------------------------ faults */
 
+/* The exception vectors a fault message names (x86: Intel SDM vol. 3,
+ * table 6-1) that end a process with a signal of their own. */
+#define VEC_DIVIDE_ERROR 0
+#define VEC_INVALID_OPCODE 6
+
 /* The signal that ends a native process for an exception. */
 static int exception_signal(uint64_t vector)
 {
 	switch (vector) {
-	case 6:
+	case VEC_INVALID_OPCODE:
 		return LX_SIGILL;
-	case 0:
+	case VEC_DIVIDE_ERROR:
 		return LX_SIGFPE;
 	default:
 		return LX_SIGSEGV;
@@ -225,17 +230,21 @@ static long do_stat(struct task *t, const uint64_t *a, bool by_fd)
 /* Entries in batches.  The descriptor is checked even for count 0; a
  * batch that cannot be copied out is given back (the directory offset
  * moves back), so no entry is lost. */
+#define READDIR_MAX 4096 /* entries one PX_READDIR returns at most */
+#define READDIR_BATCH 8	 /* entries copied out at a time */
+
 static long do_readdir(struct task *t, int fd, uint64_t buf, uint64_t count)
 {
-	struct px_dirent ents[8];
+	struct px_dirent ents[READDIR_BATCH];
 	long total = 0;
 	long r = fs_readdir(&t->proc->fs, fd, ents, 0);
 	if (r < 0)
 		return r;
-	if (count > 4096)
-		count = 4096;
+	if (count > READDIR_MAX)
+		count = READDIR_MAX;
 	while ((uint64_t)total < count) {
-		size_t want = count - total < 8 ? count - total : 8;
+		size_t want = count - total < READDIR_BATCH ? count - total
+							    : READDIR_BATCH;
 		long pos = fs_lseek(&t->proc->fs, fd, 0, PX_SEEK_CUR);
 		long n = fs_readdir(&t->proc->fs, fd, ents, want);
 		if (n < 0)
@@ -398,8 +407,8 @@ static long handle_request(struct task *t, struct tess_msg *m)
 		struct process *p = process_find((uint32_t)a[1]);
 		if (!p || p->zombie)
 			return -ESRCH;
-		if (a[2] != 9)
-			return -EINVAL;
+		if (a[2] != LX_SIGKILL)
+			return -EINVAL; /* only SIGKILL (tessera/posix.h) */
 		if (!may_signal(t->proc, p))
 			return -EPERM;
 		if (process_is_init(p))
