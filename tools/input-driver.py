@@ -23,7 +23,6 @@ status is QEMU's.  Used by tools/run-suite.sh (SUITE_DRIVER) for the
 """
 import os
 import queue
-import socket
 import subprocess
 import sys
 import tempfile
@@ -56,33 +55,7 @@ def out_line(i):
     return "# out %d %s" % (i, words)
 
 
-class Monitor:
-    def __init__(self, path):
-        self.path = path
-        self.sock = None
-
-    def command(self, line):
-        if self.sock is None:
-            for _ in range(100):
-                try:
-                    self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    self.sock.connect(self.path)
-                    break
-                except OSError:
-                    self.sock = None
-                    time.sleep(0.05)
-            if self.sock is None:
-                raise RuntimeError("no QEMU monitor at " + self.path)
-            self.sock.setblocking(False)
-        self.sock.sendall(line.encode() + b"\n")
-        self.drain()
-
-    def drain(self):
-        try:
-            while self.sock.recv(4096):
-                pass
-        except (BlockingIOError, OSError):
-            pass
+from qemu_monitor import Monitor  # noqa: E402 (tools/ is on sys.path)
 
 
 def main():

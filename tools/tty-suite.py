@@ -17,7 +17,6 @@ powers off by itself.  Results: TEST_OUT/tty.tap (TAP lines "ok - tty:
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,36 +40,7 @@ def record(good, desc):
     print(line, flush=True)
 
 
-class Monitor:
-    """QEMU's monitor on a Unix socket: sendkey presses keys."""
-
-    def __init__(self, path):
-        self.path, self.sock = path, None
-
-    def command(self, line):
-        if self.sock is None:
-            for _ in range(100):
-                try:
-                    self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    self.sock.connect(self.path)
-                    break
-                except OSError:
-                    self.sock = None
-                    time.sleep(0.05)
-            if self.sock is None:
-                raise RuntimeError("no QEMU monitor at " + self.path)
-            self.sock.setblocking(False)
-        self.sock.sendall(line.encode() + b"\n")
-        try:
-            while self.sock.recv(4096):
-                pass
-        except (BlockingIOError, OSError):
-            pass
-
-    def keys(self, names):
-        for k in names.split():
-            self.command("sendkey %s 20" % k)
-            time.sleep(0.08)
+from qemu_monitor import Monitor  # noqa: E402 (tools/ is on sys.path)
 
 
 tmp = tempfile.mkdtemp(prefix="tess-tty-")
