@@ -97,6 +97,10 @@ struct tess_counters {
 #define COVERAGE_EDGES 0 /* the number of distinct edges seen so far */
 #define COVERAGE_READ 1	 /* copy the edge map (a byte per edge) to buf */
 #define COVERAGE_RESET 2 /* forget every edge seen */
+/* the kernel's state is no longer checked after the calls of the caller's
+ * container (on: buf 1; off: buf 0), only after the others' */
+#define COVERAGE_TRUST 3
+#define COVERAGE_CHECK 4 /* check the kernel's whole state now */
 
 /* container_control() requests. */
 #define CONTAINER_CONFIGURE 1 /* give the container object its id */

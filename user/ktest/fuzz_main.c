@@ -107,8 +107,14 @@ static int check_coverage_call(void)
 	tap_eq(tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_READ,
 				   (void *)0x1000, 16),
 	       -E_FAULT, "COVERAGE_READ into unmapped memory is E_FAULT");
-	tap_eq(tess_debug_coverage(BOOT_SLOT_DEBUG, 3, NULL, 0), -E_INVAL,
-	       "an unknown debug_coverage operation is E_INVAL");
+	tap_eq(
+	    tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_CHECK + 1, NULL, 0),
+	    -E_INVAL, "an unknown debug_coverage operation is E_INVAL");
+	tap_eq(
+	    tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_TRUST, (void *)2, 0),
+	    -E_INVAL, "COVERAGE_TRUST takes 0 or 1");
+	tap_eq(tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_CHECK, NULL, 0), 0,
+	       "COVERAGE_CHECK: the kernel's state holds");
 	tap_eq(tess_debug_coverage(BOOT_SLOT_TIMER, COVERAGE_EDGES, NULL, 0),
 	       -E_CAPTYPE, "debug_coverage needs the Debug capability");
 	return map_agrees(map, sizeof(map),
@@ -201,6 +207,14 @@ void fuzz_campaign(const char *cmd)
 		corpus_unmap();
 		return;
 	}
+	/* From here the kernel checks its whole state after every call of
+	 * the workers and of the threads they make, and where we ask: after
+	 * each reset of the world and at the end.  Our own calls (the
+	 * resets, the pager's maps) are left unchecked until then: checked
+	 * after each of them, they cost six times the programs. */
+	tap_eq(
+	    tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_TRUST, (void *)1, 0),
+	    0, "the kernel checks its state after the workers' calls");
 	edges_start =
 	    tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_EDGES, NULL, 0);
 	start_us = kt_now_us();
@@ -218,6 +232,7 @@ void fuzz_campaign(const char *cmd)
 				 tess_strerror(r));
 			break;
 		}
+		tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_CHECK, NULL, 0);
 		prev = prog;
 		programs++;
 		if (programs == show || trace) {
@@ -254,7 +269,8 @@ void fuzz_campaign(const char *cmd)
 	r = fz_world_reset(programs ? &prev : NULL, &leaked);
 	tap_ok(calls >= want && r == 0,
 	       "%lu calls in %u programs (%u generated): the kernel "
-	       "survived and its invariants held after every call",
+	       "survived and its invariants held after every call of a "
+	       "worker and every reset",
 	       (unsigned long)calls, programs, generated);
 	tap_ok(edges > edges_start,
 	       "the programs reached new edges (%ld, corpus %u)", edges,
@@ -281,5 +297,8 @@ void fuzz_campaign(const char *cmd)
 	tap_eq(tess_remaining(arena), 1l << FZ_ARENA_BITS,
 	       "the campaign's Untyped is whole again");
 	tess_delete(ka, arena);
+	tap_eq(
+	    tess_debug_coverage(BOOT_SLOT_DEBUG, COVERAGE_TRUST, (void *)0, 0),
+	    0, "the kernel checks its state after every call again");
 	check_after();
 }

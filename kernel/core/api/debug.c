@@ -10,11 +10,14 @@
  *
  * debug_coverage: the kernel's edge counters, for the fuzzer (kfuzz
  * builds; the counters are coverage.c's): how many have run, a copy of
- * them, a reset.  Other kernels answer E_NOSYS.
+ * them, a reset; and the fuzzer's say in the checks after each call (its
+ * harness trusted, a check now: invariants.h).  Other kernels answer
+ * E_NOSYS.
  */
 #include "syscalls.h"
 #include "core/container.h"
 #include "core/coverage.h"
+#include "core/invariants.h"
 #include "core/cspace.h"
 #include "core/space.h"
 #include "core/thread.h"
@@ -408,8 +411,7 @@ static int decode_debug_coverage(const u64 *a, struct coverage_args *x)
 	x->op = a[1];
 	x->buf = a[2];
 	x->size = MIN(a[3], coverage_size());
-	if (x->op != COVERAGE_EDGES && x->op != COVERAGE_READ &&
-	    x->op != COVERAGE_RESET)
+	if (x->op > COVERAGE_CHECK || (x->op == COVERAGE_TRUST && x->buf > 1))
 		return -E_INVAL;
 	if (!coverage_counted())
 		return -E_NOSYS;
@@ -429,6 +431,14 @@ static long invoke_debug_coverage(const struct coverage_args *x)
 		return (long)coverage_edges();
 	case COVERAGE_RESET:
 		coverage_reset();
+		return 0;
+	case COVERAGE_TRUST: {
+		const struct container *c = arch_current()->container;
+		invariants_trust(c ? c->cid : 0, x->buf && c);
+		return 0;
+	}
+	case COVERAGE_CHECK:
+		invariants_check();
 		return 0;
 	default: /* COVERAGE_READ */
 		for (u64 off = 0; off < x->size; off += sizeof(chunk)) {

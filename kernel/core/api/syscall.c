@@ -109,7 +109,7 @@ static inline __attribute__((always_inline)) void finish(long r)
 		coverage_call_end(cur, (u64)r);
 	}
 #ifdef TESS_CHECK
-	invariants_check();
+	invariants_after_call(cur);
 #endif
 	if (cur->state != TS_RUNNABLE)
 		schedule(); /* it stopped itself, or was stopped */
@@ -127,7 +127,7 @@ void syscall_slow(struct trapframe *tf)
 		struct thread *cur = arch_current();
 		fault_unknown_syscall(cur);
 #ifdef TESS_CHECK
-		invariants_check();
+		invariants_after_call(cur);
 #endif
 		if (cur->state != TS_RUNNABLE)
 			schedule();
