@@ -53,6 +53,50 @@ static void caught(const char *corruption, const char *what)
 	build();
 }
 
+/* Does the check after a call of `t` pass (or is it skipped)? */
+static int after_call_ok(const struct thread *t)
+{
+	jmp_buf jb, *saved = panic_jmp;
+	volatile int ok = 0;
+
+	if (setjmp(jb) == 0) {
+		panic_jmp = &jb;
+		invariants_after_call(t);
+		ok = 1;
+	}
+	panic_jmp = saved;
+	return ok;
+}
+
+/* The fuzzer's harness (invariants_trust): the calls of the trusted
+ * container's threads are not followed by the check; every other
+ * thread's are, and a check asked for is made. */
+static void trusted(void)
+{
+	struct thread *t;
+
+	kw_retype(u, CAP_CONTAINER, 0, &b[11], 1);
+	container_configure((struct container *)b[11].obj, 5);
+	kw_retype(u, CAP_THREAD, 0, &b[12], 1);
+	t = (struct thread *)b[12].obj;
+	thread_set_space(t, sp);
+	t_ok(thread_bind(t, 5) == 0 && t->container && kw_invariants_ok(),
+	     "a thread in container 5");
+	cs[2].type = CAP_NULL; /* broken: an empty slot in the tree */
+	t_ok(!after_call_ok(t), "untrusted, a call is followed by the check");
+	invariants_trust(5, true);
+	t_ok(after_call_ok(t),
+	     "container 5 trusted, its thread's call is not checked");
+	t_ok(!kw_invariants_ok(), "... a check asked for is made");
+	t_ok(!after_call_ok(th), "... a call of a thread of no container is");
+	invariants_trust(6, true);
+	t_ok(!after_call_ok(t), "another container trusted, it is checked");
+	invariants_trust(5, false);
+	t_ok(!after_call_ok(t), "trust taken back, every call is checked");
+	kw_fini(&w);
+	build();
+}
+
 int main(void)
 {
 	build();
@@ -61,6 +105,7 @@ int main(void)
 	t_ok(kw_invariants_ok(), "... and after a delete");
 	kw_fini(&w);
 	build();
+	trusted();
 
 	b[6].parent = w.ut;
 	caught("a child's parent pointer points elsewhere",
