@@ -51,6 +51,9 @@ enum cap_type {
 	CAP_MUTEX = 20,	  /* mutex_control */
 	CAP_TYPE_COUNT
 };
+/* The type cap_info reports for a zombie: an object whose deletion was
+ * interrupted (docs/ABI.md, Zombies; delete.c). */
+#define CAP_ZOMBIE 0xFE
 
 /* Object sizes (log2 bytes) for retype.  CSpace: 2^bits slots of
  * 2^CAP_SLOT_BITS bytes; Untyped: 2^bits bytes; others are fixed. */

@@ -25,8 +25,6 @@
 #include "kernel.h"
 #include "tessera/caps.h"
 
-#define CAP_ZOMBIE 0xFE /* internal: an object being destroyed (delete.c) */
-
 /*
  * Two type-specific words, named by type in the union below (`data` is
  * the same two words unnamed, for code that copies or compares them

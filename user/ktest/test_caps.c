@@ -560,6 +560,103 @@ static void unreachable_cspace(void)
 	tess_slot_free(ka, cs);
 }
 
+/*
+ * A zombie at a capability address.  A deletion that a more urgent thread
+ * interrupts keeps its zombie in the caller's pending slot, unless the
+ * deletion destroyed the caller: then the zombie stays in its own slot
+ * (docs/ABI.md, Zombies).  Made so: CSpace Z holds, in this order, the
+ * Thread of D (priority 100, below mine), the Thread of X (never run, W
+ * receives from it alone) and pages.  D deletes Z: it destroys itself,
+ * then X, which ends W's receive with E_ABORTED; W, at my priority, is
+ * more urgent than D, so the deletion stops at its next preemption point
+ * with Z a zombie that nothing will finish.
+ */
+#define ZOMBIE_PAGES 150
+static volatile long zombie_w_result;
+static char zombie_w_stack[4096] __attribute__((aligned(16)));
+static char zombie_d_stack[4096] __attribute__((aligned(16)));
+
+static void zombie_w_main(uint64_t x, uint64_t a1, uint64_t a2)
+{
+	struct tess_msg m = {0};
+	zombie_w_result = tess_ipc(TID_NIL, (uint32_t)x, IPC_SHORT, &m, NULL);
+	tess_exit(0);
+}
+
+static void zombie_d_main(uint64_t z, uint64_t a1, uint64_t a2)
+{
+	tess_cap_delete((cptr_t)z); /* destroys this thread */
+	tess_exit(1);		    /* not reached */
+}
+
+static void zombie_ops(void)
+{
+	cptr_t z = new_cspace(8), dst = empty_slot();
+	struct kt_thread w = {0, 0}, x = {0, 0};
+	struct task_ids ids;
+	struct thread_create tc;
+	int status = -1;
+
+	long r = tess_retype(uc, CAP_THREAD, 0, kt_addr2(z, 0), 2);
+	if (!r)
+		r = tess_retype(uc, CAP_PAGE, 0, kt_addr2(z, 2), ZOMBIE_PAGES);
+	if (!r)
+		r = kt_create_obj(&x, kt_addr2(z, 1), 0, TID_NIL, 0);
+	if (!r)
+		r = kt_spawn(&w, zombie_w_main, zombie_w_stack,
+			     sizeof(zombie_w_stack), x.tid, 0, 0);
+	if (!r)
+		r = kt_wait_state(w.tid, THREAD_STATE_BLOCKED);
+	if (r) {
+		tap_diag("zombie: %s", tess_strerror(r));
+		tap_eq(r, 0, "zombie: the threads and pages");
+		goto out;
+	}
+	memset(&ids, 0, sizeof(ids));
+	memset(&tc, 0, sizeof(tc));
+	ids.tid = kt_self();
+	tc.thread = kt_addr2(z, 0);
+	tc.space = tc.cspace = CPTR_NONE;
+	tc.pager = TID_NIL;
+	tc.cid = TID_CID(ids.tid);
+	tc.prio = 100;
+	if (tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc) ||
+	    kt_start(ids.tid, zombie_d_main, zombie_d_stack,
+		     sizeof(zombie_d_stack), z, 0, 0)) {
+		tap_ok(0, "zombie: the deleting thread");
+		goto out;
+	}
+	/* D runs while I sleep (W is blocked): until W is dead, for at
+	 * most KT_TIMEOUT_US. */
+	for (uint64_t end = kt_now_us() + KT_TIMEOUT_US;
+	     kt_state(w.tid) != THREAD_STATE_DEAD && kt_now_us() < end;)
+		tess_sleep_us(10000);
+	tap_ok(kt_reap(w.tid, &status) == 0 && status == 0 &&
+		   zombie_w_result == -E_ABORTED,
+	       "zombie: the deletion destroyed X, ending W's receive with "
+	       "E_ABORTED (%s)",
+	       tess_strerror(zombie_w_result));
+	tap_eq(kt_cap_type(z), CAP_ZOMBIE,
+	       "zombie: the deletion stopped for W, and its caller is gone: "
+	       "a zombie in the CSpace's slot");
+	tap_eq(tess_cap_copy(z, dst), -E_BUSY, "cap_copy of a zombie: E_BUSY");
+	tap_eq(tess_cap_mint(z, dst, 7, 0), -E_BUSY,
+	       "cap_mint of a zombie: E_BUSY");
+	tap_eq(tess_cap_move(z, dst), -E_BUSY, "cap_move of a zombie: E_BUSY");
+	tap_eq(tess_retype(z, CAP_PAGE, 0, dst, 1), -E_CAPTYPE,
+	       "retype from a zombie: E_CAPTYPE");
+	tap_eq(kt_cap_type(dst), CAP_NULL, "(nothing was made)");
+	tap_eq(tess_cap_delete(z), 0, "cap_delete finishes the zombie");
+	tap_eq(kt_cap_type(z), CAP_NULL, "... and empties its slot");
+out:
+	kt_destroy(&w);
+	tess_cap_delete(z);
+	tess_slot_free(ka, z);
+	tess_slot_free(ka, dst);
+	tap_eq(tess_cap_revoke(uc), 0, "zombie: revoke the untyped");
+	tap_eq(tess_remaining(uc), uc_size, "zombie: all of it comes back");
+}
+
 void test_caps(void)
 {
 	uc = tess_slot(ka);
@@ -585,6 +682,7 @@ void test_caps(void)
 	revoke_ops();
 	addresses();
 	unreachable_cspace();
+	zombie_ops();
 
 	tap_eq(tess_cap_revoke(uc), 0, "caps: revoke the private untyped");
 	tap_eq(tess_remaining(uc), uc_size,

@@ -274,13 +274,13 @@ static void debug(void)
 
 	/* This kernel (kcheck) counts no coverage: only kfuzz does, and
 	 * the fuzz suite tests it there. */
-	for (unsigned op = COVERAGE_EDGES; op <= COVERAGE_RESET; op++)
+	for (unsigned op = COVERAGE_EDGES; op <= COVERAGE_CHECK; op++)
 		tap_eq(tess_debug_coverage(BOOT_SLOT_DEBUG, op, NULL, 0),
 		       -E_NOSYS,
 		       "debug_coverage %u on a kernel without coverage is "
 		       "E_NOSYS",
 		       op);
-	tap_eq(tess_debug_coverage(d, 3, NULL, 0), -E_INVAL,
+	tap_eq(tess_debug_coverage(d, COVERAGE_CHECK + 1, NULL, 0), -E_INVAL,
 	       "debug_coverage with an unknown operation is E_INVAL");
 	tap_eq(tess_debug_coverage(BOOT_SLOT_TIMER, COVERAGE_EDGES, NULL, 0),
 	       -E_CAPTYPE,
