@@ -369,7 +369,7 @@ test-qemu: all deps $(ISO) $(BUILD)/.deps-captree $(BUILD)/linux-unit.cpio
 		-initrd "$(CAPREQ_MODULES)"
 	@tools/tty-suite.py $(BUILD)
 	@tools/iso-suite.sh $(ISO) "$(ISO_EXPECT)" $(BUILD)/test/system.log
-	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_MODULES)" \
+	@tools/captree.sh --test $(BUILD)/kcheck.bin "$(SYSTEM_TEST_MODULES)" \
 		$(BUILD)/test/captree
 	@tools/run-suite.sh mm0 300 -kernel $(BUILD)/kernel.bin \
 		-initrd "$(MM0TEST_MODULES)"

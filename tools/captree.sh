@@ -6,7 +6,9 @@
 #   tools/captree.sh KERNEL "MODULES" OUT          -> OUT.log, OUT.dot, OUT.svg
 #   tools/captree.sh --test KERNEL "MODULES" OUT   -> also TEST_OUT/captree.tap
 #
-# MODULES is the -initrd list `make run` uses.  The root task asks for the
+# MODULES is the -initrd list `make run` uses (`make test`: the system
+# suite's, test0 as init, which powers off when it is done, so that a
+# coverage build writes its profile).  The root task asks for the
 # dump a moment after it started the containers (user/root/captree.c); the
 # script stops QEMU once the dump is complete if the system has not powered
 # off by then.  --test checks the dump (tools/captree.py check), that the
