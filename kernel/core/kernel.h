@@ -40,7 +40,6 @@ typedef u64 vaddr_t; /* a user virtual address */
 
 /* Formatted output to the kernel console (serial, and the VGA log window). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -21,11 +21,6 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return format_buf(buf, size, fmt, ap);
-}
-
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
