@@ -48,6 +48,12 @@
 #define FZ_STACK 16384
 #define FZ_PRIVATE_PAGES                                                       \
 	((FZ_STACK_VA + FZ_THREADS * FZ_STACK - FZ_SCRATCH_VA) / 4096)
+/* The page where each worker says which program it finished last
+ * (struct fz_done), in every space.  Not the control page: fuzzed calls
+ * have the kernel write there (a getid with its struct in the control
+ * page once made two workers that had finished look stuck).  No address
+ * the fuzzer hands out is in this page, nor one bit flip from one. */
+#define FZ_DONE_VA 0x00000b0000028000ul
 #define FZ_LAZY_VA 0x00000b0000200000ul /* 2 MiB the pager fills on fault */
 #define FZ_LAZY_SIZE 0x200000ul
 #define FZ_LAZY_PAGES 64  /* of which the pager serves these */
@@ -129,14 +135,13 @@ struct fz_prog {
 };
 
 /* The control pages, mapped at FZ_CTL_VA in every space: the program and
- * how far each worker is with it.  Workers write only done[], calls[]
+ * how far each worker is with it.  Workers write only calls[]
  * and the thread id table (a worker that creates a thread adds it); but
  * the page is the workers' memory, which fuzzed calls may have the kernel
  * write over: the root task counts the campaign's calls itself. */
 #define FZ_TIDS 64
 struct fz_ctl {
-	volatile uint32_t seq;		    /* the program being run */
-	volatile uint32_t done[FZ_WORKERS]; /* the last one each finished */
+	volatile uint32_t seq; /* the program being run */
 	volatile uint64_t calls[FZ_WORKERS];
 	volatile uint32_t ntids; /* the table: workers, pager, root, made */
 	volatile uint32_t tids[FZ_TIDS];
@@ -144,6 +149,10 @@ struct fz_ctl {
 	uint32_t root;
 	struct fz_prog prog;
 	volatile long result[FZ_MAX_CALLS]; /* of each call, once made */
+};
+/* At FZ_DONE_VA: the last program each worker finished. */
+struct fz_done {
+	volatile uint32_t done[FZ_WORKERS];
 };
 #define FZ_FIXED_TIDS (FZ_WORKERS + 2)
 #define FZ_CHECK_SEQ 0xffffffffu /* the program fuzz_main.c runs first */

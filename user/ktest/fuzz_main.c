@@ -151,6 +151,34 @@ static int check_overwritten(void)
 		   : -1;
 }
 
+/* Workers that finished a program are seen to have finished whatever a
+ * call wrote over the control page: their word for it is in a page of
+ * its own (FZ_DONE_VA).  A getid with its struct on the control page's
+ * start once made two finished workers look stuck (seed 20261202,
+ * docs/fuzzing.md). */
+static int check_done_apart(void)
+{
+	struct fz_prog p;
+	int leaked = 0, stuck = 0;
+	memset(&p, 0, sizeof(p));
+	p.n = 4;
+	p.c[0].nr = p.c[1].nr = p.c[2].nr = SYS_null;
+	p.c[0].worker = 0;
+	p.c[1].worker = 3;
+	p.c[2].worker = 4;
+	p.c[3].nr = SYS_getid;
+	p.c[3].worker = 5;
+	p.c[3].val[0] = FZ_CTL_VA;
+	long r = fz_world_run(&p, FZ_CHECK_SEQ - 1, &stuck);
+	tap_ok(r == 0 && stuck == 0,
+	       "a call that writes over the control page leaves no worker "
+	       "looking stuck");
+	return tap_eq(fz_world_reset(&p, &leaked) | leaked, 0,
+		      "the world is reset after it")
+		   ? 0
+		   : -1;
+}
+
 static void exit_with(uint64_t status, uint64_t a1, uint64_t a2)
 {
 	tess_exit((int)status);
@@ -203,7 +231,7 @@ void fuzz_campaign(const char *cmd)
 		corpus_unmap();
 		return;
 	}
-	if (check_overwritten()) {
+	if (check_overwritten() || check_done_apart()) {
 		corpus_unmap();
 		return;
 	}

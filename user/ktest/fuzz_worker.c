@@ -261,6 +261,7 @@ fz_worker_main(uint64_t w, uint64_t ctl_va, uint64_t root)
 			ctl->result[i] = fz_exec_call(ctl, c, (unsigned)w);
 			ctl->calls[w]++;
 		}
-		__atomic_store_n(&ctl->done[w], seq, __ATOMIC_RELEASE);
+		__atomic_store_n(&((struct fz_done *)FZ_DONE_VA)->done[w], seq,
+				 __ATOMIC_RELEASE);
 	}
 }

@@ -69,11 +69,12 @@ static struct {
 	struct tess_alloc al;
 	cptr_t arena;
 	cptr_t container, victims;
-	cptr_t ctl_page, shared_page, ro_page;
+	cptr_t ctl_page, done_page, shared_page, ro_page;
 	cptr_t pager_cap;
 	uint32_t pager, root;
 	struct fz_space sp[FZ_SPACES];
 	struct fz_ctl *ctl;
+	struct fz_done *done;
 	uint64_t faults_served;
 	uint64_t restarts; /* workers killed (by a fault) and started again */
 	uint64_t calls;	   /* made by the workers: counted here, not from
@@ -398,14 +399,19 @@ long fz_world_build(void)
 			  FZ_STACK, 0, 0, 0)))
 		return r;
 	if ((r = tess_new_page_at(&W.al, SPACE_SELF, FZ_CTL_VA, &W.ctl_page)) ||
+	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_DONE_VA,
+				  &W.done_page)) ||
 	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_SHARED_VA,
 				  &W.shared_page)) ||
 	    (r = tess_new(&W.al, CAP_PAGE, 0, &W.ro_page)))
 		return r;
 	W.ctl = (struct fz_ctl *)FZ_CTL_VA;
+	W.done = (struct fz_done *)FZ_DONE_VA;
 	for (int i = 0; i < FZ_SPACES; i++) {
 		struct fz_space *s = &W.sp[i];
 		if ((r = share_page(s, W.ctl_page, FZ_CTL_VA,
+				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
+		    (r = share_page(s, W.done_page, FZ_DONE_VA,
 				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
 		    (r = share_page(s, W.shared_page, FZ_SHARED_VA,
 				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
@@ -485,7 +491,7 @@ static int kick(unsigned w)
 	kt_tctrl(THREAD_SUSPEND, tid);
 	if (kt_tctrl(THREAD_RUN, tid) == -E_BUSY) {
 		kt_tctrl(THREAD_RECYCLE, tid);
-		W.ctl->done[w] = W.ctl->seq;
+		W.done->done[w] = W.ctl->seq;
 		W.restarts++;
 		kt_start(tid, fz_worker_main, stack_of(w % FZ_THREADS),
 			 FZ_STACK, w, FZ_CTL_VA, W.root);
@@ -501,7 +507,7 @@ static uint32_t worker_tid(unsigned w)
 
 static int finished(unsigned w, uint32_t seq)
 {
-	return __atomic_load_n(&W.ctl->done[w], __ATOMIC_ACQUIRE) == seq;
+	return __atomic_load_n(&W.done->done[w], __ATOMIC_ACQUIRE) == seq;
 }
 
 /* The workers' own counts of the calls they made, in the control page:
