@@ -400,7 +400,7 @@ bench: all deps $(BUILD)/kbench.bin
 # The short campaign of `make test`; `make fuzz` runs one of any length
 # (docs/fuzzing.md): N calls from SEED (a new one if not given; printed),
 # repeatable under QEMU -icount unless ICOUNT=0.
-FUZZ_TEST_CALLS := 3000
+FUZZ_TEST_CALLS := 20000
 N ?= 100000
 SEED ?=
 SHOW ?= 0
