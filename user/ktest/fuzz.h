@@ -48,12 +48,13 @@
 #define FZ_STACK 16384
 #define FZ_PRIVATE_PAGES                                                       \
 	((FZ_STACK_VA + FZ_THREADS * FZ_STACK - FZ_SCRATCH_VA) / 4096)
-/* The page where each worker says which program it finished last
- * (struct fz_done), in every space.  Not the control page: fuzzed calls
- * have the kernel write there (a getid with its struct in the control
- * page once made two workers that had finished look stuck).  No address
- * the fuzzer hands out is in this page, nor one bit flip from one. */
-#define FZ_DONE_VA 0x00000b0000028000ul
+/* The page of the program being run, its results and which program each
+ * worker finished last (struct fz_run), in every space.  Not the control
+ * page: fuzzed calls have the kernel write there (a getid with its struct
+ * in the control page once made two workers that had finished look
+ * stuck).  No address the fuzzer hands out is in this page, nor one bit
+ * flip from one. */
+#define FZ_RUN_VA 0x00000b0000028000ul
 #define FZ_LAZY_VA 0x00000b0000200000ul /* 2 MiB the pager fills on fault */
 #define FZ_LAZY_SIZE 0x200000ul
 #define FZ_LAZY_PAGES 64  /* of which the pager serves these */
@@ -134,11 +135,13 @@ struct fz_prog {
 	struct fz_call c[FZ_MAX_CALLS];
 };
 
-/* The control pages, mapped at FZ_CTL_VA in every space: the program and
- * how far each worker is with it.  Workers write only calls[]
- * and the thread id table (a worker that creates a thread adds it); but
- * the page is the workers' memory, which fuzzed calls may have the kernel
- * write over: the root task counts the campaign's calls itself. */
+/* The control page, mapped at FZ_CTL_VA in every space: the number of
+ * the program being run, how many calls each worker made (a hint of
+ * progress) and the table of thread ids the fuzzer names.  Workers write
+ * calls[] and the table (a worker that creates a thread adds it).  It is
+ * the workers' memory, which fuzzed calls may have the kernel write over:
+ * nothing the root task relies on is here (struct fz_run), and it counts
+ * the campaign's calls itself. */
 #define FZ_TIDS 64
 struct fz_ctl {
 	volatile uint32_t seq; /* the program being run */
@@ -147,13 +150,16 @@ struct fz_ctl {
 	volatile uint32_t tids[FZ_TIDS];
 	uint32_t spids[FZ_SPACES];
 	uint32_t root;
+};
+/* At FZ_RUN_VA: the program, written by the root task before it starts
+ * the workers; each call's result, and the last program each worker
+ * finished, written by the workers. */
+struct fz_run {
 	struct fz_prog prog;
 	volatile long result[FZ_MAX_CALLS]; /* of each call, once made */
-};
-/* At FZ_DONE_VA: the last program each worker finished. */
-struct fz_done {
 	volatile uint32_t done[FZ_WORKERS];
 };
+_Static_assert(sizeof(struct fz_run) <= 4096, "struct fz_run fits a page");
 #define FZ_FIXED_TIDS (FZ_WORKERS + 2)
 #define FZ_CHECK_SEQ 0xffffffffu /* the program fuzz_main.c runs first */
 

@@ -153,7 +153,7 @@ static int check_overwritten(void)
 
 /* Workers that finished a program are seen to have finished whatever a
  * call wrote over the control page: their word for it is in a page of
- * its own (FZ_DONE_VA).  A getid with its struct on the control page's
+ * its own (FZ_RUN_VA).  A getid with its struct on the control page's
  * start once made two finished workers look stuck (seed 20261202,
  * docs/fuzzing.md). */
 static int check_done_apart(void)

@@ -248,20 +248,20 @@ void __attribute__((noreturn))
 fz_worker_main(uint64_t w, uint64_t ctl_va, uint64_t root)
 {
 	struct fz_ctl *ctl = (struct fz_ctl *)ctl_va;
+	struct fz_run *run = (struct fz_run *)FZ_RUN_VA;
 	for (;;) {
 		struct tess_msg m;
 		memset(&m, 0, sizeof(m));
 		if (tess_receive((uint32_t)root, &m))
 			continue;
 		uint32_t seq = (uint32_t)m.mr[0];
-		for (uint32_t i = 0; i < ctl->prog.n && i < FZ_MAX_CALLS; i++) {
-			const struct fz_call *c = &ctl->prog.c[i];
+		for (uint32_t i = 0; i < run->prog.n && i < FZ_MAX_CALLS; i++) {
+			const struct fz_call *c = &run->prog.c[i];
 			if (c->worker != w)
 				continue;
-			ctl->result[i] = fz_exec_call(ctl, c, (unsigned)w);
+			run->result[i] = fz_exec_call(ctl, c, (unsigned)w);
 			ctl->calls[w]++;
 		}
-		__atomic_store_n(&((struct fz_done *)FZ_DONE_VA)->done[w], seq,
-				 __ATOMIC_RELEASE);
+		__atomic_store_n(&run->done[w], seq, __ATOMIC_RELEASE);
 	}
 }

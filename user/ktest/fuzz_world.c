@@ -69,12 +69,12 @@ static struct {
 	struct tess_alloc al;
 	cptr_t arena;
 	cptr_t container, victims;
-	cptr_t ctl_page, done_page, shared_page, ro_page;
+	cptr_t ctl_page, run_page, shared_page, ro_page;
 	cptr_t pager_cap;
 	uint32_t pager, root;
 	struct fz_space sp[FZ_SPACES];
 	struct fz_ctl *ctl;
-	struct fz_done *done;
+	struct fz_run *run;
 	uint64_t faults_served;
 	uint64_t restarts; /* workers killed (by a fault) and started again */
 	uint64_t calls;	   /* made by the workers: counted here, not from
@@ -399,19 +399,18 @@ long fz_world_build(void)
 			  FZ_STACK, 0, 0, 0)))
 		return r;
 	if ((r = tess_new_page_at(&W.al, SPACE_SELF, FZ_CTL_VA, &W.ctl_page)) ||
-	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_DONE_VA,
-				  &W.done_page)) ||
+	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_RUN_VA, &W.run_page)) ||
 	    (r = tess_new_page_at(&W.al, SPACE_SELF, FZ_SHARED_VA,
 				  &W.shared_page)) ||
 	    (r = tess_new(&W.al, CAP_PAGE, 0, &W.ro_page)))
 		return r;
 	W.ctl = (struct fz_ctl *)FZ_CTL_VA;
-	W.done = (struct fz_done *)FZ_DONE_VA;
+	W.run = (struct fz_run *)FZ_RUN_VA;
 	for (int i = 0; i < FZ_SPACES; i++) {
 		struct fz_space *s = &W.sp[i];
 		if ((r = share_page(s, W.ctl_page, FZ_CTL_VA,
 				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
-		    (r = share_page(s, W.done_page, FZ_DONE_VA,
+		    (r = share_page(s, W.run_page, FZ_RUN_VA,
 				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
 		    (r = share_page(s, W.shared_page, FZ_SHARED_VA,
 				    RIGHT_PAGE_READ | RIGHT_PAGE_WRITE)) ||
@@ -466,7 +465,7 @@ long fz_world_reset(const struct fz_prog *last, int *leaked)
 	for (unsigned k = 0; last && k < last->n; k++) {
 		unsigned i = (last->c[k].worker % FZ_WORKERS) / FZ_THREADS;
 		used[i] = 1;
-		caps[i] |= changes_scope_caps(&last->c[k], ctl->result[k]);
+		caps[i] |= changes_scope_caps(&last->c[k], W.run->result[k]);
 	}
 	for (int i = 0; i < FZ_SPACES; i++)
 		if (used[i] && (r = reset_space(&W.sp[i], caps[i], leaked)))
@@ -485,13 +484,13 @@ long fz_world_reset(const struct fz_prog *last, int *leaked)
  * the call it waits in with E_ABORTED.  A worker that died (it should
  * not) is recycled and started again: 1 then (its calls of the program
  * were not all made). */
-static int kick(unsigned w)
+static int kick(unsigned w, uint32_t seq)
 {
 	uint32_t tid = W.sp[w / FZ_THREADS].tid[w % FZ_THREADS];
 	kt_tctrl(THREAD_SUSPEND, tid);
 	if (kt_tctrl(THREAD_RUN, tid) == -E_BUSY) {
 		kt_tctrl(THREAD_RECYCLE, tid);
-		W.done->done[w] = W.ctl->seq;
+		W.run->done[w] = seq;
 		W.restarts++;
 		kt_start(tid, fz_worker_main, stack_of(w % FZ_THREADS),
 			 FZ_STACK, w, FZ_CTL_VA, W.root);
@@ -507,7 +506,7 @@ static uint32_t worker_tid(unsigned w)
 
 static int finished(unsigned w, uint32_t seq)
 {
-	return __atomic_load_n(&W.done->done[w], __ATOMIC_ACQUIRE) == seq;
+	return __atomic_load_n(&W.run->done[w], __ATOMIC_ACQUIRE) == seq;
 }
 
 /* The workers' own counts of the calls they made, in the control page:
@@ -562,11 +561,11 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 	uint64_t last_calls = ~0ull, give_up = 0, before[FZ_WORKERS];
 	int idle = 0, kicks = 0, left;
 
-	ctl->prog = *p;
+	W.run->prog = *p;
 	ctl->seq = seq;
 	for (unsigned i = 0; i < p->n; i++) {
 		busy[p->c[i].worker % FZ_WORKERS] = 1;
-		ctl->result[i] = -E_ERROR_MAX;
+		W.run->result[i] = -E_ERROR_MAX;
 	}
 	for (unsigned w = 0; w < FZ_WORKERS; w++)
 		before[w] = ctl->calls[w];
@@ -610,7 +609,7 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 				if (busy[w] && !finished(w, seq) &&
 				    kt_state(worker_tid(w)) !=
 					THREAD_STATE_RUNNABLE &&
-				    kick(w))
+				    kick(w, seq))
 					busy[w] = 2; /* started again */
 			idle = 0;
 		}
