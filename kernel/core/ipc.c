@@ -66,7 +66,7 @@ static bool is_fault_sender(const struct thread *s)
 
 /* ------------------------------------------------------------ queues */
 
-static void sendq_append(struct thread *r, struct thread *s)
+void ipc_sendq_append(struct thread *r, struct thread *s)
 {
 	s->sendq_next = NULL;
 	s->ipc_partner = r;
@@ -584,7 +584,7 @@ static long ipc_call(struct thread *cur, const struct ipc_args *x)
 				return -E_WOULDBLOCK;
 			if (deadline_passed(deadline))
 				return -E_TIMEOUT;
-			sendq_append(dst, cur);
+			ipc_sendq_append(dst, cur);
 			block(cur, WAIT_SEND, true);
 			timer_arm(cur, deadline);
 			schedule();
@@ -848,7 +848,7 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
 		block(cur, WAIT_FAULT_REPLY, false);
 		schedule();
 	} else {
-		sendq_append(pager, victim);
+		ipc_sendq_append(pager, victim);
 		block(cur, WAIT_FAULT_REPLY, false);
 		schedule();
 	}

@@ -32,6 +32,10 @@ long fault_ipc(struct thread *victim, const u64 msg[FAULT_MSG_WORDS],
  * faults it was to answer as a pager. */
 void ipc_cancel(struct thread *t, bool dying);
 
+/* `s` waits at the tail of `r`'s send queue, r its partner (ipc.c; the
+ * host tests build queues with it). */
+void ipc_sendq_append(struct thread *r, struct thread *s);
+
 /* `t` loses its id (thread.c): out of the receivers' lists it is in or
  * heads. */
 void ipc_forget(struct thread *t);

@@ -12,6 +12,7 @@
 
 #include "kworld.h"
 #include "core/input.h"
+#include "core/ipc.h"
 
 static struct kworld w;
 static struct cap *b, *u, *cs;
@@ -99,35 +100,6 @@ static int after_call_ok(const struct thread *t)
 	return ok;
 }
 
-/* The fuzzer's harness (invariants_trust): the calls of the trusted
- * container's threads are not followed by the check; every other
- * thread's are, and a check asked for is made. */
-static void trusted(void)
-{
-	struct thread *t;
-
-	kw_retype(u, CAP_CONTAINER, 0, &b[11], 1);
-	container_configure((struct container *)b[11].obj, 5);
-	kw_retype(u, CAP_THREAD, 0, &b[12], 1);
-	t = (struct thread *)b[12].obj;
-	thread_set_space(t, sp);
-	t_ok(thread_bind(t, 5) == 0 && t->container && kw_invariants_ok(),
-	     "a thread in container 5");
-	cs[2].type = CAP_NULL; /* broken: an empty slot in the tree */
-	t_ok(!after_call_ok(t), "untrusted, a call is followed by the check");
-	invariants_trust(5, true);
-	t_ok(after_call_ok(t),
-	     "container 5 trusted, its thread's call is not checked");
-	t_ok(!kw_invariants_ok(), "... a check asked for is made");
-	t_ok(!after_call_ok(th), "... a call of a thread of no container is");
-	invariants_trust(6, true);
-	t_ok(!after_call_ok(t), "another container trusted, it is checked");
-	invariants_trust(5, false);
-	t_ok(!after_call_ok(t), "trust taken back, every call is checked");
-	kw_fini(&w);
-	build();
-}
-
 /* A new thread in boot slot b[i], in the space sp, with an id in
  * container `cid`. */
 static struct thread *new_thread(int i, u32 cid)
@@ -141,20 +113,29 @@ static struct thread *new_thread(int i, u32 cid)
 	return t;
 }
 
-/* `s` waits in `r`'s send queue, at its tail (as ipc.c queues it). */
-static void enqueue(struct thread *r, struct thread *s)
+/* The fuzzer's harness (invariants_trust): the calls of the trusted
+ * container's threads are not followed by the check; every other
+ * thread's are, and a check asked for is made. */
+static void trusted(void)
 {
-	s->sendq_next = NULL;
-	s->ipc_partner = r;
-	if (!r->sendq_head) {
-		s->sendq_prev = s;
-		r->sendq_head = s;
-	} else {
-		struct thread *tail = r->sendq_head->sendq_prev;
-		tail->sendq_next = s;
-		s->sendq_prev = tail;
-		r->sendq_head->sendq_prev = s;
-	}
+	struct thread *t;
+
+	kw_retype(u, CAP_CONTAINER, 0, &b[11], 1);
+	container_configure((struct container *)b[11].obj, 5);
+	t = new_thread(12, 5);
+	t_ok(t->container && kw_invariants_ok(), "a thread in container 5");
+	cs[2].type = CAP_NULL; /* broken: an empty slot in the tree */
+	t_ok(!after_call_ok(t), "untrusted, a call is followed by the check");
+	invariants_trust(5, true);
+	t_ok(after_call_ok(t),
+	     "container 5 trusted, its thread's call is not checked");
+	t_ok(!kw_invariants_ok(), "... a check asked for is made");
+	t_ok(!after_call_ok(th), "... a call of a thread of no container is");
+	invariants_trust(6, true);
+	t_ok(!after_call_ok(t), "another container trusted, it is checked");
+	invariants_trust(5, false);
+	t_ok(!after_call_ok(t), "trust taken back, every call is checked");
+	rebuild();
 }
 
 /* The threads of family(), besides th. */
@@ -217,13 +198,13 @@ static void family(void)
 	sender->state = TS_BLOCKED;
 	sender->wait = WAIT_SEND;
 	sender->flags = THREAD_F_USER_CONT;
-	enqueue(th, sender);
+	ipc_sendq_append(th, sender);
 
 	faulter->state = TS_BLOCKED;
 	faulter->wait = WAIT_FAULT_REPLY;
 	faulter->flags = THREAD_F_FAULTING;
 	faulter->fault_waiter = faulter;
-	enqueue(th, faulter);
+	ipc_sendq_append(th, faulter);
 
 	reader->state = TS_BLOCKED;
 	reader->wait = WAIT_INPUT;
@@ -237,7 +218,7 @@ static void family(void)
 	parked2->flags = THREAD_F_USER_CONT | THREAD_F_FAULTING;
 	parked2->copy_partner = copier2;
 	parked2->fault_waiter = copier2;
-	enqueue(th, parked2);
+	ipc_sendq_append(th, parked2);
 	copier2->state = TS_BLOCKED;
 	copier2->wait = WAIT_FAULT_REPLY;
 	copier2->copy_from = parked2;

@@ -135,16 +135,15 @@ struct fz_prog {
 	struct fz_call c[FZ_MAX_CALLS];
 };
 
-/* The control page, mapped at FZ_CTL_VA in every space: the number of
- * the program being run, how many calls each worker made (a hint of
- * progress) and the table of thread ids the fuzzer names.  Workers write
+/* The control page, mapped at FZ_CTL_VA in every space: how many calls
+ * each worker made (a hint of progress) and the table of thread ids the
+ * fuzzer names.  Workers write
  * calls[] and the table (a worker that creates a thread adds it).  It is
  * the workers' memory, which fuzzed calls may have the kernel write over:
  * nothing the root task relies on is here (struct fz_run), and it counts
  * the campaign's calls itself. */
 #define FZ_TIDS 64
 struct fz_ctl {
-	volatile uint32_t seq; /* the program being run */
 	volatile uint64_t calls[FZ_WORKERS];
 	volatile uint32_t ntids; /* the table: workers, pager, root, made */
 	volatile uint32_t tids[FZ_TIDS];

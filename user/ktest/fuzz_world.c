@@ -562,7 +562,6 @@ long fz_world_run(const struct fz_prog *p, uint32_t seq, int *stuck)
 	int idle = 0, kicks = 0, left;
 
 	W.run->prog = *p;
-	ctl->seq = seq;
 	for (unsigned i = 0; i < p->n; i++) {
 		busy[p->c[i].worker % FZ_WORKERS] = 1;
 		W.run->result[i] = -E_ERROR_MAX;

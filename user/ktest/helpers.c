@@ -56,11 +56,11 @@ long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
 
 /*
  * kt_create with a Thread object the caller made (in a root slot of the
- * shared allocator, which kt_destroy deletes and gives back).  On failure
- * the object stays the caller's.
+ * shared allocator, which kt_destroy deletes and gives back), at priority
+ * `prio`.  On failure the object stays the caller's.
  */
-long kt_create_obj(struct kt_thread *t, cptr_t cap, uint32_t space_of,
-		   uint32_t pager, uint64_t utcb)
+long kt_create_obj_prio(struct kt_thread *t, cptr_t cap, uint32_t space_of,
+			uint32_t pager, uint64_t utcb, uint32_t prio)
 {
 	struct task_ids ids;
 	struct thread_create tc;
@@ -77,13 +77,19 @@ long kt_create_obj(struct kt_thread *t, cptr_t cap, uint32_t space_of,
 	tc.utcb = utcb;
 	tc.pager = pager;
 	tc.cid = TID_CID(ids.tid);
-	tc.prio = PRIO_INHERIT;
+	tc.prio = prio;
 	r = tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc);
 	if (r)
 		return r;
 	t->cap = cap;
 	t->tid = ids.tid;
 	return 0;
+}
+
+long kt_create_obj(struct kt_thread *t, cptr_t cap, uint32_t space_of,
+		   uint32_t pager, uint64_t utcb)
+{
+	return kt_create_obj_prio(t, cap, space_of, pager, utcb, PRIO_INHERIT);
 }
 
 /* Point `tid` at fn(a0, a1, a2) on `stack` (size bytes), then RUN it. */

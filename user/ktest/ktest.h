@@ -58,6 +58,9 @@ long kt_create(struct kt_thread *t, uint32_t space_of, uint32_t pager,
 	       uint64_t utcb);
 long kt_create_obj(struct kt_thread *t, cptr_t cap, uint32_t space_of,
 		   uint32_t pager, uint64_t utcb);
+/* The same at priority `prio` (PRIO_INHERIT: the creator's). */
+long kt_create_obj_prio(struct kt_thread *t, cptr_t cap, uint32_t space_of,
+			uint32_t pager, uint64_t utcb, uint32_t prio);
 long kt_start(uint32_t tid, kt_entry fn, void *stack, size_t size, uint64_t a0,
 	      uint64_t a1, uint64_t a2);
 long kt_spawn(struct kt_thread *t, kt_entry fn, void *stack, size_t size,

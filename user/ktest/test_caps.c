@@ -592,9 +592,7 @@ static void zombie_d_main(uint64_t z, uint64_t a1, uint64_t a2)
 static void zombie_ops(void)
 {
 	cptr_t z = new_cspace(8), dst = empty_slot();
-	struct kt_thread w = {0, 0}, x = {0, 0};
-	struct task_ids ids;
-	struct thread_create tc;
+	struct kt_thread w = {0, 0}, x = {0, 0}, d = {0, 0};
 	int status = -1;
 
 	long r = tess_retype(uc, CAP_THREAD, 0, kt_addr2(z, 0), 2);
@@ -612,16 +610,8 @@ static void zombie_ops(void)
 		tap_eq(r, 0, "zombie: the threads and pages");
 		goto out;
 	}
-	memset(&ids, 0, sizeof(ids));
-	memset(&tc, 0, sizeof(tc));
-	ids.tid = kt_self();
-	tc.thread = kt_addr2(z, 0);
-	tc.space = tc.cspace = CPTR_NONE;
-	tc.pager = TID_NIL;
-	tc.cid = TID_CID(ids.tid);
-	tc.prio = 100;
-	if (tess_thread_control(THREAD_CREATE | TC_SHARE_SPACE, &ids, &tc) ||
-	    kt_start(ids.tid, zombie_d_main, zombie_d_stack,
+	if (kt_create_obj_prio(&d, kt_addr2(z, 0), 0, TID_NIL, 0, 100) ||
+	    kt_start(d.tid, zombie_d_main, zombie_d_stack,
 		     sizeof(zombie_d_stack), z, 0, 0)) {
 		tap_ok(0, "zombie: the deleting thread");
 		goto out;
